@@ -224,6 +224,121 @@ fn a_rest_export_writes_a_formula_like_correction_as_it_is_and_says_nothing_of_a
     assert!(!stderr.contains("=cmd"), "{stderr}");
 }
 
+/// amoCRM exports a custom field labelled like a system one (` Бюджет` beside `Бюджет `) and two
+/// custom fields of one label (`Город` twice); the import keeps them apart as «Бюджет (2)» and
+/// «Город (2)». A correction of one goes back under no header the CRM lacks: its export's header
+/// is the other column's too, which amoCRM's import cannot tell apart, so it is left out and the
+/// warning names the card, the field, the header and the value to set by hand.
+#[test]
+fn a_correction_of_a_repeated_column_is_not_written_under_a_header_the_crm_lacks() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("amocrm_repeated_headers.csv")]);
+    desk.review(
+        "31000003",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[
+                ("Бюджет (2)", "8 450 000,50"),
+                ("Город (2)", "Мытищи"),
+                ("title", "Квартира на Садовой, 3-к"),
+            ],
+            ..Verdict::of("ok")
+        },
+    );
+    desk.review(
+        "31000004",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("amount", "3 300 000")],
+            ..Verdict::of("ok")
+        },
+    );
+    let (file, stdout, stderr) = export(&desk, "amocrm", &[]);
+    let file = String::from_utf8(file).unwrap();
+    let header = file.lines().next().unwrap().trim_start_matches('\u{feff}');
+    assert_eq!(
+        header,
+        "ID,Воронка,Этап сделки,Ответственный,Название сделки,Бюджет"
+    );
+    assert!(file.contains("31000004,,,,,3300000"), "{file}");
+    assert!(
+        !file.contains("8 450 000") && !file.contains("Мытищи"),
+        "{file}"
+    );
+    assert!(stdout.contains("changes to 2 cards"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "card 31000003: «Бюджет (2)» was the column «Бюджет» of the amoCRM / Kommo export, \
+             which also heads a system field of amoCRM / Kommo so"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "set «8 450 000,50» in that field of deal 31000003 in amoCRM / Kommo by hand"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "card 31000003: «Город (2)» was the column «Город» of the amoCRM / Kommo export, \
+             which has another field of that name"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = export(&desk, "amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "карточка 31000003: «Бюджет (2)» — это столбец «Бюджет» выгрузки amoCRM / Kommo, а под \
+             тем же заголовком там и системное поле amoCRM / Kommo"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Pipedrive's deal fields go back under the `Deal - ` its export heads them with (the import
+/// read the label: `Сделка - Дата встречи…` is the funnel's field), and a field of the linked
+/// person is not the deals import's to set.
+#[test]
+fn pipedrive_gets_a_deal_field_under_its_prefix_and_leaves_a_person_s_out() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("pipedrive_deals_ru.csv")]);
+    desk.review(
+        "202",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[
+                ("Дата встречи в офисе продаж", "2026-11-18"),
+                (
+                    "Контактное лицо - Дата встречи в офисе продаж",
+                    "2026-11-18",
+                ),
+            ],
+            ..Verdict::of("ok")
+        },
+    );
+    let (file, _, stderr) = export(&desk, "pipedrive", &[]);
+    let file = String::from_utf8(file).unwrap();
+    assert_eq!(
+        file.lines().collect::<Vec<_>>(),
+        [
+            "Deal - ID,Deal - Pipeline,Deal - Stage,Deal - Owner,Deal - Status,\
+             Deal - Дата встречи в офисе продаж",
+            "202,,,,,2026-11-18"
+        ]
+    );
+    assert!(
+        stderr.contains(
+            "Pipedrive's import cannot set «Контактное лицо - Дата встречи в офисе продаж»: left \
+             out for 1 card"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn approved_only_keeps_what_the_lead_accepted_or_set() {
     let desk = reviewed_demo();

@@ -320,6 +320,57 @@ fn bitrix24_product_rows_add_up_their_lines_but_not_a_total_each_row_repeats() {
     assert_eq!(desk.card("603")["amount"], json!(140000.0));
 }
 
+/// A deal of three product lines (the tester's #501: a flat ×1, a parking space ×2, a storeroom
+/// ×1): the card keeps each line's product, price and quantity in row order — «1; 2; 1», not
+/// the quantities each once («1; 2»), which left the ×2 beside no product —, a line column
+/// where a row has no value holds its place, and the deal's own columns, the same on every row,
+/// stay one value even when it holds `; ` itself.
+#[test]
+fn bitrix24_product_lines_keep_their_columns_in_step_and_the_deal_s_own_columns_once() {
+    let desk = Desk::new();
+    let head = "\u{feff}\"ID\";\"Название сделки\";\"Стадия сделки\";\"Сумма\";\
+                \"Дополнительно об источнике\";\"Товар\";\"Цена\";\"Количество\";\
+                \"Скидка\";\n";
+    let row = |sum: &str, product: &str, price: &str, qty: &str, discount: &str| {
+        format!(
+            "\"501\";\"ЖК «Северный»\";\"Первичный контакт\";\"{sum}\";\
+             \"Заявка с сайта; \"\"горячая\"\"\";\"{product}\";\"{price}\";\"{qty}\";\
+             \"{discount}\";\n"
+        )
+    };
+    let file = desk.dir.path().join("b24_lines.csv");
+    let text = [
+        head.to_string(),
+        row("10000000", "Квартира 3к", "10000000", "1", ""),
+        row("3000000", "Машиноместо", "1500000", "2", "5%"),
+        row("350000", "Кладовая", "350000", "1", ""),
+        // One line: as it is.
+        "\"502\";\"Студия\";\"Первичный контакт\";\"10\";\"\";\"Студия\";\"10\";\"1\";\"\";\n"
+            .to_string(),
+    ]
+    .concat();
+    std::fs::write(&file, text).unwrap();
+    let r = desk.import_one(&["--profile", "bitrix24", file.to_str().unwrap()]);
+    assert_eq!(r["cards"], 2);
+    let c = desk.card("501");
+    assert_eq!(c["amount"], json!(13_350_000.0));
+    assert_eq!(
+        json_col(&c, "fields"),
+        json!({
+            "Дополнительно об источнике": "Заявка с сайта; \"горячая\"",
+            "Товар": "Квартира 3к; Машиноместо; Кладовая",
+            "Цена": "10000000; 1500000; 350000",
+            "Количество": "1; 2; 1",
+            // Not a line column the profile names, but its rows differ: one value per row.
+            "Скидка": "—; 5%; —",
+        })
+    );
+    assert_eq!(
+        json_col(&desk.card("502"), "fields"),
+        json!({"Товар": "Студия", "Цена": "10", "Количество": "1"})
+    );
+}
+
 // ---- HubSpot, Pipedrive -----------------------------------------------------------------------
 
 #[test]
@@ -525,13 +576,66 @@ fn pipedrive_status_column_sets_closed_and_won() {
     assert_eq!(open["expected_close_at"], "2026-12-31 00:00:00");
     assert_eq!(
         json_col(&open, "fields"),
-        json!({"Deal - Total activities": "4", "Deal - Floor": "5"})
+        json!({"Total activities": "4", "Floor": "5"}),
+        "a custom column of the deal is named by its label"
     );
     let won = desk.card("8");
     assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
     let lost = desk.card("9");
     assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
     assert_eq!(json_col(&lost, "notes"), json!(["Too expensive"]));
+}
+
+/// Pipedrive heads every custom field `Сделка - <label>` (`Deal - ` in English): the deal's
+/// field is the funnel's field of that label — read, checked by the stage's rules, not reported
+/// as missing from the export — while the linked person's and organization's columns keep their
+/// whole header and fill none of the deal's fields.
+#[test]
+fn a_pipedrive_deal_field_meets_the_funnel_s_field_by_its_label_and_a_person_s_does_not() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("pipedrive_deals_ru.csv")]);
+    assert_eq!(r["profile"], "pipedrive");
+    let absent = r["absent_fields"].to_string();
+    assert!(!absent.contains("Дата встречи в офисе продаж"), "{r}");
+    assert!(
+        absent.contains("Интересующие параметры"),
+        "the organization's column is not the deal's field: {r}"
+    );
+    assert_eq!(
+        json_col(&desk.card("201"), "fields"),
+        json!({
+            "Дата встречи в офисе продаж": "2026-11-03",
+            "Контактное лицо - Дата встречи в офисе продаж": "2026-10-01",
+            "Организация - Интересующие параметры": "2к до 9 млн"
+        })
+    );
+    // «Встреча проведена» wants the meeting in the past: 202's is ahead of the day judged.
+    let check = succeeded(
+        desk.okk()
+            .args(["--today", "2026-11-20", "check", "--json"]),
+    );
+    let check: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let flags = |id: &str| -> Vec<(String, String)> {
+        (check["cards"].as_array().unwrap().iter())
+            .filter(|c| c["id"] == id)
+            .flat_map(|c| c["flags"].as_array().unwrap())
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("code"), s("field"))
+            })
+            .collect()
+    };
+    let meeting = "Дата встречи в офисе продаж".to_string();
+    assert!(
+        flags("202").contains(&("date".into(), meeting.clone())),
+        "{check}"
+    );
+    for id in ["202", "203"] {
+        assert!(
+            !flags(id).contains(&("required".into(), meeting.clone())),
+            "{id}: the meeting's date is filled: {check}"
+        );
+    }
 }
 
 /// The same in the desk's own funnel: a deal won from «Договор» is not flagged for being closed

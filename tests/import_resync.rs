@@ -334,7 +334,8 @@ fn changed_since_review(desk: &Desk) -> Vec<(String, String)> {
 /// The CRM renamed «Встреча проведена» to «Встреча состоялась», a name the funnel has for the
 /// same stage: its cards did not move and did not change for their reviews, and the next import
 /// of the same export changes nothing. A card that really moved still moved, and one renamed and
-/// edited changed without moving.
+/// edited changed without moving — and is at a renamed stage too: `stage_renames` counts every
+/// card at one (tester27 counted 1 of 3), `stage_changes` only the moves.
 #[test]
 fn a_stage_the_crm_renamed_to_a_name_the_funnel_knows_is_no_move_and_no_change() {
     let desk = Desk::new();
@@ -363,7 +364,7 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_knows_is_no_move_and_no_change()
     assert_eq!(tally(&r), (0, 3, 1, 0), "{r}");
     assert_eq!(
         (&r["stage_changes"], &r["stage_renames"]),
-        (&json!(1), &json!(1))
+        (&json!(1), &json!(2))
     );
 
     // The renamed card carries the CRM's new name, with no visit to it.
@@ -402,7 +403,11 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_knows_is_no_move_and_no_change()
         &[("5001", "Клиент думает", "Проведена встреча")],
     );
     let r = desk.import_one(&["--partial", &v4]);
-    assert_eq!((&r["updated"], &r["stage_renames"]), (&json!(1), &json!(0)));
+    assert_eq!(
+        (&r["updated"], &r["stage_changes"], &r["stage_renames"]),
+        (&json!(1), &json!(0), &json!(0)),
+        "the name it had already: no rename"
+    );
     assert_eq!(
         changed_since_review(&desk)[0],
         ("5001".into(), "yes".into())
@@ -468,6 +473,42 @@ fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
     assert_eq!(tally(&dry), (50, 0, 0, 0));
     assert_same(&before, &desk.digest());
     assert_eq!(desk.rows(Table::Cards).len(), 0);
+}
+
+/// A dry run writes nothing, so the store holds no card at the stages the file brings that the
+/// funnel lacks: the report lists none as «(0)» cards of the source (tester27) but says the
+/// file's rows there, by how many; the real run then says the cards.
+#[test]
+fn a_dry_run_says_the_file_s_rows_at_unknown_stages_not_zero_cards() {
+    let desk = Desk::new();
+    desk.empty_store();
+    let opportunities = salesforce("Opportunity.csv");
+    let run = |dry: bool| {
+        let mut cmd = desk.okk();
+        cmd.arg("import");
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.arg(&opportunities).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let dry = run(true);
+    assert!(!dry.contains("(0)"), "{dry}");
+    assert!(!dry.contains("unknown stages"), "{dry}");
+    assert!(
+        dry.contains(
+            "file rows at stages the funnel lacks, where the store holds no card of \
+             «salesforce» (yet): «Closed Won» (12), «Discovery» (9)"
+        ),
+        "{dry}"
+    );
+    let real = run(false);
+    assert!(
+        real.contains("cards of «salesforce»: «Closed Won» (12), «Discovery» (9)"),
+        "{real}"
+    );
+    assert!(!real.contains("file rows at stages"), "{real}");
 }
 
 // ---- another object under the same source ------------------------------------------------------

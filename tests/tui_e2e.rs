@@ -1137,3 +1137,79 @@ fn a_card_judged_then_retitled_and_moved_by_a_reimport_lists_both_under_the_verd
     term.send("q");
     term.wait_clean_exit("okk review");
 }
+
+/// Tester27's card #501 showed «Stage Первичный контакт  since 06.12 (0 d)» judged as of 20.11:
+/// a mistaken import had marked it gone, the right one brought it back in the stage it never
+/// left — a visit of that import's day, after the day judged. Judged with `--today` before the
+/// imports, a card back from gone in its stage shows no «since» (it never moved); one that moved
+/// in an import after the day judged is said to have come after it, not «since» a day to come.
+#[test]
+fn with_today_before_the_imports_a_card_back_from_gone_claims_no_move() {
+    let desk = Desk::new();
+    let head = "ID,Название сделки,Ответственный,Этап сделки,Воронка\n";
+    let file = |name: &str, rows: &[&str]| {
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, format!("{head}{}\n", rows.join("\n"))).unwrap();
+        path_arg(&path)
+    };
+    let first = file(
+        "first.csv",
+        &[
+            "1,Вернувшаяся,Попова Анна,Первичный контакт,Продажи",
+            "2,Переехавшая,Попова Анна,Первичный контакт,Продажи",
+        ],
+    );
+    // A full export without deal 1: gone; deal 2 moved.
+    let without = file(
+        "without.csv",
+        &["2,Переехавшая,Попова Анна,Квалификация,Продажи"],
+    );
+    let again = file(
+        "again.csv",
+        &[
+            "1,Вернувшаяся,Попова Анна,Первичный контакт,Продажи",
+            "2,Переехавшая,Попова Анна,Квалификация,Продажи",
+        ],
+    );
+    for f in [&first, &without, &again] {
+        desk.import(&["--profile", "amocrm", f]);
+    }
+    let today = chrono::Local::now().date_naive() - chrono::Days::new(3);
+    let day = today.format("%Y-%m-%d").to_string();
+    for (stage, id, shown) in [
+        ("Первичный контакт", "1", None),
+        (
+            "Квалификация",
+            "2",
+            Some(format!("came here after the day judged ({day})")),
+        ),
+    ] {
+        let mut term = okk(
+            &desk,
+            &[
+                "--today",
+                &day,
+                "review",
+                "--stage",
+                stage,
+                "--auditor",
+                "anna",
+            ],
+            120,
+            40,
+        )
+        .start(desk.dir.path());
+        let screen = term.wait_for("┌ #");
+        assert_eq!(card_id(&screen), id);
+        let line = screen
+            .lines()
+            .find(|l| l.contains("Stage") && l.contains(stage))
+            .unwrap_or_else(|| panic!("no stage line:\n{screen}"));
+        assert!(!line.contains("since"), "{line}");
+        match shown {
+            Some(text) => assert!(line.contains(&text), "{line}"),
+            None => assert!(!line.contains("after the day judged"), "{line}"),
+        }
+        quit_from_card(&mut term);
+    }
+}

@@ -257,7 +257,14 @@ fn write_changes<S: ReviewExportSource>(
     let spellings = store.stage_spellings(&profile.name, source)?;
     let stages = AccountStages::new(store.crm_stages()?)
         .with_connections(store.crm_connections()?.into_iter().chain(configured));
-    let sheet = crm::sheet(profile, funnel, (&spellings, &stages), &owners, &changes);
+    let exported = exported_columns(profile, store)?;
+    let sheet = crm::sheet(
+        profile,
+        funnel,
+        (&spellings, &stages, &exported),
+        &owners,
+        &changes,
+    );
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.
     if !sheet.unmapped_owners.is_empty() {
@@ -326,6 +333,27 @@ fn write_changes<S: ReviewExportSource>(
         super::say_beside(target, msg::needs_lead(&needs_lead))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The columns the CRM's exports had: its import profile's headers of okk's fields, and each
+/// source's custom columns (where a corrected custom field goes back).
+fn exported_columns(
+    profile: &ExportProfile,
+    store: &impl ReviewExportSource,
+) -> Result<crate::export::headers::ExportedColumns> {
+    let import = crate::sync::profile::Profile::builtin(&profile.name);
+    let system: Vec<String> = import
+        .iter()
+        .flat_map(|p| {
+            (p.fields.values().flatten()).flat_map(|h| [h.clone(), p.custom_label(h).to_string()])
+        })
+        .collect();
+    let own = import.map(|p| p.custom_field_prefixes).unwrap_or_default();
+    Ok(crate::export::headers::ExportedColumns::new(
+        system,
+        own,
+        store.source_columns()?,
+    ))
 }
 
 /// Who is who in the CRM: `--owners`, else a map kept beside a store file (`beside`:

@@ -1110,7 +1110,7 @@ impl<'a> Lander<'a> {
                 counts.rows += 1;
                 match outcome {
                     Outcome::Inserted => counts.inserted += 1,
-                    Outcome::Updated { stage_changed } => {
+                    Outcome::Updated { stage_changed, .. } => {
                         counts.updated += 1;
                         self.report.stage_changes += stage_changed as u64;
                         if stage_changed {

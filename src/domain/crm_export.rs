@@ -68,6 +68,17 @@ pub enum Warning {
         suffix: String,
         cards: usize,
     },
+    /// A corrected custom field whose column the CRM's export had under a header it had
+    /// twice (`header`; beside one of the CRM's own fields when `system`): its import matches
+    /// columns by header and could not tell which field the file sets. Left out of the file,
+    /// to be set in the CRM by hand.
+    AmbiguousHeader {
+        external_id: String,
+        field: String,
+        header: String,
+        system: bool,
+        value: String,
+    },
     /// A corrected value that is not a number or a date where the CRM wants one: written as
     /// text.
     BadValue {

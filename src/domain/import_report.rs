@@ -101,8 +101,9 @@ pub struct ImportReport {
     pub unchanged: u64,
     pub gone: u64,
     pub stage_changes: u64,
-    /// Updated cards whose stage only has another name now, one the funnel has for the same
-    /// stage (the CRM renamed it): no move, and unchanged for their reviews.
+    /// Updated cards whose stage has another name now, one the funnel has for the same stage
+    /// (the CRM renamed it): no move; unchanged for their reviews unless the export changed
+    /// something else on them.
     pub stage_renames: u64,
     pub warnings: u64,
     pub warning_samples: Vec<Warning>,

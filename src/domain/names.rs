@@ -86,6 +86,41 @@ pub fn fold_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// `name` without `prefix` when it begins with it, compared as [`fold`] compares (case, spaces,
+/// ё/е): the rest, trimmed; `None` when it does not begin so, or nothing follows it. Pipedrive's
+/// `Сделка - Дата встречи` is the deal's field «Дата встречи».
+pub fn strip_prefix_loosely<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let want = fold(prefix);
+    if want.is_empty() {
+        return None;
+    }
+    // The shortest head of `name` that folds to the prefix, among heads a few spaces longer
+    // than it at most: a header is untrusted, and folding every head of a long one would cost
+    // its length squared.
+    let room = prefix.len() * 2 + 8;
+    name.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|&end| end <= room)
+        .find(|&end| fold(&name[..end]) == want)
+        .map(|end| name[end..].trim())
+        .filter(|rest| !rest.is_empty())
+}
+
+/// The name of the `n`th column (from 2) of a header an export repeats: `Бюджет (2)`. The
+/// import names repeats so, to keep them apart; [`numbered_base`] reads it back.
+pub fn numbered(base: &str, n: usize) -> String {
+    format!("{base} ({n})")
+}
+
+/// The header and number of a name [`numbered`] made (`Бюджет (2)` → `Бюджет`, 2); `None` for
+/// a name of another shape (a header can be `Бюджет (2)` itself: the caller knows which).
+pub fn numbered_base(name: &str) -> Option<(&str, usize)> {
+    let (base, rest) = name.strip_suffix(')')?.rsplit_once(" (")?;
+    let n: usize = rest.parse().ok().filter(|n| *n >= 2)?;
+    // `(02)` or `(+2)` is no number the import wrote.
+    (n.to_string() == rest && !base.is_empty()).then_some((base, n))
+}
+
 /// What the queue's text filter looks in: the card's id, title and owner, folded, apart by a
 /// character no typed filter holds (so no match spans two of them).
 pub fn search_text(external_id: &str, title: Option<&str>, owner: Option<&str>) -> String {
@@ -190,6 +225,40 @@ mod tests {
     fn every_cyrillic_and_ascii_letter_folds_as_unicode_does() {
         let all: String = ('\0'..='\u{7f}').chain('Ѐ'..='ӿ').collect();
         assert_eq!(fold(&all), fold_by_tables(&all));
+    }
+
+    #[test]
+    fn a_numbered_name_reads_back_as_its_header_and_number() {
+        use super::{numbered, numbered_base};
+        assert_eq!(numbered_base(&numbered("Бюджет", 2)), Some(("Бюджет", 2)));
+        assert_eq!(numbered_base("Город (2) (3)"), Some(("Город (2)", 3)));
+        for plain in [
+            "Бюджет",
+            "Бюджет (1)",
+            "Бюджет (02)",
+            "Бюджет (x)",
+            " (2)",
+            "(2)",
+        ] {
+            assert_eq!(numbered_base(plain), None, "{plain}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_is_stripped_as_names_are_compared() {
+        use super::strip_prefix_loosely as strip;
+        assert_eq!(
+            strip("Deal - Дата встречи", "Deal - "),
+            Some("Дата встречи")
+        );
+        assert_eq!(
+            strip("СДЕЛКА -  Дата - время", "Сделка - "),
+            Some("Дата - время")
+        );
+        assert_eq!(strip("Deal -", "Deal - "), None, "nothing after it");
+        assert_eq!(strip("Person - Email", "Deal - "), None);
+        assert_eq!(strip("Dealer - X", "Deal - "), None);
+        assert_eq!(strip("Deal - X", ""), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! day it was seen there and how it got there — the moves the `backwards` rule judges, as the
 //! card screen shows them.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Funnel, StageVisit};
 
@@ -60,6 +60,24 @@ pub fn path(funnel: &Funnel, history: &[StageVisit], pipeline: Option<&str>) -> 
     steps
 }
 
+/// When the card came to the stage it is in: the first of the last visits in a row to that
+/// stage (a stage the CRM renamed, or the card back from gone in it, is no move); `None` where
+/// no visit before them was to another stage: the card never moved, and its first visit says
+/// when okk first saw it, not when it came.
+pub fn in_stage_since(funnel: &Funnel, history: &[StageVisit]) -> Option<NaiveDateTime> {
+    let name = |v: &StageVisit| match funnel.resolve(&v.stage) {
+        Some(i) => funnel.stage(i).name.clone(),
+        None => v.stage.clone(),
+    };
+    let (last, before) = history.split_last()?;
+    let here = name(last);
+    let first_here = before
+        .iter()
+        .rposition(|v| name(v) != here)
+        .map(|moved_from| &history[moved_from + 1])?;
+    Some(first_here.seen_at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +103,52 @@ mod tests {
 
     fn step(name: &str, on: &str, turn: Turn) -> (String, String, Turn) {
         (name.to_string(), on.to_string(), turn)
+    }
+
+    fn since(list: &[(&str, &str)]) -> Option<String> {
+        let funnel = crate::funnel_config::default_funnel();
+        in_stage_since(&funnel, &visits(list)).map(|t| t.format("%d.%m").to_string())
+    }
+
+    /// Tester27's card #501: gone after a mistaken import, back in its stage on the day of the
+    /// next one (a visit of the import's) — which says nothing of when it came to the stage.
+    #[test]
+    fn a_card_back_from_gone_in_its_stage_or_under_its_new_name_did_not_come_there_then() {
+        assert_eq!(since(&[]), None);
+        assert_eq!(since(&[("2026-11-01", "Первичный контакт")]), None);
+        assert_eq!(
+            since(&[
+                ("2026-11-01", "Первичный контакт"),
+                ("2026-12-06", "Первичный контакт"),
+            ]),
+            None
+        );
+        assert_eq!(
+            since(&[
+                ("2026-11-01", "Первичный контакт"),
+                ("2026-11-05", "Квалификация"),
+                ("2026-11-09", "Квалификация"),
+            ]),
+            Some("05.11".into())
+        );
+        assert_eq!(
+            since(&[
+                ("2026-11-01", "Квалификация"),
+                ("2026-11-05", "Этап из CRM"),
+            ]),
+            Some("05.11".into()),
+            "a name the funnel does not know is another stage"
+        );
+        assert_eq!(
+            since(&[
+                ("2026-11-01", "Квалификация"),
+                ("2026-11-05", "Встреча назначена"),
+                ("2026-11-09", "Назначена встреча"),
+                ("2026-12-06", "Встреча назначена"),
+            ]),
+            Some("05.11".into()),
+            "an alias is the same stage"
+        );
     }
 
     #[test]

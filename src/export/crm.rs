@@ -12,6 +12,7 @@ use crate::formats::amount::parse_amount;
 use crate::formats::values::{DateParser, TYPED_DATES};
 
 use super::cell::Cell;
+use super::headers::{Column, ExportedColumns};
 use super::owners::OwnerMap;
 use super::profile::{ColumnType, ExportProfile, Format, StageForm, Value};
 pub use crate::domain::crm_export::Warning;
@@ -53,11 +54,12 @@ struct Target {
 /// connections' pipelines: a card of one moves to a stage of its own pipeline — by id where the
 /// profile's stage column takes ids, else by the pipeline's name of it — or not at all (left
 /// out and said).
-/// Owners are written as `owners` maps them into the profile's `owner_form`.
+/// Owners are written as `owners` maps them into the profile's `owner_form`; a corrected
+/// custom field under the header the CRM's export had (`exported`).
 pub fn sheet(
     profile: &ExportProfile,
     funnel: &Funnel,
-    (spellings, stages): (&[(String, u64)], &AccountStages),
+    (spellings, stages, exported): (&[(String, u64)], &AccountStages, &ExportedColumns),
     owners: &OwnerMap,
     changes: &[Change],
 ) -> Sheet {
@@ -66,6 +68,7 @@ pub fn sheet(
         funnel,
         spellings,
         stages,
+        exported,
         owners,
         dates: DateParser::new(&TYPED_DATES.map(String::from)),
         cannot: BTreeMap::new(),
@@ -129,6 +132,7 @@ struct Layout<'a> {
     funnel: &'a Funnel,
     spellings: &'a [(String, u64)],
     stages: &'a AccountStages,
+    exported: &'a ExportedColumns,
     owners: &'a OwnerMap,
     dates: DateParser,
     /// Fields the CRM's import cannot set, with how many cards asked for them.
@@ -326,6 +330,10 @@ impl Layout<'_> {
                 self.unset(field);
                 continue;
             };
+            let target = match self.custom_column(target, change, field, raw) {
+                Some(t) => t,
+                None => continue,
+            };
             // Only a file a spreadsheet may open defuses its text (REST lines go to the API as
             // they are): a warning of a `'` not written would send the desk to remove nothing.
             if target.kind == ColumnType::Text
@@ -357,6 +365,42 @@ impl Layout<'_> {
             corrected.insert(target, cell);
         }
         corrected
+    }
+}
+
+impl Layout<'_> {
+    /// A custom field's target under the header the CRM's export had; `None` (said) where the
+    /// CRM's import could not set it or tell its column from another.
+    fn custom_column(
+        &mut self,
+        mut target: Target,
+        change: &Change,
+        field: &str,
+        raw: &str,
+    ) -> Option<Target> {
+        if target.rank < self.profile.corrections.len() {
+            return Some(target);
+        }
+        match self.exported.column(self.profile, &change.source, field) {
+            Column::Header(header) => {
+                target.header = header;
+                Some(target)
+            }
+            Column::Ambiguous { header, system } => {
+                self.warnings.push(Warning::AmbiguousHeader {
+                    external_id: change.external_id.clone(),
+                    field: field.to_string(),
+                    header,
+                    system,
+                    value: raw.to_string(),
+                });
+                None
+            }
+            Column::OtherRecord => {
+                self.unset(field);
+                None
+            }
+        }
     }
 }
 
@@ -543,7 +587,7 @@ mod tests {
         let sheet = sheet(
             &p,
             &f,
-            (&[], &AccountStages::default()),
+            (&[], &AccountStages::default(), &ExportedColumns::default()),
             &OwnerMap::default(),
             &[change("7", Some(lost(&f)), &[])],
         );
@@ -591,7 +635,7 @@ mod tests {
         let sheet = sheet(
             &p,
             &f,
-            (&[], &AccountStages::default()),
+            (&[], &AccountStages::default(), &ExportedColumns::default()),
             &OwnerMap::default(),
             &changes,
         );

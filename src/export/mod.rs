@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod cell;
 pub mod crm;
 pub mod file;
+pub mod headers;
 pub mod owners;
 pub mod profile;
 pub mod rest;

@@ -132,6 +132,14 @@ pub struct ExportProfile {
     /// (Salesforce: `__c`): a header without it is written and warned of.
     #[serde(default)]
     pub custom_field_suffix: Option<String>,
+    /// What the CRM's export wrote before each custom field of the deal, and its import
+    /// matches (Pipedrive's `Deal - `): the import took it off, the export puts it back.
+    #[serde(default)]
+    pub custom_field_prefix: Option<String>,
+    /// How the export heads the fields of other records linked to the deal (Pipedrive's
+    /// `Person - …`): a correction of one is left out, the deals import does not set it.
+    #[serde(default)]
+    pub foreign_prefixes: Vec<String>,
     #[serde(default)]
     pub closed_stage: ByKind,
     /// Won and lost are a status, not a stage: the stage cell stays empty on such a move.

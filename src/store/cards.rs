@@ -152,12 +152,16 @@ impl Change {
 
 impl Outcome {
     /// What writing a card the store held came to; `kept`: it stays the card its reviews saw
-    /// ([`Change::keeps_the_card`], and it was not gone).
-    pub fn of_update(change: Change, kept: bool, stage_changed: bool) -> Outcome {
+    /// ([`Change::keeps_the_card`], and it was not gone); `renamed`: its stage has another
+    /// name now, whether or not it moved.
+    pub fn of_update(change: Change, kept: bool, stage_changed: bool, renamed: bool) -> Outcome {
         match change {
             Change::StageRenamed if kept => Outcome::StageRenamed,
             Change::SameCard if kept => Outcome::SameCard,
-            _ => Outcome::Updated { stage_changed },
+            _ => Outcome::Updated {
+                stage_changed,
+                stage_renamed: renamed && !stage_changed,
+            },
         }
     }
 }
@@ -168,6 +172,9 @@ pub enum Outcome {
     Inserted,
     Updated {
         stage_changed: bool,
+        /// At a stage the CRM renamed (a name the funnel has for the same stage), the card
+        /// changed otherwise too: no move.
+        stage_renamed: bool,
     },
     /// Written with its stage's new name only (see [`Change::StageRenamed`]).
     StageRenamed,
@@ -783,7 +790,13 @@ impl Import<'_> {
             self.history(old, card, edited.filter(|_| stage_changed), deferred)?;
         }
         self.mark_seen(old.id);
-        Ok(Outcome::of_update(change, renamed, stage_changed))
+        let renamed_stage = old.stage != card.stage;
+        Ok(Outcome::of_update(
+            change,
+            renamed,
+            stage_changed,
+            renamed_stage,
+        ))
     }
 
     /// Inserts the card; `None` when the file held the same card on an earlier row.

@@ -61,6 +61,12 @@ pub trait ReviewExportSource {
 
     /// The CRM connections synced into the store (with stages stored or not), by name.
     fn crm_connections(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Every source whose columns are known, with them: the headers a corrected custom field
+    /// is written back under.
+    fn source_columns(
+        &self,
+    ) -> Result<Vec<(String, crate::domain::columns::SourceColumns)>, StoreError>;
 }
 
 impl ReviewExportSource for super::Store {
@@ -110,5 +116,11 @@ impl ReviewExportSource for super::Store {
 
     fn crm_connections(&self) -> Result<Vec<String>, StoreError> {
         super::Store::crm_connections(self)
+    }
+
+    fn source_columns(
+        &self,
+    ) -> Result<Vec<(String, crate::domain::columns::SourceColumns)>, StoreError> {
+        super::Store::source_columns(self)
     }
 }

@@ -617,9 +617,14 @@ impl Tally {
     fn count(&mut self, line: u64, outcome: Outcome, duplicate: Option<(&str, bool)>) {
         match outcome {
             Outcome::Inserted => self.counts.inserted += 1,
-            Outcome::Updated { stage_changed } => {
+            Outcome::Updated {
+                stage_changed,
+                stage_renamed,
+            } => {
                 self.counts.updated += 1;
                 self.stage_changes += stage_changed as u64;
+                // At a renamed stage and changed otherwise too: still no move.
+                self.stage_renames += stage_renamed as u64;
             }
             Outcome::StageRenamed => {
                 self.counts.updated += 1;
@@ -1104,7 +1109,8 @@ impl<'a> Reader<'a> {
                 self.send(tx)?;
             }
         }
-        if let Some((l, done, dh, rows)) = self.pending.take() {
+        if let Some((l, mut done, dh, rows)) = self.pending.take() {
+            self.merged.finish(&mut done);
             let hash = self.setup.seed.finish(&dh);
             let item = self.item(l, done, hash, rows);
             self.items.push(item);
@@ -1218,12 +1224,14 @@ impl<'a> Reader<'a> {
         } else {
             Vec::new()
         };
-        self.merged = Merged::new(&row, setup.mapper.profile().decimal_comma);
-        if let Some((l, done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
+        let merged = Merged::new(&row, setup.mapper.profile());
+        if let Some((l, mut done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
+            self.merged.finish(&mut done);
             let hash = setup.seed.finish(&dh);
             let item = self.item(l, done, hash, rows);
             self.items.push(item);
         }
+        self.merged = merged;
         Ok(())
     }
 

@@ -131,7 +131,6 @@ impl Mapper {
             header.pop();
         }
         let width = header.len();
-        let names = column_names(&header);
         let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
         let mut targets: Vec<Option<Target>> = vec![None; width];
         let mut fields: Vec<(&SystemField, &Vec<String>)> = profile.fields.iter().collect();
@@ -152,6 +151,17 @@ impl Mapper {
                 }
             }
         }
+        // A custom column is named by its field's label (the profile's prefix off); numbered
+        // among all the columns, so that two never share a name.
+        let labels: Vec<String> = header
+            .iter()
+            .zip(&targets)
+            .map(|(h, t)| match t {
+                Some(_) => h.clone(),
+                None => profile.custom_label(h).to_string(),
+            })
+            .collect();
+        let names = column_names(&labels);
         let targets: Vec<Target> = targets
             .into_iter()
             .enumerate()
@@ -522,7 +532,7 @@ fn column_names(header: &[String]) -> Vec<String> {
             let n = last_n.entry(folded).or_insert(1);
             loop {
                 *n += 1;
-                let candidate = format!("{base} ({n})");
+                let candidate = crate::domain::names::numbered(&base, *n);
                 if taken.insert(fold(&candidate)) {
                     break candidate;
                 }
@@ -533,13 +543,22 @@ fn column_names(header: &[String]) -> Vec<String> {
     names
 }
 
-/// A Bitrix24 deal being built from its product rows: where each custom field sits in the card
-/// and which values it holds already, looked up rather than searched, so that a deal of many
-/// wide rows costs what its rows cost.
+/// A Bitrix24 deal being built from its product rows. The deal's own columns say the same on
+/// every row and stay one value; a product line's columns (the profile's `line_columns`, and
+/// any column whose rows differ) keep one value per row, in row order, so that the third
+/// product stays beside the third quantity. Each field's values are held by row rather than
+/// searched, and a value the rows repeat is counted, not copied: a deal of many wide rows
+/// costs what its rows cost, and its own columns what one row's do.
 #[derive(Default)]
 pub struct Merged {
+    /// The deal's rows so far.
+    rows: usize,
+    /// Where each custom field sits in the card.
     at: HashMap<FieldName, usize>,
-    values: HashSet<(usize, String)>,
+    /// Per field (as `at` places it): its values so far.
+    seen: Vec<Values>,
+    /// The profile's product-line columns, folded.
+    lines: HashSet<String>,
     decimal_comma: bool,
     /// The first row's amount, and whether every row since carried the same one.
     first: Option<f64>,
@@ -551,26 +570,60 @@ pub struct Merged {
     not_lines: bool,
 }
 
+/// One custom field's values over a deal's rows.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    /// The rows `from..=to`, each with the value the card holds (its first).
+    Same { from: usize, to: usize },
+    /// The rows that had a value, each with it, in row order.
+    ByRow(Vec<(usize, String)>),
+}
+
+impl Values {
+    /// Row `r`'s value `v`, `first` the field's first value (the card's). A row's second value
+    /// of one name (none the import makes) is dropped.
+    fn add(&mut self, r: usize, v: String, first: &str) {
+        match self {
+            Values::Same { to, .. } if *to + 1 == r && v == first => *to = r,
+            Values::Same { to, .. } if *to == r => {}
+            Values::Same { from, to } => {
+                let mut rows: Vec<(usize, String)> =
+                    (*from..=*to).map(|x| (x, first.to_string())).collect();
+                rows.push((r, v));
+                *self = Values::ByRow(rows);
+            }
+            Values::ByRow(rows) => {
+                if rows.last().is_none_or(|(at, _)| *at != r) {
+                    rows.push((r, v));
+                }
+            }
+        }
+    }
+}
+
 /// The product columns of Bitrix24's export (Russian and English labels).
 const PRICE: [&str; 2] = ["Цена", "Price"];
 const QUANTITY: [&str; 2] = ["Количество", "Quantity"];
 
+/// What a product row without a value in a line's column shows in that row's place.
+const NO_VALUE: &str = "—";
+
 impl Merged {
-    /// Starts from a deal's first row.
-    pub fn new(card: &Card, decimal_comma: bool) -> Merged {
+    /// Starts from a deal's first row; `profile` names its product-line columns.
+    pub fn new(card: &Card, profile: &Profile) -> Merged {
         let mut m = Merged {
-            decimal_comma,
+            rows: 1,
+            lines: profile.line_columns.iter().map(|c| fold(c)).collect(),
+            decimal_comma: profile.decimal_comma,
             first: card.amount,
             same: true,
             sum: card.amount.unwrap_or(0.0),
             ..Merged::default()
         };
         m.not_lines = m.not_a_line(card);
-        for (i, (k, v)) in card.fields.iter().enumerate() {
-            if !m.at.contains_key(k) {
-                m.at.insert(k.clone(), i);
-                m.note(i, v);
-            }
+        for (i, (k, _)) in card.fields.iter().enumerate() {
+            m.at.entry(k.clone()).or_insert(i);
+            m.seen.push(Values::Same { from: 0, to: 0 });
         }
         m
     }
@@ -589,16 +642,12 @@ impl Merged {
         }
     }
 
-    fn note(&mut self, i: usize, v: &str) {
-        for part in v.split("; ") {
-            self.values.insert((i, part.to_string()));
-        }
-    }
-
     /// Folds a later product row of the same deal into `into`: the lines' amounts add up —
     /// unless every row carries one amount that is not its price × quantity, the deal's total
-    /// repeated on each —, custom values that differ are kept side by side.
+    /// repeated on each —; its custom values are laid out by [`Merged::finish`].
     pub fn merge(&mut self, into: &mut Card, row: Card) {
+        let r = self.rows;
+        self.rows += 1;
         self.not_lines |= self.not_a_line(&row);
         self.same &= row.amount == self.first;
         self.sum += row.amount.unwrap_or(0.0);
@@ -611,21 +660,52 @@ impl Merged {
         }
         for (k, v) in row.fields {
             match self.at.get(&k) {
-                Some(&i) => {
-                    if !self.values.contains(&(i, v.clone())) {
-                        let iv = &mut into.fields[i].1;
-                        iv.push_str("; ");
-                        iv.push_str(&v);
-                        self.values.insert((i, v));
-                    }
-                }
+                Some(&i) => self.seen[i].add(r, v, &into.fields[i].1),
                 None => {
-                    let i = into.fields.len();
-                    self.at.insert(k.clone(), i);
-                    self.note(i, &v);
+                    self.at.insert(k.clone(), into.fields.len());
+                    self.seen.push(Values::Same { from: r, to: r });
                     into.fields.push((k, v));
                 }
             }
+        }
+    }
+
+    /// Writes the merged custom values into the deal's card once its last row is in: a column
+    /// with one value on every row keeps it; a product line's column (or one whose rows differ,
+    /// or that some rows lack) takes every row's value in row order, joined by `; `, a row
+    /// without one as `—`.
+    pub fn finish(&mut self, into: &mut Card) {
+        if self.rows < 2 {
+            return;
+        }
+        for (i, values) in self.seen.iter_mut().enumerate() {
+            let (name, value) = &mut into.fields[i];
+            // A name twice in the first row (none the import makes): its first place only.
+            if self.at.get(name) != Some(&i) {
+                continue;
+            }
+            let every_row = Values::Same {
+                from: 0,
+                to: self.rows - 1,
+            };
+            if *values == every_row && !self.lines.contains(&fold(name)) {
+                continue;
+            }
+            let mut joined = String::new();
+            for r in 0..self.rows {
+                if r > 0 {
+                    joined.push_str("; ");
+                }
+                let here = match values {
+                    Values::Same { from, to } => (*from..=*to).contains(&r).then_some(&**value),
+                    Values::ByRow(rows) => rows
+                        .binary_search_by_key(&r, |(at, _)| *at)
+                        .ok()
+                        .map(|k| rows[k].1.as_str()),
+                };
+                joined.push_str(here.unwrap_or(NO_VALUE));
+            }
+            *value = joined;
         }
     }
 }
@@ -634,7 +714,42 @@ impl Merged {
 mod tests {
     use proptest::prelude::*;
 
-    use super::trim_cell;
+    use super::{Merged, Values, trim_cell};
+    use crate::domain::Card;
+
+    fn row(fields: &[(&str, &str)]) -> Card {
+        Card {
+            fields: fields
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.to_string()))
+                .collect(),
+            ..Card::default()
+        }
+    }
+
+    /// A deal's own column repeated on every product row is counted, not copied (a deal of
+    /// thousands of rows holds one value of it); a line's column whose rows agree is written
+    /// out per row all the same, and one a later row brings first holds the earlier rows'
+    /// places.
+    #[test]
+    fn merged_rows_count_a_repeated_value_and_lay_the_lines_out_by_row() {
+        let profile = super::Profile::builtin("bitrix24").unwrap();
+        let first = row(&[("Источник", "Сайт"), ("Количество", "1")]);
+        let mut card = first.clone();
+        let mut m = Merged::new(&first, &profile);
+        for _ in 0..999 {
+            m.merge(&mut card, row(&[("Источник", "Сайт"), ("Количество", "1")]));
+        }
+        m.merge(&mut card, row(&[("Источник", "Сайт"), ("Скидка", "5%")]));
+        assert_eq!(m.seen[0], Values::Same { from: 0, to: 1000 });
+        m.finish(&mut card);
+        let value = |k: &str| &card.fields.iter().find(|(n, _)| &**n == k).unwrap().1;
+        assert_eq!(value("Источник"), "Сайт");
+        let quantities = value("Количество");
+        assert!(quantities.starts_with("1; 1; 1") && quantities.ends_with("1; —"));
+        assert_eq!(quantities.matches("; ").count(), 1000);
+        assert_eq!(value("Скидка"), &format!("{}5%", "—; ".repeat(1000)));
+    }
 
     #[test]
     fn a_cell_is_trimmed_of_every_unicode_space() {

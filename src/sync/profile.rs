@@ -59,6 +59,10 @@ pub struct Profile {
     /// Consecutive rows with one ID are one card, their amounts summed (Bitrix24 product rows).
     #[serde(default)]
     pub group_rows_by_id: bool,
+    /// With `group_rows_by_id`: the columns of a product line (product, price, quantity), whose
+    /// values the card keeps one per row, in row order, even where the rows agree.
+    #[serde(default)]
+    pub line_columns: Vec<String>,
     #[serde(default)]
     pub status: StatusWords,
     /// Won and lost are a status beside the stage (Pipedrive): a closed deal stays in the stage
@@ -68,6 +72,12 @@ pub struct Profile {
     /// System field → the headers that may hold it (any of; multi-value fields take all of them).
     #[serde(default)]
     pub fields: BTreeMap<SystemField, Vec<String>>,
+    /// What the export writes before each of the card's own custom fields (Pipedrive's
+    /// `Deal - `, translated: `Сделка - `): such a column is the field named by the rest, so
+    /// that it meets the funnel's custom field of that name. Columns of the record's other
+    /// entities (`Person - …`, `Организация - …`) keep their whole header.
+    #[serde(default)]
+    pub custom_field_prefixes: Vec<String>,
 }
 
 fn default_list_separator() -> String {
@@ -95,6 +105,15 @@ impl Profile {
         CRMS.iter()
             .map(|c| parse_builtin(c.name, c.import))
             .collect()
+    }
+
+    /// The custom field a column headed `header` holds: the header without the card's own
+    /// prefix ([`Profile::custom_field_prefixes`]), else the header.
+    pub fn custom_label<'h>(&self, header: &'h str) -> &'h str {
+        self.custom_field_prefixes
+            .iter()
+            .find_map(|p| crate::domain::names::strip_prefix_loosely(header, p))
+            .unwrap_or(header)
     }
 
     /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the

@@ -153,6 +153,35 @@ pub fn warning(w: &Warning, crm: &str) -> String {
             suffix = line(suffix),
             count = *cards
         ),
+        Warning::AmbiguousHeader {
+            external_id,
+            field,
+            header,
+            system,
+            value,
+        } => {
+            let (id, field) = (line(external_id), label(field));
+            let (header, value) = (line(header), line(value));
+            if *system {
+                crate::tr!(
+                    "export-ambiguous-system",
+                    id = id,
+                    field = field,
+                    header = header,
+                    value = value,
+                    crm = crm
+                )
+            } else {
+                crate::tr!(
+                    "export-ambiguous-custom",
+                    id = id,
+                    field = field,
+                    header = header,
+                    value = value,
+                    crm = crm
+                )
+            }
+        }
         Warning::BadValue {
             external_id,
             field,

@@ -691,24 +691,45 @@ pub fn unknown_stages_next(funnel: &std::path::Path) -> String {
     )
 }
 
+/// The stages the funnel lacks, by the source's cards there. A stage the store holds none of
+/// them in (a dry run's rows, which it does not write) is no «(0)» there, but the file's rows:
+/// said apart, by how many.
 fn unknown_stages(s: &mut String, r: &ImportReport) {
-    if r.unknown_stages.is_empty() {
-        return;
+    let (held, read): (Vec<_>, Vec<_>) = r.unknown_stages.iter().partition(|u| u.cards > 0);
+    let read: Vec<_> = read.into_iter().filter(|u| u.read > 0).collect();
+    let list = |stages: &[&crate::domain::import_report::UnknownStage], cards: bool| {
+        let items: Vec<String> = stages
+            .iter()
+            .map(|u| {
+                let n = if cards { u.cards } else { u.read };
+                format!("«{}» ({n})", safe::line(&u.stage))
+            })
+            .collect();
+        items.join(", ")
+    };
+    let source = safe::line(&r.source);
+    if !held.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "import-report-unknown-stages",
+                source = source.clone(),
+                stages = list(&held, true)
+            )
+        );
     }
-    let list: Vec<String> = r
-        .unknown_stages
-        .iter()
-        .map(|u| format!("«{}» ({})", safe::line(&u.stage), u.cards))
-        .collect();
-    let _ = writeln!(
-        s,
-        "  {}",
-        crate::tr!(
-            "import-report-unknown-stages",
-            source = safe::line(&r.source),
-            stages = list.join(", ")
-        )
-    );
+    if !read.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "import-report-unknown-stages-read",
+                source = source,
+                stages = list(&read, false)
+            )
+        );
+    }
 }
 
 /// The file's columns new to its source, and the source's fields it has no column for: neither

@@ -566,6 +566,15 @@ pub fn days_ago(d: i64) -> String {
     tr!("tui-days-ago", count = d)
 }
 
+/// A card came to its stage after the day judged (a later import saw the move): said instead
+/// of a date to come.
+pub fn came_after_day_judged(judged: chrono::NaiveDate) -> String {
+    tr!(
+        "tui-came-after-day-judged",
+        judged = crate::text::common::day(judged)
+    )
+}
+
 /// A card's last activity is after the day judged (0 days idle): said instead of "today".
 pub fn after_day_judged(judged: chrono::NaiveDate) -> String {
     tr!(

@@ -1,6 +1,7 @@
 //! A fuzzy picker over a list of names (stages, owners, fields): typing filters with
-//! nucleo-matcher, best match first (a name starting with the text, then one with a word
-//! starting with it, then the rest); an empty query keeps the list's own order. A field shows
+//! nucleo-matcher, best match first (the name typed whole, then a name starting with the text,
+//! then one with a word starting with it, then the rest); an empty query keeps the list's own
+//! order. A field shows
 //! as the card names it in the current language and is found by that word and by its key. An
 //! item may be marked (a stage the card's CRM pipeline has no place for, an owner named only by
 //! another source's cards): it stays choosable, after the unmarked ones that match as well.
@@ -27,6 +28,9 @@ pub enum PickerFor {
 /// above «Контакт после встречи» for «Контакт», and `enter` took the wrong stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Tier {
+    /// The name is the text typed: «Бюджет» is okk's field, not the custom «Бюджет (2)» the
+    /// fuzzy score put above it.
+    Exact,
     /// The name starts with the text typed.
     Start,
     /// Each typed word starts a word of the name.
@@ -38,6 +42,9 @@ enum Tier {
 /// Where `name` stands for `query` (folded: case and ё/е do not matter).
 fn tier(name: &str, query: &str) -> Tier {
     let name = fold(name);
+    if name == query {
+        return Tier::Exact;
+    }
     if name.starts_with(query) {
         return Tier::Start;
     }
@@ -387,6 +394,29 @@ mod tests {
             let mut p = Picker::new(PickerFor::Field, fields);
             p.set_query("budg".into());
             assert_eq!(p.chosen(), Some("amount"));
+        });
+    }
+
+    /// An export with a custom field labelled like okk's own (amoCRM's ` Бюджет` beside
+    /// `Бюджет `) has it as «Бюджет (2)»: typing the exact name takes okk's field, whatever the
+    /// fuzzy score says; the repeat is one more word away.
+    #[test]
+    fn the_name_typed_whole_comes_before_a_longer_one_that_starts_with_it() {
+        use crate::text::lang::{Lang, with};
+        let fields: Vec<String> = ["title", "Бюджет (2)", "amount", "Город"]
+            .map(String::from)
+            .to_vec();
+        with(Lang::Ru, || {
+            let mut p = Picker::new(PickerFor::Field, fields.clone());
+            for typed in ["Бюджет", "бюджет", " БЮДЖЕТ "] {
+                p.set_query(typed.into());
+                assert_eq!(p.chosen(), Some("amount"), "{typed}");
+            }
+            p.set_query("Бюджет (2)".into());
+            assert_eq!(p.chosen(), Some("Бюджет (2)"));
+            p.set_query("Бюдж".into());
+            let order: Vec<&str> = p.matches.iter().map(|&i| p.items[i].as_str()).collect();
+            assert_eq!(order.len(), 2, "{order:?}");
         });
     }
 }

@@ -37,6 +37,8 @@ export-not-api-name = okk: warning: { $crm }'s import matches a column to a fiel
     [one] card
    *[other] cards
 }; map the column to its field by hand when importing
+export-ambiguous-system = okk: warning: card { $id }: «{ $field }» was the column «{ $header }» of the { $crm } export, which also heads a system field of { $crm } so: its import matches columns by header and cannot tell the two apart, so the correction is not in the file; set «{ $value }» in that field of deal { $id } in { $crm } by hand
+export-ambiguous-custom = okk: warning: card { $id }: «{ $field }» was the column «{ $header }» of the { $crm } export, which has another field of that name: its import matches columns by header and cannot tell the two apart, so the correction is not in the file; set «{ $value }» in that field of deal { $id } in { $crm } by hand (or give the two fields names of their own there)
 export-bad-value = okk: warning: card { $id }: «{ $field }» = «{ $value }» is not { $kind }: written as text
 export-defused = okk: warning: card { $id }: «{ $field }» = «{ $value }» begins as a spreadsheet formula would: written with a ' in front, which the { $crm } import keeps; remove it there, or in the file if it is not opened in a spreadsheet
 export-time-dropped = okk: warning: card { $id }: «{ $field }» = «{ $value }»: the { $crm } file takes the day only; the time is not written

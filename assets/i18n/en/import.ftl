@@ -122,7 +122,7 @@ import-report-cards = cards     { $inserted } new, { $updated } updated ({ $move
 import-report-renamed = renamed   { $count ->
     [one] { $count } card is
    *[other] { $count } cards are
-} at a stage the CRM renamed, under a name the funnel has for the same stage: not moved, unchanged for their reviews
+} at a stage the CRM renamed, under a name the funnel has for the same stage: not moved, and the new name alone changes nothing for their reviews
 import-report-new-columns = new { $count ->
     [one] column
    *[other] columns
@@ -144,6 +144,7 @@ import-report-missing-columns = not in this export: { $fields } (earlier imports
    *[other] them
 }); the cards keep the values they had, not emptied
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases), cards of «{ $source }»: { $stages }
+import-report-unknown-stages-read = file rows at stages the funnel lacks, where the store holds no card of «{ $source }» (yet): { $stages }
 import-unknown-stages-next = next: add these stages, or their names as aliases of a stage, to the funnel { $funnel }; or draft a funnel from the store's own stages: `okk funnel init --from-store --out store-funnel.toml`
 import-report-not-exported = in no export of «{ $source }» (the funnel requires them; the CRM sends no such column, so the cards are not flagged for them): { $fields }
 import-report-warnings = warnings  { $count }

@@ -155,6 +155,7 @@ tui-days-ago = { $count ->
     [one] 1 day ago
    *[other] { $count } days ago
 }
+tui-came-after-day-judged = came here after the day judged ({ $judged })
 tui-after-day-judged = after the day judged ({ $judged }): 0 days idle
 tui-field-input-title = New value of «{ $field }»
 tui-field-input-how = type to replace · ← → Home End edit · empty removes

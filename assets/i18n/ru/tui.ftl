@@ -163,6 +163,7 @@ tui-days-ago = { $count ->
     [few] { $count } дня назад
    *[many] { $count } дней назад
 }
+tui-came-after-day-judged = перешла сюда после дня оценки ({ $judged })
 tui-after-day-judged = после дня оценки ({ $judged }): простой 0 дн.
 tui-field-input-title = Новое значение «{ $field }»
 tui-field-input-how = ввод заменяет · ← → Home End правка · пусто — удалить

@@ -255,4 +255,10 @@ impl ReviewExportSource for PgStore {
         )?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
+
+    fn source_columns(
+        &self,
+    ) -> Result<Vec<(String, crate::domain::columns::SourceColumns)>, StoreError> {
+        self.all_source_columns()
+    }
 }

@@ -731,7 +731,13 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
             self.later.push(old.id);
         }
         self.send(false)?;
-        Ok(Outcome::of_update(change, renamed, stage_changed))
+        let renamed_stage = old.stage != row.card.stage;
+        Ok(Outcome::of_update(
+            change,
+            renamed,
+            stage_changed,
+            renamed_stage,
+        ))
     }
 
     fn insert_judged(

@@ -12,7 +12,7 @@ use crate::domain::Card;
 use crate::domain::as_judged::{Change, Field, Side};
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
-use crate::domain::stage_path::{Step, Turn};
+use crate::domain::stage_path::{Step, Turn, in_stage_since};
 use crate::domain::stored_review::StoredReview;
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
@@ -311,23 +311,24 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
         Span::raw(clip(funnel.unwrap_or(&card.stage), 60)),
     ];
     // The first sync's date says when okk first saw the card, not when it entered the
-    // stage: only a move seen by a later sync tells that.
+    // stage: only a move seen by a later sync tells that (a card back from gone in its stage
+    // did not move then).
     let history = &c.detail.context.history;
-    if let Some(since) = history
-        .last()
-        .filter(|_| history.len() > 1)
-        .map(|v| v.seen_at)
-    {
-        let days = (shared.today.date() - since.date()).num_days().max(0);
-        stage.push(Span::styled(
+    if let Some(since) = in_stage_since(&shared.funnel, history) {
+        let today = shared.today.date();
+        // A move an import after the day judged saw: not "since" a day to come.
+        let text = if since.date() > today {
+            msg::came_after_day_judged(today)
+        } else {
+            let days = (today - since.date()).num_days();
             format!(
-                "  {} {} ({})",
+                "{} {} ({})",
                 msg::since(),
                 msg::day_month(since.date()),
                 msg::since_days(days)
-            ),
-            theme.dim,
-        ));
+            )
+        };
+        stage.push(Span::styled(format!("  {text}"), theme.dim));
     }
     if card.closed == Some(true) || card.closed_at.is_some() {
         stage.push(Span::styled(format!("  {}", msg::closed()), theme.warn));
