@@ -234,3 +234,191 @@ fn a_verdict_left_under_the_older_url_name_is_still_written() {
     assert_eq!(reviews_on(&server.url), [(first, "unclear".to_string())]);
     assert!(journal(&desk).is_empty());
 }
+
+/// Every review the server holds, withdrawn or not: (card, verdict, withdrawn).
+fn every_review_on(url: &str) -> Vec<(String, String, bool)> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.query(
+        "SELECT card_external_id, verdict, withdrawn_at IS NOT NULL FROM reviews ORDER BY 1",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// What the journal's one file holds.
+fn kept_entry(desk: &Desk) -> okk::domain::pending::PendingReview {
+    let [file] = &journal(desk)[..] else {
+        panic!("one file: {:?}", journal(desk));
+    };
+    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+}
+
+/// Waits until `ready` holds of the server, for at most ten seconds.
+fn until_server(what: &str, ready: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !ready() {
+        assert!(std::time::Instant::now() < until, "{what}: not in time");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// anna's reviewer on `url` with its writer's connection made: her first verdict saved (the
+/// reviewer opens its connections in the background), and the next card on screen. Returns the
+/// two cards.
+fn reviewer_writing(desk: &Desk, url: &str) -> (Term, String, String) {
+    let mut term = reviewer(desk, url);
+    let first = card_id(&term.screen());
+    term.send("a");
+    term.wait_for(&format!("#{first} saved: ok"));
+    term.wait_until("the next card", |s| {
+        let text = s.contents();
+        text.contains("┌ #") && card_id(&text) != first
+    });
+    let next = card_id(&term.screen());
+    (term, first, next)
+}
+
+/// The tester's F-g: the link hangs, a verdict is given and undone. The undo is the journal's,
+/// not refused for want of a connection; the verdict had been sent before the link hung, so
+/// the journal keeps its withdrawal. The reviewer is killed before the link comes back and
+/// the bytes held on the way reach the server after all: the next okk withdraws the verdict
+/// there, and it stands nowhere.
+#[test]
+fn an_undo_while_the_link_hangs_is_kept_here_and_a_verdict_that_arrives_late_is_withdrawn() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let (mut term, first, next) = reviewer_writing(&desk, &url);
+    proxy.stall();
+    term.send("s");
+    term.wait_for(&format!("#{next} kept on this machine"));
+    term.send("u");
+    term.wait_for(&format!("verdict on #{next} withdrawn"));
+    assert!(!term.screen().contains("no connection"));
+    let kept = kept_entry(&desk);
+    assert!(kept.withdrawn_at.is_some(), "kept as its withdrawal");
+    term.kill();
+    // The held bytes go on: the verdict sent before the link hung lands on the server.
+    proxy.resume();
+    until_server("the late verdict", || {
+        every_review_on(&server.url).len() == 2
+    });
+    let ok = (first.clone(), "ok".to_string());
+    assert!(reviews_on(&server.url).contains(&(next.clone(), "stale".to_string())));
+    let err = stats_on(&desk, &url);
+    assert!(
+        !err.contains("saved"),
+        "a withdrawal is no verdict saved: {err}"
+    );
+    assert_eq!(reviews_on(&server.url), [ok], "it stands nowhere");
+    assert!(every_review_on(&server.url).contains(&(next, "stale".to_string(), true)));
+    assert!(journal(&desk).is_empty());
+}
+
+/// The same undo with the reviewer still open: once the server answers, the journal writes
+/// the verdict's withdrawal first (the verdict never stands there), the card is hers to judge
+/// again, and her new verdict goes to the server.
+#[test]
+fn an_undo_while_the_link_hangs_is_written_when_the_server_answers_again() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let (mut term, first, next) = reviewer_writing(&desk, &url);
+    proxy.stall();
+    term.send("d");
+    term.wait_for(&format!("#{next} kept on this machine"));
+    term.send("u");
+    term.wait_for(&format!("verdict on #{next} withdrawn"));
+    assert!(kept_entry(&desk).withdrawn_at.is_some());
+    // What the stalled link held is dropped with it.
+    proxy.reset();
+    proxy.resume();
+    term.wait_for("connection to the server is back");
+    until_server("the withdrawal", || journal(&desk).is_empty());
+    let ok = (first.clone(), "ok".to_string());
+    assert_eq!(reviews_on(&server.url), std::slice::from_ref(&ok));
+    term.wait_until("her card again", |s| {
+        s.contents().contains(&format!("┌ #{next}"))
+    });
+    term.send("s");
+    term.wait_for(&format!("#{next} saved: stale"));
+    let mut now = vec![ok, (next, "stale".to_string())];
+    now.sort();
+    assert_eq!(reviews_on(&server.url), now);
+    term.send("<C-c>");
+    assert!(term.wait_exit().success());
+    assert!(journal(&desk).is_empty());
+}
+
+/// A verdict given once the link is known lost is never sent: its undo takes it out of the
+/// journal (the file gone at once, synced), and nothing of it ever reaches the server, even
+/// with the reviewer killed before the link comes back.
+#[test]
+fn a_verdict_never_sent_and_undone_leaves_the_journal_and_nothing_is_replayed() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let mut term = reviewer(&desk, &url);
+    let first = card_id(&term.screen());
+    proxy.stall();
+    // A checklist answer: its draft is sent at the next pause and never answered.
+    term.send("1");
+    term.wait_for("no connection to the server");
+    term.send("a");
+    term.wait_for(&format!("#{first} kept on this machine"));
+    assert_eq!(journal(&desk).len(), 1);
+    term.send("u");
+    term.wait_for(&format!("verdict on #{first} withdrawn"));
+    assert_eq!(journal(&desk), Vec::<PathBuf>::new(), "gone at once");
+    term.kill();
+    proxy.resume();
+    let err = stats_on(&desk, &url);
+    assert!(!err.contains("saved"), "{err}");
+    assert_eq!(every_review_on(&server.url), []);
+}
+
+/// An undo once the journal's verdict is on the server (the link came back meanwhile) goes to
+/// the server, as any undo does.
+#[test]
+fn an_undo_after_the_link_came_back_withdraws_the_verdict_on_the_server() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let mut term = reviewer(&desk, &url);
+    let first = card_id(&term.screen());
+    proxy.stall();
+    term.send("d");
+    term.wait_for(&format!("#{first} kept on this machine"));
+    proxy.reset();
+    proxy.resume();
+    term.wait_for("connection to the server is back");
+    assert_eq!(
+        reviews_on(&server.url),
+        [(first.clone(), "dead".to_string())]
+    );
+    assert!(journal(&desk).is_empty());
+    term.send("u");
+    term.wait_for(&format!("verdict on #{first} withdrawn"));
+    assert_eq!(reviews_on(&server.url), []);
+    assert_eq!(
+        every_review_on(&server.url),
+        [(first, "dead".to_string(), true)]
+    );
+    term.send("<C-c>");
+    assert!(term.wait_exit().success());
+}
