@@ -8,6 +8,8 @@
 mod common;
 mod pty;
 
+#[path = "support/fake_crm.rs"]
+mod fake;
 #[path = "support/server_db.rs"]
 mod server_db;
 #[path = "support/stall_proxy.rs"]
@@ -421,4 +423,239 @@ fn an_undo_after_the_link_came_back_withdraws_the_verdict_on_the_server() {
     );
     term.send("<C-c>");
     assert!(term.wait_exit().success());
+}
+
+/// The tester's F-h: the link drops and the reviewer's reconnect stalls in its handshake (the
+/// connection taken and never answered, as over a link that hung again). The attempt is given
+/// up at the connect deadline (here the URL's two seconds) and made anew, so the reviewer is
+/// back within about that once the server answers.
+#[test]
+fn a_reconnect_stalled_in_its_handshake_is_given_up_at_the_connect_deadline() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = format!("{}?connect_timeout=2", proxy.url(&server.url));
+    let (mut term, first, next) = reviewer_writing(&desk, &url);
+    proxy.swallow_new();
+    proxy.reset();
+    term.send("s");
+    term.wait_for(&format!("#{next} kept on this machine"));
+    // The reconnect's handshake is under way and will never be answered.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    proxy.answer_new();
+    let answered = std::time::Instant::now();
+    term.wait_for_within(
+        "connection to the server is back: 1 verdict",
+        std::time::Duration::from_secs(8),
+    );
+    assert!(
+        answered.elapsed() < std::time::Duration::from_secs(5),
+        "back within the connect deadline and a retry: {:?}",
+        answered.elapsed()
+    );
+    let mut both = vec![(first, "ok".to_string()), (next, "stale".to_string())];
+    both.sort();
+    assert_eq!(reviews_on(&server.url), both);
+    term.send("<C-c>");
+    assert!(term.wait_exit().success());
+}
+
+/// `okk … ARGS` in `lang` with a link that hangs mid-command (the kernel takes the bytes,
+/// nothing answers) once okk sends `stall_on`: what it said, its exit code and how long it took.
+fn on_a_hung_link(
+    desk: &Desk,
+    server: &ServerDb,
+    lang: &str,
+    stall_on: &[u8],
+    args: &[&str],
+) -> (String, Option<i32>, f64) {
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = format!("{}?connect_timeout=2", proxy.url(&server.url));
+    proxy.stall_on(stall_on);
+    let started = std::time::Instant::now();
+    let out = desk
+        .okk_bare()
+        .args(["--lang", lang, "--db", &url, "--funnel"])
+        .arg(funnel_path())
+        .args(["--today", TODAY])
+        .args(args)
+        .env("OKK_LINK_WAIT_MS", "500")
+        .timeout(HUNG)
+        .output()
+        .unwrap();
+    let took = started.elapsed().as_secs_f64();
+    (
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+        took,
+    )
+}
+
+/// The stats' read of the cards, after the connection is made and the schema checked.
+const STATS_READ: &[u8] = b"FROM cards c LEFT JOIN standings s ON s.card_id = c.id";
+
+/// The tester's F-i: a command on a link that hangs ends by itself: no byte for the link's
+/// wait (twice `OKK_LINK_WAIT_MS`) and no new connection answered within the connect deadline,
+/// and it says so in the reader's language, with exit code 1 — one that says its error as its
+/// own text too (an import names its file).
+#[test]
+fn a_command_on_a_link_that_hangs_ends_with_a_clear_message_and_exit_code_1() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let stats = ["stats", "--json"];
+    let (err, code, took) = on_a_hung_link(&desk, &server, "en", STATS_READ, &stats);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("no answer from the server"), "{err}");
+    assert!(err.contains("run the command again"), "{err}");
+    assert!(
+        took < 8.0,
+        "it gave up after a second's silence and a probe: {took} s"
+    );
+    let (err, code, _) = on_a_hung_link(&desk, &server, "ru", STATS_READ, &stats);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("нет ответа от сервера"), "{err}");
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    let import = ["import", demo.to_str().unwrap()];
+    let (err, code, _) =
+        on_a_hung_link(&desk, &server, "en", b"INSERT INTO import_batches", &import);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("amocrm_deals.csv") && err.contains("no answer from the server"),
+        "{err}"
+    );
+}
+
+/// Longer than any command here takes on a live link: past it, it waits on a hung one.
+const HUNG: std::time::Duration = std::time::Duration::from_secs(30);
+
+const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
+
+/// The cards on the server: how many, and how many distinct deals.
+fn cards_on(url: &str) -> (i64, i64) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let r = c
+        .query_one(
+            "SELECT count(*), count(DISTINCT external_id) FROM cards",
+            &[],
+        )
+        .unwrap();
+    (r.get(0), r.get(1))
+}
+
+/// `okk sync --json` onto `url` from the fake CRM `config` names, the link's wait a second
+/// (`OKK_LINK_WAIT_MS`): its exit code, stdout and stderr.
+fn sync_through(desk: &Desk, url: &str, config: &std::path::Path) -> (Option<i32>, String, String) {
+    let out = desk
+        .okk_bare()
+        .args(["--db", url, "--funnel"])
+        .arg(funnel_path())
+        .arg("--config")
+        .arg(config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .env("OKK_LINK_WAIT_MS", "500")
+        .args(["--today", TODAY, "sync", "--json"])
+        .timeout(HUNG)
+        .output()
+        .expect("okk sync ended by itself");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The tester's F-i for `okk sync`: the link hangs as the sync's second group begins (its
+/// first committed, with its cursor). The sync ends by itself, exit code 1, saying that what
+/// landed is kept and how to resume; the next sync goes on from there, no deal lost or doubled.
+#[test]
+fn a_sync_on_a_link_that_hangs_ends_and_the_next_resumes_from_what_landed() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(2000);
+    state.faults.page_delay = std::time::Duration::from_millis(250);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    succeeded(desk.okk_bare().args(["--db", &server.url, "db", "roles"]));
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = format!("{}?connect_timeout=2", proxy.url(&server.url));
+    // Each group of pages is one transaction under the sync's lock: the second's.
+    proxy.stall_on_nth(b"pg_advisory_xact_lock(hashtext('okk sync'))", 2);
+    let (code, out, err) = sync_through(&desk, &url, &config);
+    assert_eq!(code, Some(1), "{err}");
+    let said = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("main: no answer from the server")
+            && said.contains("what landed is kept: once the server answers, run `okk --config")
+            && said.contains("sync` again to resume"),
+        "{err}"
+    );
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(line["connection"], "main", "{out}");
+    // The group under way rolls back with its session once the server sees the link go.
+    proxy.reset();
+    proxy.resume();
+    let (landed, distinct) = cards_on(&server.url);
+    assert!(
+        landed > 0 && landed < 2000 && landed == distinct,
+        "{landed} cards"
+    );
+    crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (code, out, err) = loop {
+        let (code, out, err) = sync_through(&desk, &url, &config);
+        // The cut session's hold on the connection ends when the server sees it go.
+        if code == Some(0) || !err.contains("another okk") || std::time::Instant::now() > until {
+            break (code, out, err);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(code, Some(0), "{err}");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 2000 - landed);
+    assert_eq!(cards_on(&server.url), (2000, 2000));
+}
+
+/// A server at work is no dead link: an import that waits for another's lock longer than the
+/// link's wait gets no byte meanwhile, yet the server takes a new connection each time it is
+/// asked, and the import goes on once the lock is free.
+#[test]
+fn a_command_waiting_on_a_busy_server_is_not_taken_for_a_dead_link() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let mut holder = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    holder
+        .execute("SELECT pg_advisory_lock(hashtext('okk sync'))", &[])
+        .unwrap();
+    let held = std::time::Duration::from_secs(4);
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(held);
+        holder
+            .execute("SELECT pg_advisory_unlock(hashtext('okk sync'))", &[])
+            .unwrap();
+    });
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    let started = std::time::Instant::now();
+    let out = desk
+        .okk_bare()
+        .args(["--db", &server.url, "--funnel"])
+        .arg(funnel_path())
+        .args(["--today", TODAY, "import", "--json"])
+        .arg(&demo)
+        .env("OKK_LINK_WAIT_MS", "300")
+        .output()
+        .unwrap();
+    release.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(started.elapsed() >= held, "it waited for the lock");
 }

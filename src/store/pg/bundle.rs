@@ -76,7 +76,8 @@ impl PgStore {
     /// Trusts `k.key` under `k.name` (a key has one name; a name may have several keys): the
     /// SQLite store's `trust_key`.
     pub fn trust_key(&mut self, k: &TrustedKey) -> Result<Trusted, StoreError> {
-        let mut tx = self.conn.get_mut().transaction()?;
+        let (conn, _in_use) = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
         tx.execute(MERGE_LOCK, &[])?;
         let known: Option<String> = tx
             .query_opt("SELECT name FROM trusted_keys WHERE key = $1", &[&k.key])?
@@ -126,10 +127,12 @@ pub(super) fn trusted_keys_in(conn: &mut impl GenericClient) -> StoreResult<Vec<
 
 impl MergeStore for PgStore {
     fn begin_merge(&mut self) -> StoreResult<Box<dyn MergeTx + '_>> {
-        let mut tx = self.conn.get_mut().transaction()?;
+        let (conn, in_use) = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
         tx.execute(MERGE_LOCK, &[])?;
         Ok(Box::new(PgMerge {
             tx: RefCell::new(tx),
+            _in_use: in_use,
         }))
     }
 }
@@ -138,6 +141,8 @@ impl MergeStore for PgStore {
 /// `&mut` for every statement.
 struct PgMerge<'a> {
     tx: RefCell<Transaction<'a>>,
+    /// The session in use while the merge holds its transaction (`link`'s watch).
+    _in_use: super::link::InUse,
 }
 
 impl MergeTx for PgMerge<'_> {
