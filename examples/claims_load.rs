@@ -75,6 +75,7 @@ fn judge_next(
         auditor: who.to_string(),
         funnel_fingerprint: "load".into(),
         now: now(),
+        withdrawn_at: None,
     };
     store.save_review(&p).expect("the verdict saves");
     step(2);

@@ -731,6 +731,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         auditor: "boris".into(),
         funnel_fingerprint: "fp".into(),
         now,
+        withdrawn_at: None,
     };
     refused(
         as_anna.save_review(&in_boris_name),

@@ -53,7 +53,33 @@ pub fn user(message: impl Into<String>) -> color_eyre::Report {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let paths = paths::Paths::resolve(cli.db, cli.funnel, cli.config, cli.today)?;
-    command(&paths, cli.command).map_err(|e| read_only_named(e, &paths))
+    command(&paths, cli.command)
+        .map_err(|e| read_only_named(e, &paths))
+        .map_err(|e| link_lost_said(e, &paths))
+}
+
+/// A team server that stopped answering partway through a command (its link hung and was cut,
+/// or dropped), said with the server's address and what to do, whichever round trip it was
+/// (`store::pg::link` puts the deadline on each): instead of the store's error, or under the
+/// command's own words where it said that error as text (an import's file).
+fn link_lost_said(e: color_eyre::Report, paths: &Paths) -> color_eyre::Report {
+    use crate::store::pg::link;
+    let Some(url) = paths.server() else {
+        return e;
+    };
+    let said =
+        || crate::text::app::server_silent(&crate::store::pg::shown_url(url), link::silence());
+    let lost = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<crate::store::StoreError>())
+        .any(|s| s.is_unreachable());
+    if lost {
+        user(said())
+    } else if link::cut_any() {
+        user(format!("{e}\n  {}", said()))
+    } else {
+        e
+    }
 }
 
 /// A write the store's place refused somewhere in a command, said once, naming the store file

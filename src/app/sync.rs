@@ -149,6 +149,9 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     if done.interrupted {
         return Ok(ExitCode::from(INTERRUPTED));
     }
+    if done.link_lost {
+        return Ok(exit(true));
+    }
     // As after an import: the other cards' flags judged for another day are judged again; all
     // of them when a sync brought fields its source never carried (its cards' absent fields
     // changed).
@@ -170,6 +173,8 @@ struct Synced {
     failed: bool,
     /// Ctrl-C stopped the run: the connections after are not synced.
     interrupted: bool,
+    /// The team server stopped answering: the connections after are not synced.
+    link_lost: bool,
     /// Some sync brought fields its source never carried before, which change the flags of
     /// cards it did not write (see `SyncReport::columns_changed`).
     columns_changed: bool,
@@ -182,12 +187,15 @@ struct Synced {
 struct Said<'a> {
     json: bool,
     config: Option<&'a std::path::Path>,
+    /// The team server's address (without its password), when the store is one.
+    server: Option<String>,
 }
 
 fn said(paths: &Paths, json: bool) -> Said<'_> {
     Said {
         json,
         config: paths.config_given(),
+        server: paths.server().map(crate::store::pg::shown_url),
     }
 }
 
@@ -209,6 +217,7 @@ fn sync_all(
         all_judged: true,
         failed: false,
         interrupted: false,
+        link_lost: false,
         columns_changed: false,
         unknown_stages: false,
     };
@@ -265,6 +274,17 @@ fn sync_all(
                         .map_or(true, |s| s != SyncState::default()),
                     sweep: store.crm_sweep(&conn.name).is_ok_and(|s| s.is_some()),
                 };
+                // The server out of reach: the connections after would find it so too, and
+                // nothing more can be written (the rules' refresh included).
+                if let Some(url) = said.server.as_deref().filter(|_| f.is_unreachable()) {
+                    say_failure(
+                        conn,
+                        &msg::server_silent(&conn.name, url, said.config),
+                        said.json,
+                    )?;
+                    done.link_lost = true;
+                    break;
+                }
                 say_failure(conn, &f.message(conn, left, said.config), said.json)?;
                 if f.is_interrupted() {
                     done.interrupted = true;

@@ -140,6 +140,12 @@ impl Failure {
         )
     }
 
+    /// The team server stopped answering (its link hung and was cut, or dropped): the groups
+    /// committed before stand, the one under way rolled back.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Failure::Store(e) if e.is_unreachable())
+    }
+
     /// The token was refused: the sync wrote nothing (the refusal comes on the first request).
     pub fn is_refused(&self) -> bool {
         matches!(

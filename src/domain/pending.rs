@@ -1,10 +1,12 @@
-//! A verdict the store could not take yet (another writer holds it), as the pending journal
-//! keeps it until the store takes it: everything the write needs, the review's id included.
+//! A verdict the store could not take yet (another writer holds it, or the server is out of
+//! reach), as the pending journal keeps it until the store takes it: everything the write needs,
+//! the review's id included, and its undo when the auditor took it back meanwhile.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::review::Review;
+use super::store_error::StoreError;
 use super::stored_review::{ReviewedCard, Stamp};
 
 /// The id travels with the verdict so that it is written once, whoever writes it.
@@ -16,6 +18,12 @@ pub struct PendingReview {
     pub auditor: String,
     pub funnel_fingerprint: String,
     pub now: NaiveDateTime,
+    /// The auditor took the verdict back (undo) at this time while it was kept here, after it
+    /// had been sent to a server that never answered: the server may hold it (the bytes may
+    /// still arrive), so the journal writes it and withdraws it, and it stands nowhere. A
+    /// verdict taken back that was never sent leaves the journal instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<NaiveDateTime>,
 }
 
 impl PendingReview {
@@ -33,8 +41,21 @@ impl PendingReview {
 pub struct Replayed {
     /// Verdicts written to the store now.
     pub saved: usize,
+    /// Verdicts their auditor took back while kept, withdrawn in the store now (written first
+    /// when it did not have them yet: see [`PendingReview::withdrawn_at`]).
+    pub withdrawn: usize,
     /// Journal entries left: their reviewer still runs (it writes them), or the store is busy.
     pub waiting: usize,
     /// Journal entries that could not be read (kept, for a person to look at).
     pub unreadable: Vec<std::path::PathBuf>,
+}
+
+/// A withdrawal of a verdict taken back while kept, as the journal weighs it: the lead's
+/// decision on it (made while the verdict, sent before the link hung, was on the server after
+/// all) stands, as it does over an undo at the desk, and the journal has nothing more to do.
+pub fn taken_back(withdrawn: Result<(), StoreError>) -> Result<(), StoreError> {
+    match withdrawn {
+        Err(StoreError::Decided { .. }) => Ok(()),
+        other => other,
+    }
 }

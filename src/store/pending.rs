@@ -2,6 +2,8 @@
 //! lock) is kept in a file beside it, `okk.db-pending-ID.json`, synced to disk before the
 //! reviewer says "saving…". The reviewer writes it to the store as soon as the lock frees; a
 //! reviewer killed meanwhile leaves the file, and the next okk to open the store writes it.
+//! A verdict its auditor takes back while it waits leaves the journal the same durable way, or
+//! stays in it as a withdrawal when the store may have it already (`withdrawn_at`).
 
 use std::fs::File;
 use std::io::Write;
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::writer::{parent, sibling, sibling_name};
 use super::{Store, StoreError};
 
+use crate::domain::pending::taken_back;
 pub use crate::domain::pending::{PendingReview, Replayed};
 
 /// A journal file this process wrote and holds (locked, so that another okk's replay leaves it
@@ -21,12 +24,21 @@ pub struct Journaled {
 }
 
 impl Journaled {
-    /// Done: the store has the review.
+    /// Done: the store has the review. (Not synced: a file a power cut brings back is
+    /// written again under its id, which the store takes once.)
     pub fn remove(self) -> std::io::Result<()> {
         match std::fs::remove_file(&self.path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+
+    /// Taken back before any store had it (an undo): removed, and the removal synced as the
+    /// file's rename was, so that no power cut brings the verdict back to be written.
+    pub fn discard(self) -> std::io::Result<()> {
+        let folder = parent(&self.path).to_path_buf();
+        self.remove()?;
+        File::open(folder)?.sync_all()
     }
 
     pub fn path(&self) -> &Path {
@@ -81,9 +93,12 @@ impl Store {
         // A replay must not hold up the command that runs it: a store still busy keeps the
         // verdict in its file for the next okk.
         self.set_busy_timeout(REPLAY_WAIT)?;
-        let result = replay_files(files, |p| {
-            self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true)
-        });
+        let store = std::cell::RefCell::new(&mut *self);
+        let result = replay_files(
+            files,
+            |p| (store.borrow_mut()).save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true),
+            |id, at| store.borrow_mut().withdraw_review(id, at),
+        );
         self.set_busy_timeout(super::BUSY_WAIT)?;
         result
     }
@@ -121,10 +136,13 @@ pub(crate) fn journal_files(db: &Path) -> Vec<PathBuf> {
 }
 
 /// Writes each journal file no live reviewer holds through `save` (a late write: never over
-/// a verdict given since), for any backend.
+/// a verdict given since), for any backend; one its auditor took back (`withdrawn_at`) is
+/// written and then withdrawn through `withdraw`, so that it stands nowhere whether or not the
+/// store had it.
 pub(crate) fn replay_files(
     files: Vec<PathBuf>,
     mut save: impl FnMut(&PendingReview) -> Result<(), StoreError>,
+    mut withdraw: impl FnMut(&str, chrono::NaiveDateTime) -> Result<(), StoreError>,
 ) -> Result<Replayed, StoreError> {
     let mut done = Replayed::default();
     for path in files {
@@ -146,13 +164,20 @@ pub(crate) fn replay_files(
                 continue;
             }
         };
-        match save(&pending) {
+        let written = save(&pending).and_then(|()| match pending.withdrawn_at {
+            Some(at) => taken_back(withdraw(&pending.id, at)),
+            None => Ok(()),
+        });
+        match written {
             Ok(()) => {
                 std::fs::remove_file(&path).map_err(|e| StoreError::Open {
                     path: path.clone(),
                     source: Box::new(e),
                 })?;
-                done.saved += 1;
+                match pending.withdrawn_at {
+                    Some(_) => done.withdrawn += 1,
+                    None => done.saved += 1,
+                }
             }
             Err(e) if e.is_busy() => done.waiting += 1,
             Err(e) => return Err(e),
@@ -191,6 +216,7 @@ mod tests {
                 .unwrap()
                 .and_hms_opt(10, 0, 0)
                 .unwrap(),
+            withdrawn_at: None,
         }
     }
 
@@ -215,6 +241,9 @@ mod tests {
         assert!(other.try_lock().is_err());
         drop(other);
         kept.remove().unwrap();
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+        // Taken back: gone the same way, and a replay finds nothing.
+        journal(&db, &pending("r2")).unwrap().discard().unwrap();
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
     }
 

@@ -71,6 +71,14 @@ impl KeptVerdict for Journaled {
             source: Box::new(e),
         })
     }
+
+    fn discard(self: Box<Self>) -> StoreResult<()> {
+        let path = self.path().to_path_buf();
+        Journaled::discard(*self).map_err(|e| StoreError::Open {
+            path,
+            source: Box::new(e),
+        })
+    }
 }
 
 impl crate::domain::ports::UserStore for Store {

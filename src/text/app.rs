@@ -260,6 +260,16 @@ pub fn pending_failed(e: &str) -> String {
     crate::tr!("app-pending-failed", error = e)
 }
 
+/// A command on a team server whose link hung or dropped: `silence`, how long okk waits for a
+/// byte from a server that does not show it is at work.
+pub fn server_silent(url: &str, silence: std::time::Duration) -> String {
+    crate::tr!(
+        "app-server-silent",
+        url = super::safe::line(url).into_owned(),
+        seconds = silence.as_secs_f64().ceil() as u64
+    )
+}
+
 /// A command that does not run on a team server's PostgreSQL store yet.
 pub fn not_on_server(server: &Path) -> String {
     crate::tr!("app-not-on-server", server = server.display().to_string())

@@ -564,6 +564,21 @@ pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
 /// full sweep under way, when there is one). Broken at spaces to fit 80 columns after `okk: `.
 /// `config`: the config file as `--config` named it, which the command it suggests names; the
 /// command is never broken across lines (pasted as shown).
+/// A sync onto a team server that stopped answering (its link hung or dropped): what its
+/// groups landed is kept, and the next sync goes on from there.
+pub fn server_silent(name: &str, url: &str, config: Option<&Path>) -> String {
+    let command = format!("`{}`", command(config, "sync", ""));
+    let here: String = "\u{E000}".repeat(command.chars().count());
+    let url = safe::line(url).into_owned();
+    let m = crate::tr!(
+        "crm-server-silent",
+        name = safe::line(name),
+        url = url,
+        command = here.as_str()
+    );
+    super::common::wrap(&m, 80, "okk: ".len()).replace(&here, &command)
+}
+
 pub fn interrupted(sweep: bool, config: Option<&Path>) -> String {
     // Wrapped with a stand-in as wide as the command and without its spaces (characters of
     // Unicode's private use), which the command then takes the place of.

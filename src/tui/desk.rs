@@ -7,7 +7,7 @@
 //! costs nothing next to a query.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -21,8 +21,8 @@ use crate::domain::funnel::StageKind;
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
-use crate::domain::pending::PendingReview;
-use crate::domain::ports::{DeskStore, KeptVerdict, StoreError};
+use crate::domain::pending::{PendingReview, taken_back};
+use crate::domain::ports::{DeskStore, StoreError};
 use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::{ReviewedCard, StoredReview};
@@ -94,9 +94,7 @@ pub const OTHERS_SHOWN: usize = 3;
 
 pub type DeskResult<T> = Result<T, StoreError>;
 
-/// See [`Desk::kept`]. Each file is locked while this process holds it, so that another okk's
-/// replay leaves it to us.
-type Kept = Arc<Mutex<Vec<(PendingReview, Box<dyn KeptVerdict>)>>>;
+pub use super::kept::{Kept, TakenBack};
 
 /// A review's standing decision and the lead's decision that settles its card, as the store
 /// has them after a decision or its undo (a decision on one review may settle, or unsettle,
@@ -608,29 +606,14 @@ impl Desk {
             auditor: self.auditor.clone(),
             funnel_fingerprint: self.fingerprint.clone(),
             now: self.now(),
+            withdrawn_at: None,
         }
-    }
-
-    /// The journal's list, whoever held it last (a thread that died holding it left nothing
-    /// half-done: each change is one push or one removal).
-    fn kept(&self) -> MutexGuard<'_, Vec<(PendingReview, Box<dyn KeptVerdict>)>> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn keep(&self, p: &PendingReview) -> DeskResult<()> {
         let file = self.store.borrow().keep_pending(p)?;
-        self.kept().push((p.clone(), file));
+        self.kept.push(p.clone(), file);
         Ok(())
-    }
-
-    /// The store has verdict `id` (or refused it for good): out of the journal.
-    fn forget(&self, id: &str) {
-        let mut kept = self.kept();
-        if let Some(at) = kept.iter().position(|(p, _)| p.id == id) {
-            let (_, file) = kept.remove(at);
-            // A journal file left behind is written at most once (the id travels with it).
-            let _ = file.remove();
-        }
     }
 
     /// Why a verdict is not in the store yet: busy, or no connection.
@@ -646,15 +629,15 @@ impl Desk {
     /// stays on screen with the error), a refusal of another stops here and keeps it.
     fn flush_to(&mut self, id: &str) -> DeskResult<Saving> {
         loop {
-            let Some(next) = self.kept().first().map(|(p, _)| p.clone()) else {
+            let Some(next) = self.kept.next() else {
                 return Ok(Saving::Saved(id.to_string()));
             };
             match self.write(&next) {
-                Ok(()) => self.forget(&next.id),
+                Ok(()) => self.kept.written(&next),
                 Err(e) if e.is_busy() => return Ok(self.not_yet(&e, id)),
                 Err(e) => {
                     if next.id == id {
-                        self.forget(id);
+                        self.kept.forget(id);
                     }
                     return Err(e);
                 }
@@ -665,22 +648,22 @@ impl Desk {
     /// Tries the verdicts kept in the journal again (the last of them is the one on screen);
     /// `None` when none waits.
     pub fn retry(&mut self) -> Option<DeskResult<Saving>> {
-        let last = self.kept().last().map(|(p, _)| p.id.clone())?;
+        let last = self.kept.last_verdict()?;
         Some(self.flush_to(&last))
     }
 
-    /// Writes the verdicts kept in the journal (a reconnected reviewer): how many went in, or
-    /// why the rest wait.
+    /// Writes the verdicts kept in the journal (a reconnected reviewer), and the withdrawals
+    /// of those taken back meanwhile: how many verdicts went in, or why the rest wait.
     pub fn flush(&mut self) -> (usize, DeskResult<()>) {
         let mut written = 0;
         loop {
-            let Some(next) = self.kept().first().map(|(p, _)| p.clone()) else {
+            let Some(next) = self.kept.next() else {
                 return (written, Ok(()));
             };
             match self.write(&next) {
                 Ok(()) => {
-                    self.forget(&next.id);
-                    written += 1;
+                    self.kept.written(&next);
+                    written += usize::from(next.withdrawn_at.is_none());
                 }
                 Err(e) => return (written, Err(e)),
             }
@@ -689,27 +672,43 @@ impl Desk {
 
     /// The id under which this verdict is kept in the journal, if it is (the newest such).
     pub fn kept_as(&self, card: &ReviewedCard, review: &Review) -> Option<String> {
-        let kept = self.kept();
-        let mut same = kept.iter().rev();
-        same.find(|(p, _)| p.card == *card && p.review == *review)
-            .map(|(p, _)| p.id.clone())
+        self.kept.kept_as(card, review)
     }
 
     /// The id of the newest verdict kept in the journal.
     pub fn last_kept(&self) -> Option<String> {
-        self.kept().last().map(|(p, _)| p.id.clone())
+        self.kept.last_verdict()
     }
 
     /// The journal files of the verdicts kept and not yet in the store.
     pub fn pending(&self) -> Vec<PathBuf> {
-        self.kept()
-            .iter()
-            .map(|(_, f)| f.path().to_path_buf())
-            .collect()
+        self.kept.files()
     }
 
+    /// Writes a kept verdict; one taken back is written and withdrawn (see `tui::kept`). A
+    /// busy store did not take it: marked so, an undo then simply drops it.
     fn write(&mut self, p: &PendingReview) -> DeskResult<()> {
-        self.store.borrow_mut().save_review(p)
+        let mut store = self.store.borrow_mut();
+        let written = store.save_review(p).and_then(|()| match p.withdrawn_at {
+            Some(at) => taken_back(store.withdraw_review(&p.id, at)),
+            None => Ok(()),
+        });
+        if let Err(e) = &written
+            && e.is_busy()
+            && !e.is_unreachable()
+        {
+            self.kept.not_taken(&p.id);
+        }
+        written
+    }
+
+    /// Undo of verdict `id` while the journal holds it (the server out of reach, or the store
+    /// busy): taken back on this machine, durably (see [`Kept::take_back`]), never sent to
+    /// the store as a verdict. `NotKept`: the store has it; its undo is the store's.
+    pub fn take_back_kept(&self, id: &str) -> DeskResult<TakenBack> {
+        let now = self.now();
+        self.kept
+            .take_back(id, now, |p| self.store.borrow().keep_pending(p))
     }
 
     /// What holds the store's write lock, as far as the store can tell.
@@ -733,6 +732,12 @@ impl Desk {
         id: &str,
         card: Option<CardId>,
     ) -> DeskResult<Option<String>> {
+        // Still on this machine (kept while the link was lost, or the store busy): undone
+        // here. The verdict did not end her claim (unless a server that never answered took
+        // it after all), so the card is still hers.
+        if self.take_back_kept(id)? != TakenBack::NotKept {
+            return Ok(None);
+        }
         let (Some(card), Some(lease)) = (card, self.lease) else {
             return self.withdraw(id).map(|()| None);
         };

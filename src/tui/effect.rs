@@ -213,9 +213,10 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
 }
 
 /// What comes of `effect` with no connection to the server: a verdict is kept in the journal on
-/// this machine (where the writer that stopped answering may have kept it already), every
-/// other write and read is answered "no connection", and a lease or the log's upkeep is let
-/// be (a lease runs out by itself). Touches nothing but this machine.
+/// this machine (where the writer that stopped answering may have kept it already), and its
+/// undo taken back there; every other write and read is answered "no connection", and a lease
+/// or the log's upkeep is let be (a lease runs out by itself). Touches nothing but this
+/// machine.
 pub fn unreachable(effect: Effect, desk: &Desk, open_url: fn(&str) -> bool) -> Outcome {
     let no = || crate::domain::store_error::StoreError::Unreachable {
         source: "no answer from the server".into(),
@@ -236,7 +237,14 @@ pub fn unreachable(effect: Effect, desk: &Desk, open_url: fn(&str) -> bool) -> O
             written: 0,
             result: Err(no()),
         },
-        Effect::WithdrawReview { .. } => Outcome::ReviewWithdrawn(Err(no())),
+        // A verdict the journal still holds is undone here; one the server has waits for it.
+        Effect::WithdrawReview { id, .. } => {
+            Outcome::ReviewWithdrawn(match desk.take_back_kept(&id) {
+                Ok(super::kept::TakenBack::NotKept) => Err(no()),
+                Ok(_) => Ok(None),
+                Err(e) => Err(e),
+            })
+        }
         Effect::SaveDraft {
             card_id,
             draft,

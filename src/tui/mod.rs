@@ -5,6 +5,7 @@
 pub mod action;
 pub mod desk;
 pub mod effect;
+pub mod kept;
 pub mod keymap;
 pub mod picker;
 pub mod read;

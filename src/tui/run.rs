@@ -81,7 +81,8 @@ struct Keys {
 /// How long a server has to answer a write before the link is taken as lost (a read has
 /// twice that): far above what a desk's write takes on a live link (its statements give up
 /// after a third of a second), short enough that nobody waits long on a dead one.
-/// `OKK_LINK_WAIT_MS` sets it (tests).
+/// `OKK_LINK_WAIT_MS` sets it (tests), as it sets the deadline every server session has on
+/// silence (`store::pg::link::wait`, twice it).
 fn link_wait() -> Duration {
     let ms = std::env::var("OKK_LINK_WAIT_MS")
         .ok()

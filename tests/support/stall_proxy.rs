@@ -1,7 +1,8 @@
 //! A TCP forwarder between okk and the test's PostgreSQL server that a test can stall (what a
 //! laptop sees when Wi-Fi or a VPN hangs, or the server freezes: the kernel still takes the
-//! bytes, nothing answers) and reset (every connection dropped, as when the link comes back
-//! with new addresses).
+//! bytes, nothing answers) — at once, or when okk sends a given statement — and reset (every
+//! connection dropped, as when the link comes back with new addresses); and that can swallow
+//! new connections for good (taken, never answered: a handshake that stalls).
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -14,6 +15,10 @@ use std::time::Duration;
 pub struct StallProxy {
     port: u16,
     paused: Arc<AtomicBool>,
+    /// New connections are taken and never forwarded.
+    swallow: Arc<AtomicBool>,
+    /// Stalls when okk sends these bytes (the chunk that holds them is held).
+    trigger: Trigger,
     /// Both ends of every connection made, for a reset.
     conns: Arc<Mutex<Vec<TcpStream>>>,
 }
@@ -25,13 +30,24 @@ impl StallProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().unwrap().port();
         let paused = Arc::new(AtomicBool::new(false));
+        let swallow = Arc::new(AtomicBool::new(false));
+        let trigger = Trigger::default();
         let conns: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
         let upstream = upstream.to_string();
         {
-            let (paused, conns) = (paused.clone(), conns.clone());
+            let (paused, swallow, trigger, conns) = (
+                paused.clone(),
+                swallow.clone(),
+                trigger.clone(),
+                conns.clone(),
+            );
             thread::spawn(move || {
                 for client in listener.incoming() {
                     let Ok(client) = client else { continue };
+                    if swallow.load(Ordering::SeqCst) {
+                        conns.lock().unwrap().push(client);
+                        continue;
+                    }
                     // A connection made while stalled waits, as one to a frozen server does.
                     while paused.load(Ordering::SeqCst) {
                         thread::sleep(Duration::from_millis(10));
@@ -48,14 +64,17 @@ impl StallProxy {
                         client.try_clone().unwrap(),
                         server.try_clone().unwrap(),
                         &paused,
+                        Some(trigger.clone()),
                     );
-                    pump(server, client, &paused);
+                    pump(server, client, &paused, None);
                 }
             });
         }
         StallProxy {
             port,
             paused,
+            swallow,
+            trigger,
             conns,
         }
     }
@@ -76,6 +95,27 @@ impl StallProxy {
         self.paused.store(false, Ordering::SeqCst);
     }
 
+    /// Stalls once okk sends `bytes` (a statement's text): that chunk and all after are held.
+    pub fn stall_on(&self, bytes: &[u8]) {
+        self.stall_on_nth(bytes, 1);
+    }
+
+    /// Stalls the `nth` time okk sends `bytes`.
+    pub fn stall_on_nth(&self, bytes: &[u8], nth: usize) {
+        *self.trigger.lock().unwrap() = Some((bytes.to_vec(), nth));
+    }
+
+    /// New connections are taken by the system and never answered, even after
+    /// [`StallProxy::answer_new`] (a handshake lost with the link); until a reset closes them.
+    pub fn swallow_new(&self) {
+        self.swallow.store(true, Ordering::SeqCst);
+    }
+
+    /// New connections pass again.
+    pub fn answer_new(&self) {
+        self.swallow.store(false, Ordering::SeqCst);
+    }
+
     /// Every connection made so far is closed (new ones pass, unless stalled).
     pub fn reset(&self) {
         for c in self.conns.lock().unwrap().drain(..) {
@@ -84,8 +124,17 @@ impl StallProxy {
     }
 }
 
-/// Copies `from` to `to`, holding each chunk while stalled.
-fn pump(mut from: TcpStream, mut to: TcpStream, paused: &Arc<AtomicBool>) {
+/// The bytes that stall the proxy, and how many more times they pass before they do.
+type Trigger = Arc<Mutex<Option<(Vec<u8>, usize)>>>;
+
+/// Copies `from` to `to`, holding each chunk while stalled; a chunk that holds the `trigger`'s
+/// bytes stalls the proxy first.
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    paused: &Arc<AtomicBool>,
+    trigger: Option<Trigger>,
+) {
     let paused = paused.clone();
     thread::spawn(move || {
         let mut buf = [0u8; 16384];
@@ -94,6 +143,18 @@ fn pump(mut from: TcpStream, mut to: TcpStream, paused: &Arc<AtomicBool>) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            if let Some(trigger) = &trigger {
+                let mut armed = trigger.lock().unwrap();
+                if let Some((bytes, nth)) = armed.as_mut()
+                    && buf[..n].windows(bytes.len()).any(|w| w == &bytes[..])
+                {
+                    *nth -= 1;
+                    if *nth == 0 {
+                        *armed = None;
+                        paused.store(true, Ordering::SeqCst);
+                    }
+                }
+            }
             while paused.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(10));
             }

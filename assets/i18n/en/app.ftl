@@ -45,6 +45,10 @@ app-pending-saved = okk: saved { $n } { $n ->
 } left waiting for the store by a reviewer that was stopped
 app-pending-unreadable = okk: { $file }: a verdict left waiting for the store cannot be read; it is kept there
 app-pending-failed = okk: verdicts left waiting for the store are not saved yet: { $error }
+app-server-silent = no answer from the server { $url }: the link to it hangs or was cut (okk stops waiting when the server sends nothing for { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+} and takes no new connection either); what the command had not finished is not written: run the command again once the server answers
 
 # The team server's PostgreSQL store and `okk db copy`.
 app-not-on-server =

@@ -71,6 +71,7 @@ crm-bad-body = { $name }: the CRM's answer to { $what } is not what its API docu
 crm-sync-under-way = { $name }: another okk is syncing this connection into the same store; try again when it ends
 crm-sync-lock-failed = { $name }: cannot take the sync lock beside the store: { $error }
 crm-interrupted = interrupted; what landed is kept; run { $command } again to resume
+crm-server-silent = { $name }: no answer from the server { $url } (the link to it hangs or was cut); what landed is kept: once the server answers, run { $command } again to resume
 crm-interrupted-sweep = interrupted; what landed is kept; run { $command } again to resume: it finishes the full sweep under way
 crm-users-forbidden = the token may not read the users list (an admin's token can): owners are shown by their CRM id
 crm-users-forbidden-webhook = the webhook may not read the users list (it lacks the user scope: add it to the webhook in Bitrix24, Developer resources → Other → Incoming webhook): owners are shown by their Bitrix24 id

@@ -55,6 +55,7 @@ pub trait ReviewStore {
 
     /// Keeps a verdict the store answered busy to, durably, until [`ReviewStore::save_review`]
     /// takes it; a process killed meanwhile leaves it for [`ReviewStore::replay_pending`].
+    /// Kept again under the same id (its undo, `withdrawn_at`), it replaces what was kept.
     fn keep_pending(&self, p: &PendingReview) -> StoreResult<Box<dyn KeptVerdict>>;
 
     /// Writes the kept verdicts no live reviewer holds (each at most once, never over a verdict
@@ -75,4 +76,8 @@ pub trait KeptVerdict: Send + std::fmt::Debug {
 
     /// Done: the store has the verdict.
     fn remove(self: Box<Self>) -> StoreResult<()>;
+
+    /// Taken back (an undo) before it was ever sent: gone from the journal, durably (a power
+    /// cut does not bring it back to be written).
+    fn discard(self: Box<Self>) -> StoreResult<()>;
 }

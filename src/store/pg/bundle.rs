@@ -92,7 +92,8 @@ impl PgStore {
     /// Trusts `k.key` under `k.name` (a key has one name; a name may have several keys): the
     /// SQLite store's `trust_key`.
     pub fn trust_key(&mut self, k: &TrustedKey) -> Result<Trusted, StoreError> {
-        let mut tx = self.conn.get_mut().transaction()?;
+        let (conn, _in_use) = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
         tx.execute(MERGE_LOCK, &[])?;
         let known: Option<String> = tx
             .query_opt("SELECT name FROM trusted_keys WHERE key = $1", &[&k.key])?
@@ -142,11 +143,13 @@ pub(super) fn trusted_keys_in(conn: &mut impl GenericClient) -> StoreResult<Vec<
 
 impl MergeStore for PgStore {
     fn begin_merge(&mut self) -> StoreResult<Box<dyn MergeTx + '_>> {
-        let mut tx = self.conn.get_mut().transaction()?;
+        let (conn, in_use) = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
         tx.execute(MERGE_LOCK, &[])?;
         Ok(Box::new(PgMerge {
             tx: RefCell::new(tx),
             keys: std::cell::OnceCell::new(),
+            _in_use: in_use,
         }))
     }
 }
@@ -157,6 +160,8 @@ struct PgMerge<'a> {
     tx: RefCell<Transaction<'a>>,
     /// The store's field ids, read at the first review that brings the card as judged.
     keys: std::cell::OnceCell<FieldKeys>,
+    /// The session in use while the merge holds its transaction (`link`'s watch).
+    _in_use: super::link::InUse,
 }
 
 impl MergeTx for PgMerge<'_> {

@@ -136,6 +136,8 @@ const ANALYZE_AFTER: u64 = 10_000;
 /// transaction rolls back.
 pub struct PgImport<'a> {
     tx: postgres::Transaction<'a>,
+    /// The session in use while the import holds its transaction (`link`'s watch).
+    _in_use: super::link::InUse,
     batch: i64,
     now: String,
     /// `now` as a time, for the moves a file dates by its deals' edits.
@@ -231,7 +233,7 @@ impl ImportStore for PgStore {
 
 impl<'a> PgImport<'a> {
     pub(super) fn begin(
-        conn: &'a mut postgres::Client,
+        (conn, in_use): (&'a mut postgres::Client, super::link::InUse),
         meta: &BatchMeta<'_>,
     ) -> Result<Self, StoreError> {
         let mut tx = conn.transaction()?;
@@ -283,6 +285,7 @@ impl<'a> PgImport<'a> {
         };
         Ok(PgImport {
             tx,
+            _in_use: in_use,
             batch,
             now,
             now_time: meta.now,

@@ -5,6 +5,7 @@ mod bulk_load;
 mod bundle;
 mod bundle_export;
 pub mod claims;
+mod conn;
 pub mod copy;
 mod copy_text;
 mod desk;
@@ -14,6 +15,7 @@ mod funnel_history;
 pub mod import;
 mod judged_rows;
 mod known;
+pub mod link;
 mod ports;
 mod prepared;
 mod queue;
@@ -34,6 +36,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
 use super::StoreError;
+use crate::domain::store_error::BoxError;
 
 /// A PostgreSQL backend error at the store's edge. A lock not had within the wait, a cancelled
 /// statement or a serialisation conflict is busy: the desk keeps the verdict in its journal and
@@ -96,7 +99,10 @@ pub fn is_url(db: &str) -> bool {
 /// `&self` and a client asks `&mut` for every statement; a store is used by one thread at a
 /// time (`Send`, not `Sync`), as a SQLite connection is.
 pub struct PgStore {
-    pub(crate) conn: RefCell<Client>,
+    /// The watch on the connection's socket (`link`): first, so that it ends before the
+    /// client closes the socket.
+    _watch: link::Watch,
+    pub(crate) conn: conn::Conn,
     /// The hot statements, prepared once for this session.
     pub(crate) prepared: prepared::Prepared,
     /// The custom fields' names by id as this session last read them (a card's detail reads
@@ -122,34 +128,26 @@ impl PgStore {
     /// or holding other tables and no okk mark, is refused before anything is written.
     /// `journal_dir`: where this machine keeps verdicts the server could not take yet.
     pub fn open(url: &str, journal_dir: &Path) -> Result<PgStore, StoreError> {
+        PgStore::open_as(url, journal_dir, true)
+    }
+
+    /// [`PgStore::open`]; `watched`: its statements have the link's deadline on silence (a
+    /// session that only waits for others' notifications is silent by right).
+    fn open_as(url: &str, journal_dir: &Path, watched: bool) -> Result<PgStore, StoreError> {
         let shown = PathBuf::from(shown_url(url));
-        let open_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
-            path: shown.clone(),
-            source: e,
-        };
-        let (url_rest, root_file) = split_root_cert(url);
-        let mut config =
-            postgres::Config::from_str(&url_rest).map_err(|e| open_err(Box::new(e)))?;
-        if config.get_application_name().is_none() {
-            config.application_name("okk");
-        }
-        on_a_dead_link(&mut config, &url_rest);
-        // TLS when the URL asks for it, the server's certificate checked against the public
-        // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS
-        // without checking the certificate, which protects from nothing.
-        let client = if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            let tls = tls(root_file.as_deref()).map_err(open_err)?;
-            config.connect(tls)
-        } else {
-            config.connect(NoTls)
-        }
-        .map_err(|e| open_err(with_causes(&e).into()))?;
+        let busy = link::Busy::default();
+        let (client, watch) =
+            connect(url, watched.then(|| busy.clone())).map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
         let name = format!(
             "pg-{:016x}",
             xxhash_rust::xxh3::xxh3_64(shown.to_string_lossy().as_bytes())
         );
         let mut store = PgStore {
-            conn: RefCell::new(client),
+            _watch: watch,
+            conn: conn::Conn::new(client, busy),
             prepared: prepared::Prepared::default(),
             field_names: RefCell::new(None),
             url: url.to_string(),
@@ -180,6 +178,12 @@ impl PgStore {
         PgStore::open(&url, &dir)
     }
 
+    /// A second session that waits for others' notifications, its silence not watched.
+    pub(crate) fn reconnect_listening(&self) -> Result<PgStore, StoreError> {
+        let (url, dir) = self.reopening();
+        PgStore::open_as(&url, &dir, false)
+    }
+
     /// What [`PgStore::open`] takes to open this database again: its URL and journal folder.
     pub(crate) fn reopening(&self) -> (String, PathBuf) {
         let dir = self.journal.parent().unwrap_or(Path::new("."));
@@ -198,6 +202,52 @@ impl PgStore {
             names.push(&self.journal_by_url);
         }
         names
+    }
+}
+
+/// A session on the server `url` names, its handshake (TCP, TLS, startup, authentication) given
+/// up at the connect deadline (`connect_timeout` in the URL, else [`CONNECT_TIMEOUT`]);
+/// `watched`: its statements (under way while `busy` says so) then have a deadline on silence
+/// (`link`), the server asked whether it is alive by a session made the same way.
+fn connect(url: &str, watched: Option<link::Busy>) -> Result<(Client, link::Watch), BoxError> {
+    let (url_rest, root_file) = split_root_cert(url);
+    let mut config = postgres::Config::from_str(&url_rest)?;
+    if config.get_application_name().is_none() {
+        config.application_name("okk");
+    }
+    on_a_dead_link(&mut config, &url_rest);
+    let deadline = config.get_connect_timeout().copied();
+    let ports = match config.get_ports() {
+        [] => vec![5432],
+        ports => ports.to_vec(),
+    };
+    // TLS when the URL asks for it, the server's certificate checked against the public
+    // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS
+    // without checking the certificate, which protects from nothing.
+    let tls = match config.get_ssl_mode() == postgres::config::SslMode::Require {
+        true => Some(tls(root_file.as_deref())?),
+        false => None,
+    };
+    let watch = watched.map(|busy| {
+        let url = url.to_string();
+        let probe: link::Probe = std::sync::Arc::new(move || connect(&url, None).is_ok());
+        (link::silence(), busy, probe)
+    });
+    let made = link::connect(
+        &ports,
+        deadline.unwrap_or(CONNECT_TIMEOUT),
+        watch,
+        || match tls {
+            Some(tls) => config.connect(tls),
+            None => config.connect(NoTls),
+        },
+    );
+    match made {
+        link::Connected::Made(client, watch) => Ok((client, watch)),
+        link::Connected::Failed(e) => Err(with_causes(&e).into()),
+        // The driver's words for its own deadline on the socket's connect, which this one
+        // carries over the whole handshake: said, and hinted at, alike (`text::store`).
+        link::Connected::TimedOut => Err("error connecting to server: connection timed out".into()),
     }
 }
 

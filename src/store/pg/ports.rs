@@ -40,9 +40,12 @@ crate::store::delegate::desk_ports!(PgStore, {
         let files = (self.journal_names().into_iter())
             .flat_map(journal_files)
             .collect();
-        replay_files(files, |p| {
-            self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true)
-        })
+        let store = std::cell::RefCell::new(self);
+        replay_files(
+            files,
+            |p| (store.borrow_mut()).save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true),
+            |id, at| store.borrow_mut().withdraw_review(id, at),
+        )
     }
 
     /// The server does not say which session holds a lock (yet): none named.

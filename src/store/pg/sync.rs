@@ -142,7 +142,7 @@ impl SyncStore for PgStore {
         state: &SyncState,
         stages: Option<&[CrmStage]>,
     ) -> Result<(), StoreError> {
-        let conn = self.conn.get_mut();
+        let (conn, _in_use) = self.conn.get_mut();
         let mut tx = conn.transaction()?;
         if let Some(stages) = stages {
             save_stages(&mut tx, connection, stages)?;

@@ -15,7 +15,7 @@ pub struct PgWatch {
 
 impl PgWatch {
     pub fn open(on: &PgStore) -> Result<PgWatch, StoreError> {
-        let store = on.reconnect()?;
+        let store = on.reconnect_listening()?;
         store.conn.borrow_mut().batch_execute("LISTEN okk")?;
         Ok(PgWatch { store })
     }

@@ -123,6 +123,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_verdict_taken_back_while_pending_stands_nowhere_once_replayed() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::pending_taken_back(&backend);
+            }
+        }
+        #[test]
         fn the_leads_accept_override_and_return_stand_and_settle_the_final_word() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

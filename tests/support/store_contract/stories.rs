@@ -161,6 +161,7 @@ fn verdict(
         auditor: auditor.into(),
         funnel_fingerprint: "fp".into(),
         now: when,
+        withdrawn_at: None,
     }
 }
 
@@ -372,6 +373,45 @@ pub fn pending_replay<B: Backend>(backend: &B) {
         Some((p.id.clone(), Verdict::WrongStage))
     );
     assert_eq!(store.replay_pending().unwrap().saved, 0, "written once");
+}
+
+/// An auditor's undo of verdicts still in the pending journal: one never sent leaves it and
+/// nothing is written; one the store may have had (sent before the link hung) stays as its
+/// withdrawal, which the replay writes and withdraws, whether the store had it or not.
+pub fn pending_taken_back<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let never_sent = verdict(&*store, "anna", "c1", Verdict::Ok, "r-never-sent", now());
+        store.keep_pending(&never_sent).unwrap().discard().unwrap();
+        let withdrawn = |p: PendingReview| PendingReview {
+            withdrawn_at: Some(at(20, 13)),
+            ..p
+        };
+        // Sent, and the store had it after all.
+        let arrived = verdict(&*store, "anna", "w1", Verdict::Stale, "r-arrived", now());
+        save(&mut *store, &arrived);
+        let kept = store.keep_pending(&arrived).unwrap();
+        drop(store.keep_pending(&withdrawn(arrived)).unwrap());
+        drop(kept);
+        // Sent, and lost on the way.
+        let lost = verdict(&*store, "anna", "w2", Verdict::Dead, "r-lost", now());
+        drop(store.keep_pending(&withdrawn(lost)).unwrap());
+    }
+    let mut store = backend.open(&handle).unwrap();
+    let replay = store.replay_pending().unwrap();
+    assert_eq!((replay.saved, replay.withdrawn, replay.waiting), (0, 2, 0));
+    for id in ["c1", "w1", "w2"] {
+        assert_eq!(current(&*store, "anna", id), None, "{id} stands nowhere");
+    }
+    let stages = stages();
+    let q = store.queue(&query(&stages, "anna", None, 100)).unwrap();
+    assert_eq!(ids(&q), SIX_IN_ORDER, "every card is hers to judge again");
+    assert_eq!(
+        store.replay_pending().unwrap(),
+        Default::default(),
+        "done once"
+    );
 }
 
 pub fn lead_decisions<B: Backend>(backend: &B) {
