@@ -5135,6 +5135,7 @@ fn a_server_store_of_schema_17_keeps_its_reviews_and_a_verdict_since_keeps_the_c
         auditor: "anna".into(),
         funnel_fingerprint: "fp".into(),
         now: common::time("2026-11-20 09:00:00"),
+        withdrawn_at: None,
     };
     let mut writer = PgStore::open(&anna_url, &journal).expect("anna writes");
     writer.save_review(&p).expect("her verdict");

@@ -187,6 +187,7 @@ mod tests {
                 external_id: "42".into(),
                 stage: "Договор".into(),
                 hash: 7,
+                as_judged: None,
             },
             review: Review {
                 verdict: Verdict::Ok,
