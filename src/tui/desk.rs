@@ -146,21 +146,7 @@ struct Desk0 {
 impl DeskMaker {
     /// A new desk on the store (a new connection to a server).
     pub fn open(&self) -> DeskResult<Desk> {
-        let store = (self.open)()?;
-        let _ = store.set_write_wait(WRITE_WAIT);
-        let l = self.like.clone();
-        Ok(Desk {
-            remote: store.remote(),
-            store: std::cell::RefCell::new(store),
-            funnel: l.funnel,
-            auditor: l.auditor,
-            fingerprint: l.fingerprint,
-            clock: l.clock,
-            today: l.today,
-            kept: l.kept,
-            lease: l.lease,
-            judged_cap: l.judged_cap,
-        })
+        Ok(Desk::with((self.open)()?, self.like.clone()))
     }
 }
 
@@ -182,53 +168,63 @@ impl Desk {
         fingerprint: String,
         clock: Option<NaiveDateTime>,
     ) -> Desk {
+        let like = Desk0 {
+            funnel,
+            auditor,
+            fingerprint,
+            clock,
+            today: None,
+            kept: Kept::default(),
+            lease: None,
+            judged_cap: JUDGED_CAP,
+        };
+        Desk::with(store, like)
+    }
+
+    /// A desk on `store` with the settings `like`: every desk is made here.
+    fn with(store: Box<dyn DeskStore>, like: Desk0) -> Desk {
         // A failure leaves the backend's default wait, which is only slower.
         let _ = store.set_write_wait(WRITE_WAIT);
         Desk {
             remote: store.remote(),
             store: std::cell::RefCell::new(store),
-            funnel,
-            auditor,
-            fingerprint,
-            clock,
-            kept: Kept::default(),
-            today: None,
-            lease: None,
-            judged_cap: JUDGED_CAP,
+            funnel: like.funnel,
+            auditor: like.auditor,
+            fingerprint: like.fingerprint,
+            clock: like.clock,
+            today: like.today,
+            kept: like.kept,
+            lease: like.lease,
+            judged_cap: like.judged_cap,
+        }
+    }
+
+    /// This desk's settings, for a twin or a maker of twins.
+    fn settings(&self) -> Desk0 {
+        Desk0 {
+            funnel: self.funnel.clone(),
+            auditor: self.auditor.clone(),
+            fingerprint: self.fingerprint.clone(),
+            clock: self.clock,
+            today: self.today,
+            kept: self.kept.clone(),
+            lease: self.lease,
+            judged_cap: self.judged_cap,
         }
     }
 
     /// A second desk on the same store with its own connection: the runtime's writer thread
     /// writes through it while the screen reads through this one.
     pub fn twin(&self) -> DeskResult<Desk> {
-        let mut twin = Desk::boxed(
-            self.store.borrow_mut().reopen()?,
-            self.funnel.clone(),
-            self.auditor.clone(),
-            self.fingerprint.clone(),
-            self.clock,
-        );
-        twin.today = self.today;
-        twin.lease = self.lease;
-        twin.judged_cap = self.judged_cap;
-        twin.kept = self.kept.clone();
-        Ok(twin)
+        let store = self.store.borrow_mut().reopen()?;
+        Ok(Desk::with(store, self.settings()))
     }
 
     /// What opens more twins later, from another thread (see [`DeskMaker`]).
     pub fn maker(&self) -> DeskMaker {
         DeskMaker {
             open: self.store.borrow().opener(),
-            like: Desk0 {
-                funnel: self.funnel.clone(),
-                auditor: self.auditor.clone(),
-                fingerprint: self.fingerprint.clone(),
-                clock: self.clock,
-                today: self.today,
-                kept: self.kept.clone(),
-                lease: self.lease,
-                judged_cap: self.judged_cap,
-            },
+            like: self.settings(),
         }
     }
 
