@@ -731,3 +731,63 @@ fn a_stale_verdict_has_one_russian_name_in_the_file_the_keys_and_the_stats() {
         assert!(!header.contains(other), "{header}");
     }
 }
+
+/// Two auditors agree on the verdict but not on the move (one also hands the card to another
+/// manager), or agree the card is not ok but not why: the CRM's move waits for the lead
+/// (`awaits_lead`), yet the verdict counts, as `okk stats` counts it — the latest review's — on
+/// every row. A pivot of the file gives `okk stats`' figures (tester28 F1: it gave 23 judged
+/// where stats gave 24, and the docs said they agree).
+#[test]
+fn a_pivot_of_final_verdict_gives_the_figures_okk_stats_gives() {
+    let desk = Desk::demo();
+    let (owner, reason, disputed) = ("31894580", "31343045", "31999149");
+    let dead = Verdict::of("dead");
+    desk.review(owner, "anna", "2026-11-20 10:00:00", &dead);
+    desk.review(
+        owner,
+        "boris",
+        "2026-11-20 10:30:00",
+        &Verdict {
+            owner: Some("Васильев Игорь"),
+            ..Verdict::of("dead")
+        },
+    );
+    desk.review(reason, "anna", "2026-11-20 11:00:00", &dead);
+    desk.review(
+        reason,
+        "boris",
+        "2026-11-20 11:30:00",
+        &Verdict::of("stale"),
+    );
+    desk.review(disputed, "anna", "2026-11-20 12:00:00", &Verdict::of("ok"));
+    desk.review(disputed, "boris", "2026-11-20 12:30:00", &dead);
+    let (_, rows) = export(&desk, &[]);
+    let of = |card: &str| -> Vec<(String, String)> {
+        (rows.iter())
+            .filter(|r| r["external_id"] == card)
+            .map(|r| (r["final_verdict"].clone(), r["awaits_lead"].clone()))
+            .collect()
+    };
+    let both = |v: &str| vec![(v.to_string(), "yes".to_string()); 2];
+    assert_eq!(of(owner), both("dead"));
+    assert_eq!(of(reason), both("stale"));
+    assert_eq!(of(disputed), both(""));
+    // The pivot: each card once per final verdict, against `okk stats`' totals.
+    let mut pivot: BTreeMap<String, u64> = BTreeMap::new();
+    let cards: std::collections::BTreeSet<(String, String)> = (rows.iter())
+        .filter(|r| !r["final_verdict"].is_empty())
+        .map(|r| (r["external_id"].clone(), r["final_verdict"].clone()))
+        .collect();
+    for (_, v) in &cards {
+        *pivot.entry(v.clone()).or_default() += 1;
+    }
+    let totals = &desk.stats()["totals"];
+    let counted: BTreeMap<String, u64> = (totals["review_verdicts"].as_object().unwrap())
+        .iter()
+        .map(|(v, n)| (v.clone(), n.as_u64().unwrap()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(pivot, counted, "{totals:#}");
+    assert_eq!(totals["judged"].as_u64(), Some(cards.len() as u64));
+    assert_eq!(totals["disputed"], 1);
+}

@@ -162,7 +162,7 @@ impl ReviewRows<'_> {
                             self.funnel,
                             &r,
                             self.settled.get(&r.source, &r.external_id),
-                            self.awaiting.contains(&r.source, &r.external_id),
+                            self.awaiting.get(&r.source, &r.external_id),
                             url,
                             reader,
                         ))

@@ -1,7 +1,8 @@
 //! Whose word stands on a card: the lead's decision over any auditor's, and auditors who split
 //! with no decision to settle them leave the card to the lead.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use super::calibration::CardKey;
 use super::decision::{Decision, DecisionKind};
@@ -74,40 +75,87 @@ pub fn same_word(a: &Proposal, b: &Proposal) -> bool {
     a.verdict == b.verdict && moves(a) == moves(b) && owner(a) == owner(b)
 }
 
+/// One current review no decision of the lead stands on, as [`AwaitingLead::from_waiting`]
+/// weighs it: what it asks of the CRM, and when it was made (`YYYY-MM-DD HH:MM:SS`, then the
+/// auditor and the review's id: of reviews made in one second the lowest is the latest, as
+/// `okk stats` orders them).
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub card: CardKey,
+    pub proposal: Proposal,
+    pub at: String,
+    pub auditor: String,
+    pub id: String,
+}
+
+impl Waiting {
+    fn later_than(&self, other: &Waiting) -> bool {
+        (
+            self.at.as_str(),
+            Reverse((self.auditor.as_str(), self.id.as_str())),
+        ) > (
+            other.at.as_str(),
+            Reverse((other.auditor.as_str(), other.id.as_str())),
+        )
+    }
+}
+
+/// A card whose auditors split with no decision of the lead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Split {
+    /// The verdict `okk stats` counts the card in all the same: where the auditors agree the
+    /// card is ok, or agree it is not (only the move, the owner or the reason differs), the
+    /// latest review's; none where they split on whether it is ok (`okk stats`' disputed).
+    pub standing: Option<Verdict>,
+}
+
 /// The cards [`final_word`] leaves to the lead: their auditors split, and no decision of the
 /// lead stands on any of their current reviews that waits for one. A card the lead settled
 /// (`domain::settled`) may be among them: its settling decision outranks this.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AwaitingLead(HashMap<String, HashSet<String>>);
+pub struct AwaitingLead(HashMap<String, HashMap<String, Split>>);
 
 impl AwaitingLead {
-    /// From the current reviews no decision of the lead stands on (card and proposal, in any
-    /// order): the cards whose such reviews split. A card with one is not split; reviews sent
-    /// back or decided are not given, as [`final_word`] does not weigh them against the rest.
-    pub fn from_waiting(reviews: impl IntoIterator<Item = (CardKey, Proposal)>) -> AwaitingLead {
-        let mut cards: HashMap<CardKey, Vec<Proposal>> = HashMap::new();
-        for (card, proposal) in reviews {
-            cards.entry(card).or_default().push(proposal);
+    /// From the current reviews no decision of the lead stands on (in any order): the cards
+    /// whose such reviews split. A card with one is not split; reviews sent back or decided are
+    /// not given, as [`final_word`] does not weigh them against the rest.
+    pub fn from_waiting(reviews: impl IntoIterator<Item = Waiting>) -> AwaitingLead {
+        let mut cards: HashMap<CardKey, Vec<Waiting>> = HashMap::new();
+        for w in reviews {
+            cards.entry(w.card.clone()).or_default().push(w);
         }
         let mut out = AwaitingLead::default();
-        for ((source, external_id), proposals) in cards {
-            let current: Vec<Current<'_>> = (proposals.iter())
-                .map(|proposal| Current {
-                    proposal,
+        for ((source, external_id), waiting) in cards {
+            let current: Vec<Current<'_>> = (waiting.iter())
+                .map(|w| Current {
+                    proposal: &w.proposal,
                     decision: None,
                 })
                 .collect();
-            if final_word(&current) == FinalWord::NeedsLead {
-                out.0.entry(source).or_default().insert(external_id);
+            if final_word(&current) != FinalWord::NeedsLead {
+                continue;
             }
+            let ok = |w: &Waiting| w.proposal.verdict == Verdict::Ok;
+            let standing = match (waiting.iter().any(ok), waiting.iter().all(ok)) {
+                (true, false) => None,
+                _ => (waiting.iter())
+                    .reduce(|a, b| if b.later_than(a) { b } else { a })
+                    .map(|w| w.proposal.verdict),
+            };
+            out.0
+                .entry(source)
+                .or_default()
+                .insert(external_id, Split { standing });
         }
         out
     }
 
     pub fn contains(&self, source: &str, external_id: &str) -> bool {
-        self.0
-            .get(source)
-            .is_some_and(|ids| ids.contains(external_id))
+        self.get(source, external_id).is_some()
+    }
+
+    pub fn get(&self, source: &str, external_id: &str) -> Option<Split> {
+        self.0.get(source)?.get(external_id).copied()
     }
 }
 
@@ -230,20 +278,23 @@ mod tests {
 
     #[test]
     fn cards_whose_waiting_reviews_split_await_the_lead_and_no_other() {
-        let card = |id: &str| ("amocrm".to_string(), id.to_string());
-        let p = |v, stage| proposal(v, stage);
         let awaiting = AwaitingLead::from_waiting([
             // Split: ok and unclear.
-            (card("1"), p(Verdict::Ok, None)),
-            (card("2"), p(Verdict::Ok, None)),
-            (card("1"), p(Verdict::Unclear, None)),
+            waiting("1", p(Verdict::Ok, None), T1, "anna"),
+            waiting("2", p(Verdict::Ok, None), T1, "anna"),
+            waiting("1", p(Verdict::Unclear, None), T2, "boris"),
             // Agree: two ok, one with a stage picked before choosing ok.
-            (card("2"), p(Verdict::Ok, Some("Договор"))),
+            waiting("2", p(Verdict::Ok, Some("Договор")), T2, "boris"),
             // One waiting review: nothing to split.
-            (card("3"), p(Verdict::Dead, None)),
+            waiting("3", p(Verdict::Dead, None), T1, "anna"),
             // Wrong stage, to two stages.
-            (card("4"), p(Verdict::WrongStage, Some("Договор"))),
-            (card("4"), p(Verdict::WrongStage, Some("Бронирование"))),
+            waiting("4", p(Verdict::WrongStage, Some("Договор")), T1, "anna"),
+            waiting(
+                "4",
+                p(Verdict::WrongStage, Some("Бронирование")),
+                T1,
+                "boris",
+            ),
         ]);
         assert!(awaiting.contains("amocrm", "1"));
         assert!(!awaiting.contains("amocrm", "2"));
@@ -251,5 +302,51 @@ mod tests {
         assert!(awaiting.contains("amocrm", "4"));
         assert!(!awaiting.contains("bitrix24", "1"));
         assert_eq!(AwaitingLead::from_waiting([]), AwaitingLead::default());
+        // Split on ok or not: no verdict stands, as `okk stats` counts the card disputed.
+        assert_eq!(awaiting.get("amocrm", "1"), Some(Split { standing: None }));
+        // Agreed the card is in the wrong stage, split on where it belongs: the verdict stands
+        // (the latest's; in one second, the lowest auditor's), the move waits for the lead.
+        assert_eq!(
+            awaiting.get("amocrm", "4"),
+            Some(Split {
+                standing: Some(Verdict::WrongStage)
+            })
+        );
+    }
+
+    /// Auditors who agree the card is not ok but not why, or agree on the verdict but not on
+    /// the owner, leave the CRM's move to the lead; `okk stats` counts the latest's verdict, and
+    /// so does the reviews export's `final_verdict` (tester28 F1: a pivot of it must give the
+    /// figures `okk stats` gives).
+    #[test]
+    fn a_split_on_the_move_or_the_reason_keeps_the_latest_verdict_as_stats_counts_it() {
+        let mut owner = p(Verdict::Dead, None);
+        owner.owner = Some("Попова Анна".into());
+        let awaiting = AwaitingLead::from_waiting([
+            waiting("1", p(Verdict::Stale, None), T2, "anna"),
+            waiting("1", p(Verdict::Dead, None), T1, "boris"),
+            waiting("2", p(Verdict::Dead, None), T1, "boris"),
+            waiting("2", owner, T1, "anna"),
+        ]);
+        let standing = |id| awaiting.get("amocrm", id).map(|s| s.standing);
+        assert_eq!(standing("1"), Some(Some(Verdict::Stale)));
+        assert_eq!(standing("2"), Some(Some(Verdict::Dead)));
+    }
+
+    const T1: &str = "2026-11-02 10:00:00";
+    const T2: &str = "2026-11-02 11:00:00";
+
+    fn p(verdict: Verdict, stage: Option<&str>) -> Proposal {
+        proposal(verdict, stage)
+    }
+
+    fn waiting(id: &str, proposal: Proposal, at: &str, auditor: &str) -> Waiting {
+        Waiting {
+            card: ("amocrm".to_string(), id.to_string()),
+            proposal,
+            at: at.into(),
+            auditor: auditor.into(),
+            id: format!("{auditor}-{id}"),
+        }
     }
 }

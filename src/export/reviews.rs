@@ -4,7 +4,7 @@
 
 use crate::domain::Funnel;
 use crate::domain::failed::failed_items;
-use crate::domain::final_word::final_verdict;
+use crate::domain::final_word::{Split, final_verdict};
 use crate::domain::score::unanswered;
 use crate::domain::settled::Settled;
 use crate::store::export::ExportedReview;
@@ -72,14 +72,15 @@ pub fn header() -> Vec<String> {
 /// or another, maybe one its auditor has judged again since and so not in the file), gives the
 /// final verdict of every review of the card, and every row of the card names it
 /// (`settled_by`, `settled_decision`): where the final verdict comes from. Else, on a card whose
-/// auditors split (`awaits_lead`, `domain::final_word::AwaitingLead`), no verdict stands yet:
-/// every row of it leaves the final verdict empty and says the card awaits the lead. `crm_url` links the
+/// auditors split (`split`, `domain::final_word::AwaitingLead`), every row says the card awaits
+/// the lead and carries the verdict `okk stats` counts it in (`Split::standing`: none where they
+/// split on whether it is ok), so that a pivot of the file gives the figures `okk stats` gives. `crm_url` links the
 /// card to its CRM (see `crm::links`). `reader` says how fields and items are named.
 pub fn row<'a>(
     funnel: &Funnel,
     r: &'a ExportedReview,
     settled: Option<&'a Settled>,
-    awaits_lead: bool,
+    split: Option<Split>,
     crm_url: Option<String>,
     reader: Reader,
 ) -> Vec<Cell<'a>> {
@@ -115,11 +116,12 @@ pub fn row<'a>(
         .map(|d| &d.decision)
         .filter(|d| d.kind == crate::domain::decision::DecisionKind::Override);
     // The lead's settling word outranks a split among the reviews that came after it.
-    let awaits_lead = settled.is_none() && awaits_lead;
-    let final_verdict = match settled {
-        Some(s) => Some(s.verdict()),
-        None if awaits_lead => None,
-        None => final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision)),
+    let split = split.filter(|_| settled.is_none());
+    let awaits_lead = split.is_some();
+    let final_verdict = match (settled, split) {
+        (Some(s), _) => Some(s.verdict()),
+        (None, Some(split)) => split.standing,
+        (None, None) => final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision)),
     };
     let changed = r
         .card_changed
@@ -168,7 +170,7 @@ pub fn row<'a>(
         }),
         // The card is gone from the CRM since then: nothing there to act on.
         Cell::opt(r.card_gone_at.as_deref()),
-        // Nothing stands on the card until the lead decides: a pivot counts it nowhere.
+        // The CRM's move waits for the lead (`okk export crm` leaves the card out).
         match awaits_lead {
             true => Cell::text(text::yes_no(true)),
             false => Cell::Empty,
@@ -222,11 +224,11 @@ mod tests {
         let funnel = crate::funnel_config::default_funnel();
         let gone = review(Some("2026-11-21 09:00:00"));
         let gone_at = HEADER.iter().position(|c| *c == "card_gone_at").unwrap();
-        let row = row(&funnel, &gone, None, false, None, Reader::Scripts);
+        let row = row(&funnel, &gone, None, None, None, Reader::Scripts);
         assert_eq!(row.len(), HEADER.len());
         assert_eq!(row[gone_at], Cell::text("2026-11-21 09:00:00"));
         let live = review(None);
-        let row = super::row(&funnel, &live, None, false, None, Reader::People);
+        let row = super::row(&funnel, &live, None, None, None, Reader::People);
         assert_eq!(row[gone_at], Cell::Empty);
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 
 use super::{Store, StoreError};
 use crate::domain::decision::{DecisionKind, LeadDecision};
-use crate::domain::final_word::AwaitingLead;
+use crate::domain::final_word::{AwaitingLead, Waiting};
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 use crate::domain::suggestion::{CardNow, Proposal};
@@ -94,7 +94,7 @@ macro_rules! waiting {
     ($reviews:literal) => {
         concat!(
             "SELECT r.card_source, r.card_external_id, r.verdict, r.suggested_stage,
-       r.suggested_owner, r.corrections
+       r.suggested_owner, r.corrections, r.created_at, r.auditor, r.id
 FROM ",
             $reviews,
             "
@@ -117,14 +117,14 @@ pub(crate) const WAITING: &str = waiting!("reviews r");
 /// 4.1–4.2 s against 3.2 s; where one judged each card, 1.4 s either way.
 const WAITING_IN_TABLE_ORDER: &str = waiting!("reviews r NOT INDEXED");
 
-/// One row of [`WAITING`]: its card and what it proposes.
+/// One row of [`WAITING`]: its card, what it proposes, and when and by whom it was made.
 pub(crate) fn waiting_review(
     card: (String, String),
     verdict: &str,
-    stage: Option<String>,
-    owner: Option<String>,
+    (stage, owner): (Option<String>, Option<String>),
     corrections: &str,
-) -> ((String, String), Proposal) {
+    (at, auditor, id): (String, String, String),
+) -> Waiting {
     let proposal = Proposal {
         verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
         stage,
@@ -132,7 +132,13 @@ pub(crate) fn waiting_review(
         // A JSON column okk wrote itself; a damaged one reads as no corrections.
         corrections: serde_json::from_str(corrections).unwrap_or_default(),
     };
-    (card, proposal)
+    Waiting {
+        card,
+        proposal,
+        at,
+        auditor,
+        id,
+    }
 }
 
 /// Reviews made at one frozen second (the demo's clock) still come out in one order.
@@ -179,9 +185,9 @@ impl Store {
             Ok(waiting_review(
                 (r.get(0)?, r.get(1)?),
                 &verdict,
-                r.get(3)?,
-                r.get(4)?,
+                (r.get(3)?, r.get(4)?),
                 &corrections,
+                (r.get(6)?, r.get(7)?, r.get(8)?),
             ))
         })?;
         Ok(AwaitingLead::from_waiting(

@@ -83,9 +83,9 @@ impl PgStore {
             crate::store::export::waiting_review(
                 (r.get(0), r.get(1)),
                 r.get(2),
-                r.get(3),
-                r.get(4),
+                (r.get(3), r.get(4)),
                 r.get(5),
+                (r.get(6), r.get(7), r.get(8)),
             )
         })))
     }
