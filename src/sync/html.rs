@@ -12,6 +12,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::SyncSender;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -179,6 +180,8 @@ fn read(
             if carry > 0 {
                 return Err(tokenizer.sink.0.borrow().not_utf8(lines));
             }
+            // No pause from here on: the tokenizer's end takes none.
+            tokenizer.sink.0.borrow_mut().ending = true;
             tokenizer.end();
             let mut table = tokenizer.sink.0.borrow_mut();
             table.fail_on_end();
@@ -191,7 +194,7 @@ fn read(
             }
             return Ok(Uncalculated::default());
         }
-        // What is UTF-8, fed before a byte that is not is reported: the error then names the
+        // What is UTF-8 is fed before a byte that is not is reported: the error then names the
         // row it is in. A character cut by the end of the read waits for the next.
         let (valid, cut, bad) = match std::str::from_utf8(&buf[..end]) {
             Ok(s) => (s, 0, false),
@@ -203,17 +206,30 @@ fn read(
         lines += valid.bytes().filter(|&b| b == b'\n').count() as u64;
         let tokens_before = tokenizer.sink.0.borrow().tokens;
         input.push_back(StrTendril::from_slice(valid));
-        let _ = tokenizer.feed(&input);
-        if bad {
-            let table = tokenizer.sink.0.borrow();
-            return Err(table
-                .failed
-                .clone()
-                .unwrap_or_else(|| table.not_utf8(lines)));
+        // The sink pauses the tokenizer when a batch is full (`Table::full`): the batch goes
+        // out, and the rest of the chunk is read on.
+        loop {
+            let paused = matches!(tokenizer.feed(&input), TokenizerResult::Script(_));
+            let mut table = tokenizer.sink.0.borrow_mut();
+            if let Some(e) = table.failed.take() {
+                return Err(e);
+            }
+            if table.full() {
+                table.done_bytes = 0;
+                let rows = std::mem::take(&mut table.done);
+                drop(table);
+                if tx.send(Msg::Rows(rows)).is_err() {
+                    // The import stopped listening.
+                    return Ok(Uncalculated::default());
+                }
+            }
+            if !paused {
+                break;
+            }
         }
-        let mut table = tokenizer.sink.0.borrow_mut();
-        if let Some(e) = table.failed.take() {
-            return Err(e);
+        let table = tokenizer.sink.0.borrow();
+        if bad {
+            return Err(table.not_utf8(lines));
         }
         if table.tokens == tokens_before {
             unbroken += valid.len() as u64;
@@ -223,15 +239,7 @@ fn read(
         } else {
             unbroken = 0;
         }
-        if table.done.len() >= BATCH_ROWS || table.done_bytes >= BATCH_BYTES {
-            table.done_bytes = 0;
-            let rows = std::mem::take(&mut table.done);
-            drop(table);
-            if tx.send(Msg::Rows(rows)).is_err() {
-                // The import stopped listening.
-                return Ok(Uncalculated::default());
-            }
-        }
+        drop(table);
         buf.copy_within(end - cut..end, 0);
         carry = cut;
     }
@@ -284,8 +292,12 @@ struct Table {
     /// Inside `<script>`, `<style>` and the like: their text is no cell's, up to this end tag.
     skip: Option<html5ever::LocalName>,
     done: Vec<Row>,
+    /// What the rows in `done` hold, their cells counted too (a thousand empty cells of a
+    /// `colspan` take memory).
     done_bytes: usize,
     failed: Option<SheetError>,
+    /// The file has ended: the tokenizer's end takes no pause.
+    ending: bool,
 }
 
 struct RowCells {
@@ -376,7 +388,13 @@ impl Table {
             done: Vec::new(),
             done_bytes: 0,
             failed: None,
+            ending: false,
         }
+    }
+
+    /// A batch to hand over: the tokenizer pauses at the tag that filled it.
+    fn full(&self) -> bool {
+        self.done.len() >= BATCH_ROWS || self.done_bytes >= BATCH_BYTES
     }
 
     fn token(&mut self, token: Token, line: u64) -> TokenSinkResult<()> {
@@ -388,7 +406,14 @@ impl Table {
         }
         self.line = line;
         match token {
-            Token::TagToken(tag) => return self.tag(&tag),
+            Token::TagToken(tag) => {
+                let next = self.tag(&tag);
+                // Only a tag may pause the tokenizer (`Script`), and only while it has input.
+                if next == TokenSinkResult::Continue && self.full() && !self.ending {
+                    return TokenSinkResult::Script(());
+                }
+                return next;
+            }
             Token::CharacterTokens(text) => {
                 if self.skip.is_none()
                     && let Some(cell) = &mut self.cell
@@ -561,7 +586,7 @@ impl Table {
             return self.fail_at(None, msg::html_empty_header(row.line));
         }
         self.given += 1;
-        self.done_bytes += row.bytes as usize;
+        self.done_bytes += row.bytes as usize + row.cells.len() * std::mem::size_of::<String>();
         self.done.push((self.row_no, row.cells));
     }
 
@@ -834,6 +859,29 @@ mod tests {
             table_with(&comment, &limits),
             Err(SheetError::Whole(_))
         ));
+    }
+
+    #[test]
+    fn a_batch_of_rows_stays_small_however_many_cells_a_span_makes() {
+        let mut html = String::from("<table><tr><td>ID</td></tr>");
+        for _ in 0..3000 {
+            html.push_str("<tr><td colspan=1000>x</td></tr>");
+        }
+        html.push_str("</table>");
+        let (tx, rx) = std::sync::mpsc::sync_channel(1000);
+        read(io::Cursor::new(html.into_bytes()), &Limits::default(), &tx).unwrap();
+        drop(tx);
+        let mut rows = 0;
+        while let Ok(Msg::Rows(batch)) = rx.recv() {
+            let cells: usize = batch.iter().map(|(_, c)| c.len()).sum();
+            assert!(
+                cells * std::mem::size_of::<String>() <= BATCH_BYTES + 1000 * 24,
+                "{} rows, {cells} cells in one batch",
+                batch.len()
+            );
+            rows += batch.len();
+        }
+        assert_eq!(rows, 3001);
     }
 
     #[test]
