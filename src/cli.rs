@@ -54,9 +54,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import CRM deal exports (CSV, XLSX, XLSB, XLS or ODS) into the store: new cards are added,
-    /// changed cards updated (stage moves kept in their history), cards missing from a full export
-    /// marked gone.
+    /// Import CRM deal exports (CSV, XLSX, XLSB, XLS, ODS, or Bitrix24's HTML "Excel" export) into
+    /// the store: new cards are added, changed cards updated (stage moves kept in their history),
+    /// cards missing from a full export marked gone.
     Import(ImportArgs),
     /// Where the funnel leaks: per stage and per manager, cards judged and the share not ok,
     /// scores, idle days, the checklist items failed most; the bottlenecks; the weekly trend.

@@ -209,7 +209,7 @@ fn the_english_help_is_clap_s_and_the_english_catalogue_says_the_same_as_the_doc
 }
 
 /// `okk --help` names every kind of file `okk import` reads: it said «CSV or XLSX» while ODS,
-/// XLS and XLSB were read too.
+/// XLS and XLSB were read too (and Bitrix24's HTML table, since).
 #[test]
 fn the_help_names_every_file_kind_import_reads() {
     let desk = Desk::new();
@@ -219,7 +219,7 @@ fn the_help_names_every_file_kind_import_reads() {
             .lines()
             .find(|l| l.trim_start().starts_with("import "))
             .unwrap_or_else(|| panic!("{lang}: no import line:\n{help}"));
-        for kind in ["CSV", "XLSX", "XLSB", "XLS", "ODS"] {
+        for kind in ["CSV", "XLSX", "XLSB", "XLS", "ODS", "HTML"] {
             assert!(import.contains(kind), "{lang}: {kind} missing: {import}");
         }
     }

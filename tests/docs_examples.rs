@@ -238,6 +238,7 @@ impl Sandbox {
         let copies = [
             ("deals.csv", demo_csv.clone()),
             ("export.xlsx", import.join("amocrm_two_sheets.xlsx")),
+            ("deals.xls", import.join("bitrix24_deals.xls")),
             ("a.csv", import.join("bitrix24_deals.csv")),
             ("b.csv", import.join("pipedrive_deals.csv")),
             ("wide.csv", demo_csv),

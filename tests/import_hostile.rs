@@ -459,6 +459,65 @@ fn wide_and_long_csv_files_are_held_to_their_limits_and_raising_them_works() {
     assert!(err.contains("unknown limit «rowz»"), "{err}");
 }
 
+/// The start of a Bitrix24 HTML export: its `<meta>`, a header, `rows` deals, and the first
+/// cell of one more left open.
+fn html_head(rows: usize, open: &str) -> String {
+    let mut head = String::from(
+        "<meta http-equiv=\"Content-type\" content=\"text/html;charset=UTF-8\" />\n\
+         <table border=\"1\">\n<tr><th>ID</th><th>Стадия сделки</th><th>Название сделки</th></tr>\n",
+    );
+    for i in 0..rows {
+        head.push_str(&format!(
+            "<tr><td>{i}</td><td>Новая</td><td>Сделка {i}</td></tr>\n"
+        ));
+    }
+    head.push_str(&format!("<tr><td>{rows}</td><td>Новая</td>{open}"));
+    head
+}
+
+#[test]
+fn a_300_mb_html_export_is_refused_at_its_limit_having_read_a_little_of_it() {
+    use std::io::{BufWriter, Seek, SeekFrom};
+    let desk = Desk::new();
+    // A cell that never ends: 300 MiB of text after `<td>`.
+    let path = desk.dir.path().join("long_cell.xls");
+    let mut f = BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(html_head(3, "<td>").as_bytes()).unwrap();
+    let block = "Квартира в новостройке ".repeat(1 << 20 >> 5);
+    let mut written = 0;
+    while written < 300 << 20 {
+        f.write_all(block.as_bytes()).unwrap();
+        written += block.len();
+    }
+    drop(f);
+    refused(
+        &path_arg(&path),
+        &[],
+        ":5:3:",
+        "over the «cell» limit: this cell is over 1 MiB (line 7 of the file); if the file is \
+         genuine, raise it with --limit cell=VALUE",
+    );
+    std::fs::remove_file(&path).unwrap();
+
+    // An attribute that never ends: 300 MiB of NUL bytes after `<td title="` (a sparse file,
+    // behind enough rows that the first bytes read as text).
+    let path = desk.dir.path().join("long_attribute.xls");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let head = html_head(2000, "<td title=\"");
+    assert!(head.len() > 64 * 1024);
+    f.write_all(head.as_bytes()).unwrap();
+    f.seek(SeekFrom::Start(300 << 20)).unwrap();
+    f.write_all(b"\">x</td></tr></table>").unwrap();
+    drop(f);
+    refused(
+        &path_arg(&path),
+        &[],
+        ":2002:",
+        "over the «cell» limit: a tag, comment or attribute runs on past 1 MiB from line 2004 of \
+         the file",
+    );
+}
+
 // ---- the property test ------------------------------------------------------------------------
 
 /// A workbook's parts, to mutate one and pack them again.
@@ -540,9 +599,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-const SEEDS: [&str; 6] = [
+const SEEDS: [&str; 7] = [
     "amocrm_utf8_bom.csv",
     "bitrix24_deals.csv",
+    "bitrix24_deals.xls",
     "amocrm_cp1251.csv",
     "amocrm_two_sheets.xlsx",
     "hostile/beyond_header.xlsx",
@@ -696,7 +756,9 @@ fn run_property(cases: u32) {
         .iter()
         .map(|s| {
             let path = repo().join("tests/fixtures/import").join(s);
-            (std::fs::read(path).unwrap(), !s.ends_with(".csv"))
+            // Bitrix24's HTML `.xls` is text, mutated as text.
+            let text = s.ends_with(".csv") || s == &"bitrix24_deals.xls";
+            (std::fs::read(path).unwrap(), !text)
         })
         .collect();
     seeds.push((xls(&XLS_CELLS, (0, 3, 0, 3)), true));

@@ -220,16 +220,6 @@ fn binary_file_is_refused() {
 }
 
 #[test]
-fn html_table_named_xls_is_refused() {
-    refused(
-        "malformed/bitrix_export.xls",
-        &[],
-        ":",
-        "not a workbook: this is an HTML table saved as a spreadsheet",
-    );
-}
-
-#[test]
 fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
     let desk = Desk::new();
     let good = fixture("amocrm_cp1251.csv");

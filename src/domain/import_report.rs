@@ -17,6 +17,8 @@ pub enum Reason {
         line: u64,
     },
     Forced,
+    /// The charset an HTML export's `<meta>` declares.
+    Declared,
 }
 
 /// Why a profile was chosen, for the report.

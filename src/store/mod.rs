@@ -31,6 +31,7 @@ pub mod pg;
 pub mod ports;
 pub mod queue;
 pub mod read;
+mod relabel;
 pub mod reviews;
 pub mod run_summary;
 pub mod schema;
@@ -298,6 +299,9 @@ impl Store {
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             if !schema::adds_a_column_there(&tx, i + 1)? {
                 tx.execute_batch(sql)?;
+            }
+            if i + 1 == schema::RELABEL_PIPEDRIVE {
+                relabel::sqlite(&tx)?;
             }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }

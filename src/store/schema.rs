@@ -646,7 +646,16 @@ ALTER TABLE crm_sync ADD COLUMN values_version INTEGER;
 ALTER TABLE reviews ADD COLUMN judged TEXT;
 ALTER TABLE reviews ADD COLUMN judged_signature TEXT;
 "#,
+    // 28: Pipedrive's deal fields under their labels, as imports name them since session 26
+    // (`Сделка - Бюджет` → `Бюджет`): a data migration, `store::relabel`, run after this text.
+    r#"
+-- The cards of Pipedrive sources, their sources' custom columns and the field names they free:
+-- see store/relabel.rs (RELABEL_PIPEDRIVE).
+"#,
 ];
+
+/// The migration after whose text `store::relabel` moves Pipedrive's old field names.
+pub const RELABEL_PIPEDRIVE: usize = 28;
 
 /// The first schema with `crm_stages.semantics` (an older store read as it is lands moves by
 /// name).
@@ -678,7 +687,8 @@ pub fn latest() -> i64 {
 /// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]), or
 /// what only writes touch (25: a withdrawal held out, which merges and undos weigh; 26: the
 /// version of a sync's values, [`VALUES_VERSION_FROM`]), or what reads do without (27: the
-/// card as judged, [`JUDGED_FROM`]).
+/// card as judged, [`JUDGED_FROM`]), or data reads take as they find it (28: Pipedrive's old
+/// field names, [`RELABEL_PIPEDRIVE`]).
 /// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;

@@ -1389,7 +1389,19 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
         Err(SniffError::Binary(at)) => return Err(msg::binary_file(at)),
     };
     match kind {
-        FileKind::HtmlTable => Err(msg::html_table()),
+        FileKind::HtmlTable => {
+            let chosen = super::html::encoding(&head, whole, opts.encoding.as_deref())?;
+            let body = Cursor::new(head[chosen.bom_len..].to_vec());
+            let rest = with_progress(file, size, head.len() as u64, opts);
+            let text = Utf8Reader::new(body.chain(rest), chosen.encoding);
+            Ok(Opened {
+                rows: RowSource::table(super::html::rows(text, &opts.limits)),
+                encoding: chosen.label(),
+                encoding_reason: msg::html_reason(&msg::encoding_reason(chosen.reason)),
+                delimiter: None,
+                sheet: None,
+            })
+        }
         FileKind::Workbook => {
             drop(file);
             let sheet = xlsx::open(path, opts.sheet.as_deref(), &opts.limits)?;
@@ -1413,20 +1425,7 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
                 .decode_without_bom_handling(&head[chosen.bom_len..]);
             let delimiter = sniff_delimiter(sample.as_bytes());
             let body = Cursor::new(head[chosen.bom_len..].to_vec());
-            let rest: Box<dyn Read + Send> = if opts.progress
-                && size > PROGRESS_BYTES
-                && std::io::stderr().is_terminal()
-            {
-                let bar = indicatif::ProgressBar::new(size);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar.set_position(head.len() as u64);
-                Box::new(bar.wrap_read(file))
-            } else {
-                Box::new(file)
-            };
+            let rest = with_progress(file, size, head.len() as u64, opts);
             let stream: Box<dyn Read + Send> =
                 Box::new(Utf8Reader::new(body.chain(rest), chosen.encoding));
             Ok(Opened {
@@ -1439,6 +1438,22 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
                 sheet: None,
             })
         }
+    }
+}
+
+/// The rest of a text file (`read` bytes of `size` read already), with a progress bar on
+/// stderr when the file is big and stderr a terminal.
+fn with_progress(file: File, size: u64, read: u64, opts: &ImportOptions) -> Box<dyn Read + Send> {
+    if opts.progress && size > PROGRESS_BYTES && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_position(read);
+        Box::new(bar.wrap_read(file))
+    } else {
+        Box::new(file)
     }
 }
 

@@ -1,4 +1,5 @@
-//! One interface over the two shapes of export: streamed CSV text and a workbook's sheet.
+//! One interface over the two shapes of export: streamed CSV text, and the rows of a workbook's
+//! sheet or of an HTML table.
 
 use std::io::Read;
 
@@ -7,7 +8,12 @@ use super::xlsx::{Row, SheetError, SheetRows, Uncalculated};
 
 pub enum RowSource {
     Csv(Box<CsvReader<Box<dyn Read + Send>>>),
-    Sheet { rows: SheetRows, current: Row },
+    Sheet {
+        rows: SheetRows,
+        current: Row,
+        /// A sheet's rows stop at their last value; an HTML table's have every cell.
+        pads: bool,
+    },
 }
 
 impl RowSource {
@@ -15,13 +21,24 @@ impl RowSource {
         RowSource::Sheet {
             rows,
             current: (0, Vec::new()),
+            pads: true,
+        }
+    }
+
+    /// An HTML table's rows: each has its cells, empty ones too, so a row shorter than the
+    /// header is one that lost cells, as a CSV record would be.
+    pub fn table(rows: SheetRows) -> RowSource {
+        RowSource::Sheet {
+            rows,
+            current: (0, Vec::new()),
+            pads: false,
         }
     }
 
     pub fn next_record(&mut self) -> Result<bool, CsvError> {
         match self {
             RowSource::Csv(r) => r.next_record(),
-            RowSource::Sheet { rows, current } => match rows.next_row() {
+            RowSource::Sheet { rows, current, .. } => match rows.next_row() {
                 Ok(Some(row)) => {
                     *current = row;
                     Ok(true)
@@ -101,6 +118,6 @@ impl RowSource {
     /// A sheet row may be shorter than the header (trailing empty cells are not stored), never
     /// longer: its last cell holds a value.
     pub fn pads_short_rows(&self) -> bool {
-        matches!(self, RowSource::Sheet { .. })
+        matches!(self, RowSource::Sheet { pads: true, .. })
     }
 }

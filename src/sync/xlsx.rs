@@ -62,7 +62,8 @@ pub struct SheetRows {
     uncalculated: Uncalculated,
 }
 
-enum Msg {
+/// What a reader thread hands the import (`stream`).
+pub(super) enum Msg {
     Rows(Vec<Row>),
     Failed(SheetError),
     Done(Uncalculated),
@@ -271,8 +272,9 @@ fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, Stri
     format.ok_or_else(|| msg::zip_without_sheet(zip.len()))
 }
 
-/// Runs `read` on a thread that hands rows over in batches; the import reads them as they come.
-fn stream<F>(read: F) -> SheetRows
+/// Runs `read` on a thread that hands rows over in batches; the import reads them as they come
+/// (a streamed xlsx sheet, an HTML table).
+pub(super) fn stream<F>(read: F) -> SheetRows
 where
     F: FnOnce(&SyncSender<Msg>) -> Result<Uncalculated, SheetError> + Send + 'static,
 {

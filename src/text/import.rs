@@ -314,8 +314,62 @@ pub fn binary_file(at: usize) -> String {
     crate::tr!("import-binary-file", at = at)
 }
 
-pub fn html_table() -> String {
-    crate::tr!("import-html-table")
+// An HTML table (Bitrix24's "Export to Excel"): the file as a whole, then its rows. The rows'
+// messages name the file's line beside the table's row the error is filed at.
+
+pub fn html_no_table() -> String {
+    crate::tr!("import-no-table")
+}
+
+pub fn html_empty_table() -> String {
+    crate::tr!("import-empty-table")
+}
+
+pub fn html_empty_header(line: u64) -> String {
+    crate::tr!("import-html-empty-header", line = line)
+}
+
+pub fn html_truncated(row: u64, line: u64) -> String {
+    crate::tr!("import-html-truncated", row = row, line = line)
+}
+
+pub fn html_nested_table(line: u64) -> String {
+    crate::tr!("import-html-nested-table", line = line)
+}
+
+pub fn html_second_table(line: u64) -> String {
+    crate::tr!("import-html-second-table", line = line)
+}
+
+pub fn html_not_utf8(line: u64) -> String {
+    crate::tr!("import-html-not-utf8", line = line)
+}
+
+/// A limit crossed in an HTML table's row, at `line` of the file.
+pub fn html_over_limit(limit: Limit, value: u64, line: u64) -> String {
+    let what = match limit {
+        Limit::Cell => crate::tr!("import-html-over-cell", size = size(value)),
+        Limit::Row => crate::tr!("import-over-row", size = size(value)),
+        Limit::Columns => crate::tr!("import-over-columns", value = value),
+        other => crate::tr!("import-over-other", name = other.name(), value = value),
+    };
+    over(
+        limit,
+        &crate::tr!("import-html-at-line", what = what, line = line),
+    )
+}
+
+/// Markup the tokenizer is still reading after `value` bytes (held to the cell limit).
+pub fn html_long_markup(value: u64, line: u64) -> String {
+    over(
+        Limit::Cell,
+        &crate::tr!("import-html-long-markup", size = size(value), line = line),
+    )
+}
+
+/// An HTML table's read-as: the encoding's reason after the kind of file.
+pub fn html_reason(reason: &str) -> String {
+    crate::tr!("import-html-reason", reason = reason)
 }
 
 pub fn broken_zip(e: &str) -> String {
@@ -508,6 +562,7 @@ pub fn encoding_reason(reason: Reason) -> String {
         Reason::MostlyUtf8 => crate::tr!("import-reason-mostly-utf8"),
         Reason::Guessed { line } => crate::tr!("import-reason-guessed", line = line),
         Reason::Forced => "--encoding".into(),
+        Reason::Declared => crate::tr!("import-reason-declared"),
     }
 }
 

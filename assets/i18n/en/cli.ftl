@@ -8,7 +8,7 @@ cli-arg-funnel = The funnel config [default: funnel.toml in the platform config 
 cli-arg-config = The config file: the CRM connections (`[[crm]]`, written by `okk crm add`), `auditor = "name"` and key rebindings under `[keys.SCREEN]` [default: config.toml in the platform config dir]
 cli-arg-today = Judge the cards as of this day (YYYY-MM-DD): rules, idle days, "days ago". The times okk records (verdicts, decisions, syncs) stay the clock's [default: the store's own day (the demo's), else today]
 cli-arg-lang = The language okk speaks: ru or en [default: the config's `lang`, else the locale (LC_ALL, LC_MESSAGES, LANG): Russian for ru*, English otherwise]
-cli-import-about = Import CRM deal exports (CSV, XLSX, XLSB, XLS or ODS) into the store: new cards are added, changed cards updated (stage moves kept in their history), cards missing from a full export marked gone
+cli-import-about = Import CRM deal exports (CSV, XLSX, XLSB, XLS, ODS, or Bitrix24's HTML "Excel" export) into the store: new cards are added, changed cards updated (stage moves kept in their history), cards missing from a full export marked gone
 cli-import-arg-files = Export files: CSV (UTF-8, UTF-16, windows-1251, KOI8-R; `,` `;` or tab) or XLSX/XLS/ODS
 cli-import-arg-profile = Which CRM wrote the file
 cli-import-arg-map = Map columns to okk's fields, e.g. `--map title=Deal,stage=Status,external_id=No`. Fields: external_id, title, stage, pipeline, owner, amount, currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, won, status, contact, company, phone, email, tags, notes

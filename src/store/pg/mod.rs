@@ -19,6 +19,7 @@ pub mod link;
 mod ports;
 mod prepared;
 mod queue;
+mod relabel;
 pub mod roles;
 mod rules_run;
 pub mod schema;

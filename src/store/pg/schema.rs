@@ -637,7 +637,16 @@ BEGIN
     RETURN NEW;
 END $$;
 "#,
+    // 19: Pipedrive's deal fields under their labels (SQLite's migration 28): a data migration,
+    // `pg::relabel`, run after this text.
+    r#"
+-- The cards of Pipedrive sources, their sources' custom columns and the field names they free:
+-- see store/pg/relabel.rs (RELABEL_PIPEDRIVE).
+"#,
 ];
+
+/// The migration after whose text `pg::relabel` moves Pipedrive's old field names.
+pub const RELABEL_PIPEDRIVE: usize = 19;
 
 /// The store's identity (migration 17); `None` on a store not migrated to it.
 pub(super) fn store_id(conn: &mut impl GenericClient) -> Result<Option<String>, postgres::Error> {
@@ -706,8 +715,11 @@ pub(super) fn migrate(store: &PgStore) -> Result<(), StoreError> {
             0
         }
     };
-    for sql in MIGRATIONS.iter().skip(from as usize) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         tx.batch_execute(sql)?;
+        if i + 1 == RELABEL_PIPEDRIVE {
+            super::relabel::migrate(&mut tx)?;
+        }
     }
     tx.execute(
         "UPDATE okk_meta SET value = $1 WHERE key = 'schema_version'",
