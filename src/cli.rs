@@ -110,7 +110,8 @@ pub enum Command {
         #[command(subcommand)]
         command: CrmCommand,
     },
-    /// Move a whole store between a laptop's SQLite file and a team server's PostgreSQL.
+    /// The store itself: move it between a laptop's SQLite file and a team server's
+    /// PostgreSQL, name its users, list its imports, take a mistaken import's cards out.
     Db {
         #[command(subcommand)]
         command: DbCommand,
@@ -139,6 +140,67 @@ pub enum DbCommand {
         #[arg(long = "lead", value_name = "NAME[=LOGIN]")]
         leads: Vec<String>,
     },
+    /// Every import and sync run of the store (--db), oldest first: its number, when, the file
+    /// or connection, profile, source, rows, cards new, updated and unchanged, and how many of
+    /// the cards it first brought are still there.
+    Imports {
+        /// One JSON object per run and line instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a mistaken import's cards back out of the store (--db), in one transaction, with
+    /// their flags, stage history and notes. A card that carries desk work (a review in any
+    /// state, a draft, a claim held, a calibration) always stays. On a team server: run it as
+    /// the database owner; a lead's login may not delete cards there yet.
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("cards")
+        .args(["import", "source", "gone"])
+        .required(true)
+))]
+pub struct PruneArgs {
+    /// The cards this import or sync run first brought: its number as `okk db imports` lists
+    /// it, or `last`. Cards it only updated stay as it left them.
+    #[arg(long, value_name = "N|last", value_parser = parse_run)]
+    pub import: Option<RunPick>,
+    /// Every card of this source.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// The cards marked gone: no longer in the CRM, or missing from a full export.
+    #[arg(long)]
+    pub gone: bool,
+    /// Say what would be taken out and what kept; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Take the cards out without asking (off a terminal, where okk cannot ask, it is needed).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub yes: bool,
+    /// The report as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--import N|last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunPick {
+    Last,
+    Number(i64),
+}
+
+/// `--import`: a run's number, or `last`.
+fn parse_run(s: &str) -> Result<RunPick, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("last") {
+        return Ok(RunPick::Last);
+    }
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(RunPick::Number)
+        .ok_or_else(|| crate::text::prune::bad_run(s))
 }
 
 #[derive(Debug, Args)]

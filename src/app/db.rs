@@ -1,5 +1,6 @@
 //! `okk db copy`: a whole store between a laptop's SQLite file and a team server's PostgreSQL
-//! store, either way; `okk db roles` (app::roles).
+//! store, either way; `okk db roles` (app::roles), `okk db imports` and `okk db prune`
+//! (app::prune).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ pub fn run(paths: &Paths, command: DbCommand) -> Result<ExitCode> {
             }
         }
         DbCommand::Roles { auditors, leads } => super::roles::run(paths, &auditors, &leads),
+        DbCommand::Imports { json } => super::prune::imports(paths, json),
+        DbCommand::Prune(args) => super::prune::prune(paths, args),
     }
 }
 

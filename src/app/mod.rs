@@ -20,6 +20,7 @@ mod in_pass;
 mod keys;
 pub mod lang;
 mod paths;
+mod prune;
 mod queue;
 mod report;
 mod review;

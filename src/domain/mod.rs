@@ -32,6 +32,7 @@ pub mod names;
 pub mod output;
 pub mod pending;
 pub mod ports;
+pub mod prune;
 pub mod queue;
 pub mod records;
 pub mod review;

@@ -29,6 +29,7 @@ mod judging;
 pub mod pending;
 pub mod pg;
 pub mod ports;
+pub mod prune;
 pub mod queue;
 pub mod read;
 mod relabel;

@@ -102,3 +102,17 @@ impl crate::domain::ports::UserStore for Store {
         Store::assign_users(self, users)
     }
 }
+
+impl crate::domain::ports::PruneStore for Store {
+    fn import_runs(&self) -> StoreResult<Vec<crate::domain::prune::ImportRun>> {
+        Store::import_runs(self)
+    }
+
+    fn prune(
+        &mut self,
+        selector: &crate::domain::prune::Selector,
+        dry_run: bool,
+    ) -> StoreResult<crate::domain::prune::Pruned> {
+        Store::prune(self, selector, dry_run)
+    }
+}

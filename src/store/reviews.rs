@@ -358,13 +358,16 @@ fn insert_review(
         )),
         None => None,
     };
+    // A card taken out of the store (`okk db prune`) while its auditor judged it: the verdict
+    // is kept all the same, by the card's key, as one made on another laptop waits for its card
+    // (an import that brings the card again attaches it).
     tx.execute(
         "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
              verdict, checklist, score, suggested_stage, suggested_owner, corrections,
              comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes,
              judged)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19)",
+         VALUES (?1, (SELECT id FROM cards WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             id,
             card.card_id.0,

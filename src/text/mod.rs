@@ -18,6 +18,7 @@ pub mod import;
 pub mod init;
 pub mod json;
 pub mod lang;
+pub mod prune;
 pub mod report;
 pub mod review;
 pub mod rules;

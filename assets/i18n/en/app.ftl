@@ -58,7 +58,7 @@ app-not-on-server =
       okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
       okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
       okk funnel check --store, okk funnel init --from-store, okk funnel suggest,
-      okk db roles,
+      okk db roles, okk db imports, okk db prune,
       okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)

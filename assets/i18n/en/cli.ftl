@@ -186,7 +186,7 @@ cli-funnel-init-arg-force = Replace FILE if it exists
 cli-funnel-history-about = Every funnel version okk has run with on this store: its number, hash, when first used, and what changed from the one before
 cli-funnel-history-arg-json = Print `{"{"}"versions":[{"{"}"version","hash","first_used","name","changes"{"}"}]{"}"}`
 cli-export-reviews-arg-headers = The language of the column names and of values such as verdicts [default: the interface's]; `en` keeps okk's machine names (`review_id`, `wrong_stage`) for scripts
-cli-db-about = Move a whole store between a laptop's SQLite file and a team server's PostgreSQL
+cli-db-about = The store itself: move it between a laptop's SQLite file and a team server's PostgreSQL, name its users, list its imports, take a mistaken import's cards out
 cli-db-copy-about = Copy every card, flag, review, decision, draft and calibration of a SQLite store into an empty PostgreSQL one (one transaction: a failed copy leaves it empty)
 cli-db-copy-arg-from = The SQLite store file
 cli-db-copy-arg-to = The PostgreSQL database: postgres://user@host/db
@@ -196,6 +196,15 @@ cli-value-to = TO
 cli-db-roles-about = Who may do what on the store (--db): name its auditors and leads (on a server, each with the PostgreSQL login role they connect as); without names, list the users
 cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
 cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
+cli-db-imports-about = Every import and sync run of the store (--db), oldest first: its number, when, the file or connection, profile, source, rows, cards new, updated and unchanged, and how many of the cards it first brought are still there
+cli-db-imports-arg-json = One JSON object per run and line instead of the table
+cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) always stays. On a team server: run it as the database owner; a lead's login may not delete cards there yet
+cli-db-prune-arg-import = The cards this import or sync run first brought: its number as `okk db imports` lists it, or `last`. Cards it only updated stay as it left them
+cli-db-prune-arg-source = Every card of this source
+cli-db-prune-arg-gone = The cards marked gone: no longer in the CRM, or missing from a full export
+cli-db-prune-arg-dry-run = Say what would be taken out and what kept; change nothing
+cli-db-prune-arg-yes = Take the cards out without asking (off a terminal, where okk cannot ask, it is needed)
+cli-db-prune-arg-json = The report as one JSON object instead of text
 cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db): every command on it judges by it from then on, whatever funnel file the auditor's machine holds (a lead's command)
 cli-funnel-apply-arg-file = The funnel config to apply
 cli-funnel-apply-arg-lead = The lead applying it [default: $OKK_LEAD, else `auditor` in the config file, else the login name]

@@ -74,7 +74,7 @@ app-not-on-server =
       okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
       okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
       okk funnel check --store, okk funnel init --from-store, okk funnel suggest,
-      okk db roles,
+      okk db roles, okk db imports, okk db prune,
       okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
 app-import-owner-only = okk import в хранилище на сервере выполняет владелец базы или руководитель: роль входа { $login } не владеет этим хранилищем и не принадлежит руководителю (роли входа руководителям назначает okk db roles)

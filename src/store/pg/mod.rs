@@ -18,6 +18,7 @@ mod known;
 pub mod link;
 mod ports;
 mod prepared;
+mod prune;
 mod queue;
 mod relabel;
 pub mod roles;

@@ -76,3 +76,17 @@ impl Reopen for PgStore {
         Ok(Box::new(super::watch::PgWatch::open(self)?))
     }
 }
+
+impl crate::domain::ports::PruneStore for PgStore {
+    fn import_runs(&self) -> StoreResult<Vec<crate::domain::prune::ImportRun>> {
+        PgStore::import_runs(self)
+    }
+
+    fn prune(
+        &mut self,
+        selector: &crate::domain::prune::Selector,
+        dry_run: bool,
+    ) -> StoreResult<crate::domain::prune::Pruned> {
+        PgStore::prune(self, selector, dry_run)
+    }
+}

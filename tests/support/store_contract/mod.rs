@@ -9,7 +9,7 @@ pub mod stories;
 
 use okk::domain::crm_stage::CrmStage;
 use okk::domain::flag::Severity;
-use okk::domain::ports::{DeskStore, StoreError};
+use okk::domain::ports::{DeskStore, PruneStore, StoreError};
 
 /// A card a story starts from, in the one stage the stories use ([`STAGE`]).
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +67,9 @@ pub trait Backend {
 
     /// Marks the store as made by an okk newer than this one.
     fn make_newer(&self, store: &Self::Handle);
+
+    /// Opens the store again for `okk db imports` and `okk db prune`, as its owner would.
+    fn open_prune(&self, store: &Self::Handle) -> Result<Box<dyn PruneStore>, StoreError>;
 }
 
 /// The contract's stories as tests, for one backend: `store_contract!(Factory)` in a module.
@@ -291,6 +294,22 @@ macro_rules! store_contract {
                 $crate::contract::stories::the_card_as_judged_tells_what_an_import_changed(
                     &backend,
                 );
+            }
+        }
+        #[test]
+        fn a_mistaken_import_pruned_leaves_the_store_as_before_it() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_mistaken_import_pruned_leaves_the_store_as_before_it(
+                    &backend,
+                );
+            }
+        }
+        #[test]
+        fn a_pruned_source_s_cards_with_desk_work_stay_and_the_report_says_why() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_pruned_source_keeps_its_cards_with_desk_work(&backend);
             }
         }
         #[test]

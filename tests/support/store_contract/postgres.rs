@@ -3,7 +3,7 @@
 //! factory makes it and copied in by `PgStore::copy_from_sqlite` (what `okk db copy` runs).
 //! Without `OKK_TEST_PG` the stories say they were skipped; under CI a skip is a failure.
 
-use okk::domain::ports::{DeskStore, StoreError};
+use okk::domain::ports::{DeskStore, PruneStore, StoreError};
 use okk::store::Store;
 use okk::store::pg::PgStore;
 
@@ -117,6 +117,10 @@ impl Backend for Postgres {
 
     fn open(&self, db: &PgDb) -> Result<Box<dyn DeskStore>, StoreError> {
         Ok(Box::new(PgStore::open(&db.url, db.seed.desk.dir.path())?))
+    }
+
+    fn open_prune(&self, db: &PgDb) -> Result<Box<dyn PruneStore>, StoreError> {
+        Ok(Box::new(self.store(db)))
     }
 
     fn make_newer(&self, db: &PgDb) {

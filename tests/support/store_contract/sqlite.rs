@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use okk::domain::card::{Card, CardContext};
 use okk::domain::crm_stage::CrmStage;
 use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
-use okk::domain::ports::{DeskStore, StoreError};
+use okk::domain::ports::{DeskStore, PruneStore, StoreError};
 use okk::store::Store;
 use okk::store::cards::{BatchCounts, BatchMeta};
 use okk::store::sync_tx::SyncStore;
@@ -221,6 +221,10 @@ impl Backend for Sqlite {
     }
 
     fn open(&self, db: &SqliteDb) -> Result<Box<dyn DeskStore>, StoreError> {
+        Ok(Box::new(Store::open(&db.desk.db)?))
+    }
+
+    fn open_prune(&self, db: &SqliteDb) -> Result<Box<dyn PruneStore>, StoreError> {
         Ok(Box::new(Store::open(&db.desk.db)?))
     }
 

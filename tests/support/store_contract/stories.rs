@@ -8,6 +8,7 @@ use okk::domain::flag::Severity::{Critical, Warning};
 use okk::domain::ids::CardId;
 use okk::domain::pending::PendingReview;
 use okk::domain::ports::{DeskStore, StoreError};
+use okk::domain::prune::{DeskWork, PruneReport, Pruned, Selector};
 use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::domain::stored_review::ReviewedCard;
@@ -1845,4 +1846,158 @@ pub fn the_card_as_judged_tells_what_an_import_changed<B: Backend>(backend: &B) 
             },
         ]
     );
+}
+
+fn pruned(p: Pruned) -> PruneReport {
+    match p {
+        Pruned::Done(report) => *report,
+        other => panic!("the prune named nothing: {other:?}"),
+    }
+}
+
+/// What the desk reads of a store: every queue's cards in order (gone and closed too), the
+/// stats' rows and analytics, and whether it holds several sources.
+fn as_the_desk_reads<B: Backend>(backend: &B, handle: &B::Handle) -> (Vec<String>, String, bool) {
+    let store = backend.open(handle).unwrap();
+    let stages = stages();
+    let every = QueueQuery {
+        all: true,
+        ..query(&stages, "anna", None, 1000)
+    };
+    let listed = store.queue(&every).unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let f = store
+        .stats_figures(&funnel, now().date(), Default::default())
+        .unwrap();
+    (
+        listed
+            .iter()
+            .map(|e| format!("{}/{}", e.source, e.id))
+            .collect(),
+        format!("{:?} {:?}", f.rows, f.analytics),
+        store.several_sources().unwrap(),
+    )
+}
+
+/// `okk db prune --import last` after a file imported by mistake (another source's cards, one
+/// flagged): a dry run writes nothing and says what the prune does; the prune takes the run's
+/// cards and its record out, and the queues, the stats and the runs read as before it.
+pub fn a_mistaken_import_pruned_leaves_the_store_as_before_it<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let before = as_the_desk_reads(backend, &handle);
+    let runs = backend.open_prune(&handle).unwrap().import_runs().unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].still_here, 6);
+    backend.import(
+        &handle,
+        Some("wrong"),
+        &[
+            seed("x1", 5, &[Warning]),
+            seed("x2", 6, &[]),
+            seed("x3", 19, &[]),
+        ],
+    );
+    let imported = as_the_desk_reads(backend, &handle);
+    assert_ne!(imported, before);
+    let mut store = backend.open_prune(&handle).unwrap();
+    let dry = pruned(store.prune(&Selector::Import(None), true).unwrap());
+    assert_eq!((dry.selected, dry.removed, dry.kept), (3, 3, 0));
+    let run = dry.import.clone().expect("the run named");
+    assert_eq!(
+        (run.source.as_str(), run.inserted, run.still_here),
+        ("wrong", 3, 3)
+    );
+    assert_eq!(dry.runs_removed, [run.id], "nothing else names it");
+    drop(store);
+    assert_eq!(
+        as_the_desk_reads(backend, &handle),
+        imported,
+        "a dry run writes nothing"
+    );
+    let mut store = backend.open_prune(&handle).unwrap();
+    let report = pruned(store.prune(&Selector::Import(Some(run.id)), false).unwrap());
+    assert_eq!(
+        report,
+        PruneReport {
+            dry_run: false,
+            ..dry
+        }
+    );
+    assert_eq!(store.import_runs().unwrap(), runs);
+    drop(store);
+    assert_eq!(as_the_desk_reads(backend, &handle), before);
+}
+
+/// `okk db prune --source`: of a source's cards, one judged, one with a draft and one in a
+/// calibration's sample stay, and the report names them under what kept them; the rest go.
+pub fn a_pruned_source_keeps_its_cards_with_desk_work<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let wrong = [
+        seed("x1", 5, &[]),
+        seed("x2", 6, &[]),
+        seed("x3", 7, &[]),
+        seed("x4", 8, &[Warning]),
+    ];
+    backend.import(&handle, Some("wrong"), &wrong);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let p = verdict(&*store, "anna", "x1", Verdict::Stale, "r-x1", at(20, 9));
+        save(&mut *store, &p);
+        store
+            .withdraw_review("r-x1", at(20, 10))
+            .expect("a verdict withdrawn is desk work all the same");
+        let x2 = card_id(&*store, "x2");
+        store
+            .save_draft(x2, "boris", &whole_draft(), now())
+            .unwrap();
+        let cal = Calibration {
+            id: "cal-x".into(),
+            stage: STAGE.into(),
+            seed: 3,
+            auditors: vec!["anna".into(), "boris".into()],
+            created_by: "lena".into(),
+            created_at: "2026-11-20 08:00:00".into(),
+            cards: vec![("wrong".into(), "x3".into())],
+        };
+        assert!(store.save_calibration(&cal).unwrap());
+    }
+    let mut store = backend.open_prune(&handle).unwrap();
+    let report = pruned(
+        store
+            .prune(&Selector::Source("wrong".into()), false)
+            .unwrap(),
+    );
+    assert_eq!(report.source.as_deref(), Some("wrong"));
+    assert_eq!((report.selected, report.removed, report.kept), (4, 1, 3));
+    let kept: Vec<(DeskWork, u64, Vec<String>)> = report
+        .kept_for
+        .iter()
+        .map(|k| (k.work, k.cards, k.first.clone()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (DeskWork::Reviews, 1, vec!["x1".to_string()]),
+            (DeskWork::Drafts, 1, vec!["x2".to_string()]),
+            (DeskWork::Calibrations, 1, vec!["x3".to_string()]),
+        ]
+    );
+    assert!(
+        report.runs_removed.is_empty(),
+        "the run brought cards that stay"
+    );
+    drop(store);
+    let (listed, ..) = as_the_desk_reads(backend, &handle);
+    let mut wrong: Vec<&str> = (listed.iter())
+        .map(String::as_str)
+        .filter(|c| c.starts_with("wrong/"))
+        .collect();
+    wrong.sort_unstable();
+    assert_eq!(wrong, ["wrong/x1", "wrong/x2", "wrong/x3"]);
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(
+        store.draft(card_id(&*store, "x2"), "boris").unwrap(),
+        Some(whole_draft())
+    );
+    assert_eq!(store.calibrations().unwrap().len(), 1);
 }

@@ -1,0 +1,50 @@
+# okk db imports and okk db prune (src/text/prune.rs).
+
+prune-bad-run = «{ $value }»: expected an import's number as okk db imports lists it, or last
+prune-imports-none = { $store } holds no import yet: okk import FILE (or okk sync) brings cards in
+prune-imports-header = Imports and syncs of { $store }:
+prune-col-run = #
+prune-col-when = when
+prune-col-profile = profile
+prune-col-source = source
+prune-col-rows = rows
+prune-col-new = new
+prune-col-updated = updated
+prune-col-unchanged = unchanged
+prune-col-here = still here
+prune-col-file = file or connection
+prune-what-import = Import { $run } ({ $file }, { $when }, source «{ $source }»): { $cards } it first brought still in the store.
+prune-what-source = Source «{ $source }»: { $cards } in the store.
+prune-what-gone = Cards marked gone (no longer in the CRM, or missing from a full export): { $cards }.
+prune-nothing = Nothing to remove from { $store }.
+prune-would-remove = Would remove { $cards } from { $store } (a dry run: nothing changed).
+prune-would-remove-asked = Would remove { $cards } from { $store }.
+prune-removed = Removed { $cards } from { $store }.
+prune-kept = Kept { $cards }: they carry desk work, which is never removed:
+prune-work-reviews = reviews
+prune-work-drafts = a draft
+prune-work-leases = a claim held now
+prune-work-calibrations = a calibration's sample
+prune-kept-for = { $work }: { $cards } ({ $ids })
+prune-updated-only = It also changed { $cards } of earlier imports: they stay as it left them (okk keeps no card's earlier content).
+prune-runs-would-go = { $count ->
+    [one] The record of import { $runs } would go too: nothing in the store would name it any more.
+   *[other] The records of imports { $runs } would go too: nothing in the store would name them any more.
+}
+prune-runs-gone = { $count ->
+    [one] The record of import { $runs } went too: nothing in the store names it any more.
+   *[other] The records of imports { $runs } went too: nothing in the store names them any more.
+}
+prune-connections-reset = { $count ->
+    [one] Connection «{ $names }» keeps no card: its next okk sync reads every deal again, as a first sync does.
+   *[other] Connections { $names } keep no card: their next okk sync reads every deal again, as a first sync does.
+}
+prune-ask = Remove { $cards } from { $store } for good? [y/N]{ " " }
+prune-not-removed = Nothing removed.
+prune-needs-yes = okk db prune removes cards for good and cannot ask here (not a terminal): add --yes to remove them, or --dry-run to see what it would remove
+prune-no-such-run = { $store } holds no import { $run }: okk db imports lists them
+prune-no-runs = { $store } holds no import yet: there is nothing to prune
+prune-no-such-source = { $store } holds no card of source «{ $source }»; its sources: { $sources }
+prune-no-source-at-all = { $store } holds no card of source «{ $source }», nor of any other
+prune-lead-only = okk db prune on a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
+prune-refused-on-server = the server does not let the login role { $login } prune: it may not delete from { $table }, and its policies show each login only its own drafts, where a prune must see every card's desk work. On a server the database owner's login prunes: okk --db postgres://OWNER@HOST/DB db prune …

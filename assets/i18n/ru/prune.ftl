@@ -1,0 +1,50 @@
+# okk db imports и okk db prune (src/text/prune.rs).
+
+prune-bad-run = «{ $value }»: ожидался номер импорта, как его показывает okk db imports, или last
+prune-imports-none = в { $store } ещё нет ни одного импорта: карточки приносит okk import ФАЙЛ (или okk sync)
+prune-imports-header = Импорты и синхронизации { $store }:
+prune-col-run = №
+prune-col-when = когда
+prune-col-profile = профиль
+prune-col-source = источник
+prune-col-rows = строк
+prune-col-new = новых
+prune-col-updated = изменено
+prune-col-unchanged = без изменений
+prune-col-here = осталось
+prune-col-file = файл или подключение
+prune-what-import = Импорт { $run } ({ $file }, { $when }, источник «{ $source }»): из карточек, которые он принёс первым, в хранилище { $cards }.
+prune-what-source = Источник «{ $source }»: в хранилище { $cards }.
+prune-what-gone = Карточки, которых больше нет в CRM или которых не было в полной выгрузке: { $cards }.
+prune-nothing = Убирать из { $store } нечего.
+prune-would-remove = Из { $store } было бы убрано: { $cards } (пробный запуск: ничего не изменено).
+prune-would-remove-asked = Из { $store } будет убрано: { $cards }.
+prune-removed = Из { $store } убрано: { $cards }.
+prune-kept = Оставлено: { $cards } — на них есть работа отдела, её okk не удаляет никогда:
+prune-work-reviews = проверки
+prune-work-drafts = черновик
+prune-work-leases = карточка сейчас взята аудитором
+prune-work-calibrations = выборка калибровки
+prune-kept-for = { $work }: { $cards } ({ $ids })
+prune-updated-only = Ещё он изменил { $cards } из прежних импортов: они остаются такими, какими он их оставил (прежнее содержимое карточек okk не хранит).
+prune-runs-would-go = { $count ->
+    [one] Запись об импорте { $runs } тоже была бы убрана: в хранилище на неё больше ничто не ссылалось бы.
+   *[other] Записи об импортах { $runs } тоже были бы убраны: в хранилище на них больше ничто не ссылалось бы.
+}
+prune-runs-gone = { $count ->
+    [one] Запись об импорте { $runs } тоже убрана: в хранилище на неё больше ничто не ссылается.
+   *[other] Записи об импортах { $runs } тоже убраны: в хранилище на них больше ничто не ссылается.
+}
+prune-connections-reset = { $count ->
+    [one] У подключения «{ $names }» не осталось карточек: следующий okk sync прочитает все его сделки заново, как первая синхронизация.
+   *[other] У подключений { $names } не осталось карточек: следующий okk sync прочитает все их сделки заново, как первая синхронизация.
+}
+prune-ask = Убрать { $cards } из { $store } насовсем? [д/Н]{ " " }
+prune-not-removed = Ничего не убрано.
+prune-needs-yes = okk db prune убирает карточки насовсем, а спросить здесь не может (это не терминал): добавьте --yes, чтобы убрать их, или --dry-run, чтобы увидеть, что было бы убрано
+prune-no-such-run = в { $store } нет импорта { $run }: их список показывает okk db imports
+prune-no-runs = в { $store } ещё нет ни одного импорта: убирать нечего
+prune-no-such-source = в { $store } нет карточек источника «{ $source }»; источники хранилища: { $sources }
+prune-no-source-at-all = в { $store } нет карточек источника «{ $source }», как и никакого другого
+prune-lead-only = okk db prune на серверном хранилище — команда владельца базы или руководителя: роль входа { $login } не владеет этим хранилищем и не принадлежит руководителю (роли входа руководителям назначает okk db roles)
+prune-refused-on-server = сервер не даёт роли входа { $login } убирать карточки: ей нельзя удалять из { $table }, а его политики показывают каждой роли только её собственные черновики, тогда как очистке нужно видеть всю работу отдела на каждой карточке. На сервере очистку запускает роль владельца базы: okk --db postgres://ВЛАДЕЛЕЦ@ХОСТ/БАЗА db prune …

@@ -1,0 +1,18 @@
+//! The prune port (`okk db imports`, `okk db prune`): the store's import and sync runs, and
+//! taking a selection of cards back out of it, desk work never.
+
+use super::{StoreResult, UserStore};
+use crate::domain::prune::{ImportRun, Pruned, Selector};
+
+pub trait PruneStore: UserStore {
+    /// Every import batch and sync run the store holds, oldest first, with the cards each
+    /// first brought that are still there.
+    fn import_runs(&self) -> StoreResult<Vec<ImportRun>>;
+
+    /// Takes the cards `selector` names out of the store with everything that hangs off them,
+    /// in one transaction, keeping every card that carries desk work
+    /// ([`crate::domain::prune::DeskWork`]); the summaries other commands read come out as a
+    /// store that never had the cards would hold them. `dry_run`: writes nothing, reports the
+    /// same. On a server it waits for the sync's lock (an import or a sync under way).
+    fn prune(&mut self, selector: &Selector, dry_run: bool) -> StoreResult<Pruned>;
+}

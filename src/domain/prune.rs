@@ -1,0 +1,187 @@
+//! Taking a mistaken import's cards back out of the store (`okk db prune`): which cards a prune
+//! selects, the desk work that keeps a card whatever selects it, and what a prune reports.
+
+use serde::Serialize;
+
+/// How many external ids a report names per kind of desk work that kept cards.
+pub const FIRST_KEPT: usize = 5;
+
+/// Which cards a prune takes (exactly one selector).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// The cards an import or sync run first brought (`cards.first_batch`); `None`: the latest
+    /// run the store holds.
+    Import(Option<i64>),
+    /// Every card of this source.
+    Source(String),
+    /// The cards marked gone (deleted in the CRM, missing from a full export).
+    Gone,
+}
+
+/// Work the desk did on a card: a card that carries any is never pruned, whatever selects it.
+/// A lead's decisions, withdrawals and the card as judged hang off reviews, so `Reviews` keeps
+/// them too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskWork {
+    /// A review in any state (current, superseded, withdrawn, sent back), and so its lead
+    /// decisions and the card as its auditor judged it.
+    Reviews,
+    /// A draft: a verdict being written.
+    Drafts,
+    /// A lease not yet expired: an auditor holds the card from a shared queue right now.
+    Leases,
+    /// A calibration's sample names the card.
+    Calibrations,
+}
+
+impl DeskWork {
+    pub const ALL: [DeskWork; 4] = [
+        DeskWork::Reviews,
+        DeskWork::Drafts,
+        DeskWork::Leases,
+        DeskWork::Calibrations,
+    ];
+
+    /// The kind's bit in a mask of the kinds a card carries (the stores mark cards with it).
+    pub fn bit(self) -> i64 {
+        match self {
+            DeskWork::Reviews => 1,
+            DeskWork::Drafts => 2,
+            DeskWork::Leases => 4,
+            DeskWork::Calibrations => 8,
+        }
+    }
+}
+
+/// Cards kept because they carry one kind of desk work (a card carrying two kinds is counted
+/// under each).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    pub work: DeskWork,
+    pub cards: u64,
+    /// The first few of their external ids, sorted ([`FIRST_KEPT`]).
+    pub first: Vec<String>,
+}
+
+/// One import batch or sync run of the store (`okk db imports`), as it recorded itself, with
+/// the cards it first brought that the store still holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRun {
+    pub id: i64,
+    /// The file's name as imported, or `KIND:CONNECTION` for a sync's run.
+    pub file: String,
+    pub profile: String,
+    pub source: String,
+    pub encoding: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub partial: bool,
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub gone: u64,
+    pub warnings: u64,
+    /// Cards this run first brought that are still in the store.
+    pub still_here: u64,
+}
+
+/// What a prune did (or, dry, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PruneReport {
+    pub dry_run: bool,
+    /// `--import`: the run, as the store held it before the prune.
+    pub import: Option<ImportRun>,
+    /// `--source`.
+    pub source: Option<String>,
+    /// `--gone`.
+    pub gone: bool,
+    /// Cards the selector took.
+    pub selected: u64,
+    /// Taken out of the store (dry: would be).
+    pub removed: u64,
+    /// Left in it for their desk work (distinct cards).
+    pub kept: u64,
+    pub kept_for: Vec<Kept>,
+    /// `--import`: cards of earlier runs this run changed, moved or marked gone. They stay, as
+    /// it left them: the store keeps no card's earlier content.
+    pub updated_only: u64,
+    /// Runs the prune left with no card, history row or figure of theirs: their records go too,
+    /// as if they had never run (dry: would go).
+    pub runs_removed: Vec<i64>,
+    /// Connections the prune left without a card: what their syncs kept goes (cursors, notes,
+    /// stages), so the next sync reads them whole, as a first one (dry: would go).
+    pub connections_reset: Vec<String>,
+}
+
+/// A prune's outcome: the report, or why the selector named nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pruned {
+    Done(Box<PruneReport>),
+    /// `--import N`: the store holds no run N.
+    NoSuchRun(i64),
+    /// `--import last` on a store no import or sync has written.
+    NoRuns,
+    /// `--source NAME`: no card and no run of that source; the sources the store holds.
+    NoSuchSource {
+        sources: Vec<String>,
+    },
+}
+
+/// Desk work of one kind found on selected cards: the kinds' masks per card (external id,
+/// mask), in any order, gathered into what a report says (kinds in [`DeskWork::ALL`]'s order,
+/// ids sorted, the first few of each).
+pub fn kept_for(cards: &[(String, i64)]) -> Vec<Kept> {
+    DeskWork::ALL
+        .iter()
+        .filter_map(|&work| {
+            let mut ids: Vec<&str> = cards
+                .iter()
+                .filter(|(_, mask)| mask & work.bit() != 0)
+                .map(|(id, _)| id.as_str())
+                .collect();
+            if ids.is_empty() {
+                return None;
+            }
+            ids.sort_unstable();
+            Some(Kept {
+                work,
+                cards: ids.len() as u64,
+                first: ids.iter().take(FIRST_KEPT).map(|s| s.to_string()).collect(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_cards_are_counted_under_each_kind_they_carry_with_the_first_ids_sorted() {
+        let cards: Vec<(String, i64)> = [
+            ("9", DeskWork::Reviews.bit()),
+            ("10", DeskWork::Reviews.bit() | DeskWork::Drafts.bit()),
+            ("3", DeskWork::Calibrations.bit()),
+            ("1", DeskWork::Reviews.bit()),
+            ("2", DeskWork::Reviews.bit()),
+            ("4", DeskWork::Reviews.bit()),
+            ("5", DeskWork::Reviews.bit()),
+        ]
+        .into_iter()
+        .map(|(id, m)| (id.to_string(), m))
+        .collect();
+        let kept = kept_for(&cards);
+        assert_eq!(
+            kept.iter().map(|k| (k.work, k.cards)).collect::<Vec<_>>(),
+            [
+                (DeskWork::Reviews, 6),
+                (DeskWork::Drafts, 1),
+                (DeskWork::Calibrations, 1)
+            ]
+        );
+        assert_eq!(kept[0].first, ["1", "10", "2", "4", "5"]);
+        assert!(kept_for(&[]).is_empty());
+    }
+}

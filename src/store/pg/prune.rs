@@ -1,0 +1,456 @@
+//! `okk db imports` and `okk db prune` on the server: the store file's prune (`store::prune`) in
+//! one transaction of the server's, under the sync's lock so that no import or sync writes the
+//! cards meanwhile. The server keeps no summaries or fill snapshots: the cards are what its
+//! reads count.
+
+use postgres::GenericClient;
+
+use super::PgStore;
+use super::import::SYNC_LOCK;
+use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, kept_for};
+use crate::store::StoreError;
+
+/// The tables of desk work that name a card, and how each finds the selected cards (`p`) it
+/// names (`store::prune::DESK_WORK`'s, in PostgreSQL). The drafts' policy shows each login its
+/// own only: the owner sees every one, and [`may_prune`] lets only a session that does prune.
+pub(crate) const DESK_WORK: [(&str, DeskWork, &str); 4] = [
+    (
+        "reviews",
+        DeskWork::Reviews,
+        "p.id IN (SELECT card_id FROM reviews WHERE card_id IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM reviews r
+                    WHERE r.card_source = p.source AND r.card_external_id = p.external_id)",
+    ),
+    (
+        "drafts",
+        DeskWork::Drafts,
+        "p.id IN (SELECT card_id FROM drafts)",
+    ),
+    (
+        "leases",
+        DeskWork::Leases,
+        "p.id IN (SELECT card_id FROM leases WHERE until > now())",
+    ),
+    (
+        "calibration_cards",
+        DeskWork::Calibrations,
+        "EXISTS (SELECT 1 FROM calibration_cards c
+                 WHERE c.card_source = p.source AND c.card_external_id = p.external_id)",
+    ),
+];
+
+/// The selected cards that go: those without desk work.
+const GOING: &str = "SELECT id FROM okk_prune_pick WHERE work = 0";
+
+/// The card `c` stays (an anti-join: `NOT IN` a million ids would be read once per card).
+const STAYS: &str = "NOT EXISTS (SELECT 1 FROM okk_prune_pick g WHERE g.id = c.id AND g.work = 0)";
+
+/// A card's own rows that go with it (`store::prune::CARD_OWN`'s).
+pub(crate) const CARD_OWN: [(&str, &str); 5] = [
+    (
+        "stage_history",
+        "card_id IN (SELECT id FROM okk_prune_pick WHERE work = 0)",
+    ),
+    (
+        "flags",
+        "card_id IN (SELECT id FROM okk_prune_pick WHERE work = 0)",
+    ),
+    (
+        "standings",
+        "card_id IN (SELECT id FROM okk_prune_pick WHERE work = 0)",
+    ),
+    (
+        "leases",
+        "card_id IN (SELECT id FROM okk_prune_pick WHERE work = 0)",
+    ),
+    (
+        "crm_notes",
+        "(connection, deal) IN (SELECT source, external_id FROM okk_prune_pick WHERE work = 0)",
+    ),
+];
+
+/// A connection's own tables (`store::prune::CONNECTION_OWN`'s).
+pub(crate) const CONNECTION_OWN: [&str; 6] = [
+    "crm_sync",
+    "crm_notes",
+    "crm_notes_read",
+    "crm_sweep",
+    "crm_swept",
+    "crm_stages",
+];
+
+/// Every table a prune deletes from.
+const DELETES_FROM: [&str; 13] = [
+    "cards",
+    "stage_history",
+    "flags",
+    "standings",
+    "leases",
+    "crm_notes",
+    "import_batches",
+    "source_columns",
+    "crm_sync",
+    "crm_notes_read",
+    "crm_sweep",
+    "crm_swept",
+    "crm_stages",
+];
+
+const PICK_TABLE: &str = "CREATE TEMP TABLE okk_prune_pick (
+    id            bigint PRIMARY KEY,
+    source        text NOT NULL,
+    external_id   text NOT NULL,
+    first_batch   bigint NOT NULL,
+    changed_batch bigint NOT NULL,
+    gone_batch    bigint,
+    work          bigint NOT NULL DEFAULT 0
+) ON COMMIT DROP";
+
+const RUN_COLUMNS: &str = "b.id, b.file, b.profile, b.source, b.encoding, b.started_at, \
+    b.finished_at, b.partial, b.rows, b.inserted, b.updated, b.unchanged, b.gone, b.warnings";
+
+fn run_of(r: &postgres::Row) -> ImportRun {
+    let count = |i| r.get::<_, i64>(i).max(0) as u64;
+    ImportRun {
+        id: r.get(0),
+        file: r.get(1),
+        profile: r.get(2),
+        source: r.get(3),
+        encoding: r.get(4),
+        started_at: r.get(5),
+        finished_at: r.get(6),
+        partial: r.get::<_, i64>(7) != 0,
+        rows: count(8),
+        inserted: count(9),
+        updated: count(10),
+        unchanged: count(11),
+        gone: count(12),
+        warnings: count(13),
+        still_here: count(14),
+    }
+}
+
+impl PgStore {
+    /// See [`crate::domain::ports::PruneStore::import_runs`].
+    pub fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            &format!(
+                "SELECT {RUN_COLUMNS}, coalesce(k.n, 0)
+                 FROM import_batches b
+                 LEFT JOIN (SELECT first_batch, count(*) AS n FROM cards GROUP BY first_batch) k
+                      ON k.first_batch = b.id
+                 ORDER BY b.id"
+            ),
+            &[],
+        )?;
+        Ok(rows.iter().map(run_of).collect())
+    }
+
+    /// See [`crate::domain::ports::PruneStore::prune`]: one transaction under the sync's lock
+    /// (a dry run too, so that what it counts is what a prune then would find).
+    pub fn prune(&mut self, selector: &Selector, dry_run: bool) -> Result<Pruned, StoreError> {
+        let owner = crate::domain::ports::UserStore::session(self)?.owner;
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        may_prune(&mut tx, owner)?;
+        tx.batch_execute(&format!(
+            "{SYNC_LOCK}; SET LOCAL application_name = 'okk db prune'; {PICK_TABLE}"
+        ))?;
+        let pruned = prune_in(&mut tx, selector, dry_run)?;
+        if dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok(pruned)
+    }
+}
+
+/// Whether this session may prune: the database's owner does. Any other login is refused
+/// with the first table it may not delete from (a lead's has no such right on the cards
+/// today), and, where it could delete, because the drafts' policy hides other auditors'
+/// drafts from it, so it could not see every card's desk work.
+fn may_prune(tx: &mut impl GenericClient, owner: bool) -> Result<(), StoreError> {
+    if owner {
+        return Ok(());
+    }
+    let tables: Vec<&str> = DELETES_FROM.to_vec();
+    let missing: Option<String> = tx
+        .query_opt(
+            "SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS x(t, n)
+             WHERE NOT has_table_privilege(t, 'DELETE') ORDER BY n LIMIT 1",
+            &[&tables],
+        )?
+        .map(|r| r.get(0));
+    Err(StoreError::Refused {
+        table: missing.unwrap_or_else(|| "drafts".to_string()),
+    })
+}
+
+fn count(
+    tx: &mut impl GenericClient,
+    sql: &str,
+    args: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<u64, StoreError> {
+    Ok(tx.query_one(sql, args)?.get::<_, i64>(0).max(0) as u64)
+}
+
+fn prune_in(
+    tx: &mut postgres::Transaction<'_>,
+    selector: &Selector,
+    dry_run: bool,
+) -> Result<Pruned, StoreError> {
+    let mut report = PruneReport {
+        dry_run,
+        import: None,
+        source: None,
+        gone: false,
+        selected: 0,
+        removed: 0,
+        kept: 0,
+        kept_for: Vec::new(),
+        updated_only: 0,
+        runs_removed: Vec::new(),
+        connections_reset: Vec::new(),
+    };
+    let pick = "INSERT INTO okk_prune_pick (id, source, external_id, first_batch, changed_batch,
+                    gone_batch)
+                SELECT id, source, external_id, first_batch, changed_batch, gone_batch
+                FROM cards WHERE";
+    // The selected cards locked before their desk work is looked for: a verdict being saved on
+    // one (its call locks the card) commits first and keeps it, or waits for the prune; a claim
+    // passes them by. A dry run locks nothing.
+    let lock = if dry_run { "" } else { " FOR UPDATE" };
+    match selector {
+        Selector::Import(wanted) => {
+            let id = match wanted {
+                Some(id) => *id,
+                None => match tx
+                    .query_one("SELECT max(id) FROM import_batches", &[])?
+                    .get::<_, Option<i64>>(0)
+                {
+                    Some(id) => id,
+                    None => return Ok(Pruned::NoRuns),
+                },
+            };
+            let run = tx.query_opt(
+                &format!(
+                    "SELECT {RUN_COLUMNS},
+                            (SELECT count(*) FROM cards WHERE first_batch = b.id)
+                     FROM import_batches b WHERE b.id = $1"
+                ),
+                &[&id],
+            )?;
+            let Some(run) = run else {
+                return Ok(Pruned::NoSuchRun(id));
+            };
+            report.import = Some(run_of(&run));
+            report.selected = tx.execute(&format!("{pick} first_batch = $1{lock}"), &[&id])?;
+        }
+        Selector::Source(source) => {
+            let known: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM cards WHERE source = $1)
+                         OR EXISTS (SELECT 1 FROM import_batches WHERE source = $1)",
+                    &[source],
+                )?
+                .get(0);
+            if !known {
+                let sources = tx
+                    .query(
+                        "SELECT source FROM cards UNION SELECT source FROM import_batches
+                         ORDER BY 1",
+                        &[],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                return Ok(Pruned::NoSuchSource { sources });
+            }
+            report.source = Some(source.clone());
+            report.selected = tx.execute(&format!("{pick} source = $1{lock}"), &[source])?;
+        }
+        Selector::Gone => {
+            report.gone = true;
+            report.selected = tx.execute(&format!("{pick} gone_at IS NOT NULL{lock}"), &[])?;
+        }
+    }
+    tx.batch_execute("ANALYZE okk_prune_pick")?;
+    for (_, work, finds) in DESK_WORK {
+        tx.execute(
+            &format!(
+                "UPDATE okk_prune_pick AS p SET work = p.work | {} WHERE {finds}",
+                work.bit()
+            ),
+            &[],
+        )?;
+    }
+    let kept: Vec<(String, i64)> = tx
+        .query(
+            "SELECT external_id, work FROM okk_prune_pick WHERE work <> 0",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    report.kept = kept.len() as u64;
+    report.kept_for = kept_for(&kept);
+    report.removed = report.selected - report.kept;
+    if let Some(run) = &report.import {
+        report.updated_only = count(
+            tx,
+            "SELECT count(*) FROM cards c
+             WHERE c.first_batch <> $1
+               AND (c.changed_batch = $1 OR c.gone_batch = $1
+                    OR EXISTS (SELECT 1 FROM stage_history h
+                               WHERE h.card_id = c.id AND h.batch_id = $1))",
+            &[&run.id],
+        )?;
+    }
+    let emptied: Vec<String> = tx
+        .query(
+            &format!(
+                "SELECT s.source FROM (SELECT DISTINCT source FROM okk_prune_pick WHERE work = 0) s
+                 WHERE NOT EXISTS (SELECT 1 FROM cards c
+                                   WHERE c.source = s.source AND {STAYS})
+                 ORDER BY 1"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    report.connections_reset = tx
+        .query(
+            "SELECT s FROM unnest($1::text[]) s
+             WHERE EXISTS (SELECT 1 FROM crm_sync WHERE connection = s)
+                OR EXISTS (SELECT 1 FROM crm_notes_read WHERE connection = s)
+                OR EXISTS (SELECT 1 FROM crm_sweep WHERE connection = s)
+                OR EXISTS (SELECT 1 FROM crm_stages WHERE connection = s)
+                OR EXISTS (SELECT 1 FROM crm_notes WHERE connection = s)
+             ORDER BY 1",
+            &[&emptied],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    report.runs_removed = tx
+        .query(
+            &format!(
+                "SELECT b FROM (
+                     SELECT first_batch AS b FROM okk_prune_pick WHERE work = 0
+                     UNION SELECT changed_batch FROM okk_prune_pick WHERE work = 0
+                     UNION SELECT gone_batch FROM okk_prune_pick
+                           WHERE work = 0 AND gone_batch IS NOT NULL
+                     UNION SELECT h.batch_id FROM stage_history h
+                           WHERE h.card_id IN ({GOING})) named
+                 EXCEPT (
+                     SELECT first_batch FROM cards c WHERE {STAYS}
+                     UNION SELECT changed_batch FROM cards c WHERE {STAYS}
+                     UNION SELECT gone_batch FROM cards c
+                           WHERE gone_batch IS NOT NULL AND {STAYS}
+                     UNION SELECT h.batch_id FROM stage_history h
+                           WHERE NOT EXISTS (SELECT 1 FROM okk_prune_pick g
+                                             WHERE g.id = h.card_id AND g.work = 0))
+                 ORDER BY 1"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if !dry_run && report.removed > 0 {
+        for (table, rows) in CARD_OWN {
+            tx.execute(&format!("DELETE FROM {table} WHERE {rows}"), &[])?;
+        }
+        let deleted = tx.execute(&format!("DELETE FROM cards WHERE id IN ({GOING})"), &[])?;
+        // A policy that hides rows from the session would leave them, and the report would
+        // say otherwise: all or nothing.
+        if deleted != report.removed {
+            return Err(StoreError::Refused {
+                table: "cards".to_string(),
+            });
+        }
+        tx.execute(
+            "DELETE FROM source_columns WHERE source = ANY($1)",
+            &[&emptied],
+        )?;
+        for table in CONNECTION_OWN {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE connection = ANY($1)"),
+                &[&report.connections_reset],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM import_batches WHERE id = ANY($1)",
+            &[&report.runs_removed],
+        )?;
+    }
+    Ok(Pruned::Done(Box::new(report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Every table of the server's schema that names a card (a column holding a card's id,
+    /// external id or deal: the server has no foreign keys) is desk work, the card's own or its
+    /// connection's, as on a store file (`store::prune`'s test): a table added later without a
+    /// word here fails this test. Needs `OKK_TEST_PG` (skipped without it, outside CI).
+    #[test]
+    fn every_server_table_that_names_a_card_is_classified() {
+        let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs the server's tests: OKK_TEST_PG must name a PostgreSQL server"
+            );
+            eprintln!("skipped: OKK_TEST_PG is not set");
+            return;
+        };
+        let name = format!("okk_prune_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .unwrap();
+        let (base, _) = server.rsplit_once('/').unwrap();
+        let url = format!("{base}/{name}");
+        let dir = tempfile::tempdir().unwrap();
+        let found: Vec<String> = {
+            let store = PgStore::open(&url, dir.path()).unwrap();
+            let rows = store
+                .conn
+                .borrow_mut()
+                .query(
+                    "SELECT DISTINCT table_name::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name <> 'cards'
+                       AND column_name IN ('card_id', 'card_external_id', 'external_id', 'deal')
+                     ORDER BY 1",
+                    &[],
+                )
+                .unwrap();
+            rows.iter().map(|r| r.get(0)).collect()
+        };
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        let classified: BTreeSet<&str> = DESK_WORK
+            .iter()
+            .map(|(t, _, _)| *t)
+            .chain(CARD_OWN.iter().map(|(t, _)| *t))
+            .chain(CONNECTION_OWN)
+            .collect();
+        assert!(found.iter().any(|t| t == "reviews"), "{found:?}");
+        let unclassified: Vec<&String> = (found.iter())
+            .filter(|t| !classified.contains(t.as_str()))
+            .collect();
+        assert!(
+            unclassified.is_empty(),
+            "server tables that name a card but are neither desk work, the card's own nor its \
+             connection's in store::pg::prune: {unclassified:?}"
+        );
+        // What the prune deletes from is what it may need the right to delete from.
+        for table in CARD_OWN.iter().map(|(t, _)| *t).chain(CONNECTION_OWN) {
+            assert!(DELETES_FROM.contains(&table), "{table}");
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The words of `okk db imports` and `okk db prune`: the runs' table, the prune's report, its
+//! question and its refusals.
+
+use std::path::Path;
+
+use super::common::{cards, column, int};
+use super::safe::line;
+use crate::domain::prune::{DeskWork, ImportRun, PruneReport};
+
+/// `--import` given something that is neither a run's number nor `last`.
+pub fn bad_run(value: &str) -> String {
+    crate::tr!("prune-bad-run", value = line(value))
+}
+
+/// A run's time as the store keeps it ('YYYY-MM-DD HH:MM:SS'), as the language writes moments.
+fn when(at: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S") {
+        Ok(t) => super::common::moment(t),
+        Err(_) => line(at).into_owned(),
+    }
+}
+
+/// Cells padded (left: text; right: numbers) to the widest of their column.
+fn table(rows: &[Vec<String>], numeric: &[bool]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut cells = Vec::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[c] - cell.width());
+            let last = c + 1 == columns;
+            cells.push(match (numeric[c], last) {
+                (true, _) => format!("{pad}{cell}"),
+                (false, true) => cell.clone(),
+                (false, false) => format!("{cell}{pad}"),
+            });
+        }
+        out.push_str("  ");
+        out.push_str(&cells.join("  "));
+        out.push('\n');
+    }
+    out
+}
+
+/// Profile and source cells are cut to this many columns (a file name, last, is not).
+const NAME_COLUMNS: usize = 24;
+
+/// `okk db imports`: every run of the store, a row each.
+pub fn runs(runs: &[ImportRun], store: &Path) -> String {
+    let store = store.display().to_string();
+    if runs.is_empty() {
+        return format!("{}\n", crate::tr!("prune-imports-none", store = store));
+    }
+    let mut rows = vec![vec![
+        crate::tr!("prune-col-run"),
+        crate::tr!("prune-col-when"),
+        crate::tr!("prune-col-profile"),
+        crate::tr!("prune-col-source"),
+        crate::tr!("prune-col-rows"),
+        crate::tr!("prune-col-new"),
+        crate::tr!("prune-col-updated"),
+        crate::tr!("prune-col-unchanged"),
+        crate::tr!("prune-col-here"),
+        crate::tr!("prune-col-file"),
+    ]];
+    let name = |s: &str| column(s, NAME_COLUMNS).trim_end().to_string();
+    for r in runs {
+        let n = |v: u64| int(v as i64);
+        rows.push(vec![
+            r.id.to_string(),
+            when(&r.started_at),
+            name(&r.profile),
+            name(&r.source),
+            n(r.rows),
+            n(r.inserted),
+            n(r.updated),
+            n(r.unchanged),
+            n(r.still_here),
+            line(&r.file).into_owned(),
+        ]);
+    }
+    let numeric = [
+        true, false, false, false, true, true, true, true, true, false,
+    ];
+    format!(
+        "{}\n{}",
+        crate::tr!("prune-imports-header", store = store),
+        table(&rows, &numeric)
+    )
+}
+
+/// The kind of desk work, as the report names what kept cards.
+fn work(w: DeskWork) -> String {
+    match w {
+        DeskWork::Reviews => crate::tr!("prune-work-reviews"),
+        DeskWork::Drafts => crate::tr!("prune-work-drafts"),
+        DeskWork::Leases => crate::tr!("prune-work-leases"),
+        DeskWork::Calibrations => crate::tr!("prune-work-calibrations"),
+    }
+}
+
+/// What the selector named, before the counts.
+fn what(r: &PruneReport) -> String {
+    if let Some(run) = &r.import {
+        return crate::tr!(
+            "prune-what-import",
+            run = run.id,
+            file = line(&run.file),
+            when = when(&run.started_at),
+            source = line(&run.source),
+            cards = cards(run.still_here as usize)
+        );
+    }
+    if let Some(source) = &r.source {
+        return crate::tr!(
+            "prune-what-source",
+            source = line(source),
+            cards = cards(r.selected as usize)
+        );
+    }
+    crate::tr!("prune-what-gone", cards = cards(r.selected as usize))
+}
+
+/// How much of a report is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Said {
+    /// `--yes` or `--dry-run`: what was selected, then what was done.
+    Whole,
+    /// Before the question: what was selected and what the prune would do.
+    Preview,
+    /// After the answer: what was done (the preview said what was selected).
+    Outcome,
+}
+
+/// `okk db prune`'s report (`--yes`, `--dry-run`).
+pub fn report(r: &PruneReport, store: &Path) -> String {
+    said(r, store, Said::Whole)
+}
+
+/// What the prune would do, before it asks.
+pub fn preview(r: &PruneReport, store: &Path) -> String {
+    said(r, store, Said::Preview)
+}
+
+/// What the prune did, once the user said yes.
+pub fn outcome(r: &PruneReport, store: &Path) -> String {
+    said(r, store, Said::Outcome)
+}
+
+fn said(r: &PruneReport, store: &Path, how: Said) -> String {
+    let store = store.display().to_string();
+    let mut out = match how {
+        Said::Outcome => String::new(),
+        Said::Whole | Said::Preview => format!("{}\n", what(r)),
+    };
+    let removed = cards(r.removed as usize);
+    let head = match (r.removed, r.dry_run, how) {
+        (0, _, _) => crate::tr!("prune-nothing", store = store),
+        (_, true, Said::Preview) => {
+            crate::tr!("prune-would-remove-asked", cards = removed, store = store)
+        }
+        (_, true, _) => crate::tr!("prune-would-remove", cards = removed, store = store),
+        (_, false, _) => crate::tr!("prune-removed", cards = removed, store = store),
+    };
+    out.push_str(&format!("{head}\n"));
+    if r.kept > 0 {
+        out.push_str(&format!(
+            "{}\n",
+            crate::tr!("prune-kept", cards = cards(r.kept as usize))
+        ));
+        for k in &r.kept_for {
+            let mut ids: Vec<String> = k.first.iter().map(|i| line(i).into_owned()).collect();
+            if k.cards > k.first.len() as u64 {
+                ids.push("…".to_string());
+            }
+            out.push_str(&format!(
+                "    {}\n",
+                crate::tr!(
+                    "prune-kept-for",
+                    work = work(k.work),
+                    cards = cards(k.cards as usize),
+                    ids = ids.join(", ")
+                )
+            ));
+        }
+    }
+    if r.updated_only > 0 {
+        out.push_str(&format!(
+            "{}\n",
+            crate::tr!("prune-updated-only", cards = cards(r.updated_only as usize))
+        ));
+    }
+    if !r.runs_removed.is_empty() && r.removed > 0 {
+        let runs: Vec<String> = r.runs_removed.iter().map(i64::to_string).collect();
+        let key = if r.dry_run {
+            crate::tr!(
+                "prune-runs-would-go",
+                count = runs.len(),
+                runs = runs.join(", ")
+            )
+        } else {
+            crate::tr!(
+                "prune-runs-gone",
+                count = runs.len(),
+                runs = runs.join(", ")
+            )
+        };
+        out.push_str(&format!("{key}\n"));
+    }
+    if !r.connections_reset.is_empty() && r.removed > 0 {
+        let names: Vec<String> = (r.connections_reset.iter())
+            .map(|c| line(c).into_owned())
+            .collect();
+        out.push_str(&format!(
+            "{}\n",
+            crate::tr!(
+                "prune-connections-reset",
+                count = names.len(),
+                names = names.join(", ")
+            )
+        ));
+    }
+    out
+}
+
+/// The question before a prune on a terminal (answered on the same line).
+pub fn ask(removed: u64, store: &Path) -> String {
+    crate::tr!(
+        "prune-ask",
+        cards = cards(removed as usize),
+        store = store.display().to_string()
+    )
+}
+
+/// Whether `answer` (a line typed) says yes, in either language: y, yes, д, да.
+pub fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_lowercase();
+    matches!(a.as_str(), "y" | "yes" | "д" | "да")
+}
+
+/// The answer was no (or nothing).
+pub fn not_removed() -> String {
+    crate::tr!("prune-not-removed")
+}
+
+/// Off a terminal without `--yes` or `--dry-run`.
+pub fn needs_yes() -> String {
+    crate::tr!("prune-needs-yes")
+}
+
+pub fn no_such_run(run: i64, store: &Path) -> String {
+    crate::tr!(
+        "prune-no-such-run",
+        run = run,
+        store = store.display().to_string()
+    )
+}
+
+pub fn no_runs(store: &Path) -> String {
+    crate::tr!("prune-no-runs", store = store.display().to_string())
+}
+
+pub fn no_such_source(source: &str, sources: &[String], store: &Path) -> String {
+    let store = store.display().to_string();
+    if sources.is_empty() {
+        return crate::tr!(
+            "prune-no-source-at-all",
+            source = line(source),
+            store = store
+        );
+    }
+    let sources: Vec<String> = sources.iter().map(|s| line(s).into_owned()).collect();
+    crate::tr!(
+        "prune-no-such-source",
+        source = line(source),
+        store = store,
+        sources = sources.join(", ")
+    )
+}
+
+/// On a server: an auditor's login (or one okk does not know), refused before anything is read.
+pub fn lead_only(login: &str) -> String {
+    crate::tr!("prune-lead-only", login = line(login))
+}
+
+/// On a server: a login that passed okk's check but that the server does not let prune.
+pub fn refused_on_server(login: &str, table: &str) -> String {
+    crate::tr!(
+        "prune-refused-on-server",
+        login = line(login),
+        table = line(table)
+    )
+}
