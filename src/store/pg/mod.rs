@@ -157,6 +157,7 @@ impl PgStore {
             journal_by_url: journal_dir.join(&name),
             shown,
         };
+        server_probes_the_link(&mut store.conn.borrow_mut());
         schema::migrate(&store)?;
         if let Some(id) = schema::store_id(&mut *store.conn.borrow_mut())? {
             store.journal = journal_dir.join(format!("pg-{}", safe_name(&id)));
@@ -288,6 +289,23 @@ fn on_a_dead_link(config: &mut postgres::Config, url: &str) {
     }
 }
 
+/// The server's own bounds on a client that vanished mid-session (a laptop shut, its Wi-Fi gone
+/// during a sync): the server probes an idle link after 30 s and ends the session after three
+/// unanswered probes, or after a minute of bytes it sent and the client never acknowledged — and
+/// with the session the sync lock and claims it held — instead of the server system's two hours.
+/// What the URL sets is not touched here (it is the client's side, [`on_a_dead_link`]).
+/// Best effort, one round trip: a server whose system lacks an option refuses it, and the
+/// keepalives are then set without it; on a Unix socket the server ignores them all.
+fn server_probes_the_link(client: &mut Client) {
+    const KEEPALIVES: &str = "SELECT set_config('tcp_keepalives_idle', '30', false),
+        set_config('tcp_keepalives_interval', '10', false),
+        set_config('tcp_keepalives_count', '3', false)";
+    let all = format!("{KEEPALIVES}, set_config('tcp_user_timeout', '60000', false)");
+    if client.batch_execute(&all).is_err() {
+        let _ = client.batch_execute(KEEPALIVES);
+    }
+}
+
 /// A read-only transaction on one snapshot of the server (repeatable read): a long read (an
 /// export, a copy to a file) sees the server as it was at one moment, whatever lands meanwhile.
 fn snapshot(conn: &mut postgres::Client) -> Result<postgres::Transaction<'_>, postgres::Error> {
@@ -388,6 +406,44 @@ pub fn shown_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A session over TCP asks the server to probe its link and give it up within about a
+    /// minute (a sync's lock must not outlive a laptop shut mid-sync by two hours). Needs
+    /// `OKK_TEST_PG` (a TCP address; skipped without it, outside CI).
+    #[test]
+    fn the_server_gives_up_a_vanished_client_within_a_minute() {
+        let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs the server's tests: OKK_TEST_PG must name a PostgreSQL server"
+            );
+            eprintln!("skipped: OKK_TEST_PG is not set");
+            return;
+        };
+        let name = format!("okk_link_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = postgres::Client::connect(&server, NoTls).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .unwrap();
+        let (base, _) = server.rsplit_once('/').unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let shown = {
+            let store = PgStore::open(&format!("{base}/{name}"), dir.path()).unwrap();
+            let mut conn = store.conn.borrow_mut();
+            let row = conn
+                .query_one(
+                    "SELECT current_setting('tcp_keepalives_idle'),
+                        current_setting('tcp_keepalives_interval'),
+                        current_setting('tcp_keepalives_count'),
+                        current_setting('tcp_user_timeout')",
+                    &[],
+                )
+                .unwrap();
+            (0..4).map(|i| row.get::<_, String>(i)).collect::<Vec<_>>()
+        };
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        assert_eq!(shown, ["30", "10", "3", "60000"]);
+    }
 
     #[test]
     fn a_shown_url_never_holds_the_password() {
