@@ -670,6 +670,61 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.snap("card_reviewed_nothing_to_undo");
 }
 
+/// `u` away from the last verdict (the tester's F3), each status whole at 80 columns: on a card
+/// the lead overrode, opened from the list, refused with who decided (the card stays, and so
+/// does the verdict of this session elsewhere); on a card not judged, the last verdict's card
+/// is shown first with what `u` there does.
+#[test]
+fn undo_away_from_the_last_verdict_refuses_or_shows_its_card_first() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::domain::review::Verdict;
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let overridden = common::reviewer::shown_card(&d.state);
+    d.press("a");
+    let review = d.state.verdicts.undo[0].review_id.clone();
+    let decision = Decision {
+        kind: DecisionKind::Override,
+        verdict: Some(Verdict::Dead),
+        suggested_stage: None,
+        suggested_owner: None,
+        note: String::new(),
+        answers: None,
+    };
+    let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+    let at = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    store
+        .decide(&review, "lena", &decision, at)
+        .expect("the lead's override");
+    drop(store);
+    // The next session: a verdict given, then the overridden card opened from the list.
+    d.reopen().press("<enter><enter>");
+    let judged = common::reviewer::shown_card(&d.state);
+    d.press("s");
+    d.press("q/").press(&overridden).press("<enter><enter>u");
+    assert_eq!(common::reviewer::shown_card(&d.state), overridden);
+    d.assert_status_whole(&okk::text::tui::undo_decided(
+        &overridden,
+        "lena",
+        DecisionKind::Override,
+    ));
+    d.snap("card_undo_decided");
+    // A card not judged, opened from the list of all cards: `u` shows the last verdict's card.
+    d.press("q<esc>t");
+    let q = d.state.queue.as_ref().expect("the queue");
+    let fresh = (q.items.iter())
+        .position(|i| i.done.is_none())
+        .expect("a card to judge");
+    d.press("g").press(&"j".repeat(fresh)).press("<enter>u");
+    assert_eq!(common::reviewer::shown_card(&d.state), judged);
+    d.assert_status_whole(&okk::text::tui::undo_shows_last(
+        &judged,
+        Verdict::Stale,
+        "u",
+    ));
+    d.snap("card_undo_shows_last");
+}
+
 /// A later sync of the demo's export, run on the desk's store: the card `id`'s `columns` set to
 /// their values (every other card as the demo has it); the rules run after it, as after every
 /// sync.
