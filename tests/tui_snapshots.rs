@@ -760,6 +760,100 @@ fn sync_card(d: &Desktop, id: &str, columns: &[(&str, &str)]) {
     okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true).expect("rules");
 }
 
+/// [`sync_card`] as the CRM's API reads the account after its export: its rows carry columns
+/// the export never had (closed, the owner's CRM id, the nearest task), every card's filled.
+fn sync_card_from_the_api(d: &Desktop, id: &str, columns: &[(&str, &str)]) {
+    let demo = repo("assets/demo/amocrm_deals.csv");
+    let mut reader = csv::Reader::from_path(&demo).expect("the demo export");
+    let mut header: Vec<String> = reader
+        .headers()
+        .expect("its header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let added = ["Сделка закрыта", "ID ответственного", "Ближайшая задача"];
+    header.extend(added.map(String::from));
+    let later = d._dir.path().join("api.csv");
+    let mut out = csv::Writer::from_path(&later).expect("the API's rows");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == id {
+            for (column, value) in columns {
+                let at = header.iter().position(|h| h == column).expect("the column");
+                row[at] = value.to_string();
+            }
+        }
+        row.extend(["N", "9000001", "22.11.2026 10:00:00"].map(String::from));
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+    let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    let funnel = okk::funnel_config::default_funnel();
+    let opts = ImportOptions {
+        now: clock,
+        ..ImportOptions::default()
+    };
+    import_file(&mut store, &funnel, &later, &opts).expect("the sync");
+    okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true).expect("rules");
+}
+
+/// The tester's F6: a card judged from the export, then read from the CRM's API, which carries
+/// fields the export never had. The list under my verdict names what changed — the title, and
+/// the meeting date, a column the export had that the card had empty — and not those fields,
+/// which only came with the API (docs/sync.md: no change of the card).
+#[test]
+fn fields_the_export_never_carried_are_not_listed_as_changed_once_the_api_brings_them() {
+    use okk::text::tui as msg;
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    let title = (d.state.card.as_ref().unwrap().detail.card.title.clone()).expect("a title");
+    d.press("a");
+    sync_card_from_the_api(
+        &d,
+        &first,
+        &[
+            ("Название сделки", "Сделка, правка 2213"),
+            ("Дата встречи в офисе продаж", "12.12.2026 15:00"),
+        ],
+    );
+    d.reopen();
+    open_judged(&mut d, &first);
+    let c = d.state.card.as_ref().unwrap();
+    let got = |name: &str| {
+        c.detail
+            .card
+            .fields
+            .iter()
+            .any(|(n, v)| &**n == name && !v.is_empty())
+    };
+    assert!(
+        got("ID ответственного") && got("Ближайшая задача"),
+        "the API's fields came"
+    );
+    assert_eq!(c.detail.card.closed, Some(false));
+    let screen = d.screen(120, 40);
+    let pane = right_pane(&screen);
+    let retitled = format!(
+        "{}: {title} → Сделка, правка 2213",
+        msg::field_label("title")
+    );
+    let met = "Дата встречи в офисе продаж: — → 12.12.2026 15:00";
+    for line in [msg::your_review_changed_fields().as_str(), &retitled, met] {
+        assert!(pane.contains(&words(line)), "«{line}» in\n{screen}");
+    }
+    for absent in [
+        msg::field_label("closed").as_str(),
+        "ID ответственного",
+        "Ближайшая задача",
+    ] {
+        assert!(!pane.contains(absent), "«{absent}» listed in\n{screen}");
+    }
+    d.snap("card_changes_listed_after_the_api_came");
+}
+
 /// The card `id` I judged, opened again from the list of the cards I judged (`t`), filtered
 /// to it.
 fn open_judged(d: &mut Desktop, id: &str) {
