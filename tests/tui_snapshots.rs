@@ -1530,6 +1530,49 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
     d.snap("stats_judged_before_change");
 }
 
+/// The tester's F8: at 80×24 the bottlenecks box leaves a stage and manager pair some 17
+/// columns beside its figures. The stage gives way first («Отр. возр.», as the lead's list
+/// shortens it), then the manager's name to «Морозов А.» and «Морозов»: the pairs of one stage
+/// read apart by their managers, where the whole stage name used to cut every manager off.
+#[test]
+fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
+    let mut d = demo();
+    // Every card of the two extra-control stages judged stale: bottlenecks of the stages and
+    // of their managers, some with figures as wide as the tester's.
+    for stage in ["Отработка возражений", "Контакт после встречи"]
+    {
+        d.select_stage(stage).press("<enter><enter>");
+        let cards = d.state.queue.as_ref().unwrap().counts.cards;
+        d.press(&"s".repeat(cards as usize)).press("qq");
+    }
+    d.press("4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let figures = &d.state.stats.as_ref().unwrap().figures;
+    let b = &figures.analytics.bottlenecks;
+    let surnames: Vec<&str> = (b.pairs.iter())
+        .filter_map(|p| p.manager.as_deref()?.split_whitespace().next())
+        .collect();
+    let screen = d.screen(80, 24);
+    let pairs: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .filter(|r| r.contains('~') && r.contains(" · "))
+        .collect();
+    assert!(pairs.len() >= 3, "pairs in view:\n{screen}");
+    // Each pair's manager shows, by a whole first word at the least.
+    for row in &pairs {
+        let who = row.split(" · ").nth(1).unwrap_or_default();
+        let first = who.split_whitespace().next().unwrap_or_default();
+        assert!(
+            surnames.contains(&first),
+            "«{row}» names its manager:\n{screen}"
+        );
+    }
+    // Of one stage, the pairs read apart.
+    let contact: Vec<&&str> = (pairs.iter()).filter(|r| r.contains("Кон.")).collect();
+    assert!(contact.len() >= 2, "{screen}");
+    d.snap("stats_bottleneck_pairs");
+}
+
 #[test]
 fn fields_view_from_the_stats_screen() {
     let mut d = demo();
