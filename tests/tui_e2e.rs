@@ -364,6 +364,73 @@ fn typing_ahead_judges_cards_in_queue_order_and_backspace_undoes() {
     assert_eq!(judged, expected);
 }
 
+/// The tester's F3, replayed key by key: anna saves a verdict on card A, goes back to the list
+/// and opens card B, whose verdict of hers from before the lead overrode, and presses `u`. It
+/// is about B: refused, saying who decided, with B on screen; A's verdict, on a card no longer
+/// shown, stays in the store. On a card she never judged, with A filtered out of the list,
+/// `u` says where A is instead of withdrawing it unseen.
+#[test]
+fn u_on_another_card_never_withdraws_the_verdict_saved_on_the_card_before() {
+    let desk = demo_desk();
+    let out = desk
+        .okk()
+        .args(["queue", "--stage", STAGE, "--auditor", "anna", "--json"])
+        .args(["--limit", "4"])
+        .output()
+        .unwrap();
+    let queue: Json = serde_json::from_slice(&out.stdout).expect("queue --json");
+    let ids: Vec<String> = (queue["cards"].as_array().unwrap().iter())
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let (b, fresh) = (&ids[2], &ids[3]);
+    let review = desk.review(b, "anna", "2026-11-19 10:00:00", &common::Verdict::of("ok"));
+    desk.decide(
+        &review,
+        "lena",
+        "override",
+        (Some("dead"), None, None),
+        "2026-11-19 11:00:00",
+    );
+
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let a = verdict(&mut term, "s", "stale");
+    let open = |term: &mut Term, id: &str| {
+        term.send("q");
+        term.wait_for("Title");
+        term.send(&format!("/<C-u>{id}"));
+        term.wait_until(&format!("the queue filtered to #{id}"), |s| {
+            let rows = queue_rows(&s.contents());
+            rows.len() == 1 && rows[0].contains(id)
+        });
+        term.send("<enter>");
+        term.wait_gone(&format!("{id}▏"));
+        term.send("<enter>");
+        term.wait_for(&format!("┌ #{id}"));
+    };
+    open(&mut term, b);
+    term.send("u");
+    term.wait_for(&format!("#{b}: lena overrode this verdict, so no undo"));
+    assert_eq!(card_id(&term.screen()), *b, "the card stays on screen");
+
+    open(&mut term, fresh);
+    term.send("u");
+    term.wait_for(&format!("your last verdict (#{a}) is not in this list"));
+    assert_eq!(card_id(&term.screen()), *fresh);
+    quit_from_card(&mut term);
+
+    let all = reviews(&desk);
+    let judged: Vec<(&str, &str, bool)> = (all.iter())
+        .map(|r| (r.card.as_str(), r.verdict.as_str(), r.withdrawn))
+        .collect();
+    assert_eq!(
+        judged,
+        [(b.as_str(), "ok", false), (a.as_str(), "stale", false)],
+        "nothing withdrawn"
+    );
+    let standing = desk.count("SELECT count(*) FROM lead_decisions WHERE withdrawn_at IS NULL");
+    assert_eq!(standing, 1, "the lead's override stands");
+}
+
 /// From the funnel to one card by the keyboard: move down and up the stages (j k and the
 /// arrows), open a queue, narrow it with `/`, open a card from it, clear the filter with Esc,
 /// glance at help, and leave.

@@ -670,6 +670,61 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.snap("card_reviewed_nothing_to_undo");
 }
 
+/// `u` away from the last verdict (the tester's F3), each status whole at 80 columns: on a card
+/// the lead overrode, opened from the list, refused with who decided (the card stays, and so
+/// does the verdict of this session elsewhere); on a card not judged, the last verdict's card
+/// is shown first with what `u` there does.
+#[test]
+fn undo_away_from_the_last_verdict_refuses_or_shows_its_card_first() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::domain::review::Verdict;
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let overridden = common::reviewer::shown_card(&d.state);
+    d.press("a");
+    let review = d.state.verdicts.undo[0].review_id.clone();
+    let decision = Decision {
+        kind: DecisionKind::Override,
+        verdict: Some(Verdict::Dead),
+        suggested_stage: None,
+        suggested_owner: None,
+        note: String::new(),
+        answers: None,
+    };
+    let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+    let at = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    store
+        .decide(&review, "lena", &decision, at)
+        .expect("the lead's override");
+    drop(store);
+    // The next session: a verdict given, then the overridden card opened from the list.
+    d.reopen().press("<enter><enter>");
+    let judged = common::reviewer::shown_card(&d.state);
+    d.press("s");
+    d.press("q/").press(&overridden).press("<enter><enter>u");
+    assert_eq!(common::reviewer::shown_card(&d.state), overridden);
+    d.assert_status_whole(&okk::text::tui::undo_decided(
+        &overridden,
+        "lena",
+        DecisionKind::Override,
+    ));
+    d.snap("card_undo_decided");
+    // A card not judged, opened from the list of all cards: `u` shows the last verdict's card.
+    d.press("q<esc>t");
+    let q = d.state.queue.as_ref().expect("the queue");
+    let fresh = (q.items.iter())
+        .position(|i| i.done.is_none())
+        .expect("a card to judge");
+    d.press("g").press(&"j".repeat(fresh)).press("<enter>u");
+    assert_eq!(common::reviewer::shown_card(&d.state), judged);
+    d.assert_status_whole(&okk::text::tui::undo_shows_last(
+        &judged,
+        Verdict::Stale,
+        "u",
+    ));
+    d.snap("card_undo_shows_last");
+}
+
 /// A later sync of the demo's export, run on the desk's store: the card `id`'s `columns` set to
 /// their values (every other card as the demo has it); the rules run after it, as after every
 /// sync.
@@ -703,6 +758,100 @@ fn sync_card(d: &Desktop, id: &str, columns: &[(&str, &str)]) {
     };
     import_file(&mut store, &funnel, &later, &opts).expect("the sync");
     okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true).expect("rules");
+}
+
+/// [`sync_card`] as the CRM's API reads the account after its export: its rows carry columns
+/// the export never had (closed, the owner's CRM id, the nearest task), every card's filled.
+fn sync_card_from_the_api(d: &Desktop, id: &str, columns: &[(&str, &str)]) {
+    let demo = repo("assets/demo/amocrm_deals.csv");
+    let mut reader = csv::Reader::from_path(&demo).expect("the demo export");
+    let mut header: Vec<String> = reader
+        .headers()
+        .expect("its header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let added = ["Сделка закрыта", "ID ответственного", "Ближайшая задача"];
+    header.extend(added.map(String::from));
+    let later = d._dir.path().join("api.csv");
+    let mut out = csv::Writer::from_path(&later).expect("the API's rows");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == id {
+            for (column, value) in columns {
+                let at = header.iter().position(|h| h == column).expect("the column");
+                row[at] = value.to_string();
+            }
+        }
+        row.extend(["N", "9000001", "22.11.2026 10:00:00"].map(String::from));
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+    let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    let funnel = okk::funnel_config::default_funnel();
+    let opts = ImportOptions {
+        now: clock,
+        ..ImportOptions::default()
+    };
+    import_file(&mut store, &funnel, &later, &opts).expect("the sync");
+    okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true).expect("rules");
+}
+
+/// The tester's F6: a card judged from the export, then read from the CRM's API, which carries
+/// fields the export never had. The list under my verdict names what changed — the title, and
+/// the meeting date, a column the export had that the card had empty — and not those fields,
+/// which only came with the API (docs/sync.md: no change of the card).
+#[test]
+fn fields_the_export_never_carried_are_not_listed_as_changed_once_the_api_brings_them() {
+    use okk::text::tui as msg;
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    let title = (d.state.card.as_ref().unwrap().detail.card.title.clone()).expect("a title");
+    d.press("a");
+    sync_card_from_the_api(
+        &d,
+        &first,
+        &[
+            ("Название сделки", "Сделка, правка 2213"),
+            ("Дата встречи в офисе продаж", "12.12.2026 15:00"),
+        ],
+    );
+    d.reopen();
+    open_judged(&mut d, &first);
+    let c = d.state.card.as_ref().unwrap();
+    let got = |name: &str| {
+        c.detail
+            .card
+            .fields
+            .iter()
+            .any(|(n, v)| &**n == name && !v.is_empty())
+    };
+    assert!(
+        got("ID ответственного") && got("Ближайшая задача"),
+        "the API's fields came"
+    );
+    assert_eq!(c.detail.card.closed, Some(false));
+    let screen = d.screen(120, 40);
+    let pane = right_pane(&screen);
+    let retitled = format!(
+        "{}: {title} → Сделка, правка 2213",
+        msg::field_label("title")
+    );
+    let met = "Дата встречи в офисе продаж: — → 12.12.2026 15:00";
+    for line in [msg::your_review_changed_fields().as_str(), &retitled, met] {
+        assert!(pane.contains(&words(line)), "«{line}» in\n{screen}");
+    }
+    for absent in [
+        msg::field_label("closed").as_str(),
+        "ID ответственного",
+        "Ближайшая задача",
+    ] {
+        assert!(!pane.contains(absent), "«{absent}» listed in\n{screen}");
+    }
+    d.snap("card_changes_listed_after_the_api_came");
 }
 
 /// The card `id` I judged, opened again from the list of the cards I judged (`t`), filtered
@@ -1379,6 +1528,49 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
     let screen = d.screen(80, 24);
     assert!(screen.contains("75%*"), "{screen}");
     d.snap("stats_judged_before_change");
+}
+
+/// The tester's F8: at 80×24 the bottlenecks box leaves a stage and manager pair some 17
+/// columns beside its figures. The stage gives way first («Отр. возр.», as the lead's list
+/// shortens it), then the manager's name to «Морозов А.» and «Морозов»: the pairs of one stage
+/// read apart by their managers, where the whole stage name used to cut every manager off.
+#[test]
+fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
+    let mut d = demo();
+    // Every card of the two extra-control stages judged stale: bottlenecks of the stages and
+    // of their managers, some with figures as wide as the tester's.
+    for stage in ["Отработка возражений", "Контакт после встречи"]
+    {
+        d.select_stage(stage).press("<enter><enter>");
+        let cards = d.state.queue.as_ref().unwrap().counts.cards;
+        d.press(&"s".repeat(cards as usize)).press("qq");
+    }
+    d.press("4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let figures = &d.state.stats.as_ref().unwrap().figures;
+    let b = &figures.analytics.bottlenecks;
+    let surnames: Vec<&str> = (b.pairs.iter())
+        .filter_map(|p| p.manager.as_deref()?.split_whitespace().next())
+        .collect();
+    let screen = d.screen(80, 24);
+    let pairs: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .filter(|r| r.contains('~') && r.contains(" · "))
+        .collect();
+    assert!(pairs.len() >= 3, "pairs in view:\n{screen}");
+    // Each pair's manager shows, by a whole first word at the least.
+    for row in &pairs {
+        let who = row.split(" · ").nth(1).unwrap_or_default();
+        let first = who.split_whitespace().next().unwrap_or_default();
+        assert!(
+            surnames.contains(&first),
+            "«{row}» names its manager:\n{screen}"
+        );
+    }
+    // Of one stage, the pairs read apart.
+    let contact: Vec<&&str> = (pairs.iter()).filter(|r| r.contains("Кон.")).collect();
+    assert!(contact.len() >= 2, "{screen}");
+    d.snap("stats_bottleneck_pairs");
 }
 
 #[test]

@@ -1042,6 +1042,184 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     s.assert_counts_true();
 }
 
+/// The stage's first `n` cards, as its queue lists them.
+fn first_ids(s: &Session, n: usize) -> Vec<String> {
+    let q = s.state.queue.as_ref().expect("a queue");
+    q.items.iter().take(n).map(|i| i.entry.id.clone()).collect()
+}
+
+/// The reviewer opened again on the same store (a new session: nothing of it to undo yet).
+fn reopen(s: &mut Session) {
+    let (state, desk) = common::reviewer::open(&s.db, "anna");
+    (s.state, s.desk) = (state, desk);
+    load_stages(&mut s.state, &s.desk).unwrap();
+}
+
+/// The tester's F3: anna saves a verdict, goes back to the list and opens a card she judged
+/// before, one the lead overrode since. `u` there is about that card: refused, saying the lead
+/// overrode it; her verdict of this session, on a card no longer on screen, stands. On a card
+/// with her verdict of an earlier session `u` says a new verdict replaces it.
+#[test]
+fn u_on_a_card_she_opened_herself_is_about_that_card_not_her_last_verdict_elsewhere() {
+    use okk::domain::decision::DecisionKind;
+    let mut s = session();
+    s.stage(MET);
+    let ids = first_ids(&s, 4);
+    let (overridden, earlier) = (&ids[2], &ids[3]);
+    let review = s.home.review(
+        overridden,
+        "anna",
+        "2026-11-19 10:00:00",
+        &common::Verdict::of("ok"),
+    );
+    s.home.decide(
+        &review,
+        "lena",
+        "override",
+        (Some("dead"), None, None),
+        "2026-11-19 11:00:00",
+    );
+    s.home.review(
+        earlier,
+        "anna",
+        "2026-11-19 10:05:00",
+        &common::Verdict::of("ok"),
+    );
+    reopen(&mut s);
+    s.stage(MET);
+    let judged = s.card_id();
+    s.keys("s");
+    assert_ne!(s.card_id(), judged);
+    s.keys("q/").keys(overridden).keys("<enter><enter>");
+    assert_eq!(s.card_id(), *overridden);
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_decided(
+            overridden,
+            "lena",
+            DecisionKind::Override
+        )))
+    );
+    assert_eq!(s.card_id(), *overridden, "the card stays on screen");
+    let mine = |s: &Session| -> Vec<(String, String)> {
+        let keep = [&judged, overridden, earlier];
+        (s.current_verdicts().into_iter())
+            .filter(|(id, _)| keep.contains(&id))
+            .collect()
+    };
+    let before = vec![
+        (overridden.clone(), "ok".to_string()),
+        (earlier.clone(), "ok".to_string()),
+        (judged.clone(), "stale".to_string()),
+    ];
+    assert_eq!(mine(&s), before, "nothing withdrawn");
+    assert_eq!(s.rows_where_decided(), 1);
+
+    s.keys("q/<C-u>").keys(earlier).keys("<enter><enter>");
+    assert_eq!(s.card_id(), *earlier);
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_earlier("a x s d i")))
+    );
+    assert_eq!(mine(&s), before, "nothing withdrawn");
+    s.assert_counts_true();
+}
+
+/// After moving away, `u` on a card she has not judged withdraws nothing out of sight: with her
+/// last verdict's card not in the list it says how to list it; listed, it opens that card, and
+/// `u` there takes the verdict back.
+#[test]
+fn u_away_from_the_last_verdict_shows_its_card_before_taking_it_back() {
+    let mut s = session();
+    s.stage(MET);
+    let judged = s.card_id();
+    s.keys("s");
+    // Back to the list, the filter cleared: the list read again leaves the judged card out.
+    s.keys("q/x<enter><esc><enter>");
+    assert_ne!(s.card_id(), judged);
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_not_listed(&judged, "t")))
+    );
+    assert!(
+        s.current_verdicts()
+            .contains(&(judged.clone(), "stale".into()))
+    );
+
+    // `t` lists it; a card she has not judged opened from there.
+    s.keys("qt");
+    let q = s.state.queue.as_ref().unwrap();
+    assert!(q.items.iter().any(|i| i.entry.id == judged));
+    let fresh = (q.items.iter())
+        .position(|i| i.done.is_none())
+        .expect("a card to judge");
+    s.keys("g");
+    for _ in 0..fresh {
+        s.keys("j");
+    }
+    s.keys("<enter>");
+    let other = s.card_id();
+    assert_ne!(other, judged);
+    s.keys("u");
+    assert_eq!(
+        s.card_id(),
+        judged,
+        "the card of the verdict `u` would take back"
+    );
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_shows_last(
+            &judged,
+            Verdict::Stale,
+            "u"
+        )))
+    );
+    let c = s.state.card.as_ref().unwrap();
+    assert_eq!(c.previous.as_ref().map(|p| p.verdict), Some(Verdict::Stale));
+    assert!(
+        s.current_verdicts()
+            .contains(&(judged.clone(), "stale".into()))
+    );
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undone(&judged)))
+    );
+    assert_eq!(s.card_id(), judged);
+    assert!(!s.current_verdicts().iter().any(|(id, _)| *id == judged));
+    s.assert_counts_true();
+}
+
+/// Back on a card she judged this session (`p`), `u` takes back that card's verdict, not the
+/// last one given; the next `u` goes on to the last, showing its card.
+#[test]
+fn u_on_a_card_judged_this_session_takes_back_its_own_verdict() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("s");
+    let second = s.card_id();
+    s.keys("a");
+    assert_ne!(s.card_id(), second);
+    s.keys("pp");
+    assert_eq!(s.card_id(), first);
+    s.keys("u");
+    assert_eq!(s.card_id(), first);
+    assert_eq!(
+        s.current_verdicts(),
+        vec![(second.clone(), "ok".into())],
+        "the verdict on the card on screen went, the later one stands"
+    );
+    s.assert_counts_true();
+    s.keys("u");
+    assert_eq!(s.card_id(), second, "its card shown again");
+    assert!(s.current_verdicts().is_empty());
+    s.assert_counts_true();
+}
+
 #[test]
 fn another_auditor_has_a_queue_of_their_own() {
     let mut s = session();

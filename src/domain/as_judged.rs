@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::card::{Card, SystemField};
+use super::columns::SourceColumns;
+use super::names::fold;
 
 /// A value longer than this (bytes) is kept as its digest: the diff says it changed, not from
 /// what.
@@ -76,11 +78,60 @@ impl Kept {
             Kept::Digest { .. } => Side::Long,
         }
     }
+
+    /// A field the source carried that the card had empty (see [`Carried`]).
+    fn is_blank(&self) -> bool {
+        matches!(self, Kept::Value(v) if v.is_empty())
+    }
+}
+
+/// The fields a card's source had carried when it was judged (every import's and sync's
+/// columns): okk's own, and the custom ones by the names the store knows them by. A snapshot
+/// keeps those the card had empty, as empty values, so that a field the source did not carry
+/// then — one only a later read gives, such as the CRM's API after its export — is told from
+/// one the CRM filled since: the first is no change of the card (docs/sync.md), the second is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Carried {
+    pub okk: Vec<SystemField>,
+    pub custom: Vec<String>,
+}
+
+impl Carried {
+    /// What `columns` carry; a custom column by the first of `names` (the store's field names,
+    /// in id order) that folds to it, else by its folded header. `None`: the source's columns
+    /// are not known (imported before okk recorded them): nothing can be told absent.
+    pub fn of<'a>(
+        columns: &SourceColumns,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Carried> {
+        if columns.is_empty() {
+            return None;
+        }
+        let mut custom: Vec<String> = Vec::new();
+        let mut found = std::collections::HashSet::new();
+        for name in names {
+            let folded = fold(name);
+            if columns.carries_folded(&folded) && found.insert(folded) {
+                custom.push(name.to_string());
+            }
+        }
+        for folded in columns.custom_names() {
+            if !found.contains(folded) {
+                custom.push(folded.to_string());
+            }
+        }
+        Some(Carried {
+            okk: SYSTEM.into_iter().filter(|f| columns.carries(*f)).collect(),
+            custom,
+        })
+    }
 }
 
 /// The card as judged: okk's own fields ([`SYSTEM`]) and the custom fields by name, each only
-/// where it had a value. Written as JSON in this shape (custom fields by name: bundles and
-/// the pending journal carry it so; the store keys them by its field ids, `store::as_judged`).
+/// where it had a value, and, where the source's columns were known, those it carried that the
+/// card had empty, as empty values ([`Carried`]; all of them or none). Written as JSON in this
+/// shape (custom fields by name: bundles and the pending journal carry it so; the store keys
+/// them by its field ids, `store::as_judged`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AsJudged {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -142,8 +193,15 @@ pub enum SnapshotError {
 }
 
 impl AsJudged {
-    /// What of `card` a review keeps.
+    /// What of `card` a review keeps, its source's columns not known.
     pub fn of(card: &Card) -> AsJudged {
+        AsJudged::of_carried(card, None)
+    }
+
+    /// What of `card` a review keeps, with the fields its source `carried` that the card has
+    /// empty: all of them, or none where they do not all fit within the bounds (then the
+    /// snapshot says nothing of which fields the source carried, as one made without them).
+    pub fn of_carried(card: &Card, carried: Option<&Carried>) -> AsJudged {
         let mut budget = KEPT_BUDGET;
         let mut keep = |value: String, whole: bool| {
             if !whole || value.len() > VALUE_LIMIT || value.len() > budget {
@@ -169,7 +227,54 @@ impl AsJudged {
             .map(|(name, value)| (name.to_string(), keep(value.to_string(), true)))
             .collect();
         out.rest = (!rest.is_empty()).then(|| rest_digest(rest.into_iter()));
+        if let Some(carried) = carried {
+            out.add_blanks(card, carried);
+        }
         out
+    }
+
+    /// The fields `carried` that `card` has empty, kept empty (see [`Carried`]).
+    fn add_blanks(&mut self, card: &Card, carried: &Carried) {
+        // Fields kept together: which of them were empty is not known field by field.
+        if self.rest.is_some() {
+            return;
+        }
+        let filled: std::collections::HashSet<String> = (card.fields.iter())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(n, _)| fold(n))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut blanks = Vec::new();
+        for name in &carried.custom {
+            let folded = fold(name);
+            if filled.contains(&folded) || !seen.insert(folded) {
+                continue;
+            }
+            if name.is_empty() || name.len() > NAME_LIMIT {
+                return;
+            }
+            blanks.push((name.clone(), Kept::Value(String::new())));
+        }
+        if self.fields.len() + blanks.len() > FIELDS_KEPT {
+            return;
+        }
+        self.fields.extend(blanks);
+        let valued = std::mem::take(&mut self.card);
+        self.card = (SYSTEM.iter())
+            .filter_map(|&f| match valued.iter().find(|(g, _)| *g == f) {
+                Some(kept) => Some(kept.clone()),
+                None => carried
+                    .okk
+                    .contains(&f)
+                    .then(|| (f, Kept::Value(String::new()))),
+            })
+            .collect();
+    }
+
+    /// Whether the snapshot says which fields its source carried (it keeps those the card had
+    /// empty): a field it has no entry for was not carried then.
+    fn knows_carried(&self) -> bool {
+        self.card.iter().any(|(_, k)| k.is_blank()) || self.fields.iter().any(|(_, k)| k.is_blank())
     }
 
     /// The snapshot as text (JSON, custom fields by name): what the pending journal and
@@ -232,11 +337,18 @@ impl AsJudged {
 
     /// The fields of `now` that differ from the card as judged: okk's own in [`SYSTEM`]'s
     /// order, then the custom fields in the card's order, then those the card no longer has,
-    /// then (a card of very many fields) that some of the others changed.
+    /// then (a card of very many fields) that some of the others changed. A field the source did
+    /// not carry when the card was judged (the snapshot says which it did, [`Carried`]) is no
+    /// change: a later read that carries it (the CRM's API after its export) only brings it.
     pub fn changes(&self, now: &Card) -> Vec<Change> {
         let mut out = Vec::new();
+        let knows = self.knows_carried();
         for &f in &SYSTEM {
             let then = self.card.iter().find(|(g, _)| *g == f).map(|(_, k)| k);
+            if then.is_none() && knows {
+                continue;
+            }
+            let then = then.filter(|k| !k.is_blank());
             let value = system_value(now, f);
             if let Some(change) = compare(then, value, f == SystemField::Notes) {
                 out.push(Change {
@@ -245,7 +357,18 @@ impl AsJudged {
                 });
             }
         }
-        let kept = |name: &str| self.fields.iter().find(|(n, _)| n == name).map(|(_, k)| k);
+        let kept = |name: &str| {
+            let exact = self.fields.iter().find(|(n, _)| n == name);
+            // A blank is kept under the store's name of the column: another store's card may
+            // spell it otherwise.
+            let loose = || {
+                let folded = fold(name);
+                (self.fields.iter()).find(|(n, k)| k.is_blank() && fold(n) == folded)
+            };
+            exact
+                .or_else(|| knows.then(loose).flatten())
+                .map(|(_, k)| k)
+        };
         let filled = || now.fields.iter().filter(|(_, v)| !v.is_empty());
         // The fields not compared one by one, as `of` would keep them together: those the
         // snapshot has no value of (when it kept some together) and a name's repeats.
@@ -258,6 +381,10 @@ impl AsJudged {
                 others.push((name, value.as_str()));
                 continue;
             }
+            if then.is_none() && knows {
+                continue;
+            }
+            let then = then.filter(|k| !k.is_blank());
             if let Some(change) = compare(then, Some(value.clone()), false) {
                 out.push(Change {
                     field: Field::Custom(name.to_string()),
@@ -266,7 +393,7 @@ impl AsJudged {
             }
         }
         for (name, kept) in &self.fields {
-            if !seen.contains(name.as_str()) {
+            if !seen.contains(name.as_str()) && !kept.is_blank() {
                 out.push(Change {
                     field: Field::Custom(name.clone()),
                     then: kept.side(),
@@ -644,6 +771,141 @@ mod tests {
                 field: Field::Others,
                 then: Side::Long,
                 now: Side::Long,
+            }]
+        );
+    }
+
+    /// The columns of an amoCRM export as `okk import` records them, with the card's own
+    /// custom fields and the meeting date, which this card has empty.
+    fn exported() -> Carried {
+        use SystemField as F;
+        let columns = SourceColumns::new(
+            [
+                F::Title,
+                F::Pipeline,
+                F::Stage,
+                F::Owner,
+                F::Amount,
+                F::ClosedAt,
+            ]
+            .iter()
+            .chain(&[F::LastActivityAt, F::UpdatedAt, F::Phone, F::Notes])
+            .map(|f| f.name().to_string()),
+            ["ГОРОД", "Источник", "Дата встречи в офисе продаж"].map(String::from),
+        );
+        Carried::of(&columns, ["Источник", "Город", "Комнат"]).expect("columns known")
+    }
+
+    /// The card as the CRM's API gives it after the export: okk's closed and the fields only
+    /// the API has filled, the title edited and the meeting date set meanwhile.
+    fn synced() -> Card {
+        let mut now = card();
+        now.closed = Some(false);
+        now.title = Some("Сделка, правка 2213".into());
+        now.fields.extend([
+            (FieldName::from("ID ответственного"), "9000001".into()),
+            (
+                FieldName::from("Ближайшая задача"),
+                "22.11.2026 10:00:00".into(),
+            ),
+            (
+                FieldName::from("Дата встречи в офисе продаж"),
+                "12.12.2026 15:00".into(),
+            ),
+        ]);
+        now
+    }
+
+    /// The tester's F6: a card judged from the export, then synced over the API. The fields
+    /// the export never carried (closed, «ID ответственного», «Ближайшая задача») are no change
+    /// of the card; the title edited and the meeting date filled — a column the export had,
+    /// empty on the card — are.
+    #[test]
+    fn a_field_the_source_did_not_carry_when_judged_is_no_change_and_one_it_had_empty_is() {
+        let carried = exported();
+        assert_eq!(
+            carried.custom,
+            ["Источник", "Город", "дата встречи в офисе продаж"],
+            "by the store's names where it has them, in their order; else folded"
+        );
+        let j = AsJudged::of_carried(&card(), Some(&carried));
+        assert!(j.changes(&card()).is_empty(), "{:?}", j.changes(&card()));
+        assert_eq!(AsJudged::parse(&j.to_text()).unwrap(), j);
+        assert_eq!(
+            j.changes(&synced()),
+            [
+                Change {
+                    field: Field::System(SystemField::Title),
+                    then: value("Сделка #30002216"),
+                    now: value("Сделка, правка 2213"),
+                },
+                Change {
+                    field: field("Дата встречи в офисе продаж"),
+                    then: Side::Empty,
+                    now: value("12.12.2026 15:00"),
+                },
+            ]
+        );
+        // okk's own fields the export carried empty are changes when filled.
+        let mut closed = synced();
+        closed.closed_at = Some(at(20));
+        let listed: Vec<Field> = j.changes(&closed).into_iter().map(|c| c.field).collect();
+        assert!(
+            listed.contains(&Field::System(SystemField::ClosedAt)),
+            "{listed:?}"
+        );
+        assert!(
+            !listed.contains(&Field::System(SystemField::Closed)),
+            "{listed:?}"
+        );
+        // A field emptied since is a change, whatever the source carried.
+        let mut emptied = card();
+        emptied.fields.remove(0);
+        assert_eq!(
+            j.changes(&emptied),
+            [Change {
+                field: field("Город"),
+                then: value("Екатеринбург"),
+                now: Side::Empty,
+            }]
+        );
+        // Judged where the source's columns were not known (a review an older okk made, or a
+        // store imported before okk recorded them): every field that came is listed.
+        let unknown = AsJudged::of(&card());
+        let listed: Vec<Field> = (unknown.changes(&synced()).into_iter())
+            .map(|c| c.field)
+            .collect();
+        assert!(
+            listed.contains(&Field::System(SystemField::Closed)),
+            "{listed:?}"
+        );
+        assert!(listed.contains(&field("ID ответственного")), "{listed:?}");
+        assert_eq!(Carried::of(&SourceColumns::default(), ["Город"]), None);
+    }
+
+    /// Blanks are all or none: where the source's empty columns do not fit beside the card's
+    /// kept fields, the snapshot keeps none (and says nothing of what the source carried), so
+    /// that no field it had empty is ever taken as one it did not carry.
+    #[test]
+    fn a_source_of_more_empty_columns_than_a_snapshot_keeps_keeps_none_of_them() {
+        let columns = SourceColumns::new(
+            ["title".to_string()],
+            (0..FIELDS_KEPT).map(|i| format!("Поле {i}")),
+        );
+        let carried = Carried::of(&columns, []).unwrap();
+        let j = AsJudged::of_carried(&card(), Some(&carried));
+        assert_eq!(j, AsJudged::of(&card()));
+        // A blank kept under another store's spelling of the column is found all the same.
+        let columns = SourceColumns::new(["title".to_string()], ["Комнат".to_string()]);
+        let j = AsJudged::of_carried(&card(), Carried::of(&columns, []).as_ref());
+        let mut now = card();
+        now.fields.push((FieldName::from("КОМНАТ"), "2".into()));
+        assert_eq!(
+            j.changes(&now),
+            [Change {
+                field: field("КОМНАТ"),
+                then: Side::Empty,
+                now: value("2"),
             }]
         );
     }

@@ -17,4 +17,8 @@ pub struct CardDetail {
     /// When each of the card's notes was written (local time), in their order, where the store
     /// knows it: a live sync's notes; a file's have none.
     pub note_times: Vec<Option<NaiveDateTime>>,
+    /// The fields its source's imports and syncs have carried, where the store knows them: a
+    /// verdict keeps those the card has empty with the card as judged
+    /// ([`super::as_judged::Carried`]).
+    pub carried: Option<super::as_judged::Carried>,
 }

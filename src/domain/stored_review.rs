@@ -32,7 +32,7 @@ impl From<&super::card_detail::CardDetail> for ReviewedCard {
             external_id: d.card.external_id.clone(),
             stage: d.card.stage.clone(),
             hash: d.hash,
-            as_judged: Some(AsJudged::of(&d.card)),
+            as_judged: Some(AsJudged::of_carried(&d.card, d.carried.as_ref())),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! the rules run and the import report to tell a field the CRM never exports from an empty one.
 
 use super::cards::Import;
+use super::fields::FieldNames;
 use super::{Store, StoreError};
+use crate::domain::as_judged::Carried;
 use crate::domain::columns::SourceColumns;
 
 const KIND_OKK: &str = "okk";
@@ -38,6 +40,23 @@ impl Store {
     pub fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
         columns(&self.conn, None)
     }
+
+    /// The fields `source` has carried, its custom ones by the names of `names` (the card
+    /// read's): what a verdict keeps empty with the card as judged.
+    pub(crate) fn carried(
+        &self,
+        source: &str,
+        names: &FieldNames,
+    ) -> Result<Option<Carried>, StoreError> {
+        let all = columns(&self.conn, Some(source))?;
+        let of = all.into_iter().next().map(|(_, c)| c).unwrap_or_default();
+        Ok(carried_by(&of, names))
+    }
+}
+
+/// [`Carried`] of a source's columns, custom ones by the store's field names (either backend).
+pub(crate) fn carried_by(columns: &SourceColumns, names: &FieldNames) -> Option<Carried> {
+    Carried::of(columns, names.in_id_order())
 }
 
 fn columns(

@@ -95,6 +95,13 @@ impl FieldNames {
         self.by_id.values()
     }
 
+    /// Every name, oldest id first.
+    pub(crate) fn in_id_order(&self) -> Vec<&str> {
+        let mut pairs: Vec<(&i64, &FieldName)> = self.by_id.iter().collect();
+        pairs.sort_unstable_by_key(|(id, _)| **id);
+        pairs.into_iter().map(|(_, n)| &**n).collect()
+    }
+
     /// The same names by name, for writing.
     pub(crate) fn keys(&self) -> FieldKeys {
         FieldKeys {

@@ -431,6 +431,7 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         let note_times = self.note_times(&card)?;
+        let carried = self.carried(&card.source, &self.field_names()?)?;
         Ok(Some(CardDetail {
             card_id: crate::domain::ids::CardId(card_id),
             card,
@@ -438,6 +439,7 @@ impl Store {
             flags,
             hash,
             note_times,
+            carried,
         }))
     }
 }

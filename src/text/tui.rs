@@ -185,8 +185,38 @@ pub fn nothing_to_undo() -> String {
     tr!("tui-nothing-to-undo")
 }
 
-pub fn undo_other_stage() -> String {
-    tr!("tui-undo-other-stage")
+/// `u` would take back the last verdict, given on a card of another stage (`stage`).
+pub fn undo_other_stage(id: &str, stage: &str) -> String {
+    tr!(
+        "tui-undo-other-stage",
+        id = safe::line(id),
+        stage = safe::line(stage)
+    )
+}
+
+/// `u` would take back the last verdict, on a card the open list does not show (a filter, or
+/// a list read again without the cards she judged; `all`: the key that lists them): nothing is
+/// withdrawn out of sight.
+pub fn undo_not_listed(id: &str, all: &str) -> String {
+    tr!("tui-undo-not-listed", id = safe::line(id), all = all)
+}
+
+/// `u` on a card she has not judged, after moving away from her last verdict: that verdict's
+/// card is shown, and `key` there takes it back.
+pub fn undo_shows_last(id: &str, v: Verdict, key: &str) -> String {
+    tr!(
+        "tui-undo-shows-last",
+        id = safe::line(id),
+        verdict = verdict(v),
+        key = key
+    )
+}
+
+/// `u` on a card whose verdict of hers is from before okk opened, while verdicts of this
+/// session stand elsewhere: no undo here; a new verdict (`verdicts`: their keys) replaces it.
+/// Whole on an 80-column status line, as [`nothing_to_undo_reviewed`].
+pub fn undo_earlier(verdicts: &str) -> String {
+    tr!("tui-undo-earlier", verdicts = verdicts)
 }
 
 pub fn undone(id: &str) -> String {

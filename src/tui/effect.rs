@@ -111,9 +111,12 @@ pub enum Outcome {
     Link {
         up: bool,
     },
-    /// The verdict withdrawn; `Some(auditor)`: its card is another auditor's (their
+    /// Verdict `id` withdrawn; `Some(auditor)`: its card is another auditor's (their
     /// unexpired claim), not taken back.
-    ReviewWithdrawn(DeskResult<Option<String>>),
+    ReviewWithdrawn {
+        id: String,
+        result: DeskResult<Option<String>>,
+    },
     DraftSaved {
         card_id: CardId,
         draft: ReviewDraft,
@@ -165,9 +168,10 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
             let (written, result) = desk.flush();
             Outcome::Flushed { written, result }
         }
-        Effect::WithdrawReview { id, take_back } => {
-            Outcome::ReviewWithdrawn(desk.withdraw_taking_back(&id, take_back))
-        }
+        Effect::WithdrawReview { id, take_back } => Outcome::ReviewWithdrawn {
+            result: desk.withdraw_taking_back(&id, take_back),
+            id,
+        },
         Effect::SaveDraft {
             card_id,
             draft,
@@ -238,13 +242,14 @@ pub fn unreachable(effect: Effect, desk: &Desk, open_url: fn(&str) -> bool) -> O
             result: Err(no()),
         },
         // A verdict the journal still holds is undone here; one the server has waits for it.
-        Effect::WithdrawReview { id, .. } => {
-            Outcome::ReviewWithdrawn(match desk.take_back_kept(&id) {
+        Effect::WithdrawReview { id, .. } => Outcome::ReviewWithdrawn {
+            result: match desk.take_back_kept(&id) {
                 Ok(super::kept::TakenBack::NotKept) => Err(no()),
                 Ok(_) => Ok(None),
                 Err(e) => Err(e),
-            })
-        }
+            },
+            id,
+        },
         Effect::SaveDraft {
             card_id,
             draft,
@@ -296,7 +301,7 @@ impl Outcome {
                 ..
             } => e.is_unreachable(),
             Outcome::Flushed { result, .. } => lost(result),
-            Outcome::ReviewWithdrawn(r) => lost(r),
+            Outcome::ReviewWithdrawn { result, .. } => lost(result),
             Outcome::DraftSaved { result, .. } => lost(result),
             Outcome::Decided { result, .. } => lost(result),
             Outcome::DecisionWithdrawn { result, .. } => lost(result),

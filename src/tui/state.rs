@@ -438,6 +438,7 @@ pub struct Undo {
     pub row: usize,
     pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
+    pub verdict: Verdict,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
     /// The review as it was saved: undo puts it back on screen to be corrected.
@@ -557,6 +558,11 @@ impl StagesScreen {
 #[derive(Debug, Default)]
 pub struct Verdicts {
     pub undo: Vec<Undo>,
+    /// The card on screen is the one the last verdict (or undo) moved on to, and the auditor
+    /// has not moved since: `u` takes back the last verdict at once and shows its card. Once
+    /// she moves herself (skip, previous, back to the list), `u` never withdraws a verdict on a
+    /// card she is not looking at.
+    pub follows_last: bool,
     /// A verdict waiting for the store's write lock.
     pub saving: Option<SavingVerdict>,
     /// Owners known from the cards (read once per source, for the owner picker).

@@ -183,7 +183,9 @@ impl PgStore {
                     ARRAY(SELECT f.severity FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.args FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.field FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
-                    coalesce(cn.ats, '{{}}'), coalesce(cn.ids, '{{}}'), coalesce(cn.bodies, '{{}}')
+                    coalesce(cn.ats, '{{}}'), coalesce(cn.ids, '{{}}'), coalesce(cn.bodies, '{{}}'),
+                    ARRAY(SELECT s.kind FROM source_columns s WHERE s.source = c.source),
+                    ARRAY(SELECT s.name FROM source_columns s WHERE s.source = c.source)
                  FROM cards c
                  LEFT JOIN LATERAL (
                     SELECT array_agg(k.at) AS ats, array_agg(k.note) AS ids,
@@ -233,6 +235,15 @@ impl PgStore {
             .into_iter()
             .map(|t| t.and_then(crate::store::crm::local_time))
             .collect();
+        // Last, the columns its source's imports and syncs carried.
+        let (mut okk, mut custom) = (Vec::new(), Vec::new());
+        for (kind, name) in
+            (r.get::<_, Vec<String>>(at + 10).into_iter()).zip(r.get::<_, Vec<String>>(at + 11))
+        {
+            if kind == "okk" { &mut okk } else { &mut custom }.push(name);
+        }
+        let columns = crate::domain::columns::SourceColumns::new(okk, custom);
+        let carried = crate::store::columns::carried_by(&columns, &names);
         Ok(Some(CardDetail {
             card_id: CardId(card_id),
             card,
@@ -240,6 +251,7 @@ impl PgStore {
             flags,
             hash: r.get(at),
             note_times,
+            carried,
         }))
     }
 

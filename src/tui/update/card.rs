@@ -35,13 +35,18 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             aside(state, action, cx)
         }
         Action::Item(n) => c.cycle_item(&state.shared.funnel, n),
-        Action::Skip if cx.desk.lease().is_some() => skip_claimed(state, cx),
+        Action::Skip if cx.desk.lease().is_some() => {
+            state.verdicts.follows_last = false;
+            skip_claimed(state, cx)
+        }
         Action::Skip => {
             let from = c.index + 1;
+            state.verdicts.follows_last = false;
             move_to(state, from, false, cx);
         }
         Action::Prev if c.index > 0 => {
             let i = c.index - 1;
+            state.verdicts.follows_last = false;
             open(state, i, None, cx);
         }
         Action::Undo => undo(state, cx),
@@ -49,6 +54,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             let i = c.index;
+            state.verdicts.follows_last = false;
             keep_draft(state, cx, AfterDraft::Leave);
             state.card = None;
             state.screen = Screen::Queue;
@@ -409,92 +415,167 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         row: s.row,
         card_id: s.card_id,
         external_id: s.external_id,
+        verdict: s.verdict,
         before,
         draft: s.draft,
     });
+    state.verdicts.follows_last = true;
     move_to(state, index + 1, true, cx)
 }
 
-/// Asks for the last verdict to be withdrawn.
+/// `u` on the card: takes back a verdict of this session, always on a card the auditor sees.
+/// Right after a verdict (or an undo) it is the last one, its card shown again. Once she has
+/// moved herself, it is the verdict she gave this card this session; else it withdraws nothing:
+/// a verdict of hers on the card from before (or one the lead decided on) is said to stand and
+/// why, and on a card she has not judged her last verdict's card opens, `u` there taking it
+/// back (docs/reviewer.md).
 fn undo(state: &mut State, cx: &mut Cx) {
-    let Some(last) = state.verdicts.undo.last() else {
-        state.shared.status = Some(Status::Info(nothing_to_undo(state)));
+    let Some(c) = state.card.as_ref() else {
         return;
     };
-    let same_queue = state.queue.as_ref().is_some_and(|q| q.row == last.row);
-    if !same_queue {
-        state.shared.status = Some(Status::Info(msg::undo_other_stage()));
+    let verdicts = &state.verdicts;
+    let target = if verdicts.follows_last {
+        verdicts.undo.len().checked_sub(1)
+    } else {
+        let here = c.detail.card_id;
+        verdicts.undo.iter().rposition(|u| u.card_id == here)
+    };
+    if let Some(at) = target {
+        return withdraw(state, at, cx);
+    }
+    if c.previous.is_some() {
+        let said = match &c.decision {
+            Some(d) => msg::undo_decided(&c.detail.card.external_id, &d.lead, d.decision.kind),
+            None if verdicts.undo.is_empty() => nothing_to_undo(state),
+            None => msg::undo_earlier(&verdict_keys(state)),
+        };
+        state.shared.status = Some(Status::Info(said));
         return;
     }
+    match verdicts.undo.len().checked_sub(1) {
+        Some(at) => show_last(state, at, cx),
+        None => state.shared.status = Some(Status::Info(nothing_to_undo(state))),
+    }
+}
+
+/// Where undo entry `at`'s card is in the open queue; `None` (the status says why) when the
+/// queue is another stage's or does not list it: no verdict is withdrawn out of sight.
+fn listed(state: &mut State, at: usize) -> Option<usize> {
+    let entry = &state.verdicts.undo[at];
+    let q = state.queue.as_ref()?;
+    let said = if q.row != entry.row {
+        let stage = state.stages.rows.get(entry.row).map(|r| r.name.as_str());
+        msg::undo_other_stage(&entry.external_id, stage.unwrap_or_default())
+    } else if let Some(i) = q
+        .items
+        .iter()
+        .position(|i| i.entry.card_id == entry.card_id)
+    {
+        return Some(i);
+    } else {
+        let all = first_key(state, Mode::Queue, Action::AllCards).unwrap_or_default();
+        msg::undo_not_listed(&entry.external_id, &all)
+    };
+    state.shared.status = Some(Status::Info(said));
+    None
+}
+
+/// Asks for verdict `at` of the undo list to be withdrawn (its card, listed, shows once it is).
+fn withdraw(state: &mut State, at: usize, cx: &mut Cx) {
+    let Some(index) = listed(state, at) else {
+        return;
+    };
+    let entry = &state.verdicts.undo[at];
     // On a queue taken by claim the card the undo shows again is taken back with the
     // withdrawal (the verdict had ended her claim). A card whose earlier verdict stands again
     // (re-judged) is nobody's to hand out, and a calibration card is never held.
     let take_back = cx.desk.lease().and_then(|_| {
-        let q = state.queue.as_ref()?;
-        let item = q.items.iter().find(|i| i.entry.card_id == last.card_id)?;
-        (last.before.is_none() && !item.entry.calibration).then_some(last.card_id)
+        let item = state.queue.as_ref()?.items.get(index)?;
+        (entry.before.is_none() && !item.entry.calibration).then_some(entry.card_id)
     });
     cx.ask(Effect::WithdrawReview {
-        id: last.review_id.clone(),
+        id: entry.review_id.clone(),
         take_back,
     });
+}
+
+/// `u` on a card she has not judged, away from her last verdict (undo entry `at`): its card
+/// opens, with the verdict, and the status says that `u` there takes it back.
+fn show_last(state: &mut State, at: usize, cx: &mut Cx) {
+    let Some(index) = listed(state, at) else {
+        return;
+    };
+    let entry = &state.verdicts.undo[at];
+    let key = first_key(state, Mode::Card, Action::Undo).unwrap_or_default();
+    let said = msg::undo_shows_last(&entry.external_id, entry.verdict, &key);
+    open(state, index, None, cx);
+    state.shared.status = Some(Status::Info(said));
+}
+
+/// The first key bound to `action` on `mode`'s screen, as the keymap in force has it.
+fn first_key(state: &State, mode: Mode, action: Action) -> Option<String> {
+    (state.shared.keymap.rows(mode).into_iter())
+        .find(|(a, _)| *a == action)
+        .and_then(|(_, keys)| keys.first().map(|k| k.to_string()))
+}
+
+/// The verdict keys in force, as a status line names them.
+fn verdict_keys(state: &State) -> String {
+    let verdicts: Vec<String> = [
+        Action::Ok,
+        Action::WrongStage,
+        Action::Stale,
+        Action::Dead,
+        Action::Unclear,
+    ]
+    .into_iter()
+    .filter_map(|a| first_key(state, Mode::Card, a))
+    .collect();
+    verdicts.join(" ")
 }
 
 /// What `u` says with no verdict of this session to take back, in the keys in force: on a card
 /// she reviewed before (opened from the list of her reviewed cards), that another verdict
 /// changes it; on another, where her earlier verdicts are.
 fn nothing_to_undo(state: &State) -> String {
-    let keymap = &state.shared.keymap;
-    let key = |mode: Mode, action: Action| {
-        keymap
-            .rows(mode)
-            .into_iter()
-            .find(|(a, _)| *a == action)
-            .and_then(|(_, keys)| keys.first().map(|k| k.to_string()))
-    };
     if state.card.as_ref().is_some_and(|c| c.previous.is_some()) {
-        let verdicts: Vec<String> = [
-            Action::Ok,
-            Action::WrongStage,
-            Action::Stale,
-            Action::Dead,
-            Action::Unclear,
-        ]
-        .into_iter()
-        .filter_map(|a| key(Mode::Card, a))
-        .collect();
-        msg::nothing_to_undo_reviewed(&verdicts.join(" "))
+        msg::nothing_to_undo_reviewed(&verdict_keys(state))
     } else {
-        let all = key(Mode::Queue, Action::AllCards).unwrap_or_default();
+        let all = first_key(state, Mode::Queue, Action::AllCards).unwrap_or_default();
         msg::nothing_to_undo_card(&all)
     }
 }
 
-/// The store refused to withdraw the last verdict: the lead has decided on it. The verdict
-/// and the decision stand; it leaves the undo list (the next `u` takes back the one before),
-/// and the status says who decided and how to change the verdict.
+/// The store refused to withdraw verdict `id`: the lead has decided on it. The verdict and the
+/// decision stand; it leaves the undo list (the next `u` takes back the one before), and the
+/// status says who decided and how to change the verdict.
 pub(super) fn undo_refused(
     state: &mut State,
+    id: &str,
     lead: &str,
     decision: crate::domain::decision::DecisionKind,
 ) {
-    let Some(last) = state.verdicts.undo.pop() else {
+    let Some(at) = state.verdicts.undo.iter().position(|u| u.review_id == id) else {
         return;
     };
+    let entry = state.verdicts.undo.remove(at);
     state.shared.status = Some(Status::Info(msg::undo_decided(
-        &last.external_id,
+        &entry.external_id,
         lead,
         decision,
     )));
 }
 
-/// The last verdict is withdrawn: its card shows again, as it was judged. `held_by`: another
-/// auditor holds the card (a claim of theirs): the status says so and it leaves her list, as
-/// a card she skipped does, instead of showing as hers to judge.
-pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
-    let Some(last) = state.verdicts.undo.pop() else {
+/// Verdict `id` is withdrawn: its card shows again, as it was judged, and the next `u` takes
+/// back the verdict before. `held_by`: another auditor holds the card (a claim of theirs): the
+/// status says so and it leaves her list, as a card she skipped does, instead of showing as
+/// hers to judge.
+pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &mut Cx) {
+    let Some(at) = state.verdicts.undo.iter().position(|u| u.review_id == id) else {
         return;
     };
+    let last = state.verdicts.undo.remove(at);
+    state.verdicts.follows_last = true;
     super::live::own_write(state);
     let Some(q) = state.queue.as_mut() else {
         return;

@@ -275,11 +275,16 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             // verdict's write, or the next okk, takes them).
             result.or_else(|e| if e.is_busy() { Ok(()) } else { Err(e) })
         }
-        Outcome::ReviewWithdrawn(Err(StoreError::Decided { lead, decision })) => {
-            card::undo_refused(state, &lead, decision);
+        Outcome::ReviewWithdrawn {
+            id,
+            result: Err(StoreError::Decided { lead, decision }),
+        } => {
+            card::undo_refused(state, &id, &lead, decision);
             Ok(())
         }
-        Outcome::ReviewWithdrawn(result) => result.map(|held_by| card::undone(state, held_by, cx)),
+        Outcome::ReviewWithdrawn { id, result } => {
+            result.map(|held_by| card::undone(state, &id, held_by, cx))
+        }
         Outcome::DraftSaved {
             card_id,
             draft,

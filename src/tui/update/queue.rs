@@ -17,6 +17,8 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         state.screen = Screen::Funnel;
         return;
     };
+    // A card opened from the list is one she chose: `u` on it is about that card.
+    state.verdicts.follows_last = false;
     if q.filtering {
         return filter(state, action, cx);
     }

@@ -144,9 +144,15 @@ fn fit(s: &str, max: usize) -> String {
 /// cut: the longest word first, each to three letters and a dot at the least, so
 /// «Отработка возражений» reads «Отраб. возраж.» rather than «Отрабо…»; past that, cut.
 fn abbreviate(s: &str, cols: usize) -> String {
+    shorten_words(s, cols).unwrap_or_else(|floor| fit(&floor, cols))
+}
+
+/// [`abbreviate`] before the cut: `Err` holds its words shortened as far as they go, which is
+/// still wider than `cols`.
+fn shorten_words(s: &str, cols: usize) -> Result<String, String> {
     let safe = crate::text::safe::line(s);
     if width(&safe) <= cols {
-        return safe.into_owned();
+        return Ok(safe.into_owned());
     }
     let mut words: Vec<(Vec<char>, usize)> = (safe.split(' '))
         .map(|w| (w.chars().collect::<Vec<_>>(), w.chars().count()))
@@ -163,7 +169,7 @@ fn abbreviate(s: &str, cols: usize) -> String {
     loop {
         let now = shown(&words);
         if width(&now) <= cols {
-            return now;
+            return Ok(now);
         }
         // The longest word as shown gives a letter (a word cut to one letter shorter than it
         // is gains a dot, and saves nothing: it goes two at once).
@@ -171,7 +177,7 @@ fn abbreviate(s: &str, cols: usize) -> String {
             .filter(|&i| words[i].1 > 3 && words[i].0.iter().all(|c| c.is_alphabetic()))
             .max_by_key(|&i| (words[i].1, std::cmp::Reverse(i)));
         let Some(i) = longest else {
-            return fit(&now, cols);
+            return Err(now);
         };
         let (w, kept) = &mut words[i];
         *kept = (*kept - if *kept == w.len() { 2 } else { 1 }).max(3);

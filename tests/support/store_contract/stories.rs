@@ -1773,6 +1773,14 @@ pub fn the_card_as_judged_tells_what_an_import_changed<B: Backend>(backend: &B) 
             .any(|(n, _)| n == "Дата встречи в офисе продаж"),
         "{kept:?}"
     );
+    // The columns its export had that the card has empty are kept empty, on either backend: a
+    // field no export carried is told from one the CRM filled since.
+    let blank = okk::domain::as_judged::Kept::Value(String::new());
+    assert!(
+        kept.card.contains(&(SystemField::ClosedAt, blank.clone()))
+            && kept.card.contains(&(SystemField::Notes, blank)),
+        "{kept:?}"
+    );
     save(&mut *store, &judged);
     let mut older = verdict(&*store, "anna", "i2", Verdict::Stale, "r-i2", now());
     older.card.as_judged = None;
