@@ -123,7 +123,7 @@ fn an_impostor_s_bundle_in_a_trusted_name_is_refused_as_one_in_both_languages() 
     let ru = lead.refused("ru", &["bundle", "import", &forged_arg]);
     for said in [
         format!(
-            "подпись ключом {}, которому это хранилище не доверяет, а как ключу anna оно уже \
+            "подпись ключом {}, которому это хранилище не доверяет, а для anna оно уже \
              доверяет другому ключу ({})",
             short(&vera_key),
             short(&anna_key)
@@ -202,7 +202,7 @@ fn trusting_a_second_key_in_a_name_asks_for_its_owner_s_word_first() {
     let ru = lead.refused("ru", &["bundle", "trust", &forged_arg, "--as", "anna"]);
     for said in [
         format!(
-            "как ключу anna это хранилище уже доверяет другому ключу ({}): ещё один ключ от \
+            "для anna это хранилище уже доверяет другому ключу ({}): ещё один ключ от \
              имени anna позволит тому, кто им владеет, подписываться за anna; ничего не изменено",
             short(&anna_key)
         ),

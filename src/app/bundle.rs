@@ -264,9 +264,10 @@ fn trust(
     };
     let refuse_another = |known: &[TrustedKey]| {
         let others = other_keys_of(known, &trusted.key, name);
-        match others.is_empty() || another_key {
-            true => Ok(()),
-            false => Err(user(msg::another_key(&trusted.key, name, &others))),
+        if others.is_empty() || another_key {
+            Ok(())
+        } else {
+            Err(user(msg::another_key(&trusted.key, name, &others)))
         }
     };
     let outcome = match paths.server() {

@@ -29,7 +29,7 @@ bundle-judged-not-as-written = записан не так, как пишет okk
 bundle-unsigned = { $what }: нет подписи — отклонено
 bundle-bad-signature = { $what }: подпись не сходится с содержимым (изменено после подписи): отклонено
 bundle-unknown-key = { $what }: подпись ключом { $short }, которому это хранилище не доверяет: если это ключ { $claimed }, выполните `okk bundle trust { $key } --as { $claimed }` (или импортируйте с --trust-on-first-use)
-bundle-unknown-key-for-known-name = { $what }: подпись ключом { $short }, которому это хранилище не доверяет, а как ключу { $claimed } оно уже доверяет { $count ->
+bundle-unknown-key-for-known-name = { $what }: подпись ключом { $short }, которому это хранилище не доверяет, а для { $claimed } оно уже доверяет { $count ->
     [one] другому ключу
    *[other] другим ключам
 } ({ $known }): ещё один ключ от имени { $claimed } подозрителен — кто им владеет, может подписываться за { $claimed }{ $first_use ->
@@ -48,7 +48,7 @@ bundle-not-a-key = "{ $given }" — ни пакет okk, ни открытый �
 bundle-lead = руководитель
 bundle-trusted-added = ключу { $key } теперь доверяем как ключу { $name }{ $role }
 bundle-trusted-already = ключу { $key } уже доверяли как ключу { $name }{ $role }
-bundle-trust-another-key = как ключу { $name } это хранилище уже доверяет { $count ->
+bundle-trust-another-key = для { $name } это хранилище уже доверяет { $count ->
     [one] другому ключу
    *[other] другим ключам
 } ({ $known }): ещё один ключ от имени { $name } позволит тому, кто им владеет, подписываться за { $name }; ничего не изменено. Если у { $name } действительно новый ключ (новый ноутбук, okk установлен заново), подтвердите это у { $name } лично или по телефону, не через пакет и не через того, кто его передал: пусть { $name } прочитает ключ, который показывает `okk bundle keys` на своём ноутбуке, — он должен начинаться с { $short }; затем повторите команду с --another-key
