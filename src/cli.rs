@@ -660,6 +660,10 @@ pub enum BundleCommand {
         /// The key is a lead's: it may withdraw anyone's review and vouch for others' keys.
         #[arg(long)]
         lead: bool,
+        /// The name has a trusted key already and this is another of theirs, confirmed with
+        /// them in person (without it, a second key in a name is refused).
+        #[arg(long)]
+        another_key: bool,
     },
     /// Print this okk's public key and the keys this store trusts.
     Keys {

@@ -644,7 +644,11 @@ fn a_review_in_another_auditors_name_is_refused() {
         sign("mallory", vec![Record::Review(r)])
     };
     let err = refused(&lead.desk.db, "olga", &[&forged_by_stranger], true);
-    assert!(err.contains("trusts other keys as anna"), "{err}");
+    assert!(
+        err.contains("it trusts another key as anna")
+            && err.contains("--trust-on-first-use does not take it"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -14,7 +14,9 @@ use crate::bundle::outgoing::Outgoing;
 use crate::bundle::sign::{Keypair, PublicKey};
 use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
-use crate::domain::ports::BundleSource;
+use crate::domain::ports::{BundleSource, UserStore};
+use crate::domain::roles::Role;
+use crate::domain::trust::other_keys_of;
 use crate::store::trust::TrustedKey;
 use crate::text::bundle as msg;
 
@@ -26,7 +28,12 @@ pub fn run(paths: &Paths, command: BundleCommand) -> Result<ExitCode> {
             json,
             trust_on_first_use,
         } => import(paths, &files, json, trust_on_first_use),
-        BundleCommand::Trust { source, name, lead } => trust(paths, &source, &name, lead),
+        BundleCommand::Trust {
+            source,
+            name,
+            lead,
+            another_key,
+        } => trust(paths, &source, &name, lead, another_key),
         BundleCommand::Keys { json } => keys(paths, json),
     }
 }
@@ -47,20 +54,28 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let path = key_path()?;
     let (key, made) =
         Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
-    if made {
-        eprintln!("{}", msg::key_made(&path, &key.public().to_string()));
-    }
+    let made = made.then_some(path.as_path());
     match paths.server() {
-        Some(url) => write_bundle(&paths.open_server(url)?, &args, &key, &config),
-        None => write_bundle(&paths.open_existing_store()?, &args, &key, &config),
+        Some(url) => write_bundle(&paths.open_server(url)?, &args, (&key, made), &config),
+        None => write_bundle(&paths.open_existing_store()?, &args, (&key, made), &config),
     }
+}
+
+/// Whether `signer` signs as a lead here: the store's users name them a lead (`okk db roles`,
+/// or `okk lead` registering them), or they made a lead's records here (decisions,
+/// calibrations). A new key's note tells a lead what the auditors do with it, an auditor what
+/// the lead does.
+fn signs_as_lead(store: &(impl BundleSource + UserStore), signer: &str) -> Result<bool> {
+    let lead_user = (store.users()?.iter()).any(|u| u.name == signer && u.role == Role::Lead);
+    Ok(lead_user || store.own_leads()?.iter().any(|n| n == signer))
 }
 
 /// The name a bundle's header gives its signer, whose records made here the key signs:
 /// `--as` (or `OKK_AUDITOR`); else the store's own (a server's: the session's okk user; a file
-/// copied from a server: the user it was copied for); else the one name the records made in
-/// this store were made under (an auditor's laptop: the auditor; the lead's: the lead); else
-/// the config's name, else the login name.
+/// copied from a server: the user it was copied for); else the config's name, the laptop's
+/// user's (on a copy of the lead's store file the lead's records are not theirs to sign);
+/// else the one name the records made in this store were made under (an auditor's laptop:
+/// the auditor; the lead's: the lead); else the login name.
 fn signer_name(
     given: Option<&str>,
     store: &impl BundleSource,
@@ -72,6 +87,11 @@ fn signer_name(
     if let Some(name) = store.signs_as()? {
         return Ok(name);
     }
+    if let Some(name) = config.auditor.as_deref().map(str::trim)
+        && !name.is_empty()
+    {
+        return Ok(name.to_string());
+    }
     Ok(match &store.own_authors()?[..] {
         [one] => one.clone(),
         _ => super::review::auditor(None, config),
@@ -81,12 +101,20 @@ fn signer_name(
 /// `store`'s records since `args.since` into `args.out`, signed with `key`: one format from a
 /// store file and from a team server.
 fn write_bundle(
-    store: &impl BundleSource,
+    store: &(impl BundleSource + UserStore),
     args: &BundleExportArgs,
-    key: &Keypair,
+    (key, made): (&Keypair, Option<&Path>),
     config: &config::Config,
 ) -> Result<ExitCode> {
     let signer = signer_name(args.signer.as_deref(), store, config)?;
+    if let Some(key_file) = made {
+        let lead = signs_as_lead(store, &signer)?;
+        let public = key.public().to_string();
+        eprintln!(
+            "{}",
+            msg::key_made(key_file, &public, &signer, lead, args.out.path())
+        );
+    }
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let vouches = store
@@ -213,7 +241,15 @@ fn key_of(source: &str) -> Result<PublicKey> {
     Err(user(msg::not_a_key(source)))
 }
 
-fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode> {
+/// `okk bundle trust`: a name's first key is taken on the user's word; another key in a name
+/// that has one only with `another_key` (an impostor's bundle comes in a trusted name).
+fn trust(
+    paths: &Paths,
+    source: &str,
+    name: &str,
+    lead: bool,
+    another_key: bool,
+) -> Result<ExitCode> {
     let key = key_of(source)?;
     let name = name.trim();
     if name.is_empty() {
@@ -224,14 +260,29 @@ fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode
         name: name.to_string(),
         lead,
         added_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
-        how: "trusted".into(),
+        how: crate::domain::trust::HOW_TRUSTED.into(),
+    };
+    let refuse_another = |known: &[TrustedKey]| {
+        let others = other_keys_of(known, &trusted.key, name);
+        if others.is_empty() || another_key {
+            Ok(())
+        } else {
+            Err(user(msg::another_key(&trusted.key, name, &others)))
+        }
     };
     let outcome = match paths.server() {
-        Some(url) => paths
-            .open_server(url)?
-            .trust_key(&trusted)
-            .map_err(|e| user(e.to_string()))?,
-        None => paths.open_store()?.trust_key(&trusted)?,
+        Some(url) => {
+            let mut server = paths.open_server(url)?;
+            refuse_another(&server.trusted_keys()?)?;
+            server
+                .trust_key(&trusted)
+                .map_err(|e| user(e.to_string()))?
+        }
+        None => {
+            let mut store = paths.open_store()?;
+            refuse_another(&store.trusted_keys()?)?;
+            store.trust_key(&trusted)?
+        }
     };
     if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
         return Err(user(msg::trusted(&key.to_string(), name, lead, &outcome)));

@@ -37,9 +37,12 @@ pub fn command() -> Command {
 /// version and errors are printed and the process exits as clap would (0 for help, 2 for errors).
 pub fn parse(args: Vec<OsString>) -> Cli {
     let mut cmd = command();
-    let matches = match cmd.try_get_matches_from_mut(args) {
+    let matches = match cmd.try_get_matches_from_mut(args.clone()) {
         Ok(m) => m,
-        Err(e) => exit(e),
+        Err(e) => {
+            let env = env_of_bad_value(&cmd, &e, &args);
+            exit(e, env.as_deref())
+        }
     };
     if lang::current() != Lang::En
         && let Some(path) = help_path(&matches)
@@ -48,21 +51,60 @@ pub fn parse(args: Vec<OsString>) -> Cli {
     }
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => exit(e.with_cmd(&cmd)),
+        Err(e) => exit(e.with_cmd(&cmd), None),
     }
 }
 
-fn exit(e: clap::Error) -> ! {
+/// `env`: the bad value came from this environment variable, not the command line (clap names
+/// the flag it stands for, which the user never typed): said in okk's words in either language.
+fn exit(e: clap::Error, env: Option<&str>) -> ! {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
-        _ if lang::current() == Lang::En => e.exit(),
+        _ if lang::current() == Lang::En && env.is_none() => e.exit(),
         _ => {
-            eprint!("{}", crate::text::safe::text(&error_text(&e)));
+            eprint!("{}", crate::text::safe::text(&error_text(&e, env)));
             std::process::exit(e.exit_code());
         }
     }
+}
+
+/// The environment variable a bad value came from: the error's argument reads one (`OKK_TODAY`
+/// for `--today`) that holds the value, and the command line `args` does not give it to the flag.
+/// (clap reads a global flag's variable even when a subcommand's flag is given: its error then
+/// names the flag with the variable's value.)
+fn env_of_bad_value(cmd: &Command, e: &clap::Error, args: &[OsString]) -> Option<String> {
+    if !matches!(
+        e.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        return None;
+    }
+    // `--today <YYYY-MM-DD>` (or `--today=…`, the placeholder in the current language).
+    let invalid = one(e, ContextKind::InvalidArg);
+    let flag = format!(
+        "--{}",
+        invalid.split([' ', '=']).next()?.strip_prefix("--")?
+    );
+    let value = one(e, ContextKind::InvalidValue);
+    let args: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+    let typed = (args.iter().enumerate().skip(1)).any(|(i, a)| {
+        *a == format!("{flag}={value}")
+            || (*a == flag && args.get(i + 1).is_some_and(|next| *next == value))
+    });
+    let var = env_of(cmd, flag.trim_start_matches('-'))?;
+    let held = std::env::var_os(&var).is_some_and(|v| v.to_string_lossy() == value);
+    (held && !typed).then_some(var)
+}
+
+/// The environment variable the flag `--long` reads, anywhere in `cmd`'s tree.
+fn env_of(cmd: &Command, long: &str) -> Option<String> {
+    let own = (cmd.get_arguments())
+        .find(|a| a.get_long() == Some(long))
+        .and_then(|a| a.get_env())
+        .map(|v| v.to_string_lossy().into_owned());
+    own.or_else(|| cmd.get_subcommands().find_map(|sub| env_of(sub, long)))
 }
 
 /// `okk export reviews --help` lists the file's columns from the header the export writes
@@ -291,9 +333,12 @@ fn number(e: &clap::Error, kind: ContextKind) -> i64 {
 }
 
 /// clap's error in okk's words: what is wrong, a suggestion when clap has one, the usage line.
-pub fn error_text(e: &clap::Error) -> String {
+pub fn error_text(e: &clap::Error, env: Option<&str>) -> String {
     let arg = one(e, ContextKind::InvalidArg);
-    let mut message = what_is_wrong(e, &arg);
+    let mut message = match env {
+        Some(var) => what_is_wrong_in(e, var, &arg),
+        None => what_is_wrong(e, &arg),
+    };
     if let Some(ContextValue::Strings(valid)) = context(e, ContextKind::ValidValue)
         && matches!(e.kind(), ErrorKind::InvalidValue)
         && !valid.is_empty()
@@ -303,6 +348,8 @@ pub fn error_text(e: &clap::Error) -> String {
     }
     suggestions(e, &arg, &mut message);
     let usage = match context(e, ContextKind::Usage) {
+        // A variable's value: the command line's usage is not what is wrong.
+        _ if env.is_some() => None,
         Some(ContextValue::StyledStr(u)) => {
             let u = u.to_string();
             Some(
@@ -319,23 +366,14 @@ pub fn error_text(e: &clap::Error) -> String {
 fn what_is_wrong(e: &clap::Error, arg: &str) -> String {
     let value = one(e, ContextKind::InvalidValue);
     match e.kind() {
+        ErrorKind::ValueValidation => match reason(e) {
+            Some(r) => t::invalid_value_because(&value, arg, &r),
+            None => t::invalid_value(&value, arg),
+        },
         ErrorKind::UnknownArgument => t::unknown_argument(arg),
         ErrorKind::InvalidSubcommand => t::unknown_command(&one(e, ContextKind::InvalidSubcommand)),
         ErrorKind::InvalidValue if value.is_empty() => t::value_needed(arg),
         ErrorKind::InvalidValue => t::invalid_value(&value, arg),
-        ErrorKind::ValueValidation => {
-            let reason = std::error::Error::source(e).map(|s| s.to_string());
-            // Rust's own parse errors speak English; the ones a number argument meets are worded here.
-            let not_a_number = std::error::Error::source(e)
-                .is_some_and(|s| s.downcast_ref::<std::num::ParseIntError>().is_some());
-            match reason {
-                Some(_) if not_a_number => {
-                    t::invalid_value_because(&value, arg, &t::not_a_number())
-                }
-                Some(r) => t::invalid_value_because(&value, arg, &r),
-                None => t::invalid_value(&value, arg),
-            }
-        }
         ErrorKind::NoEquals => t::no_equals(arg),
         ErrorKind::TooManyValues => t::too_many_values(&value, arg),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => t::wrong_number_of_values(
@@ -359,8 +397,32 @@ fn what_is_wrong(e: &clap::Error, arg: &str) -> String {
             t::missing_required(&list)
         }
         ErrorKind::InvalidUtf8 => t::not_utf8(),
+        ErrorKind::MissingSubcommand => {
+            let commands = match context(e, ContextKind::ValidSubcommand) {
+                Some(ContextValue::Strings(v)) => v.join(", "),
+                _ => String::new(),
+            };
+            t::missing_subcommand(&one(e, ContextKind::InvalidSubcommand), &commands)
+        }
         kind => t::bad_command_line(&format!("{kind:?}")),
     }
+}
+
+/// A value checker's reason, in the current language.
+fn reason(e: &clap::Error) -> Option<String> {
+    let source = std::error::Error::source(e)?;
+    // Rust's own parse errors speak English; the ones a number argument meets are worded here.
+    if source.downcast_ref::<std::num::ParseIntError>().is_some() {
+        return Some(t::not_a_number());
+    }
+    Some(source.to_string())
+}
+
+/// The error's first sentence when the bad value is the environment variable `var`'s, which
+/// stands for the argument `arg`.
+fn what_is_wrong_in(e: &clap::Error, var: &str, arg: &str) -> String {
+    let value = one(e, ContextKind::InvalidValue);
+    t::invalid_env_value(&value, var, arg, reason(e).as_deref())
 }
 
 /// What clap suggests instead (a similar argument, command or value; `--` before a value that

@@ -133,12 +133,26 @@ impl Keyring {
                     lead: false,
                 })
             }
-            Some(_) => Err(msg::unknown_key_for_known_name(
+            // A name with a key here already: another key in it is an impostor until its
+            // owner says otherwise, so neither first use nor the usual advice may take it.
+            first_use if self.named.contains(claimed) => Err(msg::unknown_key_for_known_name(
                 what,
                 claimed,
                 &sig.key.to_string(),
+                &self.keys_of(claimed),
+                first_use.is_some(),
             )),
-            None => Err(msg::unknown_key(what, claimed, &sig.key.to_string())),
+            _ => Err(msg::unknown_key(what, claimed, &sig.key.to_string())),
         }
+    }
+
+    /// The keys trusted as `name`, sorted.
+    fn keys_of(&self, name: &str) -> Vec<String> {
+        let mut keys: Vec<String> = (self.keys.iter())
+            .filter(|(_, (n, _))| n == name)
+            .map(|(k, _)| k.to_string())
+            .collect();
+        keys.sort();
+        keys
     }
 }

@@ -273,6 +273,29 @@ impl Bools {
     }
 }
 
+/// The words an import reads as yes and as no unless its profile names its own.
+pub const YES_WORDS: [&str; 6] = ["да", "yes", "y", "true", "1", "истина"];
+pub const NO_WORDS: [&str; 6] = ["нет", "no", "n", "false", "0", "ложь"];
+
+/// A custom field's value read as a checkbox's, to be shown in words: a field the funnel
+/// declares `bool` by any of [`YES_WORDS`]/[`NO_WORDS`]; any other by `true`/`false` alone, what
+/// amoCRM writes for a checkbox in its export and its API, which never mean anything else — an
+/// undeclared field's `1` or `n` may (`Комнат: 1`), and stays as written.
+pub fn checkbox(kind: crate::domain::funnel::FieldKind, raw: &str) -> Option<bool> {
+    let k = fold(raw);
+    let (yes, no): (&[&str], &[&str]) = match kind {
+        crate::domain::funnel::FieldKind::Bool => (&YES_WORDS, &NO_WORDS),
+        _ => (&["true"], &["false"]),
+    };
+    if yes.contains(&k.as_str()) {
+        Some(true)
+    } else if no.contains(&k.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// `Смирнова Ольга [17]` → `Смирнова Ольга` when the profile says owners carry ids.
 pub fn clean_owner(raw: &str, format: OwnerFormat) -> String {
     let raw = raw.trim();
@@ -382,6 +405,25 @@ mod tests {
         }
     }
     use super::*;
+
+    #[test]
+    fn a_checkbox_reads_by_every_yes_no_word_if_declared_else_by_true_and_false_alone() {
+        use crate::domain::funnel::FieldKind as K;
+        for (raw, bool_field, other) in [
+            ("true", Some(true), Some(true)),
+            (" FALSE ", Some(false), Some(false)),
+            ("1", Some(true), None),
+            ("0", Some(false), None),
+            ("Да", Some(true), None),
+            ("n", Some(false), None),
+            ("может быть", None, None),
+            ("", None, None),
+        ] {
+            assert_eq!(super::checkbox(K::Bool, raw), bool_field, "{raw:?}");
+            assert_eq!(super::checkbox(K::Text, raw), other, "{raw:?}");
+            assert_eq!(super::checkbox(K::Number, raw), other, "{raw:?}");
+        }
+    }
 
     #[test]
     fn yes_and_no_read_by_the_profiles_words_folded() {

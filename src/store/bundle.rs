@@ -202,6 +202,11 @@ SELECT auditor FROM reviews WHERE signature IS NULL
 UNION SELECT lead FROM lead_decisions WHERE signature IS NULL
 UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
 
+/// The lead's records made in this store (see `BundleSource::own_leads`), on either backend.
+pub(crate) const OWN_LEADS: &str = "
+SELECT lead FROM lead_decisions WHERE signature IS NULL
+UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
+
 impl crate::domain::ports::BundleSource for Store {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
         Store::trusted_keys(self)
@@ -209,6 +214,15 @@ impl crate::domain::ports::BundleSource for Store {
 
     fn own_authors(&self) -> StoreResult<Vec<String>> {
         Store::own_authors(self)
+    }
+
+    fn own_leads(&self) -> StoreResult<Vec<String>> {
+        let mut stmt = self.conn.prepare(OWN_LEADS)?;
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        Ok(names)
     }
 
     fn signs_as(&self) -> StoreResult<Option<String>> {

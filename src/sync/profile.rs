@@ -84,14 +84,10 @@ fn default_list_separator() -> String {
     ",".into()
 }
 fn default_true_values() -> Vec<String> {
-    ["да", "yes", "y", "true", "1", "истина"]
-        .map(String::from)
-        .to_vec()
+    crate::formats::values::YES_WORDS.map(String::from).to_vec()
 }
 fn default_false_values() -> Vec<String> {
-    ["нет", "no", "n", "false", "0", "ложь"]
-        .map(String::from)
-        .to_vec()
+    crate::formats::values::NO_WORDS.map(String::from).to_vec()
 }
 
 impl Profile {

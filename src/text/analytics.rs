@@ -235,7 +235,11 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
     if t.figures.disputed > 0 {
         note(
             &mut s,
-            crate::tr!("analytics-disputed", count = t.figures.disputed),
+            crate::tr!(
+                "analytics-disputed",
+                count = t.figures.disputed,
+                filter = super::tui::disagree_word()
+            ),
         );
     }
     if a.returned > 0 {

@@ -69,12 +69,26 @@ pub fn vouch_conflict(by: &str, name: &str, key: &str, here: &str) -> String {
     )
 }
 
+/// How a key was trusted as the store records it (okk's words, in every language).
 pub fn how_vouched(by: &str, file: &str) -> String {
-    format!("vouched for by {}: {}", safe(by), safe(file))
+    crate::domain::trust::how_vouched(&safe(by), &safe(file))
 }
 
 pub fn how_first_use(file: &str) -> String {
-    format!("first use: {}", safe(file))
+    crate::domain::trust::how_first_use(&safe(file))
+}
+
+/// How a trusted key came, in the user's words.
+fn how(k: &crate::domain::trust::TrustedKey) -> String {
+    use crate::domain::trust::How;
+    match k.how() {
+        How::Trusted => crate::tr!("bundle-how-trusted"),
+        How::FirstUse { file } => crate::tr!("bundle-how-first-use", file = safe(file)),
+        How::Vouched { by, file } => {
+            crate::tr!("bundle-how-vouched", by = safe(by), file = safe(file))
+        }
+        How::Other(how) => safe(how).into_owned(),
+    }
 }
 
 pub fn what_review(id: &str, auditor: &str) -> String {
@@ -140,14 +154,43 @@ pub fn unknown_key(what: &str, claimed: &str, key: &str) -> String {
     )
 }
 
-pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &str) -> String {
+/// A record in `claimed`'s name signed by `key`, unknown here, while the store trusts `known`
+/// as `claimed`: said as the impostor it may be, with the check that tells (`first_use`: the
+/// import asked to take unknown keys, which it does not for a name that has one).
+pub fn unknown_key_for_known_name(
+    what: &str,
+    claimed: &str,
+    key: &str,
+    known: &[String],
+    first_use: bool,
+) -> String {
     crate::tr!(
         "bundle-unknown-key-for-known-name",
         what = what,
         short = short(key),
         claimed = safe(claimed),
-        key = key
+        key = key,
+        count = known.len(),
+        known = shorts(known),
+        first_use = if first_use { "yes" } else { "no" }
     )
+}
+
+/// `okk bundle trust KEY --as NAME` refused: `name` has other keys here (`known`), and another
+/// one in the name is taken only with `--another-key`, once its owner has confirmed it.
+pub fn another_key(key: &str, name: &str, known: &[String]) -> String {
+    crate::tr!(
+        "bundle-trust-another-key",
+        short = short(key),
+        name = safe(name),
+        count = known.len(),
+        known = shorts(known)
+    )
+}
+
+/// Keys as messages name them ([`short`]), in a list.
+fn shorts(keys: &[String]) -> String {
+    keys.iter().map(|k| short(k)).collect::<Vec<_>>().join(", ")
 }
 
 pub fn forged_name(what: &str, author: &str, signer: &str) -> String {
@@ -190,11 +233,34 @@ pub fn conflict(what: &str) -> String {
     crate::tr!("bundle-conflict", what = what)
 }
 
-pub fn key_made(path: &Path, key: &str) -> String {
+/// The first export made this okk's key (at `path`): what the others do with it, by the
+/// bundle `out` — each auditor trusts a lead's as the lead's, the lead trusts an auditor's.
+pub fn key_made(path: &Path, key: &str, signer: &str, lead: bool, out: &Path) -> String {
+    let file = match crate::domain::output::is_stdout(out) {
+        true => crate::tr!("bundle-file"),
+        // The file as it reaches the others: by its name, wherever they keep it.
+        false => {
+            let name = out.file_name().map_or(out.as_os_str(), |n| n);
+            super::shell::last_arg(&name.to_string_lossy())
+        }
+    };
+    let (path, file) = (path.display().to_string(), safe(&file).into_owned());
+    let name = super::shell::word(&safe(signer)).into_owned();
+    if lead {
+        return crate::tr!(
+            "bundle-key-made-lead",
+            path = path,
+            key = key,
+            file = file,
+            name = name
+        );
+    }
     crate::tr!(
         "bundle-key-made",
-        path = path.display().to_string(),
-        key = key
+        path = path,
+        key = key,
+        file = file,
+        name = name
     )
 }
 
@@ -265,7 +331,7 @@ pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> 
                 role,
                 k.key,
                 crate::tr!("bundle-since", at = k.added_at.to_string()),
-                safe(&k.how)
+                how(k)
             ));
         }
     }
@@ -360,6 +426,8 @@ pub fn merged(
     if r.waiting_for_cards > 0 {
         s.push_str("\n  ");
         s.push_str(&crate::tr!("bundle-waiting", n = r.waiting_for_cards));
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("bundle-waiting-how"));
     }
     if r.after_decision > 0 {
         s.push_str("\n  ");

@@ -153,6 +153,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("bundle trust", "source") => crate::tr!("cli-bundle-trust-arg-source"),
         ("bundle trust", "name") => crate::tr!("cli-bundle-trust-arg-name"),
         ("bundle trust", "lead") => crate::tr!("cli-bundle-trust-arg-lead"),
+        ("bundle trust", "another_key") => crate::tr!("cli-bundle-trust-arg-another-key"),
         ("funnel check", "store") => crate::tr!("cli-funnel-check-arg-store"),
         ("export reviews", "out") => crate::tr!("cli-export-reviews-arg-out"),
         ("export reviews", "force") => crate::tr!("cli-export-reviews-arg-force"),
@@ -298,6 +299,30 @@ pub fn error(message: &str, usage: Option<&str>) -> String {
     out.push_str(&crate::tr!("cli-error-more"));
     out.push('\n');
     out
+}
+
+/// A bad value of the environment variable `var`, read as `arg`: why, if the checker said.
+pub fn invalid_env_value(value: &str, var: &str, arg: &str, reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => crate::tr!(
+            "cli-error-env-value-because",
+            value = value,
+            var = var,
+            arg = arg,
+            reason = reason
+        ),
+        None => crate::tr!("cli-error-env-value", value = value, var = var, arg = arg),
+    }
+}
+
+/// `okk db` alone: the command needs one of its `commands`, listed under the sentence.
+pub fn missing_subcommand(command: &str, commands: &str) -> String {
+    let mut s = crate::tr!("cli-error-missing-subcommand", command = command);
+    if !commands.is_empty() {
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("cli-subcommands", commands = commands));
+    }
+    s
 }
 
 pub fn unknown_argument(arg: &str) -> String {

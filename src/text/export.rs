@@ -88,7 +88,12 @@ pub fn needs_lead(ids: &[String]) -> String {
     if n > NEEDS_LEAD_LISTED {
         listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
     }
-    crate::tr!("export-needs-lead", count = n, cards = listed.join(", "))
+    crate::tr!(
+        "export-needs-lead",
+        count = n,
+        cards = listed.join(", "),
+        filter = super::tui::disagree_word()
+    )
 }
 
 /// Cards a later full import no longer had, whose change the CRM file leaves out.

@@ -788,6 +788,15 @@ pub fn filter_words(key: FilterKey) -> Vec<String> {
     words.split_whitespace().map(str::to_string).collect()
 }
 
+/// The word `okk lead`'s filter bar shows for the cards whose auditors disagree, as other
+/// commands name that filter (`спор` in Russian).
+pub fn disagree_word() -> String {
+    filter_words(FilterKey::Disagree)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
 /// Every language's words for every filter keyword, folded (`names::fold`): what the filter
 /// takes whichever language the interface speaks — a Russian lead types what the list and help
 /// say, an English one too.

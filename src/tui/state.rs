@@ -732,15 +732,21 @@ pub fn field_value(
 }
 
 /// A custom column's value as the card shows it: a field the funnel declares a date (by its name
-/// or an alias) as [`shown_day`], any other as written.
+/// or an alias) as [`shown_day`], a checkbox's yes or no in words (`formats::values::checkbox`:
+/// amoCRM's `true`/`false`, every yes/no word of a field declared `bool`), any other as
+/// written. What is stored and exported stays as the CRM wrote it.
 pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> String {
-    let date = funnel
+    use crate::domain::funnel::FieldKind;
+    let kind = funnel
         .custom_field(header)
-        .is_some_and(|f| f.kind == crate::domain::funnel::FieldKind::Date);
-    if date {
-        shown_day(raw)
-    } else {
-        raw.to_string()
+        .map_or(FieldKind::Text, |f| f.kind);
+    if kind == FieldKind::Date {
+        return shown_day(raw);
+    }
+    match crate::formats::values::checkbox(kind, raw) {
+        Some(true) => crate::text::tui::yes(),
+        Some(false) => crate::text::tui::no(),
+        None => raw.to_string(),
     }
 }
 
@@ -802,6 +808,33 @@ mod tests {
             shown("Город", "2026-11-05", "Город").as_deref(),
             Some("2026-11-05")
         );
+    }
+
+    /// A checkbox reads yes or no in words on the card: amoCRM's `true`/`false` in any field,
+    /// every yes/no word in a field the funnel declares `bool`; an undeclared field's `1` is a
+    /// figure (rooms), and stays one.
+    #[test]
+    fn a_checkbox_field_reads_in_words_and_other_values_as_written() {
+        use crate::domain::funnel::{CustomField, FieldKind};
+        use crate::text::lang::{Lang, with};
+        let mut funnel = crate::funnel_config::default_funnel();
+        funnel.custom_fields.push(CustomField {
+            name: "Сделка в ипотеку".into(),
+            aliases: Vec::new(),
+            kind: FieldKind::Bool,
+        });
+        let shown = |header: &str, value: &str| super::column_value(&funnel, header, value);
+        with(Lang::Ru, || {
+            assert_eq!(shown("Ипотека одобрена", "false"), "нет");
+            assert_eq!(shown("Ипотека одобрена", "TRUE"), "да");
+            assert_eq!(shown("Комнат", "1"), "1");
+            assert_eq!(shown("Сделка в ипотеку", "1"), "да");
+            assert_eq!(shown("Сделка в ипотеку", "N"), "нет");
+            assert_eq!(shown("Сделка в ипотеку", "не знаю"), "не знаю");
+        });
+        with(Lang::En, || {
+            assert_eq!(shown("Ипотека одобрена", "false"), "no")
+        });
     }
 
     /// One source, however many cards, is not several; a second is, and stays so; the widest

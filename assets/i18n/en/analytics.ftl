@@ -27,7 +27,7 @@ analytics-total-lying-held = Likely lying: not estimated yet: { $judged } { $jud
 analytics-disputed = ({ $count } { $count ->
     [one] card whose auditors disagree on whether it is ok is
    *[other] cards whose auditors disagree on whether they are ok are
-} left out until the lead decides: `okk lead`, filter `disagree`)
+} left out until the lead decides: `okk lead`, filter `{ $filter }`)
 analytics-window-since = reviews from { $since }
 analytics-window-until = reviews up to { $until }
 analytics-window-between = reviews from { $since } to { $until }

@@ -29,22 +29,37 @@ bundle-judged-not-as-written = not written as okk writes it (its author signed w
 bundle-unsigned = { $what } is not signed: refused
 bundle-bad-signature = { $what }: its signature does not match its contents (edited after signing): refused
 bundle-unknown-key = { $what } is signed by key { $short }, which this store does not trust: if it is { $claimed }'s, run `okk bundle trust { $key } --as { $claimed }` (or import with --trust-on-first-use)
-bundle-unknown-key-for-known-name = { $what } is signed by key { $short }, but this store trusts other keys as { $claimed }: refused even on first use; if { $claimed } has a new key, run `okk bundle trust { $key } --as { $claimed }`
+bundle-unknown-key-for-known-name = { $what } is signed by key { $short }, which this store does not trust, and it trusts { $count ->
+    [one] another key
+   *[other] other keys
+} as { $claimed } ({ $known }): another key in { $claimed }'s name is suspicious, as whoever holds it can sign as { $claimed }{ $first_use ->
+    [yes] , so --trust-on-first-use does not take it
+   *[no] {""}
+}. Do not trust it on the bundle's word: ask { $claimed } in person or by phone (not through this bundle or whoever passed it on) to read out the key `okk bundle keys` shows on their laptop; only if it is { $short }…, run `okk bundle trust { $key } --as { $claimed } --another-key`
 bundle-forged-name = { $what } is signed by { $signer }'s key, not { $author }'s: a record in a name must be signed by that name's key; refused. If { $signer } exported this bundle, have them export it again with this version of okk: it carries only the records its signer made, others' as their authors signed them
 bundle-withdrawal-by-other = the withdrawal of { $what } is signed by { $signer }, who is neither its author nor a lead: refused
 bundle-own-key-not-made-here = { $what } is signed by this okk's own key but was not made in this store (or was changed since): refused
 bundle-conflict = { $what } is already in this store with other content: a conflict; refused (nothing merged)
-bundle-key-made = made this okk's signing key { $path } (public key { $key }); the lead trusts it with `okk bundle trust FILE --as NAME`
+bundle-key-made = made this okk's signing key { $path } (public key { $key }); the lead trusts it once, with `okk bundle trust { $file } --as { $name }`
+bundle-key-made-lead = made this okk's signing key { $path } (public key { $key }), a lead's: each auditor trusts it once, as the lead's, with `okk bundle trust { $file } --as { $name } --lead` (without --lead an auditor's okk refuses the other auditors' work your bundles carry)
+bundle-file = FILE
 bundle-no-key-file = { $path }: no signing key yet (it is made by the first `okk bundle export`)
 bundle-not-a-key = "{ $given }" is neither an okk bundle nor a public key (64 hex digits)
 bundle-lead = lead
 bundle-trusted-added = trusted key { $key } as { $name }{ $role }
 bundle-trusted-already = key { $key } was trusted as { $name } already{ $role }
+bundle-trust-another-key = this store trusts { $count ->
+    [one] another key
+   *[other] other keys
+} as { $name } already ({ $known }): another key in { $name }'s name lets whoever holds it sign as { $name }; nothing changed. If { $name } really has a new key (a new laptop, okk installed again), confirm it with { $name } in person or by phone, not through a bundle or whoever passed it on: they read out the key `okk bundle keys` shows on their laptop, which must begin { $short }; then run this again with --another-key
 bundle-trusted-other-name = key { $key } is trusted as { $name } already: nothing changed (one key, one name)
 bundle-own-key = this okk's key: { $key }
 bundle-own-key-none = this okk's key: none yet (made by the first `okk bundle export`)
 bundle-trusted-none = trusted keys: none (`okk bundle trust FILE|KEY --as NAME`)
 bundle-trusted-keys = trusted keys:
+bundle-how-trusted = trusted
+bundle-how-first-use = first use: { $file }
+bundle-how-vouched = vouched for by { $by }: { $file }
 bundle-since = since { $at }
 bundle-end-in-body = an end marker in the middle of the bundle
 bundle-refused = { $path }: refused, nothing merged: { $why }
@@ -79,6 +94,7 @@ bundle-waiting = { $n ->
     [one] { $n } review is of a card this store does not have yet: it attaches when a sync brings it
    *[other] { $n } reviews are of cards this store does not have yet: they attach when a sync brings them
 }
+bundle-waiting-how = a bundle carries reviews and decisions, not cards: each laptop imports the lead's CRM export (the same file, the same --source) with the lead's funnel.toml, or starts from a copy of the lead's okk.db (docs/lead.md#a-desk-without-a-server)
 bundle-after-decision = { $n ->
     [one] { $n } review came after the lead's decision on its card: the decision stands, awaiting the lead (`okk lead`)
    *[other] { $n } reviews came after the lead's decisions on their cards: the decisions stand, awaiting the lead (`okk lead`)

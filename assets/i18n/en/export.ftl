@@ -26,7 +26,7 @@ export-and-more = … and { $count } more
 export-needs-lead = okk: { $count } { $count ->
     [one] card needs
    *[other] cards need
-} the lead, not exported: their auditors disagree and no decision settles it (`okk lead`, filter `disagree`): { $cards }
+} the lead, not exported: their auditors disagree and no decision settles it (`okk lead`, filter `{ $filter }`): { $cards }
 export-gone-one = okk: card { $card } is gone from the CRM (a later full import or sync no longer had it): its change is left out of the file
 export-gone = okk: { $count } cards are gone from the CRM (a later full import or sync no longer had them): their changes are left out of the file: { $cards }
 export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: left out for { $count } { $count ->

@@ -32,7 +32,7 @@ analytics-disputed = ({ $count ->
     [one] { $count } карточка, по которой аудиторы разошлись, в порядке ли она, не учтена
     [few] { $count } карточки, по которым аудиторы разошлись, в порядке ли они, не учтены
    *[many] { $count } карточек, по которым аудиторы разошлись, в порядке ли они, не учтены
-}, пока не решит руководитель: `okk lead`, фильтр `disagree`)
+}, пока не решит руководитель: `okk lead`, фильтр `{ $filter }`)
 analytics-window-since = проверки с { $since }
 analytics-window-until = проверки по { $until }
 analytics-window-between = проверки с { $since } по { $until }

@@ -16,6 +16,10 @@ pub trait BundleSource {
     /// counted.
     fn own_authors(&self) -> StoreResult<Vec<String>>;
 
+    /// The names a lead's records made in this store were made under (decisions' leads,
+    /// calibrations' creators), distinct and sorted: who signs here as a lead.
+    fn own_leads(&self) -> StoreResult<Vec<String>>;
+
     /// The name this store's bundles sign for when none is given: on a team server the okk user
     /// the session's login is mapped to; on a store file copied from a server by such a login
     /// (`okk db copy URL FILE`), that user (the records copied are the server's, not this

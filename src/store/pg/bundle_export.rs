@@ -97,6 +97,13 @@ impl crate::domain::ports::BundleSource for PgStore {
         Ok(names)
     }
 
+    fn own_leads(&self) -> Result<Vec<String>, StoreError> {
+        let rows = (self.conn.borrow_mut()).query(crate::store::bundle::OWN_LEADS, &[])?;
+        let mut names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        names.sort();
+        Ok(names)
+    }
+
     fn signs_as(&self) -> Result<Option<String>, StoreError> {
         use crate::domain::ports::UserStore;
         Ok(self.session()?.mapped.map(|(name, _)| name))

@@ -951,7 +951,7 @@ fn changed_since_yours(
             .collect();
         if !changes.is_empty() {
             let mut lines = warn(msg::your_review_changed_fields());
-            lines.extend(super::changed::lines(&changes, card, theme));
+            lines.extend(super::changed::lines(&changes, card, funnel, theme));
             return lines;
         }
     }

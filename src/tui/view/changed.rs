@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, clip};
 use crate::domain::as_judged::{self, Change, Field, Side};
-use crate::domain::{Card, SystemField};
+use crate::domain::{Card, Funnel, SystemField};
 use crate::text::tui as msg;
 
 /// Changes listed at most: the suggestion's pane holds the checklist too; the rest are counted.
@@ -16,7 +16,7 @@ const VALUE_COLS: usize = 40;
 const NAME_COLS: usize = 30;
 
 /// A line per change (the first [`LISTED`]), then how many more; each hangs under its value.
-pub fn lines(changes: &[Change], now: &Card, theme: &Theme) -> Vec<Line<'static>> {
+pub fn lines(changes: &[Change], now: &Card, funnel: &Funnel, theme: &Theme) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = (changes.iter().take(LISTED))
         .map(|c| {
             Line::from(vec![
@@ -24,7 +24,7 @@ pub fn lines(changes: &[Change], now: &Card, theme: &Theme) -> Vec<Line<'static>
                     format!("  {}: ", clip(&label(&c.field), NAME_COLS)),
                     theme.dim,
                 ),
-                Span::raw(values(c, now)),
+                Span::raw(values(c, now, funnel)),
             ])
         })
         .collect();
@@ -47,10 +47,10 @@ fn label(f: &Field) -> String {
 }
 
 /// «then → now», each short or cut; a side kept only as its digest: that it changed.
-fn values(c: &Change, now: &Card) -> String {
+fn values(c: &Change, now: &Card, funnel: &Funnel) -> String {
     let shown = |side: &Side| match side {
         Side::Empty => Some("—".to_string()),
-        Side::Value(v) => Some(clip(&value(&c.field, v, now), VALUE_COLS)),
+        Side::Value(v) => Some(clip(&value(&c.field, v, now, funnel), VALUE_COLS)),
         Side::Long => None,
     };
     match (shown(&c.then), shown(&c.now)) {
@@ -60,10 +60,12 @@ fn values(c: &Change, now: &Card) -> String {
 }
 
 /// A kept value as the card shows its field: a budget as money, a date as dates are shown,
-/// a yes/no in words; a custom field's as it is.
-fn value(f: &Field, v: &str, now: &Card) -> String {
-    let Field::System(s) = f else {
-        return v.to_string();
+/// a yes/no in words; a custom field's as the card's list of fields shows it.
+fn value(f: &Field, v: &str, now: &Card, funnel: &Funnel) -> String {
+    let s = match f {
+        Field::System(s) => s,
+        Field::Custom(name) => return crate::tui::state::column_value(funnel, name, v),
+        Field::Others => return v.to_string(),
     };
     match s {
         SystemField::Amount => v.parse::<f64>().map_or_else(
@@ -111,6 +113,7 @@ mod tests {
     #[test]
     fn changes_read_as_the_card_shows_its_fields_and_nothing_reaches_the_terminal_raw() {
         let v = |s: &str| Side::Value(s.to_string());
+        let funnel = crate::funnel_config::default_funnel();
         let now = Card {
             currency: Some("RUB".into()),
             ..Card::default()
@@ -135,8 +138,16 @@ mod tests {
             change(Field::Custom("Интересы".into()), Side::Long, v("2-к")),
             change(Field::Others, Side::Long, Side::Long),
             change(Field::System(SystemField::Owner), v("a"), v("b")),
+            // amoCRM's checkbox, in words as the card shows it; what is kept stays `false`.
+            change(
+                Field::Custom("Ипотека одобрена".into()),
+                v("false"),
+                v("true"),
+            ),
         ];
-        let en = with(Lang::En, || text(&lines(&changes, &now, &Theme::plain())));
+        let en = with(Lang::En, || {
+            text(&lines(&changes, &now, &funnel, &Theme::plain()))
+        });
         assert_eq!(
             en,
             [
@@ -145,12 +156,12 @@ mod tests {
                 "  Last activity: 18.11.2026 → 20.11.2026 10:30",
                 "  Is closed: — → yes",
                 "  Интересы: changed",
-                "  … and 2 more",
+                "  … and 3 more",
             ]
         );
         assert!(en.iter().flat_map(|l| l.chars()).all(|c| !c.is_control()));
         let ru = with(Lang::Ru, || {
-            text(&lines(&changes[3..], &now, &Theme::plain()))
+            text(&lines(&changes[3..], &now, &funnel, &Theme::plain()))
         });
         assert_eq!(
             ru,
@@ -159,6 +170,7 @@ mod tests {
                 "  Интересы: изменено",
                 "  другие поля: изменено",
                 "  Ответственный: a → b",
+                "  Ипотека одобрена: нет → да",
             ]
         );
     }

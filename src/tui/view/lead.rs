@@ -463,7 +463,7 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
     } else {
         lines.push(warn(msg::review_changed_fields()));
     }
-    lines.extend(super::changed::lines(&changes, card, theme));
+    lines.extend(super::changed::lines(&changes, card, funnel, theme));
     lines
 }
 
