@@ -389,28 +389,158 @@ fn mistaken_server(desk: &Desk, server: &ServerDb) {
     ok_on(desk, &server.url, &["import", &other_department()]);
 }
 
+/// A login role of the test's and the URL that connects as it.
+struct Login {
+    role: String,
+    url: String,
+}
+
+/// The server store's people (`okk db roles`): the auditors anna and boris, the lead lena.
+struct Team {
+    anna: Login,
+    boris: Login,
+    lena: Login,
+}
+
+fn team(desk: &Desk, server: &mut ServerDb) -> Team {
+    let mut login = |who| {
+        let (role, url) = server.login(who);
+        Login { role, url }
+    };
+    let team = Team {
+        anna: login("anna"),
+        boris: login("boris"),
+        lena: login("lena"),
+    };
+    give_roles(desk, &server.url, &team);
+    team
+}
+
+/// `okk db roles` naming the team's logins (the groups' grants given again).
+fn give_roles(desk: &Desk, url: &str, team: &Team) {
+    ok_on(
+        desk,
+        url,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            &format!("anna={}", team.anna.role),
+            "--auditor",
+            &format!("boris={}", team.boris.role),
+            "--lead",
+            &format!("lena={}", team.lena.role),
+        ],
+    );
+}
+
+fn connect(url: &str) -> postgres::Client {
+    postgres::Client::connect(url, postgres::NoTls).unwrap()
+}
+
+/// The server's id of a card, none once it is gone.
+fn card_id(conn: &mut postgres::Client, source: &str, external_id: &str) -> Option<i64> {
+    conn.query_opt(
+        "SELECT id FROM cards WHERE source = $1 AND external_id = $2",
+        &[&source, &external_id],
+    )
+    .unwrap()
+    .map(|r| r.get(0))
+}
+
+/// Every table of a server store with the rows it holds.
+fn rows_per_table(url: &str) -> Vec<(String, i64)> {
+    let mut conn = connect(url);
+    let tables: Vec<String> = (conn.query(
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+        &[],
+    ))
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let n = conn.query_one(&format!("SELECT count(*) FROM {t}"), &[]);
+            (t, n.unwrap().get(0))
+        })
+        .collect()
+}
+
+/// What a session may write beyond reading: each table's rights to insert, update, delete and
+/// empty (a right on some columns only is named as such), and the owner's functions
+/// (`SECURITY DEFINER`) it may call.
+fn write_rights(conn: &mut postgres::Client) -> Vec<String> {
+    let tables = conn
+        .query(
+            "SELECT t.tablename || ' ' || p FROM pg_tables t
+                 CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p
+             WHERE t.schemaname = current_schema() AND has_table_privilege(t.tablename, p)
+             UNION ALL
+             SELECT t.tablename || ' ' || p || ' (some columns)' FROM pg_tables t
+                 CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE']) AS p
+             WHERE t.schemaname = current_schema() AND NOT has_table_privilege(t.tablename, p)
+               AND has_any_column_privilege(t.tablename, p)
+             UNION ALL
+             SELECT 'calls ' || proname FROM pg_proc
+             WHERE prosecdef AND pronamespace = current_schema()::regnamespace
+               AND has_function_privilege(oid, 'EXECUTE')
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap();
+    tables.iter().map(|r| r.get(0)).collect()
+}
+
+/// The server's refusal of `sql` (permission denied, SQLSTATE 42501).
+fn refused(conn: &mut postgres::Client, sql: &str) {
+    let e = conn.batch_execute(sql).expect_err(sql);
+    assert_eq!(
+        e.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{sql}: {e:?}"
+    );
+}
+
+/// On the server a lead's login prunes as the owner's does (server schema 20): the report is
+/// the owner's dry run's, another auditor's lease that ran out on a card that goes goes with
+/// it, and the store reads as the file that never had the cards and holds, table by table, as
+/// many rows as a server store that never had them.
 #[test]
-fn on_the_server_the_owner_prunes_and_the_store_reads_as_the_file_that_never_had_it() {
-    let Some(server) = ServerDb::new() else {
+fn on_the_server_a_lead_s_login_prunes_and_the_store_reads_as_one_that_never_had_the_cards() {
+    let (Some(mut server), Some(never)) = (ServerDb::new(), ServerDb::new()) else {
         return;
     };
     let desk = Desk::new();
     let file = path_arg(&desk.db);
     ok_on(&desk, &file, &["import", &demo()]);
+    ok_on(&desk, &never.url, &["import", &demo()]);
     mistaken_server(&desk, &server);
-    let runs = ok_on(&desk, &server.url, &["db", "imports"]);
+    let team = team(&desk, &mut server);
+    give_roles(&desk, &never.url, &team);
+    let runs = ok_on(&desk, &team.lena.url, &["db", "imports"]);
     assert!(runs.contains("bitrix24"), "{runs}");
+    let mut owner = connect(&server.url);
+    let lapsed = card_id(&mut owner, "bitrix24", "502").unwrap();
+    owner
+        .execute(
+            "INSERT INTO leases (card_id, auditor, until)
+             VALUES ($1, 'boris', now() - interval '1 hour')",
+            &[&lapsed],
+        )
+        .unwrap();
     let dry = json_on(
         &desk,
         &server.url,
         &["db", "prune", "--import", "last", "--dry-run", "--json"],
     );
     assert_eq!(dry["removed"], 3, "{dry}");
-    let (ok, _, err) = run_on(&desk, &server.url, &["db", "prune", "--import", "last"]);
+    let (ok, _, err) = run_on(&desk, &team.lena.url, &["db", "prune", "--import", "last"]);
     assert!(!ok && err.contains("add --yes"), "{err}");
     let report = json_on(
         &desk,
-        &server.url,
+        &team.lena.url,
         &["db", "prune", "--import", "last", "--yes", "--json"],
     );
     let mut expected = dry.clone();
@@ -423,6 +553,8 @@ fn on_the_server_the_owner_prunes_and_the_store_reads_as_the_file_that_never_had
             "queue",
             "--stage",
             "Квалификация",
+            "--auditor",
+            "anna",
             "--json",
             "--all",
             "--limit",
@@ -439,65 +571,500 @@ fn on_the_server_the_owner_prunes_and_the_store_reads_as_the_file_that_never_had
         timeless(&ok_on(&desk, &server.url, &["db", "imports", "--json"])),
         timeless(&ok_on(&desk, &file, &["db", "imports", "--json"])),
     );
+    // The custom fields' names the file brought stay, on a store file too: reviews keep the
+    // card as judged by the names' ids, and a name costs nothing where no card has it.
+    let rows = |url| {
+        let mut rows = rows_per_table(url);
+        rows.retain(|(t, _)| t != "field_names");
+        rows
+    };
+    assert_eq!(rows(&server.url), rows(&never.url));
 }
 
-/// On the server the prune is a lead's: an auditor's login is refused before anything is read.
-/// A lead's login passes okk's check, but the server gives it no right to delete cards (and
-/// shows it only its own drafts): it is refused in words that say so and who prunes, and the
-/// store is as it was.
+/// The drafts' policy shows a lead only their own, yet a lead's prune keeps the card another
+/// auditor is writing a verdict on: the owner's function names the drafted cards (their ids,
+/// nothing of the drafts) from the store's drafts, even when the lead's session made a table
+/// of that name.
 #[test]
-fn on_the_server_an_auditor_s_login_and_a_lead_s_are_refused_and_nothing_changes() {
+fn on_the_server_a_lead_s_prune_keeps_the_card_of_another_auditor_s_draft_it_cannot_see() {
+    use okk::domain::review::ReviewDraft;
+    use okk::store::pg::PgStore;
     let Some(mut server) = ServerDb::new() else {
         return;
     };
     let desk = Desk::new();
     mistaken_server(&desk, &server);
-    let (anna, anna_url) = server.login("anna");
-    let (lena, lena_url) = server.login("lena");
-    ok_on(
-        &desk,
-        &server.url,
-        &[
-            "db",
-            "roles",
-            "--auditor",
-            &format!("anna={anna}"),
-            "--lead",
-            &format!("lena={lena}"),
-        ],
+    let team = team(&desk, &mut server);
+    let drafted = card_id(&mut connect(&server.url), "bitrix24", "502").unwrap();
+    let journal = desk.dir.path().join("journal");
+    let draft = ReviewDraft {
+        comment: "перезвонить в пятницу".into(),
+        ..Default::default()
+    };
+    PgStore::open(&team.anna.url, &journal)
+        .unwrap()
+        .save_draft(drafted, "anna", &draft, common::time("2026-11-20 09:00:00"))
+        .unwrap();
+    let mut lena = connect(&team.lena.url);
+    let seen: i64 = lena
+        .query_one("SELECT count(*) FROM drafts", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        seen, 0,
+        "the drafts' policy hides anna's draft from the lead"
     );
-    let before = ok_on(&desk, &server.url, &["db", "imports", "--json"]);
+    lena.batch_execute("CREATE TEMP TABLE drafts (card_id bigint)")
+        .unwrap();
+    let listed: Vec<i64> = (lena.query("SELECT okk_drafted_cards()", &[]).unwrap())
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        listed,
+        [drafted],
+        "the store's drafts, not the session's table"
+    );
+    drop(lena);
+    let report = json_on(
+        &desk,
+        &team.lena.url,
+        &["db", "prune", "--import", "last", "--yes", "--json"],
+    );
+    assert_eq!(
+        (&report["removed"], &report["kept"]),
+        (&serde_json::json!(2), &serde_json::json!(1)),
+        "{report}"
+    );
+    assert_eq!(
+        report["kept_for"],
+        serde_json::json!([{"work": "drafts", "cards": 1, "first": ["502"]}])
+    );
+    let anna = PgStore::open(&team.anna.url, &journal).unwrap();
+    assert_eq!(anna.draft(drafted, "anna").unwrap(), Some(draft));
+}
+
+/// The rights an auditor's login has on a server store: the desk's (reviews, its drafts and
+/// leases, the claim's lock on a card) and no more. The owner's functions it may call are
+/// those every login could call before schema 20.
+const AUDITOR_S_RIGHTS: [&str; 12] = [
+    "calls okk_attach_reviews",
+    "calls okk_mark_judged",
+    "calls okk_mark_rules_run",
+    "cards UPDATE (some columns)",
+    "drafts DELETE",
+    "drafts INSERT",
+    "drafts UPDATE",
+    "leases DELETE",
+    "leases INSERT",
+    "leases UPDATE",
+    "reviews INSERT",
+    "reviews UPDATE",
+];
+
+/// An auditor's login is refused before anything is read, in okk's words, and the server
+/// refuses it too: no right to delete from a table a prune empties (nor another's lease that
+/// ran out), nor to list the drafted cards; its rights are the desk's. A lead's login whose
+/// group lost a right is refused naming it, and `okk db roles` gives it back.
+#[test]
+fn on_the_server_an_auditor_may_not_prune_through_okk_or_by_sql_and_nothing_changes() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let lapsed = card_id(&mut owner, "bitrix24", "502").unwrap();
+    owner
+        .execute(
+            "INSERT INTO leases (card_id, auditor, until)
+             VALUES ($1, 'boris', now() - interval '1 hour')",
+            &[&lapsed],
+        )
+        .unwrap();
+    let before = rows_per_table(&server.url);
+    let runs = ok_on(&desk, &server.url, &["db", "imports", "--json"]);
     for args in [&["--dry-run"][..], &["--yes"]] {
         let all = [&["db", "prune", "--import", "last"][..], args].concat();
-        let (ok, _, err) = run_on(&desk, &anna_url, &all);
+        let (ok, _, err) = run_on(&desk, &team.anna.url, &all);
         assert!(
             !ok && err.contains(&format!(
-                "is the database owner's or a lead's command: the login role {anna}"
+                "is the database owner's or a lead's command: the login role {}",
+                team.anna.role
             )),
             "{err}"
         );
-        let (ok, _, err) = run_on(&desk, &lena_url, &all);
-        assert!(
-            !ok && err.contains(&format!(
-                "the server does not let the login role {lena} prune: it may not delete from"
-            )),
-            "{err}"
-        );
-        assert!(err.contains("the database owner's login prunes"), "{err}");
     }
     let (ok, _, err) = run_on(
         &desk,
-        &lena_url,
+        &team.anna.url,
         &["--lang", "ru", "db", "prune", "--gone", "--yes"],
     );
-    assert!(!ok && err.contains("сервер не даёт роли входа"), "{err}");
-    // The runs (an auditor may list them) and the cards are as they were.
-    assert_eq!(
-        ok_on(&desk, &anna_url, &["db", "imports", "--json"]),
-        before
+    assert!(
+        !ok && err.contains("команда владельца базы или руководителя"),
+        "{err}"
     );
+    let mut anna = connect(&team.anna.url);
+    for table in [
+        "cards",
+        "import_batches",
+        "stage_history",
+        "source_columns",
+        "flags",
+        "standings",
+        "crm_notes",
+        "crm_sync",
+        "crm_notes_read",
+        "crm_sweep",
+        "crm_swept",
+        "crm_stages",
+    ] {
+        refused(&mut anna, &format!("DELETE FROM {table}"));
+    }
+    refused(&mut anna, "SELECT okk_drafted_cards()");
+    let gone = anna
+        .execute("DELETE FROM leases WHERE auditor = 'boris'", &[])
+        .unwrap();
+    assert_eq!(gone, 0, "boris's lease is not anna's to end");
+    assert_eq!(write_rights(&mut anna), AUDITOR_S_RIGHTS);
+    assert_eq!(rows_per_table(&server.url), before);
     assert_eq!(
         ok_on(&desk, &server.url, &["db", "imports", "--json"]),
-        before
+        runs
+    );
+
+    // A lead's login without a right the prune needs: refused before anything is read, the
+    // table named, and okk db roles gives the right back.
+    owner
+        .batch_execute("REVOKE DELETE ON import_batches FROM okk_lead")
+        .unwrap();
+    for lang in ["en", "ru"] {
+        let (ok, _, err) = run_on(
+            &desk,
+            &team.lena.url,
+            &["--lang", lang, "db", "prune", "--import", "last", "--yes"],
+        );
+        assert!(!ok && err.contains(&team.lena.role), "{err}");
+        assert!(err.contains("import_batches"), "{err}");
+        assert!(err.contains("okk db roles"), "{err}");
+    }
+    assert_eq!(rows_per_table(&server.url), before);
+    give_roles(&desk, &server.url, &team);
+    let report = json_on(
+        &desk,
+        &team.lena.url,
+        &["db", "prune", "--import", "last", "--yes", "--json"],
+    );
+    assert_eq!(report["removed"], 3, "{report}");
+}
+
+/// Sessions of the test's database waiting for a lock, but `conn`'s own.
+fn waiting_for_locks(conn: &mut postgres::Client) -> i64 {
+    conn.query_one(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND pid <> pg_backend_pid()",
+        &[],
+    )
+    .unwrap()
+    .get(0)
+}
+
+/// Until `n` sessions wait for a lock (each step of a race in its place).
+fn until_waiting(conn: &mut postgres::Client, n: i64) {
+    let began = std::time::Instant::now();
+    while waiting_for_locks(conn) < n {
+        if began.elapsed() > std::time::Duration::from_secs(60) {
+            let sessions: Vec<String> = (conn.query(
+                "SELECT concat_ws(' ', usename, application_name, state, wait_event_type,
+                     wait_event, query)
+                 FROM pg_stat_activity WHERE datname = current_database()",
+                &[],
+            ))
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+            panic!("{n} sessions never waited for a lock: {sessions:#?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// The verdict `id` of `auditor` (dead) on the card as their store reads it now.
+fn verdict_on(
+    store: &okk::store::pg::PgStore,
+    card: i64,
+    auditor: &str,
+    id: &str,
+) -> okk::domain::pending::PendingReview {
+    use okk::domain::ports::ReviewStore;
+    let detail = ReviewStore::card_detail(store, okk::domain::ids::CardId(card))
+        .unwrap()
+        .unwrap();
+    okk::domain::pending::PendingReview {
+        id: id.into(),
+        card: okk::domain::stored_review::ReviewedCard::from(&detail),
+        review: okk::domain::review::Review {
+            verdict: okk::domain::review::Verdict::Dead,
+            draft: Default::default(),
+            score: None,
+            seconds_spent: 3.0,
+        },
+        auditor: auditor.into(),
+        funnel_fingerprint: "fp".into(),
+        now: common::time("2026-11-20 09:00:00"),
+        withdrawn_at: None,
+    }
+}
+
+/// A lead's prune of the latest run on a session of its own, the report it made.
+fn prune_aside(
+    url: &str,
+    journal: &std::path::Path,
+) -> std::thread::JoinHandle<okk::domain::prune::PruneReport> {
+    use okk::domain::prune::{Pruned, Selector};
+    let (url, journal) = (url.to_string(), journal.to_path_buf());
+    std::thread::spawn(move || {
+        let mut store = okk::store::pg::PgStore::open(&url, &journal).unwrap();
+        match store.prune(&Selector::Import(None), false).unwrap() {
+            Pruned::Done(report) => *report,
+            other => panic!("{other:?}"),
+        }
+    })
+}
+
+/// Each review's card id and the id of the card its key names (none for a card not there).
+fn reviews_and_cards(conn: &mut postgres::Client) -> Vec<(String, Option<i64>, Option<i64>)> {
+    (conn.query(
+        "SELECT r.id, r.card_id, c.id FROM reviews r
+         LEFT JOIN cards c ON c.source = r.card_source AND c.external_id = r.card_external_id
+         ORDER BY r.id",
+        &[],
+    ))
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+/// Verdicts that wait for their cards' locks while a lead's prune takes the cards out (the
+/// prune locked them first and found no desk work) are kept all the same, by the card's key
+/// and with no card id (never the id an import gives the next card): the usual verdict's call
+/// and a late one from the journal alike, as a store file keeps them. The import that brings
+/// the cards back attaches them, and the cards then stay for them.
+#[test]
+fn on_the_server_verdicts_saved_while_a_prune_takes_their_cards_wait_for_them_by_their_keys() {
+    use okk::domain::ports::ReviewStore;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let [a, b] = ["501", "502"].map(|e| card_id(&mut owner, "bitrix24", e).unwrap());
+    // Anna and boris opened their cards before the prune; boris's verdict waits in his
+    // journal (the server was busy when he gave it).
+    let (anna_journal, boris_journal) =
+        (desk.dir.path().join("anna"), desk.dir.path().join("boris"));
+    let mut anna = PgStore::open(&team.anna.url, &anna_journal).unwrap();
+    let anna_s = verdict_on(&anna, a, "anna", "anna-501");
+    let mut boris = PgStore::open(&team.boris.url, &boris_journal).unwrap();
+    drop(
+        boris
+            .keep_pending(&verdict_on(&boris, b, "boris", "boris-502"))
+            .unwrap(),
+    );
+    // The prune stops at its first delete (the test holds the history table against writes):
+    // its cards locked, their desk work looked for.
+    let mut holder = connect(&server.url);
+    holder
+        .batch_execute("BEGIN; LOCK TABLE stage_history IN SHARE MODE")
+        .unwrap();
+    let prune = prune_aside(&team.lena.url, &desk.dir.path().join("lena"));
+    until_waiting(&mut owner, 1);
+    let saved = std::thread::spawn(move || anna.save_review(&anna_s));
+    let replayed = std::thread::spawn(move || boris.replay_pending());
+    until_waiting(&mut owner, 3);
+    holder.batch_execute("ROLLBACK").unwrap();
+    let report = prune.join().unwrap();
+    assert_eq!((report.removed, report.kept), (3, 0), "{report:?}");
+    saved.join().unwrap().unwrap();
+    assert_eq!(replayed.join().unwrap().unwrap().saved, 1);
+    assert_eq!(
+        reviews_and_cards(&mut owner),
+        [
+            ("anna-501".to_string(), None, None),
+            ("boris-502".to_string(), None, None)
+        ],
+        "kept by their cards' keys, under no card's id"
+    );
+    ok_on(&desk, &server.url, &["import", &other_department()]);
+    let back = reviews_and_cards(&mut owner);
+    assert!(
+        back.iter()
+            .all(|(_, card, now)| card.is_some() && card == now),
+        "attached to the cards come back: {back:?}"
+    );
+    let report = json_on(
+        &desk,
+        &team.lena.url,
+        &["db", "prune", "--import", "last", "--yes", "--json"],
+    );
+    assert_eq!(
+        report["kept_for"],
+        serde_json::json!([{"work": "reviews", "cards": 2, "first": ["501", "502"]}]),
+        "{report}"
+    );
+}
+
+/// The other order: a verdict that locked its card first and is still being written when a
+/// lead's prune comes keeps the card: the prune waits for the card and then finds the review.
+#[test]
+fn on_the_server_a_prune_that_waits_for_a_verdict_s_card_finds_the_verdict_and_keeps_the_card() {
+    use okk::domain::ports::ReviewStore;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let card = card_id(&mut owner, "bitrix24", "503").unwrap();
+    let mut anna = PgStore::open(&team.anna.url, &desk.dir.path().join("anna")).unwrap();
+    let verdict = verdict_on(&anna, card, "anna", "anna-503");
+    // The verdict stops at its insert, its card locked: the test writes a review under the
+    // same id and holds it, uncommitted, until the prune waits too.
+    let mut holder = connect(&server.url);
+    holder
+        .batch_execute(
+            "BEGIN; INSERT INTO reviews (id, card_source, card_external_id, auditor, stage,
+                 verdict, created_at)
+             VALUES ('anna-503', '-', '-', 'anna', '-', 'ok', '2026-11-20 08:00:00')",
+        )
+        .unwrap();
+    let saved = std::thread::spawn(move || anna.save_review(&verdict));
+    until_waiting(&mut owner, 1);
+    let prune = prune_aside(&team.lena.url, &desk.dir.path().join("lena"));
+    until_waiting(&mut owner, 2);
+    holder.batch_execute("ROLLBACK").unwrap();
+    saved.join().unwrap().unwrap();
+    let report = prune.join().unwrap();
+    assert_eq!((report.removed, report.kept), (2, 1), "{report:?}");
+    assert_eq!(
+        reviews_and_cards(&mut owner),
+        [("anna-503".to_string(), Some(card), Some(card))]
+    );
+}
+
+/// A server store an older okk kept (schema 19), its roles given before the upgrade: opened by
+/// this okk, it grants the lead's login what a prune needs (and the auditor's nothing more),
+/// and the reviews an older okk saved under the id of a card a prune had taken out wait for
+/// their cards by their keys again (one attached to the card its key names, the card that had
+/// the id no longer judged by it).
+#[test]
+fn a_server_store_of_schema_19_lets_its_lead_prune_once_migrated_and_its_auditor_nothing_more() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    // Stepped back to schema 19 by hand: schema 20's grants, policies and function gone, the
+    // verdict's call schema 18's (its migration runs again as it is).
+    owner
+        .batch_execute(&format!(
+            "REVOKE DELETE ON cards, import_batches, stage_history, source_columns, crm_sync,
+                 crm_notes_read FROM okk_lead;
+             DROP POLICY IF EXISTS cards_pruned_by_lead ON cards;
+             DROP POLICY IF EXISTS leases_run_out_pruned_by_lead ON leases;
+             DROP FUNCTION okk_drafted_cards();
+             {}
+             UPDATE okk_meta SET value = '19' WHERE key = 'schema_version';",
+            okk::store::pg::schema::MIGRATIONS[17]
+        ))
+        .unwrap();
+    let mut lena = connect(&team.lena.url);
+    let may: bool = lena
+        .query_one("SELECT has_table_privilege('cards', 'DELETE')", &[])
+        .unwrap()
+        .get(0);
+    assert!(!may, "stepped back: the lead may not delete cards");
+    drop(lena);
+    let mut anna = connect(&team.anna.url);
+    let rights = write_rights(&mut anna);
+    drop(anna);
+    // What an older okk's verdict saved while a prune took its card left: 501's review under
+    // an id no card has, 502's under a demo card's id (as if an import had given it that id
+    // since) which it marked judged.
+    let [c501, c502] = ["501", "502"].map(|e| card_id(&mut owner, "bitrix24", e).unwrap());
+    let other: (i64, i64) = owner
+        .query_one(
+            "SELECT id, content_hash FROM cards WHERE source = 'amocrm' AND NOT judged
+             ORDER BY id LIMIT 1",
+            &[],
+        )
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    owner
+        .execute(
+            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+                 verdict, card_hash, created_at)
+             VALUES ('r-501', $1, 'bitrix24', '501', 'anna', '-', 'dead', 0,
+                     '2026-11-19 10:00:00'),
+                    ('r-502', $2, 'bitrix24', '502', 'anna', '-', 'dead', $3,
+                     '2026-11-19 10:00:00')",
+            &[&(c501 + 1_000_000), &other.0, &other.1],
+        )
+        .unwrap();
+    let judged = |owner: &mut postgres::Client| -> bool {
+        owner
+            .query_one("SELECT judged FROM cards WHERE id = $1", &[&other.0])
+            .unwrap()
+            .get(0)
+    };
+    assert!(
+        judged(&mut owner),
+        "the dangling review marked the card it names"
+    );
+
+    let said = ok_on(&desk, &server.url, &["db", "imports"]);
+    assert!(said.contains("bitrix24"), "{said}");
+    let version: String = owner
+        .query_one(
+            "SELECT value FROM okk_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(version, okk::store::pg::schema::latest().to_string());
+    assert_eq!(
+        reviews_and_cards(&mut owner),
+        [
+            ("r-501".to_string(), Some(c501), Some(c501)),
+            ("r-502".to_string(), Some(c502), Some(c502))
+        ]
+    );
+    assert!(
+        !judged(&mut owner),
+        "no review judges the card that had the id"
+    );
+    let mut anna = connect(&team.anna.url);
+    assert_eq!(write_rights(&mut anna), rights, "the auditor gains nothing");
+    assert_eq!(rights, AUDITOR_S_RIGHTS);
+    let report = json_on(
+        &desk,
+        &team.lena.url,
+        &["db", "prune", "--import", "last", "--yes", "--json"],
+    );
+    assert_eq!(
+        (&report["removed"], &report["kept"]),
+        (&serde_json::json!(1), &serde_json::json!(2)),
+        "{report}"
     );
 }

@@ -203,7 +203,7 @@ cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
 cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
 cli-db-imports-about = Every import and sync run of the store (--db), oldest first: its number, when, the file or connection, profile, source, rows, cards new, updated and unchanged, and how many of the cards it first brought are still there
 cli-db-imports-arg-json = One JSON object per run and line instead of the table
-cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) always stays. On a team server: run it as the database owner; a lead's login may not delete cards there yet
+cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) always stays. On a team server: the database owner's login or a lead's
 cli-db-prune-arg-import = The cards this import or sync run first brought: its number as `okk db imports` lists it, or `last`. Cards it only updated stay as it left them
 cli-db-prune-arg-source = Every card of this source
 cli-db-prune-arg-gone = The cards marked gone: no longer in the CRM, or missing from a full export

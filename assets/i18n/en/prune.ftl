@@ -47,4 +47,4 @@ prune-no-runs = { $store } holds no import yet: there is nothing to prune
 prune-no-such-source = { $store } holds no card of source «{ $source }»; its sources: { $sources }
 prune-no-source-at-all = { $store } holds no card of source «{ $source }», nor of any other
 prune-lead-only = okk db prune on a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
-prune-refused-on-server = the server does not let the login role { $login } prune: it may not delete from { $table }, and its policies show each login only its own drafts, where a prune must see every card's desk work. On a server the database owner's login prunes: okk --db postgres://OWNER@HOST/DB db prune …
+prune-refused-on-server = the server does not let the login role { $login } prune: its grants on { $table } lack what a prune needs. okk db roles gives a lead's login the lead's grants again (the database owner runs it); the database owner's login prunes too

@@ -36,13 +36,19 @@ pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
 /// once under its id, replacing the auditor's current one made before $18; $20 the card as
 /// judged), the draft's delete
 /// (unless $19 is false: a late review from the journal), the lease's end; and how many
-/// reviews of the card the auditor had before.
-const SAVE_REVIEW: &str = "WITH ins AS (
+/// reviews of the card the auditor had before. The card is $2 while it holds the card's key
+/// (`card`, read after its lock): a card a prune took out meanwhile (or whose id an import
+/// gave another card since) is none, and the review waits for it by its key, as
+/// `okk_save_review` keeps it (schema 20).
+const SAVE_REVIEW: &str = "WITH card AS (
+        SELECT id FROM cards WHERE id = $2 AND source = $3 AND external_id = $4),
+    ins AS (
         INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
             verdict, checklist, score, suggested_stage, suggested_owner, corrections,
             comment, card_hash, funnel_fingerprint, created_at, seconds_spent, judged,
             supersedes)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20,
+        SELECT $1, (SELECT id FROM card), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+            $15, $16, $17, $20,
             (SELECT id FROM reviews WHERE card_source = $3 AND card_external_id = $4
                AND auditor = $5 AND superseded_by IS NULL AND withdrawn_at IS NULL
                AND created_at <= $18
@@ -50,17 +56,18 @@ const SAVE_REVIEW: &str = "WITH ins AS (
         ON CONFLICT (id) DO NOTHING
         RETURNING id),
     draft AS (
-        DELETE FROM drafts WHERE $19 AND card_id = $2 AND auditor = $5
+        DELETE FROM drafts WHERE $19 AND card_id = (SELECT id FROM card) AND auditor = $5
             AND EXISTS (SELECT 1 FROM ins)),
     lease AS (
-        DELETE FROM leases WHERE card_id = $2 AND auditor = $5 AND EXISTS (SELECT 1 FROM ins))
+        DELETE FROM leases WHERE card_id = (SELECT id FROM card) AND auditor = $5
+            AND EXISTS (SELECT 1 FROM ins))
     SELECT EXISTS (SELECT 1 FROM ins),
         (SELECT count(*) FROM reviews
          WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5)";
 
-/// Schema 5's verdict in one call (schema 18's, with the card as judged): 'saved', 'known'
-/// (stored before under this id) or 'earlier' (the auditor judged the card before: nothing
-/// written).
+/// Schema 5's verdict in one call (schema 18's, with the card as judged; schema 20's, the card
+/// locked by its key and none when a prune took it out): 'saved', 'known' (stored before under
+/// this id) or 'earlier' (the auditor judged the card before: nothing written).
 const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 

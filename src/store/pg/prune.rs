@@ -11,8 +11,9 @@ use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, k
 use crate::store::StoreError;
 
 /// The tables of desk work that name a card, and how each finds the selected cards (`p`) it
-/// names (`store::prune::DESK_WORK`'s, in PostgreSQL). The drafts' policy shows each login its
-/// own only: the owner sees every one, and [`may_prune`] lets only a session that does prune.
+/// names (`store::prune::DESK_WORK`'s, in PostgreSQL). The drafts' policy shows a lead only
+/// their own: the cards with anyone's draft come from the owner's function (schema 20), which
+/// tells their ids and nothing of the drafts.
 pub(crate) const DESK_WORK: [(&str, DeskWork, &str); 4] = [
     (
         "reviews",
@@ -24,7 +25,7 @@ pub(crate) const DESK_WORK: [(&str, DeskWork, &str); 4] = [
     (
         "drafts",
         DeskWork::Drafts,
-        "p.id IN (SELECT card_id FROM drafts)",
+        "p.id IN (SELECT okk_drafted_cards())",
     ),
     (
         "leases",
@@ -166,25 +167,28 @@ impl PgStore {
     }
 }
 
-/// Whether this session may prune: the database's owner does. Any other login is refused
-/// with the first table it may not delete from (a lead's has no such right on the cards
-/// today), and, where it could delete, because the drafts' policy hides other auditors'
-/// drafts from it, so it could not see every card's desk work.
+/// Whether this session may prune: the database's owner does, and a login with okk_lead's
+/// grants (`roles::GRANTS`). Any other is refused before anything is read or locked, naming
+/// the first table it may not delete from, or the drafts, whose cards it may not list.
 fn may_prune(tx: &mut impl GenericClient, owner: bool) -> Result<(), StoreError> {
     if owner {
         return Ok(());
     }
     let tables: Vec<&str> = DELETES_FROM.to_vec();
     let missing: Option<String> = tx
-        .query_opt(
-            "SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS x(t, n)
-             WHERE NOT has_table_privilege(t, 'DELETE') ORDER BY n LIMIT 1",
+        .query_one(
+            "SELECT coalesce(
+                 (SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS x(t, n)
+                  WHERE NOT has_table_privilege(t, 'DELETE') ORDER BY n LIMIT 1),
+                 CASE WHEN NOT has_function_privilege('okk_drafted_cards()', 'EXECUTE')
+                      THEN 'drafts' END)",
             &[&tables],
         )?
-        .map(|r| r.get(0));
-    Err(StoreError::Refused {
-        table: missing.unwrap_or_else(|| "drafts".to_string()),
-    })
+        .get(0);
+    match missing {
+        Some(table) => Err(StoreError::Refused { table }),
+        None => Ok(()),
+    }
 }
 
 fn count(
@@ -365,11 +369,23 @@ fn prune_in(
         }
         let deleted = tx.execute(&format!("DELETE FROM cards WHERE id IN ({GOING})"), &[])?;
         // A policy that hides rows from the session would leave them, and the report would
-        // say otherwise: all or nothing.
-        if deleted != report.removed {
-            return Err(StoreError::Refused {
-                table: "cards".to_string(),
-            });
+        // say otherwise: all or nothing. (The leases' hides another's from a lead unless it
+        // ran out, as every lease of a card that goes has.)
+        let leases_left: bool = tx
+            .query_one(
+                &format!("SELECT EXISTS (SELECT 1 FROM leases WHERE card_id IN ({GOING}))"),
+                &[],
+            )?
+            .get(0);
+        for (table, refused) in [
+            ("cards", deleted != report.removed),
+            ("leases", leases_left),
+        ] {
+            if refused {
+                return Err(StoreError::Refused {
+                    table: table.to_string(),
+                });
+            }
         }
         tx.execute(
             "DELETE FROM source_columns WHERE source = ANY($1)",

@@ -12,9 +12,10 @@ use crate::store::StoreError;
 
 /// What the two group roles may do beyond reading: an auditor writes reviews, drafts and
 /// leases (the policies keep each to its own name) and locks the cards it claims; a lead also
-/// decides, applies the funnel, draws calibrations, imports and syncs (`pg::import`, `pg::sync`).
-/// Run again after every migration, so a
-/// table a later okk adds is granted too.
+/// decides, applies the funnel, draws calibrations, imports, syncs and prunes (`pg::import`,
+/// `pg::sync`, `pg::prune`: the deletes, and the drafted cards' ids the drafts' policy hides).
+/// Run again after every migration, so a table a later okk adds is granted too, and a role
+/// made before a migration gets what it grants.
 const GRANTS: &str = "
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO okk_auditor, okk_lead;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO okk_auditor, okk_lead;
@@ -25,12 +26,14 @@ GRANT INSERT, UPDATE ON lead_decisions TO okk_lead;
 GRANT INSERT ON funnel_versions, funnel_applied, calibrations, calibration_cards TO okk_lead;
 GRANT UPDATE ON calibrations TO okk_lead;
 GRANT INSERT, UPDATE ON trusted_keys TO okk_lead;
-GRANT INSERT, UPDATE ON cards, import_batches TO okk_lead;
-GRANT INSERT ON stage_history, source_columns, field_names TO okk_lead;
+GRANT INSERT, UPDATE, DELETE ON cards, import_batches TO okk_lead;
+GRANT INSERT, DELETE ON stage_history, source_columns TO okk_lead;
+GRANT INSERT ON field_names TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON flags, standings TO okk_lead;
-GRANT INSERT, UPDATE ON crm_sync, crm_notes_read TO okk_lead;
+GRANT INSERT, UPDATE, DELETE ON crm_sync, crm_notes_read TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON crm_notes, crm_sweep, crm_swept, crm_stages TO okk_lead;
 GRANT UPDATE (seen_at) ON stage_history TO okk_lead;
+GRANT EXECUTE ON FUNCTION okk_drafted_cards() TO okk_lead;
 ";
 
 /// A role name as SQL (roles are identifiers; bound parameters cannot name them).

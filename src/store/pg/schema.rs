@@ -643,6 +643,85 @@ END $$;
 -- The cards of Pipedrive sources, their sources' custom columns and the field names they free:
 -- see store/pg/relabel.rs (RELABEL_PIPEDRIVE).
 "#,
+    // 20: a lead's login prunes (`okk db prune`, pg::prune) as the owner's does. The grants
+    // (`roles::GRANTS`, given again after this migration to roles made before it) let okk_lead
+    // delete from the tables a prune empties; these policies let it delete cards and the
+    // leases that ran out. The prune must see every card's desk work, and the drafts' policy
+    // shows a lead only their own: the cards that carry a draft (their ids, not the drafts'
+    // text) come from a function of the owner's that only okk_lead may call. A verdict that
+    // waited for its card's lock while a prune took the card out is kept by the card's key
+    // (card_id NULL), never under an id a later import may give another card: it attaches when
+    // the card comes back (okk_attach_reviews), as on a store file. The owner's functions read
+    // the schema's tables only, never a caller's temporary table of the same name (pg_temp last:
+    // it is searched first when the path leaves it out). IF EXISTS and OR REPLACE: tests step a
+    // store back by hand and migrate it again.
+    r#"
+CREATE OR REPLACE FUNCTION okk_drafted_cards() RETURNS SETOF bigint LANGUAGE sql STABLE
+SECURITY DEFINER ROWS 100 AS $$
+    SELECT DISTINCT card_id FROM drafts
+$$;
+REVOKE EXECUTE ON FUNCTION okk_drafted_cards() FROM PUBLIC;
+DROP POLICY IF EXISTS cards_pruned_by_lead ON cards;
+CREATE POLICY cards_pruned_by_lead ON cards FOR DELETE USING (okk_is_lead());
+DROP POLICY IF EXISTS leases_run_out_pruned_by_lead ON leases;
+CREATE POLICY leases_run_out_pruned_by_lead ON leases FOR DELETE
+    USING (okk_is_lead() AND until <= now());
+DO $$
+DECLARE f text;
+BEGIN
+    FOREACH f IN ARRAY ARRAY['okk_drafted_cards()', 'okk_mark_judged(bigint)',
+                             'okk_attach_reviews()', 'okk_mark_rules_run(text)'] LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
+    END LOOP;
+END $$;
+-- The card is locked by its key (the id the client read may since name another card, or
+-- none); the draft and the lease that end with the verdict are the card's as it is now.
+CREATE OR REPLACE FUNCTION okk_save_review(
+    in_id text, in_card bigint, in_source text, in_external_id text, in_auditor text,
+    in_stage text, in_verdict text, in_checklist text, in_score double precision,
+    in_suggested_stage text, in_suggested_owner text, in_corrections text, in_comment text,
+    in_card_hash bigint, in_funnel text, in_created_at text, in_seconds double precision,
+    in_judged text, in_lock bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    now_card bigint;
+BEGIN
+    PERFORM set_config('okk.notify_after_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock(in_lock);
+    SELECT c.id INTO now_card FROM cards c
+    WHERE c.source = in_source AND c.external_id = in_external_id FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.id = in_id) THEN
+        RETURN 'known';
+    END IF;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.card_source = in_source
+               AND r.card_external_id = in_external_id AND r.auditor = in_auditor) THEN
+        RETURN 'earlier';
+    END IF;
+    INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage, verdict,
+        checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash,
+        funnel_fingerprint, created_at, seconds_spent, judged)
+    VALUES (in_id, now_card, in_source, in_external_id, in_auditor, in_stage, in_verdict,
+        in_checklist, in_score, in_suggested_stage, in_suggested_owner, in_corrections,
+        in_comment, in_card_hash, in_funnel, in_created_at, in_seconds, in_judged)
+    ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 'known';
+    END IF;
+    DELETE FROM drafts d WHERE d.card_id = now_card AND d.auditor = in_auditor;
+    DELETE FROM leases l WHERE l.card_id = now_card AND l.auditor = in_auditor;
+    RETURN 'saved';
+END $$;
+-- Reviews an earlier okk saved under the id of a card a prune had just taken out: waiting by
+-- their key, their id's card (another's, if an import gave it the id since) marked again.
+CREATE TEMP TABLE okk_dangling ON COMMIT DROP AS
+    SELECT r.id, r.card_id FROM reviews r
+    WHERE r.card_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.id = r.card_id
+                      AND c.source = r.card_source AND c.external_id = r.card_external_id);
+UPDATE reviews r SET card_id = NULL FROM okk_dangling d WHERE r.id = d.id;
+SELECT okk_mark_judged(card_id) FROM (SELECT DISTINCT card_id FROM okk_dangling) d;
+SELECT okk_attach_reviews();
+DROP TABLE okk_dangling;
+"#,
 ];
 
 /// The migration after whose text `pg::relabel` moves Pipedrive's old field names.
