@@ -52,20 +52,34 @@ impl Store {
             return Ok(());
         }
         let supersedes = superseded(&tx, card, stamp, late)?;
-        insert_review(&tx, id, card, review, stamp, supersedes)?;
+        // The card as the store holds it now, by its id and its key both: a card taken out of
+        // the store (`okk db prune`) while its auditor judged it may have left its id to a card
+        // an import brought since (a store file reuses the highest id), and the verdict must
+        // not land on that one. Without the card, the verdict waits by the card's key, as one
+        // made on another laptop does (an import that brings the card again attaches it).
+        let held: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM cards WHERE id = ?1 AND source = ?2 AND external_id = ?3",
+                params![card.card_id.0, card.source, card.external_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        insert_review(&tx, id, held, card, review, stamp, supersedes)?;
         settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;
-        // A late review's draft is long gone; a draft there now is for a later verdict.
-        if !late {
+        if let Some(held) = held {
+            // A late review's draft is long gone; a draft there now is for a later verdict.
+            if !late {
+                tx.execute(
+                    "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
+                    params![held, stamp.auditor],
+                )?;
+            }
+            // Judged: the auditor's claim on the card (a shared queue's hand-out) ends.
             tx.execute(
-                "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
-                params![card.card_id.0, stamp.auditor],
+                "DELETE FROM leases WHERE card_id = ?1 AND auditor = ?2",
+                params![held, stamp.auditor],
             )?;
         }
-        // Judged: the auditor's claim on the card (a shared queue's hand-out) ends.
-        tx.execute(
-            "DELETE FROM leases WHERE card_id = ?1 AND auditor = ?2",
-            params![card.card_id.0, stamp.auditor],
-        )?;
         tx.commit()?;
         Ok(())
     }
@@ -343,6 +357,7 @@ fn superseded(
 fn insert_review(
     tx: &rusqlite::Transaction<'_>,
     id: &str,
+    held: Option<i64>,
     card: &ReviewedCard,
     review: &Review,
     stamp: &Stamp<'_>,
@@ -358,19 +373,16 @@ fn insert_review(
         )),
         None => None,
     };
-    // A card taken out of the store (`okk db prune`) while its auditor judged it: the verdict
-    // is kept all the same, by the card's key, as one made on another laptop waits for its card
-    // (an import that brings the card again attaches it).
     tx.execute(
         "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
              verdict, checklist, score, suggested_stage, suggested_owner, corrections,
              comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes,
              judged)
-         VALUES (?1, (SELECT id FROM cards WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                 ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)",
         params![
             id,
-            card.card_id.0,
+            held,
             card.source,
             card.external_id,
             stamp.auditor,

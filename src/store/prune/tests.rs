@@ -471,6 +471,16 @@ fn a_verdict_on_a_card_pruned_meanwhile_is_kept_by_the_card_s_key() {
             .and_hms_opt(12, 0, 0)
             .unwrap(),
     };
+    // Meanwhile an import brought another card, which took the pruned card's id (a store file
+    // gives a new row the highest id plus one): the verdict must not land on it, nor end its
+    // auditor's claim or draft there.
+    plant(
+        &store,
+        "INSERT INTO cards (id, source, external_id, stage, content_hash, first_batch,
+                            changed_batch, changed_at)
+             VALUES (5, 'a', 'a9', 'Квалификация', 31, 1, 1, '2026-11-20 11:00:00');
+         INSERT INTO leases (card_id, auditor, until) VALUES (5, 'anna', 2461000.0);",
+    );
     store.save_review(&on_screen, &review, &stamp).unwrap();
     assert_eq!(
         ids(
@@ -479,5 +489,9 @@ fn a_verdict_on_a_card_pruned_meanwhile_is_kept_by_the_card_s_key() {
              FROM reviews"
         ),
         ["b/b2/none"]
+    );
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM leases WHERE card_id = 5"),
+        1
     );
 }
