@@ -2687,8 +2687,9 @@ fn exported(desk: &Desk, db: &str, args: &[&str]) -> (Vec<u8>, String) {
     (std::fs::read(&out).unwrap(), said)
 }
 
-/// On the server as in the store file, a card two auditors split on with no decision has no
-/// final verdict on either row and says it awaits the lead; a split the lead settled carries
+/// On the server as in the store file, a card two auditors split on (ok or not) with no decision
+/// has no final verdict on either row and says it awaits the lead (one they split on only in
+/// the owner carries their verdict and awaits the lead); a split the lead settled carries
 /// the lead's word on both rows; two auditors who agree carry their verdict.
 #[test]
 fn on_the_server_a_split_card_awaits_the_lead_on_every_row_of_the_reviews_export() {
@@ -2720,6 +2721,19 @@ fn on_the_server_a_split_card_awaits_the_lead_on_every_row_of_the_reviews_export
     );
     desk.review(agree, "anna", "2026-11-19 13:00:00", &Verdict::of("stale"));
     desk.review(agree, "boris", "2026-11-19 13:30:00", &Verdict::of("stale"));
+    // Agreed it is dead, split on who should have it: the move waits for the lead, the verdict
+    // counts (as `okk stats` counts it).
+    let owner = "31254370";
+    desk.review(owner, "anna", "2026-11-19 14:00:00", &Verdict::of("dead"));
+    desk.review(
+        owner,
+        "boris",
+        "2026-11-19 14:30:00",
+        &Verdict {
+            owner: Some("Васильев Игорь"),
+            ..Verdict::of("dead")
+        },
+    );
     copied_to(&desk, &server.url);
     let (srv, _) = exported(&desk, &server.url, &["export", "reviews"]);
     let (file, _) = exported(&desk, &path_arg(&desk.db), &["export", "reviews"]);
@@ -2755,6 +2769,8 @@ fn on_the_server_a_split_card_awaits_the_lead_on_every_row_of_the_reviews_export
     assert_eq!(
         cells,
         [
+            row(owner, "anna", "dead", "yes"),
+            row(owner, "boris", "dead", "yes"),
             row(settled, "anna", "dead", ""),
             row(settled, "boris", "dead", ""),
             row(split, "anna", "", "yes"),
