@@ -1186,7 +1186,11 @@ fn u_away_from_the_last_verdict_shows_its_card_before_taking_it_back() {
     s.keys("u");
     assert_eq!(
         s.state.shared.status,
-        Some(Status::Info(okk::text::tui::undone(&judged)))
+        Some(Status::Info(okk::text::tui::undone(
+            &judged,
+            Verdict::Stale,
+            None
+        )))
     );
     assert_eq!(s.card_id(), judged);
     assert!(!s.current_verdicts().iter().any(|(id, _)| *id == judged));

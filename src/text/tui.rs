@@ -219,8 +219,23 @@ pub fn undo_earlier(verdicts: &str) -> String {
     tr!("tui-undo-earlier", verdicts = verdicts)
 }
 
-pub fn undone(id: &str) -> String {
-    tr!("tui-undone", id = safe::line(id))
+/// Verdict `withdrawn` on card `id` is taken back; `stands`: the auditor's earlier verdict on
+/// it, current again (else the card has none of hers now). Says both, as a second `u` on a
+/// re-judged card takes back the earlier one with the same card named.
+pub fn undone(id: &str, withdrawn: Verdict, stands: Option<Verdict>) -> String {
+    match stands {
+        Some(before) => tr!(
+            "tui-undone-back",
+            id = safe::line(id),
+            verdict = verdict(withdrawn),
+            before = verdict(before)
+        ),
+        None => tr!(
+            "tui-undone",
+            id = safe::line(id),
+            verdict = verdict(withdrawn)
+        ),
+    }
 }
 
 /// The verdict is withdrawn, and its card is `auditor`'s now (their claim).
@@ -1373,6 +1388,31 @@ mod tests {
                 let said = with(lang, || given_back_unlisted(n));
                 assert!(said.chars().count() <= 76, "{lang:?}: {said}");
             }
+        }
+    }
+
+    /// An undo says which verdict it took back and what stands now (tester29: two undos on one
+    /// re-judged card said the same words), whole on an 80-column status line at the longest.
+    #[test]
+    fn an_undo_says_the_verdict_it_took_back_and_what_stands_now() {
+        use crate::domain::review::Verdict;
+        assert_eq!(
+            with(Lang::Ru, || super::undone(
+                "14049",
+                Verdict::Stale,
+                Some(Verdict::Ok)
+            )),
+            "вердикт по #14049 отозван: «устарела»; снова в силе ваш «в порядке»"
+        );
+        assert_eq!(
+            with(Lang::En, || super::undone("14049", Verdict::Ok, None)),
+            "verdict on #14049 withdrawn: «ok»; no verdict of yours on the card now"
+        );
+        for lang in [Lang::En, Lang::Ru] {
+            let said = with(lang, || {
+                super::undone("31646591", Verdict::WrongStage, Some(Verdict::Unclear))
+            });
+            assert!(said.chars().count() <= 78, "{lang:?}: {said}");
         }
     }
 }

@@ -45,7 +45,8 @@ tui-undo-other-stage = your last verdict (#{ $id }) is in «{ $stage }»: open t
 tui-undo-not-listed = your last verdict (#{ $id }) is not in this list: { $all } without a filter lists it
 tui-undo-shows-last = your last verdict: #{ $id }, { $verdict }; { $key } takes it back
 tui-undo-earlier = an earlier session's verdict: no undo; a new one replaces it: { $verdicts }
-tui-undone = verdict on #{ $id } withdrawn
+tui-undone = verdict on #{ $id } withdrawn: «{ $verdict }»; no verdict of yours on the card now
+tui-undone-back = verdict on #{ $id } withdrawn: «{ $verdict }»; your «{ $before }» stands again
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
 tui-sent-back-listed = { $count ->
     [one] { $count } card sent back by the lead is in your list again (↩)

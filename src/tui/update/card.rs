@@ -590,7 +590,11 @@ pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &
         if last.before.is_none() {
             q.claimable = q.claimable.map(|n| n + 1);
         }
-        state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
+        state.shared.status = Some(Status::Info(msg::undone(
+            &last.external_id,
+            last.verdict,
+            last.before,
+        )));
         if let Some(index) = index {
             q.items[index].done = last.before;
             open(state, index, Some(last.draft), cx);
