@@ -290,7 +290,7 @@ fn a_judged_card_of_the_mistaken_import_stays_and_the_report_says_why() {
     let said = ok_on(&desk, &db, &["db", "prune", "--import", "last", "--yes"]);
     assert!(said.contains("Removed 2 cards from"), "{said}");
     assert!(
-        said.contains("Kept 1 card: they carry desk work, which is never removed:"),
+        said.contains("Kept 1 card: it carries desk work, which is never removed:"),
         "{said}"
     );
     assert!(said.contains("reviews: 1 card (503)"), "{said}");
@@ -310,7 +310,7 @@ fn a_judged_card_of_the_mistaken_import_stays_and_the_report_says_why() {
         &["--lang", "ru", "db", "prune", "--import", "2", "--yes"],
     );
     assert!(ru.contains("Убирать из"), "{ru}");
-    assert!(ru.contains("Оставлено: 1 карточка"), "{ru}");
+    assert!(ru.contains("Оставлена 1 карточка — на ней"), "{ru}");
     assert!(ru.contains("проверки: 1 карточка (503)"), "{ru}");
 }
 

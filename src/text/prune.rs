@@ -170,7 +170,7 @@ fn said(r: &PruneReport, store: &Path, how: Said) -> String {
     if r.kept > 0 {
         out.push_str(&format!(
             "{}\n",
-            crate::tr!("prune-kept", cards = cards(r.kept as usize))
+            crate::tr!("prune-kept", cards = cards(r.kept as usize), count = r.kept)
         ));
         for k in &r.kept_for {
             let mut ids: Vec<String> = k.first.iter().map(|i| line(i).into_owned()).collect();

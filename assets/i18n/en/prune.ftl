@@ -20,7 +20,10 @@ prune-nothing = Nothing to remove from { $store }.
 prune-would-remove = Would remove { $cards } from { $store } (a dry run: nothing changed).
 prune-would-remove-asked = Would remove { $cards } from { $store }.
 prune-removed = Removed { $cards } from { $store }.
-prune-kept = Kept { $cards }: they carry desk work, which is never removed:
+prune-kept = { $count ->
+    [one] Kept { $cards }: it carries desk work, which is never removed:
+   *[other] Kept { $cards }: they carry desk work, which is never removed:
+}
 prune-work-reviews = reviews
 prune-work-drafts = a draft
 prune-work-leases = a claim held now

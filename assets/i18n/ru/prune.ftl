@@ -20,7 +20,10 @@ prune-nothing = Убирать из { $store } нечего.
 prune-would-remove = Из { $store } было бы убрано: { $cards } (пробный запуск: ничего не изменено).
 prune-would-remove-asked = Из { $store } будет убрано: { $cards }.
 prune-removed = Из { $store } убрано: { $cards }.
-prune-kept = Оставлено: { $cards } — на них есть работа отдела, её okk не удаляет никогда:
+prune-kept = { $count ->
+    [1] Оставлена { $cards } — на ней есть работа отдела, её okk не удаляет никогда:
+   *[other] Оставлено: { $cards } — на них есть работа отдела, её okk не удаляет никогда:
+}
 prune-work-reviews = проверки
 prune-work-drafts = черновик
 prune-work-leases = карточка сейчас взята аудитором
