@@ -115,6 +115,25 @@ pub struct PruneReport {
     pub connections_reset: Vec<String>,
 }
 
+impl PruneReport {
+    /// Nothing selected yet: what each store's prune fills in.
+    pub fn new(dry_run: bool) -> PruneReport {
+        PruneReport {
+            dry_run,
+            import: None,
+            source: None,
+            gone: false,
+            selected: 0,
+            removed: 0,
+            kept: 0,
+            kept_for: Vec::new(),
+            updated_only: 0,
+            runs_removed: Vec::new(),
+            connections_reset: Vec::new(),
+        }
+    }
+}
+
 /// A prune's outcome: the report, or why the selector named nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pruned {

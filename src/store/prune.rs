@@ -162,19 +162,7 @@ fn prune_in(
     selector: &Selector,
     dry_run: bool,
 ) -> Result<Pruned, StoreError> {
-    let mut report = PruneReport {
-        dry_run,
-        import: None,
-        source: None,
-        gone: false,
-        selected: 0,
-        removed: 0,
-        kept: 0,
-        kept_for: Vec::new(),
-        updated_only: 0,
-        runs_removed: Vec::new(),
-        connections_reset: Vec::new(),
-    };
+    let mut report = PruneReport::new(dry_run);
     // What the selector names, and the condition on `cards` that takes its cards.
     let (condition, args): (&str, Vec<Value>) = match selector {
         Selector::Import(wanted) => {

@@ -204,19 +204,7 @@ fn prune_in(
     selector: &Selector,
     dry_run: bool,
 ) -> Result<Pruned, StoreError> {
-    let mut report = PruneReport {
-        dry_run,
-        import: None,
-        source: None,
-        gone: false,
-        selected: 0,
-        removed: 0,
-        kept: 0,
-        kept_for: Vec::new(),
-        updated_only: 0,
-        runs_removed: Vec::new(),
-        connections_reset: Vec::new(),
-    };
+    let mut report = PruneReport::new(dry_run);
     let pick = "INSERT INTO okk_prune_pick (id, source, external_id, first_batch, changed_batch,
                     gone_batch)
                 SELECT id, source, external_id, first_batch, changed_batch, gone_batch
