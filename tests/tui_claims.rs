@@ -109,7 +109,8 @@ fn a_card_whose_verdict_is_undone_is_the_auditors_again_and_not_handed_to_the_ne
     press(&mut anna, &mut a, "u");
     assert_eq!(shown(&anna), Some(first.clone()), "back on the card");
     assert!(
-        matches!(&anna.shared.status, Some(Status::Info(m)) if m.ends_with("withdrawn")),
+        matches!(&anna.shared.status, Some(Status::Info(m))
+            if m.contains(&format!("#{first} withdrawn: «ok»"))),
         "{:?}",
         anna.shared.status
     );
