@@ -121,8 +121,10 @@ impl AwaitingLead {
     /// not given, as [`final_word`] does not weigh them against the rest.
     pub fn from_waiting(reviews: impl IntoIterator<Item = Waiting>) -> AwaitingLead {
         let mut cards: HashMap<CardKey, Vec<Waiting>> = HashMap::new();
-        for w in reviews {
-            cards.entry(w.card.clone()).or_default().push(w);
+        for mut w in reviews {
+            // The card is the group's key; its reviews need it no more.
+            let card = std::mem::take(&mut w.card);
+            cards.entry(card).or_default().push(w);
         }
         let mut out = AwaitingLead::default();
         for ((source, external_id), waiting) in cards {

@@ -328,22 +328,21 @@ mod tests {
     }
 
     fn field_names(path: &std::path::Path) -> Vec<String> {
-        let conn = rusqlite::Connection::open(path).unwrap();
-        let mut names: Vec<String> = conn
-            .prepare("SELECT name FROM field_names")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        names.sort();
-        names
+        sorted_names(path, "SELECT name FROM field_names")
     }
 
     fn custom_columns(path: &std::path::Path) -> Vec<String> {
+        sorted_names(
+            path,
+            "SELECT name FROM source_columns WHERE kind = 'custom'",
+        )
+    }
+
+    /// The names `sql` selects from the store file at `path`, sorted.
+    fn sorted_names(path: &std::path::Path, sql: &str) -> Vec<String> {
         let conn = rusqlite::Connection::open(path).unwrap();
         let mut names: Vec<String> = conn
-            .prepare("SELECT name FROM source_columns WHERE kind = 'custom'")
+            .prepare(sql)
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
