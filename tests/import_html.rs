@@ -7,7 +7,8 @@ mod common;
 use common::{Desk, Digest, Table, assert_same, fixture, path_arg, text};
 
 /// What a store holds with the import's own trace left out (its batch: the file's name and
-/// encoding, and the moment it ran): what the file said.
+/// encoding, and the moment it ran; the funnel recorded when the store was made): what the file
+/// said.
 fn contents(desk: &Desk) -> Digest {
     let batches = desk.rows(Table::ImportBatches);
     let moments: Vec<String> = (batches.iter())
@@ -15,6 +16,7 @@ fn contents(desk: &Desk) -> Digest {
         .collect();
     let mut digest = desk.digest();
     digest.remove("import_batches");
+    digest.remove("funnel_versions");
     for rows in digest.values_mut() {
         for row in rows.iter_mut() {
             for m in &moments {
@@ -231,5 +233,189 @@ fn an_html_export_s_errors_read_in_russian() {
     assert!(
         out.contains("  кодировка windows-1251 (HTML-таблица, указана в её <meta>)\n"),
         "{out}"
+    );
+}
+
+/// The fixture's text with its first line (the `<meta>`) replaced by `opening`, as UTF-8.
+fn opened_with(desk: &Desk, name: &str, opening: &str) -> String {
+    broken(desk, name, |t| {
+        let (_, rest) = t.split_once('\n').unwrap();
+        format!("{opening}{rest}").into_bytes()
+    })
+}
+
+/// An export opening with a `<style>`, a comment, an `<?xml?>` declaration, a BOM and blank
+/// lines, or in UTF-16 with its BOM, is the HTML table it holds (tester29 F7: these were read as
+/// a CSV and refused with advice to --map its columns); one that opens as HTML but holds no
+/// table says so; an Excel 2003 XML workbook is named for what it is.
+#[test]
+fn an_html_export_is_read_whatever_it_opens_with() {
+    let plain = Desk::new();
+    plain.import_one(&[&fixture("bitrix24_deals.xls")]);
+    for (name, opening) in [
+        (
+            "style.xls",
+            "<style>td{mso-number-format:\"\\@\";}</style>\n",
+        ),
+        ("comment.xls", "<!-- export -->\n"),
+        ("xml.xls", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),
+        (
+            "bom.xls",
+            "\u{feff}\r\n\r\n  <!-- a --><?xml version=\"1.0\"?>\n",
+        ),
+    ] {
+        let desk = Desk::new();
+        let file = opened_with(&desk, name, opening);
+        let r = desk.import_one(&[&file]);
+        assert_eq!(
+            (&r["profile"], &r["inserted"]),
+            (&"bitrix24".into(), &3.into()),
+            "{name}: {r:#}"
+        );
+        assert!(
+            (r["encoding_reason"].as_str().unwrap()).starts_with("HTML table, "),
+            "{name}: {r:#}"
+        );
+        assert_same(&contents(&plain), &contents(&desk));
+    }
+    // UTF-16 with its byte-order mark, the `<meta>` kept (its charset is no UTF-16 one).
+    let desk = Desk::new();
+    let utf16 = broken(&desk, "utf16.xls", |t| {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in t.replace("charset=UTF-8", "charset=utf-16").encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        bytes
+    });
+    let r = desk.import_one(&[&utf16]);
+    assert_eq!(
+        (&r["encoding"], &r["inserted"]),
+        (&"UTF-16LE".into(), &3.into()),
+        "{r:#}"
+    );
+    assert_same(&contents(&plain), &contents(&desk));
+
+    // HTML with no table: said so, no advice about a CSV's columns.
+    let no_table = broken(&desk, "denied.xls", |_| {
+        "<!-- export -->\n<p>Доступ запрещён</p>\n"
+            .as_bytes()
+            .to_vec()
+    });
+    let err = refused(
+        &desk,
+        &no_table,
+        ":",
+        "not a table: the file is HTML but holds no <table>",
+    );
+    assert!(!err.contains("--map"), "{err}");
+
+    let xml = broken(&desk, "workbook.xls", |_| {
+        b"<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n\
+          <Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"1\">\
+          <Table><Row><Cell><Data ss:Type=\"String\">ID</Data></Cell></Row></Table></Worksheet></Workbook>"
+            .to_vec()
+    });
+    refused(
+        &desk,
+        &xml,
+        ":",
+        "an Excel 2003 XML spreadsheet (SpreadsheetML), which okk does not read: open it in Excel \
+         or LibreOffice and save it as .xlsx",
+    );
+}
+
+/// A merged cell in a deal row (tester29 F8: `colspan` over «Стадия сделки» and «Воронка»)
+/// imports as a spreadsheet shows it, its neighbour empty, and is warned of at its row with the
+/// file's line and the columns it spread over, in both languages.
+#[test]
+fn a_merged_cell_in_a_deal_row_is_warned_of_at_its_row() {
+    let desk = Desk::new();
+    let merged = broken(&desk, "merged.xls", |t| {
+        t.replacen(
+            "<td>Офис на первом этаже</td><td>Сделка успешна</td><td>Общая</td>",
+            "<td>Офис на первом этаже</td><td colspan=\"2\">Сделка успешна</td>",
+            1,
+        )
+        .into_bytes()
+    });
+    let r = desk.import_one(&["--dry-run", &merged]);
+    assert_eq!(r["warnings"], 1, "{r:#}");
+    let w = &r["warning_samples"][0];
+    assert_eq!(
+        (&w["line"], &w["column"]),
+        (&5.into(), &"Стадия сделки".into()),
+        "{w:#}"
+    );
+    assert_eq!(
+        w["message"],
+        "a merged cell (line 29 of the file) spans 2 columns: its value went into «Стадия \
+         сделки», and the column «Воронка» beside it reads empty, as a spreadsheet shows the \
+         file. A Bitrix24 export merges no deal's cells: the file was edited by hand — check the \
+         card, or export the deals again"
+    );
+    // The card is read as the spreadsheet shows it: no pipeline.
+    desk.import_one(&[&merged]);
+    assert_eq!(desk.card("502")["pipeline"], serde_json::Value::Null);
+    // The export as Bitrix24 writes it warns of nothing.
+    let plain = Desk::new().import_one(&["--dry-run", &fixture("bitrix24_deals.xls")]);
+    assert_eq!(plain["warnings"], 0, "{plain:#}");
+
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", "--dry-run", &merged])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.contains(
+            "    строка 5 [Стадия сделки]: объединённая ячейка (строка 29 файла) занимает 2 \
+             столбца: её значение попало в «Стадия сделки», а столбец «Воронка» рядом с ней \
+             прочитан пустым"
+        ),
+        "{out}"
+    );
+}
+
+/// `--sheet` names a workbook's sheet: given for a file with none — an HTML table or a CSV —
+/// it is refused before anything is read (tester29 F9: it was silently ignored), and the store
+/// stays as it was.
+#[test]
+fn a_sheet_asked_of_a_file_without_sheets_is_refused() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let before = desk.digest();
+    for (file, says) in [
+        (
+            fixture("bitrix24_deals.xls"),
+            "--sheet «Сделки»: this file is an HTML table (Bitrix24's \"Export to Excel\"), one \
+             table and no sheets; import it without --sheet",
+        ),
+        (
+            fixture("bitrix24_deals.csv"),
+            "--sheet «Сделки»: this file is a CSV text, which has no sheets (--sheet picks a \
+             sheet of an xlsx, xls or ods workbook); import it without --sheet",
+        ),
+    ] {
+        let err = desk.import_fails(&["--sheet", "Сделки", &file]);
+        assert_eq!(err, format!("okk: {file}: {says}\n"));
+        assert_same(&before, &desk.digest());
+    }
+    let out = desk
+        .okk()
+        .args([
+            "--lang",
+            "ru",
+            "import",
+            "--sheet",
+            "X",
+            &fixture("bitrix24_deals.xls"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("--sheet «X»: этот файл — HTML-таблица («Экспорт в Excel» Битрикс24)"),
     );
 }

@@ -5,6 +5,8 @@ use std::io::{self, Read};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, WINDOWS_1251};
 
+use super::markup;
+
 pub use crate::domain::import_report::Reason;
 
 /// How many bytes are looked at to decide.
@@ -24,38 +26,40 @@ pub enum SniffError {
     Empty,
     /// A NUL byte at this offset in a file without a UTF-16 byte-order mark.
     Binary(usize),
+    /// An Excel 2003 XML spreadsheet (SpreadsheetML), which no reader of okk's reads.
+    XmlWorkbook,
 }
 
 pub fn file_kind(head: &[u8]) -> Result<FileKind, SniffError> {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Ok(FileKind::Workbook);
     }
-    let is_bom16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let bom16 = Encoding::for_bom(head).filter(|(e, _)| *e != UTF_8);
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SniffError::Empty);
     }
-    if !is_bom16 {
-        if let Some(pos) = head.iter().position(|&b| b == 0)
-            && !stray_nuls(head)
-        {
-            return Err(SniffError::Binary(pos));
+    let opening = match bom16 {
+        // Its markup read as the BOM says, the prefix the walk looks at.
+        Some((encoding, bom_len)) => {
+            let end = head.len().min(bom_len + 2 * markup::PREFIX);
+            let (text, _) = encoding.decode_without_bom_handling(&head[bom_len..end]);
+            markup::opening(text.as_bytes())
         }
-        let start: Vec<u8> = body
-            .iter()
-            .skip_while(|b| b.is_ascii_whitespace())
-            .take(512)
-            .map(u8::to_ascii_lowercase)
-            .collect();
-        if start.starts_with(b"<!doctype html")
-            || start.starts_with(b"<html")
-            || start.starts_with(b"<table")
-            || start.starts_with(b"<meta")
-        {
-            return Ok(FileKind::HtmlTable);
+        None => {
+            if let Some(pos) = head.iter().position(|&b| b == 0)
+                && !stray_nuls(head)
+            {
+                return Err(SniffError::Binary(pos));
+            }
+            markup::opening(body)
         }
+    };
+    match opening {
+        markup::Opening::Html => Ok(FileKind::HtmlTable),
+        markup::Opening::XmlWorkbook => Err(SniffError::XmlWorkbook),
+        markup::Opening::Text => Ok(FileKind::Text),
     }
-    Ok(FileKind::Text)
 }
 
 /// Text but for a few NUL bytes: no other control byte than tab and line ends, and NULs
@@ -380,6 +384,36 @@ mod tests {
             Ok(FileKind::HtmlTable)
         );
         assert_eq!(file_kind(b"ID,Name\n"), Ok(FileKind::Text));
+    }
+
+    /// Bitrix24's HTML export is told however it opens (a BOM, white space, a comment, an
+    /// `<?xml?>` declaration, a `<style>`), in UTF-16 with its BOM too; an Excel 2003 XML
+    /// workbook is told apart; a CSV whose header starts with `<` stays text.
+    #[test]
+    fn an_html_table_is_told_past_what_it_opens_with() {
+        for start in [
+            "<style>td{}</style>\n<table border=\"1\">",
+            "<!-- export -->\n<table border=\"1\">",
+            "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<table border=\"1\">",
+            "\u{feff}\r\n  <!-- a --> <style>td{}</style><table>",
+            "\n\n  <table border=\"1\">",
+        ] {
+            assert_eq!(
+                file_kind(start.as_bytes()),
+                Ok(FileKind::HtmlTable),
+                "{start}"
+            );
+        }
+        let mut le = vec![0xFF, 0xFE];
+        for u in "<!-- x --><table>".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(file_kind(&le), Ok(FileKind::HtmlTable));
+        assert_eq!(
+            file_kind(b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"),
+            Err(SniffError::XmlWorkbook)
+        );
+        assert_eq!(file_kind(b"<ID>,Name\n1,a\n"), Ok(FileKind::Text));
     }
 
     #[test]

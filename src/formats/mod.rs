@@ -7,4 +7,5 @@ pub mod crms;
 pub mod decode;
 pub mod delimiter;
 pub mod line_col;
+pub mod markup;
 pub mod values;

@@ -5,7 +5,8 @@
 //! A cell's value is its text as a spreadsheet shows it: entities decoded, `<br>` a line break,
 //! runs of white space (`&nbsp;` too) one space, the ends trimmed, nested tags' text joined. A
 //! cell spanning columns (`colspan`) or rows (`rowspan`) keeps its value in its first column and
-//! row and leaves the others empty, as a spreadsheet opening the file does, so no column moves.
+//! row and leaves the others empty, as a spreadsheet opening the file does, so no column moves;
+//! one in a deal row is noted for the import's warnings (no export merges a deal's cells).
 
 use std::cell::RefCell;
 use std::io::{self, Read};
@@ -21,7 +22,7 @@ use html5ever::tokenizer::{
 
 use super::decode::{self, Chosen, MalformedAt, Reason};
 use super::limits::{Limit, Limits};
-use super::xlsx::{Msg, Row, SheetError, SheetRows, Uncalculated, stream};
+use super::xlsx::{MergedCell, MergedCells, Msg, Row, SheetError, SheetRows, Uncalculated, stream};
 use crate::text::import as msg;
 
 /// Bytes handed to the tokenizer at a time: what it may hold beyond the markup it is inside.
@@ -32,6 +33,8 @@ const BATCH_BYTES: usize = 1 << 20;
 /// The widest `colspan` and `rowspan` HTML honours (browsers clamp them so).
 const MAX_COLSPAN: u64 = 1000;
 const MAX_ROWSPAN: u64 = 65_534;
+/// Merged cells of deal rows kept to be named in the import's warnings (all are counted).
+const MERGED_KEPT: usize = 10;
 
 /// The encoding of an HTML export: `--encoding`, else a byte-order mark, else the charset its
 /// `<meta>` declares, else what the bytes look like (as for a CSV).
@@ -192,6 +195,9 @@ fn read(
             if !rows.is_empty() {
                 let _ = tx.send(Msg::Rows(rows));
             }
+            if table.merged.count > 0 {
+                let _ = tx.send(Msg::Merged(std::mem::take(&mut table.merged)));
+            }
             return Ok(Uncalculated::default());
         }
         // What is UTF-8 is fed before a byte that is not is reported: the error then names the
@@ -291,6 +297,8 @@ struct Table {
     spanned: Vec<u64>,
     /// Inside `<script>`, `<style>` and the like: their text is no cell's, up to this end tag.
     skip: Option<html5ever::LocalName>,
+    /// Cells of deal rows that span columns or rows.
+    merged: MergedCells,
     done: Vec<Row>,
     /// What the rows in `done` hold, their cells counted too (a thousand empty cells of a
     /// `colspan` take memory).
@@ -312,6 +320,8 @@ struct CellText {
     text: String,
     /// White space seen after the last character kept.
     space: bool,
+    /// The file's line of its tag.
+    line: u64,
     column: usize,
     colspan: u64,
     rowspan: u64,
@@ -385,6 +395,7 @@ impl Table {
             cell: None,
             spanned: Vec::new(),
             skip: None,
+            merged: MergedCells::default(),
             done: Vec::new(),
             done_bytes: 0,
             failed: None,
@@ -532,6 +543,7 @@ impl Table {
         self.cell = Some(CellText {
             text: String::new(),
             space: false,
+            line: self.line,
             column,
             colspan: span(tag, "colspan", MAX_COLSPAN),
             rowspan: span(tag, "rowspan", MAX_ROWSPAN),
@@ -541,7 +553,7 @@ impl Table {
     fn close_cell(&mut self) {
         let Some(cell) = self.cell.take() else { return };
         let Some(row) = &mut self.row else { return };
-        let (column, colspan, rowspan) = (cell.column, cell.colspan, cell.rowspan);
+        let (column, colspan, rowspan, line) = (cell.column, cell.colspan, cell.rowspan, cell.line);
         let last = (column - 1) as u64 + colspan;
         if last > self.limits.columns {
             return self.fail_limit(Some(column), Limit::Columns, self.limits.columns);
@@ -552,6 +564,19 @@ impl Table {
             return self.fail_limit(None, Limit::Row, self.limits.row);
         }
         row.cells.push(text);
+        // A deal row's (the header is given first): no export merges one's cells.
+        if (colspan > 1 || rowspan > 1) && self.given > 0 {
+            self.merged.count += 1;
+            if self.merged.first.len() < MERGED_KEPT {
+                self.merged.first.push(MergedCell {
+                    row: self.row_no,
+                    line,
+                    column,
+                    across: colspan,
+                    down: rowspan,
+                });
+            }
+        }
         // Bounded by the column limit just checked.
         row.cells.resize(last as usize, String::new());
         if rowspan > 1 {
@@ -762,6 +787,53 @@ mod tests {
                 vec!["1", "", ""],
             ]
         );
+    }
+
+    /// A deal row's merged cells are named (row, file line, column, span) for the import's
+    /// warnings, the header's are not, and however many there are only the first few are kept.
+    #[test]
+    fn merged_cells_of_deal_rows_are_noted_where_they_are() {
+        let html = "<table><tr><th colspan=2>ID</th><th>B</th><th>C</th></tr>\n\
+                    <tr><td>1</td><td>a</td><td>b</td><td>c</td></tr>\n\
+                    <tr><td>2</td><td colspan=\"2\">a</td><td>c</td></tr>\n\
+                    <tr><td>3</td><td>a</td><td>b</td>\n<td rowspan=2>c</td></tr>\n\
+                    <tr><td>4</td><td>a</td><td>b</td></tr></table>";
+        let mut read = rows_of(html);
+        while read.next_row().unwrap().is_some() {}
+        let at = |row, line, column, across, down| MergedCell {
+            row,
+            line,
+            column,
+            across,
+            down,
+        };
+        assert_eq!(
+            read.merged(),
+            &MergedCells {
+                count: 2,
+                first: vec![at(3, 3, 2, 2, 1), at(4, 5, 4, 1, 2)],
+            }
+        );
+        let mut many = String::from("<table><tr><td>ID</td><td>A</td><td>B</td></tr>");
+        for i in 0..25 {
+            many.push_str(&format!("<tr><td>{i}</td><td colspan=2>x</td></tr>"));
+        }
+        many.push_str("</table>");
+        let mut read = rows_of(&many);
+        while read.next_row().unwrap().is_some() {}
+        assert_eq!(read.merged().count, 25);
+        assert_eq!(read.merged().first.len(), MERGED_KEPT);
+        // A table without one says none.
+        let mut plain = rows_of("<table><tr><td>ID</td></tr><tr><td>1</td></tr></table>");
+        while plain.next_row().unwrap().is_some() {}
+        assert_eq!(plain.merged(), &MergedCells::default());
+    }
+
+    fn rows_of(html: &str) -> SheetRows {
+        rows(
+            io::Cursor::new(html.as_bytes().to_vec()),
+            &Limits::default(),
+        )
     }
 
     #[test]

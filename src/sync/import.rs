@@ -190,6 +190,8 @@ struct FileFacts {
     scopes: Vec<Option<String>>,
     /// A workbook's formula cells that hold no value (imported empty).
     uncalculated: xlsx::Uncalculated,
+    /// An HTML table's merged cells in deal rows (the cells they cover imported empty).
+    merged: xlsx::MergedCells,
 }
 
 /// What the reader thread sends the writer.
@@ -317,6 +319,10 @@ pub fn import_file(
     let judged = setup.in_pass;
     let Pumped { mut tally, facts } = pumped;
     name_duplicates(path, opts, fail, &mut tally);
+    tally.warn_all_first(
+        merged_warnings(&facts.merged.first, &mapper),
+        facts.merged.count,
+    );
     if let Some(w) = uncalculated_warning(&facts.uncalculated, opened.sheet.as_deref(), &mapper) {
         tally.warn_first(w);
     }
@@ -601,6 +607,15 @@ impl Tally {
         self.counts.warnings += 1;
         self.samples.insert(0, w);
         self.samples.truncate(WARNING_SAMPLES);
+    }
+
+    /// Warnings about the file's rows known only once it is read through (`count` of them,
+    /// `ws` the first): counted, and shown before the rows' own, in their order.
+    fn warn_all_first(&mut self, ws: Vec<Warning>, count: u64) {
+        self.counts.warnings += count.saturating_sub(ws.len() as u64);
+        for w in ws.into_iter().rev() {
+            self.warn_first(w);
+        }
     }
 
     fn warn(&mut self, ws: Vec<Warning>) {
@@ -1116,6 +1131,7 @@ impl<'a> Reader<'a> {
             self.items.push(item);
         }
         self.facts.uncalculated = rows.uncalculated();
+        self.facts.merged = rows.merged();
         self.send(tx)
     }
 
@@ -1274,6 +1290,33 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A warning per merged cell of a deal row named (`html::read`): its row, the column its value
+/// went to, and the columns and rows it left empty by header. Without it a hand-merged cell
+/// would empty the column beside it (the pipeline, say) without a word.
+fn merged_warnings(cells: &[xlsx::MergedCell], mapper: &Mapper) -> Vec<Warning> {
+    let names = mapper.names();
+    let header = |column: usize| {
+        names
+            .get(column - 1)
+            .cloned()
+            .unwrap_or_else(|| column.to_string())
+    };
+    cells
+        .iter()
+        .map(|m| {
+            let first = header(m.column);
+            let beside: Vec<String> = (m.column + 1..m.column + m.across as usize)
+                .filter_map(|c| names.get(c - 1).cloned())
+                .collect();
+            Warning {
+                line: m.row,
+                column: first.clone(),
+                message: msg::html_merged_cell(m.line, m.across, m.down, &first, &beside),
+            }
+        })
+        .collect()
+}
+
 /// One warning for a workbook's formula cells that hold no value: how many, and the first's
 /// sheet, cell and column header. Without it they would be imported empty without a word.
 fn uncalculated_warning(
@@ -1387,7 +1430,18 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
         Ok(k) => k,
         Err(SniffError::Empty) => return Err(msg::empty_file()),
         Err(SniffError::Binary(at)) => return Err(msg::binary_file(at)),
+        Err(SniffError::XmlWorkbook) => return Err(msg::xml_workbook()),
     };
+    // A sheet asked of a file that has none is a mistake about the file, said before a row is
+    // read: imported anyway, it would be whatever the file holds.
+    if let Some(sheet) = opts.sheet.as_deref()
+        && kind != FileKind::Workbook
+    {
+        return Err(msg::sheet_without_sheets(
+            sheet,
+            kind == FileKind::HtmlTable,
+        ));
+    }
     match kind {
         FileKind::HtmlTable => {
             let chosen = super::html::encoding(&head, whole, opts.encoding.as_deref())?;

@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use super::csv::{CsvError, CsvReader};
-use super::xlsx::{Row, SheetError, SheetRows, Uncalculated};
+use super::xlsx::{MergedCells, Row, SheetError, SheetRows, Uncalculated};
 
 pub enum RowSource {
     Csv(Box<CsvReader<Box<dyn Read + Send>>>),
@@ -112,6 +112,14 @@ impl RowSource {
         match self {
             RowSource::Csv(_) => Uncalculated::default(),
             RowSource::Sheet { rows, .. } => rows.uncalculated(),
+        }
+    }
+
+    /// An HTML table's merged cells in deal rows, once its rows are read through.
+    pub fn merged(&self) -> MergedCells {
+        match self {
+            RowSource::Sheet { rows, .. } => rows.merged().clone(),
+            RowSource::Csv(_) => MergedCells::default(),
         }
     }
 

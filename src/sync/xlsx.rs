@@ -60,11 +60,35 @@ pub struct SheetRows {
     failed: Option<SheetError>,
     /// Known once the sheet is read through.
     uncalculated: Uncalculated,
+    /// An HTML table's merged cells in deal rows, known once it is read through.
+    merged: MergedCells,
+}
+
+/// A cell of a deal row spanning more than one column or row (an HTML table's `colspan`,
+/// `rowspan`): the others it covers read empty, as a spreadsheet shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergedCell {
+    /// The table's row (as rows are numbered: the header is 1) and the file's line of the cell.
+    pub row: u64,
+    pub line: u64,
+    /// Its first column, 1-based, and the columns and rows it spans.
+    pub column: usize,
+    pub across: u64,
+    pub down: u64,
+}
+
+/// The merged cells of a table's deal rows: how many, and the first few of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergedCells {
+    pub count: u64,
+    pub first: Vec<MergedCell>,
 }
 
 /// What a reader thread hands the import (`stream`).
 pub(super) enum Msg {
     Rows(Vec<Row>),
+    /// Sent before `Done`, when the table had any.
+    Merged(MergedCells),
     Failed(SheetError),
     Done(Uncalculated),
 }
@@ -76,12 +100,18 @@ impl SheetRows {
             batch: rows.into_iter(),
             failed,
             uncalculated: Uncalculated::default(),
+            merged: MergedCells::default(),
         }
     }
 
     /// The formula cells without a value, once the rows are read through.
     pub fn uncalculated(&self) -> Uncalculated {
         self.uncalculated
+    }
+
+    /// The merged cells of an HTML table's deal rows, once the rows are read through.
+    pub fn merged(&self) -> &MergedCells {
+        &self.merged
     }
 
     pub fn next_row(&mut self) -> Result<Option<Row>, SheetError> {
@@ -94,6 +124,7 @@ impl SheetRows {
             };
             match rx.recv() {
                 Ok(Msg::Rows(rows)) => self.batch = rows.into_iter(),
+                Ok(Msg::Merged(merged)) => self.merged = merged,
                 Ok(Msg::Done(uncalculated)) => {
                     self.rx = None;
                     self.uncalculated = uncalculated;
@@ -296,6 +327,7 @@ where
             batch: Vec::new().into_iter(),
             failed: None,
             uncalculated: Uncalculated::default(),
+            merged: MergedCells::default(),
         },
         Err(e) => SheetRows::from_rows(Vec::new(), Some(SheetError::Whole(e.to_string()))),
     }

@@ -314,6 +314,19 @@ pub fn binary_file(at: usize) -> String {
     crate::tr!("import-binary-file", at = at)
 }
 
+pub fn xml_workbook() -> String {
+    crate::tr!("import-xml-workbook")
+}
+
+/// `--sheet NAME` given for a file with no sheets: an HTML table (`html`) or a CSV.
+pub fn sheet_without_sheets(sheet: &str, html: bool) -> String {
+    if html {
+        crate::tr!("import-sheet-html", sheet = sheet)
+    } else {
+        crate::tr!("import-sheet-csv", sheet = sheet)
+    }
+}
+
 // An HTML table (Bitrix24's "Export to Excel"): the file as a whole, then its rows. The rows'
 // messages name the file's line beside the table's row the error is filed at.
 
@@ -370,6 +383,28 @@ pub fn html_long_markup(value: u64, line: u64) -> String {
 /// An HTML table's read-as: the encoding's reason after the kind of file.
 pub fn html_reason(reason: &str) -> String {
     crate::tr!("import-html-reason", reason = reason)
+}
+
+/// A merged cell in a deal row of an HTML table: at `line` of the file, spanning `across`
+/// columns and `down` rows, its value under `first`, the columns read empty beside it `beside`
+/// (none when it spans rows alone).
+pub fn html_merged_cell(
+    line: u64,
+    across: u64,
+    down: u64,
+    first: &str,
+    beside: &[String],
+) -> String {
+    let beside: Vec<String> = beside.iter().map(|h| format!("«{h}»")).collect();
+    crate::tr!(
+        "import-html-merged-cell",
+        line = line,
+        across = across,
+        down = down,
+        first = first,
+        beside = beside.join(", "),
+        besides = beside.len()
+    )
 }
 
 pub fn broken_zip(e: &str) -> String {

@@ -64,6 +64,23 @@ import-html-over-cell = this cell is over { $size }
 import-html-long-markup = a tag, comment or attribute runs on past { $size } from line { $line } of the file, longer than any export writes one: the file is damaged
 import-html-not-utf8 = bytes on line { $line } of the file are not valid UTF-8; if the file is in another encoding, pass --encoding (e.g. --encoding windows-1251)
 import-html-reason = HTML table, { $reason }
+import-html-merged-cell = a merged cell (line { $line } of the file) spans { $across ->
+    [one] { $across } column
+   *[other] { $across } columns
+}{ $down ->
+    [1] {""}
+   *[other] {" "}and { $down } rows
+}: its value went into «{ $first }»{ $besides ->
+    [0] {""}
+    [1] , and the column { $beside } beside it reads empty
+   *[other] , and the columns { $beside } beside it read empty
+}{ $down ->
+    [1] {""}
+   *[other] , and the rows below read these columns empty
+}, as a spreadsheet shows the file. A Bitrix24 export merges no deal's cells: the file was edited by hand — check the card, or export the deals again
+import-xml-workbook = an Excel 2003 XML spreadsheet (SpreadsheetML), which okk does not read: open it in Excel or LibreOffice and save it as .xlsx, or export the deals as CSV
+import-sheet-html = --sheet «{ $sheet }»: this file is an HTML table (Bitrix24's "Export to Excel"), one table and no sheets; import it without --sheet
+import-sheet-csv = --sheet «{ $sheet }»: this file is a CSV text, which has no sheets (--sheet picks a sheet of an xlsx, xls or ods workbook); import it without --sheet
 import-broken-zip = broken zip: the file starts like an xlsx/ods (a zip archive) but its directory cannot be read ({ $error }); it may be truncated — export it again
 import-zip-without-sheet = not a workbook: a zip archive ({ $entries ->
     [one] { $entries } file
