@@ -361,6 +361,43 @@ fn a_card_in_a_stage_the_funnel_knows_by_another_name_says_both() {
     d.snap("card_alias_stage");
 }
 
+/// A Bitrix24 card (tester29 F10, F11): its budget by the currency's sign however the export
+/// names it («Российский рубль» → ₽, as an amoCRM card's), the meeting date the funnel declares
+/// a date by its day and minute, never its seconds, a date field at midnight by its day alone.
+#[test]
+fn a_bitrix24_card_shows_its_currency_by_sign_and_its_dates_without_seconds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("bitrix24.csv");
+    std::fs::write(
+        &csv,
+        "ID;Название сделки;Стадия сделки;Воронка;Сумма;Валюта;Ответственный;Дата изменения;\
+         Дата встречи в офисе продаж;Срок действия брони\n\
+         90227;Квартира у парка;Встреча проведена;Общая;27880000.00;Российский рубль;\
+         Попова Анна [5];19.11.2026 10:00:00;18.11.2026 14:47:00;05.12.2026 00:00:00\n",
+    )
+    .expect("write the export");
+    let mut d = desktop(&csv);
+    d.select_stage("Встреча проведена").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        for shown in ["27 880 000 ₽", "18.11.2026 14:47", "05.12.2026"] {
+            assert!(screen.contains(shown), "{shown} at {w}×{h}:\n{screen}");
+        }
+        for hidden in ["Российск", "14:47:00", "00:00"] {
+            assert!(!screen.contains(hidden), "{hidden} at {w}×{h}:\n{screen}");
+        }
+    }
+    d.snap("card_bitrix24_currency_and_dates");
+    // What the store keeps is what the CRM wrote.
+    let card = &d.state.card.as_ref().expect("a card").detail.card;
+    assert_eq!(card.currency.as_deref(), Some("Российский рубль"));
+    assert_eq!(
+        card.field("Дата встречи в офисе продаж"),
+        Some("18.11.2026 14:47:00")
+    );
+}
+
 /// A card that moved shows its path under its stage: every visit the imports recorded, in
 /// order, under the funnel's names, with its day; the move back marked `↶`, the skip `↷`. It
 /// goes on over the next lines where one does not hold it (each step whole on a line); where

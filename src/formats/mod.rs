@@ -4,6 +4,7 @@
 
 pub mod amount;
 pub mod crms;
+pub mod currency;
 pub mod decode;
 pub mod delimiter;
 pub mod line_col;

@@ -732,7 +732,7 @@ pub fn field_value(
 }
 
 /// A custom column's value as the card shows it: a field the funnel declares a date (by its name
-/// or an alias) as [`shown_day`], a checkbox's yes or no in words (`formats::values::checkbox`:
+/// or an alias) as [`shown_date`], a checkbox's yes or no in words (`formats::values::checkbox`:
 /// amoCRM's `true`/`false`, every yes/no word of a field declared `bool`), any other as
 /// written. What is stored and exported stays as the CRM wrote it.
 pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> String {
@@ -741,7 +741,7 @@ pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> 
         .custom_field(header)
         .map_or(FieldKind::Text, |f| f.kind);
     if kind == FieldKind::Date {
-        return shown_day(raw);
+        return shown_date(raw);
     }
     match crate::formats::values::checkbox(kind, raw) {
         Some(true) => crate::text::tui::yes(),
@@ -750,15 +750,29 @@ pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> 
     }
 }
 
-/// A declared date field's day as the card shows days (`05.11.2026`), however the export wrote
-/// it: a workbook's date cell reads `2026-11-05`, the same field in a CSV `05.11.2026`. A value
-/// with a time of day, or no date at all, is shown as written.
-fn shown_day(raw: &str) -> String {
+/// A declared date field's value as the card shows dates, however the export wrote it: the day
+/// (`05.11.2026`; a workbook's date cell reads `2026-11-05`, the same field in a CSV
+/// `05.11.2026`, a datetime field at midnight `05.11.2026 00:00:00`), and the minute where a
+/// CRM's date-and-time field holds a time of day (`30.11.2026 14:47`), as okk's own dates show
+/// one — never its seconds. A value that reads as no date, or with a time zone, is shown as
+/// written.
+fn shown_date(raw: &str) -> String {
+    use chrono::NaiveTime;
     let t = raw.trim();
-    let day_alone = t.len() == 10 || t.ends_with(" 00:00:00") || t.ends_with("T00:00:00");
-    match crate::domain::rules::values::parse_day(t) {
-        Some(d) if day_alone => d.format("%d.%m.%Y").to_string(),
-        _ => raw.to_string(),
+    let Some(day) = crate::domain::rules::values::parse_day(t) else {
+        return raw.to_string();
+    };
+    let shown_day = day.format("%d.%m.%Y").to_string();
+    let Some((_, rest)) = t.split_once([' ', 'T']) else {
+        return shown_day;
+    };
+    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(rest.trim(), f).ok());
+    match time {
+        Some(time) if time == NaiveTime::MIN => shown_day,
+        Some(time) => format!("{shown_day} {}", time.format("%H:%M")),
+        None => raw.to_string(),
     }
 }
 
@@ -796,10 +810,22 @@ mod tests {
             shown("Дата встречи", "2026-11-05", meeting).as_deref(),
             Some("05.11.2026")
         );
-        assert_eq!(
-            shown(meeting, "2026-11-05 10:30:00", meeting).as_deref(),
-            Some("2026-11-05 10:30:00")
-        );
+        // A date-and-time field's value: its minute, never its seconds (Bitrix24's export
+        // writes `30.11.2026 02:47:00`, a workbook `2026-11-05 10:30:00`).
+        for (raw, want) in [
+            ("30.11.2026 02:47:00", "30.11.2026 02:47"),
+            ("2026-11-05 10:30:00", "05.11.2026 10:30"),
+            ("2026-11-05T10:30:00", "05.11.2026 10:30"),
+            ("2026-11-05 10:30:59.250", "05.11.2026 10:30"),
+            ("05.11.2026 10:30", "05.11.2026 10:30"),
+            ("2026-11-05T00:00", "05.11.2026"),
+        ] {
+            assert_eq!(shown(meeting, raw, meeting).as_deref(), Some(want), "{raw}");
+        }
+        // A time zone, or a time that is none, is shown as written rather than guessed at.
+        for raw in ["2026-11-05T10:30:00+03:00", "05.11.2026 утром"] {
+            assert_eq!(shown(meeting, raw, meeting).as_deref(), Some(raw), "{raw}");
+        }
         assert_eq!(
             shown(meeting, "на следующей неделе", meeting).as_deref(),
             Some("на следующей неделе")

@@ -119,7 +119,8 @@ fn date_time(t: chrono::NaiveDateTime) -> String {
 
 /// 8450000 → "8 450 000 ₽"; with kopecks when it has any, as the language writes them
 /// ("8 450 000,50 ₽" / "8 450 000.50 ₽"): a figure rounded to the rouble is in neither the CRM
-/// nor its export.
+/// nor its export. The currency by its sign however the CRM spells it (Bitrix24's «Российский
+/// рубль», amoCRM's none: roubles), one with no sign as written, cut short.
 pub fn money(amount: f64, currency: Option<&str>) -> String {
     let cents = (amount * 100.0).round() as i64;
     let digits = (cents.unsigned_abs() / 100).to_string();
@@ -137,8 +138,8 @@ pub fn money(amount: f64, currency: Option<&str>) -> String {
     }
     let sign = if cents < 0 { "-" } else { "" };
     let cur = match currency.map(str::trim) {
-        None | Some("") | Some("RUB") | Some("руб") | Some("руб.") => "₽".to_string(),
-        Some(c) => clip(c, 8),
+        None | Some("") => "₽".to_string(),
+        Some(c) => crate::formats::currency::sign(c).map_or_else(|| clip(c, 8), String::from),
     };
     format!("{sign}{grouped} {cur}")
 }
@@ -1032,7 +1033,13 @@ mod tests {
             both(8_450_000.0, Some("RUB")),
             pair("8 450 000 ₽", "8 450 000 ₽")
         );
-        assert_eq!(both(0.07, Some("USD")), pair("0,07 USD", "0.07 USD"));
+        assert_eq!(both(0.07, Some("USD")), pair("0,07 $", "0.07 $"));
+        assert_eq!(
+            both(27_880_000.0, Some("Российский рубль")),
+            pair("27 880 000 ₽", "27 880 000 ₽")
+        );
+        assert_eq!(both(5.0, Some("Тенге")), pair("5 ₸", "5 ₸"));
+        assert_eq!(both(5.0, Some("SGD")), pair("5 SGD", "5 SGD"));
         assert_eq!(both(-1500.25, None), pair("-1 500,25 ₽", "-1 500.25 ₽"));
         assert_eq!(both(999.999, None), pair("1 000 ₽", "1 000 ₽"));
     }
