@@ -291,14 +291,11 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
 
     assert_eq!(review_of(&all, &skipped).verdict, "unclear");
     assert_eq!(review_of(&all, &undone).verdict, "ok");
-    // Each verdict took its card's draft; the withdrawn one's answers, left on screen, are
-    // anna's draft of its card again.
+    // Each verdict took its card's draft; the withdrawn one's card is back as it was before
+    // `a`, nothing of anna's on it (the suggestions `a` confirmed are suggestions again): no
+    // draft to keep.
     let left: Vec<(String, String)> = drafts(&desk).into_keys().collect();
-    assert_eq!(
-        left,
-        [(undone.clone(), "anna".to_string())],
-        "the drafts went with their verdicts"
-    );
+    assert_eq!(left, [], "the drafts went with their verdicts");
 
     // stats counts current verdicts only (not the withdrawn one), in their own stage only.
     let row = desk.stats_row(STAGE);
@@ -429,6 +426,87 @@ fn u_on_another_card_never_withdraws_the_verdict_saved_on_the_card_before() {
     );
     let standing = desk.count("SELECT count(*) FROM lead_decisions WHERE withdrawn_at IS NULL");
     assert_eq!(standing, 1, "the lead's override stands");
+}
+
+/// The ids `okk queue` lists for anna at `stage`, in queue order.
+fn queue_ids(desk: &Desk, stage: &str) -> Vec<String> {
+    let out = (desk.okk())
+        .args(["queue", "--stage", stage, "--auditor", "anna", "--json"])
+        .args(["--limit", "100"])
+        .output()
+        .unwrap();
+    let queue: Json = serde_json::from_slice(&out.stdout).expect("queue --json");
+    (queue["cards"].as_array().unwrap().iter())
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The tester's F3 (tester29), replayed key by key: one card of a stage left to review, `d`
+/// on it, the queue says the stage is done, and `u` there takes that verdict back, its card
+/// shown again (it used to do nothing, silently); the hint bar offers `u undo` there.
+#[test]
+fn u_after_the_last_card_of_a_stage_takes_its_verdict_back() {
+    let desk = demo_desk();
+    let ids = queue_ids(&desk, LOST);
+    let (last, earlier) = ids.split_last().expect("cards to review");
+    for id in earlier {
+        desk.review(
+            id,
+            "anna",
+            "2026-11-19 10:00:00",
+            &common::Verdict::of("stale"),
+        );
+    }
+    let mut term = review_stage(&desk, LOST, "anna");
+    assert_eq!(card_id(&term.screen()), *last, "one card left");
+    // Saved, the stage done: the status line says so, not «saved».
+    term.send("d");
+    term.wait_for(&format!("«{LOST}» is done"));
+    term.wait_for("u undo");
+    term.send("u");
+    term.wait_for(&format!("verdict on #{last} withdrawn: «dead»"));
+    term.wait_for(&format!("┌ #{last}"));
+    quit_from_card(&mut term);
+
+    let mine = reviews(&desk);
+    let r = review_of(&mine, last);
+    assert_eq!((r.verdict.as_str(), r.withdrawn), ("dead", true));
+    assert!(
+        (mine.iter()).all(|r| r.card == *last || !r.withdrawn),
+        "only the verdict just given is withdrawn"
+    );
+}
+
+/// The tester's F4 (tester29), replayed key by key: `a` then `u` shows the card as it was
+/// before `a` (its items suggested, `✔?`, no score), and a `d` after it saves a dead lead
+/// without the answers `a` had confirmed (it used to save «dead» at 100%).
+#[test]
+fn undo_of_ok_then_dead_saves_no_answers_ok_confirmed() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let before = term.screen();
+    assert_eq!(item_mark(&before, 1), "✔?");
+    let id = verdict(&mut term, "a", "ok");
+    term.send("u");
+    term.wait_for(&format!("verdict on #{id} withdrawn"));
+    let shown = term.screen();
+    assert_eq!(card_id(&shown), id);
+    assert_eq!(item_mark(&shown, 1), "✔?", "unconfirmed again:\n{shown}");
+    assert!(
+        shown.contains("score —"),
+        "no score, as before `a`:\n{shown}"
+    );
+    verdict(&mut term, "d", "dead");
+    quit_from_card(&mut term);
+
+    let all = reviews(&desk);
+    let dead = (all.iter())
+        .find(|r| r.card == id && !r.withdrawn)
+        .expect("the dead lead");
+    assert_eq!(dead.verdict, "dead");
+    assert_eq!(dead.checklist, json!({}), "{dead:#?}");
+    assert_eq!(dead.score, None);
+    assert_eq!(dead.suggested_stage.as_deref(), Some(LOST));
 }
 
 /// From the funnel to one card by the keyboard: move down and up the stages (j k and the

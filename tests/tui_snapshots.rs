@@ -1431,6 +1431,27 @@ fn stage_done_offers_the_next_stage() {
     d.snap("stage_done");
 }
 
+/// `a` then `u`: the card shows again as it was before `a`, its checklist's suggestions dimmed
+/// and unconfirmed (`✔?`), no score, not the answers `a` confirmed (tester29 F4).
+#[test]
+fn undo_of_ok_shows_the_card_as_before_the_key() {
+    let mut d = demo();
+    d.select_stage("Встреча проведена");
+    d.press("<enter><enter>");
+    let before = d.screen(120, 40);
+    d.press("au");
+    assert_eq!(d.state.screen, Screen::Card);
+    let after = d.screen(120, 40);
+    // The checklist pane (right of the card) as before `a`; only the status line differs.
+    let pane = |s: &str| -> Vec<String> {
+        (s.lines().take(12))
+            .map(|l| l.chars().skip(72).collect())
+            .collect()
+    };
+    assert_eq!(pane(&after), pane(&before));
+    d.snap("undo_of_ok");
+}
+
 #[test]
 fn terminal_too_small() {
     let mut d = demo();

@@ -845,7 +845,7 @@ fn space_skips_without_a_verdict_and_p_goes_back() {
 }
 
 #[test]
-fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
+fn u_withdraws_the_last_verdict_and_shows_its_card_again_as_before_the_key() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
@@ -853,8 +853,9 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert_ne!(s.card_id(), first);
     s.keys("u");
     assert_eq!(s.card_id(), first);
+    // The card as it was before `x`: the stage picked went with the verdict.
     let c = s.state.card.as_ref().unwrap();
-    assert_eq!(c.draft.suggested_stage.as_deref(), Some("Договор"));
+    assert_eq!(c.draft.suggested_stage, None);
     assert!(s.current_verdicts().is_empty());
     assert!(s.reviews()[0].5, "withdrawn, not deleted");
     s.assert_counts_true();
@@ -1222,6 +1223,163 @@ fn u_on_a_card_judged_this_session_takes_back_its_own_verdict() {
     assert_eq!(s.card_id(), second, "its card shown again");
     assert!(s.current_verdicts().is_empty());
     s.assert_counts_true();
+}
+
+/// `a` then `u`: the card as it was before `a`, the suggestions it confirmed unconfirmed again
+/// (only the answer she gave by hand stays), so a dead lead judged after it keeps them out of
+/// its score as any verdict but ok does (tester29 F4: a «мёртвый лид» saved at 100%).
+#[test]
+fn undo_of_ok_leaves_the_suggestions_it_confirmed_and_a_dead_lead_after_it_scores_hers_only() {
+    use okk::domain::score::{Answer, Answers};
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    // Item 1 answered by hand: its suggested pass confirmed, then failed.
+    s.keys("11");
+    let before = s.state.card.as_ref().unwrap().draft.clone();
+    assert_eq!(before.answers.len(), 1);
+    s.keys("a");
+    let (ok_checklist, _) = checklist_and_score(&s.the_review());
+    let ok: Answers = serde_json::from_str(&ok_checklist).unwrap();
+    assert!(ok.len() > 1, "ok confirmed the suggestions: {ok_checklist}");
+    s.keys("u");
+    assert_eq!(s.card_id(), first);
+    let c = s.state.card.as_ref().unwrap();
+    assert_eq!(c.draft, before, "the card as it was before `a`");
+    s.keys("d");
+    let standing: Vec<Row> = (s.rows(Table::Reviews).into_iter())
+        .filter(|r| r["withdrawn_at"].is_null())
+        .collect();
+    assert_eq!(standing.len(), 1);
+    assert_eq!(str_of(&standing[0], "verdict"), "dead");
+    let (checklist, score) = checklist_and_score(&standing[0]);
+    let saved: Answers = serde_json::from_str(&checklist).unwrap();
+    assert_eq!(saved, before.answers, "only her own answer: {checklist}");
+    assert_eq!(saved.values().next(), Some(&Answer::Fail));
+    assert_eq!(score, Some(0.0), "the failed item alone");
+}
+
+/// `a` on a clean card then `u` then `d`: nothing of hers answered, no score at all.
+#[test]
+fn undo_of_ok_then_dead_on_an_untouched_card_saves_no_answers_and_no_score() {
+    let mut s = session();
+    s.stage(MET);
+    s.keys("au");
+    let c = s.state.card.as_ref().unwrap();
+    assert!(c.draft.answers.is_empty(), "{:?}", c.draft.answers);
+    s.keys("d");
+    let dead = (s.rows(Table::Reviews).into_iter())
+        .find(|r| r["withdrawn_at"].is_null())
+        .expect("the dead lead");
+    assert_eq!(checklist_and_score(&dead), ("{}".to_string(), None));
+    assert_eq!(str_of(&dead, "suggested_stage"), LOST);
+}
+
+/// Judges every card of `stage` with `key` (the queue then says the stage is done): their ids,
+/// in the order judged.
+fn judge_all(s: &mut Session, stage: &str, key: &str) -> Vec<String> {
+    s.stage(stage);
+    let mut ids = Vec::new();
+    while s.state.screen == Screen::Card {
+        ids.push(s.card_id());
+        s.keys(key);
+        assert!(ids.len() <= 60, "the queue of {stage} never ends");
+    }
+    assert!(s.state.queue.as_ref().unwrap().finished());
+    ids
+}
+
+/// `u` on the queue right after the verdict that finished the stage takes that verdict back and
+/// shows its card, as `u` on the next card would; the `u` after it the verdict before (tester29
+/// F3: a silent no-op).
+#[test]
+fn u_right_after_the_last_card_of_a_stage_takes_its_verdict_back_from_the_queue() {
+    let mut s = session();
+    let ids = judge_all(&mut s, LOST, "s");
+    assert!(ids.len() >= 2, "{ids:?}");
+    let last = ids.last().unwrap().clone();
+    assert_eq!(s.state.screen, Screen::Queue);
+    s.keys("u");
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), last, "its card shown again");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undone(
+            &last,
+            Verdict::Stale,
+            None
+        )))
+    );
+    assert!(!s.current_verdicts().iter().any(|(id, _)| *id == last));
+    assert_eq!(s.current_verdicts().len(), ids.len() - 1);
+    s.assert_counts_true();
+    // The one before, as a chain of undos goes on the card.
+    let before = ids[ids.len() - 2].clone();
+    s.keys("u");
+    assert_eq!(s.card_id(), before);
+    assert_eq!(s.current_verdicts().len(), ids.len() - 2);
+    s.assert_counts_true();
+}
+
+/// Having moved on the finished list, `u` withdraws nothing out of sight: it opens the card of
+/// her last verdict and says `u` there takes it back.
+#[test]
+fn u_on_a_finished_list_she_moved_on_opens_the_last_verdicts_card_first() {
+    let mut s = session();
+    let ids = judge_all(&mut s, LOST, "s");
+    let last = ids.last().unwrap().clone();
+    s.keys("g");
+    s.keys("u");
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), last);
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_shows_last(
+            &last,
+            Verdict::Stale,
+            "u"
+        )))
+    );
+    assert_eq!(
+        s.current_verdicts().len(),
+        ids.len(),
+        "nothing withdrawn yet"
+    );
+    s.keys("u");
+    assert!(!s.current_verdicts().iter().any(|(id, _)| *id == last));
+    s.assert_counts_true();
+}
+
+/// The lead accepted the verdict that finished the list: `u` on the queue refuses as on a card,
+/// saying who decided; the verdict stands and the queue stays.
+#[test]
+fn u_on_the_finished_list_refuses_a_verdict_the_lead_has_decided_on() {
+    use okk::domain::decision::DecisionKind;
+    let mut s = session();
+    let ids = judge_all(&mut s, LOST, "s");
+    let last = ids.last().unwrap().clone();
+    let id = (s.rows(Table::Reviews).iter())
+        .find(|r| str_of(r, "card_external_id") == last)
+        .map(|r| str_of(r, "id"))
+        .expect("her review");
+    s.home.decide(
+        &id,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-20 12:00:00",
+    );
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_decided(
+            &last,
+            "lena",
+            DecisionKind::Accept
+        )))
+    );
+    assert_eq!(s.state.screen, Screen::Queue);
+    assert_eq!(s.current_verdicts().len(), ids.len(), "the verdict stands");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::names::fold;
-use super::score::Answers;
+use super::score::{Answers, confirm};
 
 /// Does the card tell the truth about its stage?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -66,6 +66,22 @@ impl ReviewDraft {
     /// Nothing answered, suggested, corrected or said: no draft to keep.
     pub fn is_empty(&self) -> bool {
         *self == ReviewDraft::default()
+    }
+
+    /// The draft `verdict` writes, this one left as it is (undo shows the card as it was
+    /// before the key). `ok` takes the rules' `suggested` answers for the items left
+    /// unanswered: the card is as it should be, so the marks on screen are the auditor's. Any
+    /// other verdict keeps them out of the score, only her own answers counting. The stage
+    /// suggestion is the verdict's own (`stage`: the one picked for a wrong stage, the lost
+    /// stage of a dead lead), never one left from an earlier verdict.
+    pub fn judged(&self, verdict: Verdict, stage: Option<String>, suggested: &Answers) -> Self {
+        let mut out = self.clone();
+        if verdict == Verdict::Ok {
+            out.answers = confirm(&self.answers, suggested);
+        }
+        out.suggested_stage =
+            stage.filter(|_| matches!(verdict, Verdict::WrongStage | Verdict::Dead));
+        out
     }
 
     /// Suggests `owner` as the card's new owner (`None` or blank: none). A review names one
@@ -226,6 +242,37 @@ mod tests {
         let lone = r#"{"owner":"Попова Анна"}"#;
         assert_eq!(suggested_owner(None, lone).as_deref(), Some("Попова Анна"));
         assert_eq!(suggested_owner(None, "{}"), None);
+    }
+
+    /// `ok` confirms the suggestions of the items left unanswered; another verdict counts only
+    /// her own answers, and the draft the key was pressed on is left as it was (undo shows it).
+    #[test]
+    fn only_ok_takes_the_suggested_answers_and_the_draft_stays_as_it_was() {
+        use crate::domain::score::Answer;
+        let suggested: Answers = [("call", Answer::Pass), ("next", Answer::Fail)]
+            .map(|(k, a)| (k.to_string(), a))
+            .into();
+        let mut draft = ReviewDraft {
+            suggested_stage: Some("Переговоры".into()),
+            ..ReviewDraft::default()
+        };
+        draft.answers.insert("next".into(), Answer::Pass);
+        let before = draft.clone();
+        let ok = draft.judged(Verdict::Ok, None, &suggested);
+        assert_eq!(ok.answers.get("call"), Some(&Answer::Pass));
+        assert_eq!(ok.answers.get("next"), Some(&Answer::Pass), "hers stands");
+        assert_eq!(ok.suggested_stage, None, "an ok card goes nowhere");
+        for v in [Verdict::Stale, Verdict::Unclear, Verdict::Dead] {
+            let j = draft.judged(v, Some("Закрыто".into()), &suggested);
+            assert_eq!(j.answers, before.answers, "{v:?}");
+        }
+        let dead = draft.judged(Verdict::Dead, Some("Закрыто".into()), &suggested);
+        assert_eq!(dead.suggested_stage.as_deref(), Some("Закрыто"));
+        let stale = draft.judged(Verdict::Stale, Some("Закрыто".into()), &suggested);
+        assert_eq!(stale.suggested_stage, None);
+        let moved = draft.judged(Verdict::WrongStage, Some("Бронь".into()), &suggested);
+        assert_eq!(moved.suggested_stage.as_deref(), Some("Бронь"));
+        assert_eq!(draft, before);
     }
 
     #[test]

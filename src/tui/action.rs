@@ -319,12 +319,18 @@ pub static TABLE: &[Entry] = &[
     },
     Entry {
         short: Some("tui-action-undo-short"),
-        help_in: &[(M::Decide, "tui-action-undo-help-decide")],
+        help_in: &[
+            (M::Queue, "tui-action-undo-help-queue"),
+            (M::Decide, "tui-action-undo-help-decide"),
+        ],
         ..entry(
             Action::Undo,
             "undo",
             &[
                 (&[M::Card], &["u", "backspace"], AFTER_VERDICT),
+                // After the verdict that ended the stage's list, the queue is where it is taken
+                // back.
+                (&[M::Queue], &["u", "backspace"], AFTER_VERDICT),
                 (&[M::Decide], &["u", "backspace"], KEEP),
             ],
             "tui-action-undo-hint",

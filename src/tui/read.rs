@@ -202,7 +202,8 @@ pub enum Then {
         from: usize,
         pending_only: bool,
     },
-    /// Shows queue item `index`; with the review draft given (undo) rather than the store's.
+    /// Shows queue item `index`; with the draft given (undo: the card as before its verdict
+    /// key) rather than the store's.
     ShowCard {
         index: usize,
         draft: Option<ReviewDraft>,

@@ -441,7 +441,8 @@ pub struct Undo {
     pub verdict: Verdict,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
-    /// The review as it was saved: undo puts it back on screen to be corrected.
+    /// The card's draft as it was before the verdict key (not the review saved, which `ok`
+    /// confirmed the suggestions into): undo puts it back on screen.
     pub draft: ReviewDraft,
 }
 
@@ -456,6 +457,7 @@ pub struct SavingVerdict {
     pub row: usize,
     pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
+    /// The card's draft before the verdict key, for the undo once it lands.
     pub draft: ReviewDraft,
     /// What holds the lock, as far as is known (shown in the status line).
     pub blocker: Option<crate::domain::writer::Writer>,

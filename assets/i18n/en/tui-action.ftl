@@ -53,6 +53,7 @@ tui-action-prev-help-decide = the previous review
 tui-action-undo-hint = undo
 tui-action-undo-short = undo
 tui-action-undo-help = undo the verdict just given, or the one given this card since okk opened, showing its card
+tui-action-undo-help-queue = right after the verdict that finished the list, undo it and show its card again; later, open the card of my last verdict
 tui-action-undo-help-decide = undo the last decision and show its review again
 tui-action-open-hint = open
 tui-action-open-help = open

@@ -53,6 +53,7 @@ tui-action-prev-help-decide = предыдущая проверка
 tui-action-undo-hint = отмена
 tui-action-undo-short = отм.
 tui-action-undo-help = отменить только что данный вердикт или вердикт этой карточки за этот сеанс, показав её
+tui-action-undo-help-queue = сразу после вердикта, завершившего список, отменить его и снова показать карточку; позже — открыть карточку последнего вердикта
 tui-action-undo-help-decide = отменить последнее решение и снова показать проверку
 tui-action-open-hint = открыть
 tui-action-open-help = открыть

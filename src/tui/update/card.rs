@@ -9,7 +9,7 @@ use ratatui_textarea::TextArea;
 use super::{Cx, failed, funnel, keep_draft, queue};
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, ReviewDraft, Verdict};
-use crate::domain::score::{confirm, score, suggest};
+use crate::domain::score::{score, suggest};
 use crate::domain::stored_review::ReviewedCard;
 use crate::text::tui as msg;
 use crate::tui::action::Action;
@@ -93,23 +93,16 @@ fn skip_claimed(state: &mut State, cx: &mut Cx) {
 
 /// A verdict key on the card (wrong stage asks for the stage first).
 fn judge(state: &mut State, action: Action, cx: &mut Cx) {
-    let Some(c) = state.card.as_mut() else {
+    let Some(c) = state.card.as_ref() else {
         return;
     };
     let funnel = &state.shared.funnel;
     match action {
-        // The card is as it should be: the suggested answers are the auditor's (one key).
-        Action::Ok => {
-            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
-            verdict(state, Verdict::Ok, cx)
-        }
-        Action::Stale => verdict(state, Verdict::Stale, cx),
-        Action::Unclear => verdict(state, Verdict::Unclear, cx),
-        Action::Dead => {
-            // The lost stage, or none: never a stage picked for an earlier verdict.
-            c.draft.suggested_stage = lost_stage(funnel);
-            verdict(state, Verdict::Dead, cx)
-        }
+        Action::Ok => verdict(state, Verdict::Ok, None, cx),
+        Action::Stale => verdict(state, Verdict::Stale, None, cx),
+        Action::Unclear => verdict(state, Verdict::Unclear, None, cx),
+        // The lost stage, or none: never a stage picked for an earlier verdict.
+        Action::Dead => verdict(state, Verdict::Dead, lost_stage(funnel), cx),
         Action::WrongStage => {
             let stages = other_stages(funnel, c.stage);
             let picker = stage_picker(state, PickerFor::WrongStage, stages);
@@ -238,10 +231,7 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
     };
     match purpose {
         PickerFor::Verdict | PickerFor::LeadStage => {}
-        PickerFor::WrongStage => {
-            c.draft.suggested_stage = Some(chosen);
-            verdict(state, Verdict::WrongStage, cx);
-        }
+        PickerFor::WrongStage => verdict(state, Verdict::WrongStage, Some(chosen), cx),
         PickerFor::Owner => {
             let replaced = c.draft.suggest_owner(Some(chosen.clone()));
             owner_replaced(state, &chosen, replaced);
@@ -294,18 +284,16 @@ fn owner_replaced(state: &mut State, owner: &str, replaced: Option<String>) {
     }
 }
 
-/// Asks for the verdict to be written (durably); the card stays until it is.
-fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
+/// Asks for the verdict to be written (durably); the card stays until it is. `stage`: the
+/// stage it suggests (a wrong stage's pick, a dead lead's lost stage). The card's draft is
+/// left as it was: what `ok` confirms, or the stage, is the review's, so undo (or a failed
+/// write) shows the card as it was before the key.
+fn verdict(state: &mut State, verdict: Verdict, stage: Option<String>, cx: &mut Cx) {
     let Some(c) = state.card.as_ref() else {
         return;
     };
     let items = c.checklist(&state.shared.funnel);
-    let mut draft = c.draft.clone();
-    // A stage suggestion belongs to the verdict that made it: re-judged "ok" or "stale" (after
-    // an undo or a return), the card goes nowhere.
-    if !matches!(verdict, Verdict::WrongStage | Verdict::Dead) {
-        draft.suggested_stage = None;
-    }
+    let draft = c.draft.judged(verdict, stage, &c.suggested);
     let review = Review {
         verdict,
         score: score(items, &draft.answers),
@@ -321,7 +309,7 @@ fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
         row: state.queue.as_ref().map_or(0, |q| q.row),
         card_id: reviewed.card_id,
         external_id: reviewed.external_id.clone(),
-        draft: review.draft.clone(),
+        draft: c.draft.clone(),
         blocker: None,
         trying: true,
     });
@@ -458,6 +446,19 @@ fn undo(state: &mut State, cx: &mut Cx) {
     }
 }
 
+/// `u` on the queue screen. Right after a verdict that ended the list (the queue shown where
+/// the next card would be, nothing pressed since) it takes that verdict back and shows its
+/// card again, as `u` on the next card would; else it opens her last verdict's card and says
+/// `u` there takes it back. No verdict is withdrawn on a card she is not looking at but the
+/// one she just judged.
+pub(super) fn undo_on_list(state: &mut State, cx: &mut Cx) {
+    match state.verdicts.undo.len().checked_sub(1) {
+        Some(at) if state.verdicts.follows_last => withdraw(state, at, cx),
+        Some(at) => show_last(state, at, cx),
+        None => state.shared.status = Some(Status::Info(nothing_to_undo(state))),
+    }
+}
+
 /// Where undo entry `at`'s card is in the open queue; `None` (the status says why) when the
 /// queue is another stage's or does not list it: no verdict is withdrawn out of sight.
 fn listed(state: &mut State, at: usize) -> Option<usize> {
@@ -566,8 +567,8 @@ pub(super) fn undo_refused(
     )));
 }
 
-/// Verdict `id` is withdrawn: its card shows again, as it was judged, and the next `u` takes
-/// back the verdict before. `held_by`: another auditor holds the card (a claim of theirs): the
+/// Verdict `id` is withdrawn: its card shows again, as it was before the verdict key, and the
+/// next `u` takes back the verdict before. `held_by`: another auditor holds the card (a claim of theirs): the
 /// status says so and it leaves her list, as a card she skipped does, instead of showing as
 /// hers to judge.
 pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &mut Cx) {
@@ -722,7 +723,7 @@ pub(super) fn card_read(
             funnel.checklist_default,
         )
     });
-    // What the store gives back on the next opening is kept already; a review given here (undo)
+    // What the store gives back on the next opening is kept already; a draft given here (undo)
     // is not: it is the auditor's draft again once its verdict is withdrawn.
     let (draft, kept) = match (draft, read.draft, &read.review) {
         (Some(given), ..) => (given, Kept::Not),

@@ -17,6 +17,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         state.screen = Screen::Funnel;
         return;
     };
+    // `u` right after the verdict that ended the list takes that verdict back
+    // (`card::undo_on_list`).
+    if action == Action::Undo && !q.filtering {
+        return card::undo_on_list(state, cx);
+    }
     // A card opened from the list is one she chose: `u` on it is about that card.
     state.verdicts.follows_last = false;
     if q.filtering {
