@@ -242,7 +242,10 @@ fn off_a_terminal_the_prune_refuses_without_yes_and_changes_nothing() {
     // With --yes it goes.
     let said = ok_on(&desk, &db, &["db", "prune", "--import", "last", "--yes"]);
     assert!(said.contains("Removed 3 cards from"), "{said}");
-    assert!(said.contains("The record of import 2 went too"), "{said}");
+    assert!(
+        said.contains("Run 2's record (okk db imports) went too"),
+        "{said}"
+    );
     let runs = ok_on(&desk, &db, &["db", "imports", "--json"]);
     assert_eq!(runs.lines().count(), 1, "{runs}");
 }
@@ -295,7 +298,7 @@ fn a_judged_card_of_the_mistaken_import_stays_and_the_report_says_why() {
     );
     assert!(said.contains("reviews: 1 card (503)"), "{said}");
     assert!(
-        !said.contains("record of import"),
+        !said.contains("record (okk db imports)"),
         "the run still brought 503: {said}"
     );
     let runs: Vec<Json> = ok_on(&desk, &db, &["db", "imports", "--json"])

@@ -2883,6 +2883,183 @@ fn a_sync_judges_each_page_as_it_lands_as_a_rules_run_over_the_store_would() {
 }
 
 /// How many different external ids the store's cards have (a doubled card would repeat one).
+/// `okk db imports --json`: the store's runs, one object each.
+fn runs(synced: &Synced) -> Vec<Json> {
+    let out = succeeded(synced.okk().args(["db", "imports", "--json"]));
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `okk db prune --import last --json ARGS`: the report.
+fn prune_last(synced: &Synced, args: &[&str]) -> Json {
+    let out = succeeded(
+        synced
+            .okk()
+            .args(["db", "prune", "--import", "last", "--json"])
+            .args(args),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The CRM ids of the store's cards, sorted.
+fn card_ids(desk: &Desk) -> Vec<String> {
+    let mut ids: Vec<String> = (desk.rows(Table::Cards).iter())
+        .map(|c| text(c, "external_id"))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// One `okk sync` is one run in `okk db imports`, however many groups of pages it commits one
+/// by one (tester29 F6: a 2,000-deal sync read as 16 runs, and `okk db prune --import last`
+/// after a mistaken sync took out its last, empty group and nothing else): its rows are the
+/// deals it read, its new cards its own; `prune --import last` after the next sync takes the
+/// cards that sync brought and nothing else, and says it is a sync's.
+#[test]
+fn a_sync_is_one_run_and_pruning_the_last_takes_exactly_the_cards_it_brought() {
+    let mut state = State::with_deals(1000);
+    // Pages 400 ms apart: a group lands what came within a second of its first.
+    state.faults.page_delay = Duration::from_millis(400);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let first = desk.sync(&[]);
+    assert_eq!(first["inserted"], 1000, "{first}");
+    let groups = desk.desk.rows(Table::ImportBatches).len();
+    assert!(
+        groups >= 3,
+        "{groups} groups: the sync commits page by page"
+    );
+    let all = runs(&desk);
+    assert_eq!(all.len(), 1, "{all:?}");
+    let run = &all[0];
+    assert_eq!(
+        (
+            &run["rows"],
+            &run["inserted"],
+            &run["still_here"],
+            &run["sync"]
+        ),
+        (
+            &Json::from(1000),
+            &Json::from(1000),
+            &Json::from(1000),
+            &Json::Bool(true)
+        ),
+        "{run}"
+    );
+    assert_eq!(run["file"], "amocrm:main");
+
+    let before = card_ids(&desk.desk);
+    crm.with(|s| {
+        s.faults.page_delay = Duration::ZERO;
+        s.add_n(40);
+        s.rename(30_000_002, "Изменена перед второй синхронизацией");
+    });
+    let second = desk.sync(&[]);
+    assert_eq!(
+        (&second["inserted"], &second["updated"]),
+        (&Json::from(40), &Json::from(1))
+    );
+    let all = runs(&desk);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let run = &all[1];
+    assert_eq!(
+        (&run["inserted"], &run["updated"], &run["still_here"]),
+        (&Json::from(40), &Json::from(1), &Json::from(40)),
+        "{run}"
+    );
+    let id = run["id"].as_i64().unwrap();
+
+    let out = desk
+        .okk()
+        .args([
+            "--lang",
+            "en",
+            "db",
+            "prune",
+            "--import",
+            "last",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains(&format!("Sync {id} of connection «main», begun ")),
+        "{said}"
+    );
+    assert!(
+        said.contains("(amocrm:main): 40 cards it first brought"),
+        "{said}"
+    );
+    assert!(said.contains("Would remove 40 cards from"), "{said}");
+    assert!(
+        said.contains("It also changed 1 card that earlier"),
+        "{said}"
+    );
+
+    let report = prune_last(&desk, &["--yes"]);
+    assert_eq!(report["import"]["id"], id, "{report}");
+    assert_eq!(
+        (&report["selected"], &report["removed"]),
+        (&Json::from(40), &Json::from(40))
+    );
+    assert_eq!(
+        card_ids(&desk.desk),
+        before,
+        "the cards the second sync brought, and no other"
+    );
+    // The renamed card stays as that sync left it, and so does the record of its run.
+    assert_eq!(
+        desk.desk.card("30000002")["title"],
+        "Изменена перед второй синхронизацией"
+    );
+    assert_eq!(
+        report["runs_removed"],
+        Json::from(Vec::<i64>::new()),
+        "{report}"
+    );
+    assert_eq!(runs(&desk).len(), 2);
+}
+
+/// A sync killed half-way is a run of its own in `okk db imports`, holding what it landed;
+/// the sync that resumes it (its report says it continues the interrupted one) is the next
+/// run. `okk db prune --import last` right after either takes what that `okk sync` brought.
+#[test]
+fn a_killed_sync_and_the_sync_that_resumes_it_are_a_run_each_and_prune_takes_each_s_cards() {
+    let mut state = State::with_deals(1000);
+    state.faults.note_page_delay = Duration::from_millis(100);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    kill_after(&desk, || crm.with(|s| s.comment_batches) >= 14);
+    let landed = desk.desk.rows(Table::Cards).len() as u64;
+    assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
+    let all = runs(&desk);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["still_here"], landed, "{all:?}");
+    let killed = prune_last(&desk, &["--dry-run"]);
+    assert_eq!(killed["import"]["id"], all[0]["id"], "{killed}");
+    assert_eq!(killed["removed"], landed, "{killed}");
+
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let resumed = desk.sync(&[]);
+    assert!(resumed["resumed_run_begun_at"].is_string(), "{resumed}");
+    assert_eq!(resumed["inserted"], 1000 - landed);
+    let all = runs(&desk);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[1]["still_here"], 1000 - landed, "{all:?}");
+    let report = prune_last(&desk, &["--yes"]);
+    assert_eq!(report["import"]["id"], all[1]["id"], "{report}");
+    assert_eq!(report["removed"], 1000 - landed, "{report}");
+    assert_eq!(desk.desk.rows(Table::Cards).len() as u64, landed);
+    // The killed run's cards are the next `last`.
+    let report = prune_last(&desk, &["--yes"]);
+    assert_eq!(report["import"]["id"], all[0]["id"], "{report}");
+    assert_eq!(report["removed"], landed, "{report}");
+    assert!(desk.desk.rows(Table::Cards).is_empty());
+}
+
 fn distinct_ids(desk: &Desk) -> usize {
     let rows = desk.rows(Table::Cards);
     let ids: std::collections::BTreeSet<String> =

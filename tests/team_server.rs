@@ -5192,3 +5192,84 @@ fn a_server_store_of_schema_17_keeps_its_reviews_and_a_verdict_since_keeps_the_c
         "{e:?}"
     );
 }
+
+/// On the server as on a file, one `okk sync` is one run in `okk db imports` however many
+/// groups of pages it commits (tester29 F6), and `okk db prune --import last` after the next
+/// sync takes the cards that sync brought, and nothing else.
+#[test]
+fn on_the_server_a_sync_is_one_run_and_pruning_the_last_takes_exactly_its_new_cards() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(1000);
+    // Pages 400 ms apart: a group lands what came within a second of its first.
+    state.faults.page_delay = std::time::Duration::from_millis(400);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let okk = || {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", &server.url, "--config"])
+            .arg(&config)
+            .arg("--funnel")
+            .arg(funnel_path())
+            .env(TOKEN_ENV, fake::TOKEN)
+            .env("OKK_SYNC_RATE", "0");
+        cmd
+    };
+    let lines = |args: &[&str]| -> Vec<Json> {
+        let out = succeeded(okk().args(args));
+        out.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let mut client = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    let mut ids = || -> Vec<String> {
+        (client
+            .query("SELECT external_id FROM cards ORDER BY 1", &[])
+            .unwrap())
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    assert_eq!(lines(&["sync", "--json"])[0]["inserted"], 1000);
+    let batches: i64 = postgres::Client::connect(&server.url, postgres::NoTls)
+        .unwrap()
+        .query_one("SELECT count(*) FROM import_batches", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        batches >= 3,
+        "{batches} groups: the sync commits page by page"
+    );
+    let runs = lines(&["db", "imports", "--json"]);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(
+        (&runs[0]["rows"], &runs[0]["still_here"], &runs[0]["sync"]),
+        (&Json::from(1000), &Json::from(1000), &Json::Bool(true)),
+        "{runs:?}"
+    );
+    let before = ids();
+    crm.with(|s| {
+        s.faults.page_delay = std::time::Duration::ZERO;
+        s.add_n(40);
+    });
+    assert_eq!(lines(&["sync", "--json"])[0]["inserted"], 40);
+    let runs = lines(&["db", "imports", "--json"]);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(runs[1]["still_here"], 40, "{runs:?}");
+    let report = &lines(&["db", "prune", "--import", "last", "--yes", "--json"])[0];
+    assert_eq!(report["import"]["id"], runs[1]["id"], "{report}");
+    assert_eq!(report["removed"], 40, "{report}");
+    assert_eq!(
+        report["runs_removed"],
+        Json::from(vec![runs[1]["id"].clone()])
+    );
+    assert_eq!(
+        ids(),
+        before,
+        "the cards the second sync brought, and no other"
+    );
+    assert_eq!(lines(&["db", "imports", "--json"]), runs[..1]);
+}

@@ -242,6 +242,7 @@ pub fn sync(
     opts: &SyncOptions,
 ) -> Result<SyncReport, Failure> {
     let secret = conn.secret().map_err(Failure::Config)?;
+    let opts = &own_moment(&*store, &conn.name, opts)?;
     let mut client = Client::new(conn, secret);
     client.stop_on(opts.stop.clone());
     let saved = store.crm_state(&conn.name)?;
@@ -272,6 +273,30 @@ pub fn sync(
         r.requests = client.requests;
         r.retries = client.retries;
         r
+    })
+}
+
+/// The options with the run's moment its own: `okk db imports` tells a connection's runs apart
+/// by the moment their batches carry (`domain::import_runs`), so a run that would begin in the
+/// second an earlier one of the connection began (back-to-back syncs of a small account, a
+/// script's) waits for the next second. A dry run writes no batch.
+fn own_moment(
+    store: &dyn SyncStore,
+    source: &str,
+    opts: &SyncOptions,
+) -> Result<SyncOptions, Failure> {
+    use chrono::Timelike;
+    let mut now = opts.now;
+    while !opts.dry_run && store.sync_began_at(source, &crate::store::cards::fmt_time(&now))? {
+        let next = now.with_nanosecond(0).unwrap_or(now) + chrono::Duration::seconds(1);
+        // A moment given in the past (tests') moves on without waiting.
+        let wait = (next - chrono::Local::now().naive_local()).to_std();
+        std::thread::sleep(wait.unwrap_or_default().min(Duration::from_secs(1)));
+        now = next;
+    }
+    Ok(SyncOptions {
+        now,
+        ..opts.clone()
     })
 }
 
@@ -1504,6 +1529,48 @@ mod tests {
         };
         assert_eq!(RunMark::batch_of(Kind::AmoCrm, &position), None);
         assert_eq!(RunMark::batch_of(Kind::AmoCrm, &SyncState::default()), None);
+    }
+
+    /// A run begun in the second an earlier run of the connection began (or the one after it)
+    /// takes the next free second: `okk db imports` tells runs apart by their moment. Another
+    /// connection's runs, and a dry run (which writes no batch), do not move it.
+    #[test]
+    fn a_run_that_would_begin_in_the_second_an_earlier_one_began_takes_the_next_free_one() {
+        use crate::store::Store;
+        use crate::store::cards::BatchCounts;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("okk.db")).unwrap();
+        let at = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        for began in ["2026-11-20 10:00:00.100", "2026-11-20 10:00:01.900"] {
+            let meta = BatchMeta {
+                file: "amocrm:main",
+                profile: "amocrm",
+                source: "main",
+                encoding: crate::store::cards::SYNC_ENCODING,
+                partial: true,
+                now: at(began),
+                bulk: false,
+                fresh_run: false,
+            };
+            let group = SyncStore::begin_sync(&mut store, &meta).unwrap();
+            group.finish(BatchCounts::default(), &[], true).unwrap();
+        }
+        let opts = |now: &str, dry_run: bool| SyncOptions {
+            full: false,
+            dry_run,
+            now: at(now),
+            progress: false,
+            rules: None,
+            stop: Arc::default(),
+            new_source: false,
+        };
+        let moment = |source: &str, o: SyncOptions| own_moment(&store, source, &o).unwrap().now;
+        let now = "2026-11-20 10:00:00.700";
+        assert_eq!(moment("main", opts(now, false)), at("2026-11-20 10:00:02"));
+        assert_eq!(moment("other", opts(now, false)), at(now));
+        assert_eq!(moment("main", opts(now, true)), at(now));
+        let later = "2026-11-20 10:00:02.500";
+        assert_eq!(moment("main", opts(later, false)), at(later));
     }
 
     fn fetched(page: Page, requests: u64, retries: u64) -> Fetched {

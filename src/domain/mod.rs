@@ -24,6 +24,7 @@ pub mod funnel_diff;
 pub mod fx;
 pub mod ids;
 pub mod import_report;
+pub mod import_runs;
 pub mod lead_row;
 pub mod limit;
 pub mod links;

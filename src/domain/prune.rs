@@ -9,8 +9,9 @@ pub const FIRST_KEPT: usize = 5;
 /// Which cards a prune takes (exactly one selector).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
-    /// The cards an import or sync run first brought (`cards.first_batch`); `None`: the latest
-    /// run the store holds.
+    /// The cards an import or sync run first brought (`cards.first_batch`, in any of the run's
+    /// batches); `Some(n)`: the run holding batch `n` (its first, as `okk db imports` numbers
+    /// it); `None`: the latest run the store holds (the one that wrote its latest batch).
     Import(Option<i64>),
     /// Every card of this source.
     Source(String),
@@ -64,11 +65,19 @@ pub struct Kept {
     pub first: Vec<String>,
 }
 
-/// One import batch or sync run of the store (`okk db imports`), as it recorded itself, with
-/// the cards it first brought that the store still holds.
+/// One import or sync run of the store (`okk db imports`), as it recorded itself, with the
+/// cards it first brought that the store still holds. A file's import is one batch; a sync's
+/// run is every batch it wrote (`domain::import_runs`), its counts added up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportRun {
+    /// Its first batch: the number `okk db imports` shows and `--import N` takes.
     pub id: i64,
+    /// The store's batches it wrote, in order (`id` first): a sync's one per group of pages
+    /// committed together, and those its cards' stage paths took.
+    #[serde(skip)]
+    pub batches: Vec<i64>,
+    /// An `okk sync` run, not a file's import.
+    pub sync: bool,
     /// The file's name as imported, or `KIND:CONNECTION` for a sync's run.
     pub file: String,
     pub profile: String,
@@ -107,8 +116,8 @@ pub struct PruneReport {
     /// `--import`: cards of earlier runs this run changed, moved or marked gone. They stay, as
     /// it left them: the store keeps no card's earlier content.
     pub updated_only: u64,
-    /// Runs the prune left with no card, history row or figure of theirs: their records go too,
-    /// as if they had never run (dry: would go).
+    /// Runs the prune left with no card, history row or figure of theirs (a sync's: in none of
+    /// its batches): their records go too, as if they had never run (dry: would go).
     pub runs_removed: Vec<i64>,
     /// Connections the prune left without a card: what their syncs kept goes (cursors, notes,
     /// stages), so the next sync reads them whole, as a first one (dry: would go).
@@ -138,7 +147,7 @@ impl PruneReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pruned {
     Done(Box<PruneReport>),
-    /// `--import N`: the store holds no run N.
+    /// `--import N`: the store holds no run N (no batch N).
     NoSuchRun(i64),
     /// `--import last` on a store no import or sync has written.
     NoRuns,

@@ -188,7 +188,7 @@ pub enum Outcome {
 
 /// The `encoding` of a sync's batches (`import_batches.encoding`): what tells the visits a
 /// sync dated from those a file did (`Import::stage_entered_at`).
-pub const SYNC_ENCODING: &str = "api";
+pub const SYNC_ENCODING: &str = crate::domain::import_runs::SYNC_ENCODING;
 
 pub struct BatchMeta<'a> {
     pub file: &'a str,

@@ -242,6 +242,17 @@ impl Store {
         )?)
     }
 
+    /// Whether a sync of `source` began at `at` (a batch of its is dated so): a run that
+    /// would begin then waits for the next second (`crm::sync`).
+    pub fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM import_batches
+                            WHERE source = ?1 AND encoding = ?2 AND started_at = ?3)",
+            params![source, super::cards::SYNC_ENCODING, at],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The sources file imports of `profile` fed and no connection syncs, with their cards
     /// (not gone), most first: `okk crm add` names them, a first sync of the same account
     /// under another name would bring their deals in again.

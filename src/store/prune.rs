@@ -8,9 +8,10 @@
 use std::collections::BTreeSet;
 
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter};
+use rusqlite::{Transaction, TransactionBehavior, params, params_from_iter};
 
 use super::{Store, StoreError};
+use crate::domain::import_runs;
 use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, kept_for};
 
 /// The tables of desk work that name a card, and how each finds its cards among the selected
@@ -104,6 +105,8 @@ fn run_of(r: &rusqlite::Row<'_>, still_here: i64) -> rusqlite::Result<ImportRun>
     let count = |i| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
     Ok(ImportRun {
         id: r.get(0)?,
+        batches: Vec::new(),
+        sync: false,
         file: r.get(1)?,
         profile: r.get(2)?,
         source: r.get(3)?,
@@ -122,18 +125,9 @@ fn run_of(r: &rusqlite::Row<'_>, still_here: i64) -> rusqlite::Result<ImportRun>
 }
 
 impl Store {
-    /// See [`crate::domain::ports::PruneStore::import_runs`]: one pass over the cards counts
-    /// what each run first brought.
+    /// See [`crate::domain::ports::PruneStore::import_runs`].
     pub fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {RUN_COLUMNS}, coalesce(k.n, 0)
-             FROM import_batches b
-             LEFT JOIN (SELECT first_batch, count(*) AS n FROM cards GROUP BY first_batch) k
-                  ON k.first_batch = b.id
-             ORDER BY b.id"
-        ))?;
-        let rows = stmt.query_map([], |r| run_of(r, r.get(14)?))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        runs(&self.conn)
     }
 
     /// See [`crate::domain::ports::PruneStore::prune`]: one write transaction (a dry run: one
@@ -157,40 +151,50 @@ impl Store {
     }
 }
 
+/// The store's runs, each batch's counts gathered into its run's (`domain::import_runs`): one
+/// pass over the cards counts what each batch first brought.
+fn runs(conn: &rusqlite::Connection) -> Result<Vec<ImportRun>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RUN_COLUMNS}, coalesce(k.n, 0)
+         FROM import_batches b
+         LEFT JOIN (SELECT first_batch, count(*) AS n FROM cards GROUP BY first_batch) k
+              ON k.first_batch = b.id
+         ORDER BY b.id"
+    ))?;
+    let rows = stmt.query_map([], |r| run_of(r, r.get(14)?))?;
+    Ok(import_runs::runs(rows.collect::<Result<_, _>>()?))
+}
+
+/// The batches of the run a prune names, in `temp.prune_run`.
+const RUN_TABLE: &str = "DROP TABLE IF EXISTS temp.prune_run;
+    CREATE TEMP TABLE prune_run (id INTEGER PRIMARY KEY)";
+
+/// The run's batches.
+const IN_RUN: &str = "SELECT id FROM temp.prune_run";
+
 fn prune_in(
     tx: &Transaction<'_>,
     selector: &Selector,
     dry_run: bool,
 ) -> Result<Pruned, StoreError> {
     let mut report = PruneReport::new(dry_run);
+    let all = runs(tx)?;
+    tx.execute_batch(RUN_TABLE)?;
     // What the selector names, and the condition on `cards` that takes its cards.
     let (condition, args): (&str, Vec<Value>) = match selector {
         Selector::Import(wanted) => {
-            let id = match wanted {
-                Some(id) => *id,
-                None => match tx.query_row("SELECT max(id) FROM import_batches", [], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })? {
-                    Some(id) => id,
-                    None => return Ok(Pruned::NoRuns),
-                },
+            let Some(run) = import_runs::pick(&all, *wanted) else {
+                return Ok(match wanted {
+                    Some(n) => Pruned::NoSuchRun(*n),
+                    None => Pruned::NoRuns,
+                });
             };
-            let run = tx
-                .query_row(
-                    &format!(
-                        "SELECT {RUN_COLUMNS},
-                                (SELECT count(*) FROM cards WHERE first_batch = b.id)
-                         FROM import_batches b WHERE b.id = ?1"
-                    ),
-                    [id],
-                    |r| run_of(r, r.get(14)?),
-                )
-                .optional()?;
-            let Some(run) = run else {
-                return Ok(Pruned::NoSuchRun(id));
-            };
-            report.import = Some(run);
-            ("first_batch = ?1", vec![id.into()])
+            let mut insert = tx.prepare("INSERT INTO temp.prune_run (id) VALUES (?1)")?;
+            for batch in &run.batches {
+                insert.execute([batch])?;
+            }
+            report.import = Some(run.clone());
+            ("first_batch IN (SELECT id FROM temp.prune_run)", Vec::new())
         }
         Selector::Source(source) => {
             let known: bool = tx.query_row(
@@ -244,23 +248,32 @@ fn prune_in(
     report.kept = kept.len() as u64;
     report.kept_for = kept_for(&kept);
     report.removed = report.selected - report.kept;
-    if let Some(run) = &report.import {
+    if report.import.is_some() {
         report.updated_only = tx.query_row(
-            "SELECT count(*) FROM cards c
-             WHERE c.first_batch <> ?1
-               AND (c.changed_batch = ?1 OR c.gone_batch = ?1
-                    OR EXISTS (SELECT 1 FROM stage_history h
-                               WHERE h.card_id = c.id AND h.batch_id = ?1))",
-            [run.id],
+            &format!(
+                "SELECT count(*) FROM cards c
+                 WHERE c.first_batch NOT IN ({IN_RUN})
+                   AND (c.changed_batch IN ({IN_RUN}) OR c.gone_batch IN ({IN_RUN})
+                        OR EXISTS (SELECT 1 FROM stage_history h
+                                   WHERE h.card_id = c.id AND h.batch_id IN ({IN_RUN})))"
+            ),
+            [],
             |r| r.get::<_, i64>(0),
         )? as u64;
     }
     let emptied = emptied_sources(tx)?;
     report.connections_reset = connections_of(tx, &emptied)?;
     let snapshots = stale_snapshots(tx)?;
-    report.runs_removed = runs_left_bare(tx, &snapshots)?;
+    let (named, still) = batches_named(tx, &snapshots)?;
+    let bare = import_runs::bare(&all, &named, &still);
+    report.runs_removed = bare.iter().map(|r| r.id).collect();
+    let batches: Vec<i64> = bare
+        .iter()
+        .flat_map(|r| r.batches.iter().copied())
+        .collect();
+    tx.execute_batch("DROP TABLE temp.prune_run")?;
     if !dry_run && report.removed > 0 {
-        remove(tx, &emptied, &report, &snapshots)?;
+        remove(tx, &emptied, &report, &snapshots, &batches)?;
     }
     Ok(Pruned::Done(Box::new(report)))
 }
@@ -327,10 +340,14 @@ fn stale_snapshots(tx: &Transaction<'_>) -> Result<Vec<i64>, StoreError> {
         .collect())
 }
 
-/// The runs the cards that go name (first, changed, marked gone, moved) that nothing else
-/// will: no card left, no history row, no fill snapshot that stays. Their records go with the
-/// cards, so that the store reads as one they never ran on.
-fn runs_left_bare(tx: &Transaction<'_>, stale: &[i64]) -> Result<Vec<i64>, StoreError> {
+/// The batches the cards that go name (first, changed, marked gone, moved), and of those the
+/// ones something that stays names too: a card left, a history row, a fill snapshot that stays.
+/// A run the first name and the second do not is left bare (`import_runs::bare`): its record
+/// goes with the cards, so that the store reads as one it never ran on.
+fn batches_named(
+    tx: &Transaction<'_>,
+    stale: &[i64],
+) -> Result<(BTreeSet<i64>, BTreeSet<i64>), StoreError> {
     let named: BTreeSet<i64> = tx
         .prepare(&format!(
             "SELECT first_batch FROM temp.prune_pick WHERE work = 0
@@ -341,9 +358,9 @@ fn runs_left_bare(tx: &Transaction<'_>, stale: &[i64]) -> Result<Vec<i64>, Store
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     if named.is_empty() {
-        return Ok(Vec::new());
+        return Ok((named, BTreeSet::new()));
     }
-    // What stays names these runs: one pass over the cards and one over the history.
+    // What stays names: one pass over the cards and one over the history.
     let mut still: BTreeSet<i64> = tx
         .prepare(&format!(
             "SELECT DISTINCT b FROM (
@@ -361,15 +378,17 @@ fn runs_left_bare(tx: &Transaction<'_>, stale: &[i64]) -> Result<Vec<i64>, Store
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     still.extend(snapshots.into_iter().filter(|r| !stale.contains(r)));
-    Ok(named.difference(&still).copied().collect())
+    Ok((named, still))
 }
 
 /// The cards that go, with everything that hangs off them, and the summaries made again.
+/// `batches`: those of the runs left bare.
 fn remove(
     tx: &Transaction<'_>,
     emptied: &[String],
     report: &PruneReport,
     stale: &[i64],
+    batches: &[i64],
 ) -> Result<(), StoreError> {
     for (table, rows) in CARD_OWN {
         tx.execute(&format!("DELETE FROM main.{table} WHERE {rows}"), [])?;
@@ -390,8 +409,8 @@ fn remove(
             )?;
         }
     }
-    for run in &report.runs_removed {
-        tx.execute("DELETE FROM import_batches WHERE id = ?1", [run])?;
+    for batch in batches {
+        tx.execute("DELETE FROM import_batches WHERE id = ?1", [batch])?;
     }
     // The rules run's summaries, where they were current: what a rules run over the cards
     // that stay would write (the flags of those cards are as they were: the rules judge each

@@ -60,6 +60,10 @@ pub trait SyncStore: ImportStore {
     /// before it brought (okk's clock, as batches are dated).
     fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError>;
 
+    /// Whether a sync of the source began at `at` (okk's clock, as batches are dated): the
+    /// batches of one run carry its moment, which tells the runs apart (`domain::import_runs`).
+    fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError>;
+
     /// The sources file imports of `profile` fed and no connection syncs, with their cards.
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError>;
 
@@ -210,6 +214,10 @@ impl SyncStore for Store {
 
     fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError> {
         Store::source_has_cards(self, source, before)
+    }
+
+    fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError> {
+        Store::sync_began_at(self, source, at)
     }
 
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {

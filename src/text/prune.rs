@@ -105,6 +105,16 @@ fn work(w: DeskWork) -> String {
 
 /// What the selector named, before the counts.
 fn what(r: &PruneReport) -> String {
+    if let Some(run) = r.import.as_ref().filter(|run| run.sync) {
+        return crate::tr!(
+            "prune-what-sync",
+            run = run.id,
+            connection = line(&run.source),
+            file = line(&run.file),
+            when = when(&run.started_at),
+            cards = cards(run.still_here as usize)
+        );
+    }
     if let Some(run) = &r.import {
         return crate::tr!(
             "prune-what-import",
@@ -189,10 +199,12 @@ fn said(r: &PruneReport, store: &Path, how: Said) -> String {
         }
     }
     if r.updated_only > 0 {
-        out.push_str(&format!(
-            "{}\n",
-            crate::tr!("prune-updated-only", cards = cards(r.updated_only as usize))
-        ));
+        let changed = cards(r.updated_only as usize);
+        let said = match &r.import {
+            Some(run) if run.sync => crate::tr!("prune-updated-only-sync", cards = changed),
+            _ => crate::tr!("prune-updated-only", cards = changed),
+        };
+        out.push_str(&format!("{said}\n"));
     }
     if !r.runs_removed.is_empty() && r.removed > 0 {
         let runs: Vec<String> = r.runs_removed.iter().map(i64::to_string).collect();

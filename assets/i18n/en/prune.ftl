@@ -14,6 +14,7 @@ prune-col-unchanged = unchanged
 prune-col-here = still here
 prune-col-file = file or connection
 prune-what-import = Import { $run } ({ $file }, { $when }, source «{ $source }»): { $cards } it first brought still in the store.
+prune-what-sync = Sync { $run } of connection «{ $connection }», begun { $when } ({ $file }): { $cards } it first brought still in the store.
 prune-what-source = Source «{ $source }»: { $cards } in the store.
 prune-what-gone = Cards marked gone (no longer in the CRM, or missing from a full export): { $cards }.
 prune-nothing = Nothing to remove from { $store }.
@@ -30,13 +31,14 @@ prune-work-leases = a claim held now
 prune-work-calibrations = a calibration's sample
 prune-kept-for = { $work }: { $cards } ({ $ids })
 prune-updated-only = It also changed { $cards } of earlier imports: they stay as it left them (okk keeps no card's earlier content).
+prune-updated-only-sync = It also changed { $cards } that earlier imports and syncs brought: they stay as it left them (okk keeps no card's earlier content).
 prune-runs-would-go = { $count ->
-    [one] The record of import { $runs } would go too: nothing in the store would name it any more.
-   *[other] The records of imports { $runs } would go too: nothing in the store would name them any more.
+    [one] Run { $runs }'s record (okk db imports) would go too: nothing in the store would name it any more.
+   *[other] The records of runs { $runs } (okk db imports) would go too: nothing in the store would name them any more.
 }
 prune-runs-gone = { $count ->
-    [one] The record of import { $runs } went too: nothing in the store names it any more.
-   *[other] The records of imports { $runs } went too: nothing in the store names them any more.
+    [one] Run { $runs }'s record (okk db imports) went too: nothing in the store names it any more.
+   *[other] The records of runs { $runs } (okk db imports) went too: nothing in the store names them any more.
 }
 prune-connections-reset = { $count ->
     [one] Connection «{ $names }» keeps no card: its next okk sync reads every deal again, as a first sync does.

@@ -3,10 +3,13 @@
 //! cards meanwhile. The server keeps no summaries or fill snapshots: the cards are what its
 //! reads count.
 
+use std::collections::BTreeSet;
+
 use postgres::GenericClient;
 
 use super::PgStore;
 use super::import::SYNC_LOCK;
+use crate::domain::import_runs;
 use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, kept_for};
 use crate::store::StoreError;
 
@@ -114,6 +117,8 @@ fn run_of(r: &postgres::Row) -> ImportRun {
     let count = |i| r.get::<_, i64>(i).max(0) as u64;
     ImportRun {
         id: r.get(0),
+        batches: Vec::new(),
+        sync: false,
         file: r.get(1),
         profile: r.get(2),
         source: r.get(3),
@@ -134,17 +139,7 @@ fn run_of(r: &postgres::Row) -> ImportRun {
 impl PgStore {
     /// See [`crate::domain::ports::PruneStore::import_runs`].
     pub fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
-        let rows = self.conn.borrow_mut().query(
-            &format!(
-                "SELECT {RUN_COLUMNS}, coalesce(k.n, 0)
-                 FROM import_batches b
-                 LEFT JOIN (SELECT first_batch, count(*) AS n FROM cards GROUP BY first_batch) k
-                      ON k.first_batch = b.id
-                 ORDER BY b.id"
-            ),
-            &[],
-        )?;
-        Ok(rows.iter().map(run_of).collect())
+        runs(&mut *self.conn.borrow_mut())
     }
 
     /// See [`crate::domain::ports::PruneStore::prune`]: one transaction under the sync's lock
@@ -199,6 +194,21 @@ fn count(
     Ok(tx.query_one(sql, args)?.get::<_, i64>(0).max(0) as u64)
 }
 
+/// The store's runs, each batch's counts gathered into its run's (`domain::import_runs`).
+fn runs(conn: &mut impl GenericClient) -> Result<Vec<ImportRun>, StoreError> {
+    let rows = conn.query(
+        &format!(
+            "SELECT {RUN_COLUMNS}, coalesce(k.n, 0)
+             FROM import_batches b
+             LEFT JOIN (SELECT first_batch, count(*) AS n FROM cards GROUP BY first_batch) k
+                  ON k.first_batch = b.id
+             ORDER BY b.id"
+        ),
+        &[],
+    )?;
+    Ok(import_runs::runs(rows.iter().map(run_of).collect()))
+}
+
 fn prune_in(
     tx: &mut postgres::Transaction<'_>,
     selector: &Selector,
@@ -213,31 +223,21 @@ fn prune_in(
     // one (its call locks the card) commits first and keeps it, or waits for the prune; a claim
     // passes them by. A dry run locks nothing.
     let lock = if dry_run { "" } else { " FOR UPDATE" };
+    let all = runs(tx)?;
+    // The batches of the run `--import` names (none for another selector).
+    let mut in_run: Vec<i64> = Vec::new();
     match selector {
         Selector::Import(wanted) => {
-            let id = match wanted {
-                Some(id) => *id,
-                None => match tx
-                    .query_one("SELECT max(id) FROM import_batches", &[])?
-                    .get::<_, Option<i64>>(0)
-                {
-                    Some(id) => id,
-                    None => return Ok(Pruned::NoRuns),
-                },
+            let Some(run) = import_runs::pick(&all, *wanted) else {
+                return Ok(match wanted {
+                    Some(n) => Pruned::NoSuchRun(*n),
+                    None => Pruned::NoRuns,
+                });
             };
-            let run = tx.query_opt(
-                &format!(
-                    "SELECT {RUN_COLUMNS},
-                            (SELECT count(*) FROM cards WHERE first_batch = b.id)
-                     FROM import_batches b WHERE b.id = $1"
-                ),
-                &[&id],
-            )?;
-            let Some(run) = run else {
-                return Ok(Pruned::NoSuchRun(id));
-            };
-            report.import = Some(run_of(&run));
-            report.selected = tx.execute(&format!("{pick} first_batch = $1{lock}"), &[&id])?;
+            in_run = run.batches.clone();
+            report.import = Some(run.clone());
+            report.selected =
+                tx.execute(&format!("{pick} first_batch = ANY($1){lock}"), &[&in_run])?;
         }
         Selector::Source(source) => {
             let known: bool = tx
@@ -288,15 +288,15 @@ fn prune_in(
     report.kept = kept.len() as u64;
     report.kept_for = kept_for(&kept);
     report.removed = report.selected - report.kept;
-    if let Some(run) = &report.import {
+    if report.import.is_some() {
         report.updated_only = count(
             tx,
             "SELECT count(*) FROM cards c
-             WHERE c.first_batch <> $1
-               AND (c.changed_batch = $1 OR c.gone_batch = $1
+             WHERE c.first_batch <> ALL($1)
+               AND (c.changed_batch = ANY($1) OR c.gone_batch = ANY($1)
                     OR EXISTS (SELECT 1 FROM stage_history h
-                               WHERE h.card_id = c.id AND h.batch_id = $1))",
-            &[&run.id],
+                               WHERE h.card_id = c.id AND h.batch_id = ANY($1)))",
+            &[&in_run],
         )?;
     }
     let emptied: Vec<String> = tx
@@ -326,30 +326,49 @@ fn prune_in(
         .iter()
         .map(|r| r.get(0))
         .collect();
-    report.runs_removed = tx
+    // The batches the cards that go name, and of those of their runs the ones what stays
+    // names: a run the first name and the second do not is left bare (`import_runs::bare`).
+    let named: BTreeSet<i64> = tx
         .query(
             &format!(
-                "SELECT b FROM (
-                     SELECT first_batch AS b FROM okk_prune_pick WHERE work = 0
-                     UNION SELECT changed_batch FROM okk_prune_pick WHERE work = 0
-                     UNION SELECT gone_batch FROM okk_prune_pick
-                           WHERE work = 0 AND gone_batch IS NOT NULL
-                     UNION SELECT h.batch_id FROM stage_history h
-                           WHERE h.card_id IN ({GOING})) named
-                 EXCEPT (
-                     SELECT first_batch FROM cards c WHERE {STAYS}
-                     UNION SELECT changed_batch FROM cards c WHERE {STAYS}
-                     UNION SELECT gone_batch FROM cards c
-                           WHERE gone_batch IS NOT NULL AND {STAYS}
-                     UNION SELECT h.batch_id FROM stage_history h
-                           WHERE NOT EXISTS (SELECT 1 FROM okk_prune_pick g
-                                             WHERE g.id = h.card_id AND g.work = 0))
-                 ORDER BY 1"
+                "SELECT first_batch AS b FROM okk_prune_pick WHERE work = 0
+                 UNION SELECT changed_batch FROM okk_prune_pick WHERE work = 0
+                 UNION SELECT gone_batch FROM okk_prune_pick
+                       WHERE work = 0 AND gone_batch IS NOT NULL
+                 UNION SELECT h.batch_id FROM stage_history h WHERE h.card_id IN ({GOING})"
             ),
             &[],
         )?
         .iter()
         .map(|r| r.get(0))
+        .collect();
+    let of_runs: Vec<i64> = (all.iter())
+        .filter(|r| r.batches.iter().any(|b| named.contains(b)))
+        .flat_map(|r| r.batches.iter().copied())
+        .collect();
+    let still: BTreeSet<i64> = tx
+        .query(
+            &format!(
+                "SELECT first_batch FROM cards c WHERE first_batch = ANY($1) AND {STAYS}
+                 UNION SELECT changed_batch FROM cards c
+                       WHERE changed_batch = ANY($1) AND {STAYS}
+                 UNION SELECT gone_batch FROM cards c WHERE gone_batch = ANY($1) AND {STAYS}
+                 UNION SELECT h.batch_id FROM stage_history h
+                       WHERE h.batch_id = ANY($1)
+                         AND NOT EXISTS (SELECT 1 FROM okk_prune_pick g
+                                         WHERE g.id = h.card_id AND g.work = 0)"
+            ),
+            &[&of_runs],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // A run goes whole or not at all: one batch of it named keeps its number and counts.
+    let bare = import_runs::bare(&all, &named, &still);
+    report.runs_removed = bare.iter().map(|r| r.id).collect();
+    let batches: Vec<i64> = bare
+        .iter()
+        .flat_map(|r| r.batches.iter().copied())
         .collect();
     if !dry_run && report.removed > 0 {
         for (table, rows) in CARD_OWN {
@@ -385,10 +404,7 @@ fn prune_in(
                 &[&report.connections_reset],
             )?;
         }
-        tx.execute(
-            "DELETE FROM import_batches WHERE id = ANY($1)",
-            &[&report.runs_removed],
-        )?;
+        tx.execute("DELETE FROM import_batches WHERE id = ANY($1)", &[&batches])?;
     }
     Ok(Pruned::Done(Box::new(report)))
 }

@@ -215,6 +215,15 @@ impl SyncStore for PgStore {
         Ok(row.get(0))
     }
 
+    fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError> {
+        let row = self.conn.borrow_mut().query_one(
+            "SELECT EXISTS (SELECT 1 FROM import_batches
+                            WHERE source = $1 AND encoding = $2 AND started_at = $3)",
+            &[&source, &crate::store::cards::SYNC_ENCODING, &at],
+        )?;
+        Ok(row.get(0))
+    }
+
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT c.source, count(*) FROM cards c
