@@ -1277,26 +1277,18 @@ fn a_first_sync_of_deals_imported_under_another_source_stops_before_doubling_the
     };
     assert_eq!(sources(&desk), ["amocrm"], "no card of «main» was written");
     // Nor anything else: no run, no columns, no notes, no cursor of «main».
-    let db = rusqlite::Connection::open(&desk.desk.db).unwrap();
     for (table, key) in [
-        ("import_batches", "source"),
-        ("source_columns", "source"),
-        ("crm_sync", "connection"),
-        ("crm_notes", "connection"),
-        ("crm_notes_read", "connection"),
-        ("crm_stages", "connection"),
-        ("crm_sweep", "connection"),
+        (Table::ImportBatches, "source"),
+        (Table::SourceColumns, "source"),
+        (Table::CrmSync, "connection"),
+        (Table::CrmNotes, "connection"),
+        (Table::CrmNotesRead, "connection"),
+        (Table::CrmStages, "connection"),
+        (Table::CrmSweep, "connection"),
     ] {
-        let n: i64 = db
-            .query_row(
-                &format!("SELECT count(*) FROM {table} WHERE {key} = 'main'"),
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(n, 0, "{table} keeps nothing of the refused sync");
+        let left = desk.desk.rows_where(table, |r| r[key] == "main");
+        assert_eq!(left, 0, "{table:?} keeps nothing of the refused sync");
     }
-    drop(db);
     // A dry run says the same.
     let dry = desk.sync_fails(&["--dry-run"]);
     assert!(dry.contains("«amocrm»"), "{dry}");
