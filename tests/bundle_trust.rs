@@ -340,6 +340,37 @@ fn a_copy_of_the_lead_s_store_signs_as_the_laptop_s_user_not_the_lead() {
     assert!(said.contains("(olga — 1)"), "{said}");
 }
 
+/// On a copy of the lead's store the lead's roles and records travel, her key does not: an
+/// export there in her name (her store's roles make her a lead) is not a lead's key to hand
+/// out when the laptop's config names another user, or the store trusts her own key already.
+#[test]
+fn a_key_made_in_the_lead_s_name_on_another_s_laptop_is_not_called_the_lead_s() {
+    let lena = Laptop::new();
+    lena.desk
+        .run_ok(&["db", "roles", "--lead", "lena", "--auditor", "anna"]);
+    let (lenas, _) = lena.export("ru", "lena", "lena.okkb");
+    // The laptop's config names anna.
+    let anna = Laptop::new();
+    std::fs::copy(&lena.desk.db, &anna.desk.db).unwrap();
+    let config = anna.desk.dir.path().join("home/.config/okk");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "auditor = \"anna\"\n").unwrap();
+    let (_, said) = anna.export("ru", "lena", "fake.okkb");
+    assert!(
+        !said.contains("--lead") && !said.contains("ключ руководителя"),
+        "{said}"
+    );
+    // No name in the config, but the store trusts lena's real key.
+    let boris = Laptop::new();
+    std::fs::copy(&lena.desk.db, &boris.desk.db).unwrap();
+    boris.trust(&[&path_arg(&lenas), "--as", "lena", "--lead"]);
+    let (_, said) = boris.export("en", "lena", "fake.okkb");
+    assert!(
+        !said.contains("--lead") && !said.contains("a lead's"),
+        "{said}"
+    );
+}
+
 #[test]
 fn the_keys_a_store_trusts_say_how_in_the_user_s_language() {
     let anna = Laptop::new();

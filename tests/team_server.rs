@@ -762,6 +762,22 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         &["queue", "--stage", "Договор", "--auditor", "yan"],
         "yan is not a user of this store",
     );
+    // A bundle signed in the lead's name from her login would go out with a note telling every
+    // auditor to trust her key as the lead's: refused as any other act in another's name, and
+    // before a key is made.
+    let key = desk.dir.path().join("anna-signing.key");
+    let out = (okk_on(&desk, &anna_url).env("OKK_SIGNING_KEY", &key))
+        .args(["bundle", "export", "--as", "lena", "--out"])
+        .arg(desk.dir.path().join("as-lena.okkb"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("this connection is okk user anna"),
+        "{err}"
+    );
+    assert!(!key.exists(), "a refusal makes no key");
+    assert!(!desk.dir.path().join("as-lena.okkb").exists());
 
     // The funnel lives in the store: the lead applies one, an auditor may not, and an
     // auditor's command judges by the store's whatever its own file says.

@@ -197,6 +197,23 @@ fn quitting_gives_back_the_cards_held_and_leaving_a_queue_does_too() {
     assert_eq!(shown(&dmitri), Some(hers), "clara's card is free again");
 }
 
+/// The terminal closed under her (SIGHUP): her card goes back as on `q`, and the comment she
+/// was typing is kept as her draft, nobody asked anything.
+#[test]
+fn a_closed_terminal_gives_back_the_card_held_and_keeps_the_comment_typed() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let first = shown(&anna).expect("a card");
+    let card_id = anna.card.as_ref().expect("a card").detail.card_id;
+    press(&mut anna, &mut a, "cпозвонить");
+    okk::tui::run::dispatch(&mut anna, Msg::HangUp, &mut a);
+    assert!(anna.shared.quit);
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_eq!(shown(&boris), Some(first), "anna's card is free again");
+    let draft = a.draft(card_id).unwrap().expect("her draft kept");
+    assert_eq!(draft.comment, "позвонить");
+}
+
 /// The external ids the open queue lists, in order.
 fn listed(state: &State) -> Vec<String> {
     let q = state.queue.as_ref().expect("a queue");

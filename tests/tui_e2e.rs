@@ -1358,3 +1358,50 @@ fn with_today_before_the_imports_a_card_back_from_gone_claims_no_move() {
         quit_from_card(&mut term);
     }
 }
+
+/// The terminal window closed under the reviewer (SIGHUP): the card she held goes back at once,
+/// as on `q`, not when its lease runs out; okk ends quietly, writing nothing more to a terminal
+/// that is gone.
+#[test]
+fn a_closed_terminal_gives_back_the_held_card_and_okk_ends_quietly() {
+    let desk = demo_desk();
+    let mut term = okk(
+        &desk,
+        &["review", "--stage", STAGE, "--auditor", "anna", "--claim"],
+        120,
+        40,
+    )
+    .start(desk.dir.path());
+    term.wait_for("┌ #");
+    let held = card_id(&term.screen());
+    let before = term.hang_up();
+    let status = term.wait_exit();
+    assert!(status.success(), "okk exited with {status}");
+    // (A frame under way when the signal came may still end; no restore follows it.)
+    let after = String::from_utf8_lossy(&term.raw_output()[before..]).to_string();
+    assert!(
+        !after.contains("\x1b[?1049l") && !after.contains("okk:"),
+        "no restore, no message to a terminal that is gone: {after:?}"
+    );
+    let out = desk
+        .okk()
+        .args([
+            "queue",
+            "--stage",
+            STAGE,
+            "--auditor",
+            "boris",
+            "--claim",
+            "1",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let claimed = common::card_ids(&serde_json::from_slice(&out.stdout).unwrap());
+    assert_eq!(claimed, [held], "anna's card is free for boris at once");
+}

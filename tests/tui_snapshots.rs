@@ -1631,6 +1631,56 @@ fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     d.snap("stats_bottleneck_pairs");
 }
 
+/// tester30 F9: at 80×24 two stages of one first syllable («Первичный контакт», «Переговоры с
+/// клиентом»; here «Встреча назначена», «Встреча проведена») were both cut to «Пер.…» in the
+/// bottlenecks box, and the week's line lost its sample size. The stages read apart, the
+/// sample size stays whole.
+#[test]
+fn the_stats_screen_at_80_columns_tells_stages_of_one_first_word_apart() {
+    let mut d = demo();
+    for stage in ["Встреча назначена", "Встреча проведена"] {
+        // From the funnel's top: `select_stage` counts its rows from there.
+        d.press(&"k".repeat(20));
+        d.select_stage(stage).press("<enter><enter>");
+        let cards = d.state.queue.as_ref().unwrap().counts.cards;
+        d.press(&"s".repeat(cards as usize)).press("qq");
+    }
+    d.press("4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let figures = &d.state.stats.as_ref().unwrap().figures;
+    let b = &figures.analytics.bottlenecks;
+    let stages: Vec<&str> = (b.stages.iter().chain(&b.pairs))
+        .map(|x| x.stage.as_str())
+        .collect();
+    let judged = figures.analytics.trend.last().unwrap().judged;
+    let screen = d.screen(80, 24);
+    let rows: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .filter(|r| r.contains('~'))
+        .collect();
+    assert!(rows.len() >= 4, "{screen}");
+    // Each row's stage as shown (before its manager, after its figures).
+    let label = |row: &str| {
+        let text = row.split(" · ").next().unwrap_or_default();
+        text.split_whitespace()
+            .skip(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (i, a) in rows.iter().enumerate() {
+        for (j, b) in rows.iter().enumerate() {
+            if stages[i] != stages[j] {
+                assert_ne!(label(a), label(b), "«{a}» and «{b}» read apart:\n{screen}");
+            }
+        }
+    }
+    assert!(
+        screen.contains(&format!(" {judged} ")) || screen.contains(&format!(" {judged}│")),
+        "the week's {judged} whole:\n{screen}"
+    );
+    d.snap("stats_one_first_word");
+}
+
 #[test]
 fn fields_view_from_the_stats_screen() {
     let mut d = demo();

@@ -51,23 +51,52 @@ pub fn key_path() -> Result<PathBuf> {
 
 fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
-    let path = key_path()?;
-    let (key, made) =
-        Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
-    let made = made.then_some(path.as_path());
     match paths.server() {
-        Some(url) => write_bundle(&paths.open_server(url)?, &args, (&key, made), &config),
-        None => write_bundle(&paths.open_existing_store()?, &args, (&key, made), &config),
+        Some(url) => write_bundle(&paths.open_server(url)?, &args, &config),
+        None => write_bundle(&paths.open_existing_store()?, &args, &config),
     }
 }
 
-/// Whether `signer` signs as a lead here: the store's users name them a lead (`okk db roles`,
-/// or `okk lead` registering them), or they made a lead's records here (decisions,
-/// calibrations). A new key's note tells a lead what the auditors do with it, an auditor what
-/// the lead does.
-fn signs_as_lead(store: &(impl BundleSource + UserStore), signer: &str) -> Result<bool> {
+/// Whether `signer` signs as a lead here with the key `public`: the store's users name them a
+/// lead (`okk db roles`, or `okk lead` registering them), or they made a lead's records here
+/// (decisions, calibrations), and nothing okk knows says the signer is someone else: the
+/// laptop's config names another user, the store was copied for another, or the store trusts
+/// another key in the signer's name (a copy of the lead's store on an auditor's laptop holds
+/// the lead's roles and records, never her key). A new key's note tells a lead what the
+/// auditors do with it, an auditor what the lead does: told wrong, every auditor would trust
+/// an auditor's key as the lead's.
+fn signs_as_lead(
+    store: &(impl BundleSource + UserStore),
+    signer: &str,
+    public: &str,
+    config: &config::Config,
+) -> Result<bool> {
     let lead_user = (store.users()?.iter()).any(|u| u.name == signer && u.role == Role::Lead);
-    Ok(lead_user || store.own_leads()?.iter().any(|n| n == signer))
+    if !(lead_user || store.own_leads()?.iter().any(|n| n == signer)) {
+        return Ok(false);
+    }
+    let other = |name: Option<&str>| {
+        name.map(str::trim)
+            .is_some_and(|n| !n.is_empty() && n != signer)
+    };
+    if other(config.auditor.as_deref()) || other(store.signs_as()?.as_deref()) {
+        return Ok(false);
+    }
+    let trusted = store.trusted_keys()?;
+    Ok(!trusted.iter().any(|k| k.name == signer && k.key != public))
+}
+
+/// A server's login is one okk user: it signs as that user only, as it acts as no one else
+/// in any other command (`okk lead --lead NAME` is refused the same way).
+fn refuse_other_name(store: &impl UserStore, given: Option<&str>) -> Result<()> {
+    let session = store.session().map_err(|e| user(e.to_string()))?;
+    let given = given.map(str::trim).filter(|g| !g.is_empty());
+    if let (Some((mapped, _)), Some(given)) = (&session.mapped, given)
+        && mapped != given
+    {
+        return Err(user(crate::text::app::roles_other_name(mapped, given)));
+    }
+    Ok(())
 }
 
 /// The name a bundle's header gives its signer, whose records made here the key signs:
@@ -103,16 +132,21 @@ fn signer_name(
 fn write_bundle(
     store: &(impl BundleSource + UserStore),
     args: &BundleExportArgs,
-    (key, made): (&Keypair, Option<&Path>),
     config: &config::Config,
 ) -> Result<ExitCode> {
+    // Refused before a key is made: a refusal leaves nothing behind.
+    refuse_other_name(store, args.signer.as_deref())?;
+    let key_file = key_path()?;
+    let (key, made) = Keypair::load_or_create(&key_file)
+        .map_err(|e| user(format!("{}: {e}", key_file.display())))?;
+    let key = &key;
     let signer = signer_name(args.signer.as_deref(), store, config)?;
-    if let Some(key_file) = made {
-        let lead = signs_as_lead(store, &signer)?;
+    if made {
         let public = key.public().to_string();
+        let lead = signs_as_lead(store, &signer, &public, config)?;
         eprintln!(
             "{}",
-            msg::key_made(key_file, &public, &signer, lead, args.out.path())
+            msg::key_made(&key_file, &public, &signer, lead, args.out.path())
         );
     }
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());

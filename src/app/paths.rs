@@ -261,6 +261,9 @@ fn replay_pending(store: &mut dyn ReviewStore) {
             for file in &r.unreadable {
                 super::warn(msg::pending_unreadable(file));
             }
+            for torn in &r.torn {
+                super::warn(msg::pending_torn(torn));
+            }
         }
         Err(e) => super::warn(msg::pending_failed(&e.to_string())),
     }

@@ -239,7 +239,8 @@ fn show(
         std::mem::forget(desk);
     }
     let left = left?;
-    if !left.is_empty() {
+    // The terminal closed: nobody to tell (the next okk writes what is left).
+    if !left.is_empty() && !crate::tui::run::terminal_gone() {
         super::warn(crate::text::tui::left_pending(&left));
     }
     Ok(ExitCode::SUCCESS)

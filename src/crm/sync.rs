@@ -1021,7 +1021,14 @@ impl<'a> Lander<'a> {
             }
             return Ok(());
         }
-        self.twins(&*store, pages)?;
+        if let Err(refused) = self.twins(&*store, pages) {
+            // Refused before its first card: the groups before it (the notes, read first)
+            // leave nothing behind either.
+            if matches!(refused, Failure::TwinSource { .. }) && !self.opts.dry_run {
+                store.forget_refused_first_sync(&self.conn.name)?;
+            }
+            return Err(refused);
+        }
         let label = format!("{}:{}", self.conn.kind.name(), self.conn.name);
         // The run's first group asks the store (where it can tell before the group begins), so
         // that a first sync lands every group as a bulk load, its first too.

@@ -48,6 +48,19 @@ pub struct Replayed {
     pub waiting: usize,
     /// Journal entries that could not be read (kept, for a person to look at).
     pub unreadable: Vec<std::path::PathBuf>,
+    /// Verdicts a reviewer killed while writing them to the journal left unfinished, dropped.
+    /// Never acknowledged (the screen says a verdict is saved only once its file is whole and
+    /// synced), but typed: said, not dropped silently.
+    pub torn: Vec<Torn>,
+}
+
+/// A journal entry left unfinished, as the warning names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Torn {
+    /// The file it was in (removed).
+    pub file: std::path::PathBuf,
+    /// The card its text named, when it got that far.
+    pub card: Option<String>,
 }
 
 /// A withdrawal of a verdict taken back while kept, as the journal weighs it: the lead's

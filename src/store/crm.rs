@@ -295,6 +295,34 @@ impl Store {
         Ok(deals)
     }
 
+    /// See [`super::sync_tx::SyncStore::forget_refused_first_sync`].
+    pub fn forget_refused_first_sync(&mut self, connection: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let has_cards: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+            [connection],
+            |r| r.get(0),
+        )?;
+        if !has_cards {
+            for sql in [
+                "DELETE FROM crm_notes WHERE connection = ?1",
+                "DELETE FROM crm_notes_read WHERE connection = ?1",
+                "DELETE FROM crm_sync WHERE connection = ?1",
+                "DELETE FROM crm_sweep WHERE connection = ?1",
+                "DELETE FROM crm_swept WHERE connection = ?1",
+                "DELETE FROM crm_stages WHERE connection = ?1",
+                "DELETE FROM source_columns WHERE source = ?1",
+                "DELETE FROM fill_snapshots
+                  WHERE batch_id IN (SELECT id FROM import_batches WHERE source = ?1)",
+                "DELETE FROM import_batches WHERE source = ?1",
+            ] {
+                tx.execute(sql, [connection])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// When the connection's full sweep under way began (`None`: none is): a sweep stopped
     /// half-way is finished by the next sync.
     pub fn crm_sweep(&self, connection: &str) -> Result<Option<String>, StoreError> {

@@ -39,6 +39,14 @@ pub enum Table {
     Meta,
     /// The cards handed out by claim, and to whom (a shared queue).
     Leases,
+    /// The columns each source's imports and syncs have had.
+    SourceColumns,
+    /// Each CRM connection's cursors, notes, notes' cursor, stages and sweep under way.
+    CrmSync,
+    CrmNotes,
+    CrmNotesRead,
+    CrmStages,
+    CrmSweep,
 }
 
 impl Table {
@@ -58,6 +66,12 @@ impl Table {
             Table::StageCounts => "stage_counts",
             Table::Meta => "meta",
             Table::Leases => "leases",
+            Table::SourceColumns => "source_columns",
+            Table::CrmSync => "crm_sync",
+            Table::CrmNotes => "crm_notes",
+            Table::CrmNotesRead => "crm_notes_read",
+            Table::CrmStages => "crm_stages",
+            Table::CrmSweep => "crm_sweep",
         }
     }
 
@@ -69,6 +83,9 @@ impl Table {
             Table::Owners => "name",
             Table::FillSnapshots => "batch_id, field, stage",
             Table::StageCounts => "stage",
+            Table::SourceColumns => "source, kind, name",
+            Table::CrmNotes => "connection, deal, note",
+            Table::CrmStages => "connection, pipeline_id, stage_id",
             _ => "rowid",
         }
     }

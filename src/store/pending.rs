@@ -13,7 +13,7 @@ use super::writer::{parent, sibling, sibling_name};
 use super::{Store, StoreError};
 
 use crate::domain::pending::taken_back;
-pub use crate::domain::pending::{PendingReview, Replayed};
+pub use crate::domain::pending::{PendingReview, Replayed, Torn};
 
 /// A journal file this process wrote and holds (locked, so that another okk's replay leaves it
 /// to us while we live).
@@ -87,8 +87,11 @@ impl Store {
     /// reviewer still runs is left to it.
     pub fn replay_pending(&mut self) -> Result<Replayed, StoreError> {
         let files = journal_files(self.path());
-        if files.is_empty() {
-            return Ok(Replayed::default());
+        if files.files.is_empty() {
+            return Ok(Replayed {
+                torn: files.torn,
+                ..Replayed::default()
+            });
         }
         // A replay must not hold up the command that runs it: a store still busy keeps the
         // verdict in its file for the next okk.
@@ -104,35 +107,127 @@ impl Store {
     }
 }
 
-/// The journal files beside the store at `db`, sorted; a temp file left by a reviewer killed
-/// before its rename is removed on the way.
-pub(crate) fn journal_files(db: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = Vec::new();
+/// What a journal file may weigh: a verdict with its comment and card as judged is a few
+/// kilobytes; anything past this is not one okk wrote (the file is untrusted).
+const MAX_ENTRY_BYTES: u64 = 4 << 20;
+
+/// The journal beside a store: its whole files, and what temp files left torn said.
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    pub files: Vec<PathBuf>,
+    /// Verdicts whose temp file a reviewer killed in the middle of writing it left unfinished:
+    /// dropped, and said so.
+    pub torn: Vec<Torn>,
+}
+
+impl Journal {
+    pub(crate) fn add(&mut self, other: Journal) {
+        self.files.extend(other.files);
+        self.torn.extend(other.torn);
+        self.files.sort();
+        self.files.dedup();
+    }
+}
+
+/// The journal files beside the store at `db`, sorted. A temp file left by a reviewer killed
+/// before its rename (no live reviewer holds it) is finished here when it holds one whole
+/// verdict of its own id, the rename done as its writer would have; else it is removed and
+/// its card named in [`Journal::torn`].
+pub(crate) fn journal_files(db: &Path) -> Journal {
+    let mut found = Journal::default();
     let Some(prefix) = sibling_name(db, "pending-") else {
-        return files;
+        return found;
     };
     let Ok(entries) = std::fs::read_dir(parent(db)) else {
-        return files;
+        return found;
     };
     for e in entries.flatten() {
         let Some(name) = e.file_name().to_str().map(str::to_string) else {
             continue;
         };
-        if !name.starts_with(&prefix) {
+        let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
-        }
-        if name.ends_with(".json") {
-            files.push(e.path());
-        } else if name.ends_with(".json.tmp") {
-            // Killed before its rename: never acknowledged ("saving…" comes after the
-            // rename), and the verdict's card was still on screen. Unlocked means dead.
-            if File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok()) {
-                let _ = std::fs::remove_file(e.path());
+        };
+        if rest.ends_with(".json") {
+            found.files.push(e.path());
+        } else if let Some(id) = rest.strip_suffix(".json.tmp") {
+            // Unlocked means its writer is dead; locked, it is still writing.
+            let Ok(file) = File::open(e.path()) else {
+                continue;
+            };
+            if file.try_lock().is_err() {
+                continue;
+            }
+            match finish_temp(&e.path(), id, &file) {
+                Temp::Whole(whole) => found.files.push(whole),
+                // Whole, but not renamed (the folder refused): the next okk tries again.
+                Temp::Stuck => {}
+                Temp::Torn(card) => {
+                    let _ = std::fs::remove_file(e.path());
+                    found.torn.push(Torn {
+                        file: e.path(),
+                        card,
+                    });
+                }
             }
         }
     }
-    files.sort();
-    files
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+/// What a temp file a dead reviewer left turned out to be.
+enum Temp {
+    /// One whole verdict of its own id, now under its journal name (this path).
+    Whole(PathBuf),
+    /// Whole, but the rename failed: left as it is.
+    Stuck,
+    /// Unfinished, or not okk's: the card its text names, if it got that far.
+    Torn(Option<String>),
+}
+
+/// Renames the temp file at `temp` (held locked in `file`) to its journal name when it holds
+/// one whole verdict whose id is `id`, synced first as its writer would have.
+fn finish_temp(temp: &Path, id: &str, file: &File) -> Temp {
+    let Some(bytes) = read_bounded(file) else {
+        return Temp::Torn(None);
+    };
+    match serde_json::from_slice::<PendingReview>(&bytes) {
+        Ok(p) if p.id == id => {}
+        _ => return Temp::Torn(card_named(&bytes)),
+    }
+    let whole = temp.with_extension("");
+    let renamed = file.sync_all().and_then(|()| std::fs::rename(temp, &whole));
+    if renamed.is_err() {
+        return Temp::Stuck;
+    }
+    if let Ok(dir) = File::open(parent(temp)) {
+        let _ = dir.sync_all();
+    }
+    Temp::Whole(whole)
+}
+
+/// A journal file's bytes, if it weighs no more than a verdict may.
+fn read_bounded(file: &File) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    (file.take(MAX_ENTRY_BYTES + 1))
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_ENTRY_BYTES).then_some(bytes)
+}
+
+/// The card a torn journal entry names (its `external_id`, when the text got that far).
+fn card_named(bytes: &[u8]) -> Option<String> {
+    const KEY: &str = "\"external_id\":";
+    let text = String::from_utf8_lossy(bytes);
+    let after = &text[text.find(KEY)? + KEY.len()..];
+    // The value as JSON wrote it: a whole string literal, or nothing.
+    let mut de = serde_json::Deserializer::from_str(after.trim_start());
+    let id: String = serde::Deserialize::deserialize(&mut de).ok()?;
+    let id: String = id.chars().take(64).collect();
+    (!id.is_empty()).then_some(id)
 }
 
 /// Writes each journal file no live reviewer holds through `save` (a late write: never over
@@ -140,12 +235,15 @@ pub(crate) fn journal_files(db: &Path) -> Vec<PathBuf> {
 /// written and then withdrawn through `withdraw`, so that it stands nowhere whether or not the
 /// store had it.
 pub(crate) fn replay_files(
-    files: Vec<PathBuf>,
+    journal: Journal,
     mut save: impl FnMut(&PendingReview) -> Result<(), StoreError>,
     mut withdraw: impl FnMut(&str, chrono::NaiveDateTime) -> Result<(), StoreError>,
 ) -> Result<Replayed, StoreError> {
-    let mut done = Replayed::default();
-    for path in files {
+    let mut done = Replayed {
+        torn: journal.torn,
+        ..Replayed::default()
+    };
+    for path in journal.files {
         let Ok(file) = File::open(&path) else {
             continue;
         };
@@ -154,9 +252,14 @@ pub(crate) fn replay_files(
             done.waiting += 1;
             continue;
         }
-        let pending: PendingReview = match std::fs::read(&path)
-            .ok()
+        // Untrusted: one whole verdict, filed under its own id.
+        let own = |p: &PendingReview| {
+            (path.file_name().and_then(|n| n.to_str()))
+                .is_some_and(|n| n.ends_with(&file_suffix(&p.id)))
+        };
+        let pending: PendingReview = match read_bounded(&file)
             .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(own)
         {
             Some(p) => p,
             None => {
@@ -267,7 +370,7 @@ mod tests {
     }
 
     #[test]
-    fn a_replay_removes_a_temp_file_killed_before_its_rename_and_keeps_an_unreadable_one() {
+    fn a_replay_drops_a_torn_temp_file_saying_so_and_keeps_an_unreadable_one() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("okk.db");
         let mut store = Store::open(&db).unwrap();
@@ -278,7 +381,36 @@ mod tests {
         let r = store.replay_pending().unwrap();
         assert_eq!(r.saved, 0);
         assert_eq!(r.unreadable, std::slice::from_ref(&bad));
+        let said = Torn {
+            file: tmp.clone(),
+            card: None,
+        };
+        assert_eq!(r.torn, [said], "said, not dropped silently");
         assert!(!tmp.exists());
         assert!(bad.exists(), "kept for a person to look at");
+    }
+
+    /// Untrusted journal text: a whole verdict under another id's name, or one past the size a
+    /// verdict may have, is not written; a torn one names its card only from a whole string.
+    #[test]
+    fn a_journal_entry_is_written_only_whole_under_its_own_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("okk.db");
+        let mut store = Store::open(&db).unwrap();
+        let other = dir.path().join("okk.db-pending-r7.json.tmp");
+        std::fs::write(&other, serde_json::to_vec(&pending("r8")).unwrap()).unwrap();
+        let big = dir.path().join("okk.db-pending-r9.json.tmp");
+        let mut huge = serde_json::to_vec(&pending("r9")).unwrap();
+        huge.resize(MAX_ENTRY_BYTES as usize + 10, b' ');
+        std::fs::write(&big, huge).unwrap();
+        let r = store.replay_pending().unwrap();
+        assert_eq!(r.saved, 0);
+        let mut cards: Vec<_> = r.torn.iter().map(|t| t.card.clone()).collect();
+        cards.sort();
+        assert_eq!(cards, [None, Some("42".to_string())]);
+        assert!(!other.exists() && !big.exists());
+        assert_eq!(card_named(br#"{"card":{"external_id":"4"#), None);
+        let named = card_named(br##"{"card":{"external_id": "#4\u001b""##);
+        assert_eq!(named.as_deref(), Some("#4\u{1b}"));
     }
 }

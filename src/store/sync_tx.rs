@@ -67,6 +67,12 @@ pub trait SyncStore: ImportStore {
     /// The sources file imports of `profile` fed and no connection syncs, with their cards.
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError>;
 
+    /// A first sync refused before its first card (`crm::sync`'s twin check) leaves nothing:
+    /// what its earlier groups wrote (the notes read before the deals, the cursors, the sweep
+    /// begun, the CRM's stages, the run's rows and columns) goes, in one transaction. Only
+    /// while the connection's source holds no card: anything else is left as it is.
+    fn forget_refused_first_sync(&mut self, connection: &str) -> Result<(), StoreError>;
+
     /// Whether the source holds no cards, where the backend tells it before a group begins
     /// (`None`: the group's [`ImportTx::fresh`] tells).
     fn source_is_empty(&self, _source: &str) -> Result<Option<bool>, StoreError> {
@@ -222,6 +228,10 @@ impl SyncStore for Store {
 
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
         Store::file_sources(self, profile)
+    }
+
+    fn forget_refused_first_sync(&mut self, connection: &str) -> Result<(), StoreError> {
+        Store::forget_refused_first_sync(self, connection)
     }
 
     fn source_is_empty(&self, source: &str) -> Result<Option<bool>, StoreError> {

@@ -256,6 +256,15 @@ pub fn pending_unreadable(file: &Path) -> String {
     crate::tr!("app-pending-unreadable", file = file.display().to_string())
 }
 
+/// A verdict a reviewer killed mid-write left unfinished in the journal, dropped.
+pub fn pending_torn(torn: &crate::domain::pending::Torn) -> String {
+    let file = torn.file.display().to_string();
+    match &torn.card {
+        Some(card) => crate::tr!("app-pending-torn-card", card = card.as_str(), file = file),
+        None => crate::tr!("app-pending-torn", file = file),
+    }
+}
+
 pub fn pending_failed(e: &str) -> String {
     crate::tr!("app-pending-failed", error = e)
 }
@@ -461,7 +470,7 @@ pub fn stored_funnel_used(file: &Path, version: i64, by: &str, at: &str) -> Stri
         file = file.display().to_string(),
         version = version,
         by = by.to_string(),
-        at = at.to_string()
+        at = super::common::stored_time(at)
     )
 }
 

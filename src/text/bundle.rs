@@ -330,7 +330,7 @@ pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> 
                 safe(&k.name),
                 role,
                 k.key,
-                crate::tr!("bundle-since", at = k.added_at.to_string()),
+                crate::tr!("bundle-since", at = super::common::stored_time(&k.added_at)),
                 how(k)
             ));
         }

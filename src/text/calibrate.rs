@@ -119,7 +119,7 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
             cards = r.cards,
             seed = c.seed.to_string(),
             by = line(&c.created_by),
-            at = c.created_at.to_string()
+            at = super::common::stored_time(&c.created_at)
         )
     );
     for (a, n) in &r.judged {

@@ -210,6 +210,20 @@ pub fn week(monday: chrono::NaiveDate) -> String {
     }
 }
 
+/// A day or moment as the store keeps it (`2026-12-03`, `2026-12-03 12:00:00`, or with a `T`),
+/// in the reader's way when it reads as one, else as kept (made safe to print): a Russian
+/// message says 03.12.2026 as every Russian screen does.
+pub fn stored_time(stored: &str) -> String {
+    let stored = stored.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        return day(d);
+    }
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(stored, f).ok())
+        .map_or_else(|| super::safe::line(stored).into_owned(), moment)
+}
+
 /// A moment: `2026-12-03 12:00:00` / `03.12.2026 12:00:00`.
 pub fn moment(t: chrono::NaiveDateTime) -> String {
     i18n::moment(lang::current(), t)
@@ -251,8 +265,34 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{column, duration, fit, week, wrap};
+    use super::{column, duration, fit, stored_time, week, wrap};
     use crate::text::lang::{Lang, with};
+
+    /// The store's times in a message read as the language writes them (tester30 F10: «применил
+    /// lena, 2026-12-06 09:25:49» in Russian).
+    #[test]
+    fn a_time_the_store_keeps_reads_the_language_s_way_in_a_message() {
+        with(Lang::Ru, || {
+            assert_eq!(stored_time("2026-12-06 09:25:49"), "06.12.2026 09:25:49");
+            assert_eq!(stored_time("2026-12-06T09:25:49"), "06.12.2026 09:25:49");
+            assert_eq!(stored_time("2026-12-06"), "06.12.2026");
+            assert_eq!(stored_time("когда-то\u{1b}"), "когда-то␛");
+            let said = crate::text::app::stored_funnel_used(
+                std::path::Path::new("f.toml"),
+                2,
+                "lena",
+                "2026-12-06 09:25:49",
+            );
+            assert!(
+                said.contains("применил lena, 06.12.2026 09:25:49"),
+                "{said}"
+            );
+            assert!(!said.contains("2026-12-06"), "{said}");
+        });
+        with(Lang::En, || {
+            assert_eq!(stored_time("2026-12-06 09:25:49"), "2026-12-06 09:25:49");
+        });
+    }
 
     #[test]
     fn a_duration_reads_in_the_units_of_the_language() {

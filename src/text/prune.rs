@@ -12,14 +12,6 @@ pub fn bad_run(value: &str) -> String {
     crate::tr!("prune-bad-run", value = line(value))
 }
 
-/// A run's time as the store keeps it ('YYYY-MM-DD HH:MM:SS'), as the language writes moments.
-fn when(at: &str) -> String {
-    match chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S") {
-        Ok(t) => super::common::moment(t),
-        Err(_) => line(at).into_owned(),
-    }
-}
-
 /// Cells padded (left: text; right: numbers) to the widest of their column.
 fn table(rows: &[Vec<String>], numeric: &[bool]) -> String {
     use unicode_width::UnicodeWidthStr;
@@ -72,7 +64,7 @@ pub fn runs(runs: &[ImportRun], store: &Path) -> String {
         let n = |v: u64| int(v as i64);
         rows.push(vec![
             r.id.to_string(),
-            when(&r.started_at),
+            super::common::stored_time(&r.started_at),
             name(&r.profile),
             name(&r.source),
             n(r.rows),
@@ -111,7 +103,7 @@ fn what(r: &PruneReport) -> String {
             run = run.id,
             connection = line(&run.source),
             file = line(&run.file),
-            when = when(&run.started_at),
+            when = super::common::stored_time(&run.started_at),
             cards = cards(run.still_here as usize)
         );
     }
@@ -120,7 +112,7 @@ fn what(r: &PruneReport) -> String {
             "prune-what-import",
             run = run.id,
             file = line(&run.file),
-            when = when(&run.started_at),
+            when = super::common::stored_time(&run.started_at),
             source = line(&run.source),
             cards = cards(run.still_here as usize)
         );

@@ -952,8 +952,7 @@ pub fn auditors_split() -> String {
 
 /// The decision that settles the review's card, when it is on another review of the card.
 pub fn card_settled(s: &crate::domain::settled::Settled) -> String {
-    let at = chrono::NaiveDateTime::parse_from_str(&s.decision.created_at, "%Y-%m-%d %H:%M:%S")
-        .map_or_else(|_| s.decision.created_at.clone(), |t| moment(&t));
+    let at = super::common::stored_time(&s.decision.created_at);
     tr!(
         "tui-card-settled",
         verdict = verdict(s.verdict()),
@@ -1060,7 +1059,7 @@ pub fn auditor_unnamed(name: &str) -> String {
 }
 
 pub fn flags_from(day: &str) -> String {
-    tr!("tui-flags-from", day = day)
+    tr!("tui-flags-from", day = super::common::stored_time(day))
 }
 
 /// Under the stats screen's stages: what the share not ok counts, and how many of the cards
@@ -1122,6 +1121,16 @@ pub fn stats_trend(days: usize) -> String {
 pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
     tr!(
         "tui-stats-last-week",
+        week = week,
+        share = not_ok,
+        count = reviews
+    )
+}
+
+/// [`stats_last_week`] where its words do not fit: the week, the share and the count whole.
+pub fn stats_last_week_short(week: &str, reviews: u64, not_ok: &str) -> String {
+    tr!(
+        "tui-stats-last-week-short",
         week = week,
         share = not_ok,
         count = reviews

@@ -13,16 +13,6 @@ fn limit(l: Option<u32>) -> String {
     l.map_or_else(|| crate::tr!("versions-no-limit"), |d| d.to_string())
 }
 
-/// A day or moment as the store keeps it (`2026-12-03`, `2026-12-03 12:00:00`), in the reader's
-/// way when it reads as one, else as kept.
-fn first_used(stored: &str) -> String {
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
-        return super::common::day(d);
-    }
-    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S")
-        .map_or_else(|_| stored.to_string(), super::common::moment)
-}
-
 /// What changed, as one line per kind of change.
 pub fn changes(d: &FunnelDiff) -> Vec<String> {
     if d.first {
@@ -115,7 +105,7 @@ pub fn history(rows: &[(FunnelVersion, FunnelDiff)]) -> String {
             crate::tr!(
                 "versions-version",
                 name = line(&v.name),
-                day = first_used(&v.first_used),
+                day = super::common::stored_time(&v.first_used),
                 hash = &v.hash
             )
         ));

@@ -17,6 +17,8 @@ pub enum Msg {
     /// The keys paused (the loop's timeout).
     Tick,
     Done(Box<Outcome>),
+    /// The terminal closed (SIGHUP): quit as `q` does, asking nothing (nobody is there).
+    HangUp,
 }
 
 /// Work for the runtime. Each produces exactly one [`Outcome`].

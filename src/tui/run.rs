@@ -100,28 +100,46 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<P
     let theme = Theme::from_env();
     let timings_file = std::env::var_os("OKK_TIMINGS");
     let mut timings = Timings::default();
+    let hangup = HangUp::watch();
     let mut terminal = ratatui::init();
     let mut workers: Option<Workers> = None;
     let settle = settle_wait();
     let result = (|| -> Result<()> {
         let mut keys = Keys::default();
         loop {
-            terminal.draw(|f| view(state, &theme, f))?;
-            timings.frame(state, started, keys.timed.take());
+            let gone = hangup.heard();
+            if !gone {
+                terminal.draw(|f| view(state, &theme, f))?;
+                timings.frame(state, started, keys.timed.take());
+            }
             // The worker threads open their own store handles once the first frame is up.
             let w = match workers.as_mut() {
                 Some(w) => w,
                 None => workers.insert(Workers::start(desk, state.shared.open_url, settle)?),
             };
+            if gone && !state.shared.quit {
+                w.feed(state, Msg::HangUp, desk);
+            }
             // Quitting waits for the writes under way (each is bounded: a busy store sends a
             // verdict to the journal), not for reads.
             if state.shared.quit && w.writes() == 0 {
                 return Ok(());
             }
-            w.step(state, desk, &mut keys)?;
+            if gone {
+                w.wait_out(state, desk);
+                continue;
+            }
+            match w.step(state, desk, &mut keys) {
+                // The terminal went as its reading failed: the next turn quits.
+                Err(_) if hangup.heard() => {}
+                other => other?,
+            }
         }
     })();
-    ratatui::restore();
+    // A terminal that is gone gets nothing: a write to it fails, and nobody would see it.
+    if !hangup.heard() {
+        ratatui::restore();
+    }
     if let Some(w) = workers {
         w.stop();
     }
@@ -130,6 +148,67 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<P
         std::fs::write(path, serde_json::to_vec(&timings)?)?;
     }
     result.map(|()| left)
+}
+
+/// The terminal closed under the reviewer (SIGHUP): what `q` does is done (the draft kept, the
+/// cards held given back) and okk ends without a word, instead of dying with the cards held
+/// until their lease runs out.
+struct HangUp {
+    heard: Arc<std::sync::atomic::AtomicBool>,
+    id: Option<signal_hook::SigId>,
+}
+
+/// Whether the terminal of this process's screens has gone (SIGHUP heard by a reviewer).
+static GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The terminal closed under a reviewer of this process: nothing may be written to it.
+pub fn terminal_gone() -> bool {
+    GONE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+impl HangUp {
+    fn watch() -> HangUp {
+        let heard = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let id = signal_hook::flag::register(signal_hook::consts::SIGHUP, heard.clone()).ok();
+        quiet_stdin_on_hangup();
+        HangUp { heard, id }
+    }
+
+    fn heard(&self) -> bool {
+        let heard = self.heard.load(std::sync::atomic::Ordering::Relaxed);
+        if heard {
+            GONE.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        heard
+    }
+}
+
+/// A terminal that hangs up ends its reads at once and for ever, and crossterm's key reader
+/// then reads nothing in a loop that never returns (measured: the reviewer spun at 100 % CPU,
+/// its card held). On SIGHUP standard input becomes an empty pipe that is never written: the
+/// reader finds nothing to read, its wait ends, and the loop hears the signal. (`dup2` is safe
+/// in a signal handler; the pipe stays open for the process's life.)
+fn quiet_stdin_on_hangup() {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+        return;
+    }
+    let quiet = fds[0];
+    // SAFETY: the handler only calls dup2, which is async-signal-safe.
+    let _ = unsafe {
+        signal_hook::low_level::register(signal_hook::consts::SIGHUP, move || {
+            libc::dup2(quiet, libc::STDIN_FILENO);
+        })
+    };
+}
+
+impl Drop for HangUp {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            signal_hook::low_level::unregister(id);
+        }
+    }
 }
 
 /// A verdict is in the pending journal, waiting for another process to free the store.
@@ -362,6 +441,15 @@ impl Workers {
             _ => {}
         }
         Ok(())
+    }
+
+    /// With the terminal gone: the outcomes of the writes under way, and their deadlines; no
+    /// key is read.
+    fn wait_out(&mut self, state: &mut State, desk: &Desk) {
+        self.check_deadlines(state, desk);
+        if let Some(outcome) = self.poll(Duration::from_millis(50), state, desk) {
+            self.feed(state, Msg::Done(Box::new(outcome)), desk);
+        }
     }
 
     /// The next outcome of the live connection within `wait` (a new connection is taken on

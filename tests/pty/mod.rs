@@ -392,6 +392,20 @@ impl Term {
         self.child.process_id().expect("okk has a pid")
     }
 
+    /// SIGHUP, as when the terminal window is closed: how many bytes okk had written by then.
+    #[allow(dead_code)]
+    pub fn hang_up(&mut self) -> usize {
+        let before = self.raw_output().len();
+        let pid = self.pid();
+        let ok = std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("run kill")
+            .success();
+        assert!(ok, "kill -HUP {pid} failed");
+        before
+    }
+
     /// SIGKILL: no destructor, no terminal restore, no last write: a crash, or the power cut.
     pub fn kill(&mut self) -> ExitStatus {
         let pid = self.pid();

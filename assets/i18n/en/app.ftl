@@ -44,6 +44,8 @@ app-pending-saved = okk: saved { $n } { $n ->
    *[other] verdicts
 } left waiting for the store by a reviewer that was stopped
 app-pending-unreadable = okk: { $file }: a verdict left waiting for the store cannot be read; it is kept there
+app-pending-torn-card = okk: an unfinished verdict on #{ $card } was dropped ({ $file }): its reviewer was stopped while writing it, before the screen called it saved; judge the card again
+app-pending-torn = okk: an unfinished verdict was dropped ({ $file }): its reviewer was stopped while writing it, before the screen called it saved; judge its card again
 app-pending-failed = okk: verdicts left waiting for the store are not saved yet: { $error }
 app-server-silent = no answer from the server { $url }: the link to it hangs or was cut (okk stops waiting when the server sends nothing for { $seconds ->
     [one] { $seconds } second

@@ -270,6 +270,7 @@ tui-stats-n = n={ $count }
 tui-stats-no-reviews = No reviews yet: the bottlenecks come from the auditors' verdicts.
 tui-stats-trend = Reviews per day, { $days } days
 tui-stats-last-week = { $week }: { $share } not ok of { $count }
+tui-stats-last-week-short = { $week }: { $share } of { $count }
 tui-stats-totals = in all: { $share } not ok of { $count }
 tui-stats-title = where the funnel leaks
 tui-fields-title = Custom fields kept per stage · declared ones first · f or q: back to the figures

@@ -278,6 +278,7 @@ tui-stats-n = n={ $count }
 tui-stats-no-reviews = Проверок пока нет: узкие места считаются по вердиктам аудиторов.
 tui-stats-trend = Проверок в день за { $days } дн.
 tui-stats-last-week = { $week }: не ок { $share } из { $count }
+tui-stats-last-week-short = { $week }: { $share } из { $count }
 tui-stats-totals = всего: не ок { $share } из { $count }
 tui-stats-title = где воронка теряет
 tui-fields-title = Заполнение доп. полей по этапам · объявленные в воронке первыми · f или q: назад к цифрам

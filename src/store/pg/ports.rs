@@ -8,7 +8,7 @@ use crate::domain::pending::{PendingReview, Replayed};
 use crate::domain::ports::{DeskStore, KeptVerdict, Reopen, StoreResult};
 use crate::domain::writer::Writer;
 use crate::store::StoreError;
-use crate::store::pending::{journal, journal_files, replay_files};
+use crate::store::pending::{Journal, journal, journal_files, replay_files};
 
 crate::store::delegate::desk_ports!(PgStore, {
     /// A lock not had within `wait` (and a statement running past it) answers busy.
@@ -37,9 +37,10 @@ crate::store::delegate::desk_ports!(PgStore, {
     }
 
     fn replay_pending(&mut self) -> StoreResult<Replayed> {
-        let files = (self.journal_names().into_iter())
-            .flat_map(journal_files)
-            .collect();
+        let mut files = Journal::default();
+        for name in self.journal_names() {
+            files.add(journal_files(name));
+        }
         let store = std::cell::RefCell::new(self);
         replay_files(
             files,

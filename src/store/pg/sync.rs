@@ -224,6 +224,33 @@ impl SyncStore for PgStore {
         Ok(row.get(0))
     }
 
+    fn forget_refused_first_sync(&mut self, connection: &str) -> Result<(), StoreError> {
+        let (conn, _in_use) = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
+        let has_cards: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM cards WHERE source = $1)",
+                &[&connection],
+            )?
+            .get(0);
+        if !has_cards {
+            for sql in [
+                "DELETE FROM crm_notes WHERE connection = $1",
+                "DELETE FROM crm_notes_read WHERE connection = $1",
+                "DELETE FROM crm_sync WHERE connection = $1",
+                "DELETE FROM crm_sweep WHERE connection = $1",
+                "DELETE FROM crm_swept WHERE connection = $1",
+                "DELETE FROM crm_stages WHERE connection = $1",
+                "DELETE FROM source_columns WHERE source = $1",
+                "DELETE FROM import_batches WHERE source = $1",
+            ] {
+                tx.execute(sql, &[&connection])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT c.source, count(*) FROM cards c

@@ -91,6 +91,7 @@ pub fn update(state: &mut State, msg: Msg, desk: &Desk) -> Vec<Effect> {
         Msg::Key(key) => handle(state, key, &mut cx),
         Msg::Tick => on_tick(state, &mut cx),
         Msg::Done(outcome) => done(state, *outcome, &mut cx),
+        Msg::HangUp => hang_up(state, &mut cx),
     }
     cx.effects
 }
@@ -520,6 +521,13 @@ fn quit(state: &mut State, cx: &mut Cx) {
     }
     queue::release_claims(state, &[], cx);
     state.shared.quit = true;
+}
+
+/// The terminal is gone: the draft kept as a quit keeps it (its refusal asks nobody a
+/// second quit), and the cards held given back whatever becomes of it.
+fn hang_up(state: &mut State, cx: &mut Cx) {
+    keep_draft(state, cx, AfterDraft::Quit { asked_before: true });
+    quit(state, cx);
 }
 
 fn apply(state: &mut State, action: Action, cx: &mut Cx) {

@@ -49,7 +49,8 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let room = (area.width as usize).saturating_sub(super::width(&right));
     // The funnel's name goes first when the stage and the place in the queue need its room.
     let mut text = parts.join(" · ");
-    if super::width(&text) > room && parts.len() > 2 {
+    // (The stats screen's own name, with nothing after it, too: «где воронка т…» was cut.)
+    if super::width(&text) > room && (parts.len() > 2 || state.screen == Screen::Stats) {
         parts.remove(0);
         text = format!(" okk · {}", parts.join(" · "));
     }

@@ -126,6 +126,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_verdict_left_mid_write_is_finished_when_whole_and_named_when_torn() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::pending_left_mid_write(&backend);
+            }
+        }
+        #[test]
         fn a_verdict_taken_back_while_pending_stands_nowhere_once_replayed() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

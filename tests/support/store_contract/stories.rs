@@ -376,6 +376,56 @@ pub fn pending_replay<B: Backend>(backend: &B) {
     assert_eq!(store.replay_pending().unwrap().saved, 0, "written once");
 }
 
+/// A reviewer killed while it wrote a verdict to the journal (kill -9 right after the key)
+/// leaves the entry under its temp name: whole, the replay finishes its rename and writes it;
+/// torn, the replay drops it and names its card; never silently, never half-read.
+pub fn pending_left_mid_write<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let (whole, torn_file) = {
+        let store = backend.open(&handle).unwrap();
+        let whole = verdict(&*store, "anna", "c1", Verdict::Dead, "r-whole", now());
+        let torn = verdict(&*store, "anna", "w1", Verdict::Stale, "r-torn", now());
+        // The temp file as a kill before the rename leaves it: the verdict written, unrenamed.
+        let kept = store.keep_pending(&whole).unwrap();
+        let path = kept.path().to_path_buf();
+        drop(kept);
+        let temp = |p: &std::path::Path| {
+            let mut name = p.as_os_str().to_owned();
+            name.push(".tmp");
+            std::path::PathBuf::from(name)
+        };
+        std::fs::rename(&path, temp(&path)).unwrap();
+        // And one cut short mid-write: the card's id in it, the rest missing.
+        let kept = store.keep_pending(&torn).unwrap();
+        let path = kept.path().to_path_buf();
+        drop(kept);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cut = text.find("\"review\"").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(temp(&path), &text[..cut]).unwrap();
+        (whole, temp(&path))
+    };
+    let mut store = backend.open(&handle).unwrap();
+    let replay = store.replay_pending().unwrap();
+    assert_eq!((replay.saved, replay.waiting), (1, 0), "{replay:?}");
+    assert_eq!(
+        current(&*store, "anna", "c1"),
+        Some((whole.id.clone(), Verdict::Dead)),
+        "the whole one is written"
+    );
+    assert_eq!(current(&*store, "anna", "w1"), None);
+    assert_eq!(replay.torn.len(), 1, "{replay:?}");
+    assert_eq!(replay.torn[0].card.as_deref(), Some("w1"));
+    assert_eq!(replay.torn[0].file, torn_file);
+    assert!(!torn_file.exists());
+    let again = store.replay_pending().unwrap();
+    assert_eq!(
+        (again.saved, again.torn.len()),
+        (0, 0),
+        "said once, written once"
+    );
+}
+
 /// An auditor's undo of verdicts still in the pending journal: one never sent leaves it and
 /// nothing is written; one the store may have had (sent before the link hung) stays as its
 /// withdrawal, which the replay writes and withdraws, whether the store had it or not.
