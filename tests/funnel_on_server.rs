@@ -245,3 +245,59 @@ fn funnel_show_and_check_on_the_server_read_the_store_s_funnel() {
         "{said}{err}"
     );
 }
+
+/// An amoCRM export of five deals, four of them at `stage`, written into the desk; its path.
+fn five_deals(desk: &Desk, name: &str, stage: &str) -> String {
+    let mut text = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Примечание,Этап сделки,Воронка\n".to_string();
+    for id in 5001..=5005 {
+        let stage = if id == 5005 {
+            "Встреча назначена"
+        } else {
+            stage
+        };
+        text.push_str(&format!(
+            "{id},Сделка {id},5000000,Смирнова Ольга,01.11.2026 10:00:00,Встреча прошла,{stage},Продажи недвижимости\n"
+        ));
+    }
+    let path = desk.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path_arg(&path)
+}
+
+/// A stage the CRM renamed, imported onto the server (copied there from a laptop with two
+/// reviews): its dry run and its import name the probable rename and the reviews sent back, as
+/// onto a store file (tests/import_resync.rs).
+#[test]
+fn a_probable_rename_is_said_on_the_server_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    desk.import_one(&[&five_deals(&desk, "v1.csv", "Встреча проведена")]);
+    for id in ["5001", "5002"] {
+        desk.review(
+            id,
+            "anna",
+            "2026-11-20 12:00:00",
+            &common::Verdict::of("ok"),
+        );
+    }
+    succeeded(
+        desk.okk()
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let v2 = five_deals(&desk, "v2.csv", "Встреча прошла");
+    let expected = serde_json::json!([{"from": "Встреча проведена", "to": "Встреча прошла",
+        "cards": 4, "held": 4, "reviewed": 2}]);
+    for dry in [true, false] {
+        let mut cmd = okk_on(&desk, &server.url);
+        cmd.args(["--today", TODAY, "import", "--json"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out: Json = serde_json::from_str(&succeeded(cmd.arg(&v2))).unwrap();
+        assert_eq!(out["probable_renames"], expected, "dry run {dry}: {out}");
+    }
+}

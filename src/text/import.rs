@@ -690,6 +690,7 @@ pub fn report(r: &ImportReport) -> String {
     }
     columns(&mut s, r);
     unknown_stages(&mut s, r);
+    probable_renames(&mut s, r);
     absent_fields(&mut s, r);
     warnings(&mut s, r);
     if r.dry_run {
@@ -784,6 +785,33 @@ fn unknown_stages(s: &mut String, r: &ImportReport) {
                 stages = list(&read, false)
             )
         );
+    }
+}
+
+/// The stages the CRM probably renamed, with what to do first (a dry run) or now.
+fn probable_renames(s: &mut String, r: &ImportReport) {
+    for p in &r.probable_renames {
+        let (from, to) = (safe::line(&p.from), safe::line(&p.to));
+        let line = if r.dry_run {
+            crate::tr!(
+                "import-report-probable-rename-before",
+                from = from,
+                to = to,
+                cards = p.cards,
+                held = p.held,
+                reviewed = p.reviewed
+            )
+        } else {
+            crate::tr!(
+                "import-report-probable-rename-after",
+                from = from,
+                to = to,
+                cards = p.cards,
+                held = p.held,
+                reviewed = p.reviewed
+            )
+        };
+        let _ = writeln!(s, "  {line}");
     }
 }
 
