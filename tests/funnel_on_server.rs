@@ -266,7 +266,8 @@ fn five_deals(desk: &Desk, name: &str, stage: &str) -> String {
 
 /// A stage the CRM renamed, imported onto the server (copied there from a laptop with two
 /// reviews): its dry run and its import name the probable rename and the reviews sent back, as
-/// onto a store file (tests/import_resync.rs).
+/// onto a store file (tests/import_resync.rs); the lead's apply of a funnel with the new name as
+/// an alias gives the two cards back to their reviews.
 #[test]
 fn a_probable_rename_is_said_on_the_server_as_on_a_file() {
     let Some(server) = ServerDb::new() else {
@@ -274,13 +275,12 @@ fn a_probable_rename_is_said_on_the_server_as_on_a_file() {
     };
     let desk = Desk::new();
     desk.import_one(&[&five_deals(&desk, "v1.csv", "Встреча проведена")]);
+    let ok = common::Verdict {
+        keeps_card: true,
+        ..common::Verdict::of("ok")
+    };
     for id in ["5001", "5002"] {
-        desk.review(
-            id,
-            "anna",
-            "2026-11-20 12:00:00",
-            &common::Verdict::of("ok"),
-        );
+        desk.review(id, "anna", "2026-11-20 12:00:00", &ok);
     }
     succeeded(
         desk.okk()
@@ -300,4 +300,53 @@ fn a_probable_rename_is_said_on_the_server_as_on_a_file() {
         let out: Json = serde_json::from_str(&succeeded(cmd.arg(&v2))).unwrap();
         assert_eq!(out["probable_renames"], expected, "dry run {dry}: {out}");
     }
+    let mut owner = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    let mut seen_as_judged = || -> i64 {
+        owner
+            .query_one(
+                "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id
+                 WHERE r.card_hash = c.content_hash",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(seen_as_judged(), 0, "sent back by the import");
+
+    let text = std::fs::read_to_string(funnel_path()).unwrap().replace(
+        "aliases = [\"Встреча состоялась\", \"Проведена встреча\"]",
+        "aliases = [\"Встреча состоялась\", \"Проведена встреча\", \"Встреча прошла\"]",
+    );
+    let v2_funnel = desk.dir.path().join("funnel-v2.toml");
+    std::fs::write(&v2_funnel, text).unwrap();
+    let (ok, said, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "--today",
+            TODAY,
+            "funnel",
+            "apply",
+            &path_arg(&v2_funnel),
+            "--lead",
+            "lena",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("2 reviewed cards changed only in the name of their stage"),
+        "{said}{err}"
+    );
+    assert_eq!(seen_as_judged(), 2, "the cards their reviews saw again");
+    let out: Json = serde_json::from_str(&succeeded(desk.okk_bare().args([
+        "--db",
+        &server.url,
+        "--today",
+        TODAY,
+        "import",
+        "--json",
+        &v2,
+    ])))
+    .unwrap();
+    assert_eq!(out["unchanged"], 5, "{out}");
 }

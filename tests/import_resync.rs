@@ -433,8 +433,13 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_lacks_is_said_to_be_a_probable_r
     };
     let v1 = export_of(&desk, "v1.csv", &deals("Встреча проведена"));
     desk.import_one(&[&v1]);
+    // As the reviewer keeps them: with the card as judged.
+    let ok = Verdict {
+        keeps_card: true,
+        ..Verdict::of("ok")
+    };
     for id in ["5001", "5002"] {
-        desk.review(id, "anna", "2026-11-20 12:00:00", &Verdict::of("ok"));
+        desk.review(id, "anna", "2026-11-20 12:00:00", &ok);
     }
     let v2 = export_of(&desk, "v2.csv", &deals("Встреча прошла"));
 
@@ -468,6 +473,41 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_lacks_is_said_to_be_a_probable_r
     // Read again, nothing moves: nothing to say.
     let again = desk.import_one(&[&v2]);
     assert!(again.get("probable_renames").is_none(), "{again}");
+
+    // The alias added after the import: the next command's rules run gives the cards whose only
+    // change was the stage's name back to their reviews, and the same export again changes
+    // nothing (the card 5003, reviewed by no one, was never "changed since review").
+    let text = std::fs::read_to_string(common::funnel_path())
+        .unwrap()
+        .replace(
+            "aliases = [\"Встреча состоялась\", \"Проведена встреча\"]",
+            "aliases = [\"Встреча состоялась\", \"Проведена встреча\", \"Встреча прошла\"]",
+        );
+    let v2_funnel = desk.dir.path().join("funnel-v2.toml");
+    std::fs::write(&v2_funnel, text).unwrap();
+    let out = desk
+        .okk_funnel(&v2_funnel)
+        .args(["--lang", "ru", "stats"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success()
+            && err.contains("у 2 проверенных карточек сменилось только название этапа"),
+        "{err}"
+    );
+    assert_eq!(
+        changed_since_review(&desk),
+        [("5001".into(), "no".into()), ("5002".into(), "no".into())]
+    );
+    let out = desk
+        .okk_funnel(&v2_funnel)
+        .args(["import", "--json", &v2])
+        .output()
+        .unwrap();
+    let r: Json = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    assert_eq!(tally(&r), (0, 0, 5, 0), "{r}");
+    assert_eq!(desk.stats_row("Встреча проведена")["cards"], 0);
 
     // Half the stage moved, or the cards went to a stage the funnel knows: no rename.
     let desk = Desk::new();

@@ -7,6 +7,7 @@ use color_eyre::Result;
 use crate::domain::Funnel;
 use crate::domain::columns::AbsentFields;
 use crate::domain::rules::evaluate_with;
+use crate::domain::stage_rename::only_renamed;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
 use crate::store::writer::{Writer, WriterNote};
@@ -67,6 +68,15 @@ pub fn refresh(
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
+    // The funnel may name a renamed stage now that an import took for a move: its cards are
+    // the cards their reviews saw again.
+    match store.reattach_renamed(&|at, judged, now| only_renamed(funnel, at, judged, now)) {
+        Ok(0) => {}
+        Ok(n) => super::warn(crate::text::check::reattached(n)),
+        // Another okk holds the store: the next run does it.
+        Err(e) if !force && e.is_busy() => {}
+        Err(e) => return Err(e.into()),
+    }
     // Per source, the required fields it never exports: not a fault of each card.
     let absent = AbsentFields::new(funnel, store.source_columns()?);
     let asked = store.settled_cards()?.asked_moves();
@@ -117,6 +127,11 @@ pub fn rerun_server(
     now: NaiveDateTime,
 ) -> Result<RulesRun> {
     let key = ran_for(fingerprint, now);
+    let reattached =
+        store.reattach_renamed(&|at, judged, card| only_renamed(funnel, at, judged, card))?;
+    if reattached > 0 {
+        super::warn(crate::text::check::reattached(reattached));
+    }
     let absent = AbsentFields::new(funnel, store.all_source_columns()?);
     let asked = store.settled_cards()?.asked_moves();
     let run = store.rerun_rules(&key, &|card, ctx| {

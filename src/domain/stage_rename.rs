@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::as_judged::{AsJudged, Field};
+use super::card::{Card, SystemField};
 use super::funnel::Funnel;
 
 /// Fewer cards than this moving together say nothing of a rename: a stage of one or two cards
@@ -81,9 +83,64 @@ impl RenameWatch {
     }
 }
 
+/// Whether the card `now` is the card a review saw (kept with it as `as_judged`, at the CRM
+/// stage `judged_at`) but for its stage's name, which the funnel now takes for the same stage:
+/// the CRM renamed the stage and the alias came after the import that brought the new name.
+/// Such a card did not change for its review (the import had taken the new name for a move).
+/// Any other difference, or names of two stages (or one the funnel does not know), and it did.
+pub fn only_renamed(funnel: &Funnel, judged_at: &str, as_judged: &AsJudged, now: &Card) -> bool {
+    let stage = funnel.resolve(judged_at);
+    judged_at != now.stage
+        && stage.is_some()
+        && stage == funnel.resolve(&now.stage)
+        && (as_judged.changes(now).iter()).all(|c| c.field == Field::System(SystemField::Stage))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn renamed_funnel() -> Funnel {
+        crate::funnel_config::load_str(
+            "name = \"t\"\n[[stages]]\nname = \"Переговоры с клиентом\"\naliases = [\"Переговоры\"]\n\
+             [[stages]]\nname = \"Договор\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap()
+    }
+
+    fn card(stage: &str, title: &str) -> Card {
+        Card {
+            stage: stage.to_string(),
+            title: Some(title.to_string()),
+            ..Card::default()
+        }
+    }
+
+    #[test]
+    fn a_card_changed_only_in_its_stage_s_aliased_name_is_the_card_its_review_saw() {
+        let f = renamed_funnel();
+        let judged = AsJudged::of(&card("Переговоры", "Сделка 1"));
+        let now = card("Переговоры с клиентом", "Сделка 1");
+        assert!(only_renamed(&f, "Переговоры", &judged, &now));
+        // Without the alias the two names are two stages (or one unknown): a move.
+        assert!(!only_renamed(&funnel(), "Переговоры", &judged, &now));
+    }
+
+    #[test]
+    fn a_card_renamed_and_changed_otherwise_or_moved_changed_for_its_review() {
+        let f = renamed_funnel();
+        let judged = AsJudged::of(&card("Переговоры", "Сделка 1"));
+        let edited = card("Переговоры с клиентом", "Сделка 1 (VIP)");
+        assert!(!only_renamed(&f, "Переговоры", &judged, &edited));
+        let moved = card("Договор", "Сделка 1");
+        assert!(!only_renamed(&f, "Переговоры", &judged, &moved));
+        let same_name = card("Переговоры", "Сделка 1");
+        assert!(
+            !only_renamed(&f, "Переговоры", &judged, &same_name),
+            "no rename to undo"
+        );
+    }
 
     fn funnel() -> Funnel {
         crate::funnel_config::load_str(

@@ -166,7 +166,7 @@ import-report-probable-rename-before = the CRM probably renamed «{ $from }» to
 import-report-probable-rename-after = the CRM probably renamed «{ $from }» to «{ $to }»: { $cards } of the { $held } cards of «{ $from }» in the file stand at «{ $to }» now{ $reviewed ->
     [0] {""}
    *[other] , and their { $reviewed } reviewed cards went back to their auditors as changed since review
-}. If it is a rename, add «{ $to }» to the aliases of «{ $from }» in the funnel now (on a server, then okk funnel apply), so that the next renamed stage is known before its import (docs/import.md: add the alias first)
+}. If it is a rename, add «{ $to }» to the aliases of «{ $from }» in the funnel (on a server, then okk funnel apply): the cards whose only change is the stage's name are then the cards their reviews saw again
 import-unknown-stages-next = next: add these stages, or their names as aliases of a stage, to the funnel { $funnel }; or draft a funnel from the store's own stages: `okk funnel init --from-store --out store-funnel.toml`
 import-report-not-exported = in no export of «{ $source }» (the funnel requires them; the CRM sends no such column, so the cards are not flagged for them): { $fields }
 import-report-warnings = warnings  { $count }
