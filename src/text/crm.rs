@@ -954,7 +954,6 @@ mod tests {
             deletions_checked: true,
             stage_changes: 100_000,
             unknown_stages: vec![
-            probable_renames: Vec::new(),
                 UnknownStage {
                     stage: "Ждут оплаты".into(),
                     cards: 20_000,
@@ -966,6 +965,7 @@ mod tests {
                     read: 12_345,
                 },
             ],
+            probable_renames: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,
