@@ -89,11 +89,15 @@ impl RenameWatch {
 /// Such a card did not change for its review (the import had taken the new name for a move).
 /// Any other difference, or names of two stages (or one the funnel does not know), and it did.
 pub fn only_renamed(funnel: &Funnel, judged_at: &str, as_judged: &AsJudged, now: &Card) -> bool {
-    let stage = funnel.resolve(judged_at);
-    judged_at != now.stage
-        && stage.is_some()
-        && stage == funnel.resolve(&now.stage)
+    one_stage(funnel, judged_at, &now.stage)
         && (as_judged.changes(now).iter()).all(|c| c.field == Field::System(SystemField::Stage))
+}
+
+/// Whether two different CRM stage names are one stage of the funnel (an alias and its stage):
+/// the cheap half of [`only_renamed`], asked before a card is read.
+pub fn one_stage(funnel: &Funnel, then: &str, now: &str) -> bool {
+    let stage = funnel.resolve(then);
+    then != now && stage.is_some() && stage == funnel.resolve(now)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ pub mod ports;
 pub mod prune;
 pub mod queue;
 pub mod read;
-pub(crate) mod reattach;
+pub mod reattach;
 mod relabel;
 pub mod reviews;
 pub mod run_summary;
