@@ -1221,3 +1221,56 @@ fn assert_split(split: &Json, t: chrono::NaiveDateTime) {
     assert_eq!(meeting["before"]["entered"], 9, "{meeting}");
     assert_eq!(meeting["after"]["entered"], 0, "{meeting}");
 }
+
+/// The CRM renamed «Договор» to «Договор подписан»: the four contract cards stand at a stage the
+/// funnel lacks and «Договор» holds none. The proposal is the old stage's new name as its alias,
+/// not a new stage after it; and «Договор», with no card left, is not proposed for extra
+/// control on its old reviews.
+#[test]
+fn a_stage_the_crm_renamed_is_proposed_as_an_alias_and_an_emptied_stage_for_no_extra_control() {
+    let (desk, funnel) = desk();
+    let before = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let before = before["suggestions"].as_array().unwrap().clone();
+    let control: Vec<&str> = (by_kind(&before, "extra_control").iter())
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(control, ["Встреча", "Договор"], "the story's premise");
+
+    let mut lines = vec![HEADER.to_string()];
+    for id in ["D1", "D2", "D3", "D4"] {
+        lines.push(row(
+            id,
+            "Договор подписан",
+            "Оля",
+            "19.11.2026",
+            "01.09.2026",
+            "Студия",
+        ));
+    }
+    let csv = desk.dir.path().join("renamed.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(&desk, &funnel, &["import", "--partial", &path_arg(&csv)]);
+
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap().clone();
+    let unknown = by_kind(&list, "unknown_stage");
+    assert_eq!(unknown.len(), 1, "{list:#?}");
+    assert_eq!(unknown[0]["stage"], "Договор подписан");
+    assert_eq!(
+        unknown[0]["evidence"]["renamed_from"], "Договор",
+        "{:#}",
+        unknown[0]
+    );
+    assert_eq!(unknown[0]["evidence"]["like"], "Договор");
+    let control: Vec<&str> = (by_kind(&list, "extra_control").iter())
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(control, ["Встреча"], "«Договор» holds no card: {list:#?}");
+    let said = okk(&desk, &funnel, &["--lang", "ru", "funnel", "suggest"]);
+    assert!(
+        said.contains(
+            "Считайте «Договор подписан» этапом «Договор» — похоже, CRM его переименовала"
+        ),
+        "{said}"
+    );
+}

@@ -415,6 +415,137 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_knows_is_no_move_and_no_change()
     assert_eq!(desk.history("5001"), ["Проведена встреча"]);
 }
 
+/// The CRM renamed «Встреча проведена» to «Встреча прошла», a name the funnel does not know:
+/// the dry run says it is probably a rename, how many reviewed cards an import would send back,
+/// and to add the alias first; the import says the same after the fact. A move to a known stage,
+/// or a stage whose cards mostly stayed, is no rename.
+#[test]
+fn a_stage_the_crm_renamed_to_a_name_the_funnel_lacks_is_said_to_be_a_probable_rename() {
+    let desk = Desk::new();
+    let deals = |stage: &'static str| {
+        vec![
+            ("5001", "Встреча прошла", stage),
+            ("5002", "Встреча прошла", stage),
+            ("5003", "Встреча прошла", stage),
+            ("5004", "Встреча прошла", stage),
+            ("5005", "Встреча в субботу", "Встреча назначена"),
+        ]
+    };
+    let v1 = export_of(&desk, "v1.csv", &deals("Встреча проведена"));
+    desk.import_one(&[&v1]);
+    // As the reviewer keeps them: with the card as judged.
+    let ok = Verdict {
+        keeps_card: true,
+        ..Verdict::of("ok")
+    };
+    for id in ["5001", "5002"] {
+        desk.review(id, "anna", "2026-11-20 12:00:00", &ok);
+    }
+    let v2 = export_of(&desk, "v2.csv", &deals("Встреча прошла"));
+
+    let dry = desk.import_one(&["--dry-run", &v2]);
+    assert_eq!(
+        dry["probable_renames"],
+        json!([{"from": "Встреча проведена", "to": "Встреча прошла",
+                "cards": 4, "held": 4, "reviewed": 2}]),
+        "{dry}"
+    );
+    let said = common::succeeded(
+        desk.okk()
+            .args(["--lang", "ru", "import", "--dry-run"])
+            .arg(&v2),
+    );
+    assert!(
+        said.contains(
+            "похоже, CRM переименовала этап «Встреча проведена» в «Встреча прошла»: там теперь 4 из 4 прочитанных карточек этапа «Встреча проведена»"
+        ) && said.contains("Сначала добавьте «Встреча прошла» в псевдонимы (aliases) этапа «Встреча проведена»")
+            && said.contains("если сначала импортировать, 2 проверенные карточки вернутся аудиторам"),
+        "{said}"
+    );
+
+    let r = desk.import_one(&[&v2]);
+    assert_eq!(r["probable_renames"][0]["reviewed"], 2, "{r}");
+    assert_eq!(
+        changed_since_review(&desk),
+        [("5001".into(), "yes".into()), ("5002".into(), "yes".into())],
+        "imported before the alias: the reviews went back"
+    );
+    // Read again, nothing moves: nothing to say.
+    let again = desk.import_one(&[&v2]);
+    assert!(again.get("probable_renames").is_none(), "{again}");
+
+    // The alias added after the import: the next command's rules run gives the cards whose only
+    // change was the stage's name back to their reviews, and the same export again changes
+    // nothing (the card 5003, reviewed by no one, was never "changed since review").
+    let text = std::fs::read_to_string(common::funnel_path())
+        .unwrap()
+        .replace(
+            "aliases = [\"Встреча состоялась\", \"Проведена встреча\"]",
+            "aliases = [\"Встреча состоялась\", \"Проведена встреча\", \"Встреча прошла\"]",
+        );
+    let v2_funnel = desk.dir.path().join("funnel-v2.toml");
+    std::fs::write(&v2_funnel, text).unwrap();
+    let out = desk
+        .okk_funnel(&v2_funnel)
+        .args(["--lang", "ru", "stats"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success()
+            && err.contains("у 2 проверенных карточек сменилось только название этапа"),
+        "{err}"
+    );
+    assert_eq!(
+        changed_since_review(&desk),
+        [("5001".into(), "no".into()), ("5002".into(), "no".into())]
+    );
+    // A store left as an older okk left it (the alias there, the rules run for it, the cards
+    // still "changed"): mended by the next command all the same, though the rules need no run.
+    desk.okk_funnel(&v2_funnel).arg("stats").output().unwrap();
+    for id in ["5001", "5002"] {
+        // The export's digest as the card's own again: "changed since review".
+        let export = desk.card(id)["export_digest"].as_i64().unwrap().to_string();
+        desk.plant_card(id, "content_hash", &export);
+    }
+    let out = desk.okk_funnel(&v2_funnel).arg("stats").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 reviewed cards changed only"),
+        "{out:?}"
+    );
+    assert_eq!(
+        changed_since_review(&desk),
+        [("5001".into(), "no".into()), ("5002".into(), "no".into())]
+    );
+    let out = desk
+        .okk_funnel(&v2_funnel)
+        .args(["import", "--json", &v2])
+        .output()
+        .unwrap();
+    let r: Json = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    assert_eq!(tally(&r), (0, 0, 5, 0), "{r}");
+    assert_eq!(desk.stats_row("Встреча проведена")["cards"], 0);
+
+    // Half the stage moved, or the cards went to a stage the funnel knows: no rename.
+    let desk = Desk::new();
+    desk.import_one(&[&v1]);
+    let mut half = deals("Встреча проведена");
+    half[0].2 = "Встреча прошла";
+    half[1].2 = "Встреча прошла";
+    let half = export_of(&desk, "half.csv", &half);
+    assert!(
+        desk.import_one(&["--dry-run", &half])
+            .get("probable_renames")
+            .is_none()
+    );
+    let known = export_of(&desk, "known.csv", &deals("Бронирование"));
+    assert!(
+        desk.import_one(&["--dry-run", &known])
+            .get("probable_renames")
+            .is_none()
+    );
+}
+
 /// Bitrix24's product rows make one card: a deal whose stage the CRM renamed on every row is
 /// renamed, not moved or changed.
 #[test]

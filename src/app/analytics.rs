@@ -20,7 +20,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let store = paths.open_server(url)?;
-        let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+        let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
         let today = paths.server_today();
         return show(&store, &funnel, today, &args);
     }

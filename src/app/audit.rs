@@ -4,11 +4,15 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use color_eyre::Result;
 
+use crate::domain::Card;
 use crate::domain::Funnel;
+use crate::domain::as_judged::AsJudged;
 use crate::domain::columns::AbsentFields;
 use crate::domain::rules::evaluate_with;
+use crate::domain::stage_rename::{one_stage, only_renamed};
 use crate::store::Store;
 use crate::store::flags::RulesRun;
+use crate::store::reattach::OnlyRenamed;
 use crate::store::writer::{Writer, WriterNote};
 
 use crate::store::flags::RULES_RAN_FOR;
@@ -64,6 +68,17 @@ pub fn refresh(
         return Ok(None);
     }
     super::funnel_versions::note(store, funnel, fingerprint);
+    // The funnel may name a renamed stage now that an import took for a move: its cards are
+    // the cards their reviews saw again. Asked on every run, not only when the rules run: a
+    // store whose funnel had the alias before okk did this is mended too (cheap: only reviews
+    // whose card changed, and only the cards whose two stage names are one stage, are read).
+    match with_renames(funnel, |judge| store.reattach_renamed(judge)) {
+        Ok(0) => {}
+        Ok(n) => super::warn(crate::text::check::reattached(n)),
+        // Another okk holds the store: the next run does it.
+        Err(e) if e.is_busy() => {}
+        Err(e) => return Err(e.into()),
+    }
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
@@ -102,10 +117,35 @@ pub fn refresh_server(
     may_write: bool,
 ) -> Result<Option<RulesRun>> {
     let key = ran_for(fingerprint, now);
-    if !may_write || store.rules_ran_for()?.as_deref() == Some(key.as_str()) {
+    if !may_write {
+        return Ok(None);
+    }
+    if store.rules_ran_for()?.as_deref() == Some(key.as_str()) {
+        // The rules need no run; a renamed stage's cards may still want their reviews back.
+        reattach_server(store, funnel)?;
         return Ok(None);
     }
     rerun_server(store, funnel, fingerprint, now).map(Some)
+}
+
+/// `f` given the domain's judgement of a card changed only in its stage's name, for the stores.
+fn with_renames<R>(funnel: &Funnel, f: impl FnOnce(&OnlyRenamed<'_>) -> R) -> R {
+    let same = |then: &str, now: &str| one_stage(funnel, then, now);
+    let only = |at: &str, judged: &AsJudged, card: &Card| only_renamed(funnel, at, judged, card);
+    f(&OnlyRenamed {
+        same_stage: &same,
+        only_renamed: &only,
+    })
+}
+
+/// The server's cards changed only in a stage's name the funnel now has as an alias, given back
+/// to their reviews (said when there were some).
+fn reattach_server(store: &mut crate::store::pg::PgStore, funnel: &Funnel) -> Result<()> {
+    let n = with_renames(funnel, |judge| store.reattach_renamed(judge))?;
+    if n > 0 {
+        super::warn(crate::text::check::reattached(n));
+    }
+    Ok(())
 }
 
 /// The server's rules run over every card as of `now`, whatever its flags were judged for (a
@@ -117,6 +157,7 @@ pub fn rerun_server(
     now: NaiveDateTime,
 ) -> Result<RulesRun> {
     let key = ran_for(fingerprint, now);
+    reattach_server(store, funnel)?;
     let absent = AbsentFields::new(funnel, store.all_source_columns()?);
     let asked = store.settled_cards()?.asked_moves();
     let run = store.rerun_rules(&key, &|card, ctx| {

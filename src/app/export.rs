@@ -40,7 +40,7 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
     match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
-            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
             write_reviews(&store, &funnel, &links, &args)
         }
         None => {
@@ -212,7 +212,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
-            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
             // No owners map beside a server: `--owners` names one.
             write_changes(&store, &funnel, None, target)
         }

@@ -35,10 +35,21 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let funnel = paths.load_funnel()?;
+    // On a server with an applied funnel, `show` and `check --store` read the store's (every
+    // other command judges by it); a bare `check` validates the local file for `funnel apply`.
+    let stores = match (paths.server(), &command) {
+        (Some(url), FunnelCommand::Show | FunnelCommand::Check { store: true }) => {
+            super::stored_funnel::to_read(paths, &paths.open_server(url)?)?
+        }
+        _ => None,
+    };
+    let (funnel, name) = match stores {
+        Some((funnel, name)) => (funnel, name),
+        None => (paths.load_funnel()?, paths.funnel.clone()),
+    };
     match command {
         FunnelCommand::Check { store } => {
-            super::say(msg::funnel_ok(&paths.funnel, &funnel))?;
+            super::say(msg::funnel_ok(&name, &funnel))?;
             if store && paths.server().is_none() && !paths.db.exists() {
                 super::say(crate::text::review::no_cards(&paths.db))?;
             } else if store {

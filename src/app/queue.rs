@@ -59,7 +59,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let mut store = paths.open_server(url)?;
-        let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+        let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
         let who = who(&mut store)?;
         let today = paths.server_today();
         return list(&mut store, &funnel, &args, &who, today);

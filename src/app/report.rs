@@ -19,7 +19,7 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
         // The server's flags are its own imports': this okk judges nothing on it.
         Some(url) => {
             let store = paths.open_server(url)?;
-            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
             write_report(&store, &funnel, paths.server_today(), paths.today, &args)
         }
         None => {

@@ -141,7 +141,8 @@ fn say_unnamed(state: &mut State, args: &ReviewArgs, config: &config::Config) {
         .as_deref()
         .map(str::trim)
         .is_some_and(|a| !a.is_empty());
-    if !given && config.auditor.is_none() {
+    // A note already on the line (flags of another funnel) matters more.
+    if !given && config.auditor.is_none() && state.shared.status.is_none() {
         state.shared.status = Some(crate::tui::state::Status::Info(
             crate::text::tui::auditor_unnamed(&state.shared.auditor),
         ));
@@ -186,16 +187,23 @@ fn server_desk(
     role: Role,
 ) -> Result<(State, Desk)> {
     let mut store = paths.open_server(url)?;
-    let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+    let (funnel, fingerprint, note) = super::stored_funnel::load_reading(paths, &store)?;
     let who = acting(&mut store, given, config, role)?;
-    desk(
+    let (mut state, desk) = desk(
         store,
         paths.server_today(),
         funnel,
         fingerprint,
         config,
         who,
-    )
+    )?;
+    // Flags of another funnel than the one applied: said on the line the screen opens with
+    // (stderr is under the screen).
+    if let Some(note) = note {
+        let note = note.trim_start_matches("okk: ").to_string();
+        state.shared.status = Some(crate::tui::state::Status::Error(note));
+    }
+    Ok((state, desk))
 }
 
 fn desk(

@@ -51,7 +51,22 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
     let number = store
         .apply_funnel(&version, &who, &at)
         .map_err(|e| user(e.to_string()))?;
-    super::say(msg::funnel_applied(number, store.shown()))?;
+    // Every command judges by the version from now on, so the flags must too: a lead's apply
+    // re-judges every card at once, as her `okk check` would, rather than leave the old
+    // funnel's flags («чужой этап» on a stage the version has) until someone runs it.
+    let hash = version.hash;
+    match super::audit::rerun_server(&mut store, &funnel, &hash, paths.server_today()) {
+        Ok(run) => super::say(msg::funnel_applied(
+            number,
+            store.shown(),
+            run.flagged,
+            run.cards,
+        ))?,
+        Err(e) => {
+            super::say(msg::funnel_applied_unjudged(number, store.shown()))?;
+            super::warn(msg::funnel_apply_rules_failed(&e.to_string()));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -64,8 +79,52 @@ pub fn load(paths: &Paths, store: &PgStore) -> Result<(Funnel, String)> {
 /// [`load`] for a command that may be a dry run: the local file is not written
 /// ([`Paths::load_funnel_for`]).
 pub fn load_for(paths: &Paths, store: &PgStore, dry_run: bool) -> Result<(Funnel, String)> {
+    Ok(load_version(paths, store, dry_run)?.0)
+}
+
+/// [`load`] for a command that shows the flags as the last rules run left them (stats, the
+/// queues, the reviewer, reports, exports): says when that run judged by another funnel than
+/// the store's applied version — a version applied with no rules run after it, which a lead's
+/// `okk check` (or the next import) puts right. The reviewer takes the words for its status line.
+pub fn load_reading(paths: &Paths, store: &PgStore) -> Result<(Funnel, String, Option<String>)> {
+    let ((funnel, fingerprint), version) = load_version(paths, store, false)?;
+    let note = match version {
+        Some(v) if flags_of_another_funnel(store, &fingerprint)? => {
+            Some(msg::flags_of_another_funnel(v))
+        }
+        _ => None,
+    };
+    Ok((funnel, fingerprint, note))
+}
+
+/// [`load_reading`] for a command that prints: the note goes to stderr.
+pub fn load_and_note(paths: &Paths, store: &PgStore) -> Result<(Funnel, String)> {
+    let (funnel, fingerprint, note) = load_reading(paths, store)?;
+    if let Some(note) = note {
+        super::warn(note);
+    }
+    Ok((funnel, fingerprint))
+}
+
+/// Whether the server's flags were last judged by a funnel other than `fingerprint`'s (a store
+/// whose rules never ran has no flags to be wrong).
+fn flags_of_another_funnel(store: &PgStore, fingerprint: &str) -> Result<bool> {
+    let ran = store.rules_ran_for().map_err(|e| user(e.to_string()))?;
+    Ok(crate::domain::funnel_diff::judged_by_another(
+        ran.as_deref(),
+        fingerprint,
+    ))
+}
+
+/// The funnel and its fingerprint (as [`load_for`]), and the number of the store's applied
+/// version when that is what they are.
+fn load_version(
+    paths: &Paths,
+    store: &PgStore,
+    dry_run: bool,
+) -> Result<((Funnel, String), Option<i64>)> {
     let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
-        return paths.load_funnel_for(dry_run);
+        return Ok((paths.load_funnel_for(dry_run)?, None));
     };
     let name = PathBuf::from(format!(
         "{}#funnel-{}",
@@ -85,5 +144,38 @@ pub fn load_for(paths: &Paths, store: &PgStore, dry_run: bool) -> Result<(Funnel
             &at,
         ));
     }
-    Ok((funnel, version.hash))
+    Ok(((funnel, version.hash), Some(version.version)))
+}
+
+/// The funnel `okk funnel show` and `okk funnel check --store` read on a server store, and the
+/// name to call it by: the store's applied version (said so), or — with `--funnel FILE` that
+/// differs from it — the file, said to be not the store's. `None`: the store has no applied
+/// funnel, and commands judge by the local file as on a store file.
+pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf)>> {
+    let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
+        return Ok(None);
+    };
+    if paths.funnel_given()
+        && let Ok(local) = std::fs::read(&paths.funnel)
+        && super::paths::fingerprint(&local) != version.hash
+    {
+        // A file being made ready for `funnel apply`: read as given, said not to be the store's.
+        super::warn(msg::given_funnel_not_stores(
+            &paths.funnel,
+            version.version,
+            &by,
+            &at,
+        ));
+        let (funnel, _) = paths.load_funnel_for(true)?;
+        return Ok(Some((funnel, paths.funnel.clone())));
+    }
+    let name = PathBuf::from(format!(
+        "{}#funnel-{}",
+        store.shown().display(),
+        version.version
+    ));
+    let funnel =
+        crate::funnel_config::load_str(&version.content, &name).map_err(|e| user(e.to_string()))?;
+    super::warn(msg::stores_funnel_shown(version.version, &by, &at));
+    Ok(Some((funnel, name)))
 }

@@ -22,9 +22,13 @@ pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> 
     let (list, mismatch) = match paths.server() {
         Some(url) => {
             let mut store = paths.open_server(url)?;
-            let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
             let now = paths.server_today();
             let may_write = super::import::writes_cards(&store)?;
+            // A lead's login judges the flags again below; an auditor's reads them as they are.
+            let (funnel, fingerprint, note) = super::stored_funnel::load_reading(paths, &store)?;
+            if let (Some(note), false) = (note, may_write) {
+                super::warn(note);
+            }
             super::audit::refresh_server(&mut store, &funnel, &fingerprint, now, may_write)?;
             server_proposals(&store, &funnel, now.date())?
         }

@@ -24,6 +24,7 @@ use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::stage_move::Entry;
+use crate::domain::stage_rename::RenameWatch;
 use crate::domain::sync_report::{Reading, SyncProgress};
 pub use crate::domain::sync_report::{Reread, SyncReport};
 use crate::domain::{Funnel, SystemField};
@@ -459,6 +460,10 @@ fn run(
         store.fill_summaries()?;
     }
     let mut report = lander.report;
+    report.probable_renames = lander.renames.probable();
+    for r in &mut report.probable_renames {
+        r.reviewed = store.reviewed_cards(&r.ids)?;
+    }
     // The stages the funnel does not know by the cards the store holds in them: the deals
     // read now are only those that changed.
     let held = store.source_stages(&conn.name, &|s: &str| funnel.resolve(s).is_none())?;
@@ -808,6 +813,8 @@ struct Lander<'a> {
     absent: Vec<FieldRef>,
     /// The deals whose cards the store held took a value in a field new to the source.
     gained: FxSet<String>,
+    /// The stage moves of the deals read, for the stages the CRM probably renamed.
+    renames: RenameWatch,
     /// This run's columns are not all recorded yet. A source whose columns were known gets
     /// the new ones with the run's last transaction, so that a run stopped half-way and
     /// resumed still tells the fields it brings from the fields the cards had
@@ -879,6 +886,7 @@ impl<'a> Lander<'a> {
             profile: profile_name.to_string(),
             stage_col,
             stage_known: KnownStages::default(),
+            renames: RenameWatch::default(),
             report: SyncReport {
                 connection: conn.name.clone(),
                 kind: conn.kind.name(),
@@ -892,6 +900,7 @@ impl<'a> Lander<'a> {
                 deletions_checked: conn.kind.lists_deletions() || opts.full,
                 stage_changes: 0,
                 unknown_stages: Vec::new(),
+                probable_renames: Vec::new(),
                 warnings: 0,
                 warning_samples: Vec::new(),
                 requests: 0,
@@ -1346,12 +1355,18 @@ impl<'a> Lander<'a> {
         let fresh = self.fresh == Some(true);
         let existing = if fresh { None } else { import.lookup(id)? };
         Ok(match existing {
-            Some(e) if e.hash == hash && !e.gone => import.unchanged(e.id),
+            Some(e) if e.hash == hash && !e.gone => {
+                self.renames.saw(self.funnel, &e.stage, &e.stage, e.id);
+                import.unchanged(e.id)
+            }
             existing => {
                 let mut card = self
                     .mapper
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
+                if let Some(e) = existing.as_ref().filter(|e| !e.gone) {
+                    self.renames.saw(self.funnel, &e.stage, &card.stage, e.id);
+                }
                 card.notes.extend(notes);
                 let mut row = CardRow::new(card, hash, keys);
                 // A stage the CRM only renamed: the digest with its old name is the stored one.

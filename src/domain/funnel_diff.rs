@@ -224,10 +224,33 @@ fn new_name_of(old: &Funnel, at: usize, crm: &str, new: &Funnel) -> Option<Strin
         .map(|(_, j)| new.stage(j).name.clone())
 }
 
+/// Whether flags marked as judged for `ran_for` (the rules run's mark: a funnel's fingerprint
+/// and the day, `"FINGERPRINT YYYY-MM-DD"`) were judged by a funnel other than `fingerprint`'s.
+/// No mark, or an empty one (the rules must run anyway), is no other funnel's.
+pub fn judged_by_another(ran_for: Option<&str>, fingerprint: &str) -> bool {
+    match ran_for.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(ran) => ran.split_once(' ').map_or(ran, |(fp, _)| fp) != fingerprint,
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn flags_judged_by_another_funnel_are_told_from_another_day_s() {
+        assert!(!judged_by_another(Some("abc 2026-11-20"), "abc"));
+        assert!(
+            !judged_by_another(Some("abc 2026-11-19"), "abc"),
+            "only the day"
+        );
+        assert!(judged_by_another(Some("old 2026-11-20"), "abc"));
+        assert!(judged_by_another(Some("old"), "abc"));
+        assert!(!judged_by_another(None, "abc"), "never ran: no flags");
+        assert!(!judged_by_another(Some(""), "abc"));
+    }
 
     fn load(src: &str) -> Funnel {
         crate::funnel_config::load_str(src, Path::new("t.toml")).unwrap()

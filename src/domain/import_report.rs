@@ -110,6 +110,10 @@ pub struct ImportReport {
     pub warnings: u64,
     pub warning_samples: Vec<Warning>,
     pub unknown_stages: Vec<UnknownStage>,
+    /// Stages the CRM probably renamed (nearly every card of a known stage now at one unknown
+    /// stage): said with what to do first (`domain::stage_rename`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probable_renames: Vec<super::stage_rename::ProbableRename>,
     /// Fields the funnel requires that no export of this source has had a column for (okk
     /// field names and custom field names): not flagged on the cards, said here once.
     pub absent_fields: Vec<String>,

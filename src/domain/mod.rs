@@ -43,6 +43,7 @@ pub mod score;
 pub mod settled;
 pub mod stage_move;
 pub mod stage_path;
+pub mod stage_rename;
 pub mod store_error;
 pub mod stored_review;
 pub mod suggest;

@@ -29,6 +29,9 @@ pub struct SyncReport {
     pub deletions_checked: bool,
     pub stage_changes: u64,
     pub unknown_stages: Vec<UnknownStage>,
+    /// Stages the CRM probably renamed, by the deals read (`domain::stage_rename`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probable_renames: Vec<super::stage_rename::ProbableRename>,
     pub warnings: u64,
     pub warning_samples: Vec<String>,
     pub requests: u64,

@@ -27,6 +27,10 @@ pub trait ImportStore {
         wanted: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<(String, u64)>, StoreError>;
 
+    /// How many of the cards `ids` have a live review (neither superseded nor withdrawn): the
+    /// ones an import that changes them sends back to their auditors.
+    fn reviewed_cards(&self, ids: &[i64]) -> Result<u64, StoreError>;
+
     /// Begins one file's import: one transaction, ended by [`ImportTx::finish`] (or rolled
     /// back when the import is dropped).
     fn begin_import<'s>(
@@ -127,6 +131,24 @@ pub trait ImportTx<'a> {
 impl ImportStore for Store {
     fn flags_current_for(&self, ran_for: &str) -> Result<bool, StoreError> {
         Store::flags_current_for(self, ran_for)
+    }
+
+    fn reviewed_cards(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let mut n = 0u64;
+        // Within SQLite's bound on one statement's parameters.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let found: i64 = self.conn.query_row(
+                &format!(
+                    "SELECT count(DISTINCT card_id) FROM reviews WHERE card_id IN ({marks})
+                       AND superseded_by IS NULL AND withdrawn_at IS NULL"
+                ),
+                rusqlite::params_from_iter(chunk),
+                |r| r.get(0),
+            )?;
+            n += found as u64;
+        }
+        Ok(n)
     }
 
     fn source_stages(

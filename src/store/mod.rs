@@ -32,6 +32,7 @@ pub mod ports;
 pub mod prune;
 pub mod queue;
 pub mod read;
+pub mod reattach;
 mod relabel;
 pub mod reviews;
 pub mod run_summary;

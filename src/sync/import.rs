@@ -25,6 +25,7 @@ use crate::domain::import_report::unknown_stages;
 pub use crate::domain::import_report::{ImportReport, UnknownStage};
 use crate::domain::names::fold;
 use crate::domain::rules::evaluate_with;
+use crate::domain::stage_rename::RenameWatch;
 use crate::domain::{Card, CardContext, FieldName, Funnel, SystemField};
 use crate::store::cards::{
     BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time, parse_time,
@@ -355,6 +356,10 @@ pub fn import_file(
     let unknown = |s: &str| funnel.resolve(s).is_none();
     let held = (store.source_stages(&source, &unknown)).map_err(|e| fail.store(e))?;
     let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
+    let mut probable_renames = std::mem::take(&mut tally.renames).probable();
+    for r in &mut probable_renames {
+        r.reviewed = (store.reviewed_cards(&r.ids)).map_err(|e| fail.store(e))?;
+    }
     if counts.gone_withheld > 0 {
         // Counted by the store, in the batch's row too.
         tally
@@ -382,6 +387,7 @@ pub fn import_file(
         warnings: counts.warnings,
         warning_samples: tally.samples,
         unknown_stages: unknown,
+        probable_renames,
         absent_fields: setup.absent_fields,
         new_columns: setup.new_columns,
         new_column_cards: tally.gained,
@@ -591,6 +597,8 @@ struct Tally {
     kept_scopes: Vec<Option<String>>,
     /// The duplicate rows among the warnings shown, for [`name_duplicates`].
     duplicates: Vec<Duplicate>,
+    /// The stage moves, for the stages the CRM probably renamed.
+    renames: RenameWatch,
 }
 
 /// A row repeating an earlier row's ID whose warning is shown: the sample's index, the ID, and
@@ -718,10 +726,11 @@ fn pump<'i>(
             }
             for item in &mut items {
                 let mut warnings = Vec::new();
-                let written = apply(import, setup, item, &mut warnings).map_err(|e| match e {
-                    Applied::Row(e) => row_error(fail.0, e),
-                    Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
-                })?;
+                let written = apply(import, setup, item, &mut warnings, &mut tally.renames)
+                    .map_err(|e| match e {
+                        Applied::Row(e) => row_error(fail.0, e),
+                        Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
+                    })?;
                 tally.warn(warnings);
                 let duplicate = match written.outcome {
                     Outcome::Duplicate => Some((
@@ -898,6 +907,7 @@ fn apply<'i>(
     setup: &Setup<'_>,
     item: &mut Item,
     warnings: &mut Vec<Warning>,
+    renames: &mut RenameWatch,
 ) -> Result<Written, Applied> {
     let lookup = |import: &mut (dyn ImportTx<'i> + 'i), line, id: &str| {
         if import.fresh() {
@@ -983,8 +993,14 @@ fn apply<'i>(
             rows,
             ..
         } => match lookup(import, *line, &row.card.external_id)? {
-            Some(e) if e.hash == *hash && !e.gone => Ok(unchanged(import, *line, &e)),
+            Some(e) if e.hash == *hash && !e.gone => {
+                renames.saw(setup.funnel, &e.stage, &e.stage, e.id);
+                Ok(unchanged(import, *line, &e))
+            }
             existing => {
+                if let Some(e) = existing.as_ref().filter(|e| !e.gone) {
+                    renames.saw(setup.funnel, &e.stage, &row.card.stage, e.id);
+                }
                 let mut cells = rows.iter().map(|r| r.cells().collect());
                 write(import, *line, existing, row, &mut cells)
             }
@@ -1004,12 +1020,16 @@ fn apply<'i>(
                             .card(line, record.cells(), warnings)
                             .map_err(Applied::Row)?;
                     }
+                    renames.saw(setup.funnel, &e.stage, &e.stage, e.id);
                     Ok(unchanged(import, line, &e))
                 }
                 existing => {
                     let card = mapper
                         .card(line, record.cells(), warnings)
                         .map_err(Applied::Row)?;
+                    if let Some(e) = existing.as_ref().filter(|e| !e.gone) {
+                        renames.saw(setup.funnel, &e.stage, &card.stage, e.id);
+                    }
                     let mut row = CardRow::new(card, hash, &setup.keys);
                     let mut cells = std::iter::once(record.cells().collect());
                     write(import, line, existing, &mut row, &mut cells)

@@ -449,13 +449,56 @@ pub fn roles_list(users: &[crate::domain::roles::User], store: &Path) -> String 
     out
 }
 
-/// `okk funnel apply` made a funnel the store's.
-pub fn funnel_applied(version: i64, store: &Path) -> String {
+/// `okk funnel apply` made a funnel the store's and re-judged every card by it: `flagged` of
+/// `cards` carry a flag.
+pub fn funnel_applied(version: i64, store: &Path, flagged: u64, cards: u64) -> String {
     crate::tr!(
         "app-funnel-applied",
         version = version,
+        store = store.display().to_string(),
+        flagged = flagged,
+        cards = cards
+    )
+}
+
+/// `okk funnel apply` made a funnel the store's, but the rules run after it failed.
+pub fn funnel_applied_unjudged(version: i64, store: &Path) -> String {
+    crate::tr!(
+        "app-funnel-applied-unjudged",
+        version = version,
         store = store.display().to_string()
     )
+}
+
+/// Why the rules run after `okk funnel apply` failed.
+pub fn funnel_apply_rules_failed(error: &str) -> String {
+    crate::tr!("app-funnel-apply-rules-failed", error = error.to_string())
+}
+
+/// `okk funnel show`/`check --store` on a server read the store's applied funnel.
+pub fn stores_funnel_shown(version: i64, by: &str, at: &str) -> String {
+    crate::tr!(
+        "app-stores-funnel-shown",
+        version = version,
+        by = by.to_string(),
+        at = at.to_string()
+    )
+}
+
+/// `okk funnel show`/`check --store` on a server read the `--funnel` file, not the store's.
+pub fn given_funnel_not_stores(file: &Path, version: i64, by: &str, at: &str) -> String {
+    crate::tr!(
+        "app-given-funnel-not-stores",
+        file = file.display().to_string(),
+        version = version,
+        by = by.to_string(),
+        at = at.to_string()
+    )
+}
+
+/// A reader on a server whose flags were judged by another funnel than the applied version.
+pub fn flags_of_another_funnel(version: i64) -> String {
+    crate::tr!("app-flags-of-another-funnel", version = version)
 }
 
 /// `okk funnel apply` on a store file.

@@ -244,6 +244,12 @@ pub fn flags_of_another_day() -> String {
     crate::tr!("check-flags-of-another-day")
 }
 
+/// `count` reviewed cards changed only in their stage's name, which the funnel now has as an
+/// alias: the cards their reviews saw again.
+pub fn reattached(count: u64) -> String {
+    crate::tr!("check-reattached", count = count)
+}
+
 /// Some cards' activity is after the day judged: they count 0 idle days.
 pub fn activity_after_day(newest: chrono::NaiveDate, judged: chrono::NaiveDate) -> String {
     crate::tr!(

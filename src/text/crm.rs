@@ -809,6 +809,9 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
         s.push_str(&format!("  {line}\n"));
     }
     columns(&mut s, r);
+    for line in super::import::probable_renames(&r.probable_renames, r.dry_run) {
+        s.push_str(&format!("  {line}\n"));
+    }
     for u in &r.unknown_stages {
         // The connection's cards the store holds there, what the user acts on (counted per
         // source, cheaply: `ImportStore::source_stages`; said so, as another connection's
@@ -962,6 +965,7 @@ mod tests {
                     read: 12_345,
                 },
             ],
+            probable_renames: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,

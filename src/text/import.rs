@@ -725,6 +725,9 @@ pub fn report(r: &ImportReport) -> String {
     }
     columns(&mut s, r);
     unknown_stages(&mut s, r);
+    for line in probable_renames(&r.probable_renames, r.dry_run) {
+        let _ = writeln!(s, "  {line}");
+    }
     absent_fields(&mut s, r);
     warnings(&mut s, r);
     if r.dry_run {
@@ -820,6 +823,39 @@ fn unknown_stages(s: &mut String, r: &ImportReport) {
             )
         );
     }
+}
+
+/// The stages the CRM probably renamed (an import's or a sync's), with what to do first (a dry
+/// run) or now: a line each.
+pub fn probable_renames(
+    renames: &[crate::domain::stage_rename::ProbableRename],
+    dry_run: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in renames {
+        let (from, to) = (safe::line(&p.from), safe::line(&p.to));
+        let line = if dry_run {
+            crate::tr!(
+                "import-report-probable-rename-before",
+                from = from,
+                to = to,
+                cards = p.cards,
+                held = p.held,
+                reviewed = p.reviewed
+            )
+        } else {
+            crate::tr!(
+                "import-report-probable-rename-after",
+                from = from,
+                to = to,
+                cards = p.cards,
+                held = p.held,
+                reviewed = p.reviewed
+            )
+        };
+        out.push(line);
+    }
+    out
 }
 
 /// The file's columns new to its source, and the source's fields it has no column for: neither

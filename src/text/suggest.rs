@@ -59,7 +59,18 @@ pub fn apply_no_stage(stage: &str) -> String {
 pub fn summary(s: &Suggestion) -> String {
     let stage = line(&s.stage);
     match &s.evidence {
-        Evidence::UnknownStage { cards, like, after } => match (like, after) {
+        Evidence::UnknownStage {
+            cards,
+            like,
+            after,
+            renamed_from,
+        } => match (like, after) {
+            (Some(like), _) if renamed_from.is_some() => crate::tr!(
+                "suggest-unknown-renamed",
+                stage = stage,
+                like = line(like),
+                cards = *cards
+            ),
             (Some(like), _) => crate::tr!(
                 "suggest-unknown-alike",
                 stage = stage,

@@ -16,6 +16,10 @@ check-flags-not-refreshed = okk: another okk is writing to the store; flags are 
 check-flags-read-only = okk: the store is read-only here (okk may not write in its folder), so the rules cannot judge the cards again: the flags are shown as their last run left them, for another day or funnel
 check-flags-of-another-day = okk: the server's flags were judged for another day or funnel and are shown as they are; a lead's okk check (or the next import) judges them again
 check-old-export = note: the newest activity of any card is { $newest }, { $days } days before the day judged ({ $judged }); if the export is that old, judge it as of its day: --today { $today }
+check-reattached = note: { $count } reviewed { $count ->
+    [one] card
+   *[other] cards
+} changed only in the name of their stage, which the funnel has as an alias now: the cards their reviews saw again (no longer changed since review)
 check-activity-after-day = note: some cards have activity after the day judged ({ $judged }), the newest on { $newest }; they count 0 idle days; to judge the export as of its own day: --today { $today }
 check-severity-info = info
 check-severity-warning = warning

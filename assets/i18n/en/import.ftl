@@ -173,6 +173,17 @@ import-report-missing-columns = not in this export: { $fields } (earlier imports
 }); the cards keep the values they had, not emptied
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases), cards of «{ $source }»: { $stages }
 import-report-unknown-stages-read = file rows at stages the funnel lacks, where the store holds no card of «{ $source }» (yet): { $stages }
+import-report-probable-rename-before = the CRM probably renamed «{ $from }» to «{ $to }»: { $cards } of the { $held } cards of «{ $from }» read stand at «{ $to }» now{ $reviewed ->
+    [0] {""}
+   *[other] , { $reviewed } of them reviewed
+}. Do this first: add «{ $to }» to the aliases of «{ $from }» in the funnel (on a server, then okk funnel apply), and import or sync after that: the cards stay at their stage{ $reviewed ->
+    [0] {""}
+   *[other] {" "}and their reviews stand; read first, the { $reviewed } reviewed cards go back to their auditors as changed
+}
+import-report-probable-rename-after = the CRM probably renamed «{ $from }» to «{ $to }»: { $cards } of the { $held } cards of «{ $from }» read stand at «{ $to }» now{ $reviewed ->
+    [0] {""}
+   *[other] , and their { $reviewed } reviewed cards went back to their auditors as changed since review
+}. If it is a rename, add «{ $to }» to the aliases of «{ $from }» in the funnel (on a server, then okk funnel apply): the cards whose only change is the stage's name are then the cards their reviews saw again
 import-unknown-stages-next = next: add these stages, or their names as aliases of a stage, to the funnel { $funnel }; or draft a funnel from the store's own stages: `okk funnel init --from-store --out store-funnel.toml`
 import-report-not-exported = in no export of «{ $source }» (the funnel requires them; the CRM sends no such column, so the cards are not flagged for them): { $fields }
 import-report-warnings = warnings  { $count }

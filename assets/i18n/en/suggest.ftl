@@ -33,6 +33,10 @@ suggest-unknown-add = Add the stage «{ $stage }» after «{ $after }»: { $card
     [one] { $cards } card is
    *[other] { $cards } cards are
 } there, and the funnel does not have it, so they are «not in the funnel».
+suggest-unknown-renamed = Count «{ $stage }» as «{ $like }», which the CRM probably renamed: { $cards ->
+    [one] { $cards } card is
+   *[other] { $cards } cards are
+} at «{ $stage }», which the funnel does not have, most of them came from «{ $like }», and «{ $like }» holds no card now.
 suggest-unknown-alike = Count «{ $stage }» as «{ $like }»: { $cards ->
     [one] { $cards } card is
    *[other] { $cards } cards are

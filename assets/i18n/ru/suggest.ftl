@@ -72,6 +72,11 @@ suggest-unknown-add = Добавьте этап «{ $stage }» после «{ $a
     [few] { $cards } карточки
    *[other] { $cards } карточек
 }, а в воронке такого этапа нет, и они оказываются «вне воронки».
+suggest-unknown-renamed = Считайте «{ $stage }» этапом «{ $like }» — похоже, CRM его переименовала: в «{ $stage }» { $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+}, такого этапа в воронке нет, большинство из них пришло из «{ $like }», а в «{ $like }» теперь нет ни одной карточки.
 suggest-unknown-alike = Считайте «{ $stage }» этапом «{ $like }»: в «{ $stage }» { $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки

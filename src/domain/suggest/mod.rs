@@ -98,6 +98,10 @@ pub enum Evidence {
         cards: u64,
         like: Option<String>,
         after: Option<String>,
+        /// A funnel stage that holds no card now and whose cards most of these came from: the
+        /// CRM probably renamed it (then `like` is it too, and the edit an alias).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        renamed_from: Option<String>,
     },
     SilentTail {
         field: String,
@@ -617,6 +621,12 @@ fn unknown(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         let closed = stats
             .get(name.as_str())
             .is_some_and(|s| order::mostly_closed(s));
+        // A stage emptied into this one is the same stage under a new name, not a new stage.
+        let renamed_from = like
+            .is_none()
+            .then(|| renamed_from(funnel, seen, &name, cards));
+        let renamed_from = renamed_from.flatten();
+        let like = like.or(renamed_from);
         let (after, edit) = match like {
             Some(like) => (
                 None,
@@ -650,10 +660,36 @@ fn unknown(funnel: &Funnel, seen: &Observed, out: &mut Out) {
                 cards,
                 like: like.map(str::to_string),
                 after,
+                renamed_from: renamed_from.map(str::to_string),
             },
             edit,
         ));
     }
+}
+
+/// The cards (not gone) at the funnel's stage `i`, under any of its names.
+fn cards_at(funnel: &Funnel, seen: &Observed, i: usize) -> u64 {
+    (seen.fill.stage_cards().into_iter())
+        .filter(|(name, _)| funnel.resolve(name) == Some(i))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+/// The funnel stage the CRM probably renamed to the unknown `name` (holding `cards`): one that
+/// holds no card now, from which more than half of `name`'s cards came (the most, if several).
+fn renamed_from<'f>(
+    funnel: &'f Funnel,
+    seen: &Observed,
+    name: &str,
+    cards: u64,
+) -> Option<&'f str> {
+    (funnel.stages.iter().enumerate())
+        .map(|(i, st)| (i, st, seen.history.lead(&st.name, name)))
+        .filter(|&(i, _, lead)| {
+            lead > 0 && lead as u64 * 2 > cards && cards_at(funnel, seen, i) == 0
+        })
+        .max_by_key(|&(_, _, lead)| lead)
+        .map(|(_, st, _)| st.name.as_str())
 }
 
 fn extra_control(funnel: &Funnel, seen: &Observed, out: &mut Out) {
@@ -670,7 +706,10 @@ fn extra_control(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         .into_iter()
         .filter(|&(i, (n, bad))| {
             let st = funnel.stage(i);
+            // A stage with no card left has nothing to control (its reviews are of cards
+            // that moved on, or of a stage the CRM renamed).
             st.kind == StageKind::Open
+                && cards_at(funnel, seen, i) > 0
                 && !st.extra_control
                 && n >= s.min_reviews
                 && share(bad, n).unwrap_or(0.0) >= s.extra_control_share

@@ -194,6 +194,19 @@ impl ImportStore for PgStore {
         Ok(true)
     }
 
+    fn reviewed_cards(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .borrow_mut()
+            .query_one(
+                "SELECT count(DISTINCT card_id) FROM reviews WHERE card_id = ANY($1)
+                   AND superseded_by IS NULL AND withdrawn_at IS NULL",
+                &[&ids],
+            )?
+            .get(0);
+        Ok(n as u64)
+    }
+
     fn source_stages(
         &self,
         source: &str,

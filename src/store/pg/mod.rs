@@ -20,6 +20,7 @@ mod ports;
 mod prepared;
 mod prune;
 mod queue;
+mod reattach;
 mod relabel;
 pub mod roles;
 mod rules_run;
