@@ -11,15 +11,20 @@ use super::{Store, StoreError};
 use crate::domain::Card;
 use crate::domain::as_judged::AsJudged;
 
-/// A live review with its card as judged, whose card has another digest and another stage name
-/// now: newest first, so a card several reviews saw takes the digest of the latest that fits.
+/// A live review kept with its card as judged, whose card has another digest and another stage
+/// name now: newest first, so a card several reviews saw takes the digest of the latest that
+/// fits. The card as judged (kilobytes) is read after, only for the rows whose two stage names
+/// are one stage: cards moved on since their review are most rows, on every command.
 pub(crate) const CANDIDATES: &str =
-    "SELECT r.card_id, r.stage, r.card_hash, r.judged, c.content_hash, c.stage
+    "SELECT r.card_id, r.stage, r.card_hash, r.id, c.content_hash, c.stage
     FROM reviews r JOIN cards c ON c.id = r.card_id
     WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL AND r.judged IS NOT NULL
       AND r.card_hash IS NOT NULL AND r.card_hash <> c.content_hash AND r.stage <> c.stage
       AND c.gone_at IS NULL
     ORDER BY r.created_at DESC, r.id";
+
+/// The card as judged a review keeps (`$1`/`?1`: the review).
+pub(crate) const JUDGED: &str = "SELECT judged FROM reviews WHERE id = $1";
 
 /// Whether a review's card (at `judged_at`, kept as `as_judged`) is `now` but for its stage's
 /// name; and, asked first so that only those cards are read, whether its two stage names (then,
@@ -29,7 +34,7 @@ pub struct OnlyRenamed<'a> {
     pub only_renamed: &'a dyn Fn(&str, &AsJudged, &Card) -> bool,
 }
 
-/// The candidates' rows: card, stage judged at, review's digest, card as judged, card's digest.
+/// The candidates' rows: card, stage judged at, review's digest, review, card's digest, stage now.
 pub(crate) type Row = (i64, String, i64, String, i64, String);
 
 impl Store {
@@ -61,10 +66,11 @@ impl Store {
         let names = self.field_names()?;
         let mut seen = HashSet::new();
         let mut back: Vec<(i64, i64, i64)> = Vec::new();
-        for (card_id, judged_at, hash, judged, content, _) in rows {
+        for (card_id, judged_at, hash, review, content, _) in rows {
             if !seen.insert(card_id) {
                 continue;
             }
+            let judged: String = self.conn.query_row(JUDGED, [review], |r| r.get(0))?;
             let Some(as_judged) = super::as_judged::decode(&judged, &names) else {
                 continue;
             };
@@ -74,6 +80,10 @@ impl Store {
             if (judge.only_renamed)(&judged_at, &as_judged, &detail.card) {
                 back.push((card_id, hash, content));
             }
+        }
+        if back.is_empty() {
+            // Nothing to write: a command that only reads takes no write lock for it.
+            return Ok(0);
         }
         let tx = self
             .conn

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::PgStore;
 use crate::store::StoreError;
-use crate::store::reattach::{CANDIDATES, OnlyRenamed, Row};
+use crate::store::reattach::{CANDIDATES, JUDGED, OnlyRenamed, Row};
 
 impl PgStore {
     /// The store file's [`crate::store::Store::reattach_renamed`]: the card's digest becomes the
@@ -23,10 +23,11 @@ impl PgStore {
         let names = super::written::field_names(&mut *self.conn.borrow_mut())?;
         let mut seen = HashSet::new();
         let mut back: Vec<(i64, i64, i64)> = Vec::new();
-        for (card_id, judged_at, hash, judged, content, _) in rows {
+        for (card_id, judged_at, hash, review, content, _) in rows {
             if !seen.insert(card_id) {
                 continue;
             }
+            let judged: String = self.conn.borrow_mut().query_one(JUDGED, &[&review])?.get(0);
             let Some(as_judged) = crate::store::as_judged::decode(&judged, &names) else {
                 continue;
             };
@@ -36,6 +37,9 @@ impl PgStore {
             if (judge.only_renamed)(&judged_at, &as_judged, &detail.card) {
                 back.push((card_id, hash, content));
             }
+        }
+        if back.is_empty() {
+            return Ok(0);
         }
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
