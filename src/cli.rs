@@ -178,6 +178,11 @@ pub struct PruneArgs {
     /// Take the cards out without asking (off a terminal, where okk cannot ask, it is needed).
     #[arg(long, conflicts_with = "dry_run")]
     pub yes: bool,
+    /// Also take out the selected cards kept only for reviews and drafts, with those reviews
+    /// (any state, and the lead's decisions on them) and drafts. A card an auditor holds now
+    /// or a calibration samples still stays.
+    #[arg(long)]
+    pub with_work: bool,
     /// The report as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

@@ -1728,7 +1728,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale, None, Vec::new())),
+        result: Ok(Answer::Counts(stale, None, Vec::new(), Vec::new())),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1746,7 +1746,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh, None, Vec::new())),
+        result: Ok(Answer::Counts(fresh, None, Vec::new(), Vec::new())),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);

@@ -245,6 +245,12 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
     if a.returned > 0 {
         note(&mut s, crate::tr!("analytics-returned", count = a.returned));
     }
+    if a.without_card > 0 {
+        note(
+            &mut s,
+            crate::tr!("analytics-without-card", count = a.without_card),
+        );
+    }
     s
 }
 

@@ -34,6 +34,8 @@ GRANT INSERT, UPDATE, DELETE ON crm_sync, crm_notes_read TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON crm_notes, crm_sweep, crm_swept, crm_stages TO okk_lead;
 GRANT UPDATE (seen_at) ON stage_history TO okk_lead;
 GRANT EXECUTE ON FUNCTION okk_drafted_cards() TO okk_lead;
+GRANT EXECUTE ON FUNCTION okk_attach_reviews(), okk_mark_rules_run(text) TO okk_lead;
+GRANT EXECUTE ON FUNCTION okk_release_work(bigint[], boolean) TO okk_lead;
 ";
 
 /// A role name as SQL (roles are identifiers; bound parameters cannot name them).
