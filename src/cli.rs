@@ -150,8 +150,9 @@ pub enum DbCommand {
     },
     /// Take a mistaken import's cards back out of the store (--db), in one transaction, with
     /// their flags, stage history and notes. A card that carries desk work (a review in any
-    /// state, a draft, a claim held, a calibration) always stays. On a team server: the
-    /// database owner's login or a lead's.
+    /// state, a draft, a claim held, a calibration) stays; --with-work takes a card kept only
+    /// for reviews and drafts out with them. On a team server: the database owner's login or a
+    /// lead's.
     Prune(PruneArgs),
 }
 

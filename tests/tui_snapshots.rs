@@ -1538,7 +1538,8 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
 fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let mut d = demo();
     // Every card of the two extra-control stages judged stale: bottlenecks of the stages and
-    // of their managers, some with figures as wide as the tester's.
+    // of their managers, some with figures as wide as the tester's (judged whole, each figure
+    // is a count, shown without "~" or an interval).
     for stage in ["Отработка возражений", "Контакт после встречи"]
     {
         d.select_stage(stage).press("<enter><enter>");
@@ -1555,7 +1556,7 @@ fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let screen = d.screen(80, 24);
     let pairs: Vec<&str> = (screen.lines())
         .filter_map(|l| l.split('│').nth(3))
-        .filter(|r| r.contains('~') && r.contains(" · "))
+        .filter(|r| r.contains('/') && r.contains(" · "))
         .collect();
     assert!(pairs.len() >= 3, "pairs in view:\n{screen}");
     // Each pair's manager shows, by a whole first word at the least.

@@ -84,7 +84,7 @@ pub fn prune(paths: &Paths, args: PruneArgs) -> Result<ExitCode> {
         } else if !confirmed(&msg::ask(&preview, &shown))? {
             // Declined is not done: a script that answered tells the two apart by the exit
             // code, as with other tools' "aborted" (docs/import.md).
-            super::warn(&msg::not_removed());
+            super::warn(msg::not_removed());
             return Ok(ExitCode::FAILURE);
         } else {
             // The run the question named, whatever was imported since.
