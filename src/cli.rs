@@ -150,8 +150,9 @@ pub enum DbCommand {
     },
     /// Take a mistaken import's cards back out of the store (--db), in one transaction, with
     /// their flags, stage history and notes. A card that carries desk work (a review in any
-    /// state, a draft, a claim held, a calibration) always stays. On a team server: the
-    /// database owner's login or a lead's.
+    /// state, a draft, a claim held, a calibration) stays; --with-work takes a card kept only
+    /// for reviews and drafts out with them. On a team server: the database owner's login or a
+    /// lead's.
     Prune(PruneArgs),
 }
 
@@ -178,6 +179,11 @@ pub struct PruneArgs {
     /// Take the cards out without asking (off a terminal, where okk cannot ask, it is needed).
     #[arg(long, conflicts_with = "dry_run")]
     pub yes: bool,
+    /// Also take out the selected cards kept only for reviews and drafts, with those reviews
+    /// (any state, and the lead's decisions on them) and drafts. A card an auditor holds now
+    /// or a calibration samples still stays.
+    #[arg(long)]
+    pub with_work: bool,
     /// The report as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

@@ -250,8 +250,8 @@ fn off_a_terminal_the_prune_refuses_without_yes_and_changes_nothing() {
     assert_eq!(runs.lines().count(), 1, "{runs}");
 }
 
-/// On a terminal the prune shows what it would do and asks: Enter (no) keeps everything, `y`
-/// takes the cards out.
+/// On a terminal the prune shows what it would do and asks: Enter (no) keeps everything and
+/// exits 1 (declined is not done), `y` takes the cards out.
 #[test]
 fn on_a_terminal_the_prune_asks_and_only_yes_removes() {
     let desk = mistaken_desk();
@@ -261,8 +261,10 @@ fn on_a_terminal_the_prune_asks_and_only_yes_removes() {
     term.wait_for("Would remove 3 cards from");
     term.wait_for("for good? [y/N]");
     term.send("<enter>");
-    term.wait_for("Nothing removed.");
-    term.wait_clean_exit("answered no");
+    term.wait_for("Nothing removed: the answer was no.");
+    // Declined is not done: a script tells the two apart by the exit code.
+    let status = term.wait_exit();
+    assert!(!status.success(), "answered no: okk exited with {status}");
     assert!(bytes(&desk) == before, "the store file changed");
 
     let mut term = pty::Spawn::new(&args, 160, 30).start(desk.dir.path());
@@ -293,7 +295,7 @@ fn a_judged_card_of_the_mistaken_import_stays_and_the_report_says_why() {
     let said = ok_on(&desk, &db, &["db", "prune", "--import", "last", "--yes"]);
     assert!(said.contains("Removed 2 cards from"), "{said}");
     assert!(
-        said.contains("Kept 1 card: it carries desk work, which is never removed:"),
+        said.contains("Kept 1 card: it carries desk work, which a prune keeps:"),
         "{said}"
     );
     assert!(said.contains("reviews: 1 card (503)"), "{said}");
@@ -650,10 +652,8 @@ fn on_the_server_a_lead_s_prune_keeps_the_card_of_another_auditor_s_draft_it_can
 /// The rights an auditor's login has on a server store: the desk's (reviews, its drafts and
 /// leases, the claim's lock on a card) and no more. The owner's functions it may call are
 /// those every login could call before schema 20.
-const AUDITOR_S_RIGHTS: [&str; 12] = [
-    "calls okk_attach_reviews",
+const AUDITOR_S_RIGHTS: [&str; 10] = [
     "calls okk_mark_judged",
-    "calls okk_mark_rules_run",
     "cards UPDATE (some columns)",
     "drafts DELETE",
     "drafts INSERT",
@@ -853,12 +853,14 @@ fn reviews_and_cards(conn: &mut postgres::Client) -> Vec<(String, Option<i64>, O
 }
 
 /// Verdicts that wait for their cards' locks while a lead's prune takes the cards out (the
-/// prune locked them first and found no desk work) are kept all the same, by the card's key
-/// and with no card id (never the id an import gives the next card): the usual verdict's call
-/// and a late one from the journal alike, as a store file keeps them. The import that brings
-/// the cards back attaches them, and the cards then stay for them.
+/// prune locked them first and found no desk work): the usual verdict given now is refused
+/// (the card is not in the store: the reviewer says so and moves on), and so is a draft typed
+/// on the card, which does not stay on the server without its card; a late verdict from the
+/// journal, acknowledged before the prune, is kept by the card's key with no card id (never
+/// the id an import gives the next card). The import that brings the card back attaches it,
+/// and the card then stays for it.
 #[test]
-fn on_the_server_verdicts_saved_while_a_prune_takes_their_cards_wait_for_them_by_their_keys() {
+fn on_the_server_verdicts_and_drafts_on_cards_a_prune_takes_are_refused_and_late_ones_wait() {
     use okk::domain::ports::ReviewStore;
     use okk::store::pg::PgStore;
     let Some(mut server) = ServerDb::new() else {
@@ -875,6 +877,7 @@ fn on_the_server_verdicts_saved_while_a_prune_takes_their_cards_wait_for_them_by
         (desk.dir.path().join("anna"), desk.dir.path().join("boris"));
     let mut anna = PgStore::open(&team.anna.url, &anna_journal).unwrap();
     let anna_s = verdict_on(&anna, a, "anna", "anna-501");
+    let mut anna_typing = PgStore::open(&team.anna.url, &anna_journal).unwrap();
     let mut boris = PgStore::open(&team.boris.url, &boris_journal).unwrap();
     drop(
         boris
@@ -891,20 +894,40 @@ fn on_the_server_verdicts_saved_while_a_prune_takes_their_cards_wait_for_them_by
     until_waiting(&mut owner, 1);
     let saved = std::thread::spawn(move || anna.save_review(&anna_s));
     let replayed = std::thread::spawn(move || boris.replay_pending());
-    until_waiting(&mut owner, 3);
+    let drafted = std::thread::spawn(move || {
+        let draft = okk::domain::review::ReviewDraft {
+            comment: "перезвонить".into(),
+            ..Default::default()
+        };
+        let now = common::time("2026-11-20 09:00:00");
+        ReviewStore::save_draft(
+            &mut anna_typing,
+            okk::domain::ids::CardId(a),
+            "anna",
+            &draft,
+            now,
+        )
+    });
+    until_waiting(&mut owner, 4);
     holder.batch_execute("ROLLBACK").unwrap();
     let report = prune.join().unwrap();
     assert_eq!((report.removed, report.kept), (3, 0), "{report:?}");
-    saved.join().unwrap().unwrap();
+    let refused = saved.join().unwrap().unwrap_err();
+    assert!(refused.is_card_gone(), "{refused:?}");
+    assert!(refused.to_string().contains("#501"), "{refused}");
+    let refused = drafted.join().unwrap().unwrap_err();
+    assert!(refused.is_card_gone(), "{refused:?}");
     assert_eq!(replayed.join().unwrap().unwrap().saved, 1);
     assert_eq!(
         reviews_and_cards(&mut owner),
-        [
-            ("anna-501".to_string(), None, None),
-            ("boris-502".to_string(), None, None)
-        ],
-        "kept by their cards' keys, under no card's id"
+        [("boris-502".to_string(), None, None)],
+        "the late one kept by its card's key, under no card's id"
     );
+    let drafts: i64 = owner
+        .query_one("SELECT count(*) FROM drafts", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(drafts, 0, "no draft left on a card that is not there");
     ok_on(&desk, &server.url, &["import", &other_department()]);
     let back = reviews_and_cards(&mut owner);
     assert!(
@@ -919,7 +942,7 @@ fn on_the_server_verdicts_saved_while_a_prune_takes_their_cards_wait_for_them_by
     );
     assert_eq!(
         report["kept_for"],
-        serde_json::json!([{"work": "reviews", "cards": 2, "first": ["501", "502"]}]),
+        serde_json::json!([{"work": "reviews", "cards": 1, "first": ["502"]}]),
         "{report}"
     );
 }
@@ -987,6 +1010,8 @@ fn a_server_store_of_schema_19_lets_its_lead_prune_once_migrated_and_its_auditor
              DROP POLICY IF EXISTS cards_pruned_by_lead ON cards;
              DROP POLICY IF EXISTS leases_run_out_pruned_by_lead ON leases;
              DROP FUNCTION okk_drafted_cards();
+             DROP FUNCTION okk_release_work(bigint[], boolean);
+             GRANT EXECUTE ON FUNCTION okk_attach_reviews(), okk_mark_rules_run(text) TO PUBLIC;
              {}
              UPDATE okk_meta SET value = '19' WHERE key = 'schema_version';",
             okk::store::pg::schema::MIGRATIONS[17]
@@ -1058,8 +1083,18 @@ fn a_server_store_of_schema_19_lets_its_lead_prune_once_migrated_and_its_auditor
         "no review judges the card that had the id"
     );
     let mut anna = connect(&team.anna.url);
-    assert_eq!(write_rights(&mut anna), rights, "the auditor gains nothing");
-    assert_eq!(rights, AUDITOR_S_RIGHTS);
+    // Schema 21 takes the owner's functions an import and a rules run call from her.
+    let lost = ["calls okk_attach_reviews", "calls okk_mark_rules_run"];
+    assert!(
+        lost.iter().all(|l| rights.iter().any(|r| r == l)),
+        "{rights:?}"
+    );
+    let kept: Vec<String> = (rights.iter())
+        .filter(|r| !lost.contains(&r.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(write_rights(&mut anna), kept, "the auditor gains nothing");
+    assert_eq!(kept, AUDITOR_S_RIGHTS);
     let report = json_on(
         &desk,
         &team.lena.url,
@@ -1069,5 +1104,302 @@ fn a_server_store_of_schema_19_lets_its_lead_prune_once_migrated_and_its_auditor
         (&report["removed"], &report["kept"]),
         (&serde_json::json!(1), &serde_json::json!(2)),
         "{report}"
+    );
+}
+
+/// tester29 F2, end to end: a reviewer left open on a card of the mistaken import notices the
+/// prune another process runs (its write moves the store file's version): the card is no
+/// longer shown, and its stage, which only the mistaken import had, gives way to the funnel
+/// with a word why; nothing is written for the card.
+#[test]
+fn an_open_reviewer_notices_a_prune_and_lets_the_pruned_card_go() {
+    let desk = mistaken_desk();
+    let db = path_arg(&desk.db);
+    let args = desk.okk_args(&[
+        "--today",
+        TODAY,
+        "review",
+        "--stage",
+        "Подготовка документов",
+        "--auditor",
+        "anna",
+    ]);
+    let mut term = pty::Spawn::new(&args, 120, 40).start(desk.dir.path());
+    term.wait_for("┌ #501");
+    ok_on(&desk, &db, &["db", "prune", "--import", "last", "--yes"]);
+    term.wait_for("has no card left in the store (okk db prune removed them)");
+    assert!(!term.screen().contains("#501"), "{}", term.screen());
+    term.send("q");
+    term.wait_clean_exit("quit from the funnel");
+    let stats = json_on(&desk, &db, &["stats", "--json"]);
+    assert_eq!(stats["totals"]["reviews"], 0, "{stats}");
+    assert_eq!(stats["reviews_without_card"], 0, "{stats}");
+}
+
+/// Rows of `sql` (one count) on the store file.
+fn count_on(desk: &Desk, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// tester29 F1: the cards a prune kept for desk work stayed in every figure, and nothing said
+/// so nor how to let them go. The report says what kept cards do and names `--with-work`,
+/// which takes the cards kept only for reviews and drafts out with that work (the lead's
+/// decisions on those reviews too), dry run and JSON alike; a card an auditor holds now stays,
+/// with all its work, and the report does not offer to release it.
+#[test]
+fn with_work_takes_the_kept_cards_out_with_their_reviews_and_drafts_and_the_report_says_how() {
+    let desk = mistaken_desk();
+    let db = path_arg(&desk.db);
+    desk.review("503", "anna", "2026-11-20 10:00:00", &Verdict::of("dead"));
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO lead_decisions (id, review_id, lead, decision, created_at)
+             SELECT 'd1', id, 'lena', 'accept', '2026-11-20 11:00:00' FROM reviews;
+         INSERT INTO drafts (card_id, auditor, comment, updated_at)
+             SELECT id, 'boris', 'перезвонить', '2026-11-20 11:00:00' FROM cards
+             WHERE source = 'bitrix24' AND external_id = '501';",
+    )
+    .unwrap();
+    drop(conn);
+    let said = ok_on(
+        &desk,
+        &db,
+        &["db", "prune", "--import", "last", "--dry-run"],
+    );
+    assert!(
+        said.contains("They stay in every figure: okk stats and okk report count them"),
+        "{said}"
+    );
+    assert!(
+        said.contains("okk db prune --import 2 --with-work (try --dry-run first)"),
+        "{said}"
+    );
+    let before = bytes(&desk);
+    let dry = json_on(
+        &desk,
+        &db,
+        &[
+            "db",
+            "prune",
+            "--import",
+            "last",
+            "--with-work",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(bytes(&desk), before, "a dry run writes nothing");
+    assert_eq!(
+        (&dry["removed"], &dry["kept"]),
+        (&3.into(), &0.into()),
+        "{dry}"
+    );
+    assert_eq!(dry["released_cards"], 2, "{dry}");
+    assert_eq!(
+        dry["work_removed"],
+        serde_json::json!({"reviews": 1, "decisions": 1, "drafts": 1}),
+        "{dry}"
+    );
+    let said = ok_on(
+        &desk,
+        &db,
+        &["db", "prune", "--import", "last", "--with-work", "--yes"],
+    );
+    assert!(said.contains("Removed 3 cards from"), "{said}");
+    assert!(
+        said.contains("Went with their desk work (--with-work): 2 cards:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("desk work taken out: reviews 1 (the lead's decisions on them 1), drafts 1"),
+        "{said}"
+    );
+    for table in ["reviews", "lead_decisions", "drafts"] {
+        assert_eq!(count_on(&desk, &format!("SELECT count(*) FROM {table}")), 0);
+    }
+    let stats = json_on(&desk, &db, &["stats", "--json"]);
+    assert_eq!(stats["totals"]["reviews"], 0, "{stats}");
+    let stages = stats["stages"].as_array().unwrap();
+    assert!(
+        stages.iter().all(|s| s["stage"] != "Новая"),
+        "no stage of the other department left: {stats}"
+    );
+
+    // A card an auditor holds now stays, its review with it, and no release is offered.
+    let desk = mistaken_desk();
+    let db = path_arg(&desk.db);
+    desk.review("503", "anna", "2026-11-20 10:00:00", &Verdict::of("dead"));
+    rusqlite::Connection::open(&desk.db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO leases (card_id, auditor, until)
+                 SELECT id, 'anna', 99999999999.0 FROM cards
+                 WHERE source = 'bitrix24' AND external_id = '503';",
+        )
+        .unwrap();
+    let said = ok_on(
+        &desk,
+        &db,
+        &["db", "prune", "--import", "last", "--with-work", "--yes"],
+    );
+    assert!(said.contains("Removed 2 cards from"), "{said}");
+    assert!(said.contains("a claim held now: 1 card (503)"), "{said}");
+    assert!(!said.contains("--with-work (try"), "{said}");
+    assert_eq!(count_on(&desk, "SELECT count(*) FROM reviews"), 1);
+}
+
+/// On the server `--with-work` is the lead's: the owner's function takes the reviews, the
+/// lead's decisions on them and every auditor's drafts of the cards (drafts the lead cannot
+/// see among them), and an auditor may call neither it nor the functions an import and a
+/// rules run call (schema 21).
+#[test]
+fn on_the_server_a_lead_s_prune_with_work_takes_others_work_and_an_auditor_calls_none_of_it() {
+    use okk::domain::ports::ReviewStore;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let [a, b] = ["501", "503"].map(|e| card_id(&mut owner, "bitrix24", e).unwrap());
+    let mut anna = PgStore::open(&team.anna.url, &desk.dir.path().join("anna")).unwrap();
+    anna.save_review(&verdict_on(&anna, a, "anna", "anna-501"))
+        .unwrap();
+    let mut boris = PgStore::open(&team.boris.url, &desk.dir.path().join("boris")).unwrap();
+    let draft = okk::domain::review::ReviewDraft {
+        comment: "перезвонить".into(),
+        ..Default::default()
+    };
+    let now = common::time("2026-11-20 09:00:00");
+    ReviewStore::save_draft(
+        &mut boris,
+        okk::domain::ids::CardId(b),
+        "boris",
+        &draft,
+        now,
+    )
+    .unwrap();
+    let mut anna_sql = connect(&team.anna.url);
+    for sql in [
+        "SELECT okk_attach_reviews()",
+        "SELECT okk_mark_rules_run('x')",
+        "SELECT * FROM okk_release_work(ARRAY[1::bigint], false)",
+    ] {
+        refused(&mut anna_sql, sql);
+    }
+    let (ok, _, err) = run_on(
+        &desk,
+        &team.anna.url,
+        &["db", "prune", "--import", "last", "--with-work", "--yes"],
+    );
+    assert!(!ok && err.contains(&team.anna.role), "{err}");
+    let dry = json_on(
+        &desk,
+        &team.lena.url,
+        &[
+            "db",
+            "prune",
+            "--import",
+            "last",
+            "--with-work",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        dry["work_removed"],
+        serde_json::json!({"reviews": 1, "decisions": 0, "drafts": 1}),
+        "{dry}"
+    );
+    let report = json_on(
+        &desk,
+        &team.lena.url,
+        &[
+            "db",
+            "prune",
+            "--import",
+            "last",
+            "--with-work",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        (&report["removed"], &report["kept"]),
+        (&3.into(), &0.into()),
+        "{report}"
+    );
+    for table in ["reviews", "drafts", "cards WHERE source = 'bitrix24'"] {
+        let n: i64 = owner
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0, "{table}");
+    }
+}
+
+/// A bundle merged while a lead's prune takes the cards its reviews name (the prune locked
+/// them first and found no desk work) waits for the prune, as a verdict does: its review is
+/// then kept by the card's key with no card id, never under the id of a card the prune
+/// deleted. (Read without the card's lock, the review named the card being deleted.)
+#[test]
+fn on_the_server_a_bundle_merged_during_a_prune_waits_and_keeps_its_review_by_the_key() {
+    use okk::domain::ports::MergeStore;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let mut holder = connect(&server.url);
+    holder
+        .batch_execute("BEGIN; LOCK TABLE stage_history IN SHARE MODE")
+        .unwrap();
+    let prune = prune_aside(&team.lena.url, &desk.dir.path().join("lena"));
+    until_waiting(&mut owner, 1);
+    let (url, journal) = (server.url.clone(), desk.dir.path().join("owner"));
+    let merged = std::thread::spawn(move || {
+        let mut store = PgStore::open(&url, &journal).unwrap();
+        let tx = store.begin_merge().unwrap();
+        tx.insert_review(&okk::domain::records::ReviewRecord {
+            id: "laptop-501".into(),
+            card_source: "bitrix24".into(),
+            card_external_id: "501".into(),
+            auditor: "anna".into(),
+            stage: "Подготовка документов".into(),
+            verdict: "dead".into(),
+            checklist: "{}".into(),
+            score: None,
+            suggested_stage: None,
+            suggested_owner: None,
+            corrections: "{}".into(),
+            comment: String::new(),
+            card_hash: None,
+            funnel_fingerprint: None,
+            created_at: "2026-11-20 08:00:00".into(),
+            seconds_spent: None,
+            supersedes: None,
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+            judged: None,
+            judged_signature: None,
+        })
+        .unwrap();
+        tx.commit().unwrap();
+    });
+    until_waiting(&mut owner, 2);
+    holder.batch_execute("ROLLBACK").unwrap();
+    let report = prune.join().unwrap();
+    assert_eq!((report.removed, report.kept), (3, 0), "{report:?}");
+    merged.join().unwrap();
+    assert_eq!(
+        reviews_and_cards(&mut owner),
+        [("laptop-501".to_string(), None, None)]
     );
 }

@@ -420,20 +420,22 @@ fn stage_figures_match_the_hand_count() {
     // Likely lying in the funnel: each stage's share over its own open cards, summed: Q 4.8
     // (of 6) + M 1.5 (of 3) + won 0 (of 0) + unknown 1 (of 1) = 7.3 of 10 open cards — not the
     // funnel's 7 of 9 × 11 cards = 8.6. The interval's ends summed: 2.25 + 0.28 + 0 + 0.21 =
-    // 2.7; 5.78 + 2.72 + 0 + 1 = 9.5.
+    // 3.5 (the unknown stage's one open card is judged there: measured, its 1 exact, no
+    // interval); 5.78 + 2.72 + 0 + 1 = 9.5.
     assert_eq!(t["covered_cards"], 10);
     assert_eq!(t["estimated_lying"], 7.3);
-    // People are not shown it: M (2 judged) and the unknown stage (1) need 3 + 4 more cards.
+    // People are not shown it: M (2 judged) has one open card left to judge, and no more is
+    // asked of it; the unknown stage, its one card judged, is measured and asks nothing.
     assert_eq!(
         (t["estimate_shown"].as_bool(), t["judged_needed"].as_u64()),
-        (Some(false), Some(7))
+        (Some(false), Some(1))
     );
     assert_eq!(
         (
             t["estimated_lying_low"].as_f64(),
             t["estimated_lying_high"].as_f64()
         ),
-        (Some(2.7), Some(9.5))
+        (Some(3.5), Some(9.5))
     );
     // The text and the report give each mean score with the cards it is the mean of: a score
     // of two cards must not read as the stage's whole.
@@ -756,12 +758,13 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         "{text}"
     );
     // The funnel's likely lying cards (7.3 in the JSON's totals) are held back: M has 2 cards
-    // judged of its 3 open, the unknown stage 1 of 1; 3 + 4 more make the 5 a stage needs.
+    // judged of its 3 open, and only its 1 left to judge is asked for; the unknown stage, its
+    // 1 open card judged, is measured.
     assert!(
         says(
             &text,
-            "Likely lying: not estimated yet: 9 cards judged, but 2 stages with open cards have \
-             fewer than 5 cards judged each; judge 7 more cards there for an estimate."
+            "Likely lying: not estimated yet: 9 cards judged, but 1 stage with open cards has \
+             fewer than 5 cards judged; judge 1 more card there for an estimate."
         ),
         "{text}"
     );
@@ -1156,11 +1159,11 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         html.contains("4 managers at a stage with cards not ok have fewer than 5 cards judged")
     );
     // The headline's likely lying cards are `okk stats`' totals (7.3 of 10 open cards), held
-    // back as there: 7 more cards to judge at M and the unknown stage.
+    // back as there: 1 more card to judge at M (the unknown stage is measured).
     assert!(
         html.contains(
             "<div class=\"kpi\"><b>—</b><span class=\"muted\">cards likely lying: not \
-             estimated until every stage with cards judged has at least 5 (7 more to judge)"
+             estimated until every stage with cards judged has at least 5 (1 more to judge)"
         ),
         "{html}"
     );
@@ -1550,7 +1553,8 @@ fn the_report_without_checked_fields_has_no_orphan_trend_note() {
 /// Five cards judged, none of their stages with the 5 a stage needs to be ranked: Q a1, a2
 /// (2 of its 6 open cards), M b1, b2 (2 of 3), the unknown stage's d1 (1 of 1), all not ok, in
 /// five quick reviews of 30 s. The funnel's estimate would say ~10 of 10 open cards lie; it
-/// needs 3 + 3 + 4 = 10 more cards judged at those 3 stages first.
+/// needs 3 + 1 = 4 more cards judged at 2 stages first: M has one open card left to judge (no
+/// more can be asked of it), and the unknown stage, its one card judged, is measured.
 fn five_judged_at_three_stages() -> Desk {
     let desk = cards_only();
     for (card, verdict) in [
@@ -1574,20 +1578,20 @@ fn a_funnel_estimate_from_too_few_cards_judged_is_held_back_and_says_how_many_mo
     assert!(t["estimated_lying"].as_f64().is_some(), "{t:#}");
     assert_eq!(
         (t["estimate_shown"].as_bool(), t["judged_needed"].as_u64()),
-        (Some(false), Some(10)),
+        (Some(false), Some(4)),
         "{t:#}"
     );
     for (lang, held, not) in [
         (
             "en",
-            "Likely lying: not estimated yet: 5 cards judged, but 3 stages with open cards \
-             have fewer than 5 cards judged each; judge 10 more cards there for an estimate.",
+            "Likely lying: not estimated yet: 5 cards judged, but 2 stages with open cards \
+             have fewer than 5 cards judged each; judge 4 more cards there for an estimate.",
             "Likely lying: ~",
         ),
         (
             "ru",
-            "Сколько карточек врёт, пока не оценить: проверено 5 карточек, но на 3 этапах с \
-             открытыми карточками проверено меньше чем по 5; проверьте там ещё 10 карточек, \
+            "Сколько карточек врёт, пока не оценить: проверено 5 карточек, но на 2 этапах с \
+             открытыми карточками проверено меньше чем по 5; проверьте там ещё 4 карточки, \
              чтобы получить оценку.",
             "Вероятно, врут: ~",
         ),

@@ -492,7 +492,8 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
     let managers = json_of(&desk, &funnel, &["stats", "--json", "--table", "managers"]);
     assert_eq!(managers["managers"], stats["managers"]);
 
-    // The text: the estimate marked in the bottleneck lists, the share in the managers' table,
+    // The text: the estimate marked in the bottleneck lists (a count: every card there is
+    // judged), the share in the managers' table,
     // a sentence under each; the unmarked rows without `*`.
     let text = okk(&desk, &funnel, &["stats"]);
     let lists = &text[text.find("Bottlenecks").unwrap()..];
@@ -501,7 +502,7 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
             .find(|l| l.contains(label) && !l.trim_start().starts_with('*'))
             .unwrap_or_else(|| panic!("no {label}: {text}"))
     };
-    assert!(line_of("Первичный контакт · Оля").contains(")*"), "{text}");
+    assert!(line_of("Первичный контакт · Оля").contains('*'), "{text}");
     assert!(
         !line_of("Первичный контакт · Игорь").contains('*'),
         "{text}"
@@ -510,7 +511,7 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
     let stage_line = (lists.lines())
         .find(|l| l.contains("Первичный контакт") && !l.contains('·') && !l.contains('«'))
         .unwrap();
-    assert!(stage_line.contains(")*"), "{text}");
+    assert!(stage_line.contains('*'), "{text}");
     let bottleneck_notes = between(lists, "Bottlenecks", "Trend");
     assert!(bottleneck_notes.contains(STAGE_EN), "{text}");
     assert!(bottleneck_notes.contains(PAIR_EN), "{text}");
@@ -655,7 +656,7 @@ fn the_stats_screen_marks_the_bottlenecks_and_the_managers_as_okk_stats_does() {
             let pair_row = (bottom.iter().map(right))
                 .find(|l| l.contains("· Оля"))
                 .unwrap_or_else(|| panic!("{screen}"));
-            assert!(pair_row.contains(")*"), "{screen}");
+            assert!(pair_row.contains('*'), "{screen}");
             let igor_pair = (bottom.iter().map(right))
                 .find(|l| l.contains("· Иго"))
                 .unwrap_or_else(|| panic!("{screen}"));

@@ -1596,7 +1596,8 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
 fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let mut d = demo();
     // Every card of the two extra-control stages judged stale: bottlenecks of the stages and
-    // of their managers, some with figures as wide as the tester's.
+    // of their managers, some with figures as wide as the tester's (judged whole, each figure
+    // is a count, shown without "~" or an interval).
     for stage in ["Отработка возражений", "Контакт после встречи"]
     {
         d.select_stage(stage).press("<enter><enter>");
@@ -1613,7 +1614,7 @@ fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let screen = d.screen(80, 24);
     let pairs: Vec<&str> = (screen.lines())
         .filter_map(|l| l.split('│').nth(3))
-        .filter(|r| r.contains('~') && r.contains(" · "))
+        .filter(|r| r.contains('/') && r.contains(" · "))
         .collect();
     assert!(pairs.len() >= 3, "pairs in view:\n{screen}");
     // Each pair's manager shows, by a whole first word at the least.
@@ -1656,14 +1657,16 @@ fn the_stats_screen_at_80_columns_tells_stages_of_one_first_word_apart() {
     let screen = d.screen(80, 24);
     let rows: Vec<&str> = (screen.lines())
         .filter_map(|l| l.split('│').nth(3))
-        .filter(|r| r.contains('~'))
+        // A row's figures: `~N (low–high) judged/cards` or, a stage judged whole, `N n/n`.
+        .filter(|r| r.split_whitespace().any(|w| w.contains('/')))
         .collect();
     assert!(rows.len() >= 4, "{screen}");
     // Each row's stage as shown (before its manager, after its figures).
     let label = |row: &str| {
         let text = row.split(" · ").next().unwrap_or_default();
         text.split_whitespace()
-            .skip(3)
+            .skip_while(|w| !w.contains('/'))
+            .skip(1)
             .collect::<Vec<_>>()
             .join(" ")
     };

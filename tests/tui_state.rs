@@ -1886,7 +1886,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale, None, Vec::new())),
+        result: Ok(Answer::Counts(stale, None, Vec::new(), Vec::new())),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1904,7 +1904,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh, None, Vec::new())),
+        result: Ok(Answer::Counts(fresh, None, Vec::new(), Vec::new())),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);
@@ -1957,4 +1957,144 @@ fn the_queue_filter_s_source_word_keeps_one_source_s_cards() {
     s.keys("<esc>/source:nosuch");
     tick(&mut s.state, &mut s.desk);
     assert!(sources(&s).is_empty(), "no source is named so");
+}
+
+/// Takes the demo's card `id` out of the store through `okk db prune`'s own code, behind the
+/// reviewer's back (another process's prune): its source renamed first, so that the prune of
+/// that source takes this card alone.
+fn prune_behind(s: &Session, id: &str) {
+    use okk::domain::prune::{Pruned, Selector};
+    s.conn()
+        .execute(
+            "UPDATE cards SET source = 'wrong' WHERE external_id = ?1",
+            [id],
+        )
+        .unwrap();
+    let mut store = Store::open(&s.db).unwrap();
+    let pruned = store
+        .prune(&Selector::Source("wrong".into()), false)
+        .unwrap();
+    assert!(matches!(pruned, Pruned::Done(r) if r.removed == 1));
+}
+
+fn listed(s: &Session) -> Vec<String> {
+    let q = s.state.queue.as_ref().unwrap();
+    q.items.iter().map(|i| i.entry.id.clone()).collect()
+}
+
+/// tester29 F2: a verdict on the card on screen after a prune took it out of the store said
+/// «сохранено» and wrote a review of no card. The store refuses it; the status says the card
+/// was removed and the verdict not saved, the card leaves the list and the next one shows.
+#[test]
+fn a_verdict_on_a_card_pruned_while_on_screen_is_refused_and_the_next_card_shows() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    let second = listed(&s)[1].clone();
+    prune_behind(&s, &first);
+    s.keys("a");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{first} was removed from the store (okk db prune): the verdict «ok» was not \
+             saved; it is off your list, the next card shows"
+        )))
+    );
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), second);
+    assert!(!listed(&s).contains(&first));
+    assert!(s.rows(Table::Reviews).is_empty(), "no review of no card");
+    assert!(s.state.verdicts.saving.is_none());
+    // The next verdict goes in as usual.
+    s.keys("a");
+    assert_eq!(s.current_verdicts(), vec![(second, "ok".into())]);
+}
+
+/// tester29 F2: a reviewer left open while `okk db prune` ran kept listing the pruned cards.
+/// A comment typed on a pruned card before the refresh is refused in words (not a raw
+/// foreign-key error) and the card gives way; the refresh others' writes bring (the prune's
+/// among them) drops the pruned cards from the list, and the card on screen, if pruned, gives
+/// way to the next with a word why.
+#[test]
+fn a_refresh_after_a_prune_drops_its_cards_and_the_card_on_screen_gives_way() {
+    use okk::tui::effect::{Msg, Outcome};
+    let refresh = |s: &mut Session| {
+        okk::tui::run::dispatch(
+            &mut s.state,
+            Msg::Done(Box::new(Outcome::OthersActed)),
+            &mut s.desk,
+        )
+    };
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    let ids = listed(&s);
+    let (second, third, later) = (ids[1].clone(), ids[2].clone(), ids[5].clone());
+    prune_behind(&s, &first);
+    prune_behind(&s, &later);
+    // Typed before any refresh came: the draft has no card to be kept on.
+    s.keys("c").keys("перезвонить").keys("<enter>");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{first} was removed from the store (okk db prune): what you typed on it was not \
+             kept; it is off your list, the next card shows"
+        )))
+    );
+    assert!(s.state.popup.is_none());
+    assert_eq!(s.card_id(), second);
+    assert!(
+        s.rows(Table::Drafts).is_empty(),
+        "{:?}",
+        s.rows(Table::Drafts)
+    );
+    // The refresh: the card further down goes, the one on screen stays.
+    refresh(&mut s);
+    let now = listed(&s);
+    assert!(!now.contains(&first) && !now.contains(&later), "{now:?}");
+    assert_eq!(now.len(), ids.len() - 2);
+    assert_eq!(s.card_id(), second);
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(
+            "1 card of this list was removed from the store (okk db prune): it is off the list"
+                .into()
+        ))
+    );
+    // The card on screen pruned: the refresh shows the next.
+    prune_behind(&s, &second);
+    refresh(&mut s);
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), third);
+    assert!(!listed(&s).contains(&second));
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{second} was removed from the store (okk db prune) while it was on screen: it is \
+             off your list; the next card shows"
+        )))
+    );
+    s.assert_counts_true();
+}
+
+/// A card opened from the list after a prune took it out (no refresh came between): it leaves
+/// the list and the next card shows, instead of nothing happening.
+#[test]
+fn a_card_opened_after_a_prune_took_it_leaves_the_list_and_the_next_opens() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    let ids = listed(&s);
+    prune_behind(&s, &ids[0]);
+    s.keys("<enter>");
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), ids[1]);
+    assert!(!listed(&s).contains(&ids[0]));
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{} was removed from the store (okk db prune) while it was on screen: it is off \
+             your list; the next card shows",
+            ids[0]
+        )))
+    );
 }

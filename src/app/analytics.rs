@@ -167,6 +167,7 @@ fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
             "today": a.today,
             "totals": totals(a),
             "returned": a.returned,
+            "reviews_without_card": a.without_card,
             "stages": f.rows,
             "managers": a.managers,
             "bottlenecks": a.bottlenecks,

@@ -66,9 +66,10 @@ pub fn prune(paths: &Paths, args: PruneArgs) -> Result<ExitCode> {
     };
     let (mut store, shown) = open(paths, !args.dry_run)?;
     let login = leads(&*store)?;
+    let with_work = args.with_work;
     let run = |store: &mut dyn PruneStore, selector: &Selector, dry: bool| {
         done(
-            store.prune(selector, dry),
+            store.prune_with(selector, dry, with_work),
             selector,
             &shown,
             login.as_deref(),
@@ -80,9 +81,11 @@ pub fn prune(paths: &Paths, args: PruneArgs) -> Result<ExitCode> {
         say_text(&msg::preview(&preview, &shown), args.json)?;
         if preview.removed == 0 {
             (preview, String::new())
-        } else if !confirmed(&msg::ask(preview.removed, &shown))? {
-            say_text(&format!("{}\n", msg::not_removed()), args.json)?;
-            return Ok(ExitCode::SUCCESS);
+        } else if !confirmed(&msg::ask(&preview, &shown))? {
+            // Declined is not done: a script that answered tells the two apart by the exit
+            // code, as with other tools' "aborted" (docs/import.md).
+            super::warn(msg::not_removed());
+            return Ok(ExitCode::FAILURE);
         } else {
             // The run the question named, whatever was imported since.
             let selector = match (&selector, &preview.import) {

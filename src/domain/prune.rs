@@ -37,6 +37,18 @@ pub enum DeskWork {
 }
 
 impl DeskWork {
+    /// The kinds `okk db prune --with-work` takes out with their cards (a mask of bits): the
+    /// auditors' reviews (with the lead's decisions on them) and drafts. A claim held now and a
+    /// calibration's sample still keep a card, its reviews and drafts with it: someone is at
+    /// work on it now, or the lead chose it.
+    pub const RELEASABLE: i64 = DeskWork::Reviews.bit() | DeskWork::Drafts.bit();
+
+    /// A card carrying the desk work `mask` goes with `--with-work`: it carries some, and
+    /// nothing but reviews and drafts.
+    pub fn goes_with_work(mask: i64) -> bool {
+        mask != 0 && mask & !DeskWork::RELEASABLE == 0
+    }
+
     pub const ALL: [DeskWork; 4] = [
         DeskWork::Reviews,
         DeskWork::Drafts,
@@ -45,7 +57,7 @@ impl DeskWork {
     ];
 
     /// The kind's bit in a mask of the kinds a card carries (the stores mark cards with it).
-    pub fn bit(self) -> i64 {
+    pub const fn bit(self) -> i64 {
         match self {
             DeskWork::Reviews => 1,
             DeskWork::Drafts => 2,
@@ -113,6 +125,14 @@ pub struct PruneReport {
     /// Left in it for their desk work (distinct cards).
     pub kept: u64,
     pub kept_for: Vec<Kept>,
+    /// `--with-work`: the cards whose only desk work was reviews and drafts went too, with it.
+    pub with_work: bool,
+    /// `--with-work`: how many cards went with their work (counted in `removed`).
+    pub released_cards: u64,
+    /// `--with-work`: those cards, by the kind of work they carried.
+    pub released: Vec<Kept>,
+    /// `--with-work`: the rows of desk work taken out with them (dry: would be).
+    pub work_removed: WorkRemoved,
     /// `--import`: cards of earlier runs this run changed, moved or marked gone. They stay, as
     /// it left them: the store keeps no card's earlier content.
     pub updated_only: u64,
@@ -136,10 +156,36 @@ impl PruneReport {
             removed: 0,
             kept: 0,
             kept_for: Vec::new(),
+            with_work: false,
+            released_cards: 0,
+            released: Vec::new(),
+            work_removed: WorkRemoved::default(),
             updated_only: 0,
             runs_removed: Vec::new(),
             connections_reset: Vec::new(),
         }
+    }
+}
+
+/// The desk work `--with-work` took out with its cards, in rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WorkRemoved {
+    /// Reviews in any state (current, superseded, withdrawn, sent back).
+    pub reviews: u64,
+    /// The lead's decisions on them (taken back or standing).
+    pub decisions: u64,
+    pub drafts: u64,
+}
+
+impl PruneReport {
+    /// Cards kept for work `--with-work` would take out with them (reviews, drafts), and
+    /// nothing that holds them harder: what the report names the option for.
+    pub fn releasable(&self) -> bool {
+        !self.with_work
+            && self
+                .kept_for
+                .iter()
+                .any(|k| DeskWork::RELEASABLE & k.work.bit() != 0)
     }
 }
 
@@ -211,5 +257,17 @@ mod tests {
         );
         assert_eq!(kept[0].first, ["1", "10", "2", "4", "5"]);
         assert!(kept_for(&[]).is_empty());
+    }
+
+    #[test]
+    fn with_work_releases_reviews_and_drafts_but_never_a_claim_or_a_calibration() {
+        let releasable = DeskWork::goes_with_work;
+        assert!(releasable(DeskWork::Reviews.bit()));
+        assert!(releasable(DeskWork::Reviews.bit() | DeskWork::Drafts.bit()));
+        assert!(!releasable(
+            DeskWork::Reviews.bit() | DeskWork::Leases.bit()
+        ));
+        assert!(!releasable(DeskWork::Calibrations.bit()));
+        assert!(!releasable(0));
     }
 }

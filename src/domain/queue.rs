@@ -44,6 +44,25 @@ pub struct QueueEntry {
     pub key: QueueKey,
 }
 
+/// A card as a list shows it: the store's id and the key (source, external id) it had then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardKey<'a> {
+    pub id: CardId,
+    pub source: &'a str,
+    pub external_id: &'a str,
+}
+
+impl QueueEntry {
+    /// The card as this entry lists it.
+    pub fn card_key(&self) -> CardKey<'_> {
+        CardKey {
+            id: self.card_id,
+            source: &self.source,
+            external_id: &self.id,
+        }
+    }
+}
+
 pub struct QueueQuery<'a> {
     /// The stage's names as the CRM writes them (a funnel stage and its aliases).
     pub crm_stages: &'a [String],

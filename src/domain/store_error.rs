@@ -28,6 +28,11 @@ pub enum StoreError {
         lead: String,
         decision: crate::domain::decision::DecisionKind,
     },
+    /// A verdict or a draft on a card the store no longer holds (`okk db prune` took it out
+    /// while it was on screen): refused, nothing written, so that no review waits on a card
+    /// nobody asked for. `external_id`: the card's, when the write named it (a draft names
+    /// only the store's id).
+    CardGone { external_id: Option<String> },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
     /// The store file or its folder is not writable here: the store is read as it is (when it
@@ -75,6 +80,11 @@ impl StoreError {
         matches!(self, StoreError::Unreachable { .. })
     }
 
+    /// The card written to is no longer in the store (see [`StoreError::CardGone`]).
+    pub fn is_card_gone(&self) -> bool {
+        matches!(self, StoreError::CardGone { .. })
+    }
+
     /// The store cannot be written where it is.
     pub fn is_read_only(&self) -> bool {
         matches!(self, StoreError::ReadOnly { .. })
@@ -103,7 +113,8 @@ impl std::error::Error for StoreError {
             | StoreError::NotOkk { .. }
             | StoreError::NotEmpty { .. }
             | StoreError::Refused { .. }
-            | StoreError::Decided { .. } => None,
+            | StoreError::Decided { .. }
+            | StoreError::CardGone { .. } => None,
         }
     }
 }

@@ -147,6 +147,13 @@ fn header(s: &mut String, r: &Report, title: &str) {
             esc(&msg::returned(a.returned))
         );
     }
+    if a.without_card > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            esc(&msg::without_card(a.without_card))
+        );
+    }
     s.push_str("</header>\n");
 }
 

@@ -25,6 +25,13 @@ macro_rules! desk_ports {
                 $store::queue_counts(self, q)
             }
 
+            fn missing_cards(
+                &self,
+                cards: &[$crate::domain::queue::CardKey<'_>],
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::ids::CardId>> {
+                $store::missing_cards(self, cards)
+            }
+
             fn judged(
                 &self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

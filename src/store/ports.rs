@@ -108,11 +108,12 @@ impl crate::domain::ports::PruneStore for Store {
         Store::import_runs(self)
     }
 
-    fn prune(
+    fn prune_with(
         &mut self,
         selector: &crate::domain::prune::Selector,
         dry_run: bool,
+        with_work: bool,
     ) -> StoreResult<crate::domain::prune::Pruned> {
-        Store::prune(self, selector, dry_run)
+        Store::prune_with(self, selector, dry_run, with_work)
     }
 }

@@ -12,7 +12,9 @@ use rusqlite::{Transaction, TransactionBehavior, params, params_from_iter};
 
 use super::{Store, StoreError};
 use crate::domain::import_runs;
-use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, kept_for};
+use crate::domain::prune::{
+    DeskWork, ImportRun, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
+};
 
 /// The tables of desk work that name a card, and how each finds its cards among the selected
 /// (`p`, the temp table of them): a card one of them names is never pruned.
@@ -92,8 +94,17 @@ const PICK_TABLE: &str = "CREATE TEMP TABLE prune_pick (
     first_batch   INTEGER NOT NULL,
     changed_batch INTEGER NOT NULL,
     gone_batch    INTEGER,
-    work          INTEGER NOT NULL DEFAULT 0
+    work          INTEGER NOT NULL DEFAULT 0,
+    released      INTEGER NOT NULL DEFAULT 0
 )";
+
+/// `--with-work`: the reviews (any state) of the cards that go with their work, by id or key.
+const RELEASED_REVIEWS: &str = "CREATE TEMP TABLE prune_reviews AS
+    SELECT r.id FROM main.reviews r
+    WHERE r.card_id IN (SELECT id FROM temp.prune_pick WHERE released <> 0)
+       OR EXISTS (SELECT 1 FROM temp.prune_pick p
+                  WHERE p.released <> 0 AND p.source = r.card_source
+                    AND p.external_id = r.card_external_id)";
 
 /// The selected cards that go: those without desk work.
 const GOING: &str = "SELECT id FROM temp.prune_pick WHERE work = 0";
@@ -133,6 +144,17 @@ impl Store {
     /// See [`crate::domain::ports::PruneStore::prune`]: one write transaction (a dry run: one
     /// read, the file untouched).
     pub fn prune(&mut self, selector: &Selector, dry_run: bool) -> Result<Pruned, StoreError> {
+        self.prune_with(selector, dry_run, false)
+    }
+
+    /// [`Store::prune`]; `with_work`: a card whose desk work is only reviews and drafts goes
+    /// too, with them (see [`crate::domain::ports::PruneStore::prune_with`]).
+    pub fn prune_with(
+        &mut self,
+        selector: &Selector,
+        dry_run: bool,
+        with_work: bool,
+    ) -> Result<Pruned, StoreError> {
         self.carried = None;
         let behavior = if dry_run {
             TransactionBehavior::Deferred
@@ -140,8 +162,10 @@ impl Store {
             TransactionBehavior::Immediate
         };
         let tx = self.conn.transaction_with_behavior(behavior)?;
-        let pruned = prune_in(&tx, selector, dry_run)?;
-        tx.execute_batch("DROP TABLE IF EXISTS temp.prune_pick")?;
+        let pruned = prune_in(&tx, selector, dry_run, with_work)?;
+        tx.execute_batch(
+            "DROP TABLE IF EXISTS temp.prune_pick; DROP TABLE IF EXISTS temp.prune_reviews",
+        )?;
         if dry_run {
             tx.rollback()?;
         } else {
@@ -176,8 +200,10 @@ fn prune_in(
     tx: &Transaction<'_>,
     selector: &Selector,
     dry_run: bool,
+    with_work: bool,
 ) -> Result<Pruned, StoreError> {
     let mut report = PruneReport::new(dry_run);
+    report.with_work = with_work;
     let all = runs(tx)?;
     tx.execute_batch(RUN_TABLE)?;
     // What the selector names, and the condition on `cards` that takes its cards.
@@ -221,7 +247,8 @@ fn prune_in(
         }
     };
     tx.execute_batch(&format!(
-        "DROP TABLE IF EXISTS temp.prune_pick; {PICK_TABLE}"
+        "DROP TABLE IF EXISTS temp.prune_pick; DROP TABLE IF EXISTS temp.prune_reviews;
+         {PICK_TABLE}"
     ))?;
     report.selected = tx.execute(
         &format!(
@@ -240,6 +267,9 @@ fn prune_in(
             ),
             [],
         )?;
+    }
+    if with_work {
+        release_work(tx, &mut report)?;
     }
     let kept: Vec<(String, i64)> = tx
         .prepare("SELECT external_id, work FROM temp.prune_pick WHERE work <> 0")?
@@ -276,6 +306,41 @@ fn prune_in(
         remove(tx, &emptied, &report, &snapshots, &batches)?;
     }
     Ok(Pruned::Done(Box::new(report)))
+}
+
+/// `--with-work`: the selected cards whose desk work is only reviews and drafts go too (their
+/// work marked released, no longer keeping them), and what would go with them is counted.
+fn release_work(tx: &Transaction<'_>, report: &mut PruneReport) -> Result<(), StoreError> {
+    tx.execute(
+        &format!(
+            "UPDATE temp.prune_pick SET released = work, work = 0
+             WHERE work <> 0 AND (work & ~{}) = 0",
+            DeskWork::RELEASABLE
+        ),
+        [],
+    )?;
+    let released: Vec<(String, i64)> = tx
+        .prepare("SELECT external_id, released FROM temp.prune_pick WHERE released <> 0")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    report.released_cards = released.len() as u64;
+    report.released = kept_for(&released);
+    tx.execute_batch(RELEASED_REVIEWS)?;
+    let count = |sql: &str| -> Result<u64, StoreError> {
+        Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+    };
+    report.work_removed = WorkRemoved {
+        reviews: count("SELECT count(*) FROM temp.prune_reviews")?,
+        decisions: count(
+            "SELECT count(*) FROM main.lead_decisions
+             WHERE review_id IN (SELECT id FROM temp.prune_reviews)",
+        )?,
+        drafts: count(
+            "SELECT count(*) FROM main.drafts
+             WHERE card_id IN (SELECT id FROM temp.prune_pick WHERE released <> 0)",
+        )?,
+    };
+    Ok(())
 }
 
 /// The sources of the cards that go that keep no card after them.
@@ -390,6 +455,16 @@ fn remove(
     stale: &[i64],
     batches: &[i64],
 ) -> Result<(), StoreError> {
+    if report.with_work {
+        // The work of the cards released, before the cards (the foreign keys are on): the
+        // lead's decisions on their reviews, the reviews, the drafts.
+        tx.execute_batch(
+            "DELETE FROM main.lead_decisions WHERE review_id IN (SELECT id FROM temp.prune_reviews);
+             DELETE FROM main.reviews WHERE id IN (SELECT id FROM temp.prune_reviews);
+             DELETE FROM main.drafts
+             WHERE card_id IN (SELECT id FROM temp.prune_pick WHERE released <> 0);",
+        )?;
+    }
     for (table, rows) in CARD_OWN {
         tx.execute(&format!("DELETE FROM main.{table} WHERE {rows}"), [])?;
     }

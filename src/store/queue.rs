@@ -323,6 +323,30 @@ impl Store {
         Ok(())
     }
 
+    /// See [`crate::domain::ports::QueueStore::missing_cards`]: one statement over the list
+    /// (each card one step down the table's key).
+    pub fn missing_cards(
+        &self,
+        cards: &[crate::domain::queue::CardKey<'_>],
+    ) -> Result<Vec<CardId>, StoreError> {
+        if cards.is_empty() {
+            return Ok(Vec::new());
+        }
+        let listed: Vec<serde_json::Value> = (cards.iter())
+            .map(|c| serde_json::json!([c.id.0, c.source, c.external_id]))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT j.value ->> 0 FROM json_each(?1) j
+             WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.id = j.value ->> 0
+                               AND c.source = j.value ->> 1 AND c.external_id = j.value ->> 2)
+             ORDER BY j.key",
+        )?;
+        let rows = stmt.query_map([serde_json::Value::Array(listed).to_string()], |r| {
+            Ok(CardId(r.get(0)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The queue's figures for the auditor: cards, flagged, reviewed (counted from the index
     /// and the auditor's own reviews, without reading the cards).
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {

@@ -51,12 +51,14 @@ impl Store {
         if stored {
             return Ok(());
         }
-        let supersedes = superseded(&tx, card, stamp, late)?;
         // The card as the store holds it now, by its id and its key both: a card taken out of
         // the store (`okk db prune`) while its auditor judged it may have left its id to a card
         // an import brought since (a store file reuses the highest id), and the verdict must
-        // not land on that one. Without the card, the verdict waits by the card's key, as one
-        // made on another laptop does (an import that brings the card again attaches it).
+        // not land on that one. Without the card a verdict given now is refused (the reviewer
+        // says the card was removed and moves on); a late one, replayed from the journal after
+        // its reviewer was gone, was acknowledged before the prune, and waits by the card's key
+        // as one made on another laptop does (an import that brings the card again attaches
+        // it; until then no figure counts it).
         let held: Option<i64> = tx
             .query_row(
                 "SELECT id FROM cards WHERE id = ?1 AND source = ?2 AND external_id = ?3",
@@ -64,6 +66,12 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
+        if held.is_none() && !late {
+            return Err(StoreError::CardGone {
+                external_id: Some(card.external_id.clone()),
+            });
+        }
+        let supersedes = superseded(&tx, card, stamp, late)?;
         insert_review(&tx, id, held, card, review, stamp, supersedes)?;
         settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;
         if let Some(held) = held {
@@ -178,10 +186,13 @@ impl Store {
             let checklist = serde_json::to_string(&draft.answers).expect("answers serialise");
             let corrections =
                 serde_json::to_string(&draft.corrections).expect("corrections serialise");
-            self.conn.execute(
+            // Only on a card the store holds, in the statement that writes it: a card a prune
+            // took out a moment ago is refused in words, not by the foreign key.
+            let written = self.conn.execute(
                 "INSERT INTO drafts (card_id, auditor, comment, checklist, suggested_stage,
                      suggested_owner, corrections, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+                 WHERE EXISTS (SELECT 1 FROM cards WHERE id = ?1)
                  ON CONFLICT (card_id, auditor) DO UPDATE
                  SET comment = excluded.comment, checklist = excluded.checklist,
                      suggested_stage = excluded.suggested_stage,
@@ -198,6 +209,9 @@ impl Store {
                     fmt_time(&now)
                 ],
             )?;
+            if written == 0 {
+                return Err(StoreError::CardGone { external_id: None });
+            }
         }
         Ok(())
     }

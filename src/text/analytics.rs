@@ -48,6 +48,10 @@ fn int(n: u64) -> String {
 
 /// `~21 (4–21)`: an estimate of lying cards and its 95 % interval, in whole cards.
 pub fn lying(cards: WholeCards) -> String {
+    // A stage judged whole is counted, not estimated: the count alone, no "~" and no interval.
+    if cards.low == cards.high {
+        return int(cards.lying);
+    }
     format!(
         "~{} ({}–{})",
         int(cards.lying),
@@ -244,6 +248,12 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
     }
     if a.returned > 0 {
         note(&mut s, crate::tr!("analytics-returned", count = a.returned));
+    }
+    if a.without_card > 0 {
+        note(
+            &mut s,
+            crate::tr!("analytics-without-card", count = a.without_card),
+        );
     }
     s
 }

@@ -113,6 +113,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("db prune", "dry_run") => crate::tr!("cli-db-prune-arg-dry-run"),
         ("db prune", "yes") => crate::tr!("cli-db-prune-arg-yes"),
         ("db prune", "json") => crate::tr!("cli-db-prune-arg-json"),
+        ("db prune", "with_work") => crate::tr!("cli-db-prune-arg-with-work"),
         ("funnel apply", "file") => crate::tr!("cli-funnel-apply-arg-file"),
         ("funnel apply", "lead") => crate::tr!("cli-funnel-apply-arg-lead"),
         ("report", "out") => crate::tr!("cli-report-arg-out"),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::common::{cards, column, int};
 use super::safe::line;
-use crate::domain::prune::{DeskWork, ImportRun, PruneReport};
+use crate::domain::prune::{DeskWork, ImportRun, Kept, PruneReport};
 
 /// `--import` given something that is neither a run's number nor `last`.
 pub fn bad_run(value: &str) -> String {
@@ -175,20 +175,45 @@ fn said(r: &PruneReport, store: &Path, how: Said) -> String {
             crate::tr!("prune-kept", cards = cards(r.kept as usize), count = r.kept)
         ));
         for k in &r.kept_for {
-            let mut ids: Vec<String> = k.first.iter().map(|i| line(i).into_owned()).collect();
-            if k.cards > k.first.len() as u64 {
-                ids.push("…".to_string());
-            }
+            out.push_str(&format!("    {}\n", kept_for(k)));
+        }
+        // What kept cards then do, and the way to release the ones that only reviews and
+        // drafts keep (a claim or a calibration is released by its own end).
+        out.push_str(&format!(
+            "{}\n",
+            crate::tr!("prune-kept-count", count = r.kept)
+        ));
+        if r.releasable() {
             out.push_str(&format!(
-                "    {}\n",
-                crate::tr!(
-                    "prune-kept-for",
-                    work = work(k.work),
-                    cards = cards(k.cards as usize),
-                    ids = ids.join(", ")
-                )
+                "{}\n",
+                crate::tr!("prune-kept-release", selector = selector(r))
             ));
         }
+    }
+    if !r.released.is_empty() {
+        let count = r.released_cards;
+        out.push_str(&format!(
+            "{}\n",
+            crate::tr!(
+                "prune-released",
+                dry = if r.dry_run { "yes" } else { "no" },
+                cards = cards(count as usize)
+            )
+        ));
+        for k in &r.released {
+            out.push_str(&format!("    {}\n", kept_for(k)));
+        }
+        let w = &r.work_removed;
+        out.push_str(&format!(
+            "    {}\n",
+            crate::tr!(
+                "prune-work-rows",
+                dry = if r.dry_run { "yes" } else { "no" },
+                reviews = int(w.reviews as i64),
+                decisions = int(w.decisions as i64),
+                drafts = int(w.drafts as i64)
+            )
+        ));
     }
     if r.updated_only > 0 {
         let changed = cards(r.updated_only as usize);
@@ -231,12 +256,45 @@ fn said(r: &PruneReport, store: &Path, how: Said) -> String {
     out
 }
 
-/// The question before a prune on a terminal (answered on the same line).
-pub fn ask(removed: u64, store: &Path) -> String {
+/// One kind of desk work on the cards a prune kept or released: how many, the first ids.
+fn kept_for(k: &Kept) -> String {
+    let mut ids: Vec<String> = k.first.iter().map(|i| line(i).into_owned()).collect();
+    if k.cards > k.first.len() as u64 {
+        ids.push("…".to_string());
+    }
     crate::tr!(
-        "prune-ask",
-        cards = cards(removed as usize),
-        store = store.display().to_string()
+        "prune-kept-for",
+        work = work(k.work),
+        cards = cards(k.cards as usize),
+        ids = ids.join(", ")
+    )
+}
+
+/// How the report's command line names what was selected (`--import 2`, `--source S`,
+/// `--gone`), for a command to run again.
+fn selector(r: &PruneReport) -> String {
+    if let Some(run) = &r.import {
+        return format!("--import {}", run.id);
+    }
+    if let Some(source) = &r.source {
+        return format!("--source '{}'", line(source).replace('\'', "'\\''"));
+    }
+    "--gone".to_string()
+}
+
+/// The question before a prune on a terminal (answered on the same line).
+pub fn ask(r: &PruneReport, store: &Path) -> String {
+    let store = store.display().to_string();
+    let removed = cards(r.removed as usize);
+    if r.released.is_empty() {
+        return crate::tr!("prune-ask", cards = removed, store = store);
+    }
+    crate::tr!(
+        "prune-ask-with-work",
+        cards = removed,
+        store = store,
+        reviews = r.work_removed.reviews,
+        drafts = r.work_removed.drafts
     )
 }
 

@@ -87,6 +87,11 @@ pub fn returned(n: u64) -> String {
     crate::tr!("report-returned", n = n, count = count(n))
 }
 
+/// Reviews of cards the store no longer holds, left out of every figure.
+pub fn without_card(n: u64) -> String {
+    crate::tr!("report-without-card", n = n, count = count(n))
+}
+
 pub fn funnel() -> String {
     crate::tr!("report-funnel")
 }

@@ -14,6 +14,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
             StoreError::Decided { lead, decision } => f.write_str(&decided(lead, *decision)),
+            StoreError::CardGone { external_id } => f.write_str(&card_gone(external_id.as_deref())),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
@@ -50,6 +51,14 @@ pub fn read_only(path: Option<&Path>, why: ReadOnlyWhy) -> String {
             crate::tr!("store-read-only-log", path = path, folder = folder)
         }
         ReadOnlyWhy::Create => crate::tr!("store-read-only-create", path = path, folder = folder),
+    }
+}
+
+/// A verdict or a draft refused: its card was taken out of the store (`okk db prune`).
+pub fn card_gone(external_id: Option<&str>) -> String {
+    match external_id {
+        Some(id) => crate::tr!("store-card-gone", card = super::safe::line(id)),
+        None => crate::tr!("store-card-gone-unnamed"),
     }
 }
 

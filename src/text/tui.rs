@@ -1307,6 +1307,28 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
 /// A shared queue read again (a new filter, `t`) that leaves out `count` cards she held: they
 /// are the others' to take again.
 /// Cards the lead sent back came to the auditor's list of a shared queue.
+/// The card on screen was taken out of the store (`okk db prune`) meanwhile: noticed by a
+/// refresh (`verdict`: None), or by the store's refusal of a verdict (or of a draft: `Some(None)`).
+pub fn card_removed(id: &str, refused: Option<Option<Verdict>>) -> String {
+    let id = safe::line(id);
+    match refused {
+        None => tr!("tui-card-removed", id = id),
+        Some(Some(v)) => tr!("tui-card-removed-verdict", id = id, verdict = verdict(v)),
+        Some(None) => tr!("tui-card-removed-draft", id = id),
+    }
+}
+
+/// The open queue's stage, one the funnel does not know, has no card left in the store: a
+/// prune took them all out.
+pub fn stage_emptied(stage: &str) -> String {
+    tr!("tui-stage-emptied", stage = safe::line(stage))
+}
+
+/// Cards of the open list (not the one on screen) taken out of the store meanwhile.
+pub fn cards_removed(count: usize) -> String {
+    tr!("tui-cards-removed", count = count)
+}
+
 pub fn sent_back_listed(count: usize) -> String {
     tr!("tui-sent-back-listed", count = count)
 }

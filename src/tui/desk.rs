@@ -382,6 +382,18 @@ impl Desk {
         self.counts_of(row, false)
     }
 
+    /// Of the cards a list shows (id, source, external id), those the store no longer holds.
+    pub fn missing_cards(&self, listed: &[(CardId, String, String)]) -> DeskResult<Vec<CardId>> {
+        let keys: Vec<crate::domain::queue::CardKey<'_>> = (listed.iter())
+            .map(|(id, source, external_id)| crate::domain::queue::CardKey {
+                id: *id,
+                source,
+                external_id,
+            })
+            .collect();
+        self.store.borrow().missing_cards(&keys)
+    }
+
     /// The stage's figures; `all`: closed and gone cards without flags counted too.
     pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
         self.store.borrow_mut().queue_counts(&self.query(
@@ -631,6 +643,9 @@ impl Desk {
             match self.write(&next) {
                 Ok(()) => self.kept.written(&next),
                 Err(e) if e.is_busy() => return Ok(self.not_yet(&e, id)),
+                // An earlier verdict's card was pruned while it waited: no store takes it any
+                // more, and it must not hold up the verdicts after it.
+                Err(e) if e.is_card_gone() && next.id != id => self.kept.forget(&next.id),
                 Err(e) => {
                     if next.id == id {
                         self.kept.forget(id);
@@ -661,6 +676,8 @@ impl Desk {
                     self.kept.written(&next);
                     written += usize::from(next.withdrawn_at.is_none());
                 }
+                // Its card was pruned while the link was down: no store takes it any more.
+                Err(e) if e.is_card_gone() => self.kept.forget(&next.id),
                 Err(e) => return (written, Err(e)),
             }
         }

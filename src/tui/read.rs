@@ -57,6 +57,9 @@ pub enum Ask {
         /// A queue taken by claim, unfiltered: the cards given back, which the count of what a
         /// claim may still hand out leaves aside (see [`Desk::claimable`]).
         claimed: Option<Vec<CardId>>,
+        /// The cards the open list shows (id, source, external id): those a prune took out
+        /// of the store since come back, to leave the list.
+        listed: Vec<(CardId, String, String)>,
     },
 }
 
@@ -134,8 +137,9 @@ pub enum Answer {
     Owners(super::picker::Owners),
     CrmStages(AccountStages),
     /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
-    /// with the cards the lead sent back to her meanwhile, now held for her.
-    Counts(QueueCounts, Option<u64>, Vec<QueueEntry>),
+    /// with the cards the lead sent back to her meanwhile, now held for her, and the listed
+    /// cards the store no longer holds.
+    Counts(QueueCounts, Option<u64>, Vec<QueueEntry>, Vec<CardId>),
 }
 
 impl std::fmt::Debug for Answer {
@@ -156,9 +160,12 @@ impl std::fmt::Debug for Answer {
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({} + {})", o.own.len(), o.others.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
-            Answer::Counts(c, left, back) => {
-                write!(f, "Counts({c:?}, {left:?}, {} sent back)", back.len())
-            }
+            Answer::Counts(c, left, back, gone) => write!(
+                f,
+                "Counts({c:?}, {left:?}, {} sent back, {} gone)",
+                back.len(),
+                gone.len()
+            ),
         }
     }
 }
@@ -250,7 +257,12 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners { source } => Answer::Owners(desk.owners(source)?),
         Ask::CrmStages => Answer::CrmStages(desk.crm_stages()?),
-        Ask::Counts { row, all, claimed } => {
+        Ask::Counts {
+            row,
+            all,
+            claimed,
+            listed,
+        } => {
             // On a shared queue the cards sent back to her come to her list (those she gave
             // back this session aside), taken before the count, which then includes them.
             let back = match claimed {
@@ -264,6 +276,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                     None => None,
                 },
                 back,
+                desk.missing_cards(listed)?,
             )
         }
     })

@@ -81,6 +81,10 @@ analytics-returned = ({ $count } { $count ->
     [one] review the lead sent back is
    *[other] reviews the lead sent back are
 } left out until judged again)
+analytics-without-card = ({ $count } { $count ->
+    [one] review of a card no longer in the store is
+   *[other] reviews of cards no longer in the store are
+} left out of every figure: okk db prune took their cards out; they count again if an import brings the cards back)
 
 analytics-no-reviews = No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.
 analytics-none-judged = No card judged yet: the cards reviewed wait for the lead (sent back, or their auditors disagree).

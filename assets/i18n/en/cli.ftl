@@ -203,13 +203,14 @@ cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
 cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
 cli-db-imports-about = Every import and sync run of the store (--db), oldest first: its number, when, the file or connection, profile, source, rows, cards new, updated and unchanged, and how many of the cards it first brought are still there
 cli-db-imports-arg-json = One JSON object per run and line instead of the table
-cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) always stays. On a team server: the database owner's login or a lead's
+cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) stays; --with-work takes a card kept only for reviews and drafts out with them. On a team server: the database owner's login or a lead's
 cli-db-prune-arg-import = The cards this import or sync run first brought: its number as `okk db imports` lists it, or `last`. Cards it only updated stay as it left them
 cli-db-prune-arg-source = Every card of this source
 cli-db-prune-arg-gone = The cards marked gone: no longer in the CRM, or missing from a full export
 cli-db-prune-arg-dry-run = Say what would be taken out and what kept; change nothing
 cli-db-prune-arg-yes = Take the cards out without asking (off a terminal, where okk cannot ask, it is needed)
 cli-db-prune-arg-json = The report as one JSON object instead of text
+cli-db-prune-arg-with-work = Also take out the selected cards kept only for reviews and drafts, with those reviews (any state, and the lead's decisions on them) and drafts. A card an auditor holds now or a calibration samples still stays
 cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db): every command on it judges by it from then on, whatever funnel file the auditor's machine holds (a lead's command)
 cli-funnel-apply-arg-file = The funnel config to apply
 cli-funnel-apply-arg-lead = The lead applying it [default: $OKK_LEAD, else `auditor` in the config file, else the login name]

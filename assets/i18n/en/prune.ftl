@@ -22,14 +22,27 @@ prune-would-remove = Would remove { $cards } from { $store } (a dry run: nothing
 prune-would-remove-asked = Would remove { $cards } from { $store }.
 prune-removed = Removed { $cards } from { $store }.
 prune-kept = { $count ->
-    [one] Kept { $cards }: it carries desk work, which is never removed:
-   *[other] Kept { $cards }: they carry desk work, which is never removed:
+    [one] Kept { $cards }: it carries desk work, which a prune keeps:
+   *[other] Kept { $cards }: they carry desk work, which a prune keeps:
 }
 prune-work-reviews = reviews
 prune-work-drafts = a draft
 prune-work-leases = a claim held now
 prune-work-calibrations = a calibration's sample
 prune-kept-for = { $work }: { $cards } ({ $ids })
+prune-kept-count = { $count ->
+    [one] It stays in every figure: okk stats and okk report count it, and it is in the queues and the managers' table.
+   *[other] They stay in every figure: okk stats and okk report count them, and they are in the queues and the managers' table.
+}
+prune-kept-release = To take out the cards kept only for reviews and drafts, with that work (the lead's decisions on those reviews too): okk db prune { $selector } --with-work (try --dry-run first).
+prune-released = { $dry ->
+    [yes] Would go with their desk work (--with-work): { $cards }:
+   *[no] Went with their desk work (--with-work): { $cards }:
+}
+prune-work-rows = { $dry ->
+    [yes] desk work that would go: reviews { $reviews } (the lead's decisions on them { $decisions }), drafts { $drafts }
+   *[no] desk work taken out: reviews { $reviews } (the lead's decisions on them { $decisions }), drafts { $drafts }
+}
 prune-updated-only = It also changed { $cards } of earlier imports: they stay as it left them (okk keeps no card's earlier content).
 prune-updated-only-sync = It also changed { $cards } that earlier imports and syncs brought: they stay as it left them (okk keeps no card's earlier content).
 prune-runs-would-go = { $count ->
@@ -45,7 +58,14 @@ prune-connections-reset = { $count ->
    *[other] Connections { $names } keep no card: their next okk sync reads every deal again, as a first sync does.
 }
 prune-ask = Remove { $cards } from { $store } for good? [y/N]{ " " }
-prune-not-removed = Nothing removed.
+prune-ask-with-work = Remove { $cards } from { $store } for good, with { $reviews } { $reviews ->
+    [one] review
+   *[other] reviews
+} and { $drafts } { $drafts ->
+    [one] draft
+   *[other] drafts
+}? [y/N]{ " " }
+prune-not-removed = Nothing removed: the answer was no.
 prune-needs-yes = okk db prune removes cards for good and cannot ask here (not a terminal): add --yes to remove them, or --dry-run to see what it would remove
 prune-no-such-run = { $store } holds no import { $run }: okk db imports lists them
 prune-no-runs = { $store } holds no import yet: there is nothing to prune

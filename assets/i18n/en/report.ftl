@@ -33,6 +33,10 @@ report-returned = { $n ->
     [one] { $count } review the lead sent back is left out until judged again.
    *[other] { $count } reviews the lead sent back are left out until judged again.
 }
+report-without-card = { $n ->
+    [one] { $count } review of a card no longer in the store (okk db prune took it out) is left out of every figure.
+   *[other] { $count } reviews of cards no longer in the store (okk db prune took them out) are left out of every figure.
+}
 
 report-funnel = The funnel
 report-funnel-note = Cards at each stage now (red: the open cards likely lying) and the share of the cards judged there whose verdict is not ok (wrong stage, stale, dead or unclear): each card once, by the verdict that stands on it (the lead's where the lead decided).

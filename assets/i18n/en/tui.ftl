@@ -48,6 +48,14 @@ tui-undo-earlier = an earlier session's verdict: no undo; a new one replaces it:
 tui-undone = verdict on #{ $id } withdrawn: «{ $verdict }»; no verdict of yours on the card now
 tui-undone-back = verdict on #{ $id } withdrawn: «{ $verdict }»; your «{ $before }» stands again
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
+tui-card-removed = #{ $id } was removed from the store (okk db prune) while it was on screen: it is off your list; the next card shows
+tui-card-removed-verdict = #{ $id } was removed from the store (okk db prune): the verdict «{ $verdict }» was not saved; it is off your list, the next card shows
+tui-card-removed-draft = #{ $id } was removed from the store (okk db prune): what you typed on it was not kept; it is off your list, the next card shows
+tui-stage-emptied = «{ $stage }» has no card left in the store (okk db prune removed them): back to the funnel
+tui-cards-removed = { $count ->
+    [one] { $count } card of this list was removed from the store (okk db prune): it is off the list
+   *[other] { $count } cards of this list were removed from the store (okk db prune): they are off the list
+}
 tui-sent-back-listed = { $count ->
     [one] { $count } card sent back by the lead is in your list again (↩)
    *[other] { $count } cards sent back by the lead are in your list again (↩)

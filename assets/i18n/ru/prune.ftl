@@ -22,14 +22,27 @@ prune-would-remove = Из { $store } было бы убрано: { $cards } (п�
 prune-would-remove-asked = Из { $store } будет убрано: { $cards }.
 prune-removed = Из { $store } убрано: { $cards }.
 prune-kept = { $count ->
-    [1] Оставлена { $cards } — на ней есть работа отдела, её okk не удаляет никогда:
-   *[other] Оставлено: { $cards } — на них есть работа отдела, её okk не удаляет никогда:
+    [1] Оставлена { $cards } — на ней есть работа отдела, которую prune сохраняет:
+   *[other] Оставлено: { $cards } — на них есть работа отдела, которую prune сохраняет:
 }
 prune-work-reviews = проверки
 prune-work-drafts = черновик
 prune-work-leases = карточка сейчас взята аудитором
 prune-work-calibrations = выборка калибровки
 prune-kept-for = { $work }: { $cards } ({ $ids })
+prune-kept-count = { $count ->
+    [1] Она по-прежнему учитывается везде: в okk stats и okk report, в очередях и в таблице ответственных.
+   *[other] Они по-прежнему учитываются везде: в okk stats и okk report, в очередях и в таблице ответственных.
+}
+prune-kept-release = Чтобы убрать карточки, оставленные только ради проверок и черновиков, вместе с этой работой (и решениями руководителя по этим проверкам): okk db prune { $selector } --with-work (сначала посмотрите с --dry-run).
+prune-released = { $dry ->
+    [yes] Ушли бы вместе с работой отдела (--with-work): { $cards }:
+   *[no] Убраны вместе с работой отдела (--with-work): { $cards }:
+}
+prune-work-rows = { $dry ->
+    [yes] ушло бы работы отдела: проверок { $reviews } (решений руководителя по ним { $decisions }), черновиков { $drafts }
+   *[no] убрано работы отдела: проверок { $reviews } (решений руководителя по ним { $decisions }), черновиков { $drafts }
+}
 prune-updated-only = Ещё он изменил { $cards } из прежних импортов: они остаются такими, какими он их оставил (прежнее содержимое карточек okk не хранит).
 prune-updated-only-sync = Ещё она изменила { $cards } из прежних импортов и синхронизаций: они остаются такими, какими она их оставила (прежнее содержимое карточек okk не хранит).
 prune-runs-would-go = { $count ->
@@ -45,7 +58,8 @@ prune-connections-reset = { $count ->
    *[other] У подключений { $names } не осталось карточек: следующий okk sync прочитает все их сделки заново, как первая синхронизация.
 }
 prune-ask = Убрать { $cards } из { $store } насовсем? [д/Н]{ " " }
-prune-not-removed = Ничего не убрано.
+prune-ask-with-work = Убрать { $cards } из { $store } насовсем, вместе с проверками ({ $reviews }) и черновиками ({ $drafts })? [д/Н]{ " " }
+prune-not-removed = Ничего не убрано: ответ — нет.
 prune-needs-yes = okk db prune убирает карточки насовсем, а спросить здесь не может (это не терминал): добавьте --yes, чтобы убрать их, или --dry-run, чтобы увидеть, что было бы убрано
 prune-no-such-run = в { $store } нет импорта { $run }: их список показывает okk db imports
 prune-no-runs = в { $store } ещё нет ни одного импорта: убирать нечего

@@ -61,6 +61,8 @@ struct CardRef {
     crm: u32,
     owner: Owner,
     gone: bool,
+    /// Open (not closed, not at a won or lost stage): what the reviews sample.
+    open: bool,
 }
 
 /// Card id → [`CardRef`]. Store ids are dense (cards are never deleted), so a vector indexed by
@@ -124,8 +126,9 @@ pub struct Collector<'f> {
     cards: Cards,
     /// Each card's current reviews in the window, per stage (slot) they were made at.
     judged: Map<(i64, u32), CardReviews>,
-    /// The same for cards not synced yet, by (source, external id).
-    pending: Map<(Box<str>, Box<str>, u32), CardReviews>,
+    /// Current reviews in the window of cards the store does not hold (see
+    /// [`super::Analytics::without_card`]): counted apart, in no figure.
+    without_card: u64,
     /// Per ISO week's Monday.
     weeks: BTreeMap<NaiveDate, WeekCounts>,
     returned: u64,
@@ -156,7 +159,7 @@ impl<'f> Collector<'f> {
             owners: Vec::new(),
             cards: Cards::default(),
             judged: Map::default(),
-            pending: Map::default(),
+            without_card: 0,
             weeks: BTreeMap::new(),
             returned: 0,
             last_review: None,
@@ -205,12 +208,21 @@ impl<'f> Collector<'f> {
     pub fn add_card(&mut self, card: &CardFact) {
         let crm = self.crm(card.stage);
         let owner = self.owner(card.owner);
+        let slot = self.crm[crm as usize].slot;
+        // Won and lost deals rest by nature: their quiet days say nothing about the manager.
+        let open = !card.gone
+            && !card.closed
+            && !matches!(
+                self.slots[slot].kind,
+                Some(StageKind::Won | StageKind::Lost)
+            );
         self.cards.insert(
             card.id,
             CardRef {
                 crm,
                 owner,
                 gone: card.gone,
+                open,
             },
         );
         let c = &mut self.crm[crm as usize];
@@ -221,8 +233,6 @@ impl<'f> Collector<'f> {
         c.cards += 1;
         c.flagged += u64::from(card.flagged);
         let slot = &mut self.slots[c.slot];
-        // Won and lost deals rest by nature: their quiet days say nothing about the manager.
-        let open = !card.closed && !matches!(slot.kind, Some(StageKind::Won | StageKind::Lost));
         let t = slot.by_owner.entry(owner).or_default();
         t.cards += 1;
         t.flagged += u64::from(card.flagged);
@@ -238,14 +248,20 @@ impl<'f> Collector<'f> {
         if !self.window.covers(review) {
             return;
         }
+        // A review of a card the store does not hold (a prune took it out, or a bundle brought
+        // it before its card was imported) speaks for no card here: no stage's sample, no
+        // manager's, no week's. It counts again once its card is imported (and attached).
+        let Some(card) = review.card.and_then(|id| self.cards.get(id)) else {
+            self.without_card += 1;
+            return;
+        };
         self.last_review = self.last_review.max(Some(review.day));
-        let card = review.card.and_then(|id| Some((id, self.cards.get(id)?)));
         let crm = self.crm(review.stage);
         let slot = self.crm[crm as usize].slot;
         if review.landed().is_none() {
             self.returned += 1;
         } else {
-            let owner = card.map_or(NO_OWNER, |(_, c)| c.owner);
+            let owner = card.owner;
             self.slots[slot].by_owner.entry(owner).or_default().reviews += 1;
             self.weeks
                 .entry(trend::monday(review.day))
@@ -253,14 +269,8 @@ impl<'f> Collector<'f> {
                 .reviews += 1;
         }
         let checklist = self.checklist(slot);
-        let reviews = match review.card {
-            Some(id) => self.judged.entry((id, slot as u32)).or_default(),
-            None => {
-                let (source, external) = review.crm_card;
-                let key = (source.into(), external.into(), slot as u32);
-                self.pending.entry(key).or_default()
-            }
-        };
+        let id = review.card.expect("a review found its card by its id");
+        let reviews = self.judged.entry((id, slot as u32)).or_default();
         reviews.add(review, || Answered::new(checklist, review.answers));
     }
 
@@ -274,8 +284,9 @@ impl<'f> Collector<'f> {
     }
 
     /// Counts a card's reviews at the stage at `slot` as one card judged, by the verdict that
-    /// stands on it, for `owner` (the card's now).
-    fn count_card(&mut self, slot: usize, owner: Owner, reviews: &CardReviews) {
+    /// stands on it, for `owner` (the card's now). `open_here`: the card is open at that stage
+    /// now, so the stage's estimate knows it for certain.
+    fn count_card(&mut self, slot: usize, owner: Owner, reviews: &CardReviews, open_here: bool) {
         let checklist = self.checklist(slot);
         let t = self.slots[slot].by_owner.entry(owner).or_default();
         let pick = match reviews.settled() {
@@ -287,6 +298,10 @@ impl<'f> Collector<'f> {
             Settled::Judged(pick) => pick,
         };
         let mismatch = pick.verdict != Verdict::Ok;
+        if open_here {
+            t.open_judged += 1;
+            t.open_mismatches += u64::from(mismatch);
+        }
         t.judged += 1;
         *t.judged_by_version
             .entry(pick.version.unwrap_or(0))
@@ -346,7 +361,7 @@ impl<'f> Collector<'f> {
             let c = CardRef {
                 crm: crm[c.crm as usize],
                 owner: owner(c.owner),
-                gone: c.gone,
+                ..c
             };
             self.cards.insert(id, c);
         }
@@ -354,11 +369,7 @@ impl<'f> Collector<'f> {
             let slot = slots[slot as usize] as u32;
             self.judged.entry((card, slot)).or_default().merge(theirs);
         }
-        for ((source, external, slot), theirs) in other.pending {
-            let slot = slots[slot as usize] as u32;
-            let key = (source, external, slot);
-            self.pending.entry(key).or_default().merge(theirs);
-        }
+        self.without_card += other.without_card;
         for (week, counts) in other.weeks {
             self.weeks.entry(week).or_default().add(counts);
         }
@@ -374,7 +385,9 @@ impl<'f> Collector<'f> {
         for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
             let now = self.cards.get(card);
             let owner = now.map_or(NO_OWNER, |c| c.owner);
-            self.count_card(slot as usize, owner, &reviews);
+            let open_here =
+                now.is_some_and(|c| c.open && self.crm[c.crm as usize].slot == slot as usize);
+            self.count_card(slot as usize, owner, &reviews, open_here);
             if now.is_some_and(|c| !c.gone) {
                 standing.entry(card).or_default().merge(reviews);
             }
@@ -394,9 +407,6 @@ impl<'f> Collector<'f> {
                 Settled::Disputed => at.reviewed += 1,
                 Settled::Nothing => {}
             }
-        }
-        for ((_, _, slot), reviews) in std::mem::take(&mut self.pending) {
-            self.count_card(slot as usize, NO_OWNER, &reviews);
         }
         let counts = self.stage_counts();
         (self.analytics(), counts)
@@ -458,6 +468,7 @@ impl<'f> Collector<'f> {
             today: self.today,
             totals: group(&totals, total),
             returned: self.returned,
+            without_card: self.without_card,
             last_review: self.last_review,
             stages,
             managers: managers

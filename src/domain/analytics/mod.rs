@@ -76,6 +76,12 @@ pub struct Analytics {
     pub totals: Group,
     /// Current reviews the lead sent back: left out of every figure until judged again.
     pub returned: u64,
+    /// Current reviews of cards the store does not hold: kept when `okk db prune` took their
+    /// cards out before okk refused such verdicts, or merged from a bundle before their card
+    /// was imported. They speak for no card here and count in no figure (a stage of no cards
+    /// with a sample, a manager of cards gone); an import that brings the card back attaches
+    /// them, and they count again.
+    pub without_card: u64,
     /// Funnel stages in order, then the stages it does not know (most cards first).
     pub stages: Vec<StageGroup>,
     /// Most estimated lying cards first, then most cards, then by name.
@@ -98,9 +104,13 @@ impl Analytics {
         let mut short = EstimateShort::default();
         for s in &self.stages {
             let f = &s.group.figures;
-            if f.judged > 0 && f.covered_cards > 0 && f.judged < tally::MIN_SAMPLE {
+            // A stage whose every open card is judged there is measured, not sampled: its
+            // estimate is exact, however few its cards. The ask never exceeds the open cards
+            // left to judge.
+            let left = f.open_unjudged;
+            if f.judged > 0 && f.covered_cards > 0 && f.judged < tally::MIN_SAMPLE && left > 0 {
                 short.stages += 1;
-                short.cards += tally::MIN_SAMPLE - f.judged;
+                short.cards += (tally::MIN_SAMPLE - f.judged).min(left);
             }
         }
         short
@@ -309,10 +319,16 @@ mod tests {
         assert_eq!(a.worst_stage(), None);
         assert_eq!(a.bottlenecks.unranked_stages, 1);
         assert!(!f.ranked);
-        // 1 of 2 not ok: the 95 % interval of the share is 9.5 %–90.5 %, of 2 cards.
+        // 1 of 2 not ok, and both open cards there are judged there: no share times cards
+        // and its interval (9.5 %–90.5 % of 2), but the count itself.
+        assert!(f.measured);
         assert_eq!(
-            (f.estimated_lying_low, f.estimated_lying_high),
-            (Some(0.2), Some(1.8))
+            (
+                f.estimated_lying_low,
+                f.estimated_lying,
+                f.estimated_lying_high
+            ),
+            (Some(1.0), Some(1.0), Some(1.0))
         );
         // Both cards are Ольга's; two are too few to rank her above Игорь, who has more cards.
         assert_eq!(a.managers[1].manager.as_deref(), Some("Ольга"));
@@ -407,10 +423,11 @@ mod tests {
     fn five_reviews_rank_a_stage_and_one_review_never_tops_the_managers() {
         let funnel = crate::funnel_config::default_funnel();
         let mut c = Collector::new(&funnel, day(20), Window::default());
-        // Ольга: 5 cards, 5 reviews, 2 not ok. Игорь: 40 cards, 1 review, not ok.
+        // Ольга: 6 cards, 5 reviews, 2 not ok. Игорь: 40 cards, 1 review, not ok.
         for id in 1..=5 {
             c.add_card(&card(id, "Встреча проведена", "Ольга", 18));
         }
+        c.add_card(&card(46, "Встреча проведена", "Ольга", 18));
         for id in 6..=45 {
             c.add_card(&card(id, "Встреча проведена", "Игорь", 18));
         }
@@ -447,9 +464,17 @@ mod tests {
     fn a_stage_only_reviews_name_joins_the_table_at_its_end() {
         let funnel = crate::funnel_config::default_funnel();
         let mut c = Collector::new(&funnel, day(20), Window::default());
+        // Card 7 was judged at a stage the CRM no longer has, and is closed now elsewhere.
+        c.add_card(&CardFact {
+            closed: true,
+            ..card(7, "Успешно реализовано", "Ольга", 12)
+        });
         c.add_review(&finding(7, "Снятый этап", Verdict::Unclear, 12));
         let (a, counts) = c.finish();
-        assert!(counts.stages.is_empty(), "no card there");
+        assert!(
+            counts.stages.iter().all(|s| s.stage != "Снятый этап"),
+            "no card there"
+        );
         let rows = stage_rows(counts.table(&funnel), &a.stages);
         assert_eq!(rows.len(), funnel.stages.len() + 1);
         let last = rows.last().unwrap();
@@ -462,6 +487,90 @@ mod tests {
         assert_eq!(last.figures.estimated_lying, Some(0.0));
         assert_eq!(last.figures.covered_cards, 0);
         assert!(a.bottlenecks.stages.is_empty());
+    }
+
+    /// tester29 F1: a stage of 2 open cards, 1 judged, was asked for 4 more; judged whole, it
+    /// still held the funnel's estimate back ("judge 3 more" on a 2-card stage). The ask never
+    /// exceeds the open cards left to judge, and a stage whose every open card is judged is
+    /// measured: the estimate is shown, the stage's part the exact count.
+    #[test]
+    fn a_small_stage_is_asked_no_more_than_it_has_and_judged_whole_it_is_measured() {
+        let funnel = crate::funnel_config::default_funnel();
+        let run = |judged: &[(i64, Verdict)]| {
+            let mut c = Collector::new(&funnel, day(20), Window::default());
+            c.add_card(&card(1, "Новая", "Белова", 1));
+            c.add_card(&card(2, "Новая", "Белова", 1));
+            // A third card of the stage, closed: not open, nothing to sample.
+            c.add_card(&CardFact {
+                closed: true,
+                ..card(3, "Новая", "Белова", 1)
+            });
+            for (id, v) in judged {
+                c.add_review(&finding(*id, "Новая", *v, 12));
+            }
+            c.finish().0
+        };
+        let one = run(&[(1, Verdict::Ok)]);
+        assert_eq!(
+            one.estimate_short(),
+            EstimateShort {
+                stages: 1,
+                cards: 1
+            },
+            "one open card is left to judge there, not four"
+        );
+        let both = run(&[(1, Verdict::Ok), (2, Verdict::Stale)]);
+        assert!(both.estimate_short().shown(), "{:?}", both.estimate_short());
+        let f = &both
+            .stages
+            .iter()
+            .find(|s| s.stage == "Новая")
+            .unwrap()
+            .group
+            .figures;
+        assert!(f.measured);
+        assert_eq!(f.open_unjudged, 0);
+        assert_eq!(
+            (
+                f.estimated_lying_low,
+                f.estimated_lying,
+                f.estimated_lying_high
+            ),
+            (Some(1.0), Some(1.0), Some(1.0))
+        );
+        assert_eq!(both.totals.figures.estimated_lying, Some(1.0));
+    }
+
+    /// tester29 F2: a review of a card the store does not hold (a prune took it out) made a
+    /// stage of 0 cards with a sample of 1, and a manager of no cards. It counts in no figure:
+    /// no stage, no manager, no week; the analytics say how many were left out.
+    #[test]
+    fn a_review_of_a_card_not_in_the_store_counts_in_no_figure() {
+        let funnel = crate::funnel_config::default_funnel();
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        c.add_card(&card(1, "Квалификация", "Ольга", 10));
+        c.add_review(&finding(1, "Квалификация", Verdict::Ok, 12));
+        // Kept by its key (no card id), and one under an id no card has.
+        c.add_review(&Finding {
+            card: None,
+            crm_card: ("bitrix24", "90024"),
+            ..finding(0, "В работе", Verdict::Ok, 13)
+        });
+        c.add_review(&finding(99, "В работе", Verdict::Dead, 13));
+        let (a, counts) = c.finish();
+        assert_eq!(a.without_card, 2);
+        assert!(
+            a.stages.iter().all(|s| s.stage != "В работе"),
+            "no row of no cards"
+        );
+        assert!(counts.stages.iter().all(|s| s.stage != "В работе"));
+        assert_eq!((a.totals.figures.judged, a.totals.figures.reviews), (1, 1));
+        assert!(
+            a.managers.iter().all(|m| m.manager.is_some()),
+            "no manager of no card"
+        );
+        let week: u64 = a.trend.iter().map(|w| w.reviews).sum();
+        assert_eq!(week, 1);
     }
 
     #[test]

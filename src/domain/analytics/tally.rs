@@ -131,6 +131,11 @@ pub struct Tally {
     /// The judged cards by the funnel version the review whose verdict stands was made under
     /// (0: before any version): whether a stage's sample predates a change of what it holds.
     pub judged_by_version: BTreeMap<i64, u64>,
+    /// Of the judged cards, those open here now (judged at this stage and still in it): when
+    /// they are all of `open`, the stage is measured, not sampled.
+    pub open_judged: u64,
+    /// Those of them whose verdict is not ok.
+    pub open_mismatches: u64,
 }
 
 impl Tally {
@@ -149,6 +154,8 @@ impl Tally {
         }
         self.score_sum += other.score_sum;
         self.scored += other.scored;
+        self.open_judged += other.open_judged;
+        self.open_mismatches += other.open_mismatches;
         for (version, n) in &other.judged_by_version {
             *self.judged_by_version.entry(*version).or_default() += n;
         }
@@ -186,9 +193,29 @@ impl Tally {
         })
     }
 
-    /// A stage's, or a manager's at one stage: over its open cards.
+    /// A stage's, or a manager's at one stage: over its open cards. Every open card judged
+    /// here, it is no estimate but the count: the open cards not ok, exactly (no interval).
     pub fn own_estimate(&self) -> Option<Estimate> {
+        if self.measured() {
+            let lying = self.open_mismatches as f64;
+            return Some(Estimate {
+                over: self.open,
+                lying,
+                low: lying,
+                high: lying,
+            });
+        }
         self.estimate(self.open)
+    }
+
+    /// Every open card here is judged here: what lies is known, not estimated.
+    pub fn measured(&self) -> bool {
+        self.open > 0 && self.open_judged >= self.open
+    }
+
+    /// Open cards here not judged here (yet): the most a stage can still be asked to judge.
+    pub fn open_unjudged(&self) -> u64 {
+        self.open.saturating_sub(self.open_judged)
     }
 
     /// Enough cards judged for the group's share not ok to be ranked ([`MIN_SAMPLE`]).
@@ -223,6 +250,8 @@ impl Tally {
             estimated_lying_high: estimate.map(|e| tenths(e.high)),
             lying_cards: estimate.map(|e| e.whole()),
             covered_cards: estimate.map_or(0, |e| e.over),
+            open_unjudged: self.open_unjudged(),
+            measured: self.measured(),
             ranked: self.ranked(),
             scored: self.scored,
             average_score: (self.scored > 0).then(|| tenths(self.score_sum / self.scored as f64)),
@@ -300,6 +329,11 @@ pub struct Figures {
     /// the stages their cards were judged at; in the totals, the open cards of the stages with
     /// a card judged. 0 without an estimate.
     pub covered_cards: u64,
+    /// Open cards not judged where they are now: what more judging could still sample.
+    pub open_unjudged: u64,
+    /// Every open card judged where it is: the estimate is the exact count, not a share times
+    /// the cards (`estimated_lying` = low = high).
+    pub measured: bool,
     /// At least [`MIN_SAMPLE`] cards judged: the group takes part in rankings.
     pub ranked: bool,
     /// Judged cards with a score (the sample of `average_score`).

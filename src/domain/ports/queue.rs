@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::StoreResult;
 use crate::domain::ids::CardId;
 use crate::domain::queue::{
-    JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueQuery, Reclaimed,
+    CardKey, JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueQuery, Reclaimed,
 };
 
 pub trait QueueStore {
@@ -37,6 +37,11 @@ pub trait QueueStore {
 
     /// Every source the store holds cards of, each once (a queue filter's `source:` names them).
     fn sources(&self) -> StoreResult<Vec<String>>;
+
+    /// Of `cards`, those the store no longer holds under that id and key (`okk db prune` took
+    /// them out; a store file may since have given the id to another card): an open list
+    /// drops them, and a card on screen says it was removed. In the order given.
+    fn missing_cards(&self, cards: &[CardKey<'_>]) -> StoreResult<Vec<CardId>>;
 
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;

@@ -23,7 +23,9 @@ pub trait ReviewStore {
 
     /// Writes the verdict under its own id and makes it the auditor's current review of the
     /// card (the one it replaces is kept, superseded); the card's draft goes. At most once: a
-    /// review already stored under the id is left as it is. Durable before this returns.
+    /// review already stored under the id is left as it is. Durable before this returns. A
+    /// card the store no longer holds (a prune took it out) is refused,
+    /// [`super::StoreError::CardGone`], nothing written.
     fn save_review(&mut self, p: &PendingReview) -> StoreResult<()>;
 
     /// Undo: marks the review withdrawn (never deletes it); the one it replaced is current again.
@@ -33,7 +35,8 @@ pub trait ReviewStore {
     fn draft(&self, card: CardId, auditor: &str) -> StoreResult<Option<ReviewDraft>>;
 
     /// Keeps the review being built on the card (answers, suggestions, corrections, comment)
-    /// as the auditor's draft; an empty one removes the draft.
+    /// as the auditor's draft; an empty one removes the draft. A card the store no longer
+    /// holds is refused ([`super::StoreError::CardGone`]).
     fn save_draft(
         &mut self,
         card: CardId,

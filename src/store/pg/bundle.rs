@@ -189,7 +189,10 @@ impl MergeTx for PgMerge<'_> {
     }
 
     /// The SQLite store's `insert_review`: the card as judged (checked by the merge) keyed by
-    /// this store's field ids.
+    /// this store's field ids. The card is looked up share-locked, as a verdict locks it: a
+    /// prune that locked it first has taken it when the lock is granted (the review waits by
+    /// its key), one that comes after waits for the merge and finds the review (the card
+    /// stays). Read unlocked, the review could name a card the prune was deleting.
     fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()> {
         let judged = match r.judged.as_deref().map(AsJudged::parse) {
             Some(Ok(j)) => {
@@ -211,7 +214,7 @@ impl MergeTx for PgMerge<'_> {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
                          $15, $16, $17, $18, $19, $20, $21, $22,
                          (SELECT c.id FROM cards c
-                          WHERE c.source = $2 AND c.external_id = $3))"
+                          WHERE c.source = $2 AND c.external_id = $3 FOR SHARE))"
             ),
             &[
                 &r.id,

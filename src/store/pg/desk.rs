@@ -38,8 +38,9 @@ pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
 /// (unless $19 is false: a late review from the journal), the lease's end; and how many
 /// reviews of the card the auditor had before. The card is $2 while it holds the card's key
 /// (`card`, read after its lock): a card a prune took out meanwhile (or whose id an import
-/// gave another card since) is none, and the review waits for it by its key, as
-/// `okk_save_review` keeps it (schema 20).
+/// gave another card since) is none: a late review waits for it by its key; one given now is
+/// rolled back and refused, as `okk_save_review` refuses it (schema 21). The third column
+/// says whether the card was there.
 const SAVE_REVIEW: &str = "WITH card AS (
         SELECT id FROM cards WHERE id = $2 AND source = $3 AND external_id = $4),
     ins AS (
@@ -63,7 +64,15 @@ const SAVE_REVIEW: &str = "WITH card AS (
             AND EXISTS (SELECT 1 FROM ins))
     SELECT EXISTS (SELECT 1 FROM ins),
         (SELECT count(*) FROM reviews
-         WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5)";
+         WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5),
+        EXISTS (SELECT 1 FROM card)";
+
+/// The refusal of a verdict on a card the store no longer holds.
+fn card_gone(card: &ReviewedCard) -> StoreError {
+    StoreError::CardGone {
+        external_id: Some(card.external_id.clone()),
+    }
+}
 
 /// Schema 5's verdict in one call (schema 18's, with the card as judged; schema 20's, the card
 /// locked by its key and none when a prune took it out): 'saved', 'known' (stored before under
@@ -387,6 +396,9 @@ impl PgStore {
             if outcome == "saved" {
                 notify_after_commit(conn, &self.prepared, "reviews");
             }
+            if outcome == "gone" {
+                return Err(card_gone(card));
+            }
             if outcome != "earlier" {
                 return Ok(()); // saved, or stored before under this id
             }
@@ -433,7 +445,11 @@ impl PgStore {
                 &judged,
             ],
         )?;
-        let (inserted, earlier): (bool, i64) = (row.get(0), row.get(1));
+        let (inserted, earlier, held): (bool, i64, bool) = (row.get(0), row.get(1), row.get(2));
+        // A verdict given now on a card a prune took out: nothing of it stays.
+        if inserted && !held && !late {
+            return Err(card_gone(card));
+        }
         if !inserted {
             return Ok(()); // stored before under this id: left as it is
         }
@@ -505,10 +521,15 @@ impl PgStore {
             let checklist = serde_json::to_string(&draft.answers).expect("answers serialise");
             let corrections =
                 serde_json::to_string(&draft.corrections).expect("corrections serialise");
-            conn.execute(
-                "INSERT INTO drafts (card_id, auditor, comment, checklist, suggested_stage,
+            // Only on a card the store holds, its row share-locked: a prune that locked it
+            // first took it (nothing is written, and the draft is refused), one that comes
+            // after finds the draft and keeps the card. The server has no foreign key to
+            // refuse it otherwise, and the draft would stay on a card that is not there.
+            let written = conn.execute(
+                "WITH card AS (SELECT id FROM cards WHERE id = $1 FOR SHARE)
+                 INSERT INTO drafts (card_id, auditor, comment, checklist, suggested_stage,
                      suggested_owner, corrections, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM card
                  ON CONFLICT (card_id, auditor) DO UPDATE
                  SET comment = excluded.comment, checklist = excluded.checklist,
                      suggested_stage = excluded.suggested_stage,
@@ -525,6 +546,9 @@ impl PgStore {
                     &fmt_time(&now),
                 ],
             )?;
+            if written == 0 {
+                return Err(StoreError::CardGone { external_id: None });
+            }
         }
         Ok(())
     }

@@ -83,11 +83,12 @@ impl crate::domain::ports::PruneStore for PgStore {
         PgStore::import_runs(self)
     }
 
-    fn prune(
+    fn prune_with(
         &mut self,
         selector: &crate::domain::prune::Selector,
         dry_run: bool,
+        with_work: bool,
     ) -> StoreResult<crate::domain::prune::Pruned> {
-        PgStore::prune(self, selector, dry_run)
+        PgStore::prune_with(self, selector, dry_run, with_work)
     }
 }

@@ -10,7 +10,9 @@ use postgres::GenericClient;
 use super::PgStore;
 use super::import::SYNC_LOCK;
 use crate::domain::import_runs;
-use crate::domain::prune::{DeskWork, ImportRun, PruneReport, Pruned, Selector, kept_for};
+use crate::domain::prune::{
+    DeskWork, ImportRun, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
+};
 use crate::store::StoreError;
 
 /// The tables of desk work that name a card, and how each finds the selected cards (`p`) it
@@ -107,7 +109,8 @@ const PICK_TABLE: &str = "CREATE TEMP TABLE okk_prune_pick (
     first_batch   bigint NOT NULL,
     changed_batch bigint NOT NULL,
     gone_batch    bigint,
-    work          bigint NOT NULL DEFAULT 0
+    work          bigint NOT NULL DEFAULT 0,
+    released      bigint NOT NULL DEFAULT 0
 ) ON COMMIT DROP";
 
 const RUN_COLUMNS: &str = "b.id, b.file, b.profile, b.source, b.encoding, b.started_at, \
@@ -145,14 +148,25 @@ impl PgStore {
     /// See [`crate::domain::ports::PruneStore::prune`]: one transaction under the sync's lock
     /// (a dry run too, so that what it counts is what a prune then would find).
     pub fn prune(&mut self, selector: &Selector, dry_run: bool) -> Result<Pruned, StoreError> {
+        self.prune_with(selector, dry_run, false)
+    }
+
+    /// [`PgStore::prune`], `with_work` as the port says: the work goes through the owner's
+    /// `okk_release_work` (schema 21), which a lead's login may call, not an auditor's.
+    pub fn prune_with(
+        &mut self,
+        selector: &Selector,
+        dry_run: bool,
+        with_work: bool,
+    ) -> Result<Pruned, StoreError> {
         let owner = crate::domain::ports::UserStore::session(self)?.owner;
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        may_prune(&mut tx, owner)?;
+        may_prune(&mut tx, owner, with_work)?;
         tx.batch_execute(&format!(
             "{SYNC_LOCK}; SET LOCAL application_name = 'okk db prune'; {PICK_TABLE}"
         ))?;
-        let pruned = prune_in(&mut tx, selector, dry_run)?;
+        let pruned = prune_in(&mut tx, selector, dry_run, with_work)?;
         if dry_run {
             tx.rollback()?;
         } else {
@@ -165,9 +179,22 @@ impl PgStore {
 /// Whether this session may prune: the database's owner does, and a login with okk_lead's
 /// grants (`roles::GRANTS`). Any other is refused before anything is read or locked, naming
 /// the first table it may not delete from, or the drafts, whose cards it may not list.
-fn may_prune(tx: &mut impl GenericClient, owner: bool) -> Result<(), StoreError> {
+fn may_prune(tx: &mut impl GenericClient, owner: bool, with_work: bool) -> Result<(), StoreError> {
     if owner {
         return Ok(());
+    }
+    if with_work {
+        let may: bool = tx
+            .query_one(
+                "SELECT has_function_privilege('okk_release_work(bigint[], boolean)', 'EXECUTE')",
+                &[],
+            )?
+            .get(0);
+        if !may {
+            return Err(StoreError::Refused {
+                table: "reviews".into(),
+            });
+        }
     }
     let tables: Vec<&str> = DELETES_FROM.to_vec();
     let missing: Option<String> = tx
@@ -213,8 +240,10 @@ fn prune_in(
     tx: &mut postgres::Transaction<'_>,
     selector: &Selector,
     dry_run: bool,
+    with_work: bool,
 ) -> Result<Pruned, StoreError> {
     let mut report = PruneReport::new(dry_run);
+    report.with_work = with_work;
     let pick = "INSERT INTO okk_prune_pick (id, source, external_id, first_batch, changed_batch,
                     gone_batch)
                 SELECT id, source, external_id, first_batch, changed_batch, gone_batch
@@ -276,6 +305,9 @@ fn prune_in(
             ),
             &[],
         )?;
+    }
+    if with_work {
+        release_work(tx, &mut report)?;
     }
     let kept: Vec<(String, i64)> = tx
         .query(
@@ -371,6 +403,22 @@ fn prune_in(
         .flat_map(|r| r.batches.iter().copied())
         .collect();
     if !dry_run && report.removed > 0 {
+        if with_work {
+            // Before the cards: the function finds their keys from them.
+            let row = tx.query_one(RELEASE_WORK, &[&false])?;
+            let went = WorkRemoved {
+                reviews: row.get::<_, i64>(0).max(0) as u64,
+                decisions: row.get::<_, i64>(1).max(0) as u64,
+                drafts: row.get::<_, i64>(2).max(0) as u64,
+            };
+            // What went is what was counted (the cards are locked: no verdict or draft came
+            // since); anything else is refused, all or nothing.
+            if went != report.work_removed {
+                return Err(StoreError::Refused {
+                    table: "reviews".into(),
+                });
+            }
+        }
         for (table, rows) in CARD_OWN {
             tx.execute(&format!("DELETE FROM {table} WHERE {rows}"), &[])?;
         }
@@ -405,8 +453,50 @@ fn prune_in(
             )?;
         }
         tx.execute("DELETE FROM import_batches WHERE id = ANY($1)", &[&batches])?;
+        // Open reviewers refresh (a store file's see its version move): a card on screen that
+        // went leaves their lists.
+        tx.execute("SELECT pg_notify('okk', 'cards')", &[])?;
     }
     Ok(Pruned::Done(Box::new(report)))
+}
+
+/// The owner's function (schema 21) over the released cards: `$1` true counts what would go,
+/// false takes it out; either way the counts of before. The drafts are everyone's, which a
+/// lead's own reads would not see.
+const RELEASE_WORK: &str = "SELECT * FROM okk_release_work(
+    ARRAY(SELECT id FROM okk_prune_pick WHERE released <> 0), $1)";
+
+/// `--with-work`: the selected cards whose desk work is only reviews and drafts go too (their
+/// work marked released), and what would go with them is counted.
+fn release_work(
+    tx: &mut postgres::Transaction<'_>,
+    report: &mut PruneReport,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &format!(
+            "UPDATE okk_prune_pick SET released = work, work = 0
+             WHERE work <> 0 AND (work & ~{}::bigint) = 0",
+            DeskWork::RELEASABLE
+        ),
+        &[],
+    )?;
+    let released: Vec<(String, i64)> = tx
+        .query(
+            "SELECT external_id, released FROM okk_prune_pick WHERE released <> 0",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    report.released_cards = released.len() as u64;
+    report.released = kept_for(&released);
+    let row = tx.query_one(RELEASE_WORK, &[&true])?;
+    report.work_removed = WorkRemoved {
+        reviews: row.get::<_, i64>(0).max(0) as u64,
+        decisions: row.get::<_, i64>(1).max(0) as u64,
+        drafts: row.get::<_, i64>(2).max(0) as u64,
+    };
+    Ok(())
 }
 
 #[cfg(test)]

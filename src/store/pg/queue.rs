@@ -413,6 +413,28 @@ impl PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    /// See [`crate::domain::ports::QueueStore::missing_cards`]: one round trip.
+    pub fn missing_cards(
+        &self,
+        cards: &[crate::domain::queue::CardKey<'_>],
+    ) -> Result<Vec<CardId>, StoreError> {
+        if cards.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = cards.iter().map(|c| c.id.0).collect();
+        let sources: Vec<&str> = cards.iter().map(|c| c.source).collect();
+        let keys: Vec<&str> = cards.iter().map(|c| c.external_id).collect();
+        let rows = self.conn.borrow_mut().query(
+            "SELECT u.id FROM unnest($1::bigint[], $2::text[], $3::text[])
+                 WITH ORDINALITY AS u(id, source, external_id, n)
+             WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.id = u.id
+                               AND c.source = u.source AND c.external_id = u.external_id)
+             ORDER BY u.n",
+            &[&ids, &sources, &keys],
+        )?;
+        Ok(rows.iter().map(|r| CardId(r.get(0))).collect())
+    }
+
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(QueueCounts::default());

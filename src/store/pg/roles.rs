@@ -13,7 +13,9 @@ use crate::store::StoreError;
 /// What the two group roles may do beyond reading: an auditor writes reviews, drafts and
 /// leases (the policies keep each to its own name) and locks the cards it claims; a lead also
 /// decides, applies the funnel, draws calibrations, imports, syncs and prunes (`pg::import`,
-/// `pg::sync`, `pg::prune`: the deletes, and the drafted cards' ids the drafts' policy hides).
+/// `pg::sync`, `pg::prune`: the deletes, the drafted cards' ids the drafts' policy hides, and
+/// `--with-work`'s release of the desk work), and calls the owner's functions an import and a
+/// rules run call, which schema 21 took from everyone else.
 /// Run again after every migration, so a table a later okk adds is granted too, and a role
 /// made before a migration gets what it grants.
 const GRANTS: &str = "
@@ -34,6 +36,8 @@ GRANT INSERT, UPDATE, DELETE ON crm_sync, crm_notes_read TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON crm_notes, crm_sweep, crm_swept, crm_stages TO okk_lead;
 GRANT UPDATE (seen_at) ON stage_history TO okk_lead;
 GRANT EXECUTE ON FUNCTION okk_drafted_cards() TO okk_lead;
+GRANT EXECUTE ON FUNCTION okk_attach_reviews(), okk_mark_rules_run(text) TO okk_lead;
+GRANT EXECUTE ON FUNCTION okk_release_work(bigint[], boolean) TO okk_lead;
 ";
 
 /// A role name as SQL (roles are identifiers; bound parameters cannot name them).

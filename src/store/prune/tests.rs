@@ -439,10 +439,13 @@ fn a_prune_that_fails_partway_changes_nothing() {
 }
 
 /// An auditor who judged a card while a prune took it out (the store file's writes take turns:
-/// the prune first) keeps her verdict: it is stored by the card's key, waiting for the card as
-/// a review from another laptop does, and an import that brings the card back attaches it.
+/// the prune first) is refused, in words: nothing lands on the card that took the id since, nor
+/// waits for a card nobody asked for; her draft on it is refused the same way (not by the
+/// foreign key). A verdict replayed late from the journal (acknowledged before the prune, its
+/// reviewer gone) is kept by the card's key, as a review from another laptop is, and an import
+/// that brings the card back attaches it.
 #[test]
-fn a_verdict_on_a_card_pruned_meanwhile_is_kept_by_the_card_s_key() {
+fn a_verdict_on_a_card_pruned_meanwhile_is_refused_and_a_late_one_kept_by_the_card_s_key() {
     use crate::domain::review::{Review, ReviewDraft, Verdict};
     use crate::domain::stored_review::{ReviewedCard, Stamp};
     let (_dir, mut store) = store();
@@ -481,7 +484,27 @@ fn a_verdict_on_a_card_pruned_meanwhile_is_kept_by_the_card_s_key() {
              VALUES (5, 'a', 'a9', 'Квалификация', 31, 1, 1, '2026-11-20 11:00:00');
          INSERT INTO leases (card_id, auditor, until) VALUES (5, 'anna', 2461000.0);",
     );
-    store.save_review(&on_screen, &review, &stamp).unwrap();
+    let refused = store.save_review(&on_screen, &review, &stamp).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::CardGone { external_id: Some(id) } if id == "b2"),
+        "{refused:?}"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM reviews"), 0);
+    // A draft typed on a card pruned a moment before (its id free, or another card's now).
+    let draft = ReviewDraft {
+        comment: "перезвонить".into(),
+        ..ReviewDraft::default()
+    };
+    let refused = (store.save_draft(6, "anna", &draft, stamp.now)).unwrap_err();
+    assert!(
+        matches!(refused, StoreError::CardGone { external_id: None }),
+        "{refused:?}"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM drafts"), 0);
+    // Late, from the journal: kept by the key.
+    store
+        .save_review_as("late-1", &on_screen, &review, &stamp, true)
+        .unwrap();
     assert_eq!(
         ids(
             &store,

@@ -347,6 +347,14 @@ pub(super) fn verdict_outcome(
     if retry || !matches!(result, Some(Ok(Saving::Saved(_)))) {
         state.verdicts.ahead = None;
     }
+    // The card was taken out of the store (a prune) while it was on screen: the store refused
+    // the verdict (the journal let it go); the card leaves the list, the next one shows.
+    if let Some(Err(e)) = &result
+        && e.is_card_gone()
+    {
+        let saving = state.verdicts.saving.take().expect("checked");
+        return queue::drop_gone(state, &[saving.card_id], Some(Some(saving.verdict)), cx);
+    }
     let status = &mut state.shared.status;
     match result {
         Some(Ok(Saving::Saved(id))) => {
@@ -695,7 +703,7 @@ pub(super) fn open(state: &mut State, index: usize, draft: Option<ReviewDraft>, 
         && i == index
         && read.detail.card_id == card_id
     {
-        return card_read(state, index, draft, Some(read));
+        return card_read(state, index, draft, Some(read), cx);
     }
     let ask = Ask::Card {
         card_id,
@@ -710,9 +718,10 @@ pub(super) fn card_read(
     index: usize,
     draft: Option<ReviewDraft>,
     read: Option<Box<CardRead>>,
+    cx: &mut Cx,
 ) {
     let Some(read) = read.map(|r| *r) else {
-        return;
+        return gone_on_opening(state, index, cx);
     };
     let funnel = &state.shared.funnel;
     let stage = funnel.resolve(&read.detail.card.stage);
@@ -746,4 +755,23 @@ pub(super) fn card_read(
         decision: read.decision,
     });
     state.screen = Screen::Card;
+}
+
+/// Queue item `index`, asked for, is no longer in the store (a prune took it out since the list
+/// was read): it leaves the list and the next card that wants a verdict shows, the status says
+/// why.
+fn gone_on_opening(state: &mut State, index: usize, cx: &mut Cx) {
+    let Some(item) = state.queue.as_ref().and_then(|q| q.items.get(index)) else {
+        return;
+    };
+    let (card_id, external_id) = (item.entry.card_id, item.entry.id.clone());
+    queue::drop_gone(state, &[card_id], None, cx);
+    let on_screen = state
+        .card
+        .as_ref()
+        .is_some_and(|c| c.detail.card_id == card_id);
+    if !on_screen {
+        move_to(state, index, true, cx);
+        state.shared.status = Some(Status::Info(msg::card_removed(&external_id, None)));
+    }
 }

@@ -33,7 +33,25 @@ pub(super) fn read(state: &mut State, then: Then, cx: &mut Cx) {
 
 /// The stages as the store has them now.
 pub(super) fn stages_read(state: &mut State, then: Then, rows: Vec<StageRow>, cx: &mut Cx) {
+    let open = (state.queue.as_ref())
+        .and_then(|q| state.stages.rows.get(q.row))
+        .map(|r| r.name.clone());
     state.stages.set_rows(rows);
+    // The open queue's stage keeps its row by name (a stage before it may have come or gone);
+    // a stage the funnel does not know whose every card a prune took out is no row any more:
+    // back to the funnel, saying so.
+    if let (Some(name), Some(q)) = (open, state.queue.as_mut()) {
+        match state.stages.rows.iter().position(|r| r.name == name) {
+            Some(row) => q.row = row,
+            None => {
+                state.queue = None;
+                state.card = None;
+                state.screen = crate::tui::state::Screen::Funnel;
+                state.shared.status = Some(Status::Info(msg::stage_emptied(&name)));
+                return;
+            }
+        }
+    }
     match then {
         Then::StageDone => say_stage_done(state),
         Then::NextStage => match next_stage_row(state) {

@@ -23,6 +23,9 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
                 all: q.all,
                 claimed: (cx.desk.lease().is_some() && q.filter.is_empty())
                     .then(|| q.given_back.clone()),
+                listed: (q.items.iter())
+                    .map(|i| (i.entry.card_id, i.entry.source.clone(), i.entry.id.clone()))
+                    .collect(),
             },
             _ => return,
         },
@@ -54,10 +57,13 @@ pub(super) fn own_write(state: &mut State) {
 }
 
 /// A refresh came back: shown if its screen is still up.
-pub(super) fn refreshed(state: &mut State, answer: Answer) {
+pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
     match (state.screen, answer) {
         (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
-        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back)) => {
+        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back, gone)) => {
+            // A prune took listed cards out of the store: they leave the list first (the
+            // card on screen, if one of them, gives way to the next).
+            super::queue::drop_gone(state, &gone, None, cx);
             let Some(q) = state.queue.as_mut() else {
                 return;
             };

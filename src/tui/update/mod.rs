@@ -346,7 +346,7 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         } => {
             match result {
                 Ok(_) if writes != state.shared.own_writes => live::refresh(state, cx),
-                Ok(answer) => live::refreshed(state, answer),
+                Ok(answer) => live::refreshed(state, answer, cx),
                 Err(_) => {}
             }
             Ok(())
@@ -429,7 +429,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
             queue::pages_read(state, then, entries, read, cx)
         }
         (Then::ShowCard { index, draft }, Answer::Card(read)) => {
-            card::card_read(state, index, draft, read)
+            card::card_read(state, index, draft, read, cx)
         }
         (Then::Decide { row }, Answer::Card(read)) => lead::card_read(state, row, read),
         (Then::Fields, Answer::Fields(rows)) => stats::fields_read(state, rows),
@@ -462,6 +462,18 @@ fn draft_saved(
             c.kept = Kept::Not;
         }
     };
+    // The card was taken out of the store (a prune): nothing to keep the draft on. It leaves
+    // the list (the next card shows if it was on screen); a quit goes on.
+    if let Err(e) = &result
+        && e.is_card_gone()
+    {
+        if matches!(then, AfterDraft::Quit { .. }) {
+            quit(state, cx);
+        } else {
+            queue::drop_gone(state, &[card_id], Some(None), cx);
+        }
+        return Ok(());
+    }
     match (then, result) {
         // Another process holds the store: the draft stays marked unsaved, for the next pause.
         (AfterDraft::Keep, Err(e)) => {

@@ -409,3 +409,55 @@ pub(super) fn renew_claims(state: &mut State, cx: &mut Cx) {
         cx.ask(Effect::Renew(held));
     }
 }
+
+/// Cards a prune took out of the store while the list showed them (`gone`): they leave the list,
+/// and the undo list (their verdicts went with them, or never were); the card on screen, if one
+/// of them, gives way to the next card that wants a verdict, its draft not written (there is no
+/// card to keep it on). The status says which. `refused`: the store refused the verdict given
+/// on the card on screen (`Some(Some(verdict))`), or its draft (`Some(None)`), for this.
+pub(super) fn drop_gone(
+    state: &mut State,
+    gone: &[CardId],
+    refused: Option<Option<crate::domain::review::Verdict>>,
+    cx: &mut Cx,
+) {
+    let on_screen = (state.card.as_ref())
+        .filter(|_| state.screen == Screen::Card)
+        .map(|c| (c.index, c.detail.card_id, c.detail.card.external_id.clone()));
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    let removed: Vec<usize> = (q.items.iter().enumerate())
+        .filter(|(_, it)| gone.contains(&it.entry.card_id))
+        .map(|(i, _)| i)
+        .collect();
+    let mine_gone = on_screen.as_ref().filter(|(_, id, _)| gone.contains(id));
+    if removed.is_empty() && mine_gone.is_none() {
+        return;
+    }
+    let shift = |i: usize| i - removed.iter().filter(|&&r| r < i).count();
+    q.items.retain(|it| !gone.contains(&it.entry.card_id));
+    q.measure.forget();
+    q.selected = shift(q.selected).min(q.items.len().saturating_sub(1));
+    state.verdicts.undo.retain(|u| !gone.contains(&u.card_id));
+    state.verdicts.ahead = None;
+    match on_screen {
+        Some((index, id, external_id)) if gone.contains(&id) => {
+            if let Some(c) = state.card.as_mut() {
+                c.kept = crate::tui::state::Kept::Never;
+            }
+            // A box open on the card (a comment, a picker) has nothing left to write to.
+            state.popup = None;
+            state.verdicts.follows_last = false;
+            card::move_to(state, shift(index), true, cx);
+            state.shared.status = Some(Status::Info(msg::card_removed(&external_id, refused)));
+        }
+        Some((index, ..)) => {
+            if let Some(c) = state.card.as_mut() {
+                c.index = shift(index);
+            }
+            state.shared.status = Some(Status::Info(msg::cards_removed(removed.len())));
+        }
+        None => state.shared.status = Some(Status::Info(msg::cards_removed(removed.len()))),
+    }
+}

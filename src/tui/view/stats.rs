@@ -325,14 +325,14 @@ fn bottlenecks_panel(
                 .first()
                 .map(|c| format!(" — {}", clip(&c.text, 60)))
                 .unwrap_or_default();
+            let c = x.lying_cards;
+            // Judged whole, a stage's figure is a count: alone, without "~" or an interval.
+            let figure = match c.low == c.high {
+                true => c.lying.to_string(),
+                false => format!("~{} ({}–{})", c.lying, c.low, c.high),
+            };
             let lying = Span::styled(
-                crate::text::analytics::marked_share(
-                    format!(
-                        "~{} ({}–{})",
-                        x.lying_cards.lying, x.lying_cards.low, x.lying_cards.high
-                    ),
-                    x.judged_before_change.as_ref(),
-                ) + " ",
+                crate::text::analytics::marked_share(figure, x.judged_before_change.as_ref()) + " ",
                 theme.fail,
             );
             let share = Span::styled(format!("{}/{} ", x.mismatches, x.judged), theme.dim);
