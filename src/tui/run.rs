@@ -130,8 +130,9 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<P
                 continue;
             }
             match w.step(state, desk, &mut keys) {
-                // The terminal went as its reading failed: the next turn quits.
-                Err(_) if hangup.heard() => {}
+                // The terminal went as its reading failed: the next turn quits, as on SIGHUP
+                // (which okk does not hear when a shell that did not exec okk leads the session).
+                Err(_) if hangup.heard() || hangup.terminal_lost() => {}
                 other => other?,
             }
         }
@@ -156,6 +157,8 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<P
 struct HangUp {
     heard: Arc<std::sync::atomic::AtomicBool>,
     id: Option<signal_hook::SigId>,
+    /// The screens ended: the terminal's watch stops.
+    ended: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Whether the terminal of this process's screens has gone (SIGHUP heard by a reviewer).
@@ -171,7 +174,18 @@ impl HangUp {
         let heard = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let id = signal_hook::flag::register(signal_hook::consts::SIGHUP, heard.clone()).ok();
         quiet_stdin_on_hangup();
-        HangUp { heard, id }
+        let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        watch_terminal(heard.clone(), ended.clone());
+        HangUp { heard, id, ended }
+    }
+
+    /// Whether the terminal has hung up (it answers EIO), taken from now on as SIGHUP heard.
+    fn terminal_lost(&self) -> bool {
+        if !terminal_hung_up() {
+            return false;
+        }
+        self.heard.store(true, std::sync::atomic::Ordering::Relaxed);
+        true
     }
 
     fn heard(&self) -> bool {
@@ -203,8 +217,57 @@ fn quiet_stdin_on_hangup() {
     };
 }
 
+/// How often the terminal's watch asks whether the terminal is still there.
+const TERMINAL_WATCH: Duration = Duration::from_secs(1);
+
+/// A terminal can hang up without a word to okk: the kernel signals only the session's leader,
+/// and a shell that ran okk without `exec` (`sh -c 'okk review; …'`, a launcher, a tmux
+/// command) dies of it alone, leaving okk's reader spinning on a terminal that is gone, its card
+/// held. A watch asks the terminal once a second (a hung-up terminal answers every request with
+/// EIO) and, when it has gone, signals SIGHUP to okk itself: the same way out as a signal heard.
+fn watch_terminal(
+    heard: Arc<std::sync::atomic::AtomicBool>,
+    ended: Arc<std::sync::atomic::AtomicBool>,
+) {
+    // SAFETY: isatty only reads the descriptor's kind.
+    if unsafe { libc::isatty(libc::STDIN_FILENO) } != 1 {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("okk-terminal-watch".into())
+        .spawn(move || {
+            use std::sync::atomic::Ordering::Relaxed;
+            while !ended.load(Relaxed) && !heard.load(Relaxed) {
+                std::thread::sleep(TERMINAL_WATCH);
+                if terminal_hung_up() && !ended.load(Relaxed) {
+                    // SAFETY: signalling this very process; its handlers are okk's own.
+                    unsafe { libc::kill(libc::getpid(), libc::SIGHUP) };
+                    return;
+                }
+            }
+        });
+    // No watch (no thread to be had): a terminal that hangs up still signals okk when okk
+    // leads its session, as it does when started by a terminal or with exec.
+    drop(spawned);
+}
+
+/// Whether standard input's terminal hung up.
+fn terminal_hung_up() -> bool {
+    hung_up(libc::STDIN_FILENO)
+}
+
+/// Whether the terminal `fd` hung up: it answers a request for its settings with EIO.
+fn hung_up(fd: libc::c_int) -> bool {
+    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: tcgetattr writes only into `t`.
+    let asked = unsafe { libc::tcgetattr(fd, &mut t) };
+    asked != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EIO)
+}
+
 impl Drop for HangUp {
     fn drop(&mut self) {
+        self.ended.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(id) = self.id.take() {
             signal_hook::low_level::unregister(id);
         }
@@ -733,4 +796,38 @@ pub fn settle_reads(state: &mut State, effects: Vec<Effect>, desk: &Desk) -> Des
         todo.extend(update(state, Msg::Done(Box::new(outcome)), desk));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hung_up;
+
+    /// A terminal whose other end closed (the window gone) answers EIO, which the reviewer takes
+    /// as SIGHUP when no signal came; a live one, or a descriptor that is no terminal, does not.
+    #[test]
+    fn a_terminal_whose_other_end_closed_is_hung_up() {
+        let (mut master, mut slave) = (0, 0);
+        // SAFETY: openpty writes the two descriptors; no name, settings or size asked.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        assert!(!hung_up(slave), "a live terminal");
+        // SAFETY: closing the descriptor openpty gave.
+        unsafe { libc::close(master) };
+        assert!(hung_up(slave), "its other end closed");
+        // SAFETY: closing the descriptor openpty gave.
+        unsafe { libc::close(slave) };
+        let file = std::fs::File::open("Cargo.toml").unwrap();
+        assert!(
+            !hung_up(std::os::fd::AsRawFd::as_raw_fd(&file)),
+            "not a terminal"
+        );
+    }
 }
