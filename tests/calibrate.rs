@@ -197,6 +197,12 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         text.contains("agreement 60%") && text.contains("kappa 0.474"),
         "{text}"
     );
+    // tester31 F9: the overall figure is a share of auditor pairs, and says so (a share of
+    // cards it is not).
+    assert!(
+        text.contains("Verdicts: pairwise agreement 60% (the share of auditor pairs"),
+        "{text}"
+    );
     // In Russian: the verdicts in words, decimals with a comma.
     let ru = lead
         .okk()

@@ -481,7 +481,7 @@ pub fn stores_funnel_shown(version: i64, by: &str, at: &str) -> String {
         "app-stores-funnel-shown",
         version = version,
         by = by.to_string(),
-        at = at.to_string()
+        at = super::common::stored_time(at)
     )
 }
 
@@ -492,7 +492,7 @@ pub fn given_funnel_not_stores(file: &Path, version: i64, by: &str, at: &str) ->
         file = file.display().to_string(),
         version = version,
         by = by.to_string(),
-        at = at.to_string()
+        at = super::common::stored_time(at)
     )
 }
 
@@ -520,4 +520,28 @@ pub fn stored_funnel_used(file: &Path, version: i64, by: &str, at: &str) -> Stri
 /// `okk db copy URL FILE` given a file that is there.
 pub fn copy_target_exists(path: &Path) -> String {
     crate::tr!("app-copy-target-exists", path = path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::text::lang::{Lang, with};
+
+    /// tester31 F8: every message naming when the store's funnel was applied says it as a
+    /// Russian screen says a moment, never as the store keeps it.
+    #[test]
+    fn the_store_funnel_s_messages_say_when_in_the_reader_s_way() {
+        let at = "2026-12-06 11:18:59";
+        let said = with(Lang::Ru, || {
+            [
+                super::stores_funnel_shown(1, "lena", at),
+                super::given_funnel_not_stores(Path::new("f.toml"), 1, "lena", at),
+                super::stored_funnel_used(Path::new("f.toml"), 1, "lena", at),
+            ]
+        });
+        for s in said {
+            assert!(s.contains("06.12.2026") && !s.contains(at), "{s}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ calibrate-created =
 calibrate-report-head = Calibration { $id } · «{ $stage }» · { $cards } cards · seed { $seed } · by { $by } · { $at }
 calibrate-judged = judged { $n } of { $cards }
 calibrate-cohen = Cohen's kappa { $kappa }
-calibrate-verdicts = Verdicts: agreement { $agreement } of { $cards } { $cards ->
+calibrate-verdicts = Verdicts: pairwise agreement { $agreement } (the share of auditor pairs that gave a card one verdict) over { $cards } { $cards ->
     [one] card
    *[other] cards
 } two auditors or more judged, Krippendorff's alpha { $alpha }{ $kappa }

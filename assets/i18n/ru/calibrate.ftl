@@ -24,10 +24,10 @@ calibrate-report-head = Калибровка { $id } · «{ $stage }» · { $car
 } · зерно { $seed } · начал { $by } · { $at }
 calibrate-judged = оценено { $n } из { $cards }
 calibrate-cohen = каппа Коэна { $kappa }
-calibrate-verdicts = Вердикты: согласие { $agreement } из { $cards ->
-    [one] { $cards } карточки
-   *[other] { $cards } карточек
-}, оценённых двумя аудиторами и больше, альфа Криппендорфа { $alpha }{ $kappa }
+calibrate-verdicts = Вердикты: согласие пар аудиторов { $agreement } (доля пар, давших карточке один вердикт) по { $cards ->
+    [one] { $cards } карточке
+   *[other] { $cards } карточкам
+}, оценённым двумя аудиторами и больше, альфа Криппендорфа { $alpha }{ $kappa }
 calibrate-pair = { $a } × { $b }: { $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
