@@ -4294,6 +4294,26 @@ fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_l
         header["signer"], "vera",
         "the user the laptop was copied for"
     );
+    // tester31 F7: her laptop signs for her only — never as the lead, whose key every auditor
+    // would then trust in the lead's name — refused before a key is made.
+    let forged = vera.dir.path().join("as-lena.okkb");
+    let (ok, _, err) = run_on(
+        &vera,
+        &laptop,
+        &[
+            "bundle",
+            "export",
+            "--as",
+            "lena",
+            "--out",
+            &path_arg(&forged),
+        ],
+    );
+    assert!(
+        !ok && err.contains("copied from the team server for okk user vera"),
+        "{err}"
+    );
+    assert!(!forged.exists());
     let records = bundle_records(&bundle);
     assert_eq!(records.len(), 2);
     assert!(

@@ -99,6 +99,19 @@ fn refuse_other_name(store: &impl UserStore, given: Option<&str>) -> Result<()> 
     Ok(())
 }
 
+/// A store file copied from the server by a user's login (`okk db copy`) is that user's laptop:
+/// its bundles sign for them only (docs/team-server.md), or an auditor's copy would sign as the
+/// lead, and the lead, told to, would trust the auditor's key in her own name.
+fn refuse_other_than_copied_for(store: &impl BundleSource, given: Option<&str>) -> Result<()> {
+    let given = given.map(str::trim).filter(|g| !g.is_empty());
+    if let (Some(copied), Some(given)) = (store.signs_as()?, given)
+        && copied != given
+    {
+        return Err(user(crate::text::app::copy_signs_as_other(&copied, given)));
+    }
+    Ok(())
+}
+
 /// The name a bundle's header gives its signer, whose records made here the key signs:
 /// `--as` (or `OKK_AUDITOR`); else the store's own (a server's: the session's okk user; a file
 /// copied from a server: the user it was copied for); else the config's name, the laptop's
@@ -136,6 +149,7 @@ fn write_bundle(
 ) -> Result<ExitCode> {
     // Refused before a key is made: a refusal leaves nothing behind.
     refuse_other_name(store, args.signer.as_deref())?;
+    refuse_other_than_copied_for(store, args.signer.as_deref())?;
     let key_file = key_path()?;
     let (key, made) = Keypair::load_or_create(&key_file)
         .map_err(|e| user(format!("{}: {e}", key_file.display())))?;

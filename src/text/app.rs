@@ -372,6 +372,15 @@ pub fn roles_other_name(mapped: &str, given: &str) -> String {
     )
 }
 
+/// `okk bundle export --as NAME` on a store file copied from the server for another user.
+pub fn copy_signs_as_other(copied: &str, given: &str) -> String {
+    crate::tr!(
+        "app-copy-signs-as-other",
+        copied = copied.to_string(),
+        given = given.to_string()
+    )
+}
+
 /// A name that is not a user of a store whose roles are set up.
 pub fn roles_unknown(name: &str) -> String {
     crate::tr!("app-roles-unknown", name = name.to_string())

@@ -78,6 +78,7 @@ app-no-store-file = { $path }: no such store file
 # Who may do what (okk db roles) and the store's funnel (okk funnel apply).
 app-roles-not-mapped = { $login }: this PostgreSQL login role is not mapped to an okk user of this store; the database owner maps it with okk db roles --auditor NAME={ $login }
 app-roles-other-name = this connection is okk user { $mapped } (its PostgreSQL login role is mapped to them): it cannot act as { $given }
+app-copy-signs-as-other = this store was copied from the team server for okk user { $copied } (okk db copy by their login): its bundles sign for { $copied } only, not as { $given }
 app-roles-unknown = { $name } is not a user of this store: its roles are set up, and only the users okk db roles named act on it (okk db roles lists them)
 app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews
 app-roles-not-lead-funnel = { $name } is an auditor on this store: only a lead applies the funnel
