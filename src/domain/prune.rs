@@ -125,6 +125,9 @@ pub struct PruneReport {
     /// Left in it for their desk work (distinct cards).
     pub kept: u64,
     pub kept_for: Vec<Kept>,
+    /// Kept cards whose only desk work is reviews and drafts: those `--with-work` would take
+    /// out (a card a calibration samples or an auditor holds stays even then).
+    pub releasable: u64,
     /// `--with-work`: the cards whose only desk work was reviews and drafts went too, with it.
     pub with_work: bool,
     /// `--with-work`: how many cards went with their work (counted in `removed`).
@@ -157,6 +160,7 @@ impl PruneReport {
             kept: 0,
             kept_for: Vec::new(),
             with_work: false,
+            releasable: 0,
             released_cards: 0,
             released: Vec::new(),
             work_removed: WorkRemoved::default(),
@@ -181,11 +185,17 @@ impl PruneReport {
     /// Cards kept for work `--with-work` would take out with them (reviews, drafts), and
     /// nothing that holds them harder: what the report names the option for.
     pub fn releasable(&self) -> bool {
-        !self.with_work
-            && self
-                .kept_for
-                .iter()
-                .any(|k| DeskWork::RELEASABLE & k.work.bit() != 0)
+        !self.with_work && self.releasable > 0
+    }
+
+    /// Counts the cards kept for their desk work (external id, mask of [`DeskWork`] bits):
+    /// `kept`, `kept_for` and `releasable`.
+    pub fn keep(&mut self, kept: &[(String, i64)]) {
+        self.kept = kept.len() as u64;
+        self.kept_for = kept_for(kept);
+        self.releasable = (kept.iter())
+            .filter(|(_, mask)| DeskWork::goes_with_work(*mask))
+            .count() as u64;
     }
 }
 
@@ -231,6 +241,24 @@ pub fn kept_for(cards: &[(String, i64)]) -> Vec<Kept> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// tester31 F3: a card a calibration samples (or an auditor holds) stays even with
+    /// `--with-work`, whatever reviews it carries: the report offers the option only when some
+    /// kept card would go with it.
+    #[test]
+    fn with_work_is_offered_only_when_a_kept_card_would_go_with_it() {
+        let reviews = DeskWork::Reviews.bit();
+        let sampled = reviews | DeskWork::Calibrations.bit();
+        let mut r = PruneReport::new(true);
+        r.keep(&[("1".into(), sampled), ("2".into(), sampled)]);
+        assert_eq!((r.kept, r.releasable), (2, 0));
+        assert!(!r.releasable(), "every kept card is in a calibration");
+        r.keep(&[("1".into(), sampled), ("3".into(), reviews)]);
+        assert_eq!(r.releasable, 1);
+        assert!(r.releasable());
+        r.with_work = true;
+        assert!(!r.releasable(), "asked already");
+    }
 
     #[test]
     fn kept_cards_are_counted_under_each_kind_they_carry_with_the_first_ids_sorted() {

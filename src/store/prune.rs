@@ -275,8 +275,7 @@ fn prune_in(
         .prepare("SELECT external_id, work FROM temp.prune_pick WHERE work <> 0")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    report.kept = kept.len() as u64;
-    report.kept_for = kept_for(&kept);
+    report.keep(&kept);
     report.removed = report.selected - report.kept;
     if report.import.is_some() {
         report.updated_only = tx.query_row(

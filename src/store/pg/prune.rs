@@ -317,8 +317,7 @@ fn prune_in(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    report.kept = kept.len() as u64;
-    report.kept_for = kept_for(&kept);
+    report.keep(&kept);
     report.removed = report.selected - report.kept;
     if report.import.is_some() {
         report.updated_only = count(
