@@ -2098,3 +2098,25 @@ fn a_card_opened_after_a_prune_took_it_leaves_the_list_and_the_next_opens() {
         )))
     );
 }
+
+/// tester31 F5: a card marked ↻ (changed since her earlier review) judged again is judged as it
+/// is now: the mark goes at once, not at the next session; undo puts it back with the earlier
+/// verdict.
+#[test]
+fn a_verdict_clears_the_changed_mark_and_undo_puts_it_back() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    let index = s.state.card.as_ref().unwrap().index;
+    let item = |s: &Session| s.state.queue.as_ref().unwrap().items[index].entry.clone();
+    // As a queue read after an import that changed the card since her review marks it.
+    s.state.queue.as_mut().unwrap().items[index]
+        .entry
+        .changed_since_review = true;
+    s.keys("a");
+    assert_ne!(s.card_id(), first);
+    assert!(!item(&s).changed_since_review, "judged as it is now");
+    s.keys("u");
+    assert_eq!(s.card_id(), first);
+    assert!(item(&s).changed_since_review, "the undo puts the mark back");
+}

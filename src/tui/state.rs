@@ -441,6 +441,9 @@ pub struct Undo {
     pub verdict: Verdict,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
+    /// Whether the item was marked ↻ (changed since the earlier review) before: a verdict on
+    /// the card as it is now clears the mark, its undo puts it back.
+    pub changed_before: bool,
     /// The card's draft as it was before the verdict key (not the review saved, which `ok`
     /// confirmed the suggestions into): undo puts it back on screen.
     pub draft: ReviewDraft,

@@ -399,6 +399,8 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     let q = state.queue.as_mut().expect("a card is open from a queue");
     let before = q.items[index].done;
     q.items[index].done = Some(s.verdict);
+    // Judged as it is now: no longer changed since her review.
+    let changed_before = std::mem::take(&mut q.items[index].entry.changed_since_review);
     if before.is_none() {
         q.counts.reviewed += 1;
         // Judged, the card counts among the list's judged, no longer among what is left.
@@ -413,6 +415,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         external_id: s.external_id,
         verdict: s.verdict,
         before,
+        changed_before,
         draft: s.draft,
     });
     state.verdicts.follows_last = true;
@@ -606,6 +609,7 @@ pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &
         )));
         if let Some(index) = index {
             q.items[index].done = last.before;
+            q.items[index].entry.changed_since_review = last.changed_before;
             open(state, index, Some(last.draft), cx);
         }
         return;
