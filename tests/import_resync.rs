@@ -508,6 +508,8 @@ fn a_stage_the_crm_renamed_to_a_name_the_funnel_lacks_is_said_to_be_a_probable_r
         let export = desk.card(id)["export_digest"].as_i64().unwrap().to_string();
         desk.plant_card(id, "content_hash", &export);
     }
+    // An older okk kept no mark of the funnel it gave renamed cards back for.
+    desk.forget_meta(okk::store::reattach::RENAMES_CHECKED_FOR);
     let out = desk.okk_funnel(&v2_funnel).arg("stats").output().unwrap();
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("2 reviewed cards changed only"),

@@ -69,10 +69,10 @@ pub fn refresh(
     }
     super::funnel_versions::note(store, funnel, fingerprint);
     // The funnel may name a renamed stage now that an import took for a move: its cards are
-    // the cards their reviews saw again. Asked on every run, not only when the rules run: a
-    // store whose funnel had the alias before okk did this is mended too (cheap: only reviews
-    // whose card changed, and only the cards whose two stage names are one stage, are read).
-    match with_renames(funnel, |judge| store.reattach_renamed(judge)) {
+    // the cards their reviews saw again. Asked once per funnel, whether or not the rules run
+    // (the store keeps which funnel it last asked for): a store whose funnel had the alias
+    // before okk did this is mended at its first run too.
+    match with_renames(funnel, |judge| store.reattach_renamed(judge, fingerprint)) {
         Ok(0) => {}
         Ok(n) => super::warn(crate::text::check::reattached(n)),
         // Another okk holds the store: the next run does it.

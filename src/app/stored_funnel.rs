@@ -126,17 +126,8 @@ fn load_version(
     let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
         return Ok((paths.load_funnel_for(dry_run)?, None));
     };
-    let name = PathBuf::from(format!(
-        "{}#funnel-{}",
-        store.shown().display(),
-        version.version
-    ));
-    let funnel =
-        crate::funnel_config::load_str(&version.content, &name).map_err(|e| user(e.to_string()))?;
-    if paths.funnel_given()
-        && let Ok(local) = std::fs::read(&paths.funnel)
-        && super::paths::fingerprint(&local) != version.hash
-    {
+    let (funnel, _) = applied(store, &version)?;
+    if given_differs(paths, &version.hash) {
         super::warn(msg::stored_funnel_used(
             &paths.funnel,
             version.version,
@@ -155,10 +146,7 @@ pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf
     let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
         return Ok(None);
     };
-    if paths.funnel_given()
-        && let Ok(local) = std::fs::read(&paths.funnel)
-        && super::paths::fingerprint(&local) != version.hash
-    {
+    if given_differs(paths, &version.hash) {
         // A file being made ready for `funnel apply`: read as given, said not to be the store's.
         super::warn(msg::given_funnel_not_stores(
             &paths.funnel,
@@ -169,6 +157,13 @@ pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf
         let (funnel, _) = paths.load_funnel_for(true)?;
         return Ok(Some((funnel, paths.funnel.clone())));
     }
+    let (funnel, name) = applied(store, &version)?;
+    super::warn(msg::stores_funnel_shown(version.version, &by, &at));
+    Ok(Some((funnel, name)))
+}
+
+/// The store's applied funnel `version`, read, and the name it goes by (`URL#funnel-N`).
+fn applied(store: &PgStore, version: &FunnelVersion) -> Result<(Funnel, PathBuf)> {
     let name = PathBuf::from(format!(
         "{}#funnel-{}",
         store.shown().display(),
@@ -176,6 +171,11 @@ pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf
     ));
     let funnel =
         crate::funnel_config::load_str(&version.content, &name).map_err(|e| user(e.to_string()))?;
-    super::warn(msg::stores_funnel_shown(version.version, &by, &at));
-    Ok(Some((funnel, name)))
+    Ok((funnel, name))
+}
+
+/// Whether `--funnel` named a file that is not the store's funnel (fingerprint `hash`).
+fn given_differs(paths: &Paths, hash: &str) -> bool {
+    paths.funnel_given()
+        && std::fs::read(&paths.funnel).is_ok_and(|local| super::paths::fingerprint(&local) != hash)
 }

@@ -3,13 +3,12 @@
 //! the unknown stage, since the order matters: the new name added as the stage's alias first,
 //! the cards keep their reviews; imported first, every judged card there goes back to its auditor.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::as_judged::{AsJudged, Field};
 use super::card::{Card, SystemField};
 use super::funnel::Funnel;
+use super::fx::FxMap;
 
 /// Fewer cards than this moving together say nothing of a rename: a stage of one or two cards
 /// may simply have been worked.
@@ -37,10 +36,11 @@ pub struct ProbableRename {
 /// The stage moves one read makes, gathered card by card (see [`RenameWatch::saw`]).
 #[derive(Debug, Default)]
 pub struct RenameWatch {
-    /// Cards the read found that the store held at a stage the funnel knows, by that stage.
-    held: HashMap<String, u64>,
+    /// Cards the read found that the store held at a stage the funnel knows, by that stage
+    /// (asked for every card a read passes: the import's own cheap hash).
+    held: FxMap<String, u64>,
     /// Of those, the ones now at a stage the funnel does not know, by (old, new).
-    moves: HashMap<(String, String), Vec<i64>>,
+    moves: FxMap<(String, String), Vec<i64>>,
 }
 
 impl RenameWatch {

@@ -23,6 +23,9 @@ pub(crate) const CANDIDATES: &str =
       AND c.gone_at IS NULL
     ORDER BY r.created_at DESC, r.id";
 
+/// `meta` key: the funnel fingerprint the renamed stages' cards were last given back for.
+pub const RENAMES_CHECKED_FOR: &str = "renames_checked_for";
+
 /// The card as judged a review keeps (`$1`/`?1`: the review).
 pub(crate) const JUDGED: &str = "SELECT judged FROM reviews WHERE id = $1";
 
@@ -42,7 +45,43 @@ impl Store {
     /// stage's name: the card's digest becomes the review's again, and what the export said is
     /// kept beside it (`export_digest`, as an import of a renamed stage keeps it), so the next
     /// import of the same export finds the card unchanged. The number of cards.
-    pub fn reattach_renamed(&mut self, judge: &OnlyRenamed<'_>) -> Result<u64, StoreError> {
+    ///
+    /// Once per funnel (`fingerprint`, kept in `meta`): only a funnel that changed can take two
+    /// names for one stage that it did not before (an import under an alias already there takes
+    /// the new name for no change), and the search reads every live review with its card — a
+    /// second on 200,000 reviews — which no command should pay each time it starts.
+    pub fn reattach_renamed(
+        &mut self,
+        judge: &OnlyRenamed<'_>,
+        fingerprint: &str,
+    ) -> Result<u64, StoreError> {
+        if self.meta(RENAMES_CHECKED_FOR)?.as_deref() == Some(fingerprint) {
+            return Ok(0);
+        }
+        let back = self.renamed_only(judge)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        for (card_id, hash, content) in back {
+            // Only a card no one wrote since it was read.
+            n += tx.execute(
+                "UPDATE cards SET export_digest = coalesce(export_digest, content_hash),
+                     content_hash = ?2
+                 WHERE id = ?1 AND content_hash = ?3",
+                params![card_id, hash, content],
+            )? as u64;
+        }
+        super::flags::set_meta_on(&tx, RENAMES_CHECKED_FOR, fingerprint)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The cards to give back: (card, the review's digest, the card's digest now).
+    fn renamed_only(
+        &mut self,
+        judge: &OnlyRenamed<'_>,
+    ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
         let rows: Vec<Row> = self
             .conn
             .prepare(CANDIDATES)?
@@ -61,7 +100,7 @@ impl Store {
             .filter(|r| (judge.same_stage)(&r.1, &r.5))
             .collect();
         if rows.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let names = self.field_names()?;
         let mut seen = HashSet::new();
@@ -81,24 +120,6 @@ impl Store {
                 back.push((card_id, hash, content));
             }
         }
-        if back.is_empty() {
-            // Nothing to write: a command that only reads takes no write lock for it.
-            return Ok(0);
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut n = 0;
-        for (card_id, hash, content) in back {
-            // Only a card no one wrote since it was read.
-            n += tx.execute(
-                "UPDATE cards SET export_digest = coalesce(export_digest, content_hash),
-                     content_hash = ?2
-                 WHERE id = ?1 AND content_hash = ?3",
-                params![card_id, hash, content],
-            )? as u64;
-        }
-        tx.commit()?;
-        Ok(n)
+        Ok(back)
     }
 }
