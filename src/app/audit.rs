@@ -68,17 +68,7 @@ pub fn refresh(
         return Ok(None);
     }
     super::funnel_versions::note(store, funnel, fingerprint);
-    // The funnel may name a renamed stage now that an import took for a move: its cards are
-    // the cards their reviews saw again. Asked once per funnel, whether or not the rules run
-    // (the store keeps which funnel it last asked for): a store whose funnel had the alias
-    // before okk did this is mended at its first run too.
-    match with_renames(funnel, |judge| store.reattach_renamed(judge, fingerprint)) {
-        Ok(0) => {}
-        Ok(n) => super::warn(crate::text::check::reattached(n)),
-        // Another okk holds the store: the next run does it.
-        Err(e) if e.is_busy() => {}
-        Err(e) => return Err(e.into()),
-    }
+    mend_renamed(store, funnel, fingerprint)?;
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
@@ -126,6 +116,23 @@ pub fn refresh_server(
         return Ok(None);
     }
     rerun_server(store, funnel, fingerprint, now).map(Some)
+}
+
+/// The funnel may name a renamed stage now that an import took for a move: its cards are the
+/// cards their reviews saw again. Asked once per funnel, whether or not the rules run (the
+/// store keeps which funnel it last asked for): a store whose funnel had the alias before okk
+/// did this is mended at its first run too. Said when some were given back.
+pub fn mend_renamed(store: &mut Store, funnel: &Funnel, fingerprint: &str) -> Result<()> {
+    match with_renames(funnel, |judge| store.reattach_renamed(judge, fingerprint)) {
+        Ok(0) => Ok(()),
+        Ok(n) => {
+            super::warn(crate::text::check::reattached(n));
+            Ok(())
+        }
+        // Another okk holds the store: the next run does it.
+        Err(e) if e.is_busy() => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `f` given the domain's judgement of a card changed only in its stage's name, for the stores.

@@ -46,8 +46,9 @@ pub fn after(
         let today = paths.today(store)?;
         super::audit::refresh(store, funnel, fingerprint, today, true).map(drop)
     } else {
-        // Judged in the pass: the funnel they were judged by is a version all the same.
+        // Judged in the pass: the funnel they were judged by is a version all the same, and
+        // the renamed stages' cards are looked for as the rules run would.
         super::funnel_versions::note(store, funnel, fingerprint);
-        Ok(())
+        super::audit::mend_renamed(store, funnel, fingerprint)
     }
 }

@@ -48,20 +48,8 @@ impl Store {
     /// Records desk-wide fill `rows` as run `run`'s snapshot, unless it has one. Best effort: a
     /// store that is busy or read-only keeps no point, and the next read tries again.
     pub fn note_fill(&self, run: i64, rows: &[FillRow]) -> bool {
-        let wait: Option<i64> = self
-            .conn
-            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
-            .ok();
-        if self.conn.busy_timeout(RECORD_WAIT).is_err() {
-            return false;
-        }
-        let done = self.insert_fill(run, rows).is_ok();
-        if let Some(ms) = wait {
-            let _ = self
-                .conn
-                .busy_timeout(Duration::from_millis(ms.max(0) as u64));
-        }
-        done
+        self.waiting_at_most(RECORD_WAIT, |s| s.insert_fill(run, rows).is_ok())
+            .unwrap_or(false)
     }
 
     fn insert_fill(&self, run: i64, rows: &[FillRow]) -> Result<(), StoreError> {

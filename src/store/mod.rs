@@ -247,6 +247,27 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `write` waiting at most `wait` for another connection's write lock (a best-effort
+    /// note a reader leaves: busy, it is left for the next reader), then waits as before.
+    pub(crate) fn waiting_at_most<T>(
+        &self,
+        wait: std::time::Duration,
+        write: impl FnOnce(&Store) -> T,
+    ) -> Option<T> {
+        let before: Option<i64> = self
+            .conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .ok();
+        self.conn.busy_timeout(wait).ok()?;
+        let done = write(self);
+        if let Some(ms) = before {
+            let _ = self
+                .conn
+                .busy_timeout(std::time::Duration::from_millis(ms.max(0) as u64));
+        }
+        Some(done)
+    }
+
     /// How long a write waits for another connection's write lock before it answers "busy"
     /// (10 s from [`Store::open`]; the reviewer waits a moment and keeps drawing).
     pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<(), StoreError> {

@@ -26,6 +26,9 @@ pub(crate) const CANDIDATES: &str =
 /// `meta` key: the funnel fingerprint the renamed stages' cards were last given back for.
 pub const RENAMES_CHECKED_FOR: &str = "renames_checked_for";
 
+/// How long a command waits to note that nothing was to be given back.
+const NOTE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// The card as judged a review keeps (`$1`/`?1`: the review).
 pub(crate) const JUDGED: &str = "SELECT judged FROM reviews WHERE id = $1";
 
@@ -59,6 +62,16 @@ impl Store {
             return Ok(0);
         }
         let back = self.renamed_only(judge)?;
+        if back.is_empty() {
+            // Nothing to give back: the mark is a note a reader leaves, never a wait on an
+            // import that holds the store (busy, the next command looks again).
+            let noted =
+                self.waiting_at_most(NOTE_WAIT, |s| s.set_meta(RENAMES_CHECKED_FOR, fingerprint));
+            return match noted {
+                Some(Err(e)) if !e.is_busy() => Err(e),
+                _ => Ok(0),
+            };
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
