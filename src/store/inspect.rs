@@ -81,6 +81,8 @@ impl Table {
             Table::StageHistory => "card_id, batch_id",
             Table::Flags => "card_id, seq",
             Table::Owners => "name",
+            // A key's row moves as it is rewritten: what a store holds is the keys' values.
+            Table::Meta => "key",
             Table::FillSnapshots => "batch_id, field, stage",
             Table::StageCounts => "stage",
             Table::SourceColumns => "source, kind, name",
