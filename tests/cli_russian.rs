@@ -548,6 +548,7 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             stage_changes: 1,
             unknown_stages: Vec::new(),
             probable_renames: Vec::new(),
+            renamed_stages: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 3,

@@ -4020,3 +4020,153 @@ fn a_sync_killed_between_two_parts_of_the_events_resumes_to_the_uninterrupted_pa
     succeeded(&mut sync_in_parts(&killed));
     assert_same_paths(&paths(&killed.desk), &expected, "killed after a part");
 }
+
+/// A stage the CRM renamed since the last sync (its ids carry another name). The sync says so
+/// outright and reads every deal once, so that no card keeps the old name (one CRM stage under
+/// two names, the deals not edited since at the old one) and none counts as moved: no visit
+/// in the stage history, the reviews stand. `rename` renames the stage of «Первичный контакт»
+/// of «Продажи недвижимости» in the fake; `edited`: deals edited since, the incremental part.
+fn a_renamed_stage_takes_every_card_without_a_move(desk: &Synced, rename: impl FnOnce()) {
+    const OLD: &str = "Первичный контакт";
+    const NEW: &str = "Первичный контакт (звонок)";
+    desk.sync(&[]);
+    let of_pipeline = |c: &std::collections::BTreeMap<String, Json>, stage: &str| {
+        c["pipeline"] == "Продажи недвижимости" && c["stage"] == stage
+    };
+    let at_old: Vec<String> = desk
+        .desk
+        .rows(Table::Cards)
+        .into_iter()
+        .filter(|c| of_pipeline(c, OLD))
+        .map(|c| c["external_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(at_old.len() >= 5, "{at_old:?}");
+    // Deals the CRM does not edit (`rename` edits the first few).
+    for id in &at_old[at_old.len() - 3..] {
+        desk.desk
+            .review(id, "anna", "2026-11-19 12:00:00", &Verdict::of("ok"));
+    }
+    let reviewed = desk.desk.rows(Table::Reviews);
+    let history_before = desk.desk.rows(Table::StageHistory).len();
+    rename();
+
+    let report = desk.sync(&[]);
+    assert_eq!(report["reread"], "stage_renamed", "{report}");
+    assert_eq!(
+        report["renamed_stages"],
+        serde_json::json!([{
+            "pipeline": "Продажи недвижимости",
+            "from": OLD,
+            "to": NEW,
+            "add_alias_to": "Первичный контакт"
+        }]),
+        "{report}"
+    );
+    assert_eq!(report["stage_changes"], 0, "{report}");
+    assert!(report.get("probable_renames").is_none(), "{report}");
+    let cards = desk.desk.rows(Table::Cards);
+    assert_eq!(cards.iter().filter(|c| of_pipeline(c, OLD)).count(), 0);
+    assert_eq!(
+        cards.iter().filter(|c| of_pipeline(c, NEW)).count(),
+        at_old.len(),
+        "every card of the stage takes its new name, edited since or not"
+    );
+    // «Первичный контакт» of the other pipeline is another stage: it keeps its name.
+    assert!(
+        cards
+            .iter()
+            .any(|c| c["pipeline"] == "Вторичный рынок" && c["stage"] == OLD)
+    );
+    assert_eq!(desk.desk.rows(Table::StageHistory).len(), history_before);
+    for r in &reviewed {
+        let card = desk.desk.card(r["card_external_id"].as_str().unwrap());
+        assert_eq!(
+            r["card_hash"], card["content_hash"],
+            "the review stands: {r:?}"
+        );
+    }
+    // Said once: the next sync reads only what changed.
+    let quiet = desk.sync(&[]);
+    assert!(quiet["reread"].is_null(), "{quiet}");
+    assert!(quiet.get("renamed_stages").is_none(), "{quiet}");
+    assert_eq!(quiet["updated"], 0, "{quiet}");
+}
+
+#[test]
+fn amocrm_a_stage_renamed_in_the_crm_takes_every_card_under_its_new_name_without_a_move() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::new(&crm);
+    a_renamed_stage_takes_every_card_without_a_move(&desk, || {
+        crm.with(|s| {
+            s.amo_names
+                .insert((7_000_001, 60_000_002), "Первичный контакт (звонок)");
+            s.edit_first(5);
+        })
+    });
+}
+
+#[test]
+fn bitrix24_a_stage_renamed_in_the_portal_takes_every_card_under_its_new_name_without_a_move() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::bitrix(&crm);
+    a_renamed_stage_takes_every_card_without_a_move(&desk, || {
+        crm.with(|s| {
+            s.b24_names
+                .insert("PREPARATION", "Первичный контакт (звонок)");
+            s.edit_first(5);
+        })
+    });
+}
+
+/// The text report names the rename and, while the funnel does not know the new name, the
+/// alias to add; with the alias in the funnel, the cards stay where the figures had them.
+#[test]
+fn a_stage_renamed_in_the_crm_is_said_with_the_alias_to_add_in_either_language() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    crm.with(|s| {
+        s.amo_names
+            .insert((7_000_001, 60_000_002), "Первичный контакт (звонок)")
+    });
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "sync", "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for said in [
+        "все сделки прочитаны заново, один раз: CRM переименовала этап после прошлой синхронизации",
+        "CRM переименовала «Первичный контакт» в «Первичный контакт (звонок)» (воронка «Продажи \
+         недвижимости»): карточки этапа получили новое название; ни одна не перешла на другой \
+         этап, проверки в силе",
+        "добавьте «Первичный контакт (звонок)» в псевдонимы этапа «Первичный контакт» в воронке",
+    ] {
+        assert!(stdout.contains(said), "{said}\n{stdout}");
+    }
+    // The funnel with the new name as an alias: nothing to add, and no card off the funnel.
+    let funnel = desk.desk.dir.path().join("aliased.toml");
+    let text_of = std::fs::read_to_string(&desk.funnel).unwrap();
+    let aliased = text_of.replacen(
+        "aliases = [\"Новая заявка\",",
+        "aliases = [\"Первичный контакт (звонок)\", \"Новая заявка\",",
+        1,
+    );
+    assert_ne!(aliased, text_of, "the funnel names the stage");
+    std::fs::write(&funnel, aliased).unwrap();
+    let desk = Synced { funnel, ..desk };
+    let stdout = succeeded(desk.okk().args(["sync"]));
+    assert!(
+        stdout.contains("the CRM renamed «Первичный контакт» to «Первичный контакт (звонок)»"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("add «Первичный контакт (звонок)»"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("stage not in the funnel: Первичный контакт (звонок)"),
+        "{stdout}"
+    );
+}

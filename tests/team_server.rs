@@ -5309,3 +5309,54 @@ fn on_the_server_a_sync_is_one_run_and_pruning_the_last_takes_exactly_its_new_ca
     );
     assert_eq!(lines(&["db", "imports", "--json"]), runs[..1]);
 }
+
+/// A stage the CRM renamed between two syncs, onto the server as onto a file: the same report
+/// (said, every deal read once, no move), and every card of the stage under its new name with
+/// no visit added to its history.
+#[test]
+fn a_stage_the_crm_renamed_reads_onto_the_server_as_onto_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(150), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    crm.with(|s| {
+        s.amo_names
+            .insert((7_000_001, 60_000_002), "Первичный контакт (звонок)");
+        s.rename(30_000_002, "Переименована");
+    });
+    let onto_file = synced(&desk, &file, &config);
+    let onto_server = synced(&desk, &server.url, &config);
+    assert_eq!(onto_server, onto_file, "the renaming sync's report");
+    assert_eq!(onto_server["reread"], "stage_renamed", "{onto_server}");
+    assert_eq!(onto_server["stage_changes"], 0, "{onto_server}");
+    assert_eq!(
+        onto_server["renamed_stages"][0]["to"],
+        "Первичный контакт (звонок)"
+    );
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(
+        facts,
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+    assert!(
+        facts[0]
+            .iter()
+            .any(|r| r.contains("|Первичный контакт (звонок)|")),
+        "{:?}",
+        facts[0]
+    );
+    assert!(
+        !facts[2].iter().any(|r| r.contains("(звонок)")),
+        "no visit: {:?}",
+        facts[2]
+    );
+}

@@ -19,6 +19,7 @@ use super::client::{Client, CrmError, NetKind};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::{SourceColumns, absent_required};
+use crate::domain::crm_stage;
 use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::{UnknownStage, unknown_stages};
@@ -347,6 +348,25 @@ fn run(
             }
         };
     let mut reader = open_reader(conn, opts, client, saved, from)?;
+    // A stage the CRM renamed since the last sync (its ids carry another name): the deals that
+    // did not change since would keep the old name, one CRM stage under two names in the
+    // store, and the ones that did would read as moves. Every deal is read again, once, and
+    // a card whose only change is its stage's new name is the card its reviews saw.
+    let renamed = crm_stage::renamed(
+        &store.crm_stages_of(&conn.name)?,
+        &reader.stages(),
+        |from, to| {
+            let stage = funnel.resolve(from)?;
+            (funnel.resolve(to) != Some(stage)).then(|| funnel.stage(stage).name.clone())
+        },
+    );
+    let reread = if !renamed.is_empty() && since.is_some() {
+        reader = open_reader(conn, opts, client, saved, None)?;
+        Some(Reread::StageRenamed)
+    } else {
+        reread.then_some(Reread::Values)
+    };
+    let since = since.filter(|_| reread.is_none());
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
     // A run killed half-way: its history rows are this one's too (`RunMark`).
@@ -372,7 +392,9 @@ fn run(
             .unwrap_or_else(|| crate::store::cards::fmt_time(&opts.now)),
     );
     lander.report.resumed_run_begun_at = resumed_run.as_deref().map(utc_iso);
-    lander.report.reread = reread.then_some(Reread::Values);
+    lander.report.reread = reread;
+    lander.report.renamed_stages = renamed.clone();
+    lander.crm_renames = renamed;
     if *saved == SyncState::default() {
         // A first sync reads every deal, however often it is stopped and resumed.
         state.values_version = Some(values);
@@ -815,6 +837,8 @@ struct Lander<'a> {
     gained: FxSet<String>,
     /// The stage moves of the deals read, for the stages the CRM probably renamed.
     renames: RenameWatch,
+    /// The stages the CRM renamed since the connection's last sync (by their ids).
+    crm_renames: Vec<crm_stage::CrmRename>,
     /// This run's columns are not all recorded yet. A source whose columns were known gets
     /// the new ones with the run's last transaction, so that a run stopped half-way and
     /// resumed still tells the fields it brings from the fields the cards had
@@ -887,6 +911,7 @@ impl<'a> Lander<'a> {
             stage_col,
             stage_known: KnownStages::default(),
             renames: RenameWatch::default(),
+            crm_renames: Vec::new(),
             report: SyncReport {
                 connection: conn.name.clone(),
                 kind: conn.kind.name(),
@@ -901,6 +926,7 @@ impl<'a> Lander<'a> {
                 stage_changes: 0,
                 unknown_stages: Vec::new(),
                 probable_renames: Vec::new(),
+                renamed_stages: Vec::new(),
                 warnings: 0,
                 warning_samples: Vec::new(),
                 requests: 0,
@@ -1364,7 +1390,16 @@ impl<'a> Lander<'a> {
                     .mapper
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                if let Some(e) = existing.as_ref().filter(|e| !e.gone) {
+                // The CRM said it renamed the card's stage: no move, and no guess to make.
+                let crm_renamed = existing.as_ref().is_some_and(|e| {
+                    crm_stage::is_renamed(
+                        &self.crm_renames,
+                        card.pipeline.as_deref(),
+                        &e.stage,
+                        &card.stage,
+                    )
+                });
+                if let Some(e) = existing.as_ref().filter(|e| !e.gone && !crm_renamed) {
                     self.renames.saw(self.funnel, &e.stage, &card.stage, e.id);
                 }
                 card.notes.extend(notes);
@@ -1372,7 +1407,7 @@ impl<'a> Lander<'a> {
                 // A stage the CRM only renamed: the digest with its old name is the stored one.
                 let (seed, stage_col) = (&self.seed, self.stage_col);
                 let change_from = |existing: Option<&Existing>, card: &crate::domain::Card| {
-                    change_of(self.funnel, existing, card, |old| {
+                    change_of(self.funnel, existing, card, crm_renamed, |old| {
                         let mut buf = Vec::new();
                         let renamed = (card.stage.as_str(), old);
                         seed.add_row_with_stage(&mut buf, &cells, stage_col, renamed);

@@ -86,6 +86,58 @@ pub fn crm_order(rows: &[(String, CrmStage)]) -> Vec<String> {
         .collect()
 }
 
+/// A stage the CRM renamed: the same ids (pipeline, stage) under another name since the
+/// connection's last sync. Certain, where a file import can only guess from its cards
+/// (`domain::stage_rename`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CrmRename {
+    /// The pipeline as the CRM names it now (its cards carry that name).
+    pub pipeline: String,
+    pub from: String,
+    pub to: String,
+    /// The funnel stage the old name is, when the funnel does not know the new one: the name
+    /// to add to its aliases, or the cards stand at a stage the funnel does not know.
+    pub add_alias_to: Option<String>,
+}
+
+/// The stages `now` (this sync's read) names otherwise than `before` (the last sync's), by
+/// their ids, with the funnel stage whose aliases lack the new name (`alias_for`: given the old
+/// and the new name, that stage's name).
+pub fn renamed(
+    before: &[CrmStage],
+    now: &[CrmStage],
+    alias_for: impl Fn(&str, &str) -> Option<String>,
+) -> Vec<CrmRename> {
+    let was: std::collections::HashMap<(&str, &str), &str> = before
+        .iter()
+        .map(|s| {
+            (
+                (s.pipeline_id.as_str(), s.stage_id.as_str()),
+                s.stage.as_str(),
+            )
+        })
+        .collect();
+    now.iter()
+        .filter_map(|s| {
+            let from = *was.get(&(s.pipeline_id.as_str(), s.stage_id.as_str()))?;
+            (from != s.stage).then(|| CrmRename {
+                pipeline: s.pipeline.clone(),
+                from: from.to_string(),
+                to: s.stage.clone(),
+                add_alias_to: alias_for(from, &s.stage),
+            })
+        })
+        .collect()
+}
+
+/// Whether a card of `pipeline` that stood at `from` and stands at `to` only took its stage's
+/// new name (one of `renames`).
+pub fn is_renamed(renames: &[CrmRename], pipeline: Option<&str>, from: &str, to: &str) -> bool {
+    renames
+        .iter()
+        .any(|r| r.from == from && r.to == to && pipeline.is_none_or(|p| p == r.pipeline))
+}
+
 /// Every synced connection's stages, by connection: what a card of that source can be moved to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountStages {
@@ -224,6 +276,59 @@ pub fn landing<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stage_is_renamed_when_its_ids_carry_another_name_and_only_then() {
+        let at = |pipeline: &str, id: &str, name: &str| CrmStage {
+            pipeline_id: pipeline.into(),
+            pipeline: format!("P{pipeline}"),
+            pipeline_sort: 1,
+            stage_id: id.into(),
+            stage: name.into(),
+            sort: 1,
+            semantics: None,
+        };
+        let before = [
+            at("1", "142", "Успешно"),
+            at("2", "142", "Успешно"),
+            at("1", "7", "Переговоры"),
+        ];
+        let now = [
+            at("1", "142", "Успешно"),
+            // amoCRM's 142 repeats in every pipeline: renamed in the second only.
+            at("2", "142", "Продано"),
+            at("1", "7", "Переговоры с клиентом"),
+            // New ids are a stage added, not a rename.
+            at("1", "8", "Торг"),
+        ];
+        let alias_for =
+            |a: &str, _: &str| (a == "Успешно").then(|| "Успешно реализовано".to_string());
+        let got = renamed(&before, &now, alias_for);
+        assert_eq!(
+            got,
+            [
+                CrmRename {
+                    pipeline: "P2".into(),
+                    from: "Успешно".into(),
+                    to: "Продано".into(),
+                    add_alias_to: Some("Успешно реализовано".into())
+                },
+                CrmRename {
+                    pipeline: "P1".into(),
+                    from: "Переговоры".into(),
+                    to: "Переговоры с клиентом".into(),
+                    add_alias_to: None
+                },
+            ]
+        );
+        assert!(is_renamed(&got, Some("P2"), "Успешно", "Продано"));
+        assert!(!is_renamed(&got, Some("P1"), "Успешно", "Продано"));
+        assert!(!is_renamed(&got, Some("P1"), "Переговоры", "Торг"));
+        assert!(
+            renamed(&[], &now, alias_for).is_empty(),
+            "nothing to compare with"
+        );
+    }
 
     #[test]
     fn a_move_lands_on_the_pipelines_own_stage_by_name_or_alias_or_nowhere() {

@@ -32,6 +32,10 @@ pub struct SyncReport {
     /// Stages the CRM probably renamed, by the deals read (`domain::stage_rename`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probable_renames: Vec<super::stage_rename::ProbableRename>,
+    /// Stages the CRM renamed since the connection's last sync (the same ids, another name):
+    /// their cards took the new name, and none of them moved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed_stages: Vec<super::crm_stage::CrmRename>,
     pub warnings: u64,
     pub warning_samples: Vec<String>,
     pub requests: u64,
@@ -86,6 +90,9 @@ pub enum Reread {
     /// The connection was last read whole by an okk that wrote some values otherwise (a
     /// Bitrix24 list field's item ids, say): every card takes them as this okk writes them.
     Values,
+    /// The CRM renamed a stage since the last sync: every card of it takes the new name now,
+    /// not only those of the deals that changed (the others would keep the old one).
+    StageRenamed,
 }
 
 /// What a sync is reading, by the page that landed last: its progress line names it (a notes

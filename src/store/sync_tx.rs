@@ -37,6 +37,9 @@ pub trait SyncStore: ImportStore {
     ) -> Result<(), StoreError>;
 
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
+    /// The connection's pipelines and stages as its last sync read them.
+    fn crm_stages_of(&self, connection: &str) -> Result<Vec<CrmStage>, StoreError>;
+
     fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError>;
 
     /// The CRM ids (and pipelines) of the source's cards not gone.
@@ -181,6 +184,14 @@ pub trait SyncTx<'a>: ImportTx<'a> {
 }
 
 impl SyncStore for Store {
+    fn crm_stages_of(&self, connection: &str) -> Result<Vec<CrmStage>, StoreError> {
+        Ok(Store::crm_stages(self)?
+            .into_iter()
+            .filter(|(c, _)| c == connection)
+            .map(|(_, s)| s)
+            .collect())
+    }
+
     fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
         Store::crm_state(self, connection)
     }

@@ -14,11 +14,14 @@ use crate::store::cards::{Change, Existing};
 /// What changed between the store's `old` card and the export's `card` (whose digest differs).
 /// `digest_as_named(old_stage)` is the digest the export's cells would have had with the
 /// stage's old name: asked for only when the funnel resolves both names to one stage, and
-/// equal to the stored digest only when nothing else changed.
+/// equal to the stored digest only when nothing else changed. `renamed_by_crm`: the CRM says
+/// it renamed the old stage to the new (a sync reads its stages by id): no move, whether or not
+/// the funnel knows the new name yet.
 pub fn change_of(
     funnel: &Funnel,
     old: Option<&Existing>,
     card: &Card,
+    renamed_by_crm: bool,
     digest_as_named: impl FnOnce(&str) -> i64,
 ) -> Change {
     let Some(old) = old else {
@@ -27,7 +30,7 @@ pub fn change_of(
     if old.stage == card.stage {
         return Change::Content { moved: false };
     }
-    if funnel.moved(&old.stage, &card.stage) {
+    if !renamed_by_crm && funnel.moved(&old.stage, &card.stage) {
         return Change::Content { moved: true };
     }
     if !old.gone && digest_as_named(&old.stage) == old.hash {

@@ -936,7 +936,8 @@ fn apply<'i>(
                  existing: Option<Existing>,
                  row: &mut CardRow,
                  rows: &mut dyn Iterator<Item = Vec<&str>>| {
-        let mut change = change_of(setup.funnel, existing.as_ref(), &row.card, |old| {
+        // A file cannot say that the CRM renamed a stage: only the funnel's aliases tell.
+        let mut change = change_of(setup.funnel, existing.as_ref(), &row.card, false, |old| {
             let stage = setup.stage_col;
             let mut buf = Vec::new();
             for cells in rows {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::safe;
-use crate::domain::sync_report::{Reading, SyncProgress, SyncReport};
+use crate::domain::sync_report::{Reading, Reread, SyncProgress, SyncReport};
 
 pub fn bad_name() -> String {
     crate::tr!("crm-bad-name")
@@ -795,9 +795,33 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
         let line = crate::tr!("crm-report-resumed", at = local(begun));
         s.push_str(&format!("  {line}\n"));
     }
-    if r.reread.is_some() {
-        let line = crate::tr!("crm-report-reread");
+    match r.reread {
+        Some(Reread::Values) => {
+            let line = crate::tr!("crm-report-reread");
+            s.push_str(&format!("  {line}\n"));
+        }
+        Some(Reread::StageRenamed) => {
+            let line = crate::tr!("crm-report-reread-renamed");
+            s.push_str(&format!("  {line}\n"));
+        }
+        None => {}
+    }
+    for rename in &r.renamed_stages {
+        let line = crate::tr!(
+            "crm-report-stage-renamed",
+            from = safe::line(&rename.from),
+            to = safe::line(&rename.to),
+            pipeline = safe::line(&rename.pipeline)
+        );
         s.push_str(&format!("  {line}\n"));
+        if let Some(stage) = &rename.add_alias_to {
+            let line = crate::tr!(
+                "crm-report-stage-renamed-alias",
+                to = safe::line(&rename.to),
+                stage = safe::line(stage)
+            );
+            s.push_str(&format!("  {line}\n"));
+        }
     }
     if let Some(begun) = &r.full_sweep_begun_at {
         let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
@@ -966,6 +990,7 @@ mod tests {
                 },
             ],
             probable_renames: Vec::new(),
+            renamed_stages: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,

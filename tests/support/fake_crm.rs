@@ -156,6 +156,9 @@ pub struct State {
     /// each category's success and failure stages as they choose (`C1:WON` «Сделка успешна»);
     /// else the name of [`PIPELINES`]' stage at its index.
     pub b24_names: HashMap<&'static str, &'static str>,
+    /// amoCRM: a stage's name by (pipeline id, status id) where a test renamed it (as an
+    /// account's admin renames a stage: its id stays); else the name of [`PIPELINES`]'.
+    pub amo_names: HashMap<(i64, i64), &'static str>,
     /// Bitrix24: the user fields' labels are given (for the language asked), as a portal's
     /// `crm.deal.userfield.list` gives them; off, the codes alone (a portal before labels, or
     /// a store synced before okk read them).
@@ -446,6 +449,14 @@ impl State {
             .get(&PIPELINES[index].id)
             .copied()
             .unwrap_or_else(|| pipeline_sort(index))
+    }
+
+    /// The name amoCRM gives stage `status` of pipeline `pipeline` (`name`, unless renamed).
+    pub fn amo_name(&self, pipeline: i64, status: i64, name: &'static str) -> &'static str {
+        self.amo_names
+            .get(&(pipeline, status))
+            .copied()
+            .unwrap_or(name)
     }
 
     pub fn with_deals(n: usize) -> State {
@@ -747,6 +758,7 @@ impl State {
         for d in &self.deals {
             let p = PIPELINES.iter().find(|p| p.id == d.pipeline).unwrap();
             let s = p.statuses.iter().find(|s| s.0 == d.status).unwrap();
+            let s = (s.0, self.amo_name(p.id, s.0, s.1));
             let mut row = vec![
                 d.id.to_string(),
                 d.name.clone(),
@@ -1241,7 +1253,7 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                     json!({"id": p.id, "name": p.name, "sort": s.pipeline_sort_of(i),
                     "is_main": i == 0,
                     "_embedded": {"statuses": p.statuses.iter().enumerate().map(|(k, (id, name))| json!({
-                        "id": id, "name": name, "sort": s.sort_of(p.id, *id, k),
+                        "id": id, "name": s.amo_name(p.id, *id, name), "sort": s.sort_of(p.id, *id, k),
                         "pipeline_id": p.id,
                         "type": i64::from(*id == p.statuses[0].0)})).collect::<Vec<_>>()}})
                 })

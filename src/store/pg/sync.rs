@@ -104,6 +104,16 @@ fn save_stages(
 const SYNC_LOCKS: i32 = 0x006f_6b6b;
 
 impl SyncStore for PgStore {
+    fn crm_stages_of(&self, connection: &str) -> Result<Vec<CrmStage>, StoreError> {
+        use crate::domain::ports::FunnelHistory;
+        Ok(self
+            .crm_stages()?
+            .into_iter()
+            .filter(|(c, _)| c == connection)
+            .map(|(_, s)| s)
+            .collect())
+    }
+
     fn hold_sync(&mut self, connection: &str) -> Result<bool, StoreError> {
         let row = self.conn.borrow_mut().query_one(
             "SELECT pg_try_advisory_lock($1, hashtext($2))",
