@@ -4170,3 +4170,37 @@ fn a_stage_renamed_in_the_crm_is_said_with_the_alias_to_add_in_either_language()
         "{stdout}"
     );
 }
+
+/// A sync that found a stage renamed and was killed while it read every deal again: the next
+/// one finds the rename still to do (the CRM's stages are written with the run's last
+/// transaction) and reads on until no card keeps the old name.
+#[test]
+fn a_sync_killed_while_it_reads_a_renamed_stage_again_finishes_the_rename_the_next_time() {
+    let crm = FakeCrm::start(State::with_deals(2000), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    crm.with(|s| {
+        s.amo_names
+            .insert((7_000_001, 60_000_002), "Первичный контакт (звонок)");
+        s.faults.page_delay = Duration::from_millis(250);
+    });
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let before = leads();
+    let at = |stage: &str| {
+        desk.desk.rows_where(Table::Cards, |c| {
+            c["pipeline"] == "Продажи недвижимости" && c["stage"] == stage
+        })
+    };
+    kill_after(&desk, || {
+        leads() >= before + 3 && at("Первичный контакт (звонок)") > 0
+    });
+    assert!(at("Первичный контакт") > 0, "the kill left some to rename");
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let report = desk.sync(&[]);
+    assert_eq!(report["reread"], "stage_renamed", "{report}");
+    assert_eq!(report["stage_changes"], 0, "{report}");
+    assert_eq!(at("Первичный контакт"), 0);
+    assert!(at("Первичный контакт (звонок)") > 100);
+    assert!(desk.desk.history("30000001").len() <= 1);
+}

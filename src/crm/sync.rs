@@ -1030,6 +1030,17 @@ impl<'a> Lander<'a> {
         }
     }
 
+    /// The CRM's stages, to be written with this transaction. A run that found a stage renamed
+    /// keeps them for its last: killed before it, the next run finds the rename again and
+    /// reads the deals it did not reach (their cursor is no guide: they did not change).
+    fn stages_to_save(&mut self) -> Option<Vec<crate::domain::crm_stage::CrmStage>> {
+        if self.crm_renames.is_empty() || self.finishing {
+            self.stages.take()
+        } else {
+            None
+        }
+    }
+
     /// Pages in one transaction: their cards, their deletions, the cursor after the last.
     fn land(
         &mut self,
@@ -1050,7 +1061,7 @@ impl<'a> Lander<'a> {
             self.finishing && (self.columns_pending || self.sweeping || !self.unpathed.is_empty());
         if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
-                let stages = self.stages.take();
+                let stages = self.stages_to_save();
                 let state = self.to_save(state);
                 store.save_crm_state(&self.conn.name, &state, stages.as_deref())?;
             }
@@ -1239,7 +1250,7 @@ impl<'a> Lander<'a> {
                 import.end_sweep(name)?;
             }
         }
-        if let Some(stages) = self.stages.take() {
+        if let Some(stages) = self.stages_to_save() {
             import.save_crm_stages(&self.conn.name, &stages)?;
         }
         import.save_crm_state(&self.conn.name, &self.to_save(state))?;
