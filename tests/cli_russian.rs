@@ -549,6 +549,8 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             unknown_stages: Vec::new(),
             probable_renames: Vec::new(),
             renamed_stages: Vec::new(),
+            renamed_pipelines: Vec::new(),
+            funnel_names_old_pipeline: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 3,

@@ -4051,7 +4051,7 @@ fn a_renamed_stage_takes_every_card_without_a_move(desk: &Synced, rename: impl F
     rename();
 
     let report = desk.sync(&[]);
-    assert_eq!(report["reread"], "stage_renamed", "{report}");
+    assert_eq!(report["reread"], "renamed", "{report}");
     assert_eq!(
         report["renamed_stages"],
         serde_json::json!([{
@@ -4137,7 +4137,7 @@ fn a_stage_renamed_in_the_crm_is_said_with_the_alias_to_add_in_either_language()
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     for said in [
-        "все сделки прочитаны заново, один раз: CRM переименовала этап после прошлой синхронизации",
+        "все сделки прочитаны заново, один раз: CRM переименовала этап или воронку после прошлой синхронизации",
         "CRM переименовала «Первичный контакт» в «Первичный контакт (звонок)» (воронка «Продажи \
          недвижимости»): карточки этапа получили новое название; ни одна не перешла на другой \
          этап, проверки в силе",
@@ -4198,9 +4198,72 @@ fn a_sync_killed_while_it_reads_a_renamed_stage_again_finishes_the_rename_the_ne
 
     crm.with(|s| s.faults.page_delay = Duration::ZERO);
     let report = desk.sync(&[]);
-    assert_eq!(report["reread"], "stage_renamed", "{report}");
+    assert_eq!(report["reread"], "renamed", "{report}");
     assert_eq!(report["stage_changes"], 0, "{report}");
     assert_eq!(at("Первичный контакт"), 0);
     assert!(at("Первичный контакт (звонок)") > 100);
     assert!(desk.desk.history("30000001").len() <= 1);
+}
+
+/// A pipeline the CRM renamed since the last sync: said, every deal read once, and every card
+/// of it under the new name without counting as changed (its reviews stand); a funnel stage
+/// that names the pipeline by its old name is pointed out.
+#[test]
+fn a_pipeline_renamed_in_the_crm_takes_every_card_under_its_new_name_unchanged() {
+    let crm = FakeCrm::start(State::with_deals(140), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let of = |desk: &Synced, pipeline: &str| {
+        desk.desk
+            .rows_where(Table::Cards, |c| c["pipeline"] == pipeline)
+    };
+    let held = of(&desk, "Продажи недвижимости");
+    assert!(held > 50, "{held}");
+    let reviewed = "30000120";
+    assert_eq!(desk.desk.card(reviewed)["pipeline"], "Продажи недвижимости");
+    desk.desk
+        .review(reviewed, "anna", "2026-11-19 12:00:00", &Verdict::of("ok"));
+    crm.with(|s| {
+        s.pipeline_names.insert(7_000_001, "Продажи 2027");
+        s.edit_first(3);
+    });
+    let funnel = desk.desk.dir.path().join("piped.toml");
+    let text_of = std::fs::read_to_string(&desk.funnel).unwrap();
+    let piped = text_of.replacen(
+        "name = \"Первичный контакт\"",
+        "name = \"Первичный контакт\"\npipelines = [\"Продажи недвижимости\", \"Вторичный рынок\"]",
+        1,
+    );
+    assert_ne!(piped, text_of);
+    std::fs::write(&funnel, piped).unwrap();
+    let desk = Synced { funnel, ..desk };
+
+    let report = desk.sync(&[]);
+    assert_eq!(report["reread"], "renamed", "{report}");
+    assert_eq!(
+        report["renamed_pipelines"],
+        serde_json::json!([{"from": "Продажи недвижимости", "to": "Продажи 2027"}]),
+        "{report}"
+    );
+    assert_eq!(
+        report["funnel_names_old_pipeline"],
+        serde_json::json!(["Первичный контакт"]),
+        "{report}"
+    );
+    assert_eq!(
+        (&report["updated"], &report["rows"]),
+        (&3.into(), &140.into()),
+        "{report}"
+    );
+    assert_eq!(of(&desk, "Продажи недвижимости"), 0);
+    assert_eq!(of(&desk, "Продажи 2027"), held);
+    let review = &desk.desk.rows(Table::Reviews)[0];
+    assert_eq!(
+        review["card_hash"],
+        desk.desk.card(reviewed)["content_hash"],
+        "the review stands"
+    );
+    let quiet = desk.sync(&[]);
+    assert!(quiet["reread"].is_null(), "{quiet}");
+    assert_eq!(quiet["updated"], 0, "{quiet}");
 }

@@ -5335,7 +5335,7 @@ fn a_stage_the_crm_renamed_reads_onto_the_server_as_onto_a_file() {
     let onto_file = synced(&desk, &file, &config);
     let onto_server = synced(&desk, &server.url, &config);
     assert_eq!(onto_server, onto_file, "the renaming sync's report");
-    assert_eq!(onto_server["reread"], "stage_renamed", "{onto_server}");
+    assert_eq!(onto_server["reread"], "renamed", "{onto_server}");
     assert_eq!(onto_server["stage_changes"], 0, "{onto_server}");
     assert_eq!(
         onto_server["renamed_stages"][0]["to"],

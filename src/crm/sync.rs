@@ -35,7 +35,7 @@ use crate::store::crm::SyncState;
 use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::judged::NewJudgement;
 use crate::store::sync_tx::{RunRows, SyncStore, SyncTx};
-use crate::sync::change::{ReadColumns, change_of, settle};
+use crate::sync::change::{ReadColumns, change_of, settle_renamed};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::{Mapper, Warning};
@@ -348,21 +348,20 @@ fn run(
             }
         };
     let mut reader = open_reader(conn, opts, client, saved, from)?;
-    // A stage the CRM renamed since the last sync (its ids carry another name): the deals that
-    // did not change since would keep the old name, one CRM stage under two names in the
-    // store, and the ones that did would read as moves. Every deal is read again, once, and
-    // a card whose only change is its stage's new name is the card its reviews saw.
-    let renamed = crm_stage::renamed(
-        &store.crm_stages_of(&conn.name)?,
-        &reader.stages(),
-        |from, to| {
-            let stage = funnel.resolve(from)?;
-            (funnel.resolve(to) != Some(stage)).then(|| funnel.stage(stage).name.clone())
-        },
-    );
-    let reread = if !renamed.is_empty() && since.is_some() {
+    // A stage or a pipeline the CRM renamed since the last sync (its ids carry another name):
+    // the deals that did not change since would keep the old name, one CRM stage under two
+    // names in the store, and the ones that did would read as moves or changes. Every deal is
+    // read again, once, and a card whose only change is the new name is the card its reviews
+    // saw.
+    let before = store.crm_stages_of(&conn.name)?;
+    let pipelines = crm_stage::renamed_pipelines(&before, &reader.stages());
+    let renamed = crm_stage::renamed(&before, &reader.stages(), |from, to| {
+        let stage = funnel.resolve(from)?;
+        (funnel.resolve(to) != Some(stage)).then(|| funnel.stage(stage).name.clone())
+    });
+    let reread = if !(renamed.is_empty() && pipelines.is_empty()) && since.is_some() {
         reader = open_reader(conn, opts, client, saved, None)?;
-        Some(Reread::StageRenamed)
+        Some(Reread::Renamed)
     } else {
         reread.then_some(Reread::Values)
     };
@@ -395,6 +394,16 @@ fn run(
     lander.report.reread = reread;
     lander.report.renamed_stages = renamed.clone();
     lander.crm_renames = renamed;
+    lander.report.funnel_names_old_pipeline = (funnel.stages.iter())
+        .filter(|s| {
+            s.pipelines
+                .iter()
+                .any(|p| pipelines.iter().any(|r| r.from == *p))
+        })
+        .map(|s| s.name.clone())
+        .collect();
+    lander.report.renamed_pipelines = pipelines.clone();
+    lander.crm_pipeline_renames = pipelines;
     if *saved == SyncState::default() {
         // A first sync reads every deal, however often it is stopped and resumed.
         state.values_version = Some(values);
@@ -766,7 +775,7 @@ fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
 }
 
 /// The card `id` as the store holds it, to settle a deal whose digest changed
-/// ([`settle`]). `names`: the custom fields' names of the group's transaction, read at its
+/// ([`settle_renamed`]). `names`: the custom fields' names of the group's transaction, read at its
 /// first card that asks.
 fn stored_card(
     import: &mut dyn SyncTx<'_>,
@@ -837,8 +846,9 @@ struct Lander<'a> {
     gained: FxSet<String>,
     /// The stage moves of the deals read, for the stages the CRM probably renamed.
     renames: RenameWatch,
-    /// The stages the CRM renamed since the connection's last sync (by their ids).
+    /// The stages and pipelines the CRM renamed since the connection's last sync (by ids).
     crm_renames: Vec<crm_stage::CrmRename>,
+    crm_pipeline_renames: Vec<crm_stage::PipelineRename>,
     /// This run's columns are not all recorded yet. A source whose columns were known gets
     /// the new ones with the run's last transaction, so that a run stopped half-way and
     /// resumed still tells the fields it brings from the fields the cards had
@@ -912,6 +922,7 @@ impl<'a> Lander<'a> {
             stage_known: KnownStages::default(),
             renames: RenameWatch::default(),
             crm_renames: Vec::new(),
+            crm_pipeline_renames: Vec::new(),
             report: SyncReport {
                 connection: conn.name.clone(),
                 kind: conn.kind.name(),
@@ -927,6 +938,8 @@ impl<'a> Lander<'a> {
                 unknown_stages: Vec::new(),
                 probable_renames: Vec::new(),
                 renamed_stages: Vec::new(),
+                renamed_pipelines: Vec::new(),
+                funnel_names_old_pipeline: Vec::new(),
                 warnings: 0,
                 warning_samples: Vec::new(),
                 requests: 0,
@@ -1034,7 +1047,7 @@ impl<'a> Lander<'a> {
     /// keeps them for its last: killed before it, the next run finds the rename again and
     /// reads the deals it did not reach (their cursor is no guide: they did not change).
     fn stages_to_save(&mut self) -> Option<Vec<crate::domain::crm_stage::CrmStage>> {
-        if self.crm_renames.is_empty() || self.finishing {
+        if (self.crm_renames.is_empty() && self.crm_pipeline_renames.is_empty()) || self.finishing {
             self.stages.take()
         } else {
             None
@@ -1441,7 +1454,17 @@ impl<'a> Lander<'a> {
                             && self.read.compares(e.gone, change)
                             && let Some(old) = stored_card(import, &mut self.names, e.id)?
                         {
-                            let settled = settle(&old, &mut row.card, change, e.gone, &self.read);
+                            let pipeline_was = (self.crm_pipeline_renames.iter())
+                                .find(|r| row.card.pipeline.as_deref() == Some(r.to.as_str()))
+                                .map(|r| r.from.as_str());
+                            let settled = settle_renamed(
+                                &old,
+                                &mut row.card,
+                                change,
+                                e.gone,
+                                &self.read,
+                                pipeline_was,
+                            );
                             if settled.gained {
                                 gained = true;
                             }

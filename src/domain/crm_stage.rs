@@ -130,6 +130,34 @@ pub fn renamed(
         .collect()
 }
 
+/// A pipeline the CRM renamed: the same id under another name since the last sync.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PipelineRename {
+    pub from: String,
+    pub to: String,
+}
+
+/// The pipelines `now` names otherwise than `before`, by their ids.
+pub fn renamed_pipelines(before: &[CrmStage], now: &[CrmStage]) -> Vec<PipelineRename> {
+    let was: std::collections::HashMap<&str, &str> = before
+        .iter()
+        .map(|s| (s.pipeline_id.as_str(), s.pipeline.as_str()))
+        .collect();
+    let mut out: Vec<PipelineRename> = Vec::new();
+    for s in now {
+        if let Some(&from) = was.get(s.pipeline_id.as_str())
+            && from != s.pipeline
+            && !out.iter().any(|r| r.to == s.pipeline)
+        {
+            out.push(PipelineRename {
+                from: from.to_string(),
+                to: s.pipeline.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// Whether a card of `pipeline` that stood at `from` and stands at `to` only took its stage's
 /// new name (one of `renames`).
 pub fn is_renamed(renames: &[CrmRename], pipeline: Option<&str>, from: &str, to: &str) -> bool {
@@ -327,6 +355,17 @@ mod tests {
         assert!(
             renamed(&[], &now, alias_for).is_empty(),
             "nothing to compare with"
+        );
+        assert!(renamed_pipelines(&before, &now).is_empty());
+        let moved = [at("1", "142", "Успешно"), at("3", "142", "Успешно")];
+        let mut renamed_p = moved.clone();
+        renamed_p[0].pipeline = "Продажи 2027".into();
+        assert_eq!(
+            renamed_pipelines(&moved, &renamed_p),
+            [PipelineRename {
+                from: "P1".into(),
+                to: "Продажи 2027".into()
+            }]
         );
     }
 

@@ -36,6 +36,13 @@ pub struct SyncReport {
     /// their cards took the new name, and none of them moved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub renamed_stages: Vec<super::crm_stage::CrmRename>,
+    /// Pipelines the CRM renamed since the connection's last sync: their cards took the new
+    /// name, and none of them changed for it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed_pipelines: Vec<super::crm_stage::PipelineRename>,
+    /// The funnel's stages that name a renamed pipeline by its old name (`pipelines = [...]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funnel_names_old_pipeline: Vec<String>,
     pub warnings: u64,
     pub warning_samples: Vec<String>,
     pub requests: u64,
@@ -90,9 +97,9 @@ pub enum Reread {
     /// The connection was last read whole by an okk that wrote some values otherwise (a
     /// Bitrix24 list field's item ids, say): every card takes them as this okk writes them.
     Values,
-    /// The CRM renamed a stage since the last sync: every card of it takes the new name now,
-    /// not only those of the deals that changed (the others would keep the old one).
-    StageRenamed,
+    /// The CRM renamed a stage or a pipeline since the last sync: every card of it takes the
+    /// new name now, not only those of the deals that changed (the others would keep the old).
+    Renamed,
 }
 
 /// What a sync is reading, by the page that landed last: its progress line names it (a notes

@@ -365,19 +365,40 @@ pub fn settle(
     gone: bool,
     columns: &ReadColumns,
 ) -> Settled {
+    settle_renamed(old, new, change, gone, columns, None)
+}
+
+/// [`settle`], for a read that knows the CRM renamed the card's pipeline from
+/// `pipeline_was` (a sync reads pipelines by id): its new name alone is no change either.
+pub fn settle_renamed(
+    old: &Card,
+    new: &mut Card,
+    change: Change,
+    gone: bool,
+    columns: &ReadColumns,
+    pipeline_was: Option<&str>,
+) -> Settled {
     let kept = columns.keep_uncarried(old, new);
     let gained = columns.gains(new);
+    let pipeline_was = pipeline_was.filter(|p| old.pipeline.as_deref() == Some(*p));
     let change = match change {
         Change::Content { moved: false } if !gone => {
             if old.stage == new.stage {
-                if same_but_added(old, new, &columns.before, &columns.feeds) {
-                    Change::SameCard
-                } else {
-                    change
-                }
+                let same = match pipeline_was {
+                    None => same_but_added(old, new, &columns.before, &columns.feeds),
+                    Some(was) => {
+                        let mut as_named = new.clone();
+                        as_named.pipeline = Some(was.to_string());
+                        same_but_added(old, &as_named, &columns.before, &columns.feeds)
+                    }
+                };
+                if same { Change::SameCard } else { change }
             } else {
                 let mut as_named = new.clone();
                 as_named.stage.clone_from(&old.stage);
+                if let Some(was) = pipeline_was {
+                    as_named.pipeline = Some(was.to_string());
+                }
                 if same_but_added(old, &as_named, &columns.before, &columns.feeds) {
                     Change::StageRenamed
                 } else {

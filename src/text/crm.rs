@@ -800,11 +800,23 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
             let line = crate::tr!("crm-report-reread");
             s.push_str(&format!("  {line}\n"));
         }
-        Some(Reread::StageRenamed) => {
+        Some(Reread::Renamed) => {
             let line = crate::tr!("crm-report-reread-renamed");
             s.push_str(&format!("  {line}\n"));
         }
         None => {}
+    }
+    for rename in &r.renamed_pipelines {
+        let line = crate::tr!(
+            "crm-report-pipeline-renamed",
+            from = safe::line(&rename.from),
+            to = safe::line(&rename.to)
+        );
+        s.push_str(&format!("  {line}\n"));
+    }
+    for stage in &r.funnel_names_old_pipeline {
+        let line = crate::tr!("crm-report-funnel-old-pipeline", stage = safe::line(stage));
+        s.push_str(&format!("  {line}\n"));
     }
     for rename in &r.renamed_stages {
         let line = crate::tr!(
@@ -991,6 +1003,8 @@ mod tests {
             ],
             probable_renames: Vec::new(),
             renamed_stages: Vec::new(),
+            renamed_pipelines: Vec::new(),
+            funnel_names_old_pipeline: Vec::new(),
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,

@@ -159,6 +159,8 @@ pub struct State {
     /// amoCRM: a stage's name by (pipeline id, status id) where a test renamed it (as an
     /// account's admin renames a stage: its id stays); else the name of [`PIPELINES`]'.
     pub amo_names: HashMap<(i64, i64), &'static str>,
+    /// A pipeline's (Bitrix24: category's) name by its id where a test renamed it.
+    pub pipeline_names: HashMap<i64, &'static str>,
     /// Bitrix24: the user fields' labels are given (for the language asked), as a portal's
     /// `crm.deal.userfield.list` gives them; off, the codes alone (a portal before labels, or
     /// a store synced before okk read them).
@@ -449,6 +451,11 @@ impl State {
             .get(&PIPELINES[index].id)
             .copied()
             .unwrap_or_else(|| pipeline_sort(index))
+    }
+
+    /// The name the CRM gives pipeline `p` (its own, unless renamed).
+    pub fn pipeline_name(&self, p: &Pipeline) -> &'static str {
+        self.pipeline_names.get(&p.id).copied().unwrap_or(p.name)
     }
 
     /// The name amoCRM gives stage `status` of pipeline `pipeline` (`name`, unless renamed).
@@ -769,7 +776,7 @@ impl State {
                 d.closed_at.map(fmt).unwrap_or_else(|| "не закрыта".into()),
                 d.tags.join(", "),
                 s.1.to_string(),
-                p.name.to_string(),
+                self.pipeline_name(p).to_string(),
             ];
             let mut texts = self.texts_of(d.id);
             assert!(texts.len() <= 3, "the export has three note columns");
@@ -854,7 +861,7 @@ impl State {
                 d.id.to_string(),
                 d.name.clone(),
                 stage.to_string(),
-                PIPELINES[p].name.to_string(),
+                self.pipeline_name(&PIPELINES[p]).to_string(),
                 format!("{} [{}]", USERS[owner].1, owner + 1),
                 d.price.to_string(),
                 "RUB".to_string(),
@@ -1250,7 +1257,7 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    json!({"id": p.id, "name": p.name, "sort": s.pipeline_sort_of(i),
+                    json!({"id": p.id, "name": s.pipeline_name(p), "sort": s.pipeline_sort_of(i),
                     "is_main": i == 0,
                     "_embedded": {"statuses": p.statuses.iter().enumerate().map(|(k, (id, name))| json!({
                         "id": id, "name": s.amo_name(p.id, *id, name), "sort": s.sort_of(p.id, *id, k),
@@ -1807,7 +1814,7 @@ mod bitrix {
                     .enumerate()
                     .map(|(i, p)| {
                         json!({
-                    "id": i, "name": p.name, "sort": s.pipeline_sort_of(i) * 100, "entityTypeId": 2,
+                    "id": i, "name": s.pipeline_name(p), "sort": s.pipeline_sort_of(i) * 100, "entityTypeId": 2,
                     "isDefault": if i == 0 { "Y" } else { "N" }})
                     })
                     .collect();

@@ -116,7 +116,9 @@ crm-report-until = changes read up to { $until }{ $since }
 crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-resumed = continues an interrupted sync begun at { $at }
 crm-report-reread = every deal read again, once: an older okk wrote some values otherwise
-crm-report-reread-renamed = every deal read again, once: the CRM renamed a stage since the last sync
+crm-report-reread-renamed = every deal read again, once: the CRM renamed a stage or a pipeline since the last sync
+crm-report-pipeline-renamed = the CRM renamed the pipeline «{ $from }» to «{ $to }»: its cards take the new name; none of them changed for it, and their reviews stand
+crm-report-funnel-old-pipeline = the funnel's stage «{ $stage }» names a renamed pipeline by its old name (`pipelines = [...]`): write the new name there
 crm-report-stage-renamed = the CRM renamed «{ $from }» to «{ $to }» (pipeline «{ $pipeline }»): its cards take the new name; none of them moved, and their reviews stand
 crm-report-stage-renamed-alias = add «{ $to }» to the aliases of «{ $stage }» in the funnel: until then its cards stand at a stage the funnel does not know
 crm-report-full-sweep = last full sweep: { $at }
