@@ -23,7 +23,7 @@ use okk::domain::pending::PendingReview;
 use okk::domain::ports::{QueueStore, ReviewStore};
 use okk::domain::queue::QueueQuery;
 use okk::domain::review::{Review, Verdict};
-use okk::domain::stored_review::ReviewedCard;
+use okk::domain::stored_review::{Given, ReviewedCard};
 use okk::store::pg::PgStore;
 
 const LEASE: Duration = Duration::from_secs(300);
@@ -77,7 +77,9 @@ fn judge_next(
         now: now(),
         withdrawn_at: None,
     };
-    store.save_review(&p).expect("the verdict saves");
+    store
+        .save_review(&p, Given::Now)
+        .expect("the verdict saves");
     step(2);
     Some((entry.id, id))
 }

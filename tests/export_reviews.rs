@@ -791,3 +791,76 @@ fn a_pivot_of_final_verdict_gives_the_figures_okk_stats_gives() {
     assert_eq!(totals["judged"].as_u64(), Some(cards.len() as u64));
     assert_eq!(totals["disputed"], 1);
 }
+
+/// tester31 F1: the file's `card_changed` must say what the queue's ↻ says of the same review
+/// (one rule: `domain::stored_review::card_changed`). anna judged the card before an import
+/// changed it; boris had it on screen then: his verdict on the old content is refused, and the
+/// one he gives on the card as it is now stands; vera's, kept in her journal before the import
+/// and replayed after it, stands on the old content. anna's and vera's rows say the card changed
+/// and their queues mark it ↻; boris's says it did not, and his queue does not list it.
+#[test]
+fn card_changed_says_what_the_queue_s_mark_says_of_each_review() {
+    use okk::domain::review::{Review, ReviewDraft, Verdict as V};
+    use okk::domain::stored_review::{Given, ReviewedCard, Stamp};
+    use okk::store::Store;
+    const CARD: &str = "31999149";
+    let desk = Desk::demo();
+    desk.review(CARD, "anna", "2026-11-20 10:00:00", &Verdict::of("ok"));
+    let id = desk.card(CARD)["id"].as_i64().unwrap();
+    let on_screen = {
+        let store = Store::open(&desk.db).unwrap();
+        ReviewedCard::from(&store.card_detail(id).unwrap().unwrap())
+    };
+    desk.changed_in_the_crm(&[(CARD, &[("Бюджет", "9990000")])]);
+    let review = Review {
+        verdict: V::Ok,
+        draft: ReviewDraft::default(),
+        score: None,
+        seconds_spent: 3.0,
+    };
+    let stamp = |auditor, at| Stamp {
+        auditor,
+        funnel_fingerprint: "test",
+        now: common::time(at),
+    };
+    let mut store = Store::open(&desk.db).unwrap();
+    let refused = store
+        .save_review(&on_screen, &review, &stamp("boris", "2026-11-20 10:30:00"))
+        .unwrap_err();
+    assert!(refused.is_card_changed(), "{refused:?}");
+    store
+        .save_review_as(
+            "vera-kept",
+            &on_screen,
+            &review,
+            &stamp("vera", "2026-11-20 10:20:00"),
+            Given::Late,
+        )
+        .unwrap();
+    drop(store);
+    desk.review(CARD, "boris", "2026-11-20 10:40:00", &Verdict::of("ok"));
+
+    let (_, rows) = export(&desk, &[]);
+    let changed: BTreeMap<String, String> = (rows.iter())
+        .filter(|r| r["external_id"] == CARD)
+        .map(|r| (r["auditor"].clone(), r["card_changed"].clone()))
+        .collect();
+    let expected = [("anna", "yes"), ("boris", "no"), ("vera", "yes")];
+    let expected: BTreeMap<String, String> = (expected.iter())
+        .map(|(a, c)| (a.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(changed, expected);
+    for (auditor, said) in &changed {
+        let listed = desk.json_ok(&[
+            "queue",
+            "--stage",
+            "Первичный контакт",
+            "--auditor",
+            auditor,
+            "--json",
+        ]);
+        let entry = (listed["cards"].as_array().unwrap().iter()).find(|c| c["id"] == CARD);
+        let marked = entry.is_some_and(|c| c["changed_since_review"] == true);
+        assert_eq!(marked, said == "yes", "{auditor}: ↻ {marked}, file {said}");
+    }
+}

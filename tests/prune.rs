@@ -9,6 +9,7 @@ mod pty;
 mod server_db;
 
 use common::{Desk, Verdict, path_arg, repo, succeeded};
+use okk::domain::stored_review::Given;
 use serde_json::Value as Json;
 use server_db::ServerDb;
 
@@ -892,7 +893,7 @@ fn on_the_server_verdicts_and_drafts_on_cards_a_prune_takes_are_refused_and_late
         .unwrap();
     let prune = prune_aside(&team.lena.url, &desk.dir.path().join("lena"));
     until_waiting(&mut owner, 1);
-    let saved = std::thread::spawn(move || anna.save_review(&anna_s));
+    let saved = std::thread::spawn(move || anna.save_review(&anna_s, Given::Now));
     let replayed = std::thread::spawn(move || boris.replay_pending());
     let drafted = std::thread::spawn(move || {
         let draft = okk::domain::review::ReviewDraft {
@@ -973,7 +974,7 @@ fn on_the_server_a_prune_that_waits_for_a_verdict_s_card_finds_the_verdict_and_k
              VALUES ('anna-503', '-', '-', 'anna', '-', 'ok', '2026-11-20 08:00:00')",
         )
         .unwrap();
-    let saved = std::thread::spawn(move || anna.save_review(&verdict));
+    let saved = std::thread::spawn(move || anna.save_review(&verdict, Given::Now));
     until_waiting(&mut owner, 1);
     let prune = prune_aside(&team.lena.url, &desk.dir.path().join("lena"));
     until_waiting(&mut owner, 2);
@@ -1266,7 +1267,7 @@ fn on_the_server_a_lead_s_prune_with_work_takes_others_work_and_an_auditor_calls
     let mut owner = connect(&server.url);
     let [a, b] = ["501", "503"].map(|e| card_id(&mut owner, "bitrix24", e).unwrap());
     let mut anna = PgStore::open(&team.anna.url, &desk.dir.path().join("anna")).unwrap();
-    anna.save_review(&verdict_on(&anna, a, "anna", "anna-501"))
+    anna.save_review(&verdict_on(&anna, a, "anna", "anna-501"), Given::Now)
         .unwrap();
     let mut boris = PgStore::open(&team.boris.url, &desk.dir.path().join("boris")).unwrap();
     let draft = okk::domain::review::ReviewDraft {

@@ -15,6 +15,7 @@ mod fake;
 mod server_db;
 
 use common::{Desk, Verdict, funnel_path, path_arg, repo, salesforce, succeeded};
+use okk::domain::stored_review::Given;
 use serde_json::Value as Json;
 use server_db::ServerDb;
 
@@ -734,7 +735,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         withdrawn_at: None,
     };
     refused(
-        as_anna.save_review(&in_boris_name),
+        as_anna.save_review(&in_boris_name, Given::Now),
         "this review is another's",
     );
     as_anna
@@ -1213,6 +1214,75 @@ fn on_the_server_a_filter_keeps_the_card_she_holds_in_sight_or_gives_it_back() {
     );
     let (clara, _c) = reviewer_on_server(&server.url, "clara", stage, &dir);
     assert_eq!(shown(&clara), Some(held), "free for the next auditor");
+}
+
+/// tester31 F1 on a team server: an import through the server changes the card on anna's
+/// screen. Her verdict key before any refresh is refused by the server (schema 22's
+/// `okk_save_review` answers 'changed'), nothing written, and the card is shown anew, her next
+/// key saving it on its new digest. The import is heard (it notifies as a prune does), and the
+/// refresh it brings shows the next card, changed by another import, anew before any key.
+#[test]
+fn on_the_server_a_card_an_import_changed_on_screen_is_shown_anew_and_judged_as_it_is() {
+    use okk::tui::effect::{Msg, Outcome};
+    use okk::tui::state::Status;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let listening = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let mut watch = okk::domain::ports::Reopen::watch(&listening).unwrap();
+    let on_screen = |s: &okk::tui::state::State| {
+        let c = s.card.as_ref().expect("a card on screen");
+        (c.detail.card.external_id.clone(), c.detail.card_id)
+    };
+    let digest_now = |d: &okk::tui::desk::Desk, card| d.card(card).unwrap().unwrap().hash;
+    let (first, first_id) = on_screen(&anna);
+    let later = desk.crm_later(&[(&first, &[("Бюджет", "9990000")])]);
+    succeeded(okk_on(&desk, &server.url).args(["import", &later]));
+    assert!(
+        watch.wait(std::time::Duration::from_secs(5)).unwrap(),
+        "the import notified"
+    );
+    common::reviewer::press(&mut anna, &mut a, "a");
+    assert_eq!(
+        anna.shared.status,
+        Some(Status::Info(format!(
+            "#{first} changed in the CRM while it was on screen: Budget — the verdict «ok» was \
+             not saved; look at the card again"
+        )))
+    );
+    assert_eq!(a.current_review(first_id).unwrap(), None, "nothing written");
+    assert_eq!(on_screen(&anna).0, first);
+    assert_eq!(
+        anna.card.as_ref().unwrap().detail.card.amount,
+        Some(9_990_000.0)
+    );
+    common::reviewer::press(&mut anna, &mut a, "a");
+    let mine = a.current_review(first_id).unwrap().expect("her verdict");
+    assert_eq!(mine.card_hash, Some(digest_now(&a, first_id)));
+
+    let (second, second_id) = on_screen(&anna);
+    assert_ne!(second, first);
+    while watch.wait(std::time::Duration::ZERO).unwrap() {}
+    let later = desk.crm_later(&[
+        (&first, &[("Бюджет", "9990000")]),
+        (&second, &[("Бюджет", "1234567")]),
+    ]);
+    succeeded(okk_on(&desk, &server.url).args(["import", &later]));
+    assert!(watch.wait(std::time::Duration::from_secs(5)).unwrap());
+    okk::tui::run::dispatch(&mut anna, Msg::Done(Box::new(Outcome::OthersActed)), &mut a);
+    assert_eq!(
+        anna.shared.status,
+        Some(Status::Info(format!(
+            "#{second} changed in the CRM while it was on screen: Budget — look at the card again"
+        )))
+    );
+    common::reviewer::press(&mut anna, &mut a, "a");
+    let mine = a.current_review(second_id).unwrap().expect("her verdict");
+    assert_eq!(mine.card_hash, Some(digest_now(&a, second_id)));
 }
 
 #[test]
@@ -5190,7 +5260,7 @@ fn a_server_store_of_schema_17_keeps_its_reviews_and_a_verdict_since_keeps_the_c
         withdrawn_at: None,
     };
     let mut writer = PgStore::open(&anna_url, &journal).expect("anna writes");
-    writer.save_review(&p).expect("her verdict");
+    writer.save_review(&p, Given::Now).expect("her verdict");
     let back = ReviewStore::current_review(&reader, CardId(second), "anna")
         .unwrap()
         .unwrap();

@@ -1405,3 +1405,101 @@ fn a_closed_terminal_gives_back_the_held_card_and_okk_ends_quietly() {
     let claimed = common::card_ids(&serde_json::from_slice(&out.stdout).unwrap());
     assert_eq!(claimed, [held], "anna's card is free for boris at once");
 }
+
+/// The review of `card` by `auditor` standing now: its comment and the card's digest it was
+/// made on, with the card's digest now.
+fn standing_review(desk: &Desk, card: &str, auditor: &str) -> Option<(String, i64, i64)> {
+    desk.read_only()
+        .query_row(
+            "SELECT r.comment, r.card_hash, c.content_hash FROM reviews r
+             JOIN cards c ON c.id = r.card_id
+             WHERE r.card_external_id = ?1 AND r.auditor = ?2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",
+            [card, auditor],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()
+}
+
+/// Sends `signal` to the reviewer (SIGSTOP: a laptop that slept; SIGCONT: it wakes).
+fn signal(term: &Term, signal: libc::c_int) {
+    // SAFETY: signalling the test's own child process.
+    assert_eq!(unsafe { libc::kill(term.pid() as libc::pid_t, signal) }, 0);
+}
+
+/// tester31 F1 end to end: anna has a card on screen, a comment typed on it, when an import in
+/// another shell changes its budget and its note. The reviewer is frozen meanwhile (a laptop
+/// that slept) and wakes with her verdict key already typed, so the key and the store's change
+/// race: whichever comes first, no verdict stands on the content the card no longer has — the
+/// store refuses it and the card is shown anew (the new budget, her comment kept, the status
+/// saying what changed), or the refresh showed it anew before the key — and her verdict is on
+/// the card's new digest. The next card, changed by another import while she looks at it, is
+/// shown anew by the refresh alone, before any key, and judged as it is.
+#[test]
+fn a_card_an_import_changes_on_screen_is_shown_anew_and_judged_as_it_is_now() {
+    const NOTE: &str = "Клиент отказался, снял офис у конкурента";
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let first = card_id(&term.screen());
+    term.send("c");
+    term.wait_for("Comment (enter saves · alt-enter: new line)");
+    term.send("перезвонить после обеда");
+    term.wait_for("перезвонить после обеда");
+    term.send("<enter>");
+    term.wait_gone("Comment (enter saves · alt-enter: new line)");
+
+    signal(&term, libc::SIGSTOP);
+    desk.changed_in_the_crm(&[(&first, &[("Бюджет", "9990000"), ("Примечание", NOTE)])]);
+    term.send("a");
+    signal(&term, libc::SIGCONT);
+    let saved = format!("#{first} saved: ok");
+    term.wait_until(
+        "the verdict refused, or saved on the card shown anew",
+        |s| {
+            let text = s.contents();
+            text.contains(&saved) || text.contains("was not saved")
+        },
+    );
+    let screen = term.screen();
+    if screen.contains("was not saved") {
+        // The key came first: refused, the card shown anew with what she built on it.
+        let said = format!("#{first} changed in the CRM while it was on screen: Budget, Notes");
+        assert!(
+            screen
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(&said),
+            "{screen}"
+        );
+        assert_eq!(card_id(&screen), first, "{screen}");
+        assert!(screen.contains("9 990 000"), "the new budget:\n{screen}");
+        assert!(screen.contains("перезвонить после обеда"), "{screen}");
+        assert_eq!(
+            standing_review(&desk, &first, "anna"),
+            None,
+            "nothing written"
+        );
+        term.send("a");
+        term.wait_for(&saved);
+    }
+    let (comment, judged, now) = standing_review(&desk, &first, "anna").expect("her verdict");
+    assert_eq!(judged, now, "judged on the card as it is now");
+    assert_eq!(comment, "перезвонить после обеда");
+
+    // The next card: the refresh alone shows it anew.
+    term.wait_until("the next card", |s| card_id(&s.contents()) != first);
+    let second = card_id(&term.screen());
+    desk.changed_in_the_crm(&[
+        (&first, &[("Бюджет", "9990000"), ("Примечание", NOTE)]),
+        (&second, &[("Бюджет", "1234567")]),
+    ]);
+    term.wait_for(&format!(
+        "#{second} changed in the CRM while it was on screen: Budget — look at the card again"
+    ));
+    assert!(term.screen().contains("1 234 567"), "{}", term.screen());
+    verdict(&mut term, "a", "ok");
+    let (_, judged, now) = standing_review(&desk, &second, "anna").expect("her verdict");
+    assert_eq!(judged, now);
+    quit_from_card(&mut term);
+}

@@ -968,6 +968,45 @@ fn a_card_a_sync_changed_since_my_review_lists_what_changed_under_my_verdict() {
     d.snap("card_moves_listed_since_my_review");
 }
 
+/// tester31 F1: an import changed the card on screen (its budget, its note) and the verdict key
+/// came before any refresh: the store refuses the verdict, and the card is drawn again as it is
+/// now — the new budget and note — with the answer and the comment the auditor gave it, the
+/// status line naming what changed in the words the ↻ list uses.
+#[test]
+fn a_card_an_import_changed_on_screen_is_drawn_anew_when_its_verdict_is_refused() {
+    const NOTE: &str = "Клиент отказался, снял офис у конкурента";
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    d.press("1c").press("перезвонить").press("<enter>");
+    sync_card(&d, &first, &[("Бюджет ", "9990000"), ("Примечание", NOTE)]);
+    d.press("a");
+    assert_eq!(common::reviewer::shown_card(&d.state), first);
+    let fields = [
+        okk::domain::as_judged::Field::System(okk::domain::SystemField::Amount),
+        okk::domain::as_judged::Field::System(okk::domain::SystemField::Notes),
+    ];
+    let said =
+        okk::text::tui::changed_on_screen(&first, &fields, Some(okk::domain::review::Verdict::Ok));
+    assert_eq!(
+        d.state.shared.status,
+        Some(okk::tui::state::Status::Info(said))
+    );
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains("9 990 000"),
+            "{w}×{h}: the new budget\n{screen}"
+        );
+        // The note at 120×40; at 80×24 the flag the rules raise on it.
+        assert!(
+            screen.contains("отказался"),
+            "{w}×{h}: the new note\n{screen}"
+        );
+    }
+    d.snap("card_changed_on_screen");
+}
+
 /// A review made before okk kept the card as judged (an older okk's, or one from before the
 /// store's upgrade): a sync's change is said as it was, that the card changed — or, moved, the
 /// stage it was judged at and the one it is at now — with no list of fields.

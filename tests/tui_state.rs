@@ -1886,7 +1886,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale, None, Vec::new(), Vec::new())),
+        result: Ok(Answer::Counts(stale, None, Vec::new(), Vec::new(), None)),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1904,7 +1904,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh, None, Vec::new(), Vec::new())),
+        result: Ok(Answer::Counts(fresh, None, Vec::new(), Vec::new(), None)),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);
@@ -2119,4 +2119,122 @@ fn a_verdict_clears_the_changed_mark_and_undo_puts_it_back() {
     s.keys("u");
     assert_eq!(s.card_id(), first);
     assert!(item(&s).changed_since_review, "the undo puts the mark back");
+}
+
+/// The card on screen's budget in the store and on screen, and its content digest in each.
+fn budget_and_digest(s: &Session, id: &str) -> [(Option<f64>, i64); 2] {
+    let row = s.home.card(id);
+    let c = &s.state.card.as_ref().expect("a card on screen").detail;
+    [
+        (
+            row["amount"].as_f64(),
+            row["content_hash"].as_i64().unwrap(),
+        ),
+        (c.card.amount, c.hash),
+    ]
+}
+
+/// tester31 F1: while anna had a card on screen, an import in another shell changed it (its
+/// budget, its note); her `a` saved «ok» on the content it no longer had. The store refuses the
+/// verdict, nothing is written; the card is read again and shown as it is now, what she built
+/// on it (an answer, her comment) kept, and the status says what changed, in the words the ↻
+/// list uses; her next `a` saves on the card as it is.
+#[test]
+fn a_verdict_on_a_card_an_import_changed_on_screen_is_refused_and_the_card_shown_anew() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("1")
+        .keys("c")
+        .keys("перезвонить после обеда")
+        .keys("<enter>");
+    let built = s.state.card.as_ref().unwrap().draft.clone();
+    assert_eq!(built.comment, "перезвонить после обеда");
+    assert!(!built.answers.is_empty(), "{built:?}");
+    s.home.changed_in_the_crm(&[(
+        &first,
+        &[
+            ("Бюджет", "9990000"),
+            ("Примечание", "Клиент отказался, снял офис у конкурента"),
+        ],
+    )]);
+    let [(now, digest), (shown, _)] = budget_and_digest(&s, &first);
+    assert_eq!(now, Some(9_990_000.0));
+    assert_ne!(shown, now, "the screen still shows the old budget");
+    s.keys("a");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{first} changed in the CRM while it was on screen: Budget, Notes — the verdict \
+             «ok» was not saved; look at the card again"
+        )))
+    );
+    assert!(
+        s.rows(Table::Reviews).is_empty(),
+        "no verdict on the old content"
+    );
+    assert!(s.state.verdicts.saving.is_none());
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.card_id(), first, "the same card, shown anew");
+    let [store, screen] = budget_and_digest(&s, &first);
+    assert_eq!(screen, store, "as the store holds it now");
+    let c = s.state.card.as_ref().unwrap();
+    assert_eq!(c.draft, built, "what she built on it stays");
+    assert!(
+        (c.detail.card.notes.iter()).any(|n| n.contains("снял офис у конкурента")),
+        "{:?}",
+        c.detail.card.notes
+    );
+    // Her next verdict is on the card as it is now.
+    s.keys("a");
+    assert_eq!(s.current_verdicts(), vec![(first.clone(), "ok".into())]);
+    let review = s.the_review();
+    assert_eq!(review["card_hash"].as_i64(), Some(digest));
+    assert_eq!(str_of(&review, "comment"), "перезвонить после обеда");
+    assert_ne!(s.card_id(), first, "the next card shows");
+    s.assert_counts_true();
+}
+
+/// tester31 F1, before any key: the refresh others' writes bring (an import's, on a store file
+/// any write) finds the card on screen changed and shows it as it is now, with what she built on
+/// it and a word of what changed; the verdict that follows goes in at once, on that content. A
+/// refresh that finds it unchanged leaves the screen (and the status) be.
+#[test]
+fn a_refresh_after_an_import_shows_the_card_on_screen_as_it_changed() {
+    use okk::tui::effect::{Msg, Outcome};
+    let refresh = |s: &mut Session| {
+        okk::tui::run::dispatch(
+            &mut s.state,
+            Msg::Done(Box::new(Outcome::OthersActed)),
+            &mut s.desk,
+        )
+    };
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("c").keys("клиент думает").keys("<enter>");
+    refresh(&mut s);
+    assert_eq!(s.state.shared.status, None, "nothing changed");
+    s.home
+        .changed_in_the_crm(&[(&first, &[("Бюджет", "9990000")])]);
+    refresh(&mut s);
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!(
+            "#{first} changed in the CRM while it was on screen: Budget — look at the card again"
+        )))
+    );
+    let [store, screen] = budget_and_digest(&s, &first);
+    assert_eq!(screen, store);
+    assert_eq!(
+        s.state.card.as_ref().unwrap().draft.comment,
+        "клиент думает"
+    );
+    s.keys("a");
+    assert_eq!(s.current_verdicts(), vec![(first.clone(), "ok".into())]);
+    assert_eq!(s.the_review()["card_hash"].as_i64(), Some(store.1));
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(format!("#{first} saved: ok")))
+    );
 }

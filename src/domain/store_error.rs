@@ -33,6 +33,11 @@ pub enum StoreError {
     /// nobody asked for. `external_id`: the card's, when the write named it (a draft names
     /// only the store's id).
     CardGone { external_id: Option<String> },
+    /// A verdict given on the card on screen ([`super::stored_review::Given::Now`]) whose card
+    /// the store holds changed since the screen read it (an import or a sync wrote it): refused,
+    /// nothing written, so that no verdict is taken on content the card no longer has. The
+    /// reviewer reads the card again and shows it. `external_id`: the card's.
+    CardChanged { external_id: String },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
     /// The store file or its folder is not writable here: the store is read as it is (when it
@@ -85,6 +90,11 @@ impl StoreError {
         matches!(self, StoreError::CardGone { .. })
     }
 
+    /// The card judged changed in the store since it was read (see [`StoreError::CardChanged`]).
+    pub fn is_card_changed(&self) -> bool {
+        matches!(self, StoreError::CardChanged { .. })
+    }
+
     /// The store cannot be written where it is.
     pub fn is_read_only(&self) -> bool {
         matches!(self, StoreError::ReadOnly { .. })
@@ -114,7 +124,8 @@ impl std::error::Error for StoreError {
             | StoreError::NotEmpty { .. }
             | StoreError::Refused { .. }
             | StoreError::Decided { .. }
-            | StoreError::CardGone { .. } => None,
+            | StoreError::CardGone { .. }
+            | StoreError::CardChanged { .. } => None,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::review::{Verdict, suggested_owner};
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
+use crate::domain::stored_review::card_changed;
 use crate::domain::suggestion::Proposal;
 
 pub use crate::domain::lead_row::{LeadRow, group_by_card, resplit};
@@ -40,7 +41,8 @@ pub(super) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecisi
 }
 
 /// Every standing decision (of a kind okk knows) on a review not taken back, with the review
-/// and whether a sync changed its card since: what [`SettledCards::from_decided`] reads, in
+/// and the card's digests it was judged on and has now (whether a sync changed it since, by
+/// [`crate::domain::stored_review::card_changed`]): what [`SettledCards::from_decided`] reads, in
 /// each backend's words for one card's parameters (`card`: empty for every card). The
 /// decision's columns come first, as [`decision_row`] reads them.
 pub(crate) fn decided_sql(card: &str) -> String {
@@ -49,7 +51,7 @@ pub(crate) fn decided_sql(card: &str) -> String {
                 d.note, d.created_at, d.checklist, d.seq,
                 r.card_source, r.card_external_id, r.id, r.auditor, r.created_at, r.verdict,
                 r.suggested_stage, r.suggested_owner, r.corrections,
-                c.content_hash <> r.card_hash, r.stage
+                r.card_hash, r.stage, c.content_hash
          FROM lead_decisions d
          JOIN reviews r ON r.id = d.review_id
          LEFT JOIN cards c ON c.id = r.card_id
@@ -126,7 +128,7 @@ pub(crate) fn settled_cards_in(
             r.get(16)?,
             r.get(17)?,
             &corrections,
-            r.get(19)?,
+            card_changed(r.get(19)?, r.get(21)?),
         ))
     };
     let rows = match card {

@@ -133,8 +133,9 @@ macro_rules! desk_ports {
             fn save_review(
                 &mut self,
                 p: &$crate::domain::pending::PendingReview,
+                given: $crate::domain::stored_review::Given,
             ) -> $crate::domain::ports::StoreResult<()> {
-                self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), false)
+                self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), given)
             }
 
             fn withdraw_review(

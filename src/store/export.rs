@@ -11,6 +11,7 @@ use crate::domain::decision::{DecisionKind, LeadDecision};
 use crate::domain::final_word::{AwaitingLead, Waiting};
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
+use crate::domain::stored_review::card_changed;
 use crate::domain::suggestion::{CardNow, Proposal};
 
 /// Which current reviews, in which order.
@@ -68,8 +69,7 @@ const SELECT: &str = "
 SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r.checklist,
        r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
        r.seconds_spent,
-       c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
-       c.gone_at
+       c.id, c.stage, c.owner, c.pipeline, c.title, r.card_hash, c.gone_at, c.content_hash
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
@@ -324,7 +324,8 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
         seconds_spent: r.get(13)?,
         card,
         title: r.get(18)?,
-        card_changed: r.get(19)?,
+        // The queue's ↻ rule: both digests read, the domain compares them.
+        card_changed: card_changed(r.get(19)?, r.get(21)?),
         card_gone_at: r.get(20)?,
         lead: None,
     })

@@ -99,7 +99,15 @@ impl Store {
         let store = std::cell::RefCell::new(&mut *self);
         let result = replay_files(
             files,
-            |p| (store.borrow_mut()).save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true),
+            |p| {
+                (store.borrow_mut()).save_review_as(
+                    &p.id,
+                    &p.card,
+                    &p.review,
+                    &p.stamp(),
+                    crate::domain::stored_review::Given::Late,
+                )
+            },
             |id, at| store.borrow_mut().withdraw_review(id, at),
         );
         self.set_busy_timeout(super::BUSY_WAIT)?;

@@ -11,6 +11,7 @@ use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
 use crate::domain::ids::CardId;
 use crate::domain::review::Verdict;
+use crate::domain::stored_review::changed_since;
 
 pub use crate::domain::queue::{
     JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery,
@@ -628,7 +629,7 @@ impl<'c> Lookups<'c> {
             owner,
             idle_days: crate::domain::queue::idle_days(idle_days),
             flags,
-            changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
+            changed_since_review: changed_since(reviewed_hash, hash),
             returned,
             calibration: false,
             my_verdict,

@@ -9,14 +9,15 @@ use super::{Store, StoreError};
 use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::withdrawal::Withdrawal;
 
-pub use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
+pub use crate::domain::stored_review::{Given, ReviewedCard, Stamp, StoredReview};
 
 const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
 
 impl Store {
     /// Writes `review` of `card` and makes it the auditor's current review of the card (the
     /// previous one, if any, is superseded, not deleted); the card's draft goes. One
-    /// transaction, committed durably (WAL, synchronous=FULL) before this returns.
+    /// transaction, committed durably (WAL, synchronous=FULL) before this returns. Given now
+    /// ([`Given::Now`]): refused on a card the store no longer holds or holds changed.
     pub fn save_review(
         &mut self,
         card: &ReviewedCard,
@@ -24,22 +25,24 @@ impl Store {
         stamp: &Stamp<'_>,
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
-        self.save_review_as(&id, card, review, stamp, false)?;
+        self.save_review_as(&id, card, review, stamp, Given::Now)?;
         Ok(id)
     }
 
     /// [`Store::save_review`] under a given id, at most once: a review already stored under
     /// `id` is left as it is (a verdict kept in the pending journal may be written by its own
-    /// reviewer and by a replay). A `late` review (replayed from the journal after the fact)
-    /// replaces only reviews made before it, so a verdict given since stays current.
+    /// reviewer and by a replay). `given` says what it is weighed against ([`Given`]): a late
+    /// review (replayed from the journal after the fact) replaces only reviews made before it,
+    /// so a verdict given since stays current.
     pub fn save_review_as(
         &mut self,
         id: &str,
         card: &ReviewedCard,
         review: &Review,
         stamp: &Stamp<'_>,
-        late: bool,
+        given: Given,
     ) -> Result<(), StoreError> {
+        let late = given.late();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -59,11 +62,12 @@ impl Store {
         // its reviewer was gone, was acknowledged before the prune, and waits by the card's key
         // as one made on another laptop does (an import that brings the card again attaches
         // it; until then no figure counts it).
-        let held: Option<i64> = tx
+        let held: Option<(i64, i64)> = tx
             .query_row(
-                "SELECT id FROM cards WHERE id = ?1 AND source = ?2 AND external_id = ?3",
+                "SELECT id, content_hash FROM cards
+                 WHERE id = ?1 AND source = ?2 AND external_id = ?3",
                 params![card.card_id.0, card.source, card.external_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         if held.is_none() && !late {
@@ -71,6 +75,19 @@ impl Store {
                 external_id: Some(card.external_id.clone()),
             });
         }
+        // Given now, the verdict is on the card its auditor saw: an import that changed the
+        // card since the screen read it (the same transaction's lock keeps it as read here)
+        // would leave a verdict on content the card no longer has, refused; her reviewer shows
+        // the card as it is. One said saved before (kept, late) stands on the card as judged.
+        if let Some((_, now)) = held
+            && given == Given::Now
+            && now != card.hash
+        {
+            return Err(StoreError::CardChanged {
+                external_id: card.external_id.clone(),
+            });
+        }
+        let held = held.map(|(id, _)| id);
         let supersedes = superseded(&tx, card, stamp, late)?;
         insert_review(&tx, id, held, card, review, stamp, supersedes)?;
         settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;

@@ -15,6 +15,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Refused { table } => f.write_str(&refused(table)),
             StoreError::Decided { lead, decision } => f.write_str(&decided(lead, *decision)),
             StoreError::CardGone { external_id } => f.write_str(&card_gone(external_id.as_deref())),
+            StoreError::CardChanged { external_id } => f.write_str(&card_changed(external_id)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
@@ -60,6 +61,11 @@ pub fn card_gone(external_id: Option<&str>) -> String {
         Some(id) => crate::tr!("store-card-gone", card = super::safe::line(id)),
         None => crate::tr!("store-card-gone-unnamed"),
     }
+}
+
+/// A verdict refused: its card changed in the store (an import, a sync) since it was read.
+pub fn card_changed(external_id: &str) -> String {
+    crate::tr!("store-card-changed", card = super::safe::line(external_id))
 }
 
 /// An auditor's undo refused: the lead has decided on the verdict.

@@ -1002,6 +1002,52 @@ pub fn your_review_changed_fields() -> String {
     tr!("tui-your-review-changed-fields")
 }
 
+/// A field a sync changed, by the name the card shows it with: the word the ↻ list under a
+/// verdict and the status line both use.
+pub fn changed_field(f: &crate::domain::as_judged::Field) -> String {
+    use crate::domain::as_judged::Field;
+    match f {
+        Field::System(s) => field_label(s.name()),
+        Field::Custom(name) => safe::line(name).into_owned(),
+        Field::Others => other_fields(),
+    }
+}
+
+/// Fields named at most in a status line; the rest are counted.
+const FIELDS_SAID: usize = 4;
+
+/// The card on screen (`id`) changed in the store since it was read (an import, a sync wrote
+/// it): shown again as it is now, the fields that changed named (none: only what the card does
+/// not show changed), and the auditor asked to look again. `refused`: the verdict the store
+/// refused on the old content.
+pub fn changed_on_screen(
+    id: &str,
+    fields: &[crate::domain::as_judged::Field],
+    refused: Option<Verdict>,
+) -> String {
+    let id = safe::line(id);
+    let mut named: Vec<String> = fields.iter().take(FIELDS_SAID).map(changed_field).collect();
+    if fields.len() > FIELDS_SAID {
+        named.push(more_changes(fields.len() - FIELDS_SAID));
+    }
+    let named = named.join(", ");
+    match (refused, named.is_empty()) {
+        (None, false) => tr!("tui-changed-on-screen", id = id, fields = named),
+        (None, true) => tr!("tui-changed-on-screen-unlisted", id = id),
+        (Some(v), false) => tr!(
+            "tui-changed-on-screen-refused",
+            id = id,
+            fields = named,
+            verdict = verdict(v)
+        ),
+        (Some(v), true) => tr!(
+            "tui-changed-on-screen-refused-unlisted",
+            id = id,
+            verdict = verdict(v)
+        ),
+    }
+}
+
 /// On the lead's decide screen: a sync changed the card after the review; the fields follow.
 pub fn review_changed_fields() -> String {
     tr!("tui-review-changed-fields")
@@ -1375,6 +1421,51 @@ pub fn crm_no_link() -> String {
 mod tests {
     use super::given_back_unlisted;
     use crate::text::lang::{Lang, with};
+
+    /// A card changed on screen: its fields by the card's words for them, four at most and the
+    /// rest counted; a CRM's field name shown inert; none named when only what the card does not
+    /// show changed; the refused verdict said in its words.
+    #[test]
+    fn a_card_changed_on_screen_names_its_fields_in_the_card_s_words() {
+        use super::changed_on_screen;
+        use crate::domain::SystemField as S;
+        use crate::domain::as_judged::Field;
+        use crate::domain::review::Verdict;
+        let fields = [
+            Field::System(S::Amount),
+            Field::System(S::Notes),
+            Field::Custom("Дата\u{1b}[2J встречи".into()),
+            Field::System(S::Owner),
+            Field::System(S::Title),
+            Field::Others,
+        ];
+        let en = with(Lang::En, || changed_on_screen("77", &fields, None));
+        assert!(
+            en.starts_with("#77 changed in the CRM while it was on screen: Budget, Notes, "),
+            "{en}"
+        );
+        assert!(!en.contains('\u{1b}'), "{en}");
+        assert!(
+            en.contains("Owner, … and 2 more — look at the card again"),
+            "{en}"
+        );
+        let ru = with(Lang::Ru, || {
+            changed_on_screen("77", &fields[..2], Some(Verdict::Ok))
+        });
+        assert_eq!(
+            ru,
+            "карточка #77 изменилась в CRM, пока была на экране: Бюджет, Примечания — вердикт \
+             «в порядке» не сохранён; посмотрите её ещё раз"
+        );
+        let unlisted = with(Lang::En, || {
+            changed_on_screen("77", &[], Some(Verdict::Dead))
+        });
+        assert_eq!(
+            unlisted,
+            "#77 changed in the CRM while it was on screen — the verdict «dead» was not \
+             saved; look at the card again"
+        );
+    }
 
     /// Every field of okk's own is named by a word of the language wherever a person reads it
     /// (the card, the field picker, the import's report, the reviews export), never by its key:

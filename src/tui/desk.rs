@@ -25,7 +25,7 @@ use crate::domain::pending::{PendingReview, taken_back};
 use crate::domain::ports::{DeskStore, StoreError};
 use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::domain::review::{Review, ReviewDraft};
-use crate::domain::stored_review::{ReviewedCard, StoredReview};
+use crate::domain::stored_review::{Given, ReviewedCard, StoredReview};
 use crate::domain::writer::Writer;
 use crate::text::tui::filter_keyword;
 
@@ -588,7 +588,7 @@ impl Desk {
             self.keep(&pending)?;
             return self.flush_to(&pending.id);
         }
-        match self.write(&pending) {
+        match self.write(&pending, Given::Now) {
             Ok(()) => Ok(Saving::Saved(pending.id)),
             Err(e) if e.is_busy() => {
                 self.keep(&pending)?;
@@ -634,13 +634,20 @@ impl Desk {
 
     /// Writes the kept verdicts, oldest first, until the store takes them all (`id`'s among
     /// them) or one cannot go in yet; a refusal of `id` takes it out of the journal (the card
-    /// stays on screen with the error), a refusal of another stops here and keeps it.
+    /// stays on screen with the error), a refusal of another stops here and keeps it. `id` is
+    /// the verdict on screen, given now ([`Given::Now`]); those before it were said saved
+    /// already ([`Given::Kept`]).
     fn flush_to(&mut self, id: &str) -> DeskResult<Saving> {
         loop {
             let Some(next) = self.kept.next() else {
                 return Ok(Saving::Saved(id.to_string()));
             };
-            match self.write(&next) {
+            let given = if next.id == id {
+                Given::Now
+            } else {
+                Given::Kept
+            };
+            match self.write(&next, given) {
                 Ok(()) => self.kept.written(&next),
                 Err(e) if e.is_busy() => return Ok(self.not_yet(&e, id)),
                 // An earlier verdict's card was pruned while it waited: no store takes it any
@@ -664,14 +671,15 @@ impl Desk {
     }
 
     /// Writes the verdicts kept in the journal (a reconnected reviewer), and the withdrawals
-    /// of those taken back meanwhile: how many verdicts went in, or why the rest wait.
+    /// of those taken back meanwhile: how many verdicts went in, or why the rest wait. Each
+    /// was said saved when it was kept: it stands on the card as judged ([`Given::Kept`]).
     pub fn flush(&mut self) -> (usize, DeskResult<()>) {
         let mut written = 0;
         loop {
             let Some(next) = self.kept.next() else {
                 return (written, Ok(()));
             };
-            match self.write(&next) {
+            match self.write(&next, Given::Kept) {
                 Ok(()) => {
                     self.kept.written(&next);
                     written += usize::from(next.withdrawn_at.is_none());
@@ -700,12 +708,14 @@ impl Desk {
 
     /// Writes a kept verdict; one taken back is written and withdrawn (see `tui::kept`). A
     /// busy store did not take it: marked so, an undo then simply drops it.
-    fn write(&mut self, p: &PendingReview) -> DeskResult<()> {
+    fn write(&mut self, p: &PendingReview, given: Given) -> DeskResult<()> {
         let mut store = self.store.borrow_mut();
-        let written = store.save_review(p).and_then(|()| match p.withdrawn_at {
-            Some(at) => taken_back(store.withdraw_review(&p.id, at)),
-            None => Ok(()),
-        });
+        let written = store
+            .save_review(p, given)
+            .and_then(|()| match p.withdrawn_at {
+                Some(at) => taken_back(store.withdraw_review(&p.id, at)),
+                None => Ok(()),
+            });
         if let Err(e) = &written
             && e.is_busy()
             && !e.is_unreachable()

@@ -60,6 +60,9 @@ pub enum Ask {
         /// The cards the open list shows (id, source, external id): those a prune took out
         /// of the store since come back, to leave the list.
         listed: Vec<(CardId, String, String)>,
+        /// The card on screen and the digest it was read with: read again, it comes back
+        /// when the store holds it changed (an import, a sync wrote it meanwhile).
+        on_screen: Option<(CardId, i64)>,
     },
 }
 
@@ -137,9 +140,15 @@ pub enum Answer {
     Owners(super::picker::Owners),
     CrmStages(AccountStages),
     /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
-    /// with the cards the lead sent back to her meanwhile, now held for her, and the listed
-    /// cards the store no longer holds.
-    Counts(QueueCounts, Option<u64>, Vec<QueueEntry>, Vec<CardId>),
+    /// with the cards the lead sent back to her meanwhile, now held for her, the listed
+    /// cards the store no longer holds, and the card on screen read again when it changed.
+    Counts(
+        QueueCounts,
+        Option<u64>,
+        Vec<QueueEntry>,
+        Vec<CardId>,
+        Option<Box<CardRead>>,
+    ),
 }
 
 impl std::fmt::Debug for Answer {
@@ -160,11 +169,12 @@ impl std::fmt::Debug for Answer {
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({} + {})", o.own.len(), o.others.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
-            Answer::Counts(c, left, back, gone) => write!(
+            Answer::Counts(c, left, back, gone, changed) => write!(
                 f,
-                "Counts({c:?}, {left:?}, {} sent back, {} gone)",
+                "Counts({c:?}, {left:?}, {} sent back, {} gone, on screen changed: {})",
                 back.len(),
-                gone.len()
+                gone.len(),
+                changed.is_some()
             ),
         }
     }
@@ -230,6 +240,13 @@ pub enum Then {
     Ahead {
         index: usize,
     },
+    /// The card on screen (queue item `index`), read again because the store refused
+    /// `verdict` on it: it changed since it was read. Redrawn as it is now, the auditor's draft
+    /// kept.
+    Changed {
+        index: usize,
+        verdict: crate::domain::review::Verdict,
+    },
     /// What is on screen, read again because others acted: no mark either. `writes`: the
     /// session's own writes landed when it was asked ([`crate::tui::state::Shared::own_writes`]).
     Refreshed {
@@ -262,6 +279,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
             all,
             claimed,
             listed,
+            on_screen,
         } => {
             // On a shared queue the cards sent back to her come to her list (those she gave
             // back this session aside), taken before the count, which then includes them.
@@ -277,9 +295,25 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 },
                 back,
                 desk.missing_cards(listed)?,
+                match on_screen {
+                    Some((card, hash)) => changed(*card, *hash, desk)?,
+                    None => None,
+                },
             )
         }
     })
+}
+
+/// The card on screen, read as it is now, when its digest is no longer `hash`: an import or a
+/// sync changed it since it was read. `None` when it is as read (or gone: the listed cards'
+/// check says so).
+fn changed(card_id: CardId, hash: i64, desk: &Desk) -> DeskResult<Option<Box<CardRead>>> {
+    match desk.card(card_id)? {
+        Some(detail) if detail.hash != hash => {
+            Ok(Some(Box::new(read_with(detail, &Whose::Mine, desk)?)))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
@@ -440,7 +474,13 @@ fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<Ca
     let Some(detail) = desk.card(card_id)? else {
         return Ok(None);
     };
-    let read = match whose {
+    Ok(Some(Box::new(read_with(detail, whose, desk)?)))
+}
+
+/// The card `detail` with the review shown beside it.
+fn read_with(detail: CardDetail, whose: &Whose, desk: &Desk) -> DeskResult<CardRead> {
+    let card_id = detail.card_id;
+    Ok(match whose {
         Whose::Mine => {
             let review = desk.current_review(detail.card_id)?;
             let decision = match &review {
@@ -461,6 +501,5 @@ fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<Ca
             draft: None,
             detail,
         },
-    };
-    Ok(Some(Box::new(read)))
+    })
 }

@@ -666,6 +666,46 @@ impl Desk {
         self.import(&[&self.file("later.csv")]);
     }
 
+    /// Imports the demo export again with each card's `columns` (by header, spaces around it
+    /// aside) set to their values, as `okk import` of a later export the CRM changed those
+    /// cards in: every other card as it was.
+    pub fn changed_in_the_crm(&self, cards: &[(&str, &[(&str, &str)])]) {
+        self.import(&[&self.crm_later(cards)]);
+    }
+
+    /// The demo export as the CRM gives it later, each card's `columns` (by header, spaces
+    /// around it aside) set to their values, every other card as it was: the file's path.
+    pub fn crm_later(&self, cards: &[(&str, &[(&str, &str)])]) -> String {
+        let mut reader = csv::Reader::from_reader(okk::app::demo::DEMO_CSV);
+        let header = reader.headers().expect("the demo's header").clone();
+        let at = |name: &str| {
+            (header
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').trim() == name))
+            .unwrap_or_else(|| panic!("no column {name} in the demo export"))
+        };
+        let mut out = csv::Writer::from_path(self.dir.path().join("crm-later.csv")).unwrap();
+        out.write_record(&header).unwrap();
+        let mut found = 0;
+        for row in reader.records() {
+            let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+            if let Some((_, columns)) = cards.iter().find(|(id, _)| row[0] == *id) {
+                for (column, value) in columns.iter() {
+                    row[at(column)] = value.to_string();
+                }
+                found += 1;
+            }
+            out.write_record(&row).unwrap();
+        }
+        out.flush().unwrap();
+        assert_eq!(
+            found,
+            cards.len(),
+            "not every card of {cards:?} is in the demo"
+        );
+        self.file("crm-later.csv")
+    }
+
     /// Imports the demo export again without the cards `gone`, as a later full import brings an
     /// export the CRM no longer lists them in: they are marked gone.
     pub fn gone_by_a_later_sync(&self, gone: &[&str]) {

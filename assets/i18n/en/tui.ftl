@@ -51,6 +51,10 @@ tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor 
 tui-card-removed = #{ $id } was removed from the store (okk db prune) while it was on screen: it is off your list; the next card shows
 tui-card-removed-verdict = #{ $id } was removed from the store (okk db prune): the verdict «{ $verdict }» was not saved; it is off your list, the next card shows
 tui-card-removed-draft = #{ $id } was removed from the store (okk db prune): what you typed on it was not kept; it is off your list, the next card shows
+tui-changed-on-screen = #{ $id } changed in the CRM while it was on screen: { $fields } — look at the card again
+tui-changed-on-screen-unlisted = #{ $id } changed in the CRM while it was on screen — look at the card again
+tui-changed-on-screen-refused = #{ $id } changed in the CRM while it was on screen: { $fields } — the verdict «{ $verdict }» was not saved; look at the card again
+tui-changed-on-screen-refused-unlisted = #{ $id } changed in the CRM while it was on screen — the verdict «{ $verdict }» was not saved; look at the card again
 tui-stage-emptied = «{ $stage }» has no card left in the store (okk db prune removed them): back to the funnel
 tui-cards-removed = { $count ->
     [one] { $count } card of this list was removed from the store (okk db prune): it is off the list

@@ -11,7 +11,7 @@ use crate::domain::card_detail::CardDetail;
 use crate::domain::ids::CardId;
 use crate::domain::pending::{PendingReview, Replayed};
 use crate::domain::review::ReviewDraft;
-use crate::domain::stored_review::StoredReview;
+use crate::domain::stored_review::{Given, StoredReview};
 use crate::domain::writer::Writer;
 
 pub trait ReviewStore {
@@ -25,8 +25,10 @@ pub trait ReviewStore {
     /// card (the one it replaces is kept, superseded); the card's draft goes. At most once: a
     /// review already stored under the id is left as it is. Durable before this returns. A
     /// card the store no longer holds (a prune took it out) is refused,
-    /// [`super::StoreError::CardGone`], nothing written.
-    fn save_review(&mut self, p: &PendingReview) -> StoreResult<()>;
+    /// [`super::StoreError::CardGone`], nothing written (a [`Given::Late`] verdict aside); one
+    /// given now on a card the store holds changed since it was read (its digest not the
+    /// verdict's) is refused, [`super::StoreError::CardChanged`], nothing written.
+    fn save_review(&mut self, p: &PendingReview, given: Given) -> StoreResult<()>;
 
     /// Undo: marks the review withdrawn (never deletes it); the one it replaced is current again.
     fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> StoreResult<()>;

@@ -343,7 +343,7 @@ fn pick(
             owner: r.get(5),
             idle_days: crate::domain::queue::idle_days(r.get(6)),
             flags: r.get(13),
-            changed_since_review: reviewed.is_some_and(|h| h != hash),
+            changed_since_review: crate::domain::stored_review::changed_since(reviewed, hash),
             returned: r.get(11),
             calibration: false,
             my_verdict: None,

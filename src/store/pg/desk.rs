@@ -17,7 +17,7 @@ use crate::domain::lead_row::{LeadRow, group_by_card};
 use crate::domain::review::{Review, ReviewDraft, Verdict, suggested_owner};
 use crate::domain::score::Answers;
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
-use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
+use crate::domain::stored_review::{Given, ReviewedCard, Stamp, StoredReview};
 use crate::store::StoreError;
 use crate::store::cards::{fmt_time, parse_time};
 use crate::store::fields::FieldNames;
@@ -40,9 +40,11 @@ pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
 /// (`card`, read after its lock): a card a prune took out meanwhile (or whose id an import
 /// gave another card since) is none: a late review waits for it by its key; one given now is
 /// rolled back and refused, as `okk_save_review` refuses it (schema 21). The third column
-/// says whether the card was there.
+/// says whether the card was there, the fourth whether it is still the card judged (its
+/// digest $14): a verdict given now on a card an import changed since is rolled back and
+/// refused too, as `okk_save_review` refuses it (schema 22).
 const SAVE_REVIEW: &str = "WITH card AS (
-        SELECT id FROM cards WHERE id = $2 AND source = $3 AND external_id = $4),
+        SELECT id, content_hash FROM cards WHERE id = $2 AND source = $3 AND external_id = $4),
     ins AS (
         INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
             verdict, checklist, score, suggested_stage, suggested_owner, corrections,
@@ -65,7 +67,8 @@ const SAVE_REVIEW: &str = "WITH card AS (
     SELECT EXISTS (SELECT 1 FROM ins),
         (SELECT count(*) FROM reviews
          WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5),
-        EXISTS (SELECT 1 FROM card)";
+        EXISTS (SELECT 1 FROM card),
+        EXISTS (SELECT 1 FROM card WHERE content_hash = $14)";
 
 /// The refusal of a verdict on a card the store no longer holds.
 fn card_gone(card: &ReviewedCard) -> StoreError {
@@ -74,9 +77,18 @@ fn card_gone(card: &ReviewedCard) -> StoreError {
     }
 }
 
+/// The refusal of a verdict given now on a card an import changed since it was read.
+fn card_changed(card: &ReviewedCard) -> StoreError {
+    StoreError::CardChanged {
+        external_id: card.external_id.clone(),
+    }
+}
+
 /// Schema 5's verdict in one call (schema 18's, with the card as judged; schema 20's, the card
-/// locked by its key and none when a prune took it out): 'saved', 'known' (stored before under
-/// this id) or 'earlier' (the auditor judged the card before: nothing written).
+/// locked by its key and none when a prune took it out; schema 21's, refused then; schema
+/// 22's, refused on a card whose digest is not the verdict's): 'saved', 'known' (stored before
+/// under this id), 'gone' and 'changed' (refused: nothing written) or 'earlier' (the auditor
+/// judged the card before: nothing written).
 const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
@@ -136,7 +148,7 @@ pub(super) fn settled_cards_in(
             r.get(16),
             r.get(17),
             r.get(18),
-            r.get(19),
+            crate::domain::stored_review::card_changed(r.get(19), r.get(21)),
         )
     });
     Ok(SettledCards::from_decided(decided.collect::<Vec<_>>()))
@@ -327,8 +339,9 @@ impl PgStore {
         Ok(names)
     }
 
-    /// The SQLite store's `save_review_as`: at most once under `id`; a `late` review (replayed
-    /// from the journal) replaces only reviews made before it. The auditor's lease on the card
+    /// The SQLite store's `save_review_as`: at most once under `id`; a late review (replayed
+    /// from the journal) replaces only reviews made before it; one given now is refused on a
+    /// card gone or changed since it was read ([`Given`]). The auditor's lease on the card
     /// ends with it: the card is judged. Committed (on the server's disk) before it returns.
     pub fn save_review_as(
         &mut self,
@@ -336,8 +349,9 @@ impl PgStore {
         card: &ReviewedCard,
         review: &Review,
         stamp: &Stamp<'_>,
-        late: bool,
+        given: Given,
     ) -> Result<(), StoreError> {
+        let late = given.late();
         let d = &review.draft;
         let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
         let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
@@ -362,10 +376,11 @@ impl PgStore {
                 .join("\u{1f}")
                 .as_bytes(),
         ) as i64;
-        // The usual verdict, the auditor's first of the card, is one call (schema 5's
-        // okk_save_review): one round trip and its commit. A verdict that replaces one, or a
-        // late one, takes the way below; the call then wrote nothing.
-        if !late {
+        // The usual verdict, the auditor's first of the card given now, is one call (schema
+        // 5's okk_save_review, which refuses a card gone or changed): one round trip and its
+        // commit. A verdict that replaces one, one kept or a late one, takes the way below;
+        // the call then wrote nothing.
+        if given == Given::Now {
             let sql = self.prepared.get(conn, SAVE_FIRST_REVIEW)?;
             let outcome: String = conn
                 .query_one(
@@ -398,6 +413,9 @@ impl PgStore {
             }
             if outcome == "gone" {
                 return Err(card_gone(card));
+            }
+            if outcome == "changed" {
+                return Err(card_changed(card));
             }
             if outcome != "earlier" {
                 return Ok(()); // saved, or stored before under this id
@@ -445,10 +463,15 @@ impl PgStore {
                 &judged,
             ],
         )?;
-        let (inserted, earlier, held): (bool, i64, bool) = (row.get(0), row.get(1), row.get(2));
+        let (inserted, earlier, held, same): (bool, i64, bool, bool) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
         // A verdict given now on a card a prune took out: nothing of it stays.
         if inserted && !held && !late {
             return Err(card_gone(card));
+        }
+        // Nor of one given now on a card an import changed since the screen read it.
+        if inserted && held && !same && given == Given::Now {
+            return Err(card_changed(card));
         }
         if !inserted {
             return Ok(()); // stored before under this id: left as it is

@@ -22,9 +22,9 @@ const SELECT: &str = r#"
 SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r.checklist,
        r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
        r.seconds_spent,
-       c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
+       c.id, c.stage, c.owner, c.pipeline, c.title, r.card_hash,
        d.id, d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner, d.note,
-       d.created_at, d.checklist, c.gone_at
+       d.created_at, d.checklist, c.gone_at, c.content_hash
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 LEFT JOIN (SELECT DISTINCT ON (review_id) review_id, id, lead, decision, verdict,
@@ -196,7 +196,8 @@ fn review_row(r: &postgres::Row) -> ReviewRow {
             seconds_spent: r.get(13),
             card,
             title: r.get(18),
-            card_changed: r.get(19),
+            // The queue's ↻ rule: both digests read, the domain compares them.
+            card_changed: crate::domain::stored_review::card_changed(r.get(19), r.get(30)),
             card_gone_at: r.get(29),
             lead,
         },

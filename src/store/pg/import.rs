@@ -835,6 +835,11 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
             // The planner's figures for the tables just filled (the queue plans by them).
             self.tx.batch_execute("ANALYZE cards, standings, flags")?;
         }
+        // Open reviewers refresh, as a store file's see its version move: their figures, and
+        // a card on screen the batch changed is shown as it is now (sent at the commit).
+        if counts.inserted + counts.updated + counts.gone > 0 {
+            self.tx.execute("SELECT pg_notify('okk', 'cards')", &[])?;
+        }
         self.tx.commit()?;
         Ok(counts)
     }

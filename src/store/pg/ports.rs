@@ -44,7 +44,15 @@ crate::store::delegate::desk_ports!(PgStore, {
         let store = std::cell::RefCell::new(self);
         replay_files(
             files,
-            |p| (store.borrow_mut()).save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true),
+            |p| {
+                (store.borrow_mut()).save_review_as(
+                    &p.id,
+                    &p.card,
+                    &p.review,
+                    &p.stamp(),
+                    crate::domain::stored_review::Given::Late,
+                )
+            },
             |id, at| store.borrow_mut().withdraw_review(id, at),
         )
     }

@@ -175,7 +175,7 @@ fn entry(r: &postgres::Row) -> QueueEntry {
         owner: r.get(3),
         idle_days: crate::domain::queue::idle_days(r.get(4)),
         flags: Vec::new(),
-        changed_since_review: reviewed.is_some_and(|h| h != hash),
+        changed_since_review: crate::domain::stored_review::changed_since(reviewed, hash),
         returned,
         calibration: false,
         my_verdict,

@@ -802,6 +802,55 @@ BEGIN
                    current_schema());
 END $$;
 "#,
+    // 22: a verdict given on the card on screen whose card an import or a sync changed since
+    // the screen read it (the card's digest is not the verdict's) is refused ('changed'),
+    // nothing written: the reviewer shows the card as it is now, and the auditor judges that.
+    // The call is the verdict given now alone: one kept while the server was out of reach, or
+    // a late one from a journal, stands on the card as judged (its statement is the client's,
+    // pg::desk). OR REPLACE: tests step a store back by hand and migrate it again.
+    r#"
+CREATE OR REPLACE FUNCTION okk_save_review(
+    in_id text, in_card bigint, in_source text, in_external_id text, in_auditor text,
+    in_stage text, in_verdict text, in_checklist text, in_score double precision,
+    in_suggested_stage text, in_suggested_owner text, in_corrections text, in_comment text,
+    in_card_hash bigint, in_funnel text, in_created_at text, in_seconds double precision,
+    in_judged text, in_lock bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    now_card bigint;
+    now_hash bigint;
+BEGIN
+    PERFORM set_config('okk.notify_after_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock(in_lock);
+    SELECT c.id, c.content_hash INTO now_card, now_hash FROM cards c
+    WHERE c.source = in_source AND c.external_id = in_external_id FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.id = in_id) THEN
+        RETURN 'known';
+    END IF;
+    IF now_card IS NULL THEN
+        RETURN 'gone';
+    END IF;
+    IF now_hash IS DISTINCT FROM in_card_hash THEN
+        RETURN 'changed';
+    END IF;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.card_source = in_source
+               AND r.card_external_id = in_external_id AND r.auditor = in_auditor) THEN
+        RETURN 'earlier';
+    END IF;
+    INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage, verdict,
+        checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash,
+        funnel_fingerprint, created_at, seconds_spent, judged)
+    VALUES (in_id, now_card, in_source, in_external_id, in_auditor, in_stage, in_verdict,
+        in_checklist, in_score, in_suggested_stage, in_suggested_owner, in_corrections,
+        in_comment, in_card_hash, in_funnel, in_created_at, in_seconds, in_judged)
+    ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 'known';
+    END IF;
+    DELETE FROM drafts d WHERE d.card_id = now_card AND d.auditor = in_auditor;
+    DELETE FROM leases l WHERE l.card_id = now_card AND l.auditor = in_auditor;
+    RETURN 'saved';
+END $$;
+"#,
 ];
 
 /// The migration after whose text `pg::relabel` moves Pipedrive's old field names.

@@ -447,7 +447,7 @@ fn a_prune_that_fails_partway_changes_nothing() {
 #[test]
 fn a_verdict_on_a_card_pruned_meanwhile_is_refused_and_a_late_one_kept_by_the_card_s_key() {
     use crate::domain::review::{Review, ReviewDraft, Verdict};
-    use crate::domain::stored_review::{ReviewedCard, Stamp};
+    use crate::domain::stored_review::{Given, ReviewedCard, Stamp};
     let (_dir, mut store) = store();
     plant(&store, RUN_A);
     plant(&store, RUN_B);
@@ -503,7 +503,7 @@ fn a_verdict_on_a_card_pruned_meanwhile_is_refused_and_a_late_one_kept_by_the_ca
     assert_eq!(count(&store, "SELECT count(*) FROM drafts"), 0);
     // Late, from the journal: kept by the key.
     store
-        .save_review_as("late-1", &on_screen, &review, &stamp, true)
+        .save_review_as("late-1", &on_screen, &review, &stamp, Given::Late)
         .unwrap();
     assert_eq!(
         ids(

@@ -7,6 +7,7 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::{Cx, failed, funnel, keep_draft, queue};
+use crate::domain::as_judged::AsJudged;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::score::{score, suggest};
@@ -354,6 +355,23 @@ pub(super) fn verdict_outcome(
     {
         let saving = state.verdicts.saving.take().expect("checked");
         return queue::drop_gone(state, &[saving.card_id], Some(Some(saving.verdict)), cx);
+    }
+    // An import or a sync changed the card since it was read: the store refused a verdict on
+    // content the card no longer has (the journal let it go). Read again, it shows as it is
+    // now with what she built on it; keys wait for it, so her next verdict is on that.
+    if let Some(Err(e)) = &result
+        && e.is_card_changed()
+    {
+        let saving = state.verdicts.saving.take().expect("checked");
+        let ask = Ask::Card {
+            card_id: saving.card_id,
+            whose: Whose::Mine,
+        };
+        let then = Then::Changed {
+            index: saving.index,
+            verdict: saving.verdict,
+        };
+        return cx.read(state, ask, then);
     }
     let status = &mut state.shared.status;
     match result {
@@ -759,6 +777,81 @@ pub(super) fn card_read(
         decision: read.decision,
     });
     state.screen = Screen::Card;
+}
+
+/// The card on screen (queue item `index`) read again after the store refused `verdict` on it
+/// as changed: redrawn; gone meanwhile (a prune), it leaves the list as a refused verdict's
+/// card does.
+pub(super) fn changed_read(
+    state: &mut State,
+    index: usize,
+    verdict: Verdict,
+    read: Option<Box<CardRead>>,
+    cx: &mut Cx,
+) {
+    match read {
+        Some(read) => redraw_changed(state, *read, Some(verdict)),
+        None => {
+            let Some(card) = (state.queue.as_ref())
+                .and_then(|q| q.items.get(index))
+                .map(|i| i.entry.card_id)
+            else {
+                return;
+            };
+            queue::drop_gone(state, &[card], Some(Some(verdict)), cx)
+        }
+    }
+}
+
+/// The card on screen as the store holds it now, read because an import or a sync changed it
+/// since it was read (a refresh saw its digest move, or the store refused `refused` on it):
+/// shown as it is, with its review, decision and the rules' suggestions read again, while what
+/// the auditor built on it — answers, suggestions, corrections, the comment — stays. The
+/// status names what changed, in the words the ↻ list under a verdict uses. Nothing is done
+/// when another card is on screen by now; one shown as it is already only hears of the
+/// refusal.
+pub(super) fn redraw_changed(state: &mut State, read: CardRead, refused: Option<Verdict>) {
+    let funnel = &state.shared.funnel;
+    let Some(c) = state.card.as_mut() else {
+        return;
+    };
+    if c.detail.card_id != read.detail.card_id {
+        return;
+    }
+    if c.detail.hash == read.detail.hash {
+        if let Some(v) = refused {
+            let said = msg::changed_on_screen(&c.detail.card.external_id, &[], Some(v));
+            state.shared.status = Some(Status::Info(said));
+        }
+        return;
+    }
+    let was = AsJudged::of_carried(&c.detail.card, c.detail.carried.as_ref());
+    let fields: Vec<_> = (was.changes(&read.detail.card).into_iter())
+        .map(|ch| ch.field)
+        .collect();
+    let stage = funnel.resolve(&read.detail.card.stage);
+    if stage != c.stage {
+        c.item = 0;
+    }
+    c.suggested = stage.map_or_else(Default::default, |s| {
+        suggest(
+            funnel.stage(s),
+            &read.detail.flags,
+            funnel.checklist_default,
+        )
+    });
+    c.stage = stage;
+    c.checked = stage;
+    c.previous = read.review;
+    c.decision = read.decision;
+    c.detail = read.detail;
+    let card = &c.detail.card;
+    if let Some(item) = (state.queue.as_mut()).and_then(|q| q.items.get_mut(c.index)) {
+        item.entry.title = card.title.clone();
+        item.entry.owner = card.owner.clone();
+    }
+    let said = msg::changed_on_screen(&card.external_id, &fields, refused);
+    state.shared.status = Some(Status::Info(said));
 }
 
 /// Queue item `index`, asked for, is no longer in the store (a prune took it out since the list

@@ -26,6 +26,12 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
                 listed: (q.items.iter())
                     .map(|i| (i.entry.card_id, i.entry.source.clone(), i.entry.id.clone()))
                     .collect(),
+                // The auditor's card: an import that changed it shows at once, before a key.
+                on_screen: state
+                    .card
+                    .as_ref()
+                    .filter(|_| state.screen == Screen::Card)
+                    .map(|c| (c.detail.card_id, c.detail.hash)),
             },
             _ => return,
         },
@@ -60,10 +66,18 @@ pub(super) fn own_write(state: &mut State) {
 pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
     match (state.screen, answer) {
         (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
-        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back, gone)) => {
+        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back, gone, changed)) => {
             // A prune took listed cards out of the store: they leave the list first (the
             // card on screen, if one of them, gives way to the next).
             super::queue::drop_gone(state, &gone, None, cx);
+            // An import or a sync changed the card on screen: shown as it is now. Not under a
+            // verdict on its way: the card stays as judged until the store answers (a refusal
+            // shows it anew, saying so).
+            if let Some(read) = changed
+                && state.verdicts.saving.is_none()
+            {
+                super::card::redraw_changed(state, *read, None);
+            }
             let Some(q) = state.queue.as_mut() else {
                 return;
             };

@@ -431,6 +431,9 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
         (Then::ShowCard { index, draft }, Answer::Card(read)) => {
             card::card_read(state, index, draft, read, cx)
         }
+        (Then::Changed { index, verdict }, Answer::Card(read)) => {
+            card::changed_read(state, index, verdict, read, cx)
+        }
         (Then::Decide { row }, Answer::Card(read)) => lead::card_read(state, row, read),
         (Then::Fields, Answer::Fields(rows)) => stats::fields_read(state, rows),
         (Then::Stats, Answer::Stats { figures, per_day }) => {

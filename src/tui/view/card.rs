@@ -13,7 +13,7 @@ use crate::domain::as_judged::{Change, Field, Side};
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
 use crate::domain::stage_path::{Step, Turn, in_stage_since};
-use crate::domain::stored_review::StoredReview;
+use crate::domain::stored_review::{StoredReview, changed_since};
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
@@ -941,7 +941,7 @@ fn changed_since_yours(
     let card = &c.detail.card;
     let funnel = &shared.funnel;
     let moved = funnel.moved(&p.stage, &card.stage);
-    let changed = p.card_hash.is_some_and(|h| h != c.detail.hash);
+    let changed = changed_since(p.card_hash, c.detail.hash);
     if !moved && !changed {
         return Vec::new();
     }

@@ -37,13 +37,10 @@ pub fn lines(changes: &[Change], now: &Card, funnel: &Funnel, theme: &Theme) -> 
     out
 }
 
-/// The field as the card and the field picker name it.
+/// The field as the card and the field picker name it (the status line of a card that changed
+/// on screen names it so too).
 fn label(f: &Field) -> String {
-    match f {
-        Field::System(s) => msg::field_label(s.name()),
-        Field::Custom(name) => name.clone(),
-        Field::Others => msg::other_fields(),
-    }
+    msg::changed_field(f)
 }
 
 /// «then → now», each short or cut; a side kept only as its digest: that it changed.

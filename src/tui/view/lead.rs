@@ -437,8 +437,7 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
     };
     let review = c.previous.as_ref();
     let changed = review
-        .and_then(|p| p.card_hash)
-        .is_some_and(|h| h != c.detail.hash);
+        .is_some_and(|p| crate::domain::stored_review::changed_since(p.card_hash, c.detail.hash));
     if !moved && !changed {
         return Vec::new();
     }

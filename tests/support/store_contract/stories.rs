@@ -11,7 +11,7 @@ use okk::domain::ports::{DeskStore, StoreError};
 use okk::domain::prune::{DeskWork, PruneReport, Pruned, Selector};
 use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
-use okk::domain::stored_review::ReviewedCard;
+use okk::domain::stored_review::{Given, ReviewedCard};
 
 use super::{Backend, STAGE, Seed};
 
@@ -167,7 +167,7 @@ fn verdict(
 }
 
 fn save(store: &mut dyn DeskStore, p: &PendingReview) {
-    store.save_review(p).expect("the verdict saves");
+    store.save_review(p, Given::Now).expect("the verdict saves");
 }
 
 fn current(store: &dyn DeskStore, auditor: &str, id: &str) -> Option<(String, Verdict)> {
@@ -1904,6 +1904,101 @@ pub fn the_card_as_judged_tells_what_an_import_changed<B: Backend>(backend: &B) 
             },
         ]
     );
+}
+
+/// tester31 F1: a verdict given on the card on screen after an import changed it (the auditor
+/// saw the old budget and notes) was saved on the old content. Given now, it is refused
+/// (`CardChanged`) and nothing is written, on a first verdict as on one that replaces an earlier
+/// review; read again, the card takes the verdict. A verdict said saved before — kept while the
+/// server was out of reach, or replayed late from the journal — stands on the card as judged,
+/// which comes back to its auditor marked ↻.
+pub fn a_verdict_on_a_card_changed_since_read_is_refused<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    // c1 judged by anna before the import (she judges it again on the old screen after it).
+    let before = verdict(&*store, "anna", "c1", Verdict::Ok, "r-c1", at(20, 9));
+    save(&mut *store, &before);
+    // On screen (read) before the import.
+    let first = verdict(&*store, "anna", "i1", Verdict::Ok, "r-i1", now());
+    let again = verdict(&*store, "anna", "c1", Verdict::Dead, "r-c1-again", now());
+    let kept = verdict(&*store, "anna", "w1", Verdict::Stale, "r-w1-kept", now());
+    let late = verdict(&*store, "boris", "i2", Verdict::Ok, "r-i2-late", now());
+    drop(store);
+    // The import: i1, c1, w1 and i2 handed to another manager; the others as they were.
+    let handed: Vec<Seed> = SIX
+        .iter()
+        .map(|s| match s.id {
+            "i1" | "c1" | "w1" | "i2" => Seed {
+                owner: "Попова Анна",
+                ..*s
+            },
+            _ => *s,
+        })
+        .collect();
+    backend.import(&handle, None, &handed);
+
+    let mut store = backend.open(&handle).unwrap();
+    let digest = |store: &dyn DeskStore, id: &str| {
+        let detail = store.card_detail(card_id(store, id)).unwrap().unwrap();
+        detail.hash
+    };
+    assert_ne!(
+        digest(&*store, "i1"),
+        first.card.hash,
+        "the import changed i1"
+    );
+    for (p, was) in [
+        (&first, None),
+        (&again, Some(("r-c1".to_string(), Verdict::Ok))),
+    ] {
+        let refused = store.save_review(p, Given::Now).unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::CardChanged { external_id } if *external_id == p.card.external_id),
+            "{refused:?}"
+        );
+        assert_eq!(
+            current(&*store, "anna", &p.card.external_id),
+            was,
+            "nothing written"
+        );
+    }
+    // Not judged on what it says now: still hers to judge, i1 unjudged, c1 marked ↻.
+    assert!(!entry(&*store, "anna", "i1").changed_since_review);
+    assert!(entry(&*store, "anna", "c1").changed_since_review);
+    // Read again, the card takes the verdict, on its digest now.
+    let seen = verdict(&*store, "anna", "i1", Verdict::Ok, "r-i1-seen", now());
+    store
+        .save_review(&seen, Given::Now)
+        .expect("on the card as it is");
+    let mine = store
+        .current_review(seen.card.card_id, "anna")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (mine.id.as_str(), mine.card_hash),
+        ("r-i1-seen", Some(digest(&*store, "i1")))
+    );
+    // Said saved before: kept while the server was out of reach, written by her reviewer now.
+    store
+        .save_review(&kept, Given::Kept)
+        .expect("a verdict kept stands");
+    assert_eq!(
+        current(&*store, "anna", "w1"),
+        Some(("r-w1-kept".into(), Verdict::Stale))
+    );
+    assert!(
+        entry(&*store, "anna", "w1").changed_since_review,
+        "↻: judged as it was"
+    );
+    // Replayed late from the journal after its reviewer was gone.
+    drop(store.keep_pending(&late).unwrap());
+    let replay = store.replay_pending().unwrap();
+    assert_eq!((replay.saved, replay.waiting), (1, 0), "{replay:?}");
+    assert_eq!(
+        current(&*store, "boris", "i2"),
+        Some(("r-i2-late".into(), Verdict::Ok))
+    );
+    assert!(entry(&*store, "boris", "i2").changed_since_review);
 }
 
 fn pruned(p: Pruned) -> PruneReport {
