@@ -812,11 +812,12 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
             from = safe::line(&rename.from),
             to = safe::line(&rename.to)
         );
-        s.push_str(&format!("  {line}\n"));
+        let cards = crate::tr!("crm-report-pipeline-renamed-cards");
+        s.push_str(&format!("  {line}\n    {cards}\n"));
     }
     for stage in &r.funnel_names_old_pipeline {
         let line = crate::tr!("crm-report-funnel-old-pipeline", stage = safe::line(stage));
-        s.push_str(&format!("  {line}\n"));
+        s.push_str(&format!("    {line}\n"));
     }
     for rename in &r.renamed_stages {
         let line = crate::tr!(
@@ -825,14 +826,15 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
             to = safe::line(&rename.to),
             pipeline = safe::line(&rename.pipeline)
         );
-        s.push_str(&format!("  {line}\n"));
+        let cards = crate::tr!("crm-report-stage-renamed-cards");
+        s.push_str(&format!("  {line}\n    {cards}\n"));
         if let Some(stage) = &rename.add_alias_to {
             let line = crate::tr!(
                 "crm-report-stage-renamed-alias",
                 to = safe::line(&rename.to),
                 stage = safe::line(stage)
             );
-            s.push_str(&format!("  {line}\n"));
+            s.push_str(&format!("    {line}\n"));
         }
     }
     if let Some(begun) = &r.full_sweep_begun_at {
