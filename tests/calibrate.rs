@@ -462,3 +462,157 @@ fn auditors_known_by_their_reviews_alone_are_calibrated() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(report(&desk)["created_by"], "olga");
 }
+
+/// A calibration of «Квалификация» for anna and boris over `cards`, planted as made at 09:00 on
+/// 20.11.2026 (its reviews come after).
+fn plant_calibration(desk: &Desk, cards: &[&str]) -> String {
+    let c = okk::domain::calibration::Calibration {
+        id: "5c0ffee0-0000-4000-8000-000000000001".into(),
+        stage: "Квалификация".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-20 09:00:00".into(),
+        cards: cards
+            .iter()
+            .map(|id| ("amocrm".to_string(), id.to_string()))
+            .collect(),
+    };
+    Store::open(&desk.db).unwrap().save_calibration(&c).unwrap();
+    c.id
+}
+
+/// The demo export as the CRM gives it later, imported: `moved` at «Встреча назначена»,
+/// `edited`'s title changed.
+fn moved_and_edited(desk: &Desk, moved: &str, edited: &str) {
+    let file = common::demo_export_moved(desk, "later.csv", &[(moved, "Встреча назначена")]);
+    let mut rows = common::python_csv(&file, ',');
+    let title = rows[0].iter().position(|h| h == "Название сделки").unwrap();
+    let row = rows.iter_mut().find(|r| r[0] == edited).unwrap();
+    row[title].push_str(" (уточнено)");
+    let mut w = csv::Writer::from_path(&file).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    desk.import(&[&file]);
+}
+
+fn text_report(desk: &Desk, lang: &str) -> String {
+    desk.run_ok(&["--lang", lang, "calibrate", "report"])
+}
+
+/// tester31 F2, F1, F9: a calibration of «Квалификация» where one card moved to «Встреча
+/// назначена» before boris judged it, and another changed in the CRM between anna's review and
+/// boris's. Only the like judgements are compared — two cards both called ok, so kappa and alpha
+/// have nothing to say («—») — the stage's own items are listed by their text, «unanswered»
+/// counts only the judgements made there, and the report names each judgement left out, in
+/// either language.
+#[test]
+fn a_calibration_compares_one_card_at_its_stage_and_says_what_it_leaves_out() {
+    let desk = Desk::demo();
+    name_team(&desk);
+    let (a, b, moved, edited) = ("31973177", "31969881", "31959178", "31957304");
+    plant_calibration(&desk, &[a, b, moved, edited]);
+    let asked = common::Verdict {
+        answers: &[("decision_maker", "pass")],
+        ..common::Verdict::of("ok")
+    };
+    for card in [a, b, moved, edited] {
+        desk.review(card, "anna", "2026-11-20 10:00:00", &asked);
+    }
+    moved_and_edited(&desk, moved, edited);
+    desk.review(a, "boris", "2026-11-20 11:00:00", &asked);
+    desk.review(b, "boris", "2026-11-20 11:00:00", &asked);
+    desk.review(
+        moved,
+        "boris",
+        "2026-11-20 11:00:00",
+        &common::Verdict {
+            answers: &[("meeting_date_set", "fail"), ("address_sent", "pass")],
+            ..common::Verdict::of("stale")
+        },
+    );
+    desk.review(
+        edited,
+        "boris",
+        "2026-11-20 11:00:00",
+        &common::Verdict::of("dead"),
+    );
+    let r = report(&desk)["report"].clone();
+    assert_eq!(r["compared"], 2, "{r}");
+    assert_eq!(r["percent"], 1.0, "{r}");
+    assert_eq!(r["disagreements"], serde_json::json!([]), "{r}");
+    assert_eq!(
+        r["moved"],
+        serde_json::json!([{"source": "amocrm", "id": moved, "stage": "Встреча назначена",
+                            "auditors": ["boris"]}])
+    );
+    assert_eq!(
+        r["changed"],
+        serde_json::json!([{"source": "amocrm", "id": edited, "auditors": ["anna", "boris"]}])
+    );
+    let items: Vec<&str> = (r["items"].as_array().unwrap().iter())
+        .map(|i| i["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "params_filled",
+            "payment_method",
+            "decision_maker",
+            "options_sent",
+            "meeting_offered",
+            "next_step"
+        ]
+    );
+    let en = text_report(&desk, "en");
+    for said in [
+        "Cohen's kappa —",
+        "anna × boris: 2 cards, agreement 100%, kappa —",
+        &format!(
+            "#{moved} moved to «Встреча назначена» during the calibration: the verdict of boris \
+             there is not compared"
+        ),
+        &format!(
+            "#{edited} changed in the CRM between the auditors' reviews (anna, boris): they did \
+             not judge the same card, so it is not compared"
+        ),
+        "Disagreements: 0",
+    ] {
+        assert!(en.contains(said), "{said:?} in:\n{en}");
+    }
+    let ru = text_report(&desk, "ru");
+    for said in [
+        "по 2 карточкам, оценённым двумя аудиторами и больше, альфа Криппендорфа —, каппа Коэна —",
+        &format!(
+            "#{moved} перешла в «Встреча назначена» во время калибровки: вердикт boris там не \
+             сравнивается"
+        ),
+        &format!(
+            "#{edited} изменилась в CRM между проверками аудиторов (anna, boris): они оценивали \
+             не одну и ту же карточку, поэтому она не сравнивается"
+        ),
+    ] {
+        assert!(ru.contains(said), "{said:?} in:\n{ru}");
+    }
+    // The stage's own items, by their text, none of «Встреча назначена»'s; the 5 judgements made
+    // at «Квалификация» of cards judged as one (anna's of the moved card too), each asked every
+    // item, and one answered by all of them.
+    let row = |text: &str| {
+        ru.lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text} in:\n{ru}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        row("Определено, кто принимает решение о покупке").ends_with("100% из 2 — 0"),
+        "{ru}"
+    );
+    assert!(row("Выяснен способ оплаты").ends_with("— — 5"), "{ru}");
+    for other in ["meeting_date_set", "address_sent", "Дата и время встречи"] {
+        assert!(!ru.contains(other) && !en.contains(other), "{other}: {ru}");
+    }
+}

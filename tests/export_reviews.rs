@@ -13,7 +13,7 @@ const HEADER: &str = "review_id,source,external_id,title,stage,owner,auditor,ver
 failed_items,failed_critical_items,suggested_stage,suggested_owner,corrections,comment,\
 reviewed_at,seconds_spent,lead_decision,lead,card_changed,lead_verdict,lead_suggested_stage,\
 lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note,settled_by,settled_decision,\
-card_gone_at,awaits_lead,funnel_stage";
+card_gone_at,awaits_lead,funnel_stage,funnel_stage_now,calibration";
 
 fn header_names() -> Vec<&'static str> {
     HEADER.split(',').collect()
@@ -217,6 +217,87 @@ fn a_stage_the_crm_renamed_reads_as_one_funnel_stage_beside_the_crm_s_names() {
     assert_eq!(
         (r1[col("Этап")].as_str(), r1[col("Этап воронки")].as_str()),
         ("Выявление потребностей", "Квалификация")
+    );
+}
+
+/// tester31 F9, tester30 F7: each review names the calibration it belongs to (a review by one
+/// of its auditors, of one of its cards, made since it began), and the card's funnel stage now
+/// stands beside the stage it was judged at, so a lead sees from the file which judged cards
+/// moved — in either language's headers.
+#[test]
+fn a_review_names_its_calibration_and_the_card_s_stage_now() {
+    let desk = Desk::demo();
+    let (moved, stays, other) = ("31959178", "31969881", "31973177");
+    let calibration = okk::domain::calibration::Calibration {
+        id: "5c0ffee0-0000-4000-8000-000000000002".into(),
+        stage: "Квалификация".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-20 09:00:00".into(),
+        cards: [moved, stays]
+            .iter()
+            .map(|id| ("amocrm".to_string(), id.to_string()))
+            .collect(),
+    };
+    okk::store::Store::open(&desk.db)
+        .unwrap()
+        .save_calibration(&calibration)
+        .unwrap();
+    let ok = Verdict::of("ok");
+    // Before it began; by an auditor it does not name; of a card it does not sample: none.
+    desk.review(stays, "boris", "2026-11-20 08:59:59", &ok);
+    desk.review(moved, "vera", "2026-11-20 10:00:00", &ok);
+    desk.review(other, "anna", "2026-11-20 10:00:00", &ok);
+    desk.review(moved, "anna", "2026-11-20 09:00:00", &ok);
+    desk.review(stays, "anna", "2026-11-20 10:00:00", &ok);
+    let later = common::demo_export_moved(&desk, "later.csv", &[(moved, "Встреча назначена")]);
+    desk.import(&[&later]);
+    desk.review(moved, "boris", "2026-11-20 11:00:00", &Verdict::of("stale"));
+    let (header, rows) = export(&desk, &[]);
+    assert_eq!(header, header_names());
+    let mut cells: Vec<[&str; 5]> = (rows.iter())
+        .map(|r| {
+            let c = |name: &str| r[name].as_str();
+            [
+                c("external_id"),
+                c("auditor"),
+                c("funnel_stage"),
+                c("funnel_stage_now"),
+                c("calibration"),
+            ]
+        })
+        .collect();
+    cells.sort();
+    let (q, m, id) = ("Квалификация", "Встреча назначена", calibration.id.as_str());
+    assert_eq!(
+        cells,
+        [
+            [moved, "anna", q, m, id],
+            [moved, "boris", m, m, id],
+            [moved, "vera", q, m, ""],
+            [stays, "anna", q, q, id],
+            [stays, "boris", q, q, ""],
+            [other, "anna", q, q, ""],
+        ]
+    );
+    // In Russian: «Этап воронки сейчас» beside «Этап воронки», and «Калибровка».
+    let out = desk.file("проверки.csv");
+    desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    let mut ru = python_csv(&out, ',').into_iter();
+    let header = ru.next().unwrap();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(col("Этап воронки сейчас"), col("Этап воронки") + 1);
+    let anna = ru
+        .find(|r| r[col("ID в CRM")] == moved && r[col("Аудитор")] == "anna")
+        .unwrap();
+    assert_eq!(
+        [
+            anna[col("Этап воронки")].as_str(),
+            anna[col("Этап воронки сейчас")].as_str(),
+            anna[col("Калибровка")].as_str()
+        ],
+        [q, m, id]
     );
 }
 

@@ -2426,6 +2426,110 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
     assert_eq!(first(&server.url), first(&file));
 }
 
+/// tester31 F2, F1, F9 on the server: a calibration card that moved stage before boris judged
+/// it, and one the CRM changed between anna's review and boris's, are left out of the report
+/// and named, as from the store file it was copied from; and the reviews export's
+/// `funnel_stage_now` and `calibration` columns are the file's, byte for byte.
+#[test]
+fn a_calibration_s_left_out_judgements_and_the_export_s_calibration_columns_read_alike_on_the_server()
+ {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    let (later, [moved, edited, _, _]) = demo_a_day_later(&desk);
+    let kept = "31983318";
+    let c = okk::domain::calibration::Calibration {
+        id: "5c0ffee0-0000-4000-8000-000000000003".into(),
+        stage: "Первичный контакт".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-19 09:00:00".into(),
+        cards: [moved.as_str(), edited.as_str(), kept]
+            .iter()
+            .map(|id| ("amocrm".to_string(), id.to_string()))
+            .collect(),
+    };
+    okk::store::Store::open(&desk.db)
+        .unwrap()
+        .save_calibration(&c)
+        .unwrap();
+    for card in [moved.as_str(), edited.as_str(), kept] {
+        desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    }
+    desk.review(kept, "boris", "2026-11-19 10:30:00", &Verdict::of("stale"));
+    import_on(&desk, &file, &later);
+    desk.review(&moved, "boris", "2026-11-19 11:00:00", &Verdict::of("dead"));
+    desk.review(&edited, "boris", "2026-11-19 11:00:00", &Verdict::of("ok"));
+    desk.review(kept, "vera", "2026-11-19 12:00:00", &Verdict::of("ok"));
+    copied_to(&desk, &server.url);
+    let report = |db: &str| {
+        let (ok, out, err) = run_on(&desk, db, &["calibrate", "report", "--json"]);
+        assert!(ok, "calibrate report on {db}: {err}");
+        serde_json::from_str::<Json>(&out).unwrap()
+    };
+    let on_server = report(&server.url);
+    assert_eq!(on_server, report(&file));
+    let r = &on_server["report"];
+    assert_eq!(
+        (&r["compared"], &r["disagreements"][0]["id"]),
+        (&serde_json::json!(1), &serde_json::json!(kept)),
+        "{r}"
+    );
+    assert_eq!(
+        r["moved"],
+        serde_json::json!([{"source": "amocrm", "id": moved, "stage": "Квалификация",
+                            "auditors": ["boris"]}])
+    );
+    assert_eq!(
+        r["changed"],
+        serde_json::json!([{"source": "amocrm", "id": edited, "auditors": ["anna", "boris"]}])
+    );
+    for args in [
+        &["export", "reviews"][..],
+        &["export", "reviews", "--headers", "ru"],
+    ] {
+        let (srv, _) = exported(&desk, &server.url, args);
+        let (laptop, _) = exported(&desk, &file, args);
+        assert_eq!(
+            String::from_utf8_lossy(&srv),
+            String::from_utf8_lossy(&laptop),
+            "okk {args:?}"
+        );
+    }
+    let (srv, _) = exported(&desk, &server.url, &["export", "reviews"]);
+    let mut csv = csv::Reader::from_reader(&srv[..]);
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut cells: Vec<[String; 4]> = csv
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            ["external_id", "auditor", "funnel_stage_now", "calibration"]
+                .map(|c| r[col(c)].to_string())
+        })
+        .collect();
+    cells.sort();
+    let row = |card: &str, who: &str, now: &str, calibration: &str| {
+        [card, who, now, calibration].map(String::from)
+    };
+    let (first, qualifying, id) = ("Первичный контакт", "Квалификация", c.id.as_str());
+    assert_eq!(
+        cells,
+        [
+            row(kept, "anna", first, id),
+            row(kept, "boris", first, id),
+            row(kept, "vera", first, ""),
+            row(&edited, "anna", first, id),
+            row(&edited, "boris", first, id),
+            row(&moved, "anna", qualifying, id),
+            row(&moved, "boris", qualifying, id),
+        ]
+    );
+}
+
 #[test]
 fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server() {
     let Some(server) = ServerDb::new() else {

@@ -107,7 +107,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             }
             .ok_or_else(|| user(msg::not_found(id.as_deref())))?;
             let (judged, reference) = store.calibration_judgements(c)?;
-            let r = report(&c.cards, &c.auditors, &judged, &reference);
+            let r = report(c, &funnel, &judged, &reference);
             if json {
                 super::say_json(&serde_json::json!({
                     "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
@@ -115,17 +115,9 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                     "report": r,
                 }))?;
             } else {
-                say_raw_report(c, &r, &funnel)?;
+                super::say_raw(msg::report(c, &r))?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn say_raw_report(
-    c: &Calibration,
-    r: &crate::domain::calibration::Report,
-    funnel: &crate::domain::Funnel,
-) -> std::io::Result<()> {
-    super::say_raw(msg::report(c, r, funnel))
 }

@@ -8,6 +8,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
 use crate::domain::Funnel;
+use crate::domain::calibration::Membership;
 use crate::domain::crm_stage::AccountStages;
 use crate::domain::decision::Decision;
 use crate::domain::final_word::{AwaitingLead, Current, FinalWord, final_word};
@@ -81,11 +82,14 @@ fn write_reviews<S: ReviewExportSource>(
     let settled = store.settled_cards()?;
     // Nor does it stand twice: on a card its auditors split on, it waits for the lead.
     let awaiting = store.awaiting_lead()?;
+    let calibrations = store.calibrations()?;
+    let calibrations = Membership::new(&calibrations);
     let rows = ReviewRows {
         funnel,
         stage: stage.as_ref(),
         settled: &settled,
         awaiting: &awaiting,
+        calibrations: &calibrations,
         links,
         headers,
         out,
@@ -125,6 +129,8 @@ struct ReviewRows<'a> {
     stage: Option<&'a StageFilter>,
     settled: &'a SettledCards,
     awaiting: &'a AwaitingLead,
+    /// Which calibration each review belongs to.
+    calibrations: &'a Membership<'a>,
     links: &'a crate::crm::links::CrmLinks,
     headers: Lang,
     out: &'a std::path::Path,
@@ -157,6 +163,8 @@ impl ReviewRows<'_> {
                         continue;
                     }
                     let url = self.links.url(&r.source, &r.external_id);
+                    let card = (r.source.as_str(), r.external_id.as_str());
+                    let calibration = self.calibrations.of(card, &r.auditor, &r.created_at);
                     table
                         .row(&reviews::row(
                             self.funnel,
@@ -164,6 +172,7 @@ impl ReviewRows<'_> {
                             self.settled.get(&r.source, &r.external_id),
                             self.awaiting.get(&r.source, &r.external_id),
                             url,
+                            calibration,
                             reader,
                         ))
                         .map_err(io(out))?;

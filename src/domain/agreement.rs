@@ -24,14 +24,16 @@ pub fn percent_agreement<T: Eq>(units: &Ratings<T>) -> Option<f64> {
 }
 
 /// Cohen's kappa of raters `a` and `b` over the units both answered: (p_o − p_e) / (1 − p_e).
-/// `None` when they share no unit, or when chance agreement is certain (both always gave one
-/// and the same answer: kappa is undefined).
+/// `None` when they share fewer than two units, or when chance agreement is certain (both
+/// always gave one and the same answer: kappa is undefined). Over a single unit kappa is
+/// undefined (one answer each, alike) or 0 by construction (unlike: p_o = p_e = 0), whatever
+/// the raters: a figure that says nothing, so none is given.
 pub fn cohen_kappa<T: Ord + Clone>(units: &Ratings<T>, a: usize, b: usize) -> Option<f64> {
     let both: Vec<(&T, &T)> = units
         .iter()
         .filter_map(|u| Some((u.get(a)?.as_ref()?, u.get(b)?.as_ref()?)))
         .collect();
-    if both.is_empty() {
+    if both.len() < 2 {
         return None;
     }
     let n = both.len() as f64;
@@ -50,15 +52,18 @@ pub fn cohen_kappa<T: Ord + Clone>(units: &Ratings<T>, a: usize, b: usize) -> Op
 
 /// Krippendorff's alpha for nominal data: 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k, from
 /// the coincidence matrix of every unit with at least two answers. `None` when fewer than two
-/// answers are pairable or every answer is the same (no variation to agree on).
+/// units have two answers, or every answer is the same (no variation to agree on): over one
+/// unit, its disagreement is the whole of the expected one, and alpha is 0 by construction.
 pub fn krippendorff_alpha<T: Ord + Clone>(units: &Ratings<T>) -> Option<f64> {
     let mut o: BTreeMap<(T, T), f64> = BTreeMap::new();
+    let mut pairable = 0;
     for unit in units {
         let given: Vec<&T> = unit.iter().flatten().collect();
         let m = given.len();
         if m < 2 {
             continue;
         }
+        pairable += 1;
         for i in 0..m {
             for j in 0..m {
                 if i != j {
@@ -73,7 +78,7 @@ pub fn krippendorff_alpha<T: Ord + Clone>(units: &Ratings<T>) -> Option<f64> {
         *n_c.entry(c.clone()).or_default() += v;
     }
     let n: f64 = n_c.values().sum();
-    if n < 2.0 {
+    if pairable < 2 {
         return None;
     }
     let observed: f64 = o.iter().filter(|((c, k), _)| c != k).map(|(_, v)| v).sum();
@@ -149,5 +154,22 @@ mod tests {
         assert_eq!(percent_agreement(&same), Some(1.0));
         assert_eq!(cohen_kappa(&same, 0, 1), None);
         assert_eq!(krippendorff_alpha(&same), None);
+    }
+
+    /// tester31 F9: one card judged by a pair gives kappa 0 when they differ (p_o = p_e = 0)
+    /// and alpha 0 whatever the answers (a lone unit's disagreement is the expected one): no
+    /// figure, «—» in the report, not a 0 that reads as chance agreement.
+    #[test]
+    fn one_card_gives_no_kappa_and_no_alpha() {
+        let differ: Ratings<u8> = vec![vec![Some(1), Some(2)]];
+        assert_eq!(percent_agreement(&differ), Some(0.0));
+        assert_eq!(cohen_kappa(&differ, 0, 1), None);
+        assert_eq!(krippendorff_alpha(&differ), None);
+        let three: Ratings<u8> = vec![vec![Some(1), Some(2), Some(1)], vec![Some(1), None, None]];
+        assert_eq!(krippendorff_alpha(&three), None);
+        // Two cards and it is a figure again: unlike on one, alike on the other.
+        let two: Ratings<u8> = vec![vec![Some(1), Some(2)], vec![Some(1), Some(1)]];
+        assert!(cohen_kappa(&two, 0, 1).is_some());
+        assert!(krippendorff_alpha(&two).is_some());
     }
 }

@@ -1,13 +1,15 @@
 //! Calibration: a reproducible sample of a stage's cards that several auditors judge, and how
 //! far their verdicts and checklist answers agree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::SeedableRng;
 use rand::seq::IndexedRandom;
 use serde::Serialize;
 
+use super::Funnel;
 use super::agreement::{Ratings, cohen_kappa, krippendorff_alpha, percent_agreement};
+use super::funnel::ChecklistItem;
 use super::review::Verdict;
 use super::score::{Answer, Answers};
 
@@ -72,6 +74,25 @@ pub struct Judgement {
     pub auditor: String,
     pub verdict: Verdict,
     pub answers: Answers,
+    /// The card's stage when judged, as the CRM named it.
+    pub stage: String,
+    /// The digest of the card as judged (`reviews.card_hash`); `None` where the review kept
+    /// none.
+    pub digest: Option<i64>,
+}
+
+/// One current review of a calibration card as a store reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewRead<'a> {
+    pub auditor: &'a str,
+    pub verdict: &'a str,
+    /// The checklist answers, as JSON.
+    pub checklist: &'a str,
+    pub stage: &'a str,
+    pub digest: Option<i64>,
+    /// The verdict the lead's standing decision on the review gives (the auditor's on an
+    /// accept, the lead's on an override).
+    pub lead: Option<&'a str>,
 }
 
 /// What a calibration's current reviews say, gathered review by review (on either backend):
@@ -83,28 +104,64 @@ pub struct Judged {
 }
 
 impl Judged {
-    /// One current review of `card` by `auditor`; `lead`: the verdict the lead's standing
-    /// decision on it gives (the auditor's on an accept, the lead's on an override).
-    pub fn take(
-        &mut self,
-        c: &Calibration,
-        card: &CardKey,
-        auditor: String,
-        (verdict, checklist): (&str, &str),
-        lead: Option<&str>,
-    ) {
-        if let Some(v) = lead.and_then(Verdict::from_name) {
+    /// One current review `r` of `card`.
+    pub fn take(&mut self, c: &Calibration, card: &CardKey, r: ReviewRead<'_>) {
+        if let Some(v) = r.lead.and_then(Verdict::from_name) {
             self.reference.insert(card.clone(), v);
         }
-        if !c.auditors.contains(&auditor) {
+        if !c.auditors.iter().any(|a| a == r.auditor) {
             return;
         }
         self.judgements.push(Judgement {
             card: card.clone(),
-            auditor,
-            verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
-            answers: serde_json::from_str::<Answers>(checklist).unwrap_or_default(),
+            auditor: r.auditor.to_string(),
+            verdict: Verdict::from_name(r.verdict).unwrap_or(Verdict::Unclear),
+            answers: serde_json::from_str::<Answers>(r.checklist).unwrap_or_default(),
+            stage: r.stage.to_string(),
+            digest: r.digest,
         });
+    }
+}
+
+/// Which calibration a review belongs to: the latest made, at or before the review, of those
+/// that sample its card and name its auditor — the reviews a calibration's report reads
+/// (`reviews.created_at >= calibrations.created_at`, compared as the stores compare them).
+#[derive(Debug, Default)]
+pub struct Membership<'a> {
+    /// External id → (source, calibration sampling it), the latest made first.
+    by_card: HashMap<&'a str, Vec<(&'a str, &'a Calibration)>>,
+}
+
+impl<'a> Membership<'a> {
+    pub fn new(calibrations: &'a [Calibration]) -> Membership<'a> {
+        let mut by_card: HashMap<&str, Vec<_>> = HashMap::new();
+        for c in calibrations {
+            for (source, id) in &c.cards {
+                by_card.entry(id).or_default().push((source.as_str(), c));
+            }
+        }
+        for made in by_card.values_mut() {
+            made.sort_by(|(_, a), (_, b)| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
+        }
+        Membership { by_card }
+    }
+
+    /// The id of the calibration `auditor`'s review of card (`source`, `external_id`) made at
+    /// `at` belongs to, if any.
+    pub fn of(
+        &self,
+        (source, external_id): (&str, &str),
+        auditor: &str,
+        at: &str,
+    ) -> Option<&'a str> {
+        let made = self.by_card.get(external_id)?;
+        made.iter()
+            .find(|(s, c)| {
+                *s == source
+                    && c.created_at.as_str() <= at
+                    && c.auditors.iter().any(|a| a == auditor)
+            })
+            .map(|(_, c)| c.id.as_str())
     }
 }
 
@@ -121,11 +178,14 @@ pub struct PairAgreement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemAgreement {
     pub item: String,
+    /// The item's text in the calibration stage's checklist.
+    pub text: String,
     /// Cards two auditors or more answered it on: the sample of `percent` and `alpha`.
     pub cards: usize,
     pub percent: Option<f64>,
     pub alpha: Option<f64>,
-    /// Judgements that left the item unanswered: they count neither way.
+    /// Judgements compared (made at the calibration's stage, where the item was asked) that
+    /// left the item unanswered: they count neither way.
     pub unanswered: usize,
 }
 
@@ -139,20 +199,49 @@ pub struct Disagreement {
     pub reference: Option<Verdict>,
 }
 
+/// Judgements of a card made while it stood at another stage than the calibration's (it
+/// moved during the calibration): left out of every figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    pub source: String,
+    pub id: String,
+    /// Where they were made: the funnel's name of the stage (the CRM's, for one the funnel
+    /// does not know).
+    pub stage: String,
+    pub auditors: Vec<String>,
+}
+
+/// A card whose auditors judged it as different contents (the CRM changed it between their
+/// reviews: their reviews' digests of it differ): they did not judge the same card, and it is
+/// left out of every figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changed {
+    pub source: String,
+    pub id: String,
+    /// The auditors who judged it at the calibration's stage.
+    pub auditors: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub cards: usize,
     pub auditors: Vec<String>,
-    /// Cards each auditor has judged so far.
+    /// Cards each auditor has judged so far (wherever the card stood).
     pub judged: BTreeMap<String, usize>,
-    /// Cards two auditors or more have judged: the sample of `percent`, `kappa` and `alpha`.
+    /// Cards two auditors or more have judged alike (at the calibration's stage, the same
+    /// card): the sample of `percent`, `kappa` and `alpha`.
     pub compared: usize,
     pub percent: Option<f64>,
     pub kappa: Option<f64>,
     pub alpha: Option<f64>,
     pub pairs: Vec<PairAgreement>,
+    /// The calibration stage's checklist items, in its order.
     pub items: Vec<ItemAgreement>,
+    /// Whether the funnel knows the calibration's stage (else it has no items to list).
+    pub stage_known: bool,
     pub disagreements: Vec<Disagreement>,
+    pub moved: Vec<Moved>,
+    pub changed: Vec<Changed>,
 }
 
 /// How an answer compares with another: pass/fail/n-a, or a scale point.
@@ -165,29 +254,38 @@ fn answer_key(a: &Answer) -> String {
     }
 }
 
-/// Agreement over `cards` (in sample order) among `auditors`; `judged` holds whatever the
-/// auditors have submitted (missing judgements are missing answers); `reference` the lead's
-/// verdict per card.
+/// Agreement of calibration `c`'s auditors over its cards; `judged` holds whatever they have
+/// submitted (missing judgements are missing answers); `reference` the lead's verdict per card.
+/// A calibration compares like with like: judgements made at the calibration's stage (a card
+/// moved elsewhere during it is judged against another stage's checklist: those are left out,
+/// [`Report::moved`]), of one and the same card (a card whose auditors judged different
+/// contents is left out whole, [`Report::changed`]: which of its versions is the calibration's
+/// card nothing says).
 pub fn report(
-    cards: &[CardKey],
-    auditors: &[String],
+    c: &Calibration,
+    funnel: &Funnel,
     judged: &[Judgement],
     reference: &BTreeMap<CardKey, Verdict>,
 ) -> Report {
+    let sorted = sort_out(c, funnel, judged);
+    let (cards, auditors) = (&c.cards[..], &c.auditors[..]);
     let sample = Sample {
         cards,
         auditors,
-        judged,
+        judged: &sorted.compared,
     };
     let verdicts: Ratings<Verdict> = sample.ratings(|j| Some(j.verdict));
+    let checklist = funnel
+        .resolve(&c.stage)
+        .map(|i| &funnel.stage(i).checklist[..]);
     Report {
         cards: cards.len(),
         auditors: auditors.to_vec(),
         judged: auditors
             .iter()
             .map(|a| {
-                let n = cards.iter().filter(|c| sample.find(c, a).is_some()).count();
-                (a.clone(), n)
+                let of = |k: &CardKey| judged.iter().any(|j| &j.card == k && &j.auditor == a);
+                (a.clone(), cards.iter().filter(|k| of(k)).count())
             })
             .collect(),
         compared: compared(&verdicts),
@@ -197,9 +295,66 @@ pub fn report(
             .flatten(),
         alpha: krippendorff_alpha(&verdicts),
         pairs: pairs(auditors, &verdicts),
-        items: sample.items(),
+        items: sample.items(checklist.unwrap_or_default()),
+        stage_known: checklist.is_some(),
         disagreements: disagreements(&sample, &verdicts, reference),
+        moved: sorted.moved,
+        changed: sorted.changed,
     }
+}
+
+/// A calibration's judgements sorted out: the ones compared, and the ones left out.
+struct Sorted {
+    compared: Vec<Judgement>,
+    moved: Vec<Moved>,
+    changed: Vec<Changed>,
+}
+
+/// Card by card in sample order, each card's judgements in the calibration's order of
+/// auditors: those made at another stage go to `moved` (one entry per stage), and a card whose
+/// remaining judgements saw different digests of it goes to `changed`. A review that kept no
+/// digest differs from none.
+fn sort_out(c: &Calibration, funnel: &Funnel, judged: &[Judgement]) -> Sorted {
+    let mut out = Sorted {
+        compared: Vec::new(),
+        moved: Vec::new(),
+        changed: Vec::new(),
+    };
+    for card in &c.cards {
+        let of_card = c
+            .auditors
+            .iter()
+            .flat_map(|a| (judged.iter()).filter(move |j| &j.card == card && &j.auditor == a));
+        let (here, elsewhere): (Vec<&Judgement>, Vec<&Judgement>) =
+            of_card.partition(|j| !funnel.moved(&c.stage, &j.stage));
+        let mut moved: Vec<Moved> = Vec::new();
+        for j in elsewhere {
+            let stage = funnel
+                .resolve(&j.stage)
+                .map_or(j.stage.clone(), |i| funnel.stage(i).name.clone());
+            match moved.iter_mut().find(|m| m.stage == stage) {
+                Some(m) => m.auditors.push(j.auditor.clone()),
+                None => moved.push(Moved {
+                    source: card.0.clone(),
+                    id: card.1.clone(),
+                    stage,
+                    auditors: vec![j.auditor.clone()],
+                }),
+            }
+        }
+        out.moved.extend(moved);
+        let digests: BTreeSet<i64> = here.iter().filter_map(|j| j.digest).collect();
+        if digests.len() > 1 {
+            out.changed.push(Changed {
+                source: card.0.clone(),
+                id: card.1.clone(),
+                auditors: here.iter().map(|j| j.auditor.clone()).collect(),
+            });
+        } else {
+            out.compared.extend(here.into_iter().cloned());
+        }
+    }
+    out
 }
 
 /// Units (cards) with two ratings or more: the ones agreement is measured on.
@@ -210,7 +365,7 @@ fn compared<T>(ratings: &Ratings<T>) -> usize {
         .count()
 }
 
-/// The cards, auditors and judgements one report is about.
+/// The cards, auditors and judgements compared one report is about.
 struct Sample<'a> {
     cards: &'a [CardKey],
     auditors: &'a [String],
@@ -237,23 +392,24 @@ impl Sample<'_> {
             .collect()
     }
 
-    /// Agreement per checklist item any judgement answers.
-    fn items(&self) -> Vec<ItemAgreement> {
-        let item_ids: BTreeSet<&String> =
-            self.judged.iter().flat_map(|j| j.answers.keys()).collect();
-        item_ids
-            .into_iter()
-            .map(|id| {
-                let ratings = self.ratings(|j| j.answers.get(id).map(answer_key));
+    /// Agreement per item of the stage's `checklist`, over the judgements compared (each made
+    /// at that stage: every one of them was asked every item); none while nothing is compared.
+    fn items(&self, checklist: &[ChecklistItem]) -> Vec<ItemAgreement> {
+        if self.judged.is_empty() {
+            return Vec::new();
+        }
+        checklist
+            .iter()
+            .map(|item| {
+                let ratings = self.ratings(|j| j.answers.get(&item.id).map(answer_key));
                 ItemAgreement {
-                    item: id.clone(),
+                    item: item.id.clone(),
+                    text: item.text.clone(),
                     cards: compared(&ratings),
                     percent: percent_agreement(&ratings),
                     alpha: krippendorff_alpha(&ratings),
                     unanswered: (self.judged.iter())
-                        .filter(|j| self.cards.contains(&j.card))
-                        .filter(|j| self.auditors.contains(&j.auditor))
-                        .filter(|j| !j.answers.contains_key(id))
+                        .filter(|j| !j.answers.contains_key(&item.id))
                         .count(),
                 }
             })
@@ -350,27 +506,64 @@ mod tests {
         assert_eq!(sample(&pool(3), 10, 7).len(), 3);
     }
 
+    const QUALIFYING: &str = "Квалификация";
+
+    fn calibration(cards: &[CardKey], auditors: &[&str]) -> Calibration {
+        Calibration {
+            id: "c1".into(),
+            stage: QUALIFYING.into(),
+            seed: 1,
+            auditors: auditors.iter().map(|a| a.to_string()).collect(),
+            created_by: "olga".into(),
+            created_at: "2026-11-20 09:00:00".into(),
+            cards: cards.to_vec(),
+        }
+    }
+
+    /// `auditor`'s judgement of `card` at `stage`, as the card's digest `digest`.
+    fn judged(
+        card: &CardKey,
+        auditor: &str,
+        verdict: Verdict,
+        answers: &[(&str, Answer)],
+        (stage, digest): (&str, Option<i64>),
+    ) -> Judgement {
+        Judgement {
+            card: card.clone(),
+            auditor: auditor.into(),
+            verdict,
+            answers: answers.iter().map(|(i, x)| (i.to_string(), *x)).collect(),
+            stage: stage.into(),
+            digest,
+        }
+    }
+
+    fn item<'r>(r: &'r Report, id: &str) -> &'r ItemAgreement {
+        r.items.iter().find(|i| i.item == id).unwrap()
+    }
+
     #[test]
     fn a_hand_computed_calibration() {
         // Three cards, two auditors: they agree on c1 and c2 (ok, ok; dead, dead) and not on c3
         // (ok vs stale). p_o = 2/3; anna: ok 2, dead 1; boris: ok 1, dead 1, stale 1;
         // p_e = (2/3·1/3) + (1/3·1/3) = 1/3; kappa = (2/3 − 1/3) / (1 − 1/3) = 0.5.
         let cards = pool(3);
-        let who = vec!["anna".to_string(), "boris".to_string()];
-        let j = |c: usize, a: &str, v: Verdict| Judgement {
-            card: cards[c].clone(),
-            auditor: a.into(),
-            verdict: v,
-            answers: Answers::from([(
-                "i1".to_string(),
-                if v == Verdict::Ok {
-                    Answer::Pass
-                } else {
-                    Answer::Fail
-                },
-            )]),
+        let c = calibration(&cards, &["anna", "boris"]);
+        let j = |k: usize, a: &str, v: Verdict| {
+            let answer = if v == Verdict::Ok {
+                Answer::Pass
+            } else {
+                Answer::Fail
+            };
+            judged(
+                &cards[k],
+                a,
+                v,
+                &[("decision_maker", answer)],
+                (QUALIFYING, Some(7)),
+            )
         };
-        let judged = vec![
+        let judgements = vec![
             j(0, "anna", Verdict::Ok),
             j(0, "boris", Verdict::Ok),
             j(1, "anna", Verdict::Dead),
@@ -379,7 +572,8 @@ mod tests {
             j(2, "boris", Verdict::Stale),
         ];
         let reference = BTreeMap::from([(cards[2].clone(), Verdict::Stale)]);
-        let r = report(&cards, &who, &judged, &reference);
+        let funnel = crate::funnel_config::default_funnel();
+        let r = report(&c, &funnel, &judgements, &reference);
         assert!((r.percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
         assert!((r.kappa.unwrap() - 0.5).abs() < 1e-9);
         assert_eq!(r.pairs.len(), 1);
@@ -387,37 +581,193 @@ mod tests {
         assert_eq!(r.disagreements.len(), 1);
         assert_eq!(r.disagreements[0].id, "00002");
         assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
-        assert_eq!(r.items[0].item, "i1");
-        assert!((r.items[0].percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!((r.compared, r.items[0].cards), (3, 3));
+        let asked = item(&r, "decision_maker");
+        assert_eq!(asked.text, "Определено, кто принимает решение о покупке");
+        assert!((asked.percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!((r.compared, asked.cards), (3, 3));
+        assert!(r.moved.is_empty() && r.changed.is_empty());
     }
 
+    /// Every item of the calibration stage's checklist is listed, in its order, by its text;
+    /// one nobody answered is no agreement, and each compared judgement left it unanswered.
     #[test]
     fn items_left_unanswered_count_neither_as_agreement_nor_as_disagreement() {
         let cards = pool(2);
-        let who = vec!["anna".to_string(), "boris".to_string()];
-        let j = |c: usize, a: &str, answers: &[(&str, Answer)]| Judgement {
-            card: cards[c].clone(),
-            auditor: a.into(),
-            verdict: Verdict::Stale,
-            answers: answers.iter().map(|(i, x)| (i.to_string(), *x)).collect(),
+        let c = calibration(&cards, &["anna", "boris"]);
+        let j = |k: usize, a: &str, answers: &[(&str, Answer)]| {
+            judged(&cards[k], a, Verdict::Stale, answers, (QUALIFYING, None))
         };
-        // Nobody touched i2 on card 0 except anna; on card 1 both answered it differently.
-        let judged = vec![
-            j(0, "anna", &[("i1", Answer::Pass), ("i2", Answer::Pass)]),
-            j(0, "boris", &[("i1", Answer::Pass)]),
-            j(1, "anna", &[("i1", Answer::Fail), ("i2", Answer::Pass)]),
-            j(1, "boris", &[("i1", Answer::Fail), ("i2", Answer::Fail)]),
+        // Nobody touched payment_method on card 0 except anna; on card 1 both answered it
+        // differently.
+        let (i1, i2) = ("params_filled", "payment_method");
+        let judgements = vec![
+            j(0, "anna", &[(i1, Answer::Pass), (i2, Answer::Pass)]),
+            j(0, "boris", &[(i1, Answer::Pass)]),
+            j(1, "anna", &[(i1, Answer::Fail), (i2, Answer::Pass)]),
+            j(1, "boris", &[(i1, Answer::Fail), (i2, Answer::Fail)]),
         ];
-        let r = report(&cards, &who, &judged, &BTreeMap::new());
-        let item = |id: &str| r.items.iter().find(|i| i.item == id).unwrap();
-        assert_eq!(item("i1").percent, Some(1.0));
-        assert_eq!(item("i1").unanswered, 0);
+        let funnel = crate::funnel_config::default_funnel();
+        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        let stage = &funnel.stage(funnel.resolve(QUALIFYING).unwrap()).checklist;
+        let listed: Vec<(&str, &str)> = (r.items.iter())
+            .map(|i| (i.item.as_str(), i.text.as_str()))
+            .collect();
+        let expected: Vec<(&str, &str)> = (stage.iter())
+            .map(|i| (i.id.as_str(), i.text.as_str()))
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(item(&r, i1).percent, Some(1.0));
+        assert_eq!(item(&r, i1).unanswered, 0);
         // Card 0 has one rating of i2 only: it is no agreement; card 1 is a disagreement. Its
         // agreement rests on that one card, and says so.
-        assert_eq!(item("i2").percent, Some(0.0));
-        assert_eq!(item("i2").unanswered, 1);
-        assert_eq!((item("i1").cards, item("i2").cards), (2, 1));
+        assert_eq!(item(&r, i2).percent, Some(0.0));
+        assert_eq!(item(&r, i2).unanswered, 1);
+        assert_eq!((item(&r, i1).cards, item(&r, i2).cards), (2, 1));
+        assert_eq!(item(&r, "next_step").percent, None);
+        assert_eq!(item(&r, "next_step").unanswered, 4);
         assert_eq!(r.compared, 2);
+        // Nothing judged yet: no items to speak of.
+        let none = report(&c, &funnel, &[], &BTreeMap::new());
+        assert!(none.items.is_empty() && none.stage_known);
+    }
+
+    /// tester31 F2: a card that moved to «Встреча назначена» during a calibration of
+    /// «Квалификация» and was judged there is judged against another checklist: that judgement
+    /// is left out of every figure (the verdicts, the items and their «unanswered») and named;
+    /// one made at an alias of the stage is at the stage.
+    #[test]
+    fn a_judgement_made_after_the_card_moved_stage_is_left_out_and_named() {
+        let cards = pool(4);
+        let c = calibration(&cards, &["anna", "boris"]);
+        let met = "Встреча назначена";
+        let answered = [("decision_maker", Answer::Pass)];
+        let mut judgements: Vec<Judgement> = (0..4)
+            .map(|k| {
+                judged(
+                    &cards[k],
+                    "anna",
+                    Verdict::Ok,
+                    &answered,
+                    (QUALIFYING, None),
+                )
+            })
+            .collect();
+        judgements.extend((0..2).map(|k| {
+            judged(
+                &cards[k],
+                "boris",
+                Verdict::Ok,
+                &answered,
+                (QUALIFYING, None),
+            )
+        }));
+        // The CRM's other name of the stage, which the funnel lists among its aliases.
+        judgements.push(judged(
+            &cards[2],
+            "boris",
+            Verdict::Ok,
+            &answered,
+            ("Выявление потребностей", None),
+        ));
+        judgements.push(judged(
+            &cards[3],
+            "boris",
+            Verdict::Stale,
+            &[
+                ("meeting_date_set", Answer::Fail),
+                ("address_sent", Answer::Pass),
+            ],
+            (met, None),
+        ));
+        let funnel = crate::funnel_config::default_funnel();
+        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        assert_eq!(
+            r.moved,
+            [Moved {
+                source: "amocrm".into(),
+                id: "00003".into(),
+                stage: met.into(),
+                auditors: vec!["boris".into()],
+            }]
+        );
+        // Three cards compared, all alike: no disagreement, and kappa has nothing to say.
+        assert_eq!((r.compared, r.percent), (3, Some(1.0)));
+        assert!(r.disagreements.is_empty());
+        assert_eq!((r.kappa, r.pairs[0].kappa), (None, None));
+        assert_eq!(r.pairs[0].cards, 3);
+        // The calibration stage's items only; counted over the 7 judgements made there.
+        assert!(r.items.iter().all(|i| !i.item.starts_with("meeting_date")));
+        assert!(r.items.iter().all(|i| i.item != "address_sent"));
+        assert_eq!(item(&r, "decision_maker").unanswered, 0);
+        assert_eq!(item(&r, "payment_method").unanswered, 7);
+        // Each auditor's count of cards judged is what they did, wherever the card stood.
+        assert_eq!(r.judged["boris"], 4);
+    }
+
+    /// A card the CRM changed between its auditors' reviews (their digests of it differ) was
+    /// not the same card to both: left out whole and named. A review that kept no digest differs
+    /// from none; digests of reviews made at another stage do not count.
+    #[test]
+    fn a_card_its_auditors_judged_as_different_contents_is_left_out_whole() {
+        let cards = pool(3);
+        let c = calibration(&cards, &["anna", "boris", "vera"]);
+        let at = |digest: i64| (QUALIFYING, Some(digest));
+        let judgements = vec![
+            judged(&cards[0], "anna", Verdict::Ok, &[], at(1)),
+            judged(&cards[0], "boris", Verdict::Ok, &[], at(1)),
+            judged(&cards[0], "vera", Verdict::Dead, &[], at(2)),
+            judged(&cards[1], "anna", Verdict::Ok, &[], at(5)),
+            judged(&cards[1], "boris", Verdict::Stale, &[], (QUALIFYING, None)),
+            judged(
+                &cards[1],
+                "vera",
+                Verdict::Ok,
+                &[],
+                ("Встреча назначена", Some(6)),
+            ),
+            judged(&cards[2], "anna", Verdict::Ok, &[], at(8)),
+            judged(&cards[2], "boris", Verdict::Ok, &[], at(8)),
+        ];
+        let funnel = crate::funnel_config::default_funnel();
+        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        assert_eq!(
+            r.changed,
+            [Changed {
+                source: "amocrm".into(),
+                id: "00000".into(),
+                auditors: ["anna", "boris", "vera"].map(String::from).to_vec(),
+            }]
+        );
+        assert_eq!(r.moved.len(), 1);
+        // Cards 1 (anna ok, boris stale) and 2 (ok, ok): 1 pair of 2 agrees.
+        assert_eq!((r.compared, r.percent), (2, Some(0.5)));
+        let ids: Vec<&str> = r.disagreements.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["00001"]);
+        assert_eq!(r.judged["vera"], 2);
+    }
+
+    /// A review belongs to the latest calibration made at or before it that samples its card
+    /// and names its auditor.
+    #[test]
+    fn a_review_belongs_to_the_latest_calibration_of_its_card_and_auditor() {
+        let cards = pool(2);
+        let mut first = calibration(&cards, &["anna", "boris"]);
+        first.id = "first".into();
+        let mut second = calibration(&cards[1..], &["anna", "vera"]);
+        second.id = "second".into();
+        second.created_at = "2026-11-21 09:00:00".into();
+        let both = [second, first];
+        let m = Membership::new(&both);
+        let card = |k: usize| (cards[k].0.as_str(), cards[k].1.as_str());
+        assert_eq!(m.of(card(0), "anna", "2026-11-20 09:00:00"), Some("first"));
+        assert_eq!(m.of(card(0), "anna", "2026-11-20 08:59:59"), None);
+        assert_eq!(m.of(card(0), "vera", "2026-11-22 10:00:00"), None);
+        assert_eq!(m.of(card(1), "anna", "2026-11-20 10:00:00"), Some("first"));
+        assert_eq!(m.of(card(1), "anna", "2026-11-22 10:00:00"), Some("second"));
+        assert_eq!(m.of(card(1), "boris", "2026-11-22 10:00:00"), Some("first"));
+        assert_eq!(
+            m.of(("bitrix24", &cards[1].1), "anna", "2026-11-22 10:00:00"),
+            None
+        );
     }
 }

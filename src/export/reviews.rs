@@ -12,7 +12,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 32] = [
+pub const HEADER: [&str; 34] = [
     "review_id",
     "source",
     "external_id",
@@ -45,6 +45,8 @@ pub const HEADER: [&str; 32] = [
     "card_gone_at",
     "awaits_lead",
     "funnel_stage",
+    "funnel_stage_now",
+    "calibration",
 ];
 
 /// Whom the cells that name fields and checklist items are for. People read a field by the
@@ -75,15 +77,23 @@ pub fn header() -> Vec<String> {
 /// auditors split (`split`, `domain::final_word::AwaitingLead`), every row says the card awaits
 /// the lead and carries the verdict `okk stats` counts it in (`Split::standing`: none where they
 /// split on whether it is ok), so that a pivot of the file gives the figures `okk stats` gives. `crm_url` links the
-/// card to its CRM (see `crm::links`). `reader` says how fields and items are named.
+/// card to its CRM (see `crm::links`). `funnel_stage_now` is the funnel's name of the card's
+/// stage now (empty as `funnel_stage` is), so that a card moved since its review shows;
+/// `calibration`, the calibration the review belongs to (`domain::calibration::Membership`).
+/// `reader` says how fields and items are named.
 pub fn row<'a>(
     funnel: &Funnel,
     r: &'a ExportedReview,
     settled: Option<&'a Settled>,
     split: Option<Split>,
     crm_url: Option<String>,
+    calibration: Option<&'a str>,
     reader: Reader,
 ) -> Vec<Cell<'a>> {
+    let funnel_name = |crm_stage: &str| {
+        (funnel.resolve(crm_stage))
+            .map_or(Cell::Empty, |i| Cell::text(funnel.stage(i).name.clone()))
+    };
     let stage = funnel.resolve(&r.stage).map(|i| funnel.stage(i));
     let checklist = stage.map_or(&[][..], |s| &s.checklist[..]);
     let failed = failed_items(checklist, &r.answers);
@@ -176,7 +186,11 @@ pub fn row<'a>(
             false => Cell::Empty,
         },
         // A pivot per stage reads one name for a stage the CRM renamed.
-        stage.map_or(Cell::Empty, |s| Cell::text(s.name.clone())),
+        funnel_name(&r.stage),
+        r.card
+            .as_ref()
+            .map_or(Cell::Empty, |c| funnel_name(&c.stage)),
+        Cell::opt(calibration),
     ]
 }
 
@@ -224,11 +238,11 @@ mod tests {
         let funnel = crate::funnel_config::default_funnel();
         let gone = review(Some("2026-11-21 09:00:00"));
         let gone_at = HEADER.iter().position(|c| *c == "card_gone_at").unwrap();
-        let row = row(&funnel, &gone, None, None, None, Reader::Scripts);
+        let row = row(&funnel, &gone, None, None, None, None, Reader::Scripts);
         assert_eq!(row.len(), HEADER.len());
         assert_eq!(row[gone_at], Cell::text("2026-11-21 09:00:00"));
         let live = review(None);
-        let row = super::row(&funnel, &live, None, None, None, Reader::People);
+        let row = super::row(&funnel, &live, None, None, None, None, Reader::People);
         assert_eq!(row[gone_at], Cell::Empty);
     }
 }

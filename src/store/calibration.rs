@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, params_from_iter};
 
 use super::{Store, StoreError};
-use crate::domain::calibration::{CardKey, Judged, Judgement};
+use crate::domain::calibration::{CardKey, Judged, Judgement, ReviewRead};
 use crate::domain::review::Verdict;
 
 pub use crate::domain::calibration::Calibration;
@@ -64,11 +64,24 @@ impl Store {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })?;
             for row in rows {
-                let (auditor, verdict, checklist, lead) = row?;
-                judged.take(c, card, auditor, (&verdict, &checklist), lead.as_deref());
+                let (auditor, verdict, checklist, lead, stage, digest) = row?;
+                judged.take(
+                    c,
+                    card,
+                    ReviewRead {
+                        auditor: &auditor,
+                        verdict: &verdict,
+                        checklist: &checklist,
+                        stage: &stage,
+                        digest,
+                        lead: lead.as_deref(),
+                    },
+                );
             }
         }
         Ok((judged.judgements, judged.reference))
@@ -77,12 +90,13 @@ impl Store {
 
 /// A calibration card's current reviews since the calibration began ($1 source, $2 external
 /// id, $3 start: numbered parameters both backends read), each with the verdict the lead's
-/// standing decision gives it.
+/// standing decision gives it, the stage it was made at and the card's digest then.
 pub(crate) const JUDGEMENTS: &str = "SELECT r.auditor, r.verdict, r.checklist,
         (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
                                 WHEN 'override' THEN d.verdict END
          FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-         ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
+         ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1),
+        r.stage, r.card_hash
      FROM reviews r
      WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
        AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL";

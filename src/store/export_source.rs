@@ -35,6 +35,9 @@ pub trait ReviewExportSource {
     /// lead settled may be among them: [`ReviewExportSource::settled_cards`] outranks this.
     fn awaiting_lead(&self) -> Result<crate::domain::final_word::AwaitingLead, StoreError>;
 
+    /// Every calibration, with its cards: which calibration a review belongs to.
+    fn calibrations(&self) -> Result<Vec<crate::domain::calibration::Calibration>, StoreError>;
+
     /// Every stage name current reviews were made at (as the CRM named it), in no set order.
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError>;
 
@@ -84,6 +87,10 @@ impl ReviewExportSource for super::Store {
 
     fn awaiting_lead(&self) -> Result<crate::domain::final_word::AwaitingLead, StoreError> {
         super::Store::awaiting_lead(self)
+    }
+
+    fn calibrations(&self) -> Result<Vec<crate::domain::calibration::Calibration>, StoreError> {
+        super::Store::calibrations(self)
     }
 
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {

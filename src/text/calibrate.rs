@@ -2,7 +2,6 @@
 
 use std::fmt::Write;
 
-use crate::domain::Funnel;
 use crate::domain::calibration::Report;
 use crate::domain::calibration::{Calibration, UnknownAuditor};
 use crate::text::i18n::decimal;
@@ -106,8 +105,9 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// The calibration report: who judged how many cards, how much the verdicts agree (overall,
-/// per pair of auditors, per checklist item) and the cards they disagree on.
-pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
+/// per pair of auditors, per checklist item), the judgements left out of those figures and
+/// why, and the cards they disagree on.
+pub fn report(c: &Calibration, r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -127,19 +127,59 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
         let _ = writeln!(s, "  {:<20} {judged}", line(a));
     }
     agreement(&mut s, r);
+    left_out(&mut s, r);
     if !r.items.is_empty() {
-        items(&mut s, c, r, funnel);
+        items(&mut s, r);
+    }
+    if !r.stage_known {
+        let _ = writeln!(
+            s,
+            "{}",
+            crate::tr!("calibrate-stage-unknown", stage = line(&c.stage))
+        );
     }
     disagreements(&mut s, r);
     s
 }
 
-/// How much the verdicts agree, overall and per pair of auditors.
+/// The judgements the figures leave out, card by card: made after the card moved to another
+/// stage, or of a card the CRM changed between its auditors' reviews.
+fn left_out(s: &mut String, r: &Report) {
+    if r.moved.is_empty() && r.changed.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "{}", crate::tr!("calibrate-left-out"));
+    let names = |auditors: &[String]| {
+        let names: Vec<String> = auditors.iter().map(|a| line(a).into_owned()).collect();
+        names.join(", ")
+    };
+    for m in &r.moved {
+        let said = crate::tr!(
+            "calibrate-moved",
+            id = line(&m.id),
+            stage = line(&m.stage),
+            auditors = names(&m.auditors),
+            n = m.auditors.len()
+        );
+        let _ = writeln!(s, "  {said}");
+    }
+    for c in &r.changed {
+        let said = crate::tr!(
+            "calibrate-changed",
+            id = line(&c.id),
+            auditors = names(&c.auditors)
+        );
+        let _ = writeln!(s, "  {said}");
+    }
+}
+
+/// How much the verdicts agree, overall and per pair of auditors. Cohen's kappa is a pair's:
+/// overall only with two auditors, «—» where it is undefined.
 fn agreement(s: &mut String, r: &Report) {
-    let kappa = r
-        .kappa
-        .map(|k| format!(", {}", crate::tr!("calibrate-cohen", kappa = num(Some(k)))))
-        .unwrap_or_default();
+    let kappa = match r.auditors.len() {
+        2 => format!(", {}", crate::tr!("calibrate-cohen", kappa = num(r.kappa))),
+        _ => String::new(),
+    };
     let _ = writeln!(
         s,
         "{}",
@@ -170,20 +210,11 @@ fn agreement(s: &mut String, r: &Report) {
 /// How wide an item's text may run in the items table.
 const ITEM_COLUMNS: usize = 50;
 
-/// Agreement per checklist item, each named by its text in the stage's checklist (cut to fit
-/// at a character), with the cards it rests on, in aligned columns.
-fn items(s: &mut String, c: &Calibration, r: &Report, funnel: &Funnel) {
+/// Agreement per item of the calibration stage's checklist, each named by its text (cut to
+/// fit at a character), with the cards it rests on, in aligned columns.
+fn items(s: &mut String, r: &Report) {
     let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
-    let stage = funnel.resolve(&c.stage).map(|i| funnel.stage(i));
-    let texts: Vec<String> = r
-        .items
-        .iter()
-        .map(|it| {
-            stage
-                .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
-                .map_or(it.item.clone(), |x| x.text.clone())
-        })
-        .collect();
+    let texts: Vec<&str> = r.items.iter().map(|it| it.text.as_str()).collect();
     let width = texts
         .iter()
         .map(|t| unicode_width::UnicodeWidthStr::width(line(t).as_ref()))

@@ -478,6 +478,8 @@ pub fn column(name: &str) -> String {
         "card_gone_at" => crate::tr!("export-col-card-gone-at"),
         "awaits_lead" => crate::tr!("export-col-awaits-lead"),
         "funnel_stage" => crate::tr!("export-col-funnel-stage"),
+        "funnel_stage_now" => crate::tr!("export-col-funnel-stage-now"),
+        "calibration" => crate::tr!("export-col-calibration"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),

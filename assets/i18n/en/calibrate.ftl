@@ -22,6 +22,13 @@ calibrate-verdicts = Verdicts: pairwise agreement { $agreement } (the share of a
    *[other] cards
 } two auditors or more judged, Krippendorff's alpha { $alpha }{ $kappa }
 calibrate-pair = { $a } × { $b }: { $cards } cards, agreement { $agreement }, kappa { $kappa }
+calibrate-left-out = Left out of the figures (a calibration compares judgements of one card at its stage):
+calibrate-moved = #{ $id } moved to «{ $stage }» during the calibration: { $n ->
+    [one] the verdict of { $auditors } there is not compared
+   *[other] the verdicts of { $auditors } there are not compared
+}
+calibrate-changed = #{ $id } changed in the CRM between the auditors' reviews ({ $auditors }): they did not judge the same card, so it is not compared
+calibrate-stage-unknown = «{ $stage }» is no stage of the funnel now: its checklist items cannot be named, so none are compared
 calibrate-items = Checklist items (agreement over the cards two auditors or more answered the item on; an item left unanswered counts neither way):
 calibrate-col-item = Item
 calibrate-col-agreement = Agreement

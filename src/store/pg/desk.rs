@@ -9,7 +9,7 @@ use postgres::GenericClient;
 
 use super::PgStore;
 use super::prepared::{Begun, Prepared};
-use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
+use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement, ReviewRead};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
@@ -777,7 +777,15 @@ impl PgStore {
         let mut judged = Judged::default();
         for card in &c.cards {
             for r in conn.query(&stmt, &[&card.0, &card.1, &c.created_at])? {
-                judged.take(c, card, r.get(0), (r.get(1), r.get(2)), r.get(3));
+                let read = ReviewRead {
+                    auditor: r.get(0),
+                    verdict: r.get(1),
+                    checklist: r.get(2),
+                    lead: r.get(3),
+                    stage: r.get(4),
+                    digest: r.get(5),
+                };
+                judged.take(c, card, read);
             }
         }
         Ok((judged.judgements, judged.reference))

@@ -221,6 +221,10 @@ impl ReviewExportSource for PgStore {
         PgStore::awaiting_lead(self)
     }
 
+    fn calibrations(&self) -> Result<Vec<crate::domain::calibration::Calibration>, StoreError> {
+        PgStore::calibrations(self)
+    }
+
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
         PgStore::reviewed_stage_names(self)
     }
