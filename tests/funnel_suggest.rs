@@ -824,7 +824,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     assert!(
         before_after.contains(
             "\n«Показ» — разделён версией 2: заметная часть карточек перешла на этап «Торг», \
-             добавленный ею, или пришла с него\n"
+             добавленный ею\n"
         ),
         "{before_after}"
     );

@@ -881,8 +881,8 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
     let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
     assert!(
         text.contains(
-            "«Переговоры» — split by version 2: a share of its cards moved to or from «Торг», \
-             the stage it added"
+            "«Переговоры» — split by version 2: a share of its cards moved to «Торг», the stage \
+             it added"
         ),
         "{text}"
     );

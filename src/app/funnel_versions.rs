@@ -151,9 +151,8 @@ pub fn split<S: StatsStore + FunnelHistory>(
     if diff.first || stages.is_empty() {
         stages = own.stages.iter().map(|s| s.name.clone()).collect();
     }
-    let here = sides(store, &own, today, cut)?;
     // The stages the version added, and those it split by them: a share of their cards moved
-    // into a new stage (or out of it), which the funnel file does not say.
+    // into a new stage, which the funnel file does not say.
     let added: Vec<usize> = if diff.first {
         Vec::new()
     } else {
@@ -161,6 +160,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
             .filter_map(|s| own.resolve(s))
             .collect()
     };
+    let here = sides(store, &own, today, cut, added.clone())?;
     let cards_now = |i: usize| {
         let name = &own.stage(i).name;
         (here.after.stages.iter())
@@ -215,7 +215,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
     match old.as_ref() {
         _ if diff.stages_removed.is_empty() => {}
         Some(old) => {
-            let s = sides(store, old, today, cut)?;
+            let s = sides(store, old, today, cut, Vec::new())?;
             let reviews = Reviews {
                 before: &s.before,
                 after: &s.after,
@@ -269,7 +269,8 @@ struct Cut {
 
 /// The two sides of `cut` as `funnel` reads the store: the reviews made before and after it
 /// (the "after" side's figures are also the ones of now: idle days and cards do not depend on
-/// the window), the stage visits split at it, and the cards' moves between its stages.
+/// the window), the stage visits split at it, and the moves of the cards now at the stages
+/// `added` into them.
 struct Sides {
     before: Analytics,
     after: Analytics,
@@ -282,6 +283,7 @@ fn sides<S: StatsStore + FunnelHistory>(
     funnel: &Funnel,
     today: chrono::NaiveDate,
     cut: Cut,
+    added: Vec<usize>,
 ) -> Result<Sides> {
     let side = |after| Window {
         side: Some(VersionSide {
@@ -293,7 +295,7 @@ fn sides<S: StatsStore + FunnelHistory>(
     let before = super::analytics::figures(store, funnel, today, side(false))?;
     let after = super::analytics::figures(store, funnel, today, side(true))?;
     let mut tally = SplitTally::new(cut.first_used);
-    let mut moves = StageMoves::default();
+    let mut moves = StageMoves::into(added);
     store.for_each_stage_history(&mut |visits| {
         tally.add(funnel, visits);
         moves.add(funnel, visits);

@@ -40,7 +40,7 @@ pub enum StageChange {
     /// before's funnel.
     Removed,
     Renamed,
-    /// A share of its cards moved to or from a stage the version added: the CRM split it
+    /// A share of its cards moved to a stage the version added: the CRM split it
     /// (see [`super::analytics::make_up::split_by`]).
     Split,
     /// Fields bound or unbound, the idle limit, extra control.
@@ -63,8 +63,7 @@ pub struct StageSplit {
     /// The old name, for a stage the version renamed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
-    /// For a stage the version split: the stages it added that took cards from it or gave
-    /// cards to it.
+    /// For a stage the version split: the stages it added that took cards from it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub split_with: Vec<String>,
     /// Cards in the stage now (not gone).

@@ -30,7 +30,7 @@ versions-idle-now = median idle days now: { $days }
 versions-stage-added = added by version { $version }
 versions-stage-removed = removed by version { $version } (version { $previous } had it)
 versions-stage-renamed = renamed by version { $version } from «{ $from }»
-versions-stage-split = split by version { $version }: a share of its cards moved to or from { $count ->
+versions-stage-split = split by version { $version }: a share of its cards moved to { $count ->
     [one] { $stages }, the stage it added
    *[other] { $stages }, the stages it added
 }

@@ -34,8 +34,8 @@ versions-stage-added = добавлен версией { $version }
 versions-stage-removed = удалён версией { $version } (был в версии { $previous })
 versions-stage-renamed = переименован версией { $version } из «{ $from }»
 versions-stage-split = разделён версией { $version }: заметная часть карточек перешла { $count ->
-    [one] на этап { $stages }, добавленный ею, или пришла с него
-   *[other] на этапы { $stages }, добавленные ею, или пришла с них
+    [one] на этап { $stages }, добавленный ею
+   *[other] на этапы { $stages }, добавленные ею
 }
 versions-stage-changed = изменён версией { $version }
 versions-stage-not-current = нет в воронке, с которой okk работает сейчас

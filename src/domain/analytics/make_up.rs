@@ -22,8 +22,8 @@ pub enum MakeUp {
     Added,
     /// It took a name (an alias) whose cards were elsewhere: another stage merged into it.
     Merge,
-    /// It dropped a name (those cards went elsewhere), or a share of its cards moved to or
-    /// from a stage the version added: the CRM split it.
+    /// It dropped a name (those cards went elsewhere), or a share of its cards moved to a
+    /// stage the version added: the CRM split it.
     Split,
     MergeAndSplit,
 }
@@ -57,25 +57,46 @@ pub struct JudgedBefore {
     pub of: u64,
 }
 
-/// The cards that moved between the stages of a funnel, counted from their stage histories:
-/// a version that adds a stage says nothing of where its cards come from; the moves do.
+/// The cards now at the stages versions added, by the stage each moved into it from: a version
+/// that adds a stage says nothing of where its cards come from; their histories do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StageMoves {
-    /// (from, to) by the funnel's stage indices → the cards that moved so, each once.
+    /// The added stages, by the funnel's index.
+    into: Vec<usize>,
+    /// (from, to) → the cards now at `to` that moved there from `from`, each once.
     cards: HashMap<(usize, usize), u64>,
 }
 
 impl StageMoves {
-    /// One card's visits, in order (`FunnelHistory::for_each_stage_history`). A move is
-    /// between two stages the funnel knows, one visit after the other: a card that passed
-    /// through a name it does not know did not move between them.
+    /// The moves into `stages` (the funnel's indices) of the cards now there.
+    pub fn into(stages: Vec<usize>) -> StageMoves {
+        StageMoves {
+            into: stages,
+            cards: HashMap::new(),
+        }
+    }
+
+    /// The stages the moves are counted into.
+    pub fn stages(&self) -> &[usize] {
+        &self.into
+    }
+
+    /// One card's visits, in order (`FunnelHistory::for_each_stage_history`): counted when its
+    /// last is at one of the stages. A move is from a stage the funnel knows, one visit before
+    /// the other: a card that passed through a name it does not know did not come from the
+    /// stage before that.
     pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
+        let now = visits.last().and_then(|(_, s)| funnel.resolve(s));
+        if !now.is_some_and(|i| self.into.contains(&i)) {
+            return;
+        }
         let mut last: Option<usize> = None;
         let mut seen: Vec<(usize, usize)> = Vec::new();
         for (_, stage) in visits {
             let at = funnel.resolve(stage);
             if let (Some(from), Some(to)) = (last, at)
                 && from != to
+                && self.into.contains(&to)
                 && !seen.contains(&(from, to))
             {
                 seen.push((from, to));
@@ -88,50 +109,41 @@ impl StageMoves {
         }
     }
 
-    /// Cards that moved from stage `from` to stage `to`.
+    /// Cards now at stage `to` that moved there from stage `from`.
     pub fn moved(&self, from: usize, to: usize) -> u64 {
         self.cards.get(&(from, to)).copied().unwrap_or(0)
     }
 }
 
-/// A stage split by a new stage gives or takes at least this share of its cards (1 in
-/// `SPLIT_SHARE`): a card or two passing between them is no split.
+/// A stage split by a new stage lost at least this share of its cards to it (1 in
+/// `SPLIT_SHARE`): a card or two passing from it into the new one is no split.
 const SPLIT_SHARE: u64 = 10;
 
-/// The stages (by index) a version split by adding the stages `added`: each that lost cards to
-/// them or gained cards from them, a tenth of its cards or more (`cards_now`: its cards there
-/// now, to which the ones it lost are added back), with the added stages it shares cards with.
-/// The CRM split the stage: its cards now are not the ones it held, nor those judged there.
+/// The stages (by index) a version split by adding the stages `added`: each that lost to them
+/// a tenth of its cards or more — the cards now at an added stage that came there from it,
+/// against its cards now (`cards_now`) and those — with the added stages they went to. The CRM
+/// split the stage: its cards now are not the ones it held, nor those judged there.
 pub fn split_by(
     added: &[usize],
     moves: &StageMoves,
     cards_now: impl Fn(usize) -> u64,
 ) -> Vec<(usize, Vec<usize>)> {
-    let mut touched: BTreeMap<usize, (u64, u64, Vec<usize>)> = BTreeMap::new();
+    let mut lost: BTreeMap<usize, (u64, Vec<usize>)> = BTreeMap::new();
     for (&(from, to), &n) in &moves.cards {
-        let (stage, new, lost) = match (added.contains(&from), added.contains(&to)) {
-            (false, true) => (from, to, true),
-            (true, false) => (to, from, false),
-            _ => continue,
-        };
-        let e = touched.entry(stage).or_default();
-        if lost {
-            e.0 += n;
-        } else {
-            e.1 += n;
+        if added.contains(&from) || !added.contains(&to) {
+            continue;
         }
-        if !e.2.contains(&new) {
-            e.2.push(new);
+        let e = lost.entry(from).or_default();
+        e.0 += n;
+        if !e.1.contains(&to) {
+            e.1.push(to);
         }
     }
-    touched
-        .into_iter()
-        .filter(|&(stage, (lost, gained, _))| {
-            (lost + gained) * SPLIT_SHARE >= cards_now(stage) + lost && lost + gained > 0
-        })
-        .map(|(stage, (_, _, mut with))| {
-            with.sort_unstable();
-            (stage, with)
+    lost.into_iter()
+        .filter(|&(stage, (n, _))| n > 0 && n * SPLIT_SHARE >= cards_now(stage) + n)
+        .map(|(stage, (_, mut to))| {
+            to.sort_unstable();
+            (stage, to)
         })
         .collect()
 }
@@ -313,9 +325,9 @@ pub fn manager_judged_before(
 
 impl StatsFigures {
     /// [`StatsFigures::note_make_up_changes`] with what it needs of `store`: its funnel
-    /// versions (each read by `read`), and the cards' stage histories only where a version
-    /// added a stage some sample predates — a pass over every card's history is not paid for
-    /// a mark that could not show.
+    /// versions (each read by `read`), and the stage histories of the cards now at the stages
+    /// versions added, only where some sample predates such a version: `okk stats` and the
+    /// stats screen do not read every card's history for a mark that could not show.
     pub fn note_make_up_changes_from(
         &mut self,
         funnel: &Funnel,
@@ -323,12 +335,25 @@ impl StatsFigures {
         read: &dyn Fn(&FunnelVersion) -> Option<Funnel>,
     ) -> StoreResult<()> {
         let versions = store.funnel_versions()?;
-        let moves = if self.make_up_needs_moves(funnel, &versions) {
-            let mut moves = StageMoves::default();
-            store.for_each_stage_history(&mut |visits| moves.add(funnel, visits))?;
-            Some(moves)
-        } else {
+        let added = self.make_up_needs_moves(funnel, &versions);
+        let moves = if added.is_empty() {
             None
+        } else {
+            // The cards now at those stages, by the names they carry.
+            let names: Vec<String> = (self.rows.iter())
+                .filter(|r| r.base.known)
+                .filter(|r| {
+                    funnel
+                        .resolve(&r.base.stage)
+                        .is_some_and(|i| added.contains(&i))
+                })
+                .flat_map(|r| r.base.crm_names.iter().cloned())
+                .collect();
+            let mut moves = StageMoves::into(added);
+            if !names.is_empty() {
+                store.for_each_stage_history_at(&names, &mut |v| moves.add(funnel, v))?;
+            }
+            Some(moves)
         };
         let cards = self.cards_per_stage(funnel);
         let history = History {
@@ -340,23 +365,29 @@ impl StatsFigures {
         Ok(())
     }
 
-    /// Whether a stage could be marked as split by a stage a version added (cards of it moved
-    /// into the new one): some version added a stage `funnel` has, and some card judged at a
-    /// stage it knows was judged under an older version.
-    pub fn make_up_needs_moves(&self, funnel: &Funnel, versions: &[FunnelVersion]) -> bool {
-        let adding = versions.iter().filter_map(|v| {
-            let d = recorded(v)?;
-            let adds = !d.first && d.stages_added.iter().any(|s| funnel.resolve(s).is_some());
-            adds.then_some(v.version)
-        });
+    /// The stages (of `funnel`, by index) whose cards' moves the marks need: those a version
+    /// added, where some card judged at a stage the funnel knows was judged under an older
+    /// version — the one case a stage split by the new one (a share of its cards moved into
+    /// it) could be marked. None: the stage histories are not read.
+    pub fn make_up_needs_moves(&self, funnel: &Funnel, versions: &[FunnelVersion]) -> Vec<usize> {
         let oldest_judged = (self.rows.iter())
             .filter(|r| r.base.known)
             .filter_map(|r| r.figures.judged_by_version.keys().next().copied())
             .min();
         let Some(oldest) = oldest_judged else {
-            return false;
+            return Vec::new();
         };
-        adding.into_iter().any(|v| oldest < v)
+        let mut added: Vec<usize> = versions
+            .iter()
+            .filter(|v| oldest < v.version)
+            .filter_map(recorded)
+            .filter(|d| !d.first)
+            .flat_map(|d| d.stages_added)
+            .filter_map(|s| funnel.resolve(&s))
+            .collect();
+        added.sort_unstable();
+        added.dedup();
+        added
     }
 
     /// The cards at each stage of `funnel` now (not gone), by its index.
@@ -596,8 +627,9 @@ mod tests {
 
     /// tester30 F7: version 2 adds «Торг», and the CRM moves half of «Переговоры»'s cards into
     /// it: «Переговоры» is split by version 2 though the funnel file only added a stage. A
-    /// card or two passing from another stage into the new one (less than a tenth of its
-    /// cards) is no split; nor is a version that adds a stage no card moved into.
+    /// card or two from another stage into the new one (less than a tenth of its cards) is no
+    /// split; nor is a card that went on from the new stage, nor one that came back from it;
+    /// nor a version that adds a stage no card moved into.
     #[test]
     fn a_share_of_a_stage_s_cards_moved_into_a_stage_a_version_added_is_a_split() {
         let v1 = load(
@@ -610,7 +642,7 @@ mod tests {
              [[stages]]\nname = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n\
              [[stages]]\nname = \"Торг\"\n[[stages]]\nname = \"Договор\"\n",
         );
-        let mut moves = StageMoves::default();
+        let mut moves = StageMoves::into(vec![2]);
         // 10 cards moved from «Переговоры» (under either name) to «Торг», 10 stayed; one of
         // 30 at «Квалификация» went straight to «Торг»; one went on to «Договор».
         for _ in 0..10 {
@@ -622,7 +654,10 @@ mod tests {
             &v2,
             &[at(1, "Квалификация"), at(3, "Переговоры"), at(4, "Договор")],
         );
-        // A card moving back and forth counts once each way.
+        // Cards now elsewhere: through «Торг» to «Договор», and back to «Договор» from it.
+        moves.add(&v2, &[at(1, "Переговоры"), at(2, "Торг"), at(3, "Договор")]);
+        moves.add(&v2, &[at(1, "Договор"), at(2, "Торг"), at(3, "Договор")]);
+        // A card moving back and forth counts once.
         moves.add(
             &v2,
             &[
@@ -635,13 +670,12 @@ mod tests {
         assert_eq!(moves.moved(1, 2), 10);
         assert_eq!(moves.moved(0, 2), 1);
         assert_eq!(moves.moved(3, 2), 1);
-        assert_eq!(moves.moved(2, 3), 1);
-        assert_eq!(moves.moved(1, 1), 0);
+        assert_eq!(moves.moved(2, 3), 0, "only the moves into the added stages");
         let cards = [30, 10, 20, 5];
         assert_eq!(
             split_by(&[2], &moves, |i| cards[i]),
             [(1, vec![2]), (3, vec![2])],
-            "«Договор» gave 1 and took 1 of its 5: a share; «Квалификация» 1 of 30 is not"
+            "«Договор» lost 1 of its 6: a share; «Квалификация» 1 of 31 is not"
         );
         let first = FunnelDiff {
             first: true,
@@ -677,7 +711,7 @@ mod tests {
             changes(
                 &v2,
                 &History {
-                    moves: Some((&StageMoves::default(), &cards)),
+                    moves: Some((&StageMoves::into(vec![2]), &cards)),
                     ..history(&versions, &read)
                 }
             ),
