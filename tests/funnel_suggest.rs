@@ -713,21 +713,45 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         stages: vec![
             StageSplit {
                 stage: "Встреча".into(),
-                before: side(5, 1, 4, 2),
+                before: Some(side(5, 1, 4, 2)),
                 after: side(2, 2, 21, 1),
                 median_idle_days_now: Some(3.5),
                 change: Some(StageChange::Changed),
                 renamed_from: None,
+                split_with: Vec::new(),
                 cards_now: 4,
                 in_current_funnel: true,
             },
             StageSplit {
+                stage: "Показ".into(),
+                before: Some(side(4, 1, 4, 1)),
+                after: side(1, 1, 2, 1),
+                median_idle_days_now: Some(2.0),
+                change: Some(StageChange::Split),
+                renamed_from: None,
+                split_with: vec!["Торг".into()],
+                cards_now: 5,
+                in_current_funnel: true,
+            },
+            StageSplit {
+                stage: "Торг".into(),
+                before: None,
+                after: side(1, 1, 3, 1),
+                median_idle_days_now: Some(1.0),
+                change: Some(StageChange::Added),
+                renamed_from: None,
+                split_with: Vec::new(),
+                cards_now: 3,
+                in_current_funnel: true,
+            },
+            StageSplit {
                 stage: "Пусто".into(),
-                before: side(1, 1, 1, 1),
+                before: Some(side(1, 1, 1, 1)),
                 after: side(1, 0, 1, 1),
                 median_idle_days_now: None,
                 change: Some(StageChange::Removed),
                 renamed_from: None,
+                split_with: Vec::new(),
                 cards_now: 3,
                 in_current_funnel: false,
             },
@@ -794,6 +818,21 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     assert!(
         before_after
             .contains("\nКарточки сейчас на этапах, которых нет в версии 2: «Переговоры» 2\n"),
+        "{before_after}"
+    );
+    // A stage split by a new one, and the new one, which had no before (tester30 F7).
+    assert!(
+        before_after.contains(
+            "\n«Показ» — разделён версией 2: заметная часть карточек перешла на этап «Торг», \
+             добавленный ею\n"
+        ),
+        "{before_after}"
+    );
+    assert!(
+        before_after.contains(
+            "\n«Торг» — добавлен версией 2\n  до:    нет — этап добавила версия 2; «после» \
+             считает все попадания на него и все проверки на нём\n  после: "
+        ),
         "{before_after}"
     );
     // English is what it was.

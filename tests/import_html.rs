@@ -376,6 +376,69 @@ fn a_merged_cell_in_a_deal_row_is_warned_of_at_its_row() {
     );
 }
 
+/// A merged cell that empties a column every row needs (tester31 F6: `rowspan` over «Стадия
+/// сделки» leaves the row below without a stage) is named in the error itself, as the warning
+/// names one over another column: its row, the file's line, the columns and rows it spans. The
+/// same for a `colspan` that spreads a deal's title over its stage. The store stays as it was.
+#[test]
+fn a_merged_cell_that_empties_the_stage_is_named_in_the_error() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let down = broken(&desk, "rowspan.xls", |t| {
+        t.replacen(
+            "<td>Офис на первом этаже</td><td>Сделка успешна</td>",
+            "<td>Офис на первом этаже</td><td rowspan=\"2\">Сделка успешна</td>",
+            1,
+        )
+        .replacen(
+            "<td>Новая заявка с сайта</td><td>Новая</td>",
+            "<td>Новая заявка с сайта</td>",
+            1,
+        )
+        .into_bytes()
+    });
+    refused(
+        &desk,
+        &down,
+        ":6:3:",
+        "the stage column «Стадия сделки» is empty; every row needs one. A merged cell covers \
+         it — the cell of row 5 (line 29 of the file) spans 1 column and 2 rows: its value went \
+         into «Стадия сделки» of row 5 alone, and the cells it covers read empty, as a \
+         spreadsheet shows the file. A Bitrix24 export merges no deal's cells: the file was \
+         edited by hand — unmerge the cell (its value in each row), or export the deals again",
+    );
+    let across = broken(&desk, "colspan.xls", |t| {
+        t.replacen(
+            "<td>Новая заявка с сайта</td><td>Новая</td>",
+            "<td colspan=\"2\">Новая заявка с сайта</td>",
+            1,
+        )
+        .into_bytes()
+    });
+    refused(
+        &desk,
+        &across,
+        ":6:3:",
+        "A merged cell covers it — the cell of row 6 (line 30 of the file) spans 2 columns: its \
+         value went into «Название сделки» of row 6 alone",
+    );
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", "--dry-run", &down])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            ":6:3: столбец этапа «Стадия сделки» пуст; он нужен в каждой строке. Ячейку закрыла \
+             объединённая ячейка строки 5 (строка 29 файла): она занимает 1 столбец и 2 строки, \
+             её значение попало только в «Стадия сделки» строки 5, а закрытые ею ячейки \
+             прочитаны пустыми"
+        ),
+        "{err}"
+    );
+}
+
 /// `--sheet` names a workbook's sheet: given for a file with none — an HTML table or a CSV —
 /// it is refused before anything is read (tester29 F9: it was silently ignored), and the store
 /// stays as it was.

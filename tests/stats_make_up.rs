@@ -708,3 +708,281 @@ fn on_the_server_the_bottlenecks_and_the_managers_are_marked_as_on_a_file() {
         "{html}"
     );
 }
+
+const FUNNEL_TALKS: &str = r#"name = "Продажи"
+
+[rules]
+idle = "off"
+markers = "off"
+closed_open = "off"
+backwards = "off"
+gone = "off"
+unknown_stage = "off"
+required = "off"
+
+[[stages]]
+name = "Квалификация"
+
+[[stages]]
+name = "Переговоры"
+
+[[stages]]
+name = "Договор"
+
+[[stages]]
+name = "Успех"
+kind = "won"
+"#;
+
+/// An export of cards `T1`…`T{n}`, each at the stage `stage_of` gives it.
+fn talks_export(desk: &Desk, name: &str, n: usize, stage_of: impl Fn(usize) -> &'static str) {
+    let mut lines = vec![
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка"
+            .to_string(),
+    ];
+    for i in 1..=n {
+        lines.push(format!(
+            "T{i},Сделка T{i},100000,Оля,01.11.2026 10:00:00,19.11.2026 10:00:00,не закрыта,{},\
+             Продажи",
+            stage_of(i)
+        ));
+    }
+    std::fs::write(desk.dir.path().join(name), lines.join("\n") + "\n").unwrap();
+}
+
+/// The desk of the two tester findings below: 20 cards at «Переговоры», 6 of them judged under
+/// version 1 (T1–T3 stale, T4–T6 ok).
+fn talks_desk() -> (Desk, PathBuf, String) {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("funnel.toml");
+    std::fs::write(&funnel, FUNNEL_TALKS).unwrap();
+    talks_export(&desk, "deals.csv", 20, |_| "Переговоры");
+    let csv = path_arg(&desk.dir.path().join("deals.csv"));
+    okk(&desk, &funnel, &["import", &csv]);
+    let v1 = fingerprint(&desk, &funnel, 0);
+    for (cards, verdict) in [(["T1", "T2", "T3"], "stale"), (["T4", "T5", "T6"], "ok")] {
+        for card in cards {
+            desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review(verdict));
+        }
+    }
+    (desk, funnel, v1)
+}
+
+/// tester31 F4: the CRM renamed «Переговоры» to «Переговоры с клиентом»; the import said so and
+/// told the desk to add the new name as an alias, which the desk did (version 2). No funnel
+/// stage ever had that name: the cards it brings back are the stage's own, the same ones its
+/// reviews judged. A rename kept as an alias marks nothing (docs/analytics.md) — not the stage,
+/// not «Лжёт больше всех», not the managers' table, not the report.
+#[test]
+fn an_alias_for_the_name_the_crm_renamed_a_stage_to_marks_nothing() {
+    let (desk, funnel, _) = talks_desk();
+    talks_export(&desk, "renamed.csv", 20, |_| "Переговоры с клиентом");
+    let csv = path_arg(&desk.dir.path().join("renamed.csv"));
+    okk(&desk, &funnel, &["import", &csv]);
+    let aliased = FUNNEL_TALKS.replace(
+        "name = \"Переговоры\"\n",
+        "name = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n",
+    );
+    std::fs::write(&funnel, aliased).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    assert_eq!(
+        history["versions"][1]["changes"]["aliases_added"],
+        json!([["Переговоры", "Переговоры с клиентом"]]),
+        "{history}"
+    );
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let talks = row(&stats, "Переговоры");
+    assert_eq!(
+        (talks["cards"].clone(), talks["judged"].clone()),
+        (json!(20), json!(6))
+    );
+    assert!(talks.get("judged_before_change").is_none(), "{talks}");
+    let olya = manager(&stats, "Оля");
+    assert!(olya.get("judged_before_change").is_none(), "{olya}");
+    let b = bottleneck(&stats, "Переговоры", None);
+    assert!(b.get("judged_before_change").is_none(), "{b}");
+    for lang in ["en", "ru"] {
+        let text = okk(&desk, &funnel, &["--lang", lang, "stats"]);
+        assert!(!text.contains('*'), "{text}");
+    }
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    assert!(!page.contains("before funnel version"), "{page}");
+}
+
+/// tester30 F7: version 2 adds «Торг», and the next import finds half of «Переговоры»'s cards
+/// there (T2, T4 … T20; T2, T4 and T6 were judged). The funnel file says only "added"; the
+/// cards' moves say the CRM split «Переговоры»: its estimate rests on reviews of the stage as it
+/// was, and is marked (a split) in `okk stats`, `--json`, the report and the stats screen.
+/// `okk stats --funnel-version 2` lists «Переговоры» as split by «Торг», and «Торг», which did
+/// not exist before version 2, has no before: the moves into it, which the CRM dates before
+/// okk first ran with version 2, are its after.
+#[test]
+fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_has_no_before() {
+    let (desk, funnel, _) = talks_desk();
+    let with_bargain = FUNNEL_TALKS.replace(
+        "[[stages]]\nname = \"Договор\"\n",
+        "[[stages]]\nname = \"Торг\"\n\n[[stages]]\nname = \"Договор\"\n",
+    );
+    std::fs::write(&funnel, with_bargain).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    talks_export(&desk, "split.csv", 20, |i| {
+        if i % 2 == 0 {
+            "Торг"
+        } else {
+            "Переговоры"
+        }
+    });
+    let csv = path_arg(&desk.dir.path().join("split.csv"));
+    okk(&desk, &funnel, &["import", &csv]);
+
+    let split = json!({"version": 2, "change": "split", "before": 6, "of": 6});
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let talks = row(&stats, "Переговоры");
+    assert_eq!(talks["cards"], 10, "{talks}");
+    assert_eq!(talks["judged_before_change"], split, "{talks}");
+    assert!(row(&stats, "Торг").get("judged_before_change").is_none());
+    assert_eq!(manager(&stats, "Оля")["judged_before_change"], split);
+    let text = okk(&desk, &funnel, &["stats"]);
+    assert!(
+        flat(&text).contains(
+            "* «Переговоры»: estimated from reviews made before funnel version 2 changed this \
+             stage (a split): 6 of 6 cards were judged before it"
+        ),
+        "{text}"
+    );
+    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    assert!(
+        flat(&russian).contains("(разделение): 6 из 6 проверены до неё"),
+        "{russian}"
+    );
+
+    let by_version = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    let stages = by_version["stages"].as_array().unwrap();
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Переговоры", "Торг"], "{by_version}");
+    let (talks, bargain) = (&stages[0], &stages[1]);
+    assert_eq!(talks["change"], "split", "{talks}");
+    assert_eq!(talks["split_with"], json!(["Торг"]), "{talks}");
+    assert_eq!(talks["before"]["judged"], 6, "{talks}");
+    assert_eq!(talks["before"]["mismatches"], 3, "{talks}");
+    assert_eq!(bargain["change"], "added", "{bargain}");
+    assert_eq!(bargain["before"], Json::Null, "{bargain}");
+    assert_eq!(bargain["after"]["entered"], 10, "{bargain}");
+    assert_eq!(bargain["cards_now"], 10, "{bargain}");
+    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
+    assert!(
+        text.contains(
+            "«Переговоры» — split by version 2: a share of its cards moved to «Торг», the stage \
+             it added"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("before: none — version 2 added the stage"),
+        "{text}"
+    );
+    let russian = okk(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "stats", "--funnel-version", "2"],
+    );
+    assert!(
+        russian.contains("«Переговоры» — разделён версией 2"),
+        "{russian}"
+    );
+    assert!(
+        russian.contains("до:    нет — этап добавила версия 2"),
+        "{russian}"
+    );
+
+    // The report: the mark beside the estimate, and the before/after section says the same.
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    assert!(
+        page.contains("changed this stage (a split): 6 of 6 cards were judged before it"),
+        "{page}"
+    );
+    let section = page.split("<section id=\"before-after\">").nth(1).unwrap();
+    let section = section.split("</section>").next().unwrap();
+    assert!(section.contains("split by version 2"), "{section}");
+    assert!(
+        section.contains(
+            "<td colspan=\"3\" class=\"text muted\">none: version 2 added the stage</td>"
+        ),
+        "{section}"
+    );
+
+    // The stats screen reads the same marks.
+    let store = okk::store::Store::open(&desk.db).expect("open the store");
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&funnel).expect("the funnel"));
+    let day = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = okk::app::audit::today(&store, Some(day)).expect("the store's day");
+    let tui = okk::tui::desk::Desk::new(store, funnel, "anna".into(), "fp".into(), Some(clock));
+    let figures = tui.figures().expect("the figures");
+    let talks = figures
+        .rows
+        .iter()
+        .find(|r| r.base.stage == "Переговоры")
+        .unwrap();
+    assert_eq!(
+        talks.figures.judged_before_change.map(|j| j.change),
+        Some(okk::domain::analytics::make_up::MakeUp::Split)
+    );
+}
+
+/// The split read from the team server's stage histories: the same marks and the same split
+/// of version 2 as on the file it was copied from.
+#[test]
+fn on_the_server_a_split_by_a_new_stage_is_marked_as_on_a_file() {
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    let (desk, funnel, _) = talks_desk();
+    let with_bargain = FUNNEL_TALKS.replace(
+        "[[stages]]\nname = \"Договор\"\n",
+        "[[stages]]\nname = \"Торг\"\n\n[[stages]]\nname = \"Договор\"\n",
+    );
+    std::fs::write(&funnel, with_bargain).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    talks_export(&desk, "split.csv", 20, |i| {
+        if i % 2 == 0 {
+            "Торг"
+        } else {
+            "Переговоры"
+        }
+    });
+    let csv = path_arg(&desk.dir.path().join("split.csv"));
+    okk(&desk, &funnel, &["import", &csv]);
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let on = |db: &str, args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&funnel);
+        succeeded(cmd.args(["--today", TODAY]).args(args))
+    };
+    let file = path_arg(&desk.db);
+    let stats = on(&server.url, &["stats", "--json"]);
+    assert_eq!(stats, on(&file, &["stats", "--json"]));
+    let stats: Json = serde_json::from_str(&stats).unwrap();
+    assert_eq!(
+        row(&stats, "Переговоры")["judged_before_change"],
+        json!({"version": 2, "change": "split", "before": 6, "of": 6}),
+        "{stats}"
+    );
+    let by_version = ["stats", "--funnel-version", "2", "--json"];
+    let split = on(&server.url, &by_version);
+    assert_eq!(split, on(&file, &by_version));
+    assert!(split.contains("\"split_with\":[\"Торг\"]"), "{split}");
+}

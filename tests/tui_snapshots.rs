@@ -1627,6 +1627,96 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
     d.snap("stats_judged_before_change");
 }
 
+/// tester31 F10: at 80×24 the stages' box has room for 10 of the demo's 12 stages and the
+/// managers' for 6 of its 8 managers: the rows left out are said at the box's bottom edge
+/// («↓ 2 more»), as the checklist says its items below; at 120×40 all fit and nothing is said.
+#[test]
+fn the_stats_screen_says_how_many_stages_and_managers_do_not_fit() {
+    let mut d = demo();
+    d.press("<enter><enter>asdiqq4");
+    let figures = d.state.stats.as_ref().unwrap().figures.clone();
+    let (stages, managers) = (figures.rows.len(), figures.analytics.managers.len());
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_matches('"')).collect();
+        // The boxes' bottom edges: the stages' and the trend's, then the managers' and the
+        // bottlenecks'.
+        let edges: Vec<&str> = (lines.iter().copied())
+            .filter(|l| l.starts_with('└'))
+            .collect();
+        assert_eq!(edges.len(), 2, "{screen}");
+        let left = |edge: &str| edge.split('┘').next().unwrap().to_string();
+        let drawn = |from: &str| {
+            let names: Vec<String> = match from {
+                "stages" => figures.rows.iter().map(|r| r.base.stage.clone()).collect(),
+                _ => (figures.analytics.managers.iter())
+                    .map(|m| m.manager.clone().unwrap_or("—".into()))
+                    .collect(),
+            };
+            names
+                .iter()
+                .filter(|n| {
+                    let cut: String = n.chars().take(12).collect();
+                    lines.iter().any(|l| {
+                        l.split('│')
+                            .nth(1)
+                            .is_some_and(|c| c.starts_with(cut.as_str()))
+                    })
+                })
+                .count()
+        };
+        for (edge, from, all) in [
+            (edges[0], "stages", stages),
+            (edges[1], "managers", managers),
+        ] {
+            let hidden = all - drawn(from);
+            let said = okk::text::tui::items_below(hidden);
+            match hidden {
+                0 => assert!(!left(edge).contains('↓'), "{from}:\n{screen}"),
+                _ => assert!(left(edge).contains(&said), "{from}: {said}\n{screen}"),
+            }
+        }
+        if w == 80 {
+            let two = okk::text::tui::items_below(2);
+            assert!(left(edges[0]).contains(&two), "{screen}");
+            assert!(left(edges[1]).contains(&two), "{screen}");
+        }
+    }
+}
+
+/// tester31 F10: the daily chart's title says how many days it draws — as many as its box has
+/// columns for, the latest (28 at 80 columns, all 30 at 120) — and it draws those. Here no
+/// review was made on the first two of the 30 days and ten on each since: at 80 columns the 28
+/// days drawn are all bars, at 120 the two empty days come first.
+#[test]
+fn the_daily_chart_s_title_says_how_many_days_it_draws() {
+    let mut d = demo();
+    d.press("<enter><enter>asdiqq4");
+    let mut per_day = vec![10u64; 30];
+    per_day[..2].fill(0);
+    d.state.stats.as_mut().unwrap().reviews_per_day = per_day;
+    for ((w, h), days, blank) in [((80, 24), 28, 0), ((120, 40), 30, 2)] {
+        let screen = d.screen(w, h);
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_matches('"')).collect();
+        let title = okk::text::tui::stats_trend(days);
+        assert!(lines[1].contains(&title), "{title}:\n{screen}");
+        // The chart's rows, in the trend box: each day a column, a bar where there were reviews.
+        let chart: Vec<String> = (lines.iter())
+            .filter_map(|l| l.split('│').nth(3))
+            .filter(|row| row.contains('█'))
+            .map(str::to_string)
+            .collect();
+        assert!(!chart.is_empty(), "{screen}");
+        for row in &chart {
+            let bars: Vec<usize> = (row.chars().enumerate())
+                .filter(|(_, c)| *c == '█')
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(bars, (blank..days).collect::<Vec<_>>(), "{row}\n{screen}");
+        }
+    }
+}
+
 /// The tester's F8: at 80×24 the bottlenecks box leaves a stage and manager pair some 17
 /// columns beside its figures. The stage gives way first («Отр. возр.», as the lead's list
 /// shortens it), then the manager's name to «Морозов А.» and «Морозов»: the pairs of one stage
@@ -1669,6 +1759,24 @@ fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let contact: Vec<&&str> = (pairs.iter()).filter(|r| r.contains("Кон.")).collect();
     assert!(contact.len() >= 2, "{screen}");
     d.snap("stats_bottleneck_pairs");
+
+    // The list scrolls with the selection; its bottom edge says what lies above and below.
+    let all = b.stages.len() + b.pairs.len();
+    let edge = |screen: &str| {
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_matches('"')).collect();
+        let last = lines.iter().rposition(|l| l.starts_with('└')).unwrap();
+        lines[last].split("┘└").nth(1).unwrap().to_string()
+    };
+    let rows = pairs.len() + b.stages.len().min(all - pairs.len());
+    assert!(all > rows, "more bottlenecks than rows:\n{screen}");
+    assert!(edge(&screen).contains(&okk::text::tui::items_below(all - rows)));
+    d.press(&"j".repeat(all));
+    let screen = d.screen(80, 24);
+    assert!(
+        edge(&screen).contains(&okk::text::tui::items_above(all - rows)),
+        "{screen}"
+    );
+    assert!(!edge(&screen).contains('↓'), "{screen}");
 }
 
 /// tester30 F9: at 80×24 two stages of one first syllable («Первичный контакт», «Переговоры с

@@ -114,7 +114,7 @@ pub fn note_make_up_changes<S: FunnelHistory>(
     funnel: &Funnel,
     f: &mut StatsFigures,
 ) -> Result<()> {
-    f.note_make_up_changes(funnel, &store.funnel_versions()?);
+    f.note_make_up_changes_from(funnel, store, &crate::funnel_config::load_version)?;
     Ok(())
 }
 

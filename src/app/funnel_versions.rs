@@ -8,10 +8,11 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::domain::Funnel;
+use crate::domain::analytics::make_up::StageMoves;
 use crate::domain::analytics::{Analytics, VersionSide, Window};
 use crate::domain::funnel_diff::{FunnelDiff, diff};
 use crate::domain::ports::{FunnelHistory, StatsStore};
-use crate::domain::version_split::{SplitTally, StageCards, StageChange, StageSplit, VersionSplit};
+use crate::domain::version_split::{Reviews, SplitTally, StageCards, StageChange, VersionSplit};
 use crate::store::Store;
 use crate::text::versions as msg;
 
@@ -150,14 +151,63 @@ pub fn split<S: StatsStore + FunnelHistory>(
     if diff.first || stages.is_empty() {
         stages = own.stages.iter().map(|s| s.name.clone()).collect();
     }
+    // The stages the version added, and those it split by them: a share of their cards moved
+    // into a new stage, which the funnel file does not say.
+    let added: Vec<usize> = if diff.first {
+        Vec::new()
+    } else {
+        (diff.stages_added.iter())
+            .filter_map(|s| own.resolve(s))
+            .collect()
+    };
+    let here = sides(store, &own, today, cut, added.clone())?;
+    let cards_now = |i: usize| {
+        let name = &own.stage(i).name;
+        (here.after.stages.iter())
+            .find(|g| g.known && g.stage == *name)
+            .map_or(0, |g| g.group.cards)
+    };
+    let split_by = crate::domain::analytics::make_up::split_by(&added, &here.moves, cards_now);
+    for (i, _) in &split_by {
+        let name = &own.stage(*i).name;
+        if !stages.contains(name) {
+            stages.push(name.clone());
+        }
+    }
     stages.sort_by_key(|s| own.resolve(s));
-    let (mut rows, now) = split_rows(store, &own, today, cut, &stages)?;
+    // An added stage's after is its whole life: every review, whatever its version.
+    let whole = match added.is_empty() {
+        true => None,
+        false => Some(super::analytics::figures(
+            store,
+            &own,
+            today,
+            Window::default(),
+        )?),
+    };
+    let reviews = Reviews {
+        before: &here.before,
+        after: &here.after,
+        now: &here.after,
+        added: &added,
+        whole: whole.as_ref().map(|w| &w.analytics),
+    };
+    let mut rows = here.tally.rows(&own, &stages, &reviews);
     for row in &mut rows {
         row.change = stage_change(&diff, &row.stage);
         row.renamed_from = (diff.stages_renamed.iter())
             .find(|(_, new)| *new == row.stage)
             .map(|(old, _)| old.clone());
+        let split = (split_by.iter()).find(|(i, _)| own.stage(*i).name == row.stage);
+        if let Some((_, with)) = split {
+            row.split_with = with.iter().map(|&j| own.stage(j).name.clone()).collect();
+            // Cards moving is more than a limit or a field: said first.
+            if matches!(row.change, None | Some(StageChange::Changed)) {
+                row.change = Some(StageChange::Split);
+            }
+        }
     }
+    let now = here.after;
     // The removed stages, as the version before had them.
     let old = previous.and_then(read_funnel);
     let mut removed_names: Vec<String> = Vec::new();
@@ -165,8 +215,15 @@ pub fn split<S: StatsStore + FunnelHistory>(
     match old.as_ref() {
         _ if diff.stages_removed.is_empty() => {}
         Some(old) => {
-            let (removed, _) = split_rows(store, old, today, cut, &diff.stages_removed)?;
-            for mut row in removed {
+            let s = sides(store, old, today, cut, Vec::new())?;
+            let reviews = Reviews {
+                before: &s.before,
+                after: &s.after,
+                now: &s.after,
+                added: &[],
+                whole: None,
+            };
+            for mut row in s.tally.rows(old, &diff.stages_removed, &reviews) {
                 row.change = Some(StageChange::Removed);
                 removed_names.push(row.stage.clone());
                 rows.push(row);
@@ -210,15 +267,24 @@ struct Cut {
     first_used: chrono::NaiveDateTime,
 }
 
-/// `stages` of `funnel` split at `cut`, and the figures as they are now (the "after" side's:
-/// idle days and cards do not depend on the window).
-fn split_rows<S: StatsStore + FunnelHistory>(
+/// The two sides of `cut` as `funnel` reads the store: the reviews made before and after it
+/// (the "after" side's figures are also the ones of now: idle days and cards do not depend on
+/// the window), the stage visits split at it, and the moves of the cards now at the stages
+/// `added` into them.
+struct Sides {
+    before: Analytics,
+    after: Analytics,
+    tally: SplitTally,
+    moves: StageMoves,
+}
+
+fn sides<S: StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
     cut: Cut,
-    stages: &[String],
-) -> Result<(Vec<StageSplit>, Analytics)> {
+    added: Vec<usize>,
+) -> Result<Sides> {
     let side = |after| Window {
         side: Some(VersionSide {
             version: cut.version,
@@ -229,15 +295,17 @@ fn split_rows<S: StatsStore + FunnelHistory>(
     let before = super::analytics::figures(store, funnel, today, side(false))?;
     let after = super::analytics::figures(store, funnel, today, side(true))?;
     let mut tally = SplitTally::new(cut.first_used);
-    store.for_each_stage_history(&mut |visits| tally.add(funnel, visits))?;
-    let rows = tally.rows(
-        funnel,
-        stages,
-        &before.analytics,
-        &after.analytics,
-        &after.analytics,
-    );
-    Ok((rows, after.analytics))
+    let mut moves = StageMoves::into(added);
+    store.for_each_stage_history(&mut |visits| {
+        tally.add(funnel, visits);
+        moves.add(funnel, visits);
+    })?;
+    Ok(Sides {
+        before: before.analytics,
+        after: after.analytics,
+        tally,
+        moves,
+    })
 }
 
 /// What `diff` did to the stage it names `stage` (by its new name).
@@ -258,8 +326,7 @@ fn stage_change(diff: &FunnelDiff, stage: &str) -> Option<StageChange> {
 
 /// A recorded version's funnel, read from the text it was recorded with.
 pub(super) fn read_funnel(v: &crate::domain::funnel_diff::FunnelVersion) -> Option<Funnel> {
-    let name = format!("funnel version {}", v.version);
-    crate::funnel_config::load_str(&v.content, Path::new(&name)).ok()
+    crate::funnel_config::load_version(v)
 }
 
 /// The latest version that changed something, split: the report's before/after section.

@@ -40,6 +40,9 @@ pub enum StageChange {
     /// before's funnel.
     Removed,
     Renamed,
+    /// A share of its cards moved to a stage the version added: the CRM split it
+    /// (see [`super::analytics::make_up::split_by`]).
+    Split,
     /// Fields bound or unbound, the idle limit, extra control.
     Changed,
 }
@@ -48,7 +51,10 @@ pub enum StageChange {
 pub struct StageSplit {
     /// As the version (a removed stage: the version before) names it.
     pub stage: String,
-    pub before: Side,
+    /// `None` for a stage the version added: it had no before. Its after is then its whole
+    /// life — every review made at it, every card seen entering it (the CRM may date a move
+    /// into it before okk first ran with the version).
+    pub before: Option<Side>,
     pub after: Side,
     /// Median idle days of the open cards there now (the store keeps no past idle days).
     pub median_idle_days_now: Option<f64>,
@@ -57,6 +63,9 @@ pub struct StageSplit {
     /// The old name, for a stage the version renamed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// For a stage the version split: the stages it added that took cards from it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split_with: Vec<String>,
     /// Cards in the stage now (not gone).
     pub cards_now: u64,
     /// The funnel okk runs with now knows the stage (by its name or an alias).
@@ -97,6 +106,20 @@ pub struct VersionSplit {
 
 fn moment<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&t.format("%Y-%m-%d %H:%M:%S"))
+}
+
+/// The reviews a split reads, by the funnel version each was made under.
+pub struct Reviews<'a> {
+    /// Made under an earlier version.
+    pub before: &'a Analytics,
+    /// Made under this version or a later one.
+    pub after: &'a Analytics,
+    /// As things stand: the cards there now, their idle days.
+    pub now: &'a Analytics,
+    /// The stages the version added (by the funnel's index), and every review whatever its
+    /// version: an added stage had no before, and its after is all it has.
+    pub added: &'a [usize],
+    pub whole: Option<&'a Analytics>,
 }
 
 /// Stays and conversions per stage and side, counted from the stage histories.
@@ -140,16 +163,15 @@ impl SplitTally {
     }
 
     /// The rows for `stages` (funnel names; those it does not know are left out), in the
-    /// order given, with the reviews of each side's figures and the cards there now of `now`'s.
+    /// order given, with the reviews of each side's figures and the cards there now of
+    /// `reviews.now`'s. A stage the version added has no before (see [`StageSplit::before`]).
     pub fn rows(
         &self,
         funnel: &Funnel,
         stages: &[String],
-        before: &Analytics,
-        after: &Analytics,
-        now: &Analytics,
+        reviews: &Reviews<'_>,
     ) -> Vec<StageSplit> {
-        let reviews = |a: &Analytics, name: &str| {
+        let counts = |a: &Analytics, name: &str| {
             a.stages
                 .iter()
                 .find(|g| g.stage == name)
@@ -162,14 +184,17 @@ impl SplitTally {
             .iter()
             .filter_map(|name| {
                 let i = funnel.resolve(name)?;
-                let side = |after_side: bool, a: &Analytics| {
-                    let (reviews, n, bad) = reviews(a, &funnel.stage(i).name);
-                    let (entered, moved, days) = self
-                        .sides
-                        .get(&(i, after_side))
-                        .cloned()
-                        .unwrap_or_default();
-                    let mut days = days;
+                let name = &funnel.stage(i).name;
+                let side = |sides: &[bool], a: &Analytics| {
+                    let (reviews, n, bad) = counts(a, name);
+                    let (mut entered, mut moved, mut days) = (0, 0, Vec::new());
+                    for after in sides {
+                        if let Some((e, m, d)) = self.sides.get(&(i, *after)) {
+                            entered += e;
+                            moved += m;
+                            days.extend_from_slice(d);
+                        }
+                    }
                     Side {
                         reviews,
                         judged: n,
@@ -181,14 +206,24 @@ impl SplitTally {
                         median_days: percentile(&mut days, 50),
                     }
                 };
-                let now = (now.stages.iter()).find(|g| g.known && g.stage == funnel.stage(i).name);
+                let (before, after) = match reviews.whole {
+                    Some(whole) if reviews.added.contains(&i) => {
+                        (None, side(&[false, true], whole))
+                    }
+                    _ => (
+                        Some(side(&[false], reviews.before)),
+                        side(&[true], reviews.after),
+                    ),
+                };
+                let now = (reviews.now.stages.iter()).find(|g| g.known && g.stage == *name);
                 Some(StageSplit {
-                    stage: funnel.stage(i).name.clone(),
-                    before: side(false, before),
-                    after: side(true, after),
+                    stage: name.clone(),
+                    before,
+                    after,
                     median_idle_days_now: now.and_then(|g| g.group.figures.median_idle_days),
                     change: None,
                     renamed_from: None,
+                    split_with: Vec::new(),
                     cards_now: now.map_or(0, |g| g.group.cards),
                     in_current_funnel: true,
                 })

@@ -43,6 +43,13 @@ pub fn load(path: &Path) -> Result<Funnel, FunnelError> {
     }
 }
 
+/// A recorded funnel version's funnel, read from the text it was recorded with; `None` where
+/// that no longer reads (an older okk wrote it).
+pub fn load_version(v: &crate::domain::funnel_diff::FunnelVersion) -> Option<Funnel> {
+    let name = format!("funnel version {}", v.version);
+    load_str(&v.content, Path::new(&name)).ok()
+}
+
 /// Checks funnel TOML given as text; `path` only names the source in problems.
 pub fn load_str(src: &str, path: &Path) -> Result<Funnel, FunnelError> {
     // The TOML lexer skips a byte-order mark but counts it in spans; editors do not show it.

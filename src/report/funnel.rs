@@ -113,7 +113,17 @@ fn before_after(s: &mut String, r: &Report) {
             let _ = write!(s, "<br><span class=\"muted\">{}</span>", esc(&said));
         }
         s.push_str("</td>");
-        side_cells(s, &row.before);
+        match &row.before {
+            Some(before) => side_cells(s, before),
+            // An added stage had no before: one cell says so across the three.
+            None => {
+                let _ = write!(
+                    s,
+                    "<td colspan=\"3\" class=\"text muted\">{}</td>",
+                    esc(&vmsg::no_before(split.version))
+                );
+            }
+        }
         side_cells(s, &row.after);
         let _ = writeln!(
             s,

@@ -22,6 +22,28 @@ fn moment(text: &str) -> Option<chrono::NaiveDateTime> {
     crate::store::analytics::moment(Some(text.as_bytes()))
 }
 
+/// Hands `f` one card's history rows (`seen_at`, stage; drained) as its visits: in time order
+/// (a stable sort: runs break ties), a sync that found the card where it already was no move.
+pub(crate) fn visits_of(
+    rows: &mut Vec<(String, String)>,
+    f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+) {
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut visits: Vec<(chrono::NaiveDateTime, String)> = Vec::new();
+    for (at, stage) in rows.drain(..) {
+        let Some(at) = moment(&at) else {
+            continue;
+        };
+        if visits.last().is_some_and(|(_, s)| *s == stage) {
+            continue;
+        }
+        visits.push((at, stage));
+    }
+    if !visits.is_empty() {
+        f(&visits);
+    }
+}
+
 /// What a pass over every card reads of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardColumns {
@@ -161,6 +183,36 @@ impl Store {
                 fields: &fields,
             });
         }
+        Ok(())
+    }
+
+    /// [`Store::for_each_stage_history`] of the cards (not gone) now at one of `stages` (as the
+    /// cards carry the names): found by the cards' stage index, each card's rows one range of
+    /// the history's key.
+    pub fn for_each_stage_history_at(
+        &self,
+        stages: &[String],
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+    ) -> Result<(), StoreError> {
+        let names = serde_json::to_string(stages).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare(
+            "SELECT h.card_id, h.seen_at, h.stage
+             FROM cards c JOIN stage_history h ON h.card_id = c.id
+             WHERE c.stage IN (SELECT value FROM json_each(?1)) AND c.gone_at IS NULL
+             ORDER BY h.card_id, h.batch_id",
+        )?;
+        let mut rows = stmt.query([names])?;
+        let mut card = None;
+        let mut seen: Vec<(String, String)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if card != Some(id) {
+                visits_of(&mut seen, f);
+                card = Some(id);
+            }
+            seen.push((r.get(1)?, r.get(2)?));
+        }
+        visits_of(&mut seen, f);
         Ok(())
     }
 

@@ -84,6 +84,14 @@ impl crate::domain::ports::FunnelHistory for Store {
         Store::for_each_stage_history(self, f).map(drop)
     }
 
+    fn for_each_stage_history_at(
+        &self,
+        stages: &[String],
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+    ) -> Result<(), StoreError> {
+        Store::for_each_stage_history_at(self, stages, f)
+    }
+
     fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
         Store::crm_stages(self)
     }

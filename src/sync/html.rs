@@ -22,7 +22,9 @@ use html5ever::tokenizer::{
 
 use super::decode::{self, Chosen, MalformedAt, Reason};
 use super::limits::{Limit, Limits};
-use super::xlsx::{MergedCell, MergedCells, Msg, Row, SheetError, SheetRows, Uncalculated, stream};
+use super::xlsx::{
+    Covered, MergedCell, MergedCells, Msg, Row, SheetError, SheetRows, Uncalculated, stream,
+};
 use crate::text::import as msg;
 
 /// Bytes handed to the tokenizer at a time: what it may hold beyond the markup it is inside.
@@ -191,8 +193,11 @@ fn read(
             if let Some(e) = table.failed.take() {
                 return Err(e);
             }
-            let rows = std::mem::take(&mut table.done);
+            let (rows, covers) = table.take_batch();
             if !rows.is_empty() {
+                if !covers.is_empty() {
+                    let _ = tx.send(Msg::Covers(covers));
+                }
                 let _ = tx.send(Msg::Rows(rows));
             }
             if table.merged.count > 0 {
@@ -222,8 +227,11 @@ fn read(
             }
             if table.full() {
                 table.done_bytes = 0;
-                let rows = std::mem::take(&mut table.done);
+                let (rows, covers) = table.take_batch();
                 drop(table);
+                if !covers.is_empty() && tx.send(Msg::Covers(covers)).is_err() {
+                    return Ok(Uncalculated::default());
+                }
                 if tx.send(Msg::Rows(rows)).is_err() {
                     // The import stopped listening.
                     return Ok(Uncalculated::default());
@@ -293,8 +301,11 @@ struct Table {
     given: u64,
     row: Option<RowCells>,
     cell: Option<CellText>,
-    /// Per column, the rows below that a cell above still spans (`rowspan`).
+    /// Per column, the rows below that a cell above still spans (`rowspan`), and that cell.
     spanned: Vec<u64>,
+    span_from: Vec<Option<MergedCell>>,
+    /// The cells of the rows in `done` that merged cells cover.
+    covers: Vec<Covered>,
     /// Inside `<script>`, `<style>` and the like: their text is no cell's, up to this end tag.
     skip: Option<html5ever::LocalName>,
     /// Cells of deal rows that span columns or rows.
@@ -365,6 +376,20 @@ impl CellText {
     }
 }
 
+/// Notes that `by` covers `column` of `row`: the row's cover by the same cell, where it ends
+/// at the column before, grows by it.
+fn cover(covers: &mut Vec<Covered>, row: u64, column: usize, by: MergedCell) {
+    match covers.last_mut() {
+        Some(c) if c.row == row && c.by == by && c.last + 1 == column => c.last = column,
+        _ => covers.push(Covered {
+            row,
+            first: column,
+            last: column,
+            by,
+        }),
+    }
+}
+
 /// `colspan="3"` → 3: the digits it starts with, as HTML reads a non-negative integer; none,
 /// or 0, is 1.
 fn span(tag: &Tag, name: &str, max: u64) -> u64 {
@@ -394,6 +419,8 @@ impl Table {
             row: None,
             cell: None,
             spanned: Vec::new(),
+            span_from: Vec::new(),
+            covers: Vec::new(),
             skip: None,
             merged: MergedCells::default(),
             done: Vec::new(),
@@ -401,6 +428,16 @@ impl Table {
             failed: None,
             ending: false,
         }
+    }
+
+    /// The rows done, and the covers of their cells: a row still being read keeps its own for
+    /// the batch it will be in.
+    fn take_batch(&mut self) -> (Vec<Row>, Vec<Covered>) {
+        let rows = std::mem::take(&mut self.done);
+        let last = rows.last().map_or(0, |(n, _)| *n);
+        let theirs = self.covers.partition_point(|c| c.row <= last);
+        let covers = self.covers.drain(..theirs).collect();
+        (rows, covers)
     }
 
     /// A batch to hand over: the tokenizer pauses at the tag that filled it.
@@ -538,6 +575,10 @@ impl Table {
         while let Some(n) = self.spanned.get_mut(row.cells.len()).filter(|n| **n > 0) {
             *n -= 1;
             row.cells.push(String::new());
+            let column = row.cells.len();
+            if let Some(by) = self.span_from.get(column - 1).copied().flatten() {
+                cover(&mut self.covers, self.row_no, column, by);
+            }
         }
         let column = row.cells.len() + 1;
         self.cell = Some(CellText {
@@ -564,27 +605,35 @@ impl Table {
             return self.fail_limit(None, Limit::Row, self.limits.row);
         }
         row.cells.push(text);
+        let merged = MergedCell {
+            row: self.row_no,
+            line,
+            column,
+            across: colspan,
+            down: rowspan,
+        };
         // A deal row's (the header is given first): no export merges one's cells.
         if (colspan > 1 || rowspan > 1) && self.given > 0 {
             self.merged.count += 1;
             if self.merged.first.len() < MERGED_KEPT {
-                self.merged.first.push(MergedCell {
-                    row: self.row_no,
-                    line,
-                    column,
-                    across: colspan,
-                    down: rowspan,
-                });
+                self.merged.first.push(merged);
             }
         }
         // Bounded by the column limit just checked.
         row.cells.resize(last as usize, String::new());
+        for c in column + 1..=last as usize {
+            cover(&mut self.covers, self.row_no, c, merged);
+        }
         if rowspan > 1 {
             if self.spanned.len() < last as usize {
                 self.spanned.resize(last as usize, 0);
+                self.span_from.resize(last as usize, None);
             }
             for n in &mut self.spanned[column - 1..last as usize] {
                 *n = rowspan - 1;
+            }
+            for by in &mut self.span_from[column - 1..last as usize] {
+                *by = Some(merged);
             }
         }
     }
@@ -598,7 +647,18 @@ impl Table {
         if let Some(last) = self.spanned.iter().rposition(|&n| n > 0)
             && last >= row.cells.len()
         {
-            for n in &mut self.spanned[row.cells.len()..=last] {
+            for (i, n) in self
+                .spanned
+                .iter_mut()
+                .enumerate()
+                .take(last + 1)
+                .skip(row.cells.len())
+            {
+                if *n > 0
+                    && let Some(by) = self.span_from[i]
+                {
+                    cover(&mut self.covers, self.row_no, i + 1, by);
+                }
                 *n = n.saturating_sub(1);
             }
             row.cells.resize(last + 1, String::new());
@@ -612,6 +672,12 @@ impl Table {
         }
         self.given += 1;
         self.done_bytes += row.bytes as usize + row.cells.len() * std::mem::size_of::<String>();
+        let covers = self
+            .covers
+            .iter()
+            .rev()
+            .take_while(|c| c.row == self.row_no);
+        self.done_bytes += covers.count() * std::mem::size_of::<Covered>();
         self.done.push((self.row_no, row.cells));
     }
 
@@ -829,6 +895,42 @@ mod tests {
         assert_eq!(plain.merged(), &MergedCells::default());
     }
 
+    /// The cells a merged cell covers are known with their row, as the import reads it: below
+    /// a `rowspan` (also in a row past the cells it gives, and in the first row of the next
+    /// batch), beside a `colspan`; a cell given a value is covered by nothing.
+    #[test]
+    fn the_cells_a_merged_cell_covers_are_known_with_their_row() {
+        let mut html = String::from("<table><tr><td>ID</td><td>A</td><td>B</td></tr>\n");
+        for i in 2..BATCH_ROWS {
+            html.push_str(&format!("<tr><td>{i}</td><td>a</td><td>b</td></tr>\n"));
+        }
+        // Rows BATCH_ROWS (the first batch's last) and the next: «B» spans both.
+        html.push_str("<tr><td>x</td><td>a</td><td rowspan=\"2\">b</td></tr>\n");
+        html.push_str("<tr><td>y</td><td>a</td></tr>\n");
+        html.push_str("<tr><td colspan=\"3\">z</td></tr>\n");
+        html.push_str("<tr><td rowspan=\"3\">w</td><td>a</td><td>b</td></tr>\n");
+        html.push_str("<tr><td>a</td><td>b</td></tr></table>");
+        let mut read = rows_of(&html);
+        let mut covered = Vec::new();
+        while let Some((row, cells)) = read.next_row().unwrap() {
+            for column in 1..=cells.len() {
+                if let Some(by) = read.covered(row, column) {
+                    covered.push((row, column, by.row, by.column, by.across, by.down));
+                }
+            }
+        }
+        let n = BATCH_ROWS as u64;
+        assert_eq!(
+            covered,
+            [
+                (n + 1, 3, n, 3, 1, 2),
+                (n + 2, 2, n + 2, 1, 3, 1),
+                (n + 2, 3, n + 2, 1, 3, 1),
+                (n + 4, 1, n + 3, 1, 1, 3),
+            ]
+        );
+    }
+
     fn rows_of(html: &str) -> SheetRows {
         rows(
             io::Cursor::new(html.as_bytes().to_vec()),
@@ -944,7 +1046,12 @@ mod tests {
         read(io::Cursor::new(html.into_bytes()), &Limits::default(), &tx).unwrap();
         drop(tx);
         let mut rows = 0;
-        while let Ok(Msg::Rows(batch)) = rx.recv() {
+        while let Ok(m) = rx.recv() {
+            let batch = match m {
+                Msg::Rows(batch) => batch,
+                Msg::Covers(_) => continue,
+                _ => break,
+            };
             let cells: usize = batch.iter().map(|(_, c)| c.len()).sum();
             assert!(
                 cells * std::mem::size_of::<String>() <= BATCH_BYTES + 1000 * 24,

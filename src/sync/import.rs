@@ -1131,6 +1131,9 @@ impl<'a> Reader<'a> {
                 return Err(Some(limit_error(self.file, line, None, Limit::Rows, limit)));
             }
             let cells = self.cells(&rows, line)?;
+            if let Some(e) = self.emptied_by_merged_cell(&rows, line, &cells) {
+                return Err(Some(row_error(self.file, e)));
+            }
             self.batch_bytes += cells.iter().map(|c| c.len()).sum::<usize>();
             if group {
                 self.grouped_row(line, &cells)?;
@@ -1186,6 +1189,45 @@ impl<'a> Reader<'a> {
             cells.push(cell);
         }
         Ok(cells)
+    }
+
+    /// A cell every row needs (the deal's ID, its stage) that a merged cell of an HTML table
+    /// covers, read empty: the error names the cell that covers it, as the warning does for
+    /// the other columns — "empty" alone sends the user looking for a value the file has, one
+    /// row up or one column left.
+    fn emptied_by_merged_cell(
+        &self,
+        rows: &RowSource,
+        line: u64,
+        cells: &[&str],
+    ) -> Option<RowError> {
+        let mapper = self.setup.mapper;
+        [SystemField::ExternalId, SystemField::Stage]
+            .into_iter()
+            .find_map(|field| {
+                let c = mapper.column_index(field)?;
+                if !cells.get(c)?.trim().is_empty() {
+                    return None;
+                }
+                let by = rows.covered(c + 1)?;
+                let names = mapper.names();
+                let header = |column: usize| {
+                    (names.get(column - 1).cloned()).unwrap_or_else(|| column.to_string())
+                };
+                Some(RowError {
+                    line,
+                    column: Some(c + 1),
+                    message: msg::html_merged_emptied(
+                        field,
+                        &names[c],
+                        by.row,
+                        by.line,
+                        by.across,
+                        by.down,
+                        &header(by.column),
+                    ),
+                })
+            })
     }
 
     fn map(&mut self, line: u64, cells: &[&str]) -> ReadResult<Card> {

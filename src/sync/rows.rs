@@ -4,12 +4,12 @@
 use std::io::Read;
 
 use super::csv::{CsvError, CsvReader};
-use super::xlsx::{MergedCells, Row, SheetError, SheetRows, Uncalculated};
+use super::xlsx::{MergedCell, MergedCells, Row, SheetError, SheetRows, Uncalculated};
 
 pub enum RowSource {
     Csv(Box<CsvReader<Box<dyn Read + Send>>>),
     Sheet {
-        rows: SheetRows,
+        rows: Box<SheetRows>,
         current: Row,
         /// A sheet's rows stop at their last value; an HTML table's have every cell.
         pads: bool,
@@ -19,7 +19,7 @@ pub enum RowSource {
 impl RowSource {
     pub fn sheet(rows: SheetRows) -> RowSource {
         RowSource::Sheet {
-            rows,
+            rows: Box::new(rows),
             current: (0, Vec::new()),
             pads: true,
         }
@@ -29,7 +29,7 @@ impl RowSource {
     /// header is one that lost cells, as a CSV record would be.
     pub fn table(rows: SheetRows) -> RowSource {
         RowSource::Sheet {
-            rows,
+            rows: Box::new(rows),
             current: (0, Vec::new()),
             pads: false,
         }
@@ -112,6 +112,15 @@ impl RowSource {
         match self {
             RowSource::Csv(_) => Uncalculated::default(),
             RowSource::Sheet { rows, .. } => rows.uncalculated(),
+        }
+    }
+
+    /// The merged cell of an HTML table that covers column `column` (1-based) of the current
+    /// row, leaving it empty.
+    pub fn covered(&self, column: usize) -> Option<MergedCell> {
+        match self {
+            RowSource::Sheet { rows, current, .. } => rows.covered(current.0, column),
+            RowSource::Csv(_) => None,
         }
     }
 

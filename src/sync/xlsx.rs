@@ -62,6 +62,9 @@ pub struct SheetRows {
     uncalculated: Uncalculated,
     /// An HTML table's merged cells in deal rows, known once it is read through.
     merged: MergedCells,
+    /// The cells of the batch's rows that merged cells cover, and those of the next batch.
+    covers: Vec<Covered>,
+    next_covers: Vec<Covered>,
 }
 
 /// A cell of a deal row spanning more than one column or row (an HTML table's `colspan`,
@@ -77,6 +80,17 @@ pub struct MergedCell {
     pub down: u64,
 }
 
+/// Cells of a row that a merged cell covers, read empty: the row (as rows are numbered), its
+/// columns `first..=last` (1-based), and the merged cell. A required cell read empty this way
+/// is explained by the cell that covers it, not only called empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Covered {
+    pub row: u64,
+    pub first: usize,
+    pub last: usize,
+    pub by: MergedCell,
+}
+
 /// The merged cells of a table's deal rows: how many, and the first few of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergedCells {
@@ -87,6 +101,9 @@ pub struct MergedCells {
 /// What a reader thread hands the import (`stream`).
 pub(super) enum Msg {
     Rows(Vec<Row>),
+    /// The cells of the next batch's rows that merged cells cover, sent before it when it has
+    /// any (an HTML table's).
+    Covers(Vec<Covered>),
     /// Sent before `Done`, when the table had any.
     Merged(MergedCells),
     Failed(SheetError),
@@ -101,7 +118,17 @@ impl SheetRows {
             failed,
             uncalculated: Uncalculated::default(),
             merged: MergedCells::default(),
+            covers: Vec::new(),
+            next_covers: Vec::new(),
         }
+    }
+
+    /// The merged cell that covers column `column` (1-based) of row `row` of the batch being
+    /// read, leaving it empty.
+    pub fn covered(&self, row: u64, column: usize) -> Option<MergedCell> {
+        (self.covers.iter())
+            .find(|c| c.row == row && (c.first..=c.last).contains(&column))
+            .map(|c| c.by)
     }
 
     /// The formula cells without a value, once the rows are read through.
@@ -123,7 +150,11 @@ impl SheetRows {
                 return self.failed.take().map_or(Ok(None), Err);
             };
             match rx.recv() {
-                Ok(Msg::Rows(rows)) => self.batch = rows.into_iter(),
+                Ok(Msg::Rows(rows)) => {
+                    self.batch = rows.into_iter();
+                    self.covers = std::mem::take(&mut self.next_covers);
+                }
+                Ok(Msg::Covers(covers)) => self.next_covers = covers,
                 Ok(Msg::Merged(merged)) => self.merged = merged,
                 Ok(Msg::Done(uncalculated)) => {
                     self.rx = None;
@@ -328,6 +359,8 @@ where
             failed: None,
             uncalculated: Uncalculated::default(),
             merged: MergedCells::default(),
+            covers: Vec::new(),
+            next_covers: Vec::new(),
         },
         Err(e) => SheetRows::from_rows(Vec::new(), Some(SheetError::Whole(e.to_string()))),
     }

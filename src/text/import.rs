@@ -407,6 +407,29 @@ pub fn html_merged_cell(
     )
 }
 
+/// A cell every row needs (`field`, under the header `column`) read empty because a merged cell
+/// covers it: the cell of table row `row`, at `line` of the file, spanning `across` columns and
+/// `down` rows, its value read under `first` in its own row.
+pub fn html_merged_emptied(
+    field: SystemField,
+    column: &str,
+    row: u64,
+    line: u64,
+    across: u64,
+    down: u64,
+    first: &str,
+) -> String {
+    crate::tr!(
+        "import-html-merged-emptied",
+        empty = empty_required(field, Some(column)),
+        row = row,
+        line = line,
+        across = across,
+        down = down,
+        first = first
+    )
+}
+
 pub fn broken_zip(e: &str) -> String {
     crate::tr!("import-broken-zip", error = detail(e))
 }

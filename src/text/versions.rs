@@ -152,6 +152,18 @@ pub fn stage_notes(split: &VersionSplit, row: &StageSplit) -> Vec<String> {
             version = version,
             from = line(row.renamed_from.as_deref().unwrap_or("—"))
         )),
+        Some(StageChange::Split) => {
+            let stages = (row.split_with.iter())
+                .map(|s| format!("«{}»", line(s)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(crate::tr!(
+                "versions-stage-split",
+                version = version,
+                stages = stages,
+                count = row.split_with.len()
+            ))
+        }
         Some(StageChange::Changed) => {
             out.push(crate::tr!("versions-stage-changed", version = version))
         }
@@ -228,10 +240,11 @@ pub fn before_after(split: &VersionSplit) -> String {
         } else {
             out.push_str(&format!("\n«{}» — {}\n", line(&r.stage), notes.join("; ")));
         }
-        out.push_str(&format!(
-            "  {}\n",
-            crate::tr!("versions-before", side = side(&r.before))
-        ));
+        let before = match &r.before {
+            Some(b) => crate::tr!("versions-before", side = side(b)),
+            None => crate::tr!("versions-before-none", version = split.version),
+        };
+        out.push_str(&format!("  {before}\n"));
         out.push_str(&format!(
             "  {}\n",
             crate::tr!("versions-after", side = side(&r.after))
@@ -274,6 +287,11 @@ pub fn report_note(split: &VersionSplit) -> String {
 /// When the split's version was first used, as the language writes a moment.
 fn split_moment(split: &VersionSplit) -> String {
     super::common::moment(split.first_used)
+}
+
+/// The report's cells for the before of a stage the version added.
+pub fn no_before(version: i64) -> String {
+    crate::tr!("versions-no-before", version = version)
 }
 
 pub fn report_columns() -> [String; 8] {

@@ -799,9 +799,11 @@ impl Desk {
             self.today().date(),
             Window::default(),
         )?;
-        let versions =
-            crate::domain::ports::FunnelHistory::funnel_versions(&**self.store.borrow())?;
-        f.note_make_up_changes(&self.funnel, &versions);
+        f.note_make_up_changes_from(
+            &self.funnel,
+            &**self.store.borrow(),
+            &crate::funnel_config::load_version,
+        )?;
         Ok(f)
     }
 

@@ -78,6 +78,13 @@ import-html-merged-cell = a merged cell (line { $line } of the file) spans { $ac
     [1] {""}
    *[other] , and the rows below read these columns empty
 }, as a spreadsheet shows the file. A Bitrix24 export merges no deal's cells: the file was edited by hand — check the card, or export the deals again
+import-html-merged-emptied = { $empty }. A merged cell covers it — the cell of row { $row } (line { $line } of the file) spans { $across ->
+    [one] { $across } column
+   *[other] { $across } columns
+}{ $down ->
+    [1] {""}
+   *[other] {" "}and { $down } rows
+}: its value went into «{ $first }» of row { $row } alone, and the cells it covers read empty, as a spreadsheet shows the file. A Bitrix24 export merges no deal's cells: the file was edited by hand — unmerge the cell (its value in each row), or export the deals again
 import-xml-workbook = an Excel 2003 XML spreadsheet (SpreadsheetML), which okk does not read: open it in Excel or LibreOffice and save it as .xlsx, or export the deals as CSV
 import-sheet-html = --sheet «{ $sheet }»: this file is an HTML table (Bitrix24's "Export to Excel"), one table and no sheets; import it without --sheet
 import-sheet-csv = --sheet «{ $sheet }»: this file is a CSV text, which has no sheets (--sheet picks a sheet of an xlsx, xls or ods workbook); import it without --sheet

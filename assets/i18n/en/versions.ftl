@@ -25,10 +25,15 @@ versions-side = not ok { $mismatches } of { $judged } { $judged ->
 versions-before-after = Before and after funnel version { $version } (first used { $moment }; reviews by the version each was made under, cards entering a stage by that moment):
 versions-before = before: { $side }
 versions-after = after:  { $side }
+versions-before-none = before: none — version { $version } added the stage; after counts every card seen entering it and every review made at it
 versions-idle-now = median idle days now: { $days }
 versions-stage-added = added by version { $version }
 versions-stage-removed = removed by version { $version } (version { $previous } had it)
 versions-stage-renamed = renamed by version { $version } from «{ $from }»
+versions-stage-split = split by version { $version }: a share of its cards moved to { $count ->
+    [one] { $stages }, the stage it added
+   *[other] { $stages }, the stages it added
+}
 versions-stage-changed = changed by version { $version }
 versions-stage-not-current = not in the funnel okk runs with now
 versions-cards-now = { $count ->
@@ -51,4 +56,5 @@ versions-column-days-before = Days before
 versions-column-not-ok-after = Not ok after
 versions-column-moved-after = Moved on after
 versions-column-days-after = Days after
+versions-no-before = none: version { $version } added the stage
 versions-column-idle-now = Idle days now

@@ -28,10 +28,15 @@ versions-side = с ошибкой { $mismatches } из { $judged ->
 versions-before-after = До и после версии воронки { $version } (впервые применена { $moment }; проверки — по версии, при которой каждая сделана, попадания на этап — по этому моменту):
 versions-before = до:    { $side }
 versions-after = после: { $side }
+versions-before-none = до:    нет — этап добавила версия { $version }; «после» считает все попадания на него и все проверки на нём
 versions-idle-now = медиана дней простоя сейчас: { $days }
 versions-stage-added = добавлен версией { $version }
 versions-stage-removed = удалён версией { $version } (был в версии { $previous })
 versions-stage-renamed = переименован версией { $version } из «{ $from }»
+versions-stage-split = разделён версией { $version }: заметная часть карточек перешла { $count ->
+    [one] на этап { $stages }, добавленный ею
+   *[other] на этапы { $stages }, добавленные ею
+}
 versions-stage-changed = изменён версией { $version }
 versions-stage-not-current = нет в воронке, с которой okk работает сейчас
 versions-cards-now = карточек на этапе сейчас: { $count }
@@ -48,4 +53,5 @@ versions-column-days-before = Дней до
 versions-column-not-ok-after = С ошибкой после
 versions-column-moved-after = Ушли дальше после
 versions-column-days-after = Дней после
+versions-no-before = нет: этап добавила версия { $version }
 versions-column-idle-now = Дней простоя сейчас

@@ -1,15 +1,18 @@
 //! A stage whose make-up a funnel version changed — cards merged in by a name it took, split off
-//! by one it dropped, or the stage itself new — and whether its sample predates that change: its
-//! estimate then applies a share judged on other cards than those it now speaks for.
+//! by one it dropped or moved into a stage the version added, or the stage itself new — and
+//! whether its sample predates that change: its estimate then applies a share judged on other
+//! cards than those it now speaks for.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::StatsFigures;
 use super::tally::Figures;
 use crate::domain::funnel::Funnel;
 use crate::domain::funnel_diff::{FunnelDiff, FunnelVersion};
+use crate::domain::ports::{FunnelHistory, StoreResult};
 
 /// What a version did to the cards a stage holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,7 +22,8 @@ pub enum MakeUp {
     Added,
     /// It took a name (an alias) whose cards were elsewhere: another stage merged into it.
     Merge,
-    /// It dropped a name: those cards went elsewhere.
+    /// It dropped a name (those cards went elsewhere), or a share of its cards moved to a
+    /// stage the version added: the CRM split it.
     Split,
     MergeAndSplit,
 }
@@ -53,22 +57,166 @@ pub struct JudgedBefore {
     pub of: u64,
 }
 
-/// Per stage of `funnel` (by its index), the latest of `versions` (oldest first) that changed
-/// its make-up. The versions name stages as they were; a later rename keeps the old name as an
+/// The cards now at the stages versions added, by the stage each moved into it from: a version
+/// that adds a stage says nothing of where its cards come from; their histories do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageMoves {
+    /// The added stages, by the funnel's index.
+    into: Vec<usize>,
+    /// (from, to) → the cards now at `to` that moved there from `from`, each once.
+    cards: HashMap<(usize, usize), u64>,
+}
+
+impl StageMoves {
+    /// The moves into `stages` (the funnel's indices) of the cards now there.
+    pub fn into(stages: Vec<usize>) -> StageMoves {
+        StageMoves {
+            into: stages,
+            cards: HashMap::new(),
+        }
+    }
+
+    /// The stages the moves are counted into.
+    pub fn stages(&self) -> &[usize] {
+        &self.into
+    }
+
+    /// One card's visits, in order (`FunnelHistory::for_each_stage_history`): counted when its
+    /// last is at one of the stages. A move is from a stage the funnel knows, one visit before
+    /// the other: a card that passed through a name it does not know did not come from the
+    /// stage before that.
+    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
+        let now = visits.last().and_then(|(_, s)| funnel.resolve(s));
+        if !now.is_some_and(|i| self.into.contains(&i)) {
+            return;
+        }
+        let mut last: Option<usize> = None;
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for (_, stage) in visits {
+            let at = funnel.resolve(stage);
+            if let (Some(from), Some(to)) = (last, at)
+                && from != to
+                && self.into.contains(&to)
+                && !seen.contains(&(from, to))
+            {
+                seen.push((from, to));
+                *self.cards.entry((from, to)).or_default() += 1;
+            }
+            // Another name of the same stage is no visit of its own.
+            if at.is_none() || at != last {
+                last = at;
+            }
+        }
+    }
+
+    /// Cards now at stage `to` that moved there from stage `from`.
+    pub fn moved(&self, from: usize, to: usize) -> u64 {
+        self.cards.get(&(from, to)).copied().unwrap_or(0)
+    }
+}
+
+/// A stage split by a new stage lost at least this share of its cards to it (1 in
+/// `SPLIT_SHARE`): a card or two passing from it into the new one is no split.
+const SPLIT_SHARE: u64 = 10;
+
+/// The stages (by index) a version split by adding the stages `added`: each that lost to them
+/// a tenth of its cards or more — the cards now at an added stage that came there from it,
+/// against its cards now (`cards_now`) and those — with the added stages they went to. The CRM
+/// split the stage: its cards now are not the ones it held, nor those judged there.
+pub fn split_by(
+    added: &[usize],
+    moves: &StageMoves,
+    cards_now: impl Fn(usize) -> u64,
+) -> Vec<(usize, Vec<usize>)> {
+    let mut lost: BTreeMap<usize, (u64, Vec<usize>)> = BTreeMap::new();
+    for (&(from, to), &n) in &moves.cards {
+        if added.contains(&from) || !added.contains(&to) {
+            continue;
+        }
+        let e = lost.entry(from).or_default();
+        e.0 += n;
+        if !e.1.contains(&to) {
+            e.1.push(to);
+        }
+    }
+    lost.into_iter()
+        .filter(|&(stage, (n, _))| n > 0 && n * SPLIT_SHARE >= cards_now(stage) + n)
+        .map(|(stage, (_, mut to))| {
+            to.sort_unstable();
+            (stage, to)
+        })
+        .collect()
+}
+
+/// What the marks read of a store's funnel history.
+pub struct History<'a> {
+    /// Every version, oldest first.
+    pub versions: &'a [FunnelVersion],
+    /// A version's funnel, read from the text it was recorded with (`None` where that no
+    /// longer reads).
+    pub read: &'a dyn Fn(&FunnelVersion) -> Option<Funnel>,
+    /// The cards' moves between the stages of the funnel the marks are for, and its cards per
+    /// stage now: where a version added a stage (see [`StatsFigures::make_up_needs_moves`]).
+    pub moves: Option<(&'a StageMoves, &'a [u64])>,
+}
+
+fn recorded(v: &FunnelVersion) -> Option<FunnelDiff> {
+    serde_json::from_str::<FunnelDiff>(&v.changes).ok()
+}
+
+/// Whether the alias `alias` version `at` of `history` gave the stage `stage` of `funnel`
+/// brought another stage's cards to it: a name an earlier version's funnel had for a stage
+/// other than this one (by its other names). A name none had is the CRM's new name for the
+/// stage — a rename kept as an alias, which moves no card. A funnel that no longer reads might
+/// have had it: a merge, to be safe.
+fn takes_another_stage(
+    history: &History<'_>,
+    read: &mut [Option<Option<Funnel>>],
+    at: usize,
+    stage: &str,
+    alias: &str,
+) -> bool {
+    use crate::domain::names::fold;
+    for (i, slot) in read.iter_mut().enumerate().take(at + 1) {
+        slot.get_or_insert_with(|| (history.read)(&history.versions[i]));
+    }
+    let funnel = |i: usize| read[i].as_ref().and_then(Option::as_ref);
+    let Some(new) = funnel(at) else {
+        return true;
+    };
+    let Some(this) = new.resolve(stage) else {
+        return true;
+    };
+    (0..at).any(|i| {
+        let Some(old) = funnel(i) else {
+            return true;
+        };
+        let Some(j) = old.resolve(alias) else {
+            return false;
+        };
+        let other = old.stage(j);
+        let same = std::iter::once(&other.name)
+            .chain(&other.aliases)
+            .filter(|n| fold(n) != fold(alias))
+            .any(|n| new.resolve(n) == Some(this));
+        !same
+    })
+}
+
+/// Per stage of `funnel` (by its index), the latest of `history`'s versions that changed its
+/// make-up. The versions name stages as they were; a later rename keeps the old name as an
 /// alias, so `funnel` resolves it.
-pub fn changes(funnel: &Funnel, versions: &[FunnelVersion]) -> Vec<Option<Change>> {
+pub fn changes(funnel: &Funnel, history: &History<'_>) -> Vec<Option<Change>> {
     let mut out: Vec<Option<Change>> = vec![None; funnel.stages.len()];
-    for v in versions {
-        let Ok(diff) = serde_json::from_str::<FunnelDiff>(&v.changes) else {
+    let mut read: Vec<Option<Option<Funnel>>> = vec![None; history.versions.len()];
+    for (at, v) in history.versions.iter().enumerate() {
+        let Some(diff) = recorded(v) else {
             continue;
         };
         if diff.first {
             continue;
         }
-        let mut mark = |stage: &str, make_up: MakeUp| {
-            let Some(i) = funnel.resolve(stage) else {
-                return;
-            };
+        let mut mark = |i: usize, make_up: MakeUp| {
             let make_up = match out[i] {
                 Some(c) if c.version == v.version => c.make_up.with(make_up),
                 _ => make_up,
@@ -79,13 +227,30 @@ pub fn changes(funnel: &Funnel, versions: &[FunnelVersion]) -> Vec<Option<Change
             });
         };
         for stage in &diff.stages_added {
-            mark(stage, MakeUp::Added);
+            if let Some(i) = funnel.resolve(stage) {
+                mark(i, MakeUp::Added);
+            }
         }
-        for (stage, _) in &diff.aliases_added {
-            mark(stage, MakeUp::Merge);
+        for (stage, alias) in &diff.aliases_added {
+            if let Some(i) = funnel.resolve(stage)
+                && takes_another_stage(history, &mut read, at, stage, alias)
+            {
+                mark(i, MakeUp::Merge);
+            }
         }
         for (stage, _) in &diff.aliases_removed {
-            mark(stage, MakeUp::Split);
+            if let Some(i) = funnel.resolve(stage) {
+                mark(i, MakeUp::Split);
+            }
+        }
+        if let Some((moves, cards)) = history.moves {
+            let added: Vec<usize> = (diff.stages_added.iter())
+                .filter_map(|s| funnel.resolve(s))
+                .collect();
+            let cards_now = |i: usize| cards.get(i).copied().unwrap_or(0);
+            for (i, _) in split_by(&added, moves, cards_now) {
+                mark(i, MakeUp::Split);
+            }
         }
     }
     out
@@ -159,11 +324,88 @@ pub fn manager_judged_before(
 }
 
 impl StatsFigures {
-    /// Marks each estimate whose sample mostly predates the latest of `versions` that changed
-    /// which cards its stage holds: the stage rows and their analytics, the bottlenecks (a
-    /// stage's, and a manager's at a stage), and the managers.
-    pub fn note_make_up_changes(&mut self, funnel: &Funnel, versions: &[FunnelVersion]) {
-        let changes = changes(funnel, versions);
+    /// [`StatsFigures::note_make_up_changes`] with what it needs of `store`: its funnel
+    /// versions (each read by `read`), and the stage histories of the cards now at the stages
+    /// versions added, only where some sample predates such a version: `okk stats` and the
+    /// stats screen do not read every card's history for a mark that could not show.
+    pub fn note_make_up_changes_from(
+        &mut self,
+        funnel: &Funnel,
+        store: &(impl FunnelHistory + ?Sized),
+        read: &dyn Fn(&FunnelVersion) -> Option<Funnel>,
+    ) -> StoreResult<()> {
+        let versions = store.funnel_versions()?;
+        let added = self.make_up_needs_moves(funnel, &versions);
+        let moves = if added.is_empty() {
+            None
+        } else {
+            // The cards now at those stages, by the names they carry.
+            let names: Vec<String> = (self.rows.iter())
+                .filter(|r| r.base.known)
+                .filter(|r| {
+                    funnel
+                        .resolve(&r.base.stage)
+                        .is_some_and(|i| added.contains(&i))
+                })
+                .flat_map(|r| r.base.crm_names.iter().cloned())
+                .collect();
+            let mut moves = StageMoves::into(added);
+            if !names.is_empty() {
+                store.for_each_stage_history_at(&names, &mut |v| moves.add(funnel, v))?;
+            }
+            Some(moves)
+        };
+        let cards = self.cards_per_stage(funnel);
+        let history = History {
+            versions: &versions,
+            read,
+            moves: moves.as_ref().map(|m| (m, cards.as_slice())),
+        };
+        self.note_make_up_changes(funnel, &history);
+        Ok(())
+    }
+
+    /// The stages (of `funnel`, by index) whose cards' moves the marks need: those a version
+    /// added, where some card judged at a stage the funnel knows was judged under an older
+    /// version — the one case a stage split by the new one (a share of its cards moved into
+    /// it) could be marked. None: the stage histories are not read.
+    pub fn make_up_needs_moves(&self, funnel: &Funnel, versions: &[FunnelVersion]) -> Vec<usize> {
+        let oldest_judged = (self.rows.iter())
+            .filter(|r| r.base.known)
+            .filter_map(|r| r.figures.judged_by_version.keys().next().copied())
+            .min();
+        let Some(oldest) = oldest_judged else {
+            return Vec::new();
+        };
+        let mut added: Vec<usize> = versions
+            .iter()
+            .filter(|v| oldest < v.version)
+            .filter_map(recorded)
+            .filter(|d| !d.first)
+            .flat_map(|d| d.stages_added)
+            .filter_map(|s| funnel.resolve(&s))
+            .collect();
+        added.sort_unstable();
+        added.dedup();
+        added
+    }
+
+    /// The cards at each stage of `funnel` now (not gone), by its index.
+    fn cards_per_stage(&self, funnel: &Funnel) -> Vec<u64> {
+        let mut cards = vec![0; funnel.stages.len()];
+        for r in self.rows.iter().filter(|r| r.base.known) {
+            if let Some(i) = funnel.resolve(&r.base.stage) {
+                cards[i] += r.base.cards;
+            }
+        }
+        cards
+    }
+
+    /// Marks each estimate whose sample mostly predates the latest of `history`'s versions
+    /// that changed which cards its stage holds: the stage rows and their analytics, the
+    /// bottlenecks (a stage's, and a manager's at a stage), and the managers.
+    pub fn note_make_up_changes(&mut self, funnel: &Funnel, history: &History<'_>) {
+        let changes = changes(funnel, history);
         let at = |known: bool, stage: &str| {
             known
                 .then(|| funnel.resolve(stage))
@@ -274,15 +516,207 @@ mod tests {
                 make_up,
             })
         };
+        let texts = [old, new.clone(), limit.clone()];
+        let read = |v: &FunnelVersion| Some(texts[v.version as usize - 1].clone());
         assert_eq!(
-            changes(&limit, &versions),
+            changes(&limit, &history(&versions, &read)),
             [
                 at(2, MakeUp::Merge),
                 at(2, MakeUp::Split),
                 at(2, MakeUp::Added)
             ]
         );
-        assert_eq!(changes(&limit, &versions[..1]), [None, None, None]);
+        assert_eq!(
+            changes(&limit, &history(&versions[..1], &read)),
+            [None, None, None]
+        );
+    }
+
+    fn history<'a>(
+        versions: &'a [FunnelVersion],
+        read: &'a dyn Fn(&FunnelVersion) -> Option<Funnel>,
+    ) -> History<'a> {
+        History {
+            versions,
+            read,
+            moves: None,
+        }
+    }
+
+    /// tester31 F4: the CRM renamed «Переговоры» to «Переговоры с клиентом» and the desk kept
+    /// its stage, adding the new name as an alias — the fix the import prescribes. No funnel
+    /// stage ever had that name: the cards it brings are the stage's own, and nothing is
+    /// marked. An alias naming a stage an earlier version had (removed then, or now) brings
+    /// that stage's cards: a merge, marked as before — also when it was removed a version
+    /// before the alias came.
+    #[test]
+    fn an_alias_for_the_crm_s_new_name_is_no_merge_one_for_an_old_stage_is() {
+        let v1 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Неразобранное\"\n\
+             [[stages]]\nname = \"Переговоры\"\n[[stages]]\nname = \"Показ\"\n",
+        );
+        let renamed = load(
+            "name = \"t\"\n[[stages]]\nname = \"Неразобранное\"\n\
+             [[stages]]\nname = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n\
+             [[stages]]\nname = \"Показ\"\n",
+        );
+        let diff = crate::domain::funnel_diff::diff;
+        let first = FunnelDiff {
+            first: true,
+            ..FunnelDiff::default()
+        };
+        let versions = [version(1, &first), version(2, &diff(&v1, &renamed))];
+        assert_eq!(
+            diff(&v1, &renamed).aliases_added,
+            [(
+                "Переговоры".to_string(),
+                "Переговоры с клиентом".to_string()
+            )]
+        );
+        let texts = [v1.clone(), renamed.clone()];
+        let read = |v: &FunnelVersion| Some(texts[v.version as usize - 1].clone());
+        assert_eq!(
+            changes(&renamed, &history(&versions, &read)),
+            [None, None, None]
+        );
+        // A version whose text no longer reads might have had the name: a merge, to be safe.
+        let unread = |v: &FunnelVersion| (v.version == 2).then(|| renamed.clone());
+        assert_eq!(
+            changes(&renamed, &history(&versions, &unread))[1],
+            Some(Change {
+                version: 2,
+                make_up: MakeUp::Merge
+            })
+        );
+
+        // «Неразобранное» removed by version 2, its name an alias of «Переговоры» in 3.
+        let removed = load(
+            "name = \"t\"\n[[stages]]\nname = \"Переговоры\"\n\
+             [[stages]]\nname = \"Показ\"\n",
+        );
+        let merged = load(
+            "name = \"t\"\n[[stages]]\nname = \"Переговоры\"\n\
+             aliases = [\"Неразобранное\"]\n[[stages]]\nname = \"Показ\"\n",
+        );
+        let versions = [
+            version(1, &first),
+            version(2, &diff(&v1, &removed)),
+            version(3, &diff(&removed, &merged)),
+        ];
+        let texts = [v1, removed, merged.clone()];
+        let read = |v: &FunnelVersion| Some(texts[v.version as usize - 1].clone());
+        assert_eq!(
+            changes(&merged, &history(&versions, &read)),
+            [
+                Some(Change {
+                    version: 3,
+                    make_up: MakeUp::Merge
+                }),
+                None
+            ]
+        );
+    }
+
+    fn at(day: u32, stage: &str) -> (NaiveDateTime, String) {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        (t, stage.to_string())
+    }
+
+    /// tester30 F7: version 2 adds «Торг», and the CRM moves half of «Переговоры»'s cards into
+    /// it: «Переговоры» is split by version 2 though the funnel file only added a stage. A
+    /// card or two from another stage into the new one (less than a tenth of its cards) is no
+    /// split; nor is a card that went on from the new stage, nor one that came back from it;
+    /// nor a version that adds a stage no card moved into.
+    #[test]
+    fn a_share_of_a_stage_s_cards_moved_into_a_stage_a_version_added_is_a_split() {
+        let v1 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Квалификация\"\n\
+             [[stages]]\nname = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n\
+             [[stages]]\nname = \"Договор\"\n",
+        );
+        let v2 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Квалификация\"\n\
+             [[stages]]\nname = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n\
+             [[stages]]\nname = \"Торг\"\n[[stages]]\nname = \"Договор\"\n",
+        );
+        let mut moves = StageMoves::into(vec![2]);
+        // 10 cards moved from «Переговоры» (under either name) to «Торг», 10 stayed; one of
+        // 30 at «Квалификация» went straight to «Торг»; one went on to «Договор».
+        for _ in 0..10 {
+            moves.add(&v2, &[at(1, "Переговоры с клиентом"), at(5, "Торг")]);
+        }
+        moves.add(&v2, &[at(1, "Переговоры"), at(2, "Переговоры с клиентом")]);
+        moves.add(&v2, &[at(1, "Квалификация"), at(3, "Торг")]);
+        moves.add(
+            &v2,
+            &[at(1, "Квалификация"), at(3, "Переговоры"), at(4, "Договор")],
+        );
+        // Cards now elsewhere: through «Торг» to «Договор», and back to «Договор» from it.
+        moves.add(&v2, &[at(1, "Переговоры"), at(2, "Торг"), at(3, "Договор")]);
+        moves.add(&v2, &[at(1, "Договор"), at(2, "Торг"), at(3, "Договор")]);
+        // A card moving back and forth counts once.
+        moves.add(
+            &v2,
+            &[
+                at(1, "Договор"),
+                at(2, "Торг"),
+                at(3, "Договор"),
+                at(4, "Торг"),
+            ],
+        );
+        assert_eq!(moves.moved(1, 2), 10);
+        assert_eq!(moves.moved(0, 2), 1);
+        assert_eq!(moves.moved(3, 2), 1);
+        assert_eq!(moves.moved(2, 3), 0, "only the moves into the added stages");
+        let cards = [30, 10, 20, 5];
+        assert_eq!(
+            split_by(&[2], &moves, |i| cards[i]),
+            [(1, vec![2]), (3, vec![2])],
+            "«Договор» lost 1 of its 6: a share; «Квалификация» 1 of 31 is not"
+        );
+        let first = FunnelDiff {
+            first: true,
+            ..FunnelDiff::default()
+        };
+        let versions = [
+            version(1, &first),
+            version(2, &crate::domain::funnel_diff::diff(&v1, &v2)),
+        ];
+        let texts = [v1, v2.clone()];
+        let read = |v: &FunnelVersion| Some(texts[v.version as usize - 1].clone());
+        let split = |v| {
+            Some(Change {
+                version: v,
+                make_up: MakeUp::Split,
+            })
+        };
+        let added = Some(Change {
+            version: 2,
+            make_up: MakeUp::Added,
+        });
+        let with_moves = History {
+            moves: Some((&moves, &cards)),
+            ..history(&versions, &read)
+        };
+        assert_eq!(changes(&v2, &with_moves), [None, split(2), added, split(2)]);
+        // Without the moves the funnel file alone says only "added".
+        assert_eq!(
+            changes(&v2, &history(&versions, &read)),
+            [None, None, added, None]
+        );
+        assert_eq!(
+            changes(
+                &v2,
+                &History {
+                    moves: Some((&StageMoves::into(vec![2]), &cards)),
+                    ..history(&versions, &read)
+                }
+            ),
+            [None, None, added, None]
+        );
     }
 
     #[test]

@@ -19,6 +19,15 @@ pub trait FunnelHistory {
     /// order), cards not gone, one card at a time.
     fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
 
+    /// [`FunnelHistory::for_each_stage_history`] of the cards (not gone) now at one of
+    /// `stages`, the names as the cards carry them: the histories of a few stages' cards, read
+    /// through the cards' stage index rather than every card's history.
+    fn for_each_stage_history_at(
+        &self,
+        stages: &[String],
+        f: &mut dyn FnMut(&StageVisits),
+    ) -> StoreResult<()>;
+
     /// Every connection's pipelines and stages with the CRM's own order of them, as its last
     /// sync read them: (connection, stage). Empty where no sync ever ran (file imports only).
     fn crm_stages(&self) -> StoreResult<Vec<(String, CrmStage)>>;

@@ -65,6 +65,34 @@ impl FunnelHistory for PgStore {
         Ok(rows.iter().map(version_of).collect())
     }
 
+    fn for_each_stage_history_at(
+        &self,
+        stages: &[String],
+        f: &mut dyn FnMut(&StageVisits),
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let names: Vec<&str> = stages.iter().map(String::as_str).collect();
+        let rows = conn.query(
+            "SELECT h.card_id, h.seen_at, h.stage
+             FROM cards c JOIN stage_history h ON h.card_id = c.id
+             WHERE c.stage = ANY($1) AND c.gone_at IS NULL
+             ORDER BY h.card_id, h.batch_id",
+            &[&names],
+        )?;
+        let mut card = None;
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for r in &rows {
+            let id: i64 = r.get(0);
+            if card != Some(id) {
+                crate::store::funnel_facts::visits_of(&mut seen, f);
+                card = Some(id);
+            }
+            seen.push((r.get(1), r.get(2)));
+        }
+        crate::store::funnel_facts::visits_of(&mut seen, f);
+        Ok(())
+    }
+
     /// Streamed in the history's key order (card, sync); a card's few rows are put in time
     /// order here (a stable sort, byte order as SQLite's text: syncs break ties), and a sync
     /// that found the card where it already was is no move.

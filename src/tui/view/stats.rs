@@ -50,13 +50,14 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         .borders(Borders::ALL)
         .title(super::box_title(&msg::stats_stages(), stages.width, 0));
     let inner = block.inner(stages);
-    frame.render_widget(block, stages);
     let notes = dim_notes(
         crate::text::analytics::before_change_notes(&f.rows),
         inner,
         theme,
     );
     let (table, below) = under_rows(inner, f.rows.len(), notes.len());
+    let block = more_below(block, f.rows.len(), table.height);
+    frame.render_widget(block, stages);
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
     let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
@@ -97,6 +98,18 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         .collect();
     frame.render_widget(Paragraph::new(lines), table);
     frame.render_widget(Paragraph::new(notes), below);
+}
+
+/// `block` with «↓ N more» at its bottom edge when `rows` rows do not fit the `shown` lines
+/// they have: a box never leaves rows out unseen (the checklist and the suggestion say so
+/// too).
+fn more_below(block: Block<'_>, rows: usize, shown: u16) -> Block<'_> {
+    let hidden = rows.saturating_sub(usize::from(shown));
+    if hidden == 0 {
+        return block;
+    }
+    let below = format!(" {} ", msg::items_below(hidden));
+    block.title_bottom(Line::from(below).right_aligned())
 }
 
 /// `notes` wrapped to `inner`'s width, dimmed.
@@ -248,7 +261,6 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         .borders(Borders::ALL)
         .title(super::box_title(&msg::stats_managers(), managers.width, 0));
     let inner = block.inner(managers);
-    frame.render_widget(block, managers);
     let marked = a
         .managers
         .iter()
@@ -256,6 +268,8 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
     let notes = legend(marked, inner, theme);
     // The header is a row too.
     let (table, below) = under_rows(inner, a.managers.len() + 1, notes.len());
+    let block = more_below(block, a.managers.len() + 1, table.height);
+    frame.render_widget(block, managers);
     frame.render_widget(Table::new(rows, constraints).header(header), table);
     frame.render_widget(Paragraph::new(notes), below);
 }
@@ -368,7 +382,6 @@ fn bottlenecks_panel(
         return;
     }
     let inner = block.inner(bottlenecks);
-    frame.render_widget(block, bottlenecks);
     let marked = b
         .stages
         .iter()
@@ -376,7 +389,20 @@ fn bottlenecks_panel(
         .map(|x| &x.judged_before_change);
     let notes = legend(marked, inner, theme);
     let (list, below) = under_rows(inner, items.len(), notes.len());
-    let mut ls = ListState::default().with_selected(Some(selected));
+    // The list scrolls to keep the selection in view: the rows above and below it are said at
+    // the box's edges. The offset is set here, as the list would take it, so that what the
+    // edges say is what it draws.
+    let height = usize::from(list.height).max(1);
+    let offset = (selected + 1).saturating_sub(height);
+    let mut block = more_below(block, items.len(), list.height + offset as u16);
+    if offset > 0 {
+        let above = format!(" {} ", msg::items_above(offset));
+        block = block.title_bottom(Line::from(above).left_aligned());
+    }
+    frame.render_widget(block, bottlenecks);
+    let mut ls = ListState::default()
+        .with_selected(Some(selected))
+        .with_offset(offset);
     frame.render_stateful_widget(
         List::new(items)
             .highlight_style(theme.selected)
