@@ -84,6 +84,24 @@ fn main() {
     println!("okk sync {name}");
     for line in std::io::stdin().lines() {
         let Ok(line) = line else { break };
+        if let Some(rest) = line.trim().strip_prefix("rename-stage ") {
+            match rest.split_once("=>") {
+                Some((old, new)) if !new.trim().is_empty() => {
+                    let n = server.with(|s| rename_stage(s, old.trim(), new.trim()));
+                    if n == 0 {
+                        eprintln!("fake_crm: no stage named «{}»", old.trim());
+                    } else {
+                        println!(
+                            "renamed «{}» to «{}» in {n} pipeline(s)",
+                            old.trim(),
+                            new.trim()
+                        );
+                    }
+                }
+                _ => eprintln!("fake_crm: rename-stage OLD => NEW"),
+            }
+            continue;
+        }
         match command(&line) {
             Some(("edit", n)) => {
                 server.with(|s| s.edit_first(n));
@@ -131,6 +149,23 @@ fn main() {
     }
 }
 
+/// Renames every stage named `old` (its ids stay, as when an admin renames a stage in the CRM),
+/// in both APIs; how many pipelines had one.
+fn rename_stage(s: &mut fake::State, old: &str, new: &str) -> usize {
+    let new: &'static str = Box::leak(new.to_string().into_boxed_str());
+    let mut n = 0;
+    for (i, p) in fake::PIPELINES.iter().enumerate() {
+        for (k, (status, name)) in p.statuses.iter().enumerate() {
+            if s.amo_name(p.id, *status, name) == old {
+                s.amo_names.insert((p.id, *status), new);
+                s.b24_names.insert(fake::B24_STAGES[i][k], new);
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
 /// A line of standard input as its command (`edit`, `add`, `delete` or `move`) and its count.
 fn command(line: &str) -> Option<(&str, usize)> {
     let (verb, n) = line.trim().split_once(' ')?;
@@ -166,7 +201,11 @@ macro_rules! stdin_commands {
                     so that the next `okk sync` has N stage changes and the cards' stage
                     history grows (won and lost stay, as do deals at their pipeline's last
                     open stage and in «Неразобранное», which okk's funnel reads as
-                    «Первичный контакт»)"
+                    «Первичный контакт»)
+  rename-stage OLD => NEW
+                    rename the stage OLD (in every pipeline that has it), as an admin
+                    renaming it in the CRM would: its ids stay, so the next `okk sync`
+                    says the rename and its cards take the new name without moving"
     };
 }
 

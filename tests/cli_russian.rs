@@ -549,6 +549,7 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             unknown_stages: Vec::new(),
             probable_renames: Vec::new(),
             renamed_stages: Vec::new(),
+            stage_renames: 0,
             renamed_pipelines: Vec::new(),
             funnel_names_old_pipeline: Vec::new(),
             warnings: 0,

@@ -4067,6 +4067,7 @@ fn a_renamed_stage_takes_every_card_without_a_move(desk: &Synced, rename: impl F
         "{report}"
     );
     assert_eq!(report["stage_changes"], 0, "{report}");
+    assert_eq!(report["stage_renames"], at_old.len(), "{report}");
     assert!(report.get("probable_renames").is_none(), "{report}");
     let cards = desk.desk.rows(Table::Cards);
     assert_eq!(cards.iter().filter(|c| of_pipeline(c, OLD)).count(), 0);

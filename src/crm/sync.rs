@@ -938,6 +938,7 @@ impl<'a> Lander<'a> {
                 unknown_stages: Vec::new(),
                 probable_renames: Vec::new(),
                 renamed_stages: Vec::new(),
+                stage_renames: 0,
                 renamed_pipelines: Vec::new(),
                 funnel_names_old_pipeline: Vec::new(),
                 warnings: 0,
@@ -1207,15 +1208,24 @@ impl<'a> Lander<'a> {
                 counts.rows += 1;
                 match outcome {
                     Outcome::Inserted => counts.inserted += 1,
-                    Outcome::Updated { stage_changed, .. } => {
+                    Outcome::Updated {
+                        stage_changed,
+                        stage_renamed,
+                    } => {
                         counts.updated += 1;
                         self.report.stage_changes += stage_changed as u64;
+                        // At a renamed stage and changed otherwise too: still no move.
+                        self.report.stage_renames += stage_renamed as u64;
                         if stage_changed {
                             self.unpathed.insert(id.clone());
                         }
                     }
-                    // The CRM renamed the deal's stage; the funnel has both names.
-                    Outcome::StageRenamed => counts.updated += 1,
+                    // The CRM renamed the deal's stage (the funnel has both names, or the
+                    // CRM said so).
+                    Outcome::StageRenamed => {
+                        counts.updated += 1;
+                        self.report.stage_renames += 1;
+                    }
                     Outcome::Unchanged | Outcome::SameCard if renoted => counts.updated += 1,
                     // Only fields its source never carried are new, or fields this sync does
                     // not carry kept: the card its reviews saw.

@@ -28,6 +28,8 @@ pub struct SyncReport {
     /// Bitrix24 sync that is no sweep cannot see deletions: its `gone` is 0 unchecked.
     pub deletions_checked: bool,
     pub stage_changes: u64,
+    /// Cards changed at a stage the CRM renamed, not moved (an import's `stage_renames`).
+    pub stage_renames: u64,
     pub unknown_stages: Vec<UnknownStage>,
     /// Stages the CRM probably renamed, by the deals read (`domain::stage_rename`).
     #[serde(skip_serializing_if = "Vec::is_empty")]

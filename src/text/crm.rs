@@ -743,11 +743,17 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
             count = r.updated,
             moved = r.stage_changes
         ),
-        crate::tr!("crm-report-unchanged", count = r.unchanged),
     ];
     for line in lines {
         s.push_str(&format!("  {line}\n"));
     }
+    // Of the changed: said under them.
+    if r.stage_renames > 0 {
+        let line = crate::tr!("crm-report-renamed-cards", count = r.stage_renames);
+        s.push_str(&format!("    {line}\n"));
+    }
+    let line = crate::tr!("crm-report-unchanged", count = r.unchanged);
+    s.push_str(&format!("  {line}\n"));
     if r.notes_updated > 0 {
         let line = crate::tr!("crm-report-notes-changed", count = r.notes_updated);
         s.push_str(&format!("  {line}\n"));
@@ -1005,6 +1011,7 @@ mod tests {
             ],
             probable_renames: Vec::new(),
             renamed_stages: Vec::new(),
+            stage_renames: 0,
             renamed_pipelines: Vec::new(),
             funnel_names_old_pipeline: Vec::new(),
             warnings: 0,

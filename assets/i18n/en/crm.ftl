@@ -98,6 +98,7 @@ crm-report-nothing-changed = nothing changed
 crm-report-address = { $kind }, { $url }
 crm-report-new = new: { $count }
 crm-report-changed = changed: { $count } (moved to another stage: { $moved })
+crm-report-renamed-cards = of them at a renamed stage: { $count } (not moved)
 crm-report-unchanged = unchanged: { $count }
 crm-report-notes-changed = changed by their notes alone (their deals not read): { $count }
 crm-report-not-carried = required, no such field in the CRM (not flagged): { $field }

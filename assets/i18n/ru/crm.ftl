@@ -101,6 +101,7 @@ crm-report-nothing-changed = изменений нет
 crm-report-address = { $kind }, { $url }
 crm-report-new = новых: { $count }
 crm-report-changed = изменено: { $count } (сменили этап: { $moved })
+crm-report-renamed-cards = из них на переименованном этапе: { $count } (этап не сменили)
 crm-report-unchanged = без изменений: { $count }
 crm-report-notes-changed = изменились только примечания (сделки не читались): { $count }
 crm-report-not-carried = обязательного поля нет в CRM (не отмечается): { $field }
