@@ -1167,6 +1167,32 @@ fn help_on_the_queue_lists_every_flag_letter_and_mark() {
     d.snap("help_queue_marks");
 }
 
+/// Keys past the end of the help (or of a card's pane) do not pile up: the first key back
+/// moves the text at once, as in a pager.
+#[test]
+fn scrolling_past_the_end_comes_back_with_the_first_key_up() {
+    let mut d = demo();
+    d.press("<enter>?");
+    let top = d.screen(80, 24);
+    d.press("JJJJJJJJ");
+    let end = d.screen(80, 24);
+    assert_ne!(end, top, "the help scrolls at 80×24");
+    d.press("JJJJ");
+    assert_eq!(d.screen(80, 24), end, "no further than its end");
+    d.press("k");
+    assert_ne!(d.screen(80, 24), end, "one key up moves it");
+    // The card's left pane alike.
+    d.press("<esc><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let top = d.screen(80, 24);
+    d.press("JJJJJJJJJJ");
+    let end = d.screen(80, 24);
+    if end != top {
+        d.press("k");
+        assert_ne!(d.screen(80, 24), end, "one key up moves the card's pane");
+    }
+}
+
 // ---- the card and what is done on it --------------------------------------------------------
 
 #[test]

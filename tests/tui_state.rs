@@ -1562,9 +1562,9 @@ fn help_opens_over_any_screen_and_closes_with_esc_or_question_mark() {
 fn card_scrolling_stays_at_zero_or_above() {
     let mut s = session();
     s.stage(MET).keys("jjJ");
-    assert_eq!(s.state.card.as_ref().unwrap().scroll, 12);
+    assert_eq!(s.state.card.as_ref().unwrap().scroll.at(), 12);
     s.keys("Kkkk");
-    assert_eq!(s.state.card.as_ref().unwrap().scroll, 0);
+    assert_eq!(s.state.card.as_ref().unwrap().scroll.at(), 0);
 }
 
 #[test]

@@ -153,7 +153,7 @@ pub struct CardState {
     pub previous: Option<StoredReview>,
     pub opened: Instant,
     /// The left pane's first line.
-    pub scroll: u16,
+    pub scroll: Scroll,
     /// The checklist's selected item (0-based): the one whose key was pressed last. Where the
     /// box cannot hold every item (7 at 80×24), it keeps this one in sight.
     pub item: usize,
@@ -233,7 +233,45 @@ impl CardState {
     ///
     /// [`Action::moves`]: super::action::Action::moves
     pub fn scroll_by(&mut self, action: super::action::Action) {
-        self.scroll = scrolled(self.scroll, action);
+        self.scroll.by(action);
+    }
+}
+
+/// A pane's first line. Move keys move it ([`Scroll::by`]); the view clamps it to the text it
+/// draws and keeps where that text ended ([`Scroll::shown`]), so that keys past the end do not
+/// pile up lines the way back must undo before the pane moves again.
+#[derive(Debug, Default, Clone)]
+pub struct Scroll {
+    at: u16,
+    /// The last line a first line can be, as the last frame drew the pane (`None`: not drawn).
+    end: std::cell::Cell<Option<u16>>,
+}
+
+impl Scroll {
+    /// The first line, as the keys left it.
+    pub fn at(&self) -> u16 {
+        self.at
+    }
+
+    /// After a move key ([`Action::moves`]; other keys leave it), no further than the end drawn.
+    ///
+    /// [`Action::moves`]: super::action::Action::moves
+    pub fn by(&mut self, action: super::action::Action) {
+        let at = scrolled(self.at, action);
+        self.at = self.end.get().map_or(at, |end| at.min(end));
+    }
+
+    /// The first line to draw of a text whose first line can be at most `end` (the view's).
+    pub fn shown(&self, end: u16) -> u16 {
+        self.end.set(Some(end));
+        self.at.min(end)
+    }
+}
+
+impl PartialEq for Scroll {
+    /// Two panes scrolled alike (what the last frame measured is not part of it).
+    fn eq(&self, other: &Scroll) -> bool {
+        self.at == other.at
     }
 }
 
@@ -299,7 +337,7 @@ pub struct LeadList {
     /// and the checklist leave it a few rows, and the lead must not decide without reading it.
     pub focus: Pane,
     /// The review pane's first line.
-    pub review_scroll: u16,
+    pub review_scroll: Scroll,
     /// The reviews shown, measured for the columns.
     pub measure: Measured<LeadMeasure>,
 }
@@ -419,7 +457,7 @@ pub enum Pane {
 #[derive(Debug)]
 pub enum Popup {
     Help {
-        scroll: u16,
+        scroll: Scroll,
     },
     Picker(Picker),
     /// The comment being typed (the card's draft keeps the one it opened with until enter).

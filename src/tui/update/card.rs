@@ -52,7 +52,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         }
         Action::Undo => undo(state, cx),
         a if a.moves() => c.scroll_by(a),
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Back => {
             let i = c.index;
             state.verdicts.follows_last = false;
@@ -772,7 +776,7 @@ pub(super) fn card_read(
         suggested,
         previous: read.review,
         opened: Instant::now(),
-        scroll: 0,
+        scroll: Default::default(),
         item: 0,
         decision: read.decision,
     });

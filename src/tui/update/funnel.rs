@@ -20,7 +20,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             queue::open(state, row, String::new(), false, cx)
         }
         Action::Stats => stats::open(state, cx),
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Back => state.shared.quit = true,
         _ => {}
     }

@@ -19,7 +19,7 @@ use crate::tui::keymap::{Key, Mode};
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
-    CardState, FieldInput, InputFor, Kept, LeadList, Pane, Popup, Screen, State, Status, scrolled,
+    CardState, FieldInput, InputFor, Kept, LeadList, Pane, Popup, Screen, State, Status,
 };
 
 /// Reads the reviews and opens the list (`okk lead`), before the first frame.
@@ -54,7 +54,7 @@ pub(super) fn rows_read(state: &mut State, mut rows: Vec<LeadRow>) {
         undo: keep.map(|l| l.undo).unwrap_or_default(),
         typed_from: None,
         focus: Pane::Review,
-        review_scroll: 0,
+        review_scroll: Default::default(),
         measure: Default::default(),
     };
     refilter(&mut list);
@@ -263,7 +263,11 @@ fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
             let row = l.shown[l.selected];
             open(state, row, cx);
         }
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Back => state.shared.quit = true,
         _ => {}
     }
@@ -316,7 +320,7 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
     }
     l.open = Some(row);
     l.focus = Pane::Review;
-    l.review_scroll = 0;
+    l.review_scroll = Default::default();
     let funnel = &state.shared.funnel;
     let stage = funnel.resolve(&read.detail.card.stage);
     // The auditor answered the checklist of the stage she reviewed the card at (the list's
@@ -336,7 +340,7 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
         kept: Kept::Never,
         previous: read.review,
         opened: Instant::now(),
-        scroll: 0,
+        scroll: Default::default(),
         item: 0,
         decision: read.decision,
         detail: read.detail,
@@ -383,10 +387,14 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
             }
         }
         a if a.moves() => match state.lead.as_mut() {
-            Some(l) if l.focus == Pane::Review => l.review_scroll = scrolled(l.review_scroll, a),
+            Some(l) if l.focus == Pane::Review => l.review_scroll.by(a),
             _ => c.scroll_by(a),
         },
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Back => {
             state.card = None;
             state.screen = Screen::Reviews;

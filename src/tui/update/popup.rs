@@ -27,11 +27,9 @@ fn help(state: &mut State, action: Action) {
     };
     match action {
         Action::Close => state.popup = None,
-        Action::Down => *scroll = scroll.saturating_add(1),
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = scroll.saturating_add(10),
-        Action::PageUp => *scroll = scroll.saturating_sub(10),
-        Action::First => *scroll = 0,
+        Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::First => {
+            scroll.by(action)
+        }
         _ => {}
     }
 }

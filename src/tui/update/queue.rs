@@ -63,7 +63,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.shared.status = Some(Status::Info(msg::all_cards(all)));
         }
         Action::Stats => stats::open(state, cx),
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Back => {
             release_claims(state, &[], cx);
             state.queue = None;

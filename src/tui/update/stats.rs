@@ -72,7 +72,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.stages.selected = row;
             queue::open(state, row, manager.unwrap_or_default(), false, cx);
         }
-        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            state.popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         Action::Fields => cx.read(state, Ask::Fields, Then::Fields),
         // A queue is shown again as it was left (its place, its filter, its `t`); the
         // funnel's figures are read again.
@@ -99,7 +103,11 @@ fn fields_keys(open: &mut Option<FieldsView>, action: Action, popup: &mut Option
         return;
     }
     match action {
-        Action::Help => *popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => {
+            *popup = Some(Popup::Help {
+                scroll: Default::default(),
+            })
+        }
         // Back to the figures it was opened over.
         Action::Fields | Action::Back => *open = None,
         _ => {}

@@ -708,7 +708,7 @@ fn draw_card(
         width,
     );
     let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
-    let scroll = c.scroll.min(max_scroll);
+    let scroll = c.scroll.shown(max_scroll);
     let p = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

@@ -482,7 +482,9 @@ pub fn draw_review(
         block = block.border_style(theme.key);
     }
     let height = block.inner(area).height as usize;
-    let scroll = (l.review_scroll as usize).min(lines.len().saturating_sub(height));
+    let scroll = l
+        .review_scroll
+        .shown(lines.len().saturating_sub(height) as u16) as usize;
     if scroll + height < lines.len() {
         block = block.title_bottom(Line::from(" ▼ ").right_aligned());
     }

@@ -15,7 +15,7 @@ use crate::tui::state::{FieldInput, InputFor, Popup, State};
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &state.popup {
-        Some(Popup::Help { scroll }) => help(state, *scroll, theme, frame, area),
+        Some(Popup::Help { scroll }) => help(state, scroll, theme, frame, area),
         Some(Popup::Picker(p)) => {
             let source = state.card.as_ref().map(|c| c.detail.card.source.as_str());
             picker(p, source.unwrap_or(""), theme, frame, area)
@@ -158,7 +158,13 @@ fn field_input(
     frame.render_widget(Paragraph::new(help), below);
 }
 
-fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn help(
+    state: &State,
+    scroll: &crate::tui::state::Scroll,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     // Checklist keys beyond the card's checklist do nothing there: not listed.
     let items = state
         .card
@@ -205,7 +211,7 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
     let rect = centered(area, w, rows as u16 + 2);
     frame.render_widget(Clear, rect);
     let scrolls = rows as u16 + 2 > rect.height;
-    let scroll = scroll.min((rows as u16 + 2).saturating_sub(rect.height));
+    let scroll = scroll.shown((rows as u16 + 2).saturating_sub(rect.height));
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(
