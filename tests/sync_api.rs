@@ -4275,3 +4275,48 @@ fn a_pipeline_renamed_in_the_crm_takes_every_card_under_its_new_name_unchanged()
     assert!(quiet["reread"].is_null(), "{quiet}");
     assert_eq!(quiet["updated"], 0, "{quiet}");
 }
+
+/// A connection whose `pipelines` names a pipeline the CRM renamed since: the sync follows it by
+/// the id the name had at the last sync, says which name to write in the config, and reads it
+/// under its new name (it stopped with "no such pipeline" before) — amoCRM and Bitrix24 alike.
+#[test]
+fn a_connection_filtered_to_a_pipeline_the_crm_renamed_follows_it_and_says_so() {
+    for bitrix in [false, true] {
+        let crm = FakeCrm::start(State::with_deals(140), 0);
+        let desk = if bitrix {
+            Synced::bitrix(&crm)
+        } else {
+            Synced::new(&crm)
+        };
+        let config = std::fs::read_to_string(&desk.config).unwrap();
+        std::fs::write(
+            &desk.config,
+            format!(
+                "{}\npipelines = [\"Продажи недвижимости\"]\n",
+                config.trim_end()
+            ),
+        )
+        .unwrap();
+        let first = desk.sync(&[]);
+        let held = first["inserted"].as_u64().unwrap();
+        assert!(held > 0 && held < 140, "one pipeline of two: {first}");
+        crm.with(|s| {
+            s.pipeline_names.insert(7_000_001, "Продажи 2027");
+        });
+        let report = desk.sync(&[]);
+        let said = report["warning_samples"].to_string();
+        assert!(
+            said.contains("the CRM renamed the pipeline «Продажи недвижимости» to «Продажи 2027»")
+                && said.contains("write «Продажи 2027» there in the config"),
+            "{report}"
+        );
+        assert_eq!(report["inserted"], 0, "{report}");
+        assert_eq!(report["reread"], "renamed", "{report}");
+        assert_eq!(
+            desk.desk
+                .rows_where(Table::Cards, |c| c["pipeline"] == "Продажи 2027"),
+            held as usize,
+            "bitrix: {bitrix}"
+        );
+    }
+}

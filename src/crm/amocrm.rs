@@ -13,7 +13,7 @@ use super::amo_rows::{self, Shape};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
-use crate::domain::crm_stage::{CrmStage, Semantics};
+use crate::domain::crm_stage::{CrmStage, Semantics, follow_renamed};
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
@@ -106,6 +106,7 @@ impl AmoReader {
     pub fn open(
         client: &mut Client,
         pipelines: &[String],
+        last: &[CrmStage],
         cursor: Option<i64>,
         events_cursor: Option<i64>,
         notes_cursor: Option<i64>,
@@ -129,13 +130,20 @@ impl AmoReader {
             notes_done: false,
             spare: Spare::default(),
         };
-        r.read_pipelines(client, pipelines)?;
+        r.read_pipelines(client, pipelines, last)?;
         r.read_users(client)?;
         r.read_fields(client)?;
         Ok(r)
     }
 
-    fn read_pipelines(&mut self, client: &mut Client, wanted: &[String]) -> Result<(), Failure> {
+    /// `last`: the stages the connection's last sync read, by which a pipeline `wanted` names
+    /// that the CRM renamed since is followed ([`follow_renamed`]).
+    fn read_pipelines(
+        &mut self,
+        client: &mut Client,
+        wanted: &[String],
+        last: &[CrmStage],
+    ) -> Result<(), Failure> {
         let what = "/api/v4/leads/pipelines";
         let body = client.get(what).map_err(|e| Failure::at(what, e))?;
         let list = embedded(body.as_ref(), "pipelines");
@@ -169,11 +177,19 @@ impl AmoReader {
                 self.stages.insert((pid, sid), (name.clone(), stage));
             }
         }
+        let ids: Vec<(String, String)> = (names.iter())
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect();
+        let (wanted, followed) = follow_renamed(wanted, last, &ids);
+        for r in followed {
+            self.warnings
+                .push(crate::text::crm::pipeline_filter_renamed(&r.from, &r.to));
+        }
         let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
-        if let Some(f) = Failure::unknown_pipeline(wanted, &known) {
+        if let Some(f) = Failure::unknown_pipeline(&wanted, &known) {
             return Err(f);
         }
-        for w in wanted {
+        for w in &wanted {
             if let Some((id, _)) = names.iter().find(|(_, n)| n == w) {
                 self.pipelines_wanted.push(*id);
             }

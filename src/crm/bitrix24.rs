@@ -20,7 +20,7 @@ use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
-use crate::domain::crm_stage::{CrmStage, Semantics};
+use crate::domain::crm_stage::{CrmStage, Semantics, follow_renamed};
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
@@ -144,6 +144,7 @@ impl BitrixReader {
     pub fn open(
         client: &mut Client,
         pipelines: &[String],
+        last: &[CrmStage],
         cursor: Option<i64>,
         resume: Option<&str>,
         full: bool,
@@ -191,7 +192,7 @@ impl BitrixReader {
             history_chain: None,
             spare: Vec::new(),
         };
-        r.read_stages(client, pipelines)?;
+        r.read_stages(client, pipelines, last)?;
         r.read_users(client)?;
         r.read_activities(client)?;
         if let Some(from) = r.at.from {
@@ -200,7 +201,13 @@ impl BitrixReader {
         Ok(r)
     }
 
-    fn read_stages(&mut self, client: &mut Client, wanted: &[String]) -> Result<(), Failure> {
+    /// `last`: as [`super::amocrm`]'s pipelines, a category the portal renamed is followed.
+    fn read_stages(
+        &mut self,
+        client: &mut Client,
+        wanted: &[String],
+        last: &[CrmStage],
+    ) -> Result<(), Failure> {
         let what = "/crm.category.list.json";
         let body = client
             .post(what, &json!({"entityTypeId": 2}))
@@ -215,12 +222,20 @@ impl BitrixReader {
             .iter()
             .filter_map(|c| Some((int(c.get("id"))?, int(c.get("sort"))?)))
             .collect();
+        let ids: Vec<(String, String)> = (categories.iter())
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect();
+        let (wanted, followed) = follow_renamed(wanted, last, &ids);
+        for r in followed {
+            self.warnings
+                .push(crate::text::crm::pipeline_filter_renamed(&r.from, &r.to));
+        }
         let known: Vec<String> = categories.iter().map(|(_, n)| n.clone()).collect();
         self.categories = categories.into_iter().collect();
-        if let Some(f) = Failure::unknown_pipeline(wanted, &known) {
+        if let Some(f) = Failure::unknown_pipeline(&wanted, &known) {
             return Err(f);
         }
-        for w in wanted {
+        for w in &wanted {
             if let Some((id, _)) = self.categories.iter().find(|(_, n)| *n == w) {
                 self.wanted.push(*id);
             }

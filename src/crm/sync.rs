@@ -347,20 +347,20 @@ fn run(
                     || store.source_has_cards(&conn.name, Some(began))?
             }
         };
-    let mut reader = open_reader(conn, opts, client, saved, from)?;
+    let before = store.crm_stages_of(&conn.name)?;
+    let mut reader = open_reader(conn, opts, client, saved, &before, from)?;
     // A stage or a pipeline the CRM renamed since the last sync (its ids carry another name):
     // the deals that did not change since would keep the old name, one CRM stage under two
     // names in the store, and the ones that did would read as moves or changes. Every deal is
     // read again, once, and a card whose only change is the new name is the card its reviews
     // saw.
-    let before = store.crm_stages_of(&conn.name)?;
     let pipelines = crm_stage::renamed_pipelines(&before, &reader.stages());
     let renamed = crm_stage::renamed(&before, &reader.stages(), |from, to| {
         let stage = funnel.resolve(from)?;
         (funnel.resolve(to) != Some(stage)).then(|| funnel.stage(stage).name.clone())
     });
     let reread = if !(renamed.is_empty() && pipelines.is_empty()) && since.is_some() {
-        reader = open_reader(conn, opts, client, saved, None)?;
+        reader = open_reader(conn, opts, client, saved, &before, None)?;
         Some(Reread::Renamed)
     } else {
         reread.then_some(Reread::Values)
@@ -620,12 +620,14 @@ fn open_reader(
     opts: &SyncOptions,
     client: &mut Client,
     saved: &SyncState,
+    last: &[crate::domain::crm_stage::CrmStage],
     from: Option<i64>,
 ) -> Result<Box<dyn Reader + Send>, Failure> {
     Ok(match conn.kind {
         Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
             client,
             &conn.pipelines,
+            last,
             from,
             saved.events_cursor.map(|c| c - OVERLAP),
             saved
@@ -636,6 +638,7 @@ fn open_reader(
         Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
             client,
             &conn.pipelines,
+            last,
             from,
             saved.resume.as_deref(),
             opts.full,

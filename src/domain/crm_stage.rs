@@ -158,6 +158,42 @@ pub fn renamed_pipelines(before: &[CrmStage], now: &[CrmStage]) -> Vec<PipelineR
     out
 }
 
+/// The pipelines a connection's `pipelines = [...]` names, as the CRM names them now (`now`: id,
+/// name): a name the CRM no longer has, whose id the last sync read under it (`last`), is that
+/// pipeline's new name — the CRM renamed it, and the sync follows it rather than stop. With the
+/// pairs followed so, for the report to say which name to write in the config. A name neither
+/// way stays as it is (the reader says the pipeline is not there).
+pub fn follow_renamed(
+    wanted: &[String],
+    last: &[CrmStage],
+    now: &[(String, String)],
+) -> (Vec<String>, Vec<PipelineRename>) {
+    let mut renamed = Vec::new();
+    let names = wanted
+        .iter()
+        .map(|w| {
+            if now.iter().any(|(_, n)| n == w) {
+                return w.clone();
+            }
+            let id = last
+                .iter()
+                .find(|s| s.pipeline == *w)
+                .map(|s| &s.pipeline_id);
+            match id.and_then(|id| now.iter().find(|(i, _)| i == id)) {
+                Some((_, to)) => {
+                    renamed.push(PipelineRename {
+                        from: w.clone(),
+                        to: to.clone(),
+                    });
+                    to.clone()
+                }
+                None => w.clone(),
+            }
+        })
+        .collect();
+    (names, renamed)
+}
+
 /// Whether a card of `pipeline` that stood at `from` and stands at `to` only took its stage's
 /// new name (one of `renames`).
 pub fn is_renamed(renames: &[CrmRename], pipeline: Option<&str>, from: &str, to: &str) -> bool {
@@ -357,6 +393,21 @@ mod tests {
             "nothing to compare with"
         );
         assert!(renamed_pipelines(&before, &now).is_empty());
+        // A connection's filter follows a renamed pipeline by the id its name had.
+        let now_ids = [
+            ("1".to_string(), "Продажи 2027".to_string()),
+            ("2".to_string(), "P2".to_string()),
+        ];
+        let wanted = ["P1".to_string(), "P2".to_string(), "Нет такой".to_string()];
+        let (names, followed) = follow_renamed(&wanted, &before, &now_ids);
+        assert_eq!(names, ["Продажи 2027", "P2", "Нет такой"]);
+        assert_eq!(
+            followed,
+            [PipelineRename {
+                from: "P1".into(),
+                to: "Продажи 2027".into()
+            }]
+        );
         let moved = [at("1", "142", "Успешно"), at("3", "142", "Успешно")];
         let mut renamed_p = moved.clone();
         renamed_p[0].pipeline = "Продажи 2027".into();

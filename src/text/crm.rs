@@ -923,6 +923,15 @@ fn columns(s: &mut String, r: &SyncReport) {
     }
 }
 
+/// A connection's `pipelines` names a pipeline the CRM renamed: followed by its id, said.
+pub fn pipeline_filter_renamed(from: &str, to: &str) -> String {
+    crate::tr!(
+        "crm-pipeline-filter-renamed",
+        from = safe::line(from),
+        to = safe::line(to)
+    )
+}
+
 /// Which deal a failure or warning is about.
 pub fn deal(id: &str) -> String {
     crate::tr!("crm-deal", id = id)

@@ -118,6 +118,7 @@ crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-resumed = continues an interrupted sync begun at { $at }
 crm-report-reread = every deal read again, once: an older okk wrote some values otherwise
 crm-report-reread-renamed = every deal read again, once: a stage or pipeline was renamed in the CRM
+crm-pipeline-filter-renamed = the CRM renamed the pipeline «{ $from }» to «{ $to }», which the connection's `pipelines` names: read under its new name; write «{ $to }» there in the config
 crm-report-pipeline-renamed = pipeline renamed in the CRM: «{ $from }» → «{ $to }»
 crm-report-pipeline-renamed-cards = its cards take the new name: none changed for it, their reviews stand
 crm-report-funnel-old-pipeline = the funnel's stage «{ $stage }» names it by its old name: write the new one there

@@ -122,6 +122,7 @@ crm-report-sweep-finished = завершён полный проход, нача
 crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
 crm-report-reread = все сделки прочитаны заново, один раз: прежний okk писал часть значений иначе
 crm-report-reread-renamed = все сделки прочитаны заново, один раз: в CRM переименовали этап или воронку
+crm-pipeline-filter-renamed = CRM переименовала воронку «{ $from }» в «{ $to }», указанную в `pipelines` подключения: прочитана под новым именем; впишите «{ $to }» туда в настройках
 crm-report-pipeline-renamed = воронка переименована в CRM: «{ $from }» → «{ $to }»
 crm-report-pipeline-renamed-cards = её карточки получили новое название: ни одна не изменилась, проверки в силе
 crm-report-funnel-old-pipeline = этап «{ $stage }» воронки okk называет её старым именем: впишите новое
