@@ -13,7 +13,7 @@ use super::amo_rows::{self, Shape};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
-use crate::domain::crm_stage::{CrmStage, Semantics, follow_renamed};
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
@@ -177,23 +177,8 @@ impl AmoReader {
                 self.stages.insert((pid, sid), (name.clone(), stage));
             }
         }
-        let ids: Vec<(String, String)> = (names.iter())
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect();
-        let (wanted, followed) = follow_renamed(wanted, last, &ids);
-        for r in followed {
-            self.warnings
-                .push(crate::text::crm::pipeline_filter_renamed(&r.from, &r.to));
-        }
-        let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
-        if let Some(f) = Failure::unknown_pipeline(&wanted, &known) {
-            return Err(f);
-        }
-        for w in &wanted {
-            if let Some((id, _)) = names.iter().find(|(_, n)| n == w) {
-                self.pipelines_wanted.push(*id);
-            }
-        }
+        self.pipelines_wanted =
+            Failure::wanted_pipelines(wanted, last, &names, &mut self.warnings)?;
         Ok(())
     }
 

@@ -20,7 +20,7 @@ use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
-use crate::domain::crm_stage::{CrmStage, Semantics, follow_renamed};
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
@@ -222,24 +222,8 @@ impl BitrixReader {
             .iter()
             .filter_map(|c| Some((int(c.get("id"))?, int(c.get("sort"))?)))
             .collect();
-        let ids: Vec<(String, String)> = (categories.iter())
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect();
-        let (wanted, followed) = follow_renamed(wanted, last, &ids);
-        for r in followed {
-            self.warnings
-                .push(crate::text::crm::pipeline_filter_renamed(&r.from, &r.to));
-        }
-        let known: Vec<String> = categories.iter().map(|(_, n)| n.clone()).collect();
+        self.wanted = Failure::wanted_pipelines(wanted, last, &categories, &mut self.warnings)?;
         self.categories = categories.into_iter().collect();
-        if let Some(f) = Failure::unknown_pipeline(&wanted, &known) {
-            return Err(f);
-        }
-        for w in &wanted {
-            if let Some((id, _)) = self.categories.iter().find(|(_, n)| *n == w) {
-                self.wanted.push(*id);
-            }
-        }
         // Every pipeline's stages in one call.
         let mut ids: Vec<i64> = self.categories.keys().copied().collect();
         ids.sort_unstable();

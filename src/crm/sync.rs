@@ -131,6 +131,32 @@ impl Failure {
         })
     }
 
+    /// The ids of the pipelines a connection's `pipelines` names among the CRM's (`names`: id,
+    /// name), one the CRM renamed since the last sync (`last`) followed by its id and said in
+    /// `warnings` ([`crm_stage::follow_renamed`]); a name the CRM has neither way is the failure.
+    pub fn wanted_pipelines(
+        wanted: &[String],
+        last: &[crm_stage::CrmStage],
+        names: &[(i64, String)],
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<i64>, Failure> {
+        let ids: Vec<(String, String)> = (names.iter())
+            .map(|(id, n)| (id.to_string(), n.clone()))
+            .collect();
+        let (wanted, followed) = crm_stage::follow_renamed(wanted, last, &ids);
+        for r in followed {
+            warnings.push(msg::pipeline_filter_renamed(&r.from, &r.to));
+        }
+        let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
+        if let Some(f) = Failure::unknown_pipeline(&wanted, &known) {
+            return Err(f);
+        }
+        Ok(wanted
+            .iter()
+            .filter_map(|w| names.iter().find(|(_, n)| n == w).map(|(id, _)| *id))
+            .collect())
+    }
+
     /// The user stopped the run (Ctrl-C).
     pub fn is_interrupted(&self) -> bool {
         matches!(

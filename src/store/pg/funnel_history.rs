@@ -10,7 +10,6 @@ use crate::domain::funnel_diff::FunnelVersion;
 use crate::domain::ports::FunnelHistory;
 use crate::domain::ports::funnel_history::StageVisits;
 use crate::store::StoreError;
-use crate::store::analytics::moment;
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
@@ -107,31 +106,15 @@ impl FunnelHistory for PgStore {
         )?;
         let mut card = None;
         let mut seen: Vec<(String, String)> = Vec::new();
-        let mut flush = |seen: &mut Vec<(String, String)>| {
-            seen.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut visits: Vec<(chrono::NaiveDateTime, String)> = Vec::new();
-            for (at, stage) in seen.drain(..) {
-                let Some(at) = moment(Some(at.as_bytes())) else {
-                    continue;
-                };
-                if visits.last().is_some_and(|(_, s)| *s == stage) {
-                    continue;
-                }
-                visits.push((at, stage));
-            }
-            if !visits.is_empty() {
-                f(&visits);
-            }
-        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0);
             if card != Some(id) {
-                flush(&mut seen);
+                crate::store::funnel_facts::visits_of(&mut seen, f);
                 card = Some(id);
             }
             seen.push((r.get(1), r.get(2)));
         }
-        flush(&mut seen);
+        crate::store::funnel_facts::visits_of(&mut seen, f);
         Ok(())
     }
 }
