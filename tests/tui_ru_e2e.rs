@@ -52,6 +52,58 @@ fn lang_en_brings_the_english_reviewer_back_under_a_russian_locale() {
     assert!(term.wait_exit().success());
 }
 
+/// An auditor writes her comment in Russian and presses the verdict key with the layout still
+/// Russian: `с` (the `c` key) opens the comment, `ф` (the `a` key) saves «в порядке» with it, as
+/// `c` and `a` would.
+#[test]
+fn keys_pressed_in_the_russian_layout_act_as_the_keys_they_sit_on() {
+    let desk = Desk::new();
+    desk.import(&[&common::path_arg(
+        &common::repo().join("assets/demo/amocrm_deals.csv"),
+    )]);
+    let args = desk.okk_args(&[
+        "review",
+        "--stage",
+        "Встреча проведена",
+        "--auditor",
+        "anna",
+    ]);
+    let mut term = Spawn::new(&args, 100, 30)
+        .env("LANG", "ru_RU.UTF-8")
+        .start(desk.dir.path());
+    let card = term.wait_for("┌ #");
+    let id = pty::card_id(&card);
+    term.send("?");
+    term.wait_for("Клавиши · карточка");
+    // The help's last line, past the card's keys: paged down to.
+    term.send("JJJ");
+    term.wait_for("Буквы работают и в русской раскладке");
+    term.send("<esc>");
+    term.wait_gone("Клавиши · карточка");
+    term.send("с");
+    term.wait_for("Комментарий (enter сохраняет");
+    term.send("Клиент не отвечает");
+    term.wait_for("│Клиент не отвечает");
+    term.send("<enter>");
+    term.wait_gone("Комментарий (enter сохраняет");
+    term.send("ф");
+    term.wait_for(&format!("#{id} сохранено: в порядке"));
+    term.send("<C-c>");
+    assert!(term.wait_exit().success());
+    let (verdict, comment): (String, String) = desk
+        .read_only()
+        .query_row(
+            "SELECT verdict, comment FROM reviews WHERE card_external_id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (verdict.as_str(), comment.as_str()),
+        ("ok", "Клиент не отвечает")
+    );
+}
+
 /// `okk keys` in a language: the key table with each action's line in it.
 fn keys(lang: &str) -> String {
     common::succeeded(Desk::new().okk_bare().args(["--lang", lang, "keys"]))

@@ -326,6 +326,11 @@ pub fn help_title() -> String {
     tr!("tui-help-title")
 }
 
+/// The help's last line on screens whose letters are keys: the Russian layout's letters work.
+pub fn help_layout() -> String {
+    tr!("tui-help-layout")
+}
+
 pub fn help_scrolls() -> String {
     format!(" {} ", tr!("tui-help-scrolls"))
 }

@@ -371,7 +371,34 @@ impl Keymap {
         Ok(map)
     }
 
+    /// The action `key` is bound to in `mode`: the key itself, else — a letter of the Russian
+    /// layout bound to nothing — the Latin key it was typed on (`ф` for `a`). A text box types
+    /// such a letter as it is; a key with Ctrl or Alt has no letter to type, so it takes the
+    /// Latin key's meaning there too (Ctrl+ч for Ctrl+x).
     pub fn lookup(&self, mode: Mode, key: Key) -> Option<Action> {
+        self.bound(mode, key).or_else(|| {
+            let typed = mode.takes_text() && !key.ctrl && !key.alt;
+            let KeyCode::Char(c) = key.code else {
+                return None;
+            };
+            let twin = super::layout::latin_twin(c).filter(|_| !typed)?;
+            let twin = if key.ctrl {
+                twin.to_ascii_lowercase()
+            } else {
+                twin
+            };
+            self.bound(
+                mode,
+                Key {
+                    code: KeyCode::Char(twin),
+                    ..key
+                },
+            )
+        })
+    }
+
+    /// The action bound to exactly `key` in `mode`.
+    fn bound(&self, mode: Mode, key: Key) -> Option<Action> {
         self.bindings
             .iter()
             .find(|b| b.mode == mode && b.key == key)
@@ -639,6 +666,43 @@ mod tests {
             Some(Action::Type(Key::char('x')))
         );
         assert_eq!(k.lookup(Mode::Picker, Key::ctrl('n')), Some(Action::Down));
+    }
+
+    /// A desk that typed a comment in Russian presses `a` with the layout still switched: `ф`
+    /// means `a` wherever a letter types nothing, and is typed where it does.
+    #[test]
+    fn a_letter_of_the_russian_layout_acts_as_the_key_it_sits_on() {
+        let k = Keymap::default();
+        let card = |c: char| k.lookup(Mode::Card, Key::char(c));
+        assert_eq!(card('ф'), Some(Action::Ok));
+        assert_eq!(card('ч'), Some(Action::WrongStage));
+        assert_eq!(card('ы'), Some(Action::Stale));
+        assert_eq!(card('в'), Some(Action::Dead));
+        assert_eq!(card('ш'), Some(Action::Unclear));
+        assert_eq!(card('с'), Some(Action::Comment));
+        assert_eq!(card('О'), Some(Action::PageDown), "Shift+о is J");
+        let queue = |c: char| k.lookup(Mode::Queue, Key::char(c));
+        assert!(queue('j').is_some());
+        assert_eq!(queue('о'), queue('j'));
+        // In a text box the letter is typed, but Ctrl with a letter still means the key.
+        for m in [Mode::Comment, Mode::Filter, Mode::Picker, Mode::Input] {
+            assert_eq!(
+                k.action(m, Key::char('ф')),
+                Some(Action::Type(Key::char('ф')))
+            );
+            assert_eq!(k.lookup(m, Key::ctrl('с')), Some(Action::Quit), "{m:?}");
+        }
+        assert_eq!(k.lookup(Mode::Card, Key::ctrl('С')), Some(Action::Quit));
+        // A Russian letter the user bound keeps its own meaning; a Latin letter has no twin.
+        let table: KeysTable = toml::from_str("[card]\nstale = \"ф\"\n").unwrap();
+        let k = Keymap::with_overrides(&table).unwrap();
+        assert_eq!(k.lookup(Mode::Card, Key::char('ф')), Some(Action::Stale));
+        assert_eq!(k.lookup(Mode::Card, Key::char('a')), Some(Action::Ok));
+        assert_eq!(
+            k.lookup(Mode::Card, Key::char('ы')),
+            None,
+            "s is stale's no more"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod effect;
 pub mod kept;
 pub mod keymap;
+pub mod layout;
 pub mod picker;
 pub mod read;
 pub mod run;

@@ -82,6 +82,7 @@ tui-all-done = No other stage has cards to review.
 tui-too-small = okk needs a terminal of at least 80×24; this one is { $width }×{ $height }. Enlarge it, or press ctrl-c to quit.
 tui-help = help
 tui-help-title = Keys
+tui-help-layout = Letters work in the Russian layout too: ф is a, ы is s, ч is x.
 tui-help-scrolls = j/k J/K scroll
 tui-screen-funnel = funnel
 tui-screen-queue = queue

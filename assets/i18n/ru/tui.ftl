@@ -89,6 +89,7 @@ tui-all-done = На других этапах нечего проверять.
 tui-too-small = okk нужен терминал не меньше 80×24; этот — { $width }×{ $height }. Увеличьте окно или нажмите ctrl-c для выхода.
 tui-help = помощь
 tui-help-title = Клавиши
+tui-help-layout = Буквы работают и в русской раскладке: ф — это a, ы — s, ч — x.
 tui-help-scrolls = j/k J/K прокрутка
 tui-screen-funnel = воронка
 tui-screen-queue = очередь

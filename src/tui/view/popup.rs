@@ -204,6 +204,10 @@ fn help(
             ])
         }));
     }
+    if !state.screen_mode().takes_text() {
+        lines.push(Line::default());
+        lines.push(Line::from(format!(" {}", msg::help_layout())));
+    }
     let w = area.width.saturating_sub(4).min(110);
     let inner = w.saturating_sub(2).max(1) as usize;
     let lines = super::hang::hang_all(lines, inner);
