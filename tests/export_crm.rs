@@ -394,6 +394,11 @@ fn a_card_changed_since_its_review_is_pointed_out() {
         stdout.contains("1 of these cards has changed in the CRM since the review"),
         "{stdout}"
     );
+    // Named, with the stage it is at now, so the lead can find it without a second export.
+    assert!(
+        stdout.contains("card_changed): #31957017 (now at «"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -331,8 +331,8 @@ fn write_changes<S: ReviewExportSource>(
             profile.method.as_deref(),
         ),
     )?;
-    if changed_since > 0 {
-        super::say_beside(target, msg::changed_since_review(changed_since))?;
+    if !changed_since.is_empty() {
+        super::say_beside(target, msg::changed_since_review(&changed_since))?;
     }
     // An empty file with --approved-only: no lead has approved a change yet, not nothing to do.
     if args.approved_only && sheet.rows.is_empty() {
@@ -393,13 +393,14 @@ fn owner_map(
     Ok(owners)
 }
 
-/// What the CRM export found: each card's change, how many of those cards a sync changed since
-/// the review, the cards left to the lead (auditors disagree, no decision settles them), and the
+/// What the CRM export found: each card's change, those of the cards a sync changed since the
+/// review, the cards left to the lead (auditors disagree, no decision settles them), and the
 /// cards gone from the CRM whose change is left out (its import has no deal to apply it to, or
 /// would make one anew).
 struct Changes {
     changes: Vec<Change>,
-    changed_since: usize,
+    /// (card id, its stage now)
+    changed_since: Vec<(String, String)>,
     needs_lead: Vec<String>,
     gone: Vec<String>,
 }
@@ -422,7 +423,7 @@ fn changes(
     };
     let mut out = Changes {
         changes: Vec::new(),
-        changed_since: 0,
+        changed_since: Vec::new(),
         needs_lead: Vec::new(),
         gone: Vec::new(),
     };
@@ -439,7 +440,10 @@ fn changes(
                 out.gone.push(external_id.to_string());
                 return;
             }
-            out.changed_since += usize::from(card_changed == Some(true));
+            if card_changed == Some(true) {
+                out.changed_since
+                    .push((external_id.to_string(), now.stage.clone()));
+            }
             out.changes.push(Change {
                 source: card_source.to_string(),
                 external_id: external_id.to_string(),

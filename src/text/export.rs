@@ -65,12 +65,31 @@ pub fn none_approved() -> String {
     crate::tr!("export-none-approved")
 }
 
-pub fn changed_since_review(n: usize) -> String {
+/// Cards in the CRM file that changed in the CRM since their review: (card id, its stage now),
+/// each named with the stage it is at now — a move the lead approved may be one the CRM has
+/// since made otherwise, and the file would move the deal back.
+pub fn changed_since_review(cards: &[(String, String)]) -> String {
+    let n = cards.len();
+    let mut listed: Vec<String> = cards
+        .iter()
+        .take(NEEDS_LEAD_LISTED)
+        .map(|(id, stage)| {
+            crate::tr!(
+                "export-card-now",
+                card = super::safe::line(id).to_string(),
+                stage = super::safe::line(stage).to_string()
+            )
+        })
+        .collect();
+    if n > NEEDS_LEAD_LISTED {
+        listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
+    }
     // The column as the reviews export in this language names it.
     crate::tr!(
         "export-changed-since-review",
         count = n,
-        column = column("card_changed")
+        column = column("card_changed"),
+        cards = listed.join(", ")
     )
 }
 
@@ -595,11 +614,42 @@ mod tests {
     /// the same language, names it.
     #[test]
     fn cards_changed_since_review_point_at_the_column_by_its_name() {
-        let ru = with(Lang::Ru, || super::changed_since_review(4));
+        let ru = with(Lang::Ru, || super::changed_since_review(&moved(4)));
         assert!(ru.contains("в столбце «Карточка изменилась»"), "{ru}");
         assert!(!ru.contains("card_changed"), "{ru}");
-        let en = with(Lang::En, || super::changed_since_review(4));
+        let en = with(Lang::En, || super::changed_since_review(&moved(4)));
         assert!(en.contains("marks them in card_changed"), "{en}");
+    }
+
+    /// `n` cards changed since their review, all now at one stage.
+    fn moved(n: usize) -> Vec<(String, String)> {
+        (1..=n)
+            .map(|i| (format!("30{i:02}"), "Принимают решение".to_string()))
+            .collect()
+    }
+
+    /// Each card changed since its review is named with the stage it is at now: a move the lead
+    /// approved may be one the CRM has since made otherwise.
+    #[test]
+    fn cards_changed_since_review_are_named_with_their_stage_now() {
+        let ru = with(Lang::Ru, || super::changed_since_review(&moved(2)));
+        assert!(
+            ru.ends_with(
+                "«Карточка изменилась»): #3001 (сейчас «Принимают решение»), #3002 (сейчас \
+                 «Принимают решение»)"
+            ),
+            "{ru}"
+        );
+        let en = with(Lang::En, || super::changed_since_review(&moved(52)));
+        assert!(
+            en.contains(": #3001 (now at «Принимают решение»), #3002"),
+            "{en}"
+        );
+        assert!(en.ends_with("… and 2 more"), "{en}");
+        // CRM text in a stage name reaches the terminal as placeholders.
+        let evil = vec![("1".to_string(), "Этап\u{1b}[2J".to_string())];
+        let en = with(Lang::En, || super::changed_since_review(&evil));
+        assert!(!en.contains('\u{1b}'), "{en}");
     }
 
     #[test]
@@ -632,14 +682,14 @@ mod tests {
     #[test]
     fn english_counts_agree_in_number_too() {
         with(Lang::En, || {
-            let one = super::changed_since_review(1);
+            let one = super::changed_since_review(&moved(1));
             assert!(
                 one.contains(
                     "1 of these cards has changed in the CRM since the review: check it before"
                 ),
                 "{one}"
             );
-            let two = super::changed_since_review(2);
+            let two = super::changed_since_review(&moved(2));
             assert!(
                 two.contains("2 of these cards have changed") && two.contains("check them before"),
                 "{two}"

@@ -21,7 +21,8 @@ export-none-approved = okk: no change a lead has approved yet (--approved-only w
 export-changed-since-review = okk: { $count ->
     [one] { $count } of these cards has changed in the CRM since the review: check it
    *[other] { $count } of these cards have changed in the CRM since the review: check them
-} before the import (`okk export reviews` marks them in { $column })
+} before the import (`okk export reviews` marks them in { $column }): { $cards }
+export-card-now = #{ $card } (now at «{ $stage }»)
 export-and-more = … and { $count } more
 export-needs-lead = okk: { $count } { $count ->
     [one] card needs

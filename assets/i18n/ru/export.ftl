@@ -23,7 +23,8 @@ export-none-approved = okk: руководитель ещё не одобрил 
 export-changed-since-review = okk: { $count ->
     [one] { $count } из этих карточек изменилась
    *[many] { $count } из этих карточек изменились
-} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»)
+} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»): { $cards }
+export-card-now = #{ $card } (сейчас «{ $stage }»)
 export-and-more = … и ещё { $count }
 export-needs-lead = okk: { $count ->
     [one] { $count } карточка ждёт решения руководителя и не выгружена: её аудиторы не согласны
