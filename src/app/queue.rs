@@ -108,7 +108,8 @@ fn list(
         // The queue is titled by the funnel's name of the stage, whichever name was typed.
         let stage = (funnel.resolve(&args.stage))
             .map_or(args.stage.as_str(), |i| funnel.stage(i).name.as_str());
-        super::say_raw(msg::queue(stage, who, &cards))?;
+        let sources = store.sources()?.len() > 1;
+        super::say_raw(msg::queue(stage, who, &cards, sources))?;
     }
     Ok(ExitCode::SUCCESS)
 }

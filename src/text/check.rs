@@ -150,7 +150,8 @@ pub fn total(n: u64) -> String {
     crate::tr!("check-total", n = n)
 }
 
-pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
+/// `sources`: the store holds cards of more than one source, and each row says which it is of.
+pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry], sources: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -162,9 +163,9 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             count = cards.len()
         )
     );
-    // Two connections (or a file and a connection) may share ids: with cards of several
-    // sources, each says its own, as `okk check` does.
-    let sources = cards.iter().any(|c| c.source != cards[0].source);
+    // Two connections (or a file and a connection) may share ids: in a store of several
+    // sources each row says its own, as `okk check` does, whichever rows this listing reaches
+    // (a short listing of one source's cards is not the other source's same ids).
     let ids: Vec<String> = cards
         .iter()
         .map(|c| {
@@ -324,7 +325,7 @@ mod tests {
                 "Очень длинное название сделки, которое не влезает в колонку",
             ),
         ];
-        let text = with(Lang::Ru, || queue("Принимают решение", "anna", &cards));
+        let text = with(Lang::Ru, || queue("Принимают решение", "anna", &cards, true));
         let rows: Vec<&str> = text.lines().skip(1).collect();
         let at = |row: &str, what: &str| {
             let byte = row.find(what).unwrap();
@@ -335,5 +336,17 @@ mod tests {
         assert_eq!(at(rows[0], "0 дн."), at(rows[1], "0 дн."), "{text}");
         assert_eq!(at(rows[0], "0 дн."), at(rows[2], "0 дн."), "{text}");
         assert!(rows[2].contains("…"), "{text}");
+    }
+
+    /// In a store of several sources a row names its source even when every row listed is of
+    /// one (tester32 F4: `--limit 6` printed `#30000001` bare, the other source's card had the
+    /// same id); a store of one source keeps the ids bare.
+    #[test]
+    fn a_store_of_several_sources_names_each_row_s_source() {
+        let cards = [entry("30000001", "fake-b24", "Сделка #30000001")];
+        let text = with(Lang::Ru, || queue("Первичный контакт", "anna", &cards, true));
+        assert!(text.contains("#30000001 (fake-b24)"), "{text}");
+        let text = with(Lang::Ru, || queue("Первичный контакт", "anna", &cards, false));
+        assert!(text.contains("#30000001 ") && !text.contains("fake-b24"), "{text}");
     }
 }
