@@ -562,6 +562,7 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             full_sweep_at: None,
             full_sweep_begun_at: None,
             resumed_run_begun_at: None,
+            resumed_landed: None,
             reread: None,
             dry_run: false,
             absent_fields: Vec::new(),

@@ -544,10 +544,35 @@ fn a_sync_resumed_after_a_kill_says_it_continues_the_interrupted_one() {
         "{resumed}"
     );
     assert_eq!(desk.desk.rows(Table::Cards).len(), 2000);
+    // The report adds up to what the CRM holds: the killed attempt's share and this one's
+    // (tester32 F2: it counted only its own), said in the text too.
+    let landed = &resumed["resumed_landed"];
+    let before_kill = landed["inserted"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{resumed}"));
+    assert!(
+        before_kill > 0,
+        "the kill came after a page landed: {resumed}"
+    );
+    assert_eq!(
+        before_kill + resumed["inserted"].as_u64().unwrap(),
+        2000,
+        "{resumed}"
+    );
+    assert!(
+        en.contains("before it stopped, that sync had landed: ")
+            && en.contains("the sync in all: 2000 new, 0 changed, 0 gone"),
+        "{en}"
+    );
+    assert!(
+        ru.contains("всего за синхронизацию: новых 2\u{202f}000"),
+        "{ru}"
+    );
 
     // That run went through: the next one continues nothing.
     let next = desk.sync(&[]);
     assert!(next["resumed_run_begun_at"].is_null(), "{next}");
+    assert!(next.get("resumed_landed").is_none(), "{next}");
     let out = desk.okk().args(["--lang", "en", "sync"]).output().unwrap();
     let plain = String::from_utf8(out.stdout).unwrap();
     assert!(

@@ -417,6 +417,12 @@ fn run(
             .unwrap_or_else(|| crate::store::cards::fmt_time(&opts.now)),
     );
     lander.report.resumed_run_begun_at = resumed_run.as_deref().map(utc_iso);
+    if let Some(begun) = &resumed_run {
+        // Read before this attempt writes: what the stopped attempts landed, for the report.
+        let file = format!("{}:{}", conn.kind.name(), conn.name);
+        let landed = store.sync_landed_since(&conn.name, &file, begun)?;
+        lander.report.resumed_landed = Some(landed).filter(|l| l.rows > 0 || l.gone > 0);
+    }
     lander.report.reread = reread;
     lander.report.renamed_stages = renamed.clone();
     lander.crm_renames = renamed;
@@ -981,6 +987,7 @@ impl<'a> Lander<'a> {
                 dry_run: opts.dry_run,
                 full_sweep_begun_at: None,
                 resumed_run_begun_at: None,
+                resumed_landed: None,
                 reread: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),

@@ -64,6 +64,9 @@ pub struct SyncReport {
     /// When the run this sync continues began, when an earlier run was killed or stopped
     /// half-way (`None`: the last run went through, or this one is `--full`).
     pub resumed_run_begun_at: Option<String>,
+    /// What the run's stopped attempts had landed (with `resumed_run_begun_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resumed_landed: Option<Landed>,
     /// Why this sync read every deal though it is no full sweep (`None`: it did not, or it
     /// is a first sync).
     pub reread: Option<Reread>,
@@ -90,6 +93,17 @@ pub struct SyncReport {
     /// absent: the flags of the source's cards it did not write are judged again after it.
     #[serde(skip)]
     pub columns_changed: bool,
+}
+
+/// What the earlier attempts of a run this sync continues had landed before they were stopped
+/// (their batches: the connection's since the run began), so that the report adds up to what
+/// happened in the CRM, not only to this attempt's share of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Landed {
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub gone: u64,
 }
 
 /// Why a sync that is no sweep read every deal again.

@@ -253,6 +253,31 @@ impl Store {
         )?)
     }
 
+    /// See [`super::sync_tx::SyncStore::sync_landed_since`].
+    pub fn sync_landed_since(
+        &self,
+        source: &str,
+        file: &str,
+        at: &str,
+    ) -> Result<crate::domain::sync_report::Landed, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(rows), 0), coalesce(sum(inserted), 0),
+                    coalesce(sum(updated), 0), coalesce(sum(gone), 0)
+             FROM import_batches
+             WHERE source = ?1 AND file = ?2 AND encoding = ?3 AND started_at >= ?4",
+            params![source, file, super::cards::SYNC_ENCODING, at],
+            |r| {
+                let n = |i| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
+                Ok(crate::domain::sync_report::Landed {
+                    rows: n(0)?,
+                    inserted: n(1)?,
+                    updated: n(2)?,
+                    gone: n(3)?,
+                })
+            },
+        )?)
+    }
+
     /// The sources file imports of `profile` fed and no connection syncs, with their cards
     /// (not gone), most first: `okk crm add` names them, a first sync of the same account
     /// under another name would bring their deals in again.

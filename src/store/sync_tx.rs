@@ -13,6 +13,7 @@ use super::{Store, StoreError};
 use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::stage_move::Entry;
+use crate::domain::sync_report::Landed;
 
 /// The history rows a sync's run wrote: those of its batches, from `from_batch` on (so that an
 /// older part of the CRM's record goes before them), the batches of a run killed half-way that
@@ -66,6 +67,10 @@ pub trait SyncStore: ImportStore {
     /// Whether a sync of the source began at `at` (okk's clock, as batches are dated): the
     /// batches of one run carry its moment, which tells the runs apart (`domain::import_runs`).
     fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError>;
+
+    /// What the connection's sync batches (`file`: `KIND:CONNECTION`) begun at or after `at`
+    /// landed: a run's stopped attempts, read before its next attempt writes.
+    fn sync_landed_since(&self, source: &str, file: &str, at: &str) -> Result<Landed, StoreError>;
 
     /// The sources file imports of `profile` fed and no connection syncs, with their cards.
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError>;
@@ -235,6 +240,10 @@ impl SyncStore for Store {
 
     fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError> {
         Store::sync_began_at(self, source, at)
+    }
+
+    fn sync_landed_since(&self, source: &str, file: &str, at: &str) -> Result<Landed, StoreError> {
+        Store::sync_landed_since(self, source, file, at)
     }
 
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {

@@ -325,7 +325,9 @@ mod tests {
                 "Очень длинное название сделки, которое не влезает в колонку",
             ),
         ];
-        let text = with(Lang::Ru, || queue("Принимают решение", "anna", &cards, true));
+        let text = with(Lang::Ru, || {
+            queue("Принимают решение", "anna", &cards, true)
+        });
         let rows: Vec<&str> = text.lines().skip(1).collect();
         let at = |row: &str, what: &str| {
             let byte = row.find(what).unwrap();
@@ -344,9 +346,16 @@ mod tests {
     #[test]
     fn a_store_of_several_sources_names_each_row_s_source() {
         let cards = [entry("30000001", "fake-b24", "Сделка #30000001")];
-        let text = with(Lang::Ru, || queue("Первичный контакт", "anna", &cards, true));
+        let text = with(Lang::Ru, || {
+            queue("Первичный контакт", "anna", &cards, true)
+        });
         assert!(text.contains("#30000001 (fake-b24)"), "{text}");
-        let text = with(Lang::Ru, || queue("Первичный контакт", "anna", &cards, false));
-        assert!(text.contains("#30000001 ") && !text.contains("fake-b24"), "{text}");
+        let text = with(Lang::Ru, || {
+            queue("Первичный контакт", "anna", &cards, false)
+        });
+        assert!(
+            text.contains("#30000001 ") && !text.contains("fake-b24"),
+            "{text}"
+        );
     }
 }

@@ -720,6 +720,7 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
     );
     // The deals read again for the cursor's overlap are not news: say so before the counts.
     let quiet = r.inserted == 0
+        && r.resumed_landed.is_none()
         && r.updated == 0
         && r.gone == 0
         && r.notes_updated == 0
@@ -800,6 +801,24 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
     if let Some(begun) = &r.resumed_run_begun_at {
         let line = crate::tr!("crm-report-resumed", at = local(begun));
         s.push_str(&format!("  {line}\n"));
+        // The stopped attempts' share and the whole, so that the counts add up to what the
+        // CRM did, not to this attempt's part of it.
+        if let Some(l) = &r.resumed_landed {
+            let line = crate::tr!(
+                "crm-report-resumed-landed",
+                inserted = l.inserted,
+                updated = l.updated,
+                gone = l.gone
+            );
+            s.push_str(&format!("  {line}\n"));
+            let line = crate::tr!(
+                "crm-report-resumed-total",
+                inserted = l.inserted + r.inserted,
+                updated = l.updated + r.updated,
+                gone = l.gone + r.gone
+            );
+            s.push_str(&format!("  {line}\n"));
+        }
     }
     match r.reread {
         Some(Reread::Values) => {
@@ -1033,6 +1052,12 @@ mod tests {
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
             full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
             resumed_run_begun_at: Some("2026-11-20T08:30:00Z".into()),
+            resumed_landed: Some(crate::domain::sync_report::Landed {
+                rows: 3_485,
+                inserted: 3_485,
+                updated: 0,
+                gone: 0,
+            }),
             reread: Some(crate::domain::sync_report::Reread::Values),
             dry_run: true,
             absent_fields: vec!["phone".into(), "Интересующие параметры".into()],

@@ -225,6 +225,28 @@ impl SyncStore for PgStore {
         Ok(row.get(0))
     }
 
+    fn sync_landed_since(
+        &self,
+        source: &str,
+        file: &str,
+        at: &str,
+    ) -> Result<crate::domain::sync_report::Landed, StoreError> {
+        let row = self.conn.borrow_mut().query_one(
+            "SELECT coalesce(sum(rows), 0)::bigint, coalesce(sum(inserted), 0)::bigint,
+                    coalesce(sum(updated), 0)::bigint, coalesce(sum(gone), 0)::bigint
+             FROM import_batches
+             WHERE source = $1 AND file = $2 AND encoding = $3 AND started_at >= $4",
+            &[&source, &file, &crate::store::cards::SYNC_ENCODING, &at],
+        )?;
+        let n = |i| row.get::<_, i64>(i).max(0) as u64;
+        Ok(crate::domain::sync_report::Landed {
+            rows: n(0),
+            inserted: n(1),
+            updated: n(2),
+            gone: n(3),
+        })
+    }
+
     fn sync_began_at(&self, source: &str, at: &str) -> Result<bool, StoreError> {
         let row = self.conn.borrow_mut().query_one(
             "SELECT EXISTS (SELECT 1 FROM import_batches
