@@ -780,3 +780,41 @@ fn cards_active_after_the_day_judged_are_0_days_idle_everywhere_and_said_so() {
         );
     }
 }
+
+/// Roles set up, no name given: the refusal says no name was given, which name okk fell back on
+/// and how to give one (tester32 F9: «auditor — не пользователь этого хранилища», a name the
+/// user never typed); a name given that the store does not know keeps the plain refusal.
+#[test]
+fn a_queue_looked_at_with_no_name_given_says_how_to_give_one() {
+    let desk = Desk::demo();
+    desk.okk()
+        .args(["db", "roles", "--auditor", "anna", "--lead", "olga"])
+        .assert()
+        .success();
+    let refused = |lang: &str, extra: &[&str]| -> String {
+        let out = desk
+            .okk()
+            .args(["--lang", lang, "queue", "--stage", "Квалификация"])
+            .args(extra)
+            .env_remove("OKK_AUDITOR")
+            .env("USER", "zed")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let en = refused("en", &[]);
+    assert!(
+        en.contains("no name given, and the one okk fell back on, zed (")
+            && en.contains("Say who you are: --auditor NAME, the variable OKK_AUDITOR"),
+        "{en}"
+    );
+    let ru = refused("ru", &[]);
+    assert!(
+        ru.contains("имя не названо") && ru.contains("Назовите себя: --auditor ИМЯ"),
+        "{ru}"
+    );
+    let named = refused("en", &["--auditor", "zed"]);
+    assert!(named.contains("zed is not a user of this store"), "{named}");
+    assert!(!named.contains("no name given"), "{named}");
+}

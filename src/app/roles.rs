@@ -83,14 +83,17 @@ fn named(
                 _ => Ok(name),
             }
         }
-        Err(r) => Err(user(refusal(&r, work))),
+        Err(r) => Err(user(refusal(&r, work, given.is_some(), need))),
     }
 }
 
-fn refusal(r: &Refusal, work: LeadWork) -> String {
+/// Why the name may not act; `given`: the user named it (else okk fell back on the config's
+/// or the login's, which the user may never have thought of).
+fn refusal(r: &Refusal, work: LeadWork, given: bool, need: Role) -> String {
     match r {
         Refusal::NotMapped { login } => msg::roles_not_mapped(login),
         Refusal::OtherName { mapped, given } => msg::roles_other_name(mapped, given),
+        Refusal::Unknown { name } if !given => msg::roles_unknown_unnamed(name, need == Role::Lead),
         Refusal::Unknown { name } => msg::roles_unknown(name),
         Refusal::NotLead { name } => match work {
             LeadWork::Decide => msg::roles_not_lead(name),

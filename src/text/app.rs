@@ -386,6 +386,23 @@ pub fn roles_unknown(name: &str) -> String {
     crate::tr!("app-roles-unknown", name = name.to_string())
 }
 
+/// No name given (`--auditor`, `--lead`), and the one taken instead (the config's, the login's)
+/// is not a user of a store whose roles are set up: how to say who one is. `lead`: the command
+/// takes `--lead`.
+pub fn roles_unknown_unnamed(name: &str, lead: bool) -> String {
+    let (flag, env) = if lead {
+        ("--lead", "OKK_LEAD")
+    } else {
+        ("--auditor", "OKK_AUDITOR")
+    };
+    crate::tr!(
+        "app-roles-unknown-unnamed",
+        name = name.to_string(),
+        flag = flag,
+        env = env
+    )
+}
+
 /// An auditor asked for a lead's command.
 pub fn roles_not_lead(name: &str) -> String {
     crate::tr!("app-roles-not-lead", name = name.to_string())
