@@ -781,14 +781,21 @@ pub fn field_value(
 }
 
 /// A custom column's value as the card shows it: a field the funnel declares a date (by its name
-/// or an alias) as [`shown_date`], a checkbox's yes or no in words (`formats::values::checkbox`:
+/// or an alias) as [`shown_date`], and so the nearest task's column (a sync writes it with its
+/// seconds, and the `no_task` rule reads it as a date, declared or not), a checkbox's yes or no in words (`formats::values::checkbox`:
 /// amoCRM's `true`/`false`, every yes/no word of a field declared `bool`), any other as
 /// written. What is stored and exported stays as the CRM wrote it.
 pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> String {
     use crate::domain::funnel::FieldKind;
-    let kind = funnel
-        .custom_field(header)
-        .map_or(FieldKind::Text, |f| f.kind);
+    let task = crate::domain::rules::TASK_FIELDS.contains(&header);
+    let kind = funnel.custom_field(header).map_or(
+        if task {
+            FieldKind::Date
+        } else {
+            FieldKind::Text
+        },
+        |f| f.kind,
+    );
     if kind == FieldKind::Date {
         return shown_date(raw);
     }
@@ -910,6 +917,27 @@ mod tests {
         with(Lang::En, || {
             assert_eq!(shown("Ипотека одобрена", "false"), "no")
         });
+    }
+
+    /// The nearest task's column, which a sync fills with its seconds, reads as the card's other
+    /// dates do without the funnel declaring it (tester32 F8: «20.11.2026 11:08:40»); another
+    /// undeclared field keeps what the CRM wrote.
+    #[test]
+    fn the_nearest_task_reads_as_a_date_undeclared() {
+        let funnel = crate::funnel_config::default_funnel();
+        let shown = |header: &str, value: &str| super::column_value(&funnel, header, value);
+        assert_eq!(
+            shown("Ближайшая задача", "20.11.2026 11:08:40"),
+            "20.11.2026 11:08"
+        );
+        assert_eq!(
+            shown("closest_task_at", "2026-11-20 00:00:00"),
+            "20.11.2026"
+        );
+        assert_eq!(
+            shown("Дата звонка", "20.11.2026 11:08:40"),
+            "20.11.2026 11:08:40"
+        );
     }
 
     /// One source, however many cards, is not several; a second is, and stays so; the widest
