@@ -102,6 +102,19 @@ fn main() {
             }
             continue;
         }
+        if let Some(rest) = line.trim().strip_prefix("rename-pipeline ") {
+            match rest.split_once("=>") {
+                Some((old, new)) if !new.trim().is_empty() => {
+                    if server.with(|s| rename_pipeline(s, old.trim(), new.trim())) {
+                        println!("renamed the pipeline «{}» to «{}»", old.trim(), new.trim());
+                    } else {
+                        eprintln!("fake_crm: no pipeline named «{}»", old.trim());
+                    }
+                }
+                _ => eprintln!("fake_crm: rename-pipeline OLD => NEW"),
+            }
+            continue;
+        }
         match command(&line) {
             Some(("edit", n)) => {
                 server.with(|s| s.edit_first(n));
@@ -166,6 +179,17 @@ fn rename_stage(s: &mut fake::State, old: &str, new: &str) -> usize {
     n
 }
 
+/// Renames the pipeline named `old` (its id stays, as when an admin renames a pipeline — a
+/// Bitrix24 deal category — in the CRM); whether there was one.
+fn rename_pipeline(s: &mut fake::State, old: &str, new: &str) -> bool {
+    let Some(p) = fake::PIPELINES.iter().find(|p| s.pipeline_name(p) == old) else {
+        return false;
+    };
+    let new: &'static str = Box::leak(new.to_string().into_boxed_str());
+    s.pipeline_names.insert(p.id, new);
+    true
+}
+
 /// A line of standard input as its command (`edit`, `add`, `delete` or `move`) and its count.
 fn command(line: &str) -> Option<(&str, usize)> {
     let (verb, n) = line.trim().split_once(' ')?;
@@ -205,7 +229,10 @@ macro_rules! stdin_commands {
   rename-stage OLD => NEW
                     rename the stage OLD (in every pipeline that has it), as an admin
                     renaming it in the CRM would: its ids stay, so the next `okk sync`
-                    says the rename and its cards take the new name without moving"
+                    says the rename and its cards take the new name without moving
+  rename-pipeline OLD => NEW
+                    rename the pipeline OLD (Bitrix24: the deal category) the same way:
+                    its id stays, and its cards take the new name without changing"
     };
 }
 

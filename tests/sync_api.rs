@@ -3524,6 +3524,36 @@ fn bitrix24_the_fake_s_delete_is_found_by_a_full_sweep_and_its_move_by_the_next_
     assert_eq!(distinct_ids(&desk.desk), 43);
 }
 
+/// The fake renames a pipeline as an admin would (tester32 could not try it): the next sync
+/// says the rename and no card changes for it; an unknown name is refused on the fake's stderr.
+#[test]
+fn the_fake_s_rename_pipeline_command_reads_as_a_pipeline_renamed_in_the_crm() {
+    let mut fake = FakeCrmProcess::start("amocrm", 40);
+    let desk = Synced::at(&fake.url);
+    assert_eq!(desk.sync(&[])["rows"], 40);
+    assert_eq!(
+        fake.tell("rename-pipeline Продажи недвижимости => Продажи 2027"),
+        "renamed the pipeline «Продажи недвижимости» to «Продажи 2027»"
+    );
+    let report = desk.sync(&[]);
+    let renamed = &report["renamed_pipelines"];
+    assert_eq!(renamed.as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(renamed[0]["to"], "Продажи 2027", "{report}");
+    assert_eq!(report["updated"], 0, "{report}");
+    assert_eq!(
+        fake.tell("rename-stage Переговоры => Переговоры с клиентом"),
+        "renamed «Переговоры» to «Переговоры с клиентом» in 1 pipeline(s)"
+    );
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 0, "{report}");
+    assert!(
+        report["renamed_stages"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{report}"
+    );
+}
+
 /// A desk fed both ways: an export imported a day late dates a move by its deal's last edit
 /// (an edit after the move), and the first sync after it reads the CRM's record of the move,
 /// which dates the visit instead — as it dates a visit a file import dated by its own clock.
