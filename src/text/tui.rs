@@ -20,6 +20,11 @@ pub fn bad_key(key: &str) -> String {
     tr!("tui-bad-key", key = key)
 }
 
+/// A rebinding of Ctrl-C, which quits on every screen.
+pub fn key_reserved(key: &str) -> String {
+    tr!("tui-key-reserved", key = key)
+}
+
 pub fn key_taken(key: &str, action: &str) -> String {
     tr!("tui-key-taken", key = key, action = action)
 }

@@ -246,6 +246,9 @@ fn defaults() -> Vec<Binding> {
     out
 }
 
+/// The key that quits on every screen, whatever the config file rebinds.
+const QUIT_ALWAYS: Key = Key::ctrl('c');
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<Binding>,
@@ -351,6 +354,14 @@ impl Keymap {
                         offset: keys.span().start,
                         message: msg::bad_key(&k),
                     })?;
+                    // Ctrl-C quits on every screen whatever the file says (the docs' promise, and
+                    // the way out a terminal user knows): it means nothing else.
+                    if key == QUIT_ALWAYS && action != Action::Quit {
+                        return Err(KeymapError {
+                            offset: keys.span().start,
+                            message: msg::key_reserved(&k),
+                        });
+                    }
                     if let Some(other) =
                         map.bindings.iter().find(|b| b.mode == mode && b.key == key)
                     {
@@ -364,6 +375,17 @@ impl Keymap {
                         key,
                         action,
                         hint,
+                    });
+                }
+                // `quit` rebound without Ctrl-C keeps it all the same.
+                if action == Action::Quit
+                    && !(map.bindings.iter()).any(|b| b.mode == mode && b.key == QUIT_ALWAYS)
+                {
+                    map.bindings.push(Binding {
+                        mode,
+                        key: QUIT_ALWAYS,
+                        action,
+                        hint: HELP_ONLY,
                     });
                 }
             }
@@ -731,6 +753,30 @@ mod tests {
         assert!(e.message.contains("ok"), "{}", e.message);
         let table: KeysTable = toml::from_str("[card]\nfly = \"z\"\n").unwrap();
         assert!(Keymap::with_overrides(&table).is_err());
+    }
+
+    /// Ctrl-C quits on every screen whatever the file says (tester33 F5: on the funnel screen
+    /// `quit = "x"` dropped it and `stats = "ctrl-c"` took it, in whatever order the file named
+    /// the actions): rebinding quit keeps it, binding it to anything else is refused.
+    #[test]
+    fn ctrl_c_quits_on_every_screen_whatever_the_file_rebinds() {
+        let table: KeysTable = toml::from_str("[funnel]\nquit = \"x\"\n").unwrap();
+        let k = Keymap::with_overrides(&table).unwrap();
+        assert_eq!(k.lookup(Mode::Funnel, Key::ctrl('c')), Some(Action::Quit));
+        assert_eq!(k.lookup(Mode::Funnel, Key::char('x')), Some(Action::Quit));
+        for text in [
+            "[funnel]\nquit = \"ctrl-q\"\nstats = \"ctrl-c\"\n",
+            "[card]\nok = \"ctrl-c\"\nquit = \"z\"\n",
+            "[card]\nquit = \"z\"\nok = \"ctrl-c\"\n",
+        ] {
+            let table: KeysTable = toml::from_str(text).unwrap();
+            let e = Keymap::with_overrides(&table).unwrap_err();
+            assert!(
+                e.message.contains("quits on every screen"),
+                "{text}: {}",
+                e.message
+            );
+        }
     }
 
     /// At 80 columns, in both languages, a card with a CRM link keeps the five verdicts,

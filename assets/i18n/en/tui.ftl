@@ -3,6 +3,7 @@
 tui-unknown-mode = unknown screen `{ $name }`: expected funnel, queue, card, filter, picker, comment, input or help
 tui-unknown-action = unknown action `{ $name }`: expected one of { $names }
 tui-bad-key = `{ $key }` is not a key: write a character (`a`, `G`), `ctrl-x`, `alt-x`, or enter, esc, space, backspace, tab, ↑ ↓ ← → (or up, down, left, right), PgUp, PgDn, Home, End, Del, f1…f12
+tui-key-reserved = `{ $key }` quits on every screen and cannot mean anything else: pick another key
 tui-key-taken = `{ $key }` already means `{ $action }` on this screen: rebind `{ $action }` too, or pick another key
 tui-bad-lang = `lang = "{ $value }"`: expected "ru" or "en"
 tui-store-failed = not saved: { $error } (press the key again to retry)

@@ -3,6 +3,7 @@
 tui-unknown-mode = неизвестный экран `{ $name }`: ожидается funnel, queue, card, filter, picker, comment, input или help
 tui-unknown-action = неизвестное действие `{ $name }`: ожидается одно из { $names }
 tui-bad-key = `{ $key }` — не клавиша: укажите символ (`a`, `G`), `ctrl-x`, `alt-x` или enter, esc, space, backspace, tab, ↑ ↓ ← → (или up, down, left, right), PgUp, PgDn, Home, End, Del, f1…f12
+tui-key-reserved = `{ $key }` на любом экране выходит из okk и ничего другого означать не может: выберите другую клавишу
 tui-key-taken = `{ $key }` на этом экране уже означает `{ $action }`: переназначьте и `{ $action }` или выберите другую клавишу
 tui-bad-lang = `lang = "{ $value }"`: ожидается "ru" или "en"
 tui-store-failed = не сохранено: { $error } (нажмите клавишу ещё раз, чтобы повторить)
