@@ -35,6 +35,15 @@ pub fn defuse(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`defuse`] undone: a cell okk wrote defused and a text editor kept as written (a spreadsheet
+/// drops the `'` itself when it saves) reads as the text it stands for.
+pub fn undefuse(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
 /// A number as spreadsheets and importers read it back: plain decimal notation (never `1e21`),
 /// `,` as the decimal separator where the locale wants it, nothing for a non-finite value.
 pub fn number(value: f64, decimal_comma: bool) -> String {

@@ -145,7 +145,8 @@ impl<'a> Builder<'a> {
                 return self.problem(line, column, msg::owners_line_break());
             }
         }
-        let (name, value) = (name.trim(), value.trim());
+        // The template okk prints defuses a name a spreadsheet would run (`'=…`).
+        let (name, value) = (super::cell::undefuse(name.trim()), value.trim());
         if name.is_empty() {
             return self.problem(line, name_col, msg::owners_no_name(value));
         }
@@ -275,6 +276,25 @@ mod tests {
 
     fn csv(text: &[u8]) -> Result<OwnerMap, Vec<Problem>> {
         parse_csv(text, OwnerForm::Email, HUBSPOT)
+    }
+
+    /// The template okk prints defuses a name a spreadsheet would run; filled in a text editor
+    /// the `'` stays, and the map reads it off (a spreadsheet drops it when it saves).
+    #[test]
+    fn a_defused_name_reads_as_the_name_it_stands_for() {
+        let map = csv("okk owner,HubSpot\n'=cmd|' /C calc'!A0 Менеджер,x@example.com\n".as_bytes())
+            .unwrap();
+        let form = OwnerForm::Email;
+        assert_eq!(
+            map.resolve(form, "=cmd|' /C calc'!A0 Менеджер").as_deref(),
+            Some("x@example.com")
+        );
+        let map = csv("okk owner,HubSpot\n'Анна,a@example.com\n".as_bytes()).unwrap();
+        assert_eq!(
+            map.resolve(form, "Анна"),
+            None,
+            "a quote before a plain name is its own"
+        );
     }
 
     #[test]

@@ -415,13 +415,15 @@ pub fn unmapped_owners(
     )
 }
 
-/// A name as one CSV cell of the template.
+/// A name as one CSV cell of the template, defused as every CSV cell okk writes (the user saves
+/// it and opens it in a spreadsheet; the owners map reads the `'` back off).
 fn csv_name(name: &str) -> String {
     let name = line(name);
+    let name = crate::export::cell::defuse(&name).into_owned();
     if name.contains([',', ';', '"']) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
-        name.into_owned()
+        name
     }
 }
 
@@ -677,6 +679,22 @@ mod tests {
             // Past 50 the rest are counted.
             assert!(super::gone_from_crm(&ids(52)).ends_with("… и ещё 2"));
         });
+    }
+
+    /// The owners map to fill in is a CSV the user opens in a spreadsheet: a name that would run
+    /// as a formula is written defused (tester33 F6).
+    #[test]
+    fn the_owners_template_defuses_a_name_a_spreadsheet_would_run() {
+        use crate::domain::crm_export::OwnerForm;
+        let owners = [
+            ("=cmd|' /C calc'!A0 Менеджер".to_string(), 2),
+            ("Анна".to_string(), 1),
+        ];
+        let text = with(Lang::En, || {
+            super::unmapped_owners(&owners, "HubSpot", OwnerForm::Email, false)
+        });
+        assert!(text.contains("\n  '=cmd|' /C calc'!A0 Менеджер,"), "{text}");
+        assert!(text.contains("\n  Анна,"), "{text}");
     }
 
     #[test]
