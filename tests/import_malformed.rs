@@ -706,3 +706,33 @@ fn a_repeated_bitrix24_group_names_the_column_that_differs() {
         "{message}"
     );
 }
+
+/// Two exports pasted into one file: the second's byte-order mark lands before the id of the row
+/// where it begins. The id is the CRM's, without it (tester33 F7: `\ufeff1003` was a card of its
+/// own that read as 1003 on screen and matched no deal in the CRM).
+#[test]
+fn a_byte_order_mark_inside_the_file_does_not_become_part_of_an_id() {
+    let desk = Desk::new();
+    let good = std::fs::read(fixture("amocrm_utf8_bom.csv").trim_matches('"')).unwrap();
+    let text = String::from_utf8(good).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    // The third card's row starts with a BOM, as a second file pasted in would.
+    lines[3].insert(0, '\u{feff}');
+    let file = desk.file("pasted.csv");
+    std::fs::write(file.trim_matches('"'), lines.join("\n") + "\n").unwrap();
+    let report = desk.import_one(&[&file]);
+    assert_eq!(report["inserted"], 5, "{report}");
+    let ids: Vec<String> = desk
+        .rows(Table::Cards)
+        .iter()
+        .map(|r| r["external_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.iter().all(|id| !id.contains('\u{feff}')), "{ids:?}");
+    // The same file imported clean is the same cards.
+    let report = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(
+        (report["inserted"].as_u64(), report["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{report}"
+    );
+}

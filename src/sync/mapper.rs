@@ -491,15 +491,16 @@ impl Mapper {
     }
 }
 
-/// `cell.trim()`, without decoding a character at either end when its bytes say it is no space
-/// (a byte Unicode's spaces never start with; a last character of two bytes other than U+0085
-/// and U+00A0): trimming every cell of a row was a twentieth of the import's reading.
+/// [`trimmed`], without decoding a character at either end when its bytes say it is no space
+/// nor a byte-order mark (a byte Unicode's spaces and U+FEFF never start with; a last character
+/// of two bytes other than U+0085 and U+00A0): trimming every cell of a row was a twentieth of
+/// the import's reading.
 fn trim_cell(cell: &str) -> &str {
     let b = cell.as_bytes();
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return cell;
     };
-    let plain_start = !matches!(first, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1..=0xE3);
+    let plain_start = !matches!(first, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1..=0xE3 | 0xEF);
     let plain_end = if last < 0x80 {
         !matches!(last, 0x09..=0x0D | 0x20)
     } else {
@@ -508,8 +509,15 @@ fn trim_cell(cell: &str) -> &str {
     if plain_start && plain_end {
         cell
     } else {
-        cell.trim()
+        trimmed(cell)
     }
+}
+
+/// A cell without the spaces around it, nor a byte-order mark before it: files pasted together
+/// carry the second one's BOM into the row where it begins, and an invisible U+FEFF before an id
+/// made a card that reads as `2002` and is another (tester33 F7).
+fn trimmed(cell: &str) -> &str {
+    cell.trim().trim_start_matches('\u{feff}').trim_start()
 }
 
 /// Names every column: empty headers by position, repeats numbered (`Имя`, `Имя (2)`), so no
@@ -769,19 +777,27 @@ mod tests {
         ] {
             assert_eq!(trim_cell(cell), cell.trim(), "{cell:?}");
         }
+        assert_eq!(trim_cell("\u{feff}2002"), "2002");
+        assert_eq!(trim_cell(" \u{feff}\u{feff} 2002 "), "2002");
+        assert_eq!(
+            trim_cell("20\u{feff}02"),
+            "20\u{feff}02",
+            "only before the value"
+        );
+        assert_eq!(trim_cell("Ａ"), "Ａ");
     }
 
     proptest! {
         #[test]
         fn trim_cell_is_str_trim(cell in any::<String>()) {
-            prop_assert_eq!(trim_cell(&cell), cell.trim());
+            prop_assert_eq!(trim_cell(&cell), super::trimmed(&cell));
         }
 
         #[test]
         fn trim_cell_is_str_trim_on_cells_like_an_export(
-            cell in "[ \\t\u{a0}\u{85}\u{2000}-\u{200b}\u{3000}a-zA-Z0-9Ѐ-ӿ«».,]{0,12}"
+            cell in "[ \\t\u{a0}\u{85}\u{2000}-\u{200b}\u{3000}\u{feff}a-zA-Z0-9Ѐ-ӿ«».,]{0,12}"
         ) {
-            prop_assert_eq!(trim_cell(&cell), cell.trim());
+            prop_assert_eq!(trim_cell(&cell), super::trimmed(&cell));
         }
     }
 }

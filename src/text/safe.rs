@@ -6,14 +6,19 @@ use std::borrow::Cow;
 
 /// A placeholder for a character that must not reach the terminal as is: C0 controls become
 /// their Unicode "control pictures" (ESC → ␛, TAB → ␉, LF → ␊), DEL → ␡, and C1 controls,
-/// bidi embeddings/overrides/isolates and other invisible format characters → �.
+/// bidi embeddings/overrides/isolates and other invisible format characters (a zero-width space,
+/// a word joiner, a byte-order mark: an id that carries one reads as another) → �. The joiners
+/// (U+200C, U+200D) stay: emoji and some scripts are written with them.
 fn placeholder(c: char) -> Option<char> {
     match c {
         '\u{00}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
         '\u{7f}' => Some('␡'),
         '\u{80}'..='\u{9f}'
+        | '\u{200b}'
         | '\u{200e}'
         | '\u{200f}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
         | '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}'
         | '\u{061c}' => Some('\u{fffd}'),
@@ -63,6 +68,12 @@ mod tests {
         assert_eq!(line("Встреча проведена"), "Встреча проведена");
         assert_eq!(line("\u{1b}[2J\u{1b}]0;pwned\u{7}"), "␛[2J␛]0;pwned␇");
         assert_eq!(line("a\u{202e}b\u{9b}c"), "a\u{fffd}b\u{fffd}c");
+        // Invisible characters that make one id read as another; joiners stay (emoji).
+        assert_eq!(
+            line("\u{feff}20\u{200b}02\u{2060}"),
+            "\u{fffd}20\u{fffd}02\u{fffd}"
+        );
+        assert_eq!(line("👨\u{200d}👩"), "👨\u{200d}👩");
         assert_eq!(line("two\nlines\r"), "two␊lines␍");
     }
 
