@@ -257,9 +257,10 @@ fn head_lines(
 /// mid-figure).
 fn owner_lines(card: &Card, theme: &Theme, width: u16, lines: &mut Vec<Line<'static>>) {
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
+    // A space after the name however long it is: a long one ran into the budget's label.
     let mut first = vec![
         label(&msg::owner(), theme),
-        Span::raw(super::pad(&owner, 22)),
+        Span::raw(super::pad(&format!("{owner} "), 22)),
     ];
     if let Some(a) = card.amount {
         let budget = vec![
@@ -1012,6 +1013,33 @@ fn url_lines(url: &str, cols: usize) -> Vec<String> {
 mod tests {
     use super::{money, title, window};
     use crate::domain::stage_path::{Step, Turn};
+
+    /// A long owner's name keeps a space before the budget's label (tester33 F12: «…Менеджер
+    /// Бюджет» ran together); a short one is padded to the budget's column as before.
+    #[test]
+    fn the_owner_and_the_budget_keep_a_space_between_them() {
+        use crate::text::lang::{Lang, with};
+        let theme = super::super::Theme::plain();
+        let line = |owner: &str| {
+            let card = crate::domain::Card {
+                owner: Some(owner.into()),
+                amount: Some(1000.0),
+                ..Default::default()
+            };
+            let mut lines = Vec::new();
+            with(Lang::Ru, || {
+                super::owner_lines(&card, &theme, 120, &mut lines)
+            });
+            lines[0].to_string()
+        };
+        let long = line("Константинопольская-Щедрина Анастасия");
+        assert!(long.contains("Анастасия Бюджет"), "{long}");
+        let short = line("Анна");
+        assert!(
+            short.contains(&format!("Анна{}Бюджет", " ".repeat(18))),
+            "{short}"
+        );
+    }
 
     /// A budget with kopecks shows them, with the language's decimal mark; a whole one shows
     /// none; neither is ever rounded to the rouble.
