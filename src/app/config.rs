@@ -58,7 +58,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
     // The reader's and serde's English, put in the user's words (as the funnel's are).
     let raw: Raw = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        at(offset, &crate::text::funnel_config::toml_error(e.message()))
+        at(
+            offset,
+            &crate::text::funnel_config::toml_error_at(text, offset, e.message()),
+        )
     })?;
     if let Some(lang) = &raw.lang
         && crate::text::lang::Lang::from_code(lang.get_ref()).is_none()

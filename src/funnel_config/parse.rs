@@ -87,7 +87,11 @@ fn add(src: &str, error: &toml::de::Error, report: &mut Report) {
         }
         _ => key_at(src, span.start),
     };
-    report.add(span, key, text::toml_error(error.message()));
+    report.add(
+        span.clone(),
+        key,
+        text::toml_error_at(src, span.start, error.message()),
+    );
 }
 
 /// Reports every key `keys` does not list, in this table and the arrays of tables below it,
@@ -136,5 +140,30 @@ mod tests {
     fn type_errors_say_what_to_write() {
         let m = text::toml_error("invalid type: string \"3\", expected i64");
         assert!(m.contains("a whole number"), "{m}");
+    }
+
+    /// tester33 F9: a number too big is not of the wrong type, serde's English stays out, a
+    /// figure past 2^53 is written as it was, and a control character written raw in a text is
+    /// said as such, not as a text left unclosed.
+    #[test]
+    fn a_number_too_big_or_a_raw_control_character_is_said_as_what_it_is() {
+        use crate::text::lang::{Lang, with};
+        with(Lang::En, || {
+            for message in [
+                "invalid type: integer `99999999999999999999` as i128, expected i64",
+                "invalid value: integer `18446744073709551615`, expected i64",
+            ] {
+                let m = text::toml_error(message);
+                assert!(m.contains("is too big for any key here"), "{m}");
+                assert!(!m.contains("i64") && !m.contains("wrong type"), "{m}");
+            }
+            let m = text::idle_days_out_of_range(i64::MAX);
+            assert!(m.contains("9223372036854775807"), "{m}");
+            let src = "auditor = \"a\u{1b}]0;x\u{7}\"\n";
+            let m = text::toml_error_at(src, 12, "invalid basic string");
+            assert!(m.contains("control character"), "{m}");
+            let m = text::toml_error_at("auditor = \"a\n", 10, "invalid basic string");
+            assert!(m.contains("not closed"), "{m}");
+        });
     }
 }

@@ -143,7 +143,19 @@ pub fn toml_error(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid type: ")
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
+        // An integer past what any key takes is read as i128 and then refused as one.
+        if let Some(n) = found.strip_suffix(" as i128")
+            && n.starts_with("integer ")
+        {
+            return too_big(n);
+        }
         return wrong_type(found, expected);
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((found, _)) = rest.split_once(", expected ")
+        && found.starts_with("integer ")
+    {
+        return too_big(found);
     }
     if message == "duplicate key" {
         return duplicate_key();
@@ -169,6 +181,38 @@ pub fn toml_error(message: &str) -> String {
         }
         _ => syntax(message),
     }
+}
+
+/// An integer no key takes (`integer `99999999999999999999``): too big, not of the wrong type.
+fn too_big(found: &str) -> String {
+    let value = backticked(found).into_iter().next().unwrap_or_default();
+    tr!("funnel_config-number-too-big", value = value)
+}
+
+/// [`toml_error`] for the error at byte `at` of `src`: a text the reader refuses for a control
+/// character written raw in it (an escape, a bell) says so, where the reader's words would call
+/// it unclosed.
+pub fn toml_error_at(src: &str, at: usize, message: &str) -> String {
+    let kind = message.split(", expected").next().unwrap_or(message).trim();
+    let in_string = matches!(
+        kind,
+        "invalid basic string"
+            | "invalid literal string"
+            | "invalid multi-line basic string"
+            | "invalid multi-line literal string"
+            | "invalid string"
+    );
+    let at = at.min(src.len());
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+    let raw_control = src.get(start..end).is_some_and(|line| {
+        line.chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\r')
+    });
+    if in_string && raw_control {
+        return tr!("funnel_config-syntax-control-in-string");
+    }
+    toml_error(message)
 }
 
 /// The `quoted` words of a serde message, in order.
@@ -223,7 +267,11 @@ pub fn stage_kind_unknown(value: &str) -> String {
 }
 
 pub fn idle_days_out_of_range(days: i64) -> String {
-    tr!("funnel_config-idle-days-out-of-range", days = days)
+    // As written: a figure past 2^53 read as a number would print rounded, as a fraction.
+    tr!(
+        "funnel_config-idle-days-out-of-range",
+        days = days.to_string()
+    )
 }
 
 pub fn field_unknown(label: &str, system: &[String], custom: &[String]) -> String {
@@ -271,11 +319,17 @@ pub fn checklist_id_duplicate(id: &str, line: usize, column: usize) -> String {
 }
 
 pub fn weight_out_of_range(weight: i64) -> String {
-    tr!("funnel_config-weight-out-of-range", weight = weight)
+    tr!(
+        "funnel_config-weight-out-of-range",
+        weight = weight.to_string()
+    )
 }
 
 pub fn scale_out_of_range(scale: i64) -> String {
-    tr!("funnel_config-scale-out-of-range", scale = scale)
+    tr!(
+        "funnel_config-scale-out-of-range",
+        scale = scale.to_string()
+    )
 }
 
 // ---- custom fields ----

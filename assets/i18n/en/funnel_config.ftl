@@ -13,6 +13,8 @@ funnel_config-missing-key = the key «{ $key }» is missing; add { $key } = … 
 funnel_config-unknown-value = «{ $value }» is not a value this key takes; use one of: { $expected }
 funnel_config-syntax-no-value = not valid TOML: this key has no value; write key = value
 funnel_config-syntax-unquoted = not valid TOML: text must be in quotes; write "…"
+funnel_config-syntax-control-in-string = not valid TOML: a control character (an escape, a bell) is written raw in this text; write it as \u001b, or take it out
+funnel_config-number-too-big = the number { $value } is too big for any key here; write a smaller whole number
 funnel_config-syntax-unclosed-string = not valid TOML: the text is not closed; end it with the quote it begins with
 funnel_config-syntax-unclosed-header = not valid TOML: the table's header is not closed; end it with ] (]] for [[…]])
 funnel_config-syntax-unclosed-list = not valid TOML: the list is not closed; end it with ]

@@ -13,6 +13,8 @@ funnel_config-missing-key = нет ключа «{ $key }»; добавьте { $
 funnel_config-unknown-value = «{ $value }» — недопустимое значение этого ключа; используйте одно из: { $expected }
 funnel_config-syntax-no-value = ошибка TOML: у ключа нет значения; пишите ключ = значение
 funnel_config-syntax-unquoted = ошибка TOML: текст должен быть в кавычках; пишите "…"
+funnel_config-syntax-control-in-string = ошибка TOML: в тексте управляющий символ (escape, звонок) записан как есть; запишите его как \u001b или уберите
+funnel_config-number-too-big = число { $value } слишком велико для любого ключа здесь; напишите целое число поменьше
 funnel_config-syntax-unclosed-string = ошибка TOML: текст не закрыт; закончите его той же кавычкой, с которой он начат
 funnel_config-syntax-unclosed-header = ошибка TOML: заголовок таблицы не закрыт; закончите его знаком ] (]] для [[…]])
 funnel_config-syntax-unclosed-list = ошибка TOML: список не закрыт; закончите его знаком ]
