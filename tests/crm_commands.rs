@@ -246,6 +246,17 @@ fn crm_add_keeps_a_token_files_whole_path_and_warns_of_a_token_it_cannot_read_ye
         ],
     );
     let open = work.join("open-tok");
+    // The list says it too, on stderr, as long as the file stays open (the table unchanged).
+    let out = desk.command("en").args(["crm", "list"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stderr(&out).contains(&format!(
+            "okk: warning: connection «open»: the token file {} can be read by others",
+            open.display()
+        )) && !stderr(&out).contains("«tf3»"),
+        "{out:?}"
+    );
+    assert!(stdout(&out).contains("open"), "{out:?}");
     assert_eq!(
         warned,
         format!(

@@ -196,6 +196,16 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         msg::list_for_script(&rows)
     };
     stdout.lock().write_all(text.as_bytes())?;
+    // A token file the next sync could not use (others may read it, it is gone or empty) is
+    // said beside the list, on stderr; a variable not set in this shell is not: a desk often
+    // sets it only where the syncs run.
+    for c in &config.crm {
+        if let Some(problem) = c.token_problem()
+            && !matches!(problem, crate::crm::config::TokenProblem::EnvUnset(_))
+        {
+            super::warn(msg::list_token_warning(&problem.message(&c.name)));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -94,6 +94,11 @@ pub fn token_file_empty(name: &str, path: &Path) -> String {
 
 /// `okk crm add` of a connection whose token cannot be read yet: a warning (the file or the
 /// variable may be set up after).
+/// A listed connection whose token file the next sync could not use.
+pub fn list_token_warning(problem: &str) -> String {
+    crate::tr!("crm-list-token-warning", problem = problem)
+}
+
 pub fn add_token_warning(problem: &str) -> String {
     crate::tr!("crm-add-token-warning", problem = problem)
 }
