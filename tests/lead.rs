@@ -439,3 +439,171 @@ fn a_decide_key_on_the_list_says_to_open_the_review_first() {
     press(&mut s, &mut d, "z");
     assert_eq!(s.shared.status, None);
 }
+
+/// Others wrote (the runtime's watcher says so: on a store file any write, on a server the
+/// import's notification).
+fn others_acted(s: &mut State, d: &mut Desk) {
+    use okk::tui::effect::{Msg, Outcome};
+    okk::tui::run::dispatch(s, Msg::Done(Box::new(Outcome::OthersActed)), d);
+}
+
+fn status(s: &State) -> String {
+    match &s.shared.status {
+        Some(okk::tui::state::Status::Info(m) | okk::tui::state::Status::Error(m)) => m.clone(),
+        None => String::new(),
+    }
+}
+
+/// The card on the decide screen's budget in the store and on screen, and its content digest
+/// in each.
+fn budget_and_digest(store: &common::Desk, s: &State) -> [(Option<f64>, i64); 2] {
+    let c = &s.card.as_ref().expect("a card on screen").detail;
+    let row = store.card(&c.card.external_id);
+    [
+        (
+            row["amount"].as_f64(),
+            row["content_hash"].as_i64().unwrap(),
+        ),
+        (c.card.amount, c.hash),
+    ]
+}
+
+/// The standing decisions' kinds and notes, oldest first.
+fn kinds_and_notes(db: &std::path::Path) -> Vec<(String, String)> {
+    (decisions(db).into_iter())
+        .map(|(_, kind, _, _, note)| (kind, note))
+        .collect()
+}
+
+/// The lead has boris's review open, a checklist answer corrected, when an import in another
+/// shell changes the card's budget. The refresh the import brings shows the card as it is now
+/// before any key, saying what changed in the words the reviewer's ↻ list uses; the lead's
+/// correction stays, and the accept that follows is recorded with it. A refresh that finds the
+/// card as drawn leaves the screen and the status be.
+#[test]
+fn a_refresh_after_an_import_shows_the_leads_card_as_it_changed() {
+    let store = common::Desk::demo();
+    let ids = boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "<enter>2");
+    assert_eq!((s.screen, shown_card(&s)), (Screen::Decide, ids[0].clone()));
+    let corrected = s.card.as_ref().unwrap().draft.clone();
+    others_acted(&mut s, &mut d);
+    assert_eq!(status(&s), "", "nothing changed");
+
+    store.changed_in_the_crm(&[(&ids[0], &[("Бюджет", "9990000")])]);
+    let [(now, _), (shown, _)] = budget_and_digest(&store, &s);
+    assert_eq!(now, Some(9_990_000.0));
+    assert_ne!(shown, now, "the screen still shows the old budget");
+    others_acted(&mut s, &mut d);
+    assert_eq!(
+        status(&s),
+        format!(
+            "#{} changed in the CRM while it was on screen: Budget — look at the card again",
+            ids[0]
+        )
+    );
+    let [in_store, on_screen] = budget_and_digest(&store, &s);
+    assert_eq!(on_screen, in_store, "as the store holds it now");
+    assert_eq!((s.screen, shown_card(&s)), (Screen::Decide, ids[0].clone()));
+    assert_eq!(
+        s.card.as_ref().unwrap().draft,
+        corrected,
+        "the correction stays"
+    );
+
+    press(&mut s, &mut d, "a");
+    assert_eq!(
+        kinds_and_notes(&store.db),
+        [("accept".into(), String::new())]
+    );
+    let lists = column(&store.db, Table::LeadDecisions, "checklist");
+    assert!(
+        lists[0].as_str().is_some_and(|j| j.contains("fail")),
+        "{lists:?}"
+    );
+}
+
+/// The lead's key came before the refresh: the card changed under the decide screen (its budget,
+/// its note) and the lead's accept was given on what it no longer says. The store refuses it,
+/// nothing is written; the card is read again and shown as it is now, the lead's correction
+/// kept, the status saying what changed and that the accept was not recorded; the next `a`
+/// records it. The next review's card changes likewise under a note sending it back: refused,
+/// the note is offered again by `b`, and sent on the card as it is.
+#[test]
+fn a_decision_on_a_card_an_import_changed_on_screen_is_refused_and_the_card_shown_anew() {
+    const NOTE: &str = "Клиент отказался, снял офис у конкурента";
+    let store = common::Desk::demo();
+    let ids = boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "<enter>2");
+    let corrected = s.card.as_ref().unwrap().draft.clone();
+    let first: &[(&str, &str)] = &[("Бюджет", "9990000"), ("Примечание", NOTE)];
+    store.changed_in_the_crm(&[(&ids[0], first)]);
+
+    press(&mut s, &mut d, "a");
+    assert_eq!(
+        status(&s),
+        format!(
+            "#{} changed in the CRM while it was on screen: Budget, Notes — the decision \
+             «accept» was not recorded; look at the card again",
+            ids[0]
+        )
+    );
+    assert!(kinds_and_notes(&store.db).is_empty(), "nothing written");
+    assert_eq!((s.screen, shown_card(&s)), (Screen::Decide, ids[0].clone()));
+    let [in_store, on_screen] = budget_and_digest(&store, &s);
+    assert_eq!(on_screen, in_store, "as the store holds it now");
+    let c = s.card.as_ref().unwrap();
+    assert_eq!(c.draft, corrected, "the correction stays");
+    assert!(
+        c.detail.card.notes.iter().any(|n| n.contains("снял офис")),
+        "{:?}",
+        c.detail.card.notes
+    );
+    press(&mut s, &mut d, "a");
+    assert_eq!(
+        kinds_and_notes(&store.db),
+        [("accept".into(), String::new())]
+    );
+    let lists = column(&store.db, Table::LeadDecisions, "checklist");
+    assert!(
+        lists[0].as_str().is_some_and(|j| j.contains("fail")),
+        "the correction recorded: {lists:?}"
+    );
+
+    // The next review: its card changes under the note sending it back.
+    assert_eq!(shown_card(&s), ids[1]);
+    store.changed_in_the_crm(&[(&ids[0], first), (&ids[1], &[("Бюджет", "1234567")])]);
+    press(&mut s, &mut d, "bпроверь бюджет<enter>");
+    assert_eq!(
+        status(&s),
+        format!(
+            "#{} changed in the CRM while it was on screen: Budget — the decision «send back» \
+             was not recorded; look at the card again",
+            ids[1]
+        )
+    );
+    assert_eq!(kinds_and_notes(&store.db).len(), 1, "nothing more written");
+    assert_eq!(
+        s.card.as_ref().unwrap().detail.card.amount,
+        Some(1_234_567.0)
+    );
+    press(&mut s, &mut d, "b");
+    assert!(
+        matches!(&s.popup, Some(Popup::Input(i)) if i.area.lines().join(" ") == "проверь бюджет"),
+        "the note offered again: {:?}",
+        s.popup
+    );
+    press(&mut s, &mut d, "<enter>");
+    assert_eq!(
+        kinds_and_notes(&store.db),
+        [
+            ("accept".into(), String::new()),
+            ("return".into(), "проверь бюджет".into())
+        ]
+    );
+    // Recorded, the note is not offered on the review again.
+    press(&mut s, &mut d, "q");
+    assert!(s.lead.as_ref().unwrap().kept_note.is_none());
+}

@@ -341,3 +341,95 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
         [&(returned.clone(), "anna".to_string(), "stale".to_string())]
     );
 }
+
+/// Sends `signal` to okk in the terminal (SIGSTOP: a laptop that slept; SIGCONT: it wakes).
+fn signal(term: &Term, signal: libc::c_int) {
+    // SAFETY: signalling the test's own child process.
+    assert_eq!(unsafe { libc::kill(term.pid() as libc::pid_t, signal) }, 0);
+}
+
+/// The screen's text with its line breaks and runs of spaces as single spaces (a status line
+/// wraps).
+fn flat(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lead has boris's review open on the decide screen when an import in another shell
+/// changes its card's budget and note. The lead's okk is frozen meanwhile (a laptop that slept)
+/// and wakes with the accept already typed, so the key and the store's change race: whichever
+/// comes first, no decision stands on a card the lead was not shown — the store refuses it and
+/// the card is shown anew (the new budget, the status saying what changed and that the accept
+/// was not recorded), or the refresh showed it anew before the key — and the accept is recorded
+/// on the card as it is. The next review's card, changed by another import while the lead looks
+/// at it, is shown anew by the refresh alone, before any key.
+#[test]
+fn a_card_an_import_changes_under_the_decide_screen_is_shown_anew_and_decided_as_it_is() {
+    const CHANGED: &str = "Клиент отказался, снял офис у конкурента";
+    let lead = Desk::demo();
+    let ids = review(&lead, "boris", MET, &[("a", "ok"), ("s", "stale")]);
+    let verdict_of: BTreeMap<String, &str> = ids.iter().cloned().zip(["ok", "stale"]).collect();
+    let mut term = okk(&lead, &["lead", "--lead", "olga"], 120, 40).start(lead.dir.path());
+    term.wait_for("Reviews · 2 awaiting a decision, of 2");
+    term.send("<enter>");
+    let first = opened(&term, "boris", &verdict_of);
+
+    signal(&term, libc::SIGSTOP);
+    lead.changed_in_the_crm(&[(&first, &[("Бюджет", "9990000"), ("Примечание", CHANGED)])]);
+    term.send("a");
+    signal(&term, libc::SIGCONT);
+    let accepted = format!("#{first} accepted");
+    term.wait_until(
+        "the accept refused, or recorded on the card shown anew",
+        |s| {
+            let text = s.contents();
+            text.contains(&accepted) || text.contains("was not recorded")
+        },
+    );
+    let screen = term.screen();
+    if screen.contains("was not recorded") {
+        // The key came first: refused, nothing written, the card shown anew.
+        let said = format!(
+            "#{first} changed in the CRM while it was on screen: Budget, Notes — the decision \
+             «accept» was not recorded; look at the card again"
+        );
+        assert!(flat(&screen).contains(&said), "{screen}");
+        assert_eq!(card_id(&screen), first, "{screen}");
+        assert!(screen.contains("9 990 000"), "the new budget:\n{screen}");
+        assert!(decisions(&lead).is_empty(), "nothing written");
+        term.send("a");
+        term.wait_for(&accepted);
+    } else {
+        // The refresh came first: the card was drawn anew, saying so, before the key.
+        let drawn = String::from_utf8_lossy(&term.raw_output()).into_owned();
+        assert!(
+            drawn.contains(&format!(
+                "#{first} changed in the CRM while it was on screen"
+            )),
+            "the card was not drawn anew before the accept"
+        );
+    }
+    let standing = |card: &str| -> Vec<String> {
+        (decisions(&lead).into_iter())
+            .filter(|d| d.card == card && !d.withdrawn)
+            .map(|d| d.decision)
+            .collect()
+    };
+    assert_eq!(standing(&first), ["accept"]);
+
+    // The next review: the refresh alone shows its card anew.
+    let second = next_card(&term, &first);
+    assert_eq!(opened(&term, "boris", &verdict_of), second);
+    lead.changed_in_the_crm(&[
+        (&first, &[("Бюджет", "9990000"), ("Примечание", CHANGED)]),
+        (&second, &[("Бюджет", "1234567")]),
+    ]);
+    term.wait_for(&format!(
+        "#{second} changed in the CRM while it was on screen: Budget — look at the card again"
+    ));
+    assert!(term.screen().contains("1 234 567"), "{}", term.screen());
+    term.send("a");
+    term.wait_for("No review is waiting for a decision.");
+    assert_eq!(standing(&second), ["accept"]);
+    term.send("q");
+    term.wait_clean_exit("okk lead");
+}

@@ -674,6 +674,75 @@ fn a_review_of_a_card_changed_since_lists_what_changed_beside_it() {
     d.snap("lead_decide_moved_listed");
 }
 
+/// The demo export as the CRM gives it later, card `id`'s `columns` (by header) set to their
+/// values, imported into `db` in this process as an import in another shell would, at the
+/// store's clock, and the rules run again.
+fn later_sync(db: &Path, id: &str, columns: &[(&str, &str)]) {
+    let mut reader = csv::Reader::from_reader(okk::app::demo::DEMO_CSV);
+    let header = reader.headers().expect("the demo's header").clone();
+    let file = db.with_file_name("later-columns.csv");
+    let mut out = csv::Writer::from_path(&file).expect("the later export");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == id {
+            for (column, value) in columns {
+                let at = (header.iter())
+                    .position(|h| h.trim_start_matches('\u{feff}').trim() == *column)
+                    .unwrap_or_else(|| panic!("no column {column}"));
+                row[at] = value.to_string();
+            }
+        }
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = okk::store::Store::open(db).expect("open the store");
+    let funnel = okk::funnel_config::default_funnel();
+    let today = okk::app::audit::today(&store, None).expect("the store's day");
+    let opts = okk::sync::ImportOptions {
+        now: today,
+        ..okk::sync::ImportOptions::default()
+    };
+    okk::sync::import_file(&mut store, &funnel, &file, &opts).expect("import");
+    okk::app::audit::refresh(&mut store, &funnel, "fp", today, true).expect("rules");
+}
+
+/// boris's review of a card is open on the lead's decide screen, an answer of its checklist
+/// corrected, when an import in another shell changes the card's budget. The refresh the import
+/// brings draws the card anew before any key: the new budget on the card, the change beside the
+/// review, the lead's correction kept; the status line names what changed in the words the
+/// reviewer's screen uses.
+#[test]
+fn a_card_an_import_changed_under_the_decide_screen_is_drawn_anew_before_any_key() {
+    use okk::tui::effect::{Msg, Outcome};
+    let mut d = lead_desk();
+    d.press("<enter>2");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let card = common::reviewer::shown_card(&d.state);
+    let corrected = d.state.card.as_ref().expect("the card").draft.clone();
+    later_sync(&d.db, &card, &[("Бюджет", "9990000")]);
+    okk::tui::run::dispatch(
+        &mut d.state,
+        Msg::Done(Box::new(Outcome::OthersActed)),
+        &mut d.desk,
+    );
+    let amount = okk::domain::as_judged::Field::System(okk::domain::SystemField::Amount);
+    assert_eq!(
+        d.status(),
+        okk::text::tui::changed_on_screen(&card, &[amount], None)
+    );
+    assert_eq!(common::reviewer::shown_card(&d.state), card);
+    assert_eq!(d.state.card.as_ref().unwrap().draft, corrected);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains("9 990 000"),
+            "{w}×{h}: the new budget\n{screen}"
+        );
+    }
+    d.snap("lead_decide_changed_on_screen");
+}
+
 /// The decide screen's right column (checklist and review), its rows' words in one line.
 fn right_pane(screen: &str) -> String {
     let rows: Vec<&str> = (screen.lines())

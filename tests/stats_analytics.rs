@@ -511,12 +511,17 @@ fn three_of_five_judged_over_thirty() -> Desk {
 
 /// Thirty open cards at «Квалификация», the first judged as `verdicts` say.
 fn judged_over_thirty(verdicts: &[&str]) -> Desk {
+    judged_over(30, verdicts)
+}
+
+/// `open` open cards at «Квалификация», the first judged as `verdicts` say.
+fn judged_over(open: u32, verdicts: &[&str]) -> Desk {
     let desk = Desk::new();
     let mut csv = String::from(
         "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
          Дата закрытия,Этап сделки,Воронка\n",
     );
-    for n in 1..=30 {
+    for n in 1..=open {
         csv.push_str(&format!(
             "q{n},Сделка q{n},100000,Смирнова Ольга,01.09.2026 10:00:00,\
              18.11.2026 10:00:00,не закрыта,Квалификация,Продажи недвижимости\n"
@@ -580,6 +585,99 @@ fn the_share_not_ok_says_it_counts_unclear_and_how_many_are() {
     let text = succeeded(three_of_five_judged_over_thirty().okk().arg("stats"));
     assert!(says(&text, "judged not ok (60%), so about"), "{text}");
     assert!(says(&text, "unclear: 0 of the 3 not ok."), "{text}");
+}
+
+/// Six open cards at «Квалификация», every one of them judged, two not ok: the stage is
+/// measured, not sampled, and what lies there is a count. The sentence on the stage that lies
+/// most says so — no «about», no 95 % interval of a point — and so does every place the same
+/// figure stands: the funnel's total in `okk stats`, and on the report's page its headline
+/// figure and the words under it, the stage's row and the bottleneck's; in both languages. One
+/// card not ok reads in the singular.
+#[test]
+fn a_stage_judged_whole_is_worded_as_counted_not_estimated() {
+    let desk = judged_over(6, &["stale", "dead", "ok", "ok", "ok", "ok"]);
+    let s = stats(&desk, &[]);
+    let q = row(&s["stages"], "stage", Q);
+    assert_eq!(q["measured"], json!(true), "{q:#}");
+    assert_eq!(
+        (
+            q["estimated_lying"].as_f64(),
+            q["estimated_lying_low"].as_f64(),
+            q["estimated_lying_high"].as_f64()
+        ),
+        (Some(2.0), Some(2.0), Some(2.0))
+    );
+    let en = okk(&desk, &["stats"]);
+    let lies_most = "Lies most: «Квалификация» — 2 of 6 cards judged not ok (33%): 2 of its 6 \
+                     open cards lie, every one of them judged.";
+    let total = "Lying: 2 of the 6 open cards at the stage with cards judged (6 cards judged, \
+                 2 not ok); every one of those open cards judged: a count, not an estimate.";
+    assert!(says(&en, lies_most), "{en}");
+    assert!(says(&en, total), "{en}");
+    for estimate in ["about 2 of its", "interval 2–2", "(2–2)"] {
+        assert!(!says(&en, estimate), "«{estimate}» in\n{en}");
+    }
+    let ru = okk_ru(&desk, &["stats"]);
+    let lies_most_ru = "Врёт больше всех: «Квалификация» — с ошибкой 2 из 6 проверенных карточек \
+                        (33%): врут 2 из 6 его открытых карточек, проверены все.";
+    assert!(says(&ru, lies_most_ru), "{ru}");
+    assert!(
+        says(
+            &ru,
+            "Врут: 2 из 6 открытых карточек на 1 этапе с проверенными карточками (проверено 6 \
+             карточек, с ошибкой 2); все эти открытые карточки проверены: это счёт, а не оценка."
+        ),
+        "{ru}"
+    );
+    for estimate in ["примерно 2 из", "интервал 2–2", "(2–2)"] {
+        assert!(!says(&ru, estimate), "«{estimate}» in\n{ru}");
+    }
+    for (lang, sentence, kpi) in [
+        (
+            "en",
+            lies_most,
+            "cards lying, of the 6 open cards at the stages with cards judged (every one of \
+             them judged: a count, not an estimate)",
+        ),
+        (
+            "ru",
+            lies_most_ru,
+            "карточки врут — из 6 открытых на этапах с проверенными карточками (проверены все: \
+             это счёт, а не оценка)",
+        ),
+    ] {
+        let out = desk.file(&format!("report-{lang}.html"));
+        succeeded(desk.okk().args(["--lang", lang, "report", "--out", &out]));
+        let html = std::fs::read_to_string(&out).unwrap();
+        let text = page_text(&html);
+        assert!(says(&text, sentence), "{lang}: {text}");
+        assert!(says(&text, kpi), "{lang}: {text}");
+        assert!(
+            html.contains("<b>2</b>"),
+            "{lang}: the headline figure, a count: {html}"
+        );
+        for estimate in ["~2 (2–2)", "(2–2)", "interval 2–2", "интервал 2–2"] {
+            assert!(!says(&text, estimate), "{lang}: «{estimate}» in {text}");
+        }
+    }
+
+    let one = judged_over(6, &["stale", "ok", "ok", "ok", "ok", "ok"]);
+    let en = okk(&one, &["stats"]);
+    assert!(
+        says(
+            &en,
+            "(17%): 1 of its 6 open cards lies, every one of them judged."
+        ),
+        "{en}"
+    );
+    let ru = okk_ru(&one, &["stats"]);
+    assert!(
+        says(
+            &ru,
+            "(17%): врёт 1 из 6 его открытых карточек, проверены все."
+        ),
+        "{ru}"
+    );
 }
 
 #[test]

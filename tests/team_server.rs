@@ -1285,6 +1285,99 @@ fn on_the_server_a_card_an_import_changed_on_screen_is_shown_anew_and_judged_as_
     assert_eq!(mine.card_hash, Some(digest_now(&a, second_id)));
 }
 
+/// The same on the lead's decide screen: an import through the server changes the card of the
+/// review open there. The lead's accept before any refresh is refused by the server (the call
+/// is made only while the card has the digest the screen drew), nothing written, and the card
+/// is shown anew, the next accept recorded on it. The import is heard, and the refresh it
+/// brings shows the next review's card, changed by another import, anew before any key.
+#[test]
+fn on_the_server_a_card_an_import_changed_under_the_leads_decide_screen_is_shown_anew() {
+    use okk::tui::effect::{Msg, Outcome};
+    use okk::tui::state::Status;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    common::reviewer::press(&mut anna, &mut a, "aa");
+    let listening = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let mut watch = okk::domain::ports::Reopen::watch(&listening).unwrap();
+    let lead_store = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let funnel = std::sync::Arc::new(okk::funnel_config::default_funnel());
+    let mut l = okk::tui::desk::Desk::new(
+        lead_store,
+        funnel.clone(),
+        "lena".into(),
+        "fp".into(),
+        Some(a.now()),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut lead = okk::tui::state::State::new(funnel, "lena".into(), keymap);
+    okk::tui::lead::load(&mut lead, &l).unwrap();
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), 2);
+    common::reviewer::press(&mut lead, &mut l, "<enter>");
+    let on_screen = |s: &okk::tui::state::State| {
+        let c = s.card.as_ref().expect("a card on screen");
+        let l = s.lead.as_ref().unwrap();
+        let review = l.rows[l.open.unwrap()].review_id.clone();
+        (
+            c.detail.card.external_id.clone(),
+            review,
+            c.detail.card.amount,
+        )
+    };
+    let (first, first_review, _) = on_screen(&lead);
+    while watch.wait(std::time::Duration::ZERO).unwrap() {}
+    let later = desk.crm_later(&[(&first, &[("Бюджет", "9990000")])]);
+    succeeded(okk_on(&desk, &server.url).args(["import", &later]));
+    assert!(
+        watch.wait(std::time::Duration::from_secs(5)).unwrap(),
+        "the import notified"
+    );
+    common::reviewer::press(&mut lead, &mut l, "a");
+    assert_eq!(
+        lead.shared.status,
+        Some(Status::Info(format!(
+            "#{first} changed in the CRM while it was on screen: Budget — the decision «accept» \
+             was not recorded; look at the card again"
+        )))
+    );
+    assert_eq!(
+        l.latest_decision(&first_review).unwrap(),
+        None,
+        "nothing written"
+    );
+    assert_eq!(
+        on_screen(&lead),
+        (first.clone(), first_review.clone(), Some(9_990_000.0))
+    );
+    common::reviewer::press(&mut lead, &mut l, "a");
+    let d = l.latest_decision(&first_review).unwrap().expect("recorded");
+    assert_eq!(d.decision.kind, okk::domain::decision::DecisionKind::Accept);
+
+    let (second, second_review, _) = on_screen(&lead);
+    assert_ne!(second, first);
+    while watch.wait(std::time::Duration::ZERO).unwrap() {}
+    let later = desk.crm_later(&[
+        (&first, &[("Бюджет", "9990000")]),
+        (&second, &[("Бюджет", "1234567")]),
+    ]);
+    succeeded(okk_on(&desk, &server.url).args(["import", &later]));
+    assert!(watch.wait(std::time::Duration::from_secs(5)).unwrap());
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    assert_eq!(
+        lead.shared.status,
+        Some(Status::Info(format!(
+            "#{second} changed in the CRM while it was on screen: Budget — look at the card again"
+        )))
+    );
+    assert_eq!(on_screen(&lead).2, Some(1_234_567.0));
+    common::reviewer::press(&mut lead, &mut l, "a");
+    assert!(l.latest_decision(&second_review).unwrap().is_some());
+}
+
 #[test]
 fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdict() {
     use okk::tui::effect::{Msg, Outcome};

@@ -33,10 +33,11 @@ pub enum StoreError {
     /// nobody asked for. `external_id`: the card's, when the write named it (a draft names
     /// only the store's id).
     CardGone { external_id: Option<String> },
-    /// A verdict given on the card on screen ([`super::stored_review::Given::Now`]) whose card
-    /// the store holds changed since the screen read it (an import or a sync wrote it): refused,
-    /// nothing written, so that no verdict is taken on content the card no longer has. The
-    /// reviewer reads the card again and shows it. `external_id`: the card's.
+    /// A verdict given on the card on screen ([`super::stored_review::Given::Now`]), or a lead's
+    /// decision on a review of it, whose card the store holds changed since the screen read it
+    /// (an import or a sync wrote it): refused, nothing written, so that nothing is decided on
+    /// content the card no longer has. The screen reads the card again and shows it.
+    /// `external_id`: the card's.
     CardChanged { external_id: String },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },

@@ -96,7 +96,11 @@ fn header(s: &mut String, r: &Report, title: &str) {
         _ => "—".into(),
     };
     let lying_label = if short.shown() {
-        msg::kpi_lying(f.lying_cards.map_or(0, |c| c.lying), f.covered_cards)
+        msg::kpi_lying(
+            f.lying_cards.map_or(0, |c| c.lying),
+            f.covered_cards,
+            a.total_measured(),
+        )
     } else {
         msg::kpi_lying_held(short.cards)
     };

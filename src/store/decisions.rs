@@ -63,6 +63,39 @@ pub(crate) fn decided_sql(card: &str) -> String {
 /// One card's narrowing of [`decided_sql`] on a store file.
 const ONE_CARD: &str = "AND r.card_source = ?1 AND r.card_external_id = ?2";
 
+/// Writes `lead`'s decision on review `review_id` in `conn`, after the review's others; its id.
+fn insert_decision(
+    conn: &rusqlite::Connection,
+    review_id: &str,
+    lead: &str,
+    decision: &Decision,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    conn.execute(
+        "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
+             suggested_owner, note, created_at, checklist, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = ?2))",
+        params![
+            id,
+            review_id,
+            lead,
+            decision.kind.as_str(),
+            decision.verdict.map(Verdict::as_str),
+            decision.suggested_stage,
+            decision.suggested_owner,
+            decision.note,
+            fmt_time(&now),
+            decision
+                .answers
+                .as_ref()
+                .map(|a| serde_json::to_string(a).expect("answers serialise")),
+        ],
+    )?;
+    Ok(id)
+}
+
 /// The review half of a [`decided_sql`] row (columns 9 on), around its decision.
 pub(crate) fn decided_review(
     decision: LeadDecision,
@@ -163,28 +196,39 @@ impl Store {
         decision: &Decision,
         now: NaiveDateTime,
     ) -> Result<String, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        self.conn.execute(
-            "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
-                 suggested_owner, note, created_at, checklist, seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                     (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = ?2))",
-            params![
-                id,
-                review_id,
-                lead,
-                decision.kind.as_str(),
-                decision.verdict.map(Verdict::as_str),
-                decision.suggested_stage,
-                decision.suggested_owner,
-                decision.note,
-                fmt_time(&now),
-                decision
-                    .answers
-                    .as_ref()
-                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
-            ],
-        )?;
+        insert_decision(&self.conn, review_id, lead, decision, now)
+    }
+
+    /// [`Store::decide`], given on the card the lead's screen drew with digest `seen`: refused
+    /// ([`StoreError::CardChanged`]), nothing written, when an import or a sync changed the
+    /// review's card since (the same transaction's lock keeps it as read here). A card the
+    /// store no longer holds is not compared.
+    pub fn decide_as_seen(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        seen: i64,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let card: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT c.content_hash, r.card_external_id FROM reviews r
+                 JOIN cards c ON c.id = r.card_id WHERE r.id = ?1",
+                [review_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((hash, external_id)) = card
+            && hash != seen
+        {
+            return Err(StoreError::CardChanged { external_id });
+        }
+        let id = insert_decision(&tx, review_id, lead, decision, now)?;
+        tx.commit()?;
         Ok(id)
     }
 

@@ -212,6 +212,17 @@ macro_rules! desk_ports {
                 $store::decide(self, review_id, lead, decision, now)
             }
 
+            fn decide_as_seen(
+                &mut self,
+                review_id: &str,
+                lead: &str,
+                decision: &$crate::domain::decision::Decision,
+                seen: i64,
+                now: chrono::NaiveDateTime,
+            ) -> $crate::domain::ports::StoreResult<String> {
+                $store::decide_as_seen(self, review_id, lead, decision, seen, now)
+            }
+
             fn withdraw_decision(
                 &mut self,
                 id: &str,

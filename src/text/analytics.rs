@@ -60,6 +60,11 @@ pub fn lying(cards: WholeCards) -> String {
     )
 }
 
+/// A yes-or-no a message selects its wording by (`{ $measured -> [yes] … *[other] … }`).
+pub(crate) fn yes_no(yes: bool) -> &'static str {
+    if yes { "yes" } else { "no" }
+}
+
 /// What the interval in brackets is, and what is left out of rankings.
 pub fn lying_note() -> String {
     crate::tr!("analytics-lying-note")
@@ -420,9 +425,14 @@ pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<Strin
         .iter()
         .filter(|s| s.group.figures.judged > 0)
         .count() as u64;
+    let measured = a.total_measured();
     Some(crate::tr!(
         "analytics-total-lying",
-        lying = format!("~{}", count(lying.lying)),
+        measured = yes_no(measured),
+        lying = match measured {
+            true => count(lying.lying),
+            false => format!("~{}", count(lying.lying)),
+        },
         low = count(lying.low),
         high = count(lying.high),
         open = count(f.covered_cards),
@@ -623,9 +633,11 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
             crate::tr!("analytics-no-stage-lies") + "\n"
         };
     };
-    let unclear = (a.stages.iter())
-        .find(|st| st.stage == b.stage && b.manager.is_none())
-        .map_or(0, |st| st.group.figures.review_verdicts.unclear);
+    let row = (a.stages.iter()).find(|st| st.stage == b.stage && b.manager.is_none());
+    let unclear = row.map_or(0, |st| st.group.figures.review_verdicts.unclear);
+    // Every open card judged there: what lies is counted, and said so (no "about", no interval
+    // of a point).
+    let measured = row.is_some_and(|st| st.group.figures.measured);
     let mut s = crate::tr!(
         "analytics-lies-most",
         stage = line(&b.stage),
@@ -635,7 +647,9 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         judged = count(b.judged),
         judged_n = b.judged,
         share = pct(Some(b.mismatch_rate)),
+        measured = yes_no(measured),
         lying = count(b.lying_cards.lying),
+        lying_n = b.lying_cards.lying,
         open = count(b.covered_cards),
         open_n = b.covered_cards,
         low = count(b.lying_cards.low),

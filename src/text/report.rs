@@ -60,10 +60,12 @@ pub fn kpi_judged(n: u64, reviews: u64) -> String {
 pub fn kpi_not_ok() -> String {
     crate::tr!("report-kpi-not-ok")
 }
-/// Under `~21 (10–32)`: of how many open cards; `lying` (in whole cards) picks the word's form.
-pub fn kpi_lying(lying: u64, open: u64) -> String {
+/// Under `~21 (10–32)`: of how many open cards; `lying` (in whole cards) picks the word's form;
+/// `measured`: every open card there judged, the figure a count (`21`), worded so.
+pub fn kpi_lying(lying: u64, open: u64, measured: bool) -> String {
     crate::tr!(
         "report-kpi-lying",
+        measured = super::analytics::yes_no(measured),
         n = lying,
         open = count(open),
         open_n = open
@@ -247,8 +249,13 @@ pub fn about(n: u64) -> String {
     format!("~{}", count(n))
 }
 
-/// An estimated count with its 95 % interval, in whole cards: `~21 (4–21)`.
+/// An estimated count with its 95 % interval, in whole cards: `~21 (4–21)`. A count that is
+/// no estimate (every open card judged: the interval is a point) is the count alone, as
+/// `okk stats` writes it.
 pub fn about_within(cards: WholeCards) -> String {
+    if cards.low == cards.high {
+        return count(cards.lying);
+    }
     format!(
         "{} ({}–{})",
         about(cards.lying),
@@ -315,6 +322,17 @@ mod tests {
         assert_eq!(super::about(62158), "~62\u{202f}158");
     }
 
+    /// An interval that is a point (every open card judged) is a count: no `~`, no brackets,
+    /// as `okk stats` writes it.
+    #[test]
+    fn a_count_is_written_without_its_interval_of_a_point() {
+        use crate::domain::analytics::tally::WholeCards;
+        let within = |lying, low, high| super::about_within(WholeCards { lying, low, high });
+        assert_eq!(within(18, 7, 26), "~18 (7–26)");
+        assert_eq!(within(2, 2, 2), "2");
+        assert_eq!(within(1200, 1200, 1200), "1\u{202f}200");
+    }
+
     #[test]
     fn the_words_under_a_headline_figure_agree_with_it_in_russian() {
         use crate::text::lang::{Lang, with};
@@ -325,7 +343,8 @@ mod tests {
             assert_eq!(super::kpi_cards(311), "карточек в воронке");
             assert!(super::kpi_judged(21, 1).starts_with("карточка проверена (по 1 проверке)"));
             assert!(
-                super::kpi_lying(2, 21).starts_with("карточки, вероятно, врут — из 21 открытой")
+                super::kpi_lying(2, 21, false)
+                    .starts_with("карточки, вероятно, врут — из 21 открытой")
             );
         });
         with(Lang::Ru, || {

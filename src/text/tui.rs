@@ -1036,11 +1036,7 @@ pub fn changed_on_screen(
     refused: Option<Verdict>,
 ) -> String {
     let id = safe::line(id);
-    let mut named: Vec<String> = fields.iter().take(FIELDS_SAID).map(changed_field).collect();
-    if fields.len() > FIELDS_SAID {
-        named.push(more_changes(fields.len() - FIELDS_SAID));
-    }
-    let named = named.join(", ");
+    let named = fields_said(fields);
     match (refused, named.is_empty()) {
         (None, false) => tr!("tui-changed-on-screen", id = id, fields = named),
         (None, true) => tr!("tui-changed-on-screen-unlisted", id = id),
@@ -1056,6 +1052,43 @@ pub fn changed_on_screen(
             verdict = verdict(v)
         ),
     }
+}
+
+/// The lead's card on the decide screen (`id`) changed in the store since it was drawn, and the
+/// store refused the lead's decision `refused` on it: shown again as it is now, the fields that
+/// changed named in the words [`changed_on_screen`] uses, the lead asked to look again.
+pub fn decision_changed_on_screen(
+    id: &str,
+    fields: &[crate::domain::as_judged::Field],
+    refused: crate::domain::decision::DecisionKind,
+) -> String {
+    let id = safe::line(id);
+    let named = fields_said(fields);
+    let decision = refused.as_str();
+    if named.is_empty() {
+        tr!(
+            "tui-changed-on-screen-decision-unlisted",
+            id = id,
+            decision = decision
+        )
+    } else {
+        tr!(
+            "tui-changed-on-screen-decision",
+            id = id,
+            fields = named,
+            decision = decision
+        )
+    }
+}
+
+/// The fields a change names on the status line: the first few by the card's words, the rest
+/// counted.
+fn fields_said(fields: &[crate::domain::as_judged::Field]) -> String {
+    let mut named: Vec<String> = fields.iter().take(FIELDS_SAID).map(changed_field).collect();
+    if fields.len() > FIELDS_SAID {
+        named.push(more_changes(fields.len() - FIELDS_SAID));
+    }
+    named.join(", ")
 }
 
 /// On the lead's decide screen: a sync changed the card after the review; the fields follow.

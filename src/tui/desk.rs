@@ -861,6 +861,21 @@ impl Desk {
             .decide(review_id, &lead, decision, now)
     }
 
+    /// [`Desk::decide`] on the card the lead's screen drew with digest `seen`: refused
+    /// ([`crate::domain::store_error::StoreError::CardChanged`]) when the card changed since.
+    pub fn decide_as_seen(
+        &mut self,
+        review_id: &str,
+        decision: &crate::domain::decision::Decision,
+        seen: i64,
+    ) -> DeskResult<String> {
+        let now = self.now();
+        let lead = self.auditor.clone();
+        self.store
+            .borrow_mut()
+            .decide_as_seen(review_id, &lead, decision, seen, now)
+    }
+
     pub fn withdraw_decision(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
         self.store.borrow_mut().withdraw_decision(id, now)

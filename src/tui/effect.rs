@@ -44,12 +44,14 @@ pub enum Effect {
         draft: ReviewDraft,
         then: AfterDraft,
     },
-    /// Records the lead's decision on row `row` of the lead's list (a review of `card`).
+    /// Records the lead's decision on row `row` of the lead's list (a review of `card`), given
+    /// on the card drawn with digest `seen` (`None`: not compared).
     Decide {
         row: usize,
         review_id: String,
         card: CardKey,
         decision: Decision,
+        seen: Option<i64>,
     },
     /// Withdraws the lead's decision `id` on row `row` (undo).
     WithdrawDecision {
@@ -189,11 +191,14 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
             review_id,
             card,
             decision,
+            seen,
         } => Outcome::Decided {
             row,
-            result: desk
-                .decide(&review_id, &decision)
-                .and_then(|id| Ok((id, desk.standing(&review_id, &card)?))),
+            result: match seen {
+                Some(seen) => desk.decide_as_seen(&review_id, &decision, seen),
+                None => desk.decide(&review_id, &decision),
+            }
+            .and_then(|id| Ok((id, desk.standing(&review_id, &card)?))),
             decision,
         },
         Effect::WithdrawDecision {

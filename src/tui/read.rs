@@ -44,6 +44,13 @@ pub enum Ask {
     Fields,
     /// The lead's list.
     LeadRows,
+    /// The card on screen (the lead's), read again when the store holds it with another digest
+    /// than `hash`, the one it was drawn with: an import or a sync changed it meanwhile.
+    Changed {
+        card_id: CardId,
+        hash: i64,
+        whose: Whose,
+    },
     /// Owners known from the cards (the owner picker on a card of `source`).
     Owners {
         source: String,
@@ -137,6 +144,8 @@ pub enum Answer {
     },
     Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
+    /// The card on screen as the store holds it now; `None`: as drawn (or gone).
+    Changed(Option<Box<CardRead>>),
     Owners(super::picker::Owners),
     CrmStages(AccountStages),
     /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
@@ -167,6 +176,7 @@ impl std::fmt::Debug for Answer {
             Answer::Stats { .. } => write!(f, "Stats"),
             Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
+            Answer::Changed(c) => write!(f, "Changed({})", c.is_some()),
             Answer::Owners(o) => write!(f, "Owners({} + {})", o.own.len(), o.others.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
             Answer::Counts(c, left, back, gone, changed) => write!(
@@ -229,6 +239,13 @@ pub enum Then {
     Decide {
         row: usize,
     },
+    /// The card on the decide screen (row `row`'s), read again because the store refused the
+    /// lead's decision `kind` on it: it changed since it was drawn. Redrawn as it is now, the
+    /// lead's corrections kept.
+    DecideChanged {
+        row: usize,
+        kind: crate::domain::decision::DecisionKind,
+    },
     Stats,
     /// Shows the stats screen's fields view.
     Fields,
@@ -272,6 +289,11 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         },
         Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
+        Ask::Changed {
+            card_id,
+            hash,
+            whose,
+        } => Answer::Changed(changed(*card_id, *hash, whose, desk)?),
         Ask::Owners { source } => Answer::Owners(desk.owners(source)?),
         Ask::CrmStages => Answer::CrmStages(desk.crm_stages()?),
         Ask::Counts {
@@ -296,7 +318,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 back,
                 desk.missing_cards(listed)?,
                 match on_screen {
-                    Some((card, hash)) => changed(*card, *hash, desk)?,
+                    Some((card, hash)) => changed(*card, *hash, &Whose::Mine, desk)?,
                     None => None,
                 },
             )
@@ -304,14 +326,17 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
     })
 }
 
-/// The card on screen, read as it is now, when its digest is no longer `hash`: an import or a
-/// sync changed it since it was read. `None` when it is as read (or gone: the listed cards'
-/// check says so).
-fn changed(card_id: CardId, hash: i64, desk: &Desk) -> DeskResult<Option<Box<CardRead>>> {
+/// The card on screen, read as it is now with `whose` review, when its digest is no longer
+/// `hash`: an import or a sync changed it since it was read. `None` when it is as read (or
+/// gone: the listed cards' check says so, or the decision's store).
+fn changed(
+    card_id: CardId,
+    hash: i64,
+    whose: &Whose,
+    desk: &Desk,
+) -> DeskResult<Option<Box<CardRead>>> {
     match desk.card(card_id)? {
-        Some(detail) if detail.hash != hash => {
-            Ok(Some(Box::new(read_with(detail, &Whose::Mine, desk)?)))
-        }
+        Some(detail) if detail.hash != hash => Ok(Some(Box::new(read_with(detail, whose, desk)?))),
         _ => Ok(None),
     }
 }

@@ -346,6 +346,9 @@ pub struct LeadList {
     pub review_scroll: Scroll,
     /// The reviews shown, measured for the columns.
     pub measure: Measured<LeadMeasure>,
+    /// The note of a sending back the store refused (the card had changed under it), by its
+    /// review's id: `b` on that review offers it again.
+    pub kept_note: Option<(String, String)>,
 }
 
 /// What the lead's columns need from the reviews shown: the widest card, stage, auditor and

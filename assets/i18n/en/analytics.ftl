@@ -4,7 +4,10 @@
 analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked.
 analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
 analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage); unclear: { $unclear } of the { $not_ok } not ok.
-analytics-total-lying = Likely lying: { $lying } ({ $low }–{ $high }) of the { $open } open { $open_n ->
+analytics-total-lying = { $measured ->
+    [yes] Lying: { $lying }
+   *[other] Likely lying: { $lying } ({ $low }–{ $high })
+} of the { $open } open { $open_n ->
     [one] card
    *[other] cards
 } at the { $stages_n ->
@@ -13,7 +16,10 @@ analytics-total-lying = Likely lying: { $lying } ({ $low }–{ $high }) of the {
 } with cards judged ({ $judged } { $judged_n ->
     [one] card
    *[other] cards
-} judged, { $not_ok } not ok); each stage's share applied to its own open cards, the 95 % intervals summed.
+} judged, { $not_ok } not ok); { $measured ->
+    [yes] every one of those open cards judged: a count, not an estimate.
+   *[other] each stage's share applied to its own open cards, the 95 % intervals summed.
+}
 analytics-total-lying-held = Likely lying: not estimated yet: { $judged } { $judged_n ->
     [one] card
    *[other] cards
@@ -99,10 +105,19 @@ analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } {
 } judged not ok ({ $share }{ $unclear_n ->
     [0] {""}
    *[other] ; { $unclear } of them unclear
-}), so about { $lying } of its { $open } open { $open_n ->
-    [one] card
-   *[other] cards
-} (95 % interval { $low }–{ $high }).
+}){ $measured ->
+    [yes] : { $lying } of its { $open } open { $open_n ->
+        [one] card
+       *[other] cards
+    } { $lying_n ->
+        [one] lies
+       *[other] lie
+    }, every one of them judged.
+   *[other] , so about { $lying } of its { $open } open { $open_n ->
+        [one] card
+       *[other] cards
+    } (95 % interval { $low }–{ $high }).
+}
 analytics-why-none = Why: no checklist item was failed on those cards.
 analytics-why = Why: { $items }.
 analytics-why-item = «{ $item }» (failed in { $failed } of the { $not_ok })

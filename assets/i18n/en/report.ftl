@@ -20,10 +20,16 @@ report-kpi-not-ok = of the cards judged not ok
 report-kpi-lying = { $n ->
     [one] card
    *[other] cards
-} likely lying, of the { $open } open { $open_n ->
+} { $measured ->
+    [yes] lying
+   *[other] likely lying
+}, of the { $open } open { $open_n ->
     [one] card
    *[other] cards
-} at the stages with cards judged (each stage's share × its open cards; 95 % intervals summed)
+} at the stages with cards judged ({ $measured ->
+    [yes] every one of them judged: a count, not an estimate
+   *[other] each stage's share × its open cards; 95 % intervals summed
+})
 report-kpi-lying-held = cards likely lying: not estimated until every stage with cards judged has at least { $min } ({ $needed } more to judge)
 report-disputed = { $n ->
     [one] { $count } card whose auditors disagree on whether it is ok is left out until the lead decides.

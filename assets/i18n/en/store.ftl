@@ -26,7 +26,7 @@ store-decided = the lead { $lead } has already { $decision ->
 } this verdict: it is not undone, the lead's decision stands; to change the verdict, judge the card again: the lead sees the new one
 store-card-gone = card #{ $card } is no longer in the store (okk db prune took it out): nothing was written to it
 store-card-gone-unnamed = the card is no longer in the store (okk db prune took it out): nothing was written to it
-store-card-changed = card #{ $card } changed in the store since it was read (an import or a sync wrote it): the verdict was not written; look at the card again
+store-card-changed = card #{ $card } changed in the store since it was read (an import or a sync wrote it): nothing was written; look at the card again
 store-refused = refused: this connection's PostgreSQL role may not read or change { $table }: is its login mapped to an okk user? (the database's owner maps logins with okk db roles)
 store-refused-setup = refused: this connection's PostgreSQL role may not set up or change this database; only its owner does (okk db copy, okk db roles)
 store-read-only-here = cannot write to the store: okk may not write in its folder (or to the file), where SQLite keeps its journal; it can be read, not changed. Make the folder and the file writable for this user, or copy the store to a folder that is

@@ -56,6 +56,16 @@ tui-changed-on-screen = #{ $id } changed in the CRM while it was on screen: { $f
 tui-changed-on-screen-unlisted = #{ $id } changed in the CRM while it was on screen — look at the card again
 tui-changed-on-screen-refused = #{ $id } changed in the CRM while it was on screen: { $fields } — the verdict «{ $verdict }» was not saved; look at the card again
 tui-changed-on-screen-refused-unlisted = #{ $id } changed in the CRM while it was on screen — the verdict «{ $verdict }» was not saved; look at the card again
+tui-changed-on-screen-decision = #{ $id } changed in the CRM while it was on screen: { $fields } — the decision «{ $decision ->
+    [accept] accept
+    [override] override
+   *[return] send back
+}» was not recorded; look at the card again
+tui-changed-on-screen-decision-unlisted = #{ $id } changed in the CRM while it was on screen — the decision «{ $decision ->
+    [accept] accept
+    [override] override
+   *[return] send back
+}» was not recorded; look at the card again
 tui-stage-emptied = «{ $stage }» has no card left in the store (okk db prune removed them): back to the funnel
 tui-cards-removed = { $count ->
     [one] { $count } card of this list was removed from the store (okk db prune): it is off the list

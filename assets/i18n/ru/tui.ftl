@@ -60,6 +60,16 @@ tui-changed-on-screen = карточка #{ $id } изменилась в CRM, �
 tui-changed-on-screen-unlisted = карточка #{ $id } изменилась в CRM, пока была на экране — посмотрите её ещё раз
 tui-changed-on-screen-refused = карточка #{ $id } изменилась в CRM, пока была на экране: { $fields } — вердикт «{ $verdict }» не сохранён; посмотрите её ещё раз
 tui-changed-on-screen-refused-unlisted = карточка #{ $id } изменилась в CRM, пока была на экране — вердикт «{ $verdict }» не сохранён; посмотрите её ещё раз
+tui-changed-on-screen-decision = карточка #{ $id } изменилась в CRM, пока была на экране: { $fields } — решение «{ $decision ->
+    [accept] принять
+    [override] заменить
+   *[return] вернуть
+}» не записано; посмотрите её ещё раз
+tui-changed-on-screen-decision-unlisted = карточка #{ $id } изменилась в CRM, пока была на экране — решение «{ $decision ->
+    [accept] принять
+    [override] заменить
+   *[return] вернуть
+}» не записано; посмотрите её ещё раз
 tui-stage-emptied = на этапе «{ $stage }» в хранилище не осталось карточек (их убрал okk db prune): снова воронка
 tui-cards-removed = { $count ->
     [one] { $count } карточку этого списка убрали из хранилища (okk db prune): её больше нет в списке

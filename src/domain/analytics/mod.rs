@@ -96,6 +96,17 @@ impl Analytics {
         self.bottlenecks.stages.first()
     }
 
+    /// The funnel's lying cards (the totals) are counted, not estimated: every stage they sum
+    /// whose open cards they speak for (cards judged, open cards there) is measured — each of
+    /// its open cards judged there — so the sum is exact and its interval a point.
+    pub fn total_measured(&self) -> bool {
+        let mut summed = (self.stages.iter())
+            .map(|s| &s.group.figures)
+            .filter(|f| f.judged > 0 && f.covered_cards > 0)
+            .peekable();
+        summed.peek().is_some() && summed.all(|f| f.measured)
+    }
+
     /// What the funnel's estimate of lying cards (the totals) still lacks before people are shown
     /// it: it sums each judged stage's share over its open cards, so a stage judged on one or two
     /// cards would put its whole stage into the headline. Every stage it sums (cards judged and

@@ -31,6 +31,20 @@ pub trait LeadStore {
         now: NaiveDateTime,
     ) -> StoreResult<String>;
 
+    /// [`LeadStore::decide`] on the card as the lead's screen drew it (`seen`, its digest then):
+    /// refused with [`super::StoreError::CardChanged`], nothing written, when an import or a
+    /// sync changed the card since. A decision weighs the auditor's review, which stands on the
+    /// card as judged; but the lead weighs it beside the card as it is, and must not decide on
+    /// a card they were not shown.
+    fn decide_as_seen(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        seen: i64,
+        now: NaiveDateTime,
+    ) -> StoreResult<String>;
+
     /// Undo: marks a decision withdrawn; the one before it stands again.
     fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> StoreResult<()>;
 }

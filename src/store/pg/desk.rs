@@ -92,6 +92,12 @@ fn card_changed(card: &ReviewedCard) -> StoreError {
 const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
+/// Schema 5's `okk_decide`, called only while review $2's card has digest $12 (a card the store
+/// no longer holds is not compared): a row when the decision is written, none when refused.
+const DECIDE_AS_SEEN: &str = "SELECT okk_decide($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     WHERE NOT EXISTS (SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id
+                       WHERE r.id = $2 AND c.content_hash IS DISTINCT FROM $12)";
+
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
      WHERE review_id = $1 AND withdrawn_at IS NULL
@@ -639,6 +645,55 @@ impl PgStore {
                 &key,
             ],
         )?;
+        notify_after_commit(conn, &self.prepared, "lead_decisions");
+        Ok(id)
+    }
+
+    /// The SQLite store's `decide_as_seen`: `okk_decide`'s call, made only while the review's
+    /// card has the digest the lead's screen drew (`seen`), else refused, nothing written. One
+    /// statement, one round trip: its check reads the statement's snapshot, and an import
+    /// committed after that comes after the decision, as one committed after it would.
+    pub fn decide_as_seen(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        seen: i64,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let conn = &mut *self.conn.borrow_mut();
+        let key = xxhash_rust::xxh3::xxh3_64(review_id.as_bytes()) as i64;
+        let sql = self.prepared.get(conn, DECIDE_AS_SEEN)?;
+        let decided = conn.execute(
+            &sql,
+            &[
+                &id,
+                &review_id,
+                &lead,
+                &decision.kind.as_str(),
+                &decision.verdict.map(Verdict::as_str),
+                &decision.suggested_stage,
+                &decision.suggested_owner,
+                &decision.note,
+                &fmt_time(&now),
+                &decision
+                    .answers
+                    .as_ref()
+                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
+                &key,
+                &seen,
+            ],
+        )?;
+        if decided == 0 {
+            let card = conn.query_opt(
+                "SELECT card_external_id FROM reviews WHERE id = $1",
+                &[&review_id],
+            )?;
+            return Err(StoreError::CardChanged {
+                external_id: card.map(|r| r.get(0)).unwrap_or_default(),
+            });
+        }
         notify_after_commit(conn, &self.prepared, "lead_decisions");
         Ok(id)
     }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::{Cx, card, edit_line};
+use crate::domain::as_judged::AsJudged;
 use crate::domain::decision::{Decision, DecisionKind};
 use crate::domain::filter_key::FilterKey as Keyword;
 use crate::domain::lead_row::LeadRow;
@@ -51,6 +52,7 @@ pub(super) fn rows_read(state: &mut State, mut rows: Vec<LeadRow>) {
         filtering: false,
         all: keep.as_ref().is_some_and(|l| l.all),
         open: None,
+        kept_note: keep.as_ref().and_then(|l| l.kept_note.clone()),
         undo: keep.map(|l| l.undo).unwrap_or_default(),
         typed_from: None,
         focus: Pane::Review,
@@ -367,10 +369,19 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
         }
         Action::SendBack => {
+            // The note of a sending back the store refused (the card changed): offered again.
+            let kept = (state.lead.as_ref())
+                .and_then(|l| {
+                    let open = &l.rows[l.open?].review_id;
+                    l.kept_note.as_ref().filter(|(review, _)| review == open)
+                })
+                .map(|(_, note)| note.clone());
+            let mut area = TextArea::from(kept.iter().map(String::as_str));
+            area.move_cursor(ratatui_textarea::CursorMove::End);
             state.popup = Some(Popup::Input(FieldInput::new(
                 InputFor::ReturnNote,
                 String::new(),
-                TextArea::default(),
+                area,
             )));
         }
         // The lead corrects the auditor's answers; the decision keeps them as the reference.
@@ -470,11 +481,14 @@ fn record(state: &mut State, mut decision: Decision, cx: &mut Cx) {
         }
     }
     let r = &l.rows[row];
+    // On the card as drawn: one an import changed since is refused, and shown as it is.
+    let seen = (state.card.as_ref()).map(|c| c.detail.hash);
     cx.ask(Effect::Decide {
         row,
         review_id: r.review_id.clone(),
         card: (r.source.clone(), r.external_id.clone()),
         decision,
+        seen,
     });
 }
 
@@ -494,12 +508,119 @@ pub(super) fn decided(
     l.rows[row].decision = standing.decision;
     crate::domain::lead_row::resettle(&mut l.rows, row, standing.settled);
     l.undo.push((row, id));
+    l.kept_note = None;
     state.shared.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
         &l.rows[row].external_id,
     )));
     super::live::own_write(state);
     next_awaiting(state, row, cx)
+}
+
+/// The store refused `decision` on row `row`'s card: an import or a sync changed the card since
+/// the screen drew it, and nothing was written. The card is read again and shown as it is, with
+/// what the lead built on it (the checklist's corrections stay; the note of a sending back is
+/// offered again by `b`); keys wait for it, so the next decision is on the card as it is.
+pub(super) fn decision_refused(state: &mut State, row: usize, decision: Decision, cx: &mut Cx) {
+    let Some(l) = state.lead.as_mut() else {
+        return;
+    };
+    if decision.kind == DecisionKind::Return {
+        l.kept_note = Some((l.rows[row].review_id.clone(), decision.note));
+    }
+    let r = &l.rows[row];
+    let Some(card_id) = r.card_id else {
+        let refused = crate::domain::store_error::StoreError::CardChanged {
+            external_id: r.external_id.clone(),
+        };
+        state.shared.status = Some(Status::Error(refused.to_string()));
+        return;
+    };
+    let whose = Whose::Of {
+        auditor: r.auditor.clone(),
+        review_id: r.review_id.clone(),
+    };
+    let then = Then::DecideChanged {
+        row,
+        kind: decision.kind,
+    };
+    cx.read(state, Ask::Card { card_id, whose }, then);
+}
+
+/// Row `row`'s card read again after the store refused the lead's decision `kind` on it as
+/// changed: redrawn. Gone meanwhile (a prune), the list shows again, saying so.
+pub(super) fn changed_read(
+    state: &mut State,
+    row: usize,
+    kind: DecisionKind,
+    read: Option<Box<CardRead>>,
+    cx: &mut Cx,
+) {
+    match read {
+        Some(read) => redraw_changed(state, *read, Some(kind)),
+        None => {
+            let Some(l) = state.lead.as_mut() else {
+                return;
+            };
+            let external_id = l.rows[row].external_id.clone();
+            l.open = None;
+            refilter(l);
+            state.card = None;
+            state.screen = Screen::Reviews;
+            let gone = crate::domain::store_error::StoreError::CardGone {
+                external_id: Some(external_id),
+            };
+            state.shared.status = Some(Status::Error(gone.to_string()));
+            super::live::refresh(state, cx);
+        }
+    }
+}
+
+/// The card on the decide screen as the store holds it now, read because an import or a sync
+/// changed it since it was drawn (a refresh saw its digest move, or the store refused the
+/// lead's decision `refused` on it): shown as it is, with the auditor's review and the
+/// decision standing on it read again, while the checklist the lead corrects (the reviewed
+/// stage's) and the lead's corrections stay. The status names what changed, in the words the
+/// reviewer's ↻ list uses. Nothing is done when another card is on screen by now; one shown as
+/// it is already only hears of the refusal.
+pub(super) fn redraw_changed(state: &mut State, read: CardRead, refused: Option<DecisionKind>) {
+    if state.screen != Screen::Decide {
+        return;
+    }
+    let funnel = &state.shared.funnel;
+    let (Some(c), Some(l)) = (state.card.as_mut(), state.lead.as_mut()) else {
+        return;
+    };
+    if c.detail.card_id != read.detail.card_id || l.open != Some(c.index) {
+        return;
+    }
+    let said = |id: &str, fields: &[_]| match refused {
+        Some(kind) => msg::decision_changed_on_screen(id, fields, kind),
+        None => msg::changed_on_screen(id, fields, None),
+    };
+    if c.detail.hash == read.detail.hash {
+        if refused.is_some() {
+            state.shared.status = Some(Status::Info(said(&c.detail.card.external_id, &[])));
+        }
+        return;
+    }
+    let was = AsJudged::of_carried(&c.detail.card, c.detail.carried.as_ref());
+    let fields: Vec<_> = (was.changes(&read.detail.card).into_iter())
+        .map(|ch| ch.field)
+        .collect();
+    c.stage = funnel.resolve(&read.detail.card.stage);
+    // The review the row names, read again (an auditor's newer one is another row's).
+    if let Some(review) = read.review
+        && Some(&review.id) == c.previous.as_ref().map(|p| &p.id)
+    {
+        c.previous = Some(review);
+    }
+    c.decision = read.decision;
+    c.detail = read.detail;
+    let card = &c.detail.card;
+    l.rows[c.index].title.clone_from(&card.title);
+    l.measure.forget();
+    state.shared.status = Some(Status::Info(said(&card.external_id, &fields)));
 }
 
 fn next_awaiting(state: &mut State, from: usize, cx: &mut Cx) {

@@ -1,7 +1,7 @@
 //! The screens kept current while others act on a shared store: another auditor's verdict or
 //! the lead's decision, a sync (the runtime's watcher says so) re-reads the figures on screen,
-//! the lead's list and the CRMs' stages the stage pickers mark by, without a key press and
-//! without holding the keys.
+//! the lead's list, the card on the reviewer's or the lead's screen and the CRMs' stages the
+//! stage pickers mark by, without a key press and without holding the keys.
 
 use super::{Cx, lead};
 use crate::text::tui as msg;
@@ -36,6 +36,21 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
             _ => return,
         },
         Screen::Reviews if state.popup.is_none() => Ask::LeadRows,
+        // The lead's card: an import that changed it shows at once, before a key.
+        Screen::Decide => match (state.card.as_ref(), state.lead.as_ref()) {
+            (Some(c), Some(l)) if l.open == Some(c.index) => {
+                let r = &l.rows[c.index];
+                Ask::Changed {
+                    card_id: c.detail.card_id,
+                    hash: c.detail.hash,
+                    whose: crate::tui::read::Whose::Of {
+                        auditor: r.auditor.clone(),
+                        review_id: r.review_id.clone(),
+                    },
+                }
+            }
+            _ => return,
+        },
         _ => return,
     };
     // Unticketed, as a card read ahead: no mark, keys go on.
@@ -103,6 +118,11 @@ pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
             }
         }
         (Screen::Reviews, Answer::LeadRows(rows)) => lead::rows_refreshed(state, rows),
+        // Not under a read the lead asked for (the next review, a refused decision's card):
+        // its answer replaces the screen.
+        (Screen::Decide, Answer::Changed(Some(read))) if state.shared.loading.is_none() => {
+            lead::redraw_changed(state, *read, None)
+        }
         _ => {}
     }
 }

@@ -292,6 +292,16 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             then,
             result,
         } => draft_saved(state, card_id, draft, then, result, cx),
+        // An import or a sync changed the card since the lead's screen drew it: nothing was
+        // written, and the card shows as it is now.
+        Outcome::Decided {
+            row,
+            decision,
+            result: Err(StoreError::CardChanged { .. }),
+        } => {
+            lead::decision_refused(state, row, decision, cx);
+            Ok(())
+        }
         Outcome::Decided {
             row,
             decision,
@@ -435,6 +445,9 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
             card::changed_read(state, index, verdict, read, cx)
         }
         (Then::Decide { row }, Answer::Card(read)) => lead::card_read(state, row, read),
+        (Then::DecideChanged { row, kind }, Answer::Card(read)) => {
+            lead::changed_read(state, row, kind, read, cx)
+        }
         (Then::Fields, Answer::Fields(rows)) => stats::fields_read(state, rows),
         (Then::Stats, Answer::Stats { figures, per_day }) => {
             stats::figures_read(state, figures, per_day)

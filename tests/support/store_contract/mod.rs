@@ -313,6 +313,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_leads_decision_given_on_a_card_an_import_changed_since_it_was_drawn_is_refused() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_leads_decision_on_a_card_changed_since_drawn_is_refused(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn a_mistaken_import_pruned_leaves_the_store_as_before_it() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

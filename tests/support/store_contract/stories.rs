@@ -2001,6 +2001,69 @@ pub fn a_verdict_on_a_card_changed_since_read_is_refused<B: Backend>(backend: &B
     assert!(entry(&*store, "boris", "i2").changed_since_review);
 }
 
+/// The lead has anna's review of i1 on screen when an import hands the card to another
+/// manager: the lead's decision, given on the card as drawn, is refused (`CardChanged`, naming
+/// the card) and nothing is written; given on the card as it is now, it stands, as one on a
+/// card the import left as it was.
+pub fn a_leads_decision_on_a_card_changed_since_drawn_is_refused<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let anna = verdict(&*store, "anna", "i1", Verdict::Ok, "r-i1", at(20, 9));
+    let w1 = verdict(&*store, "anna", "w1", Verdict::Stale, "r-w1", at(20, 9));
+    save(&mut *store, &anna);
+    save(&mut *store, &w1);
+    let digest = |store: &dyn DeskStore, id: &str| {
+        let detail = store.card_detail(card_id(store, id)).unwrap().unwrap();
+        detail.hash
+    };
+    let drawn = digest(&*store, "i1");
+    drop(store);
+    let handed: Vec<Seed> = SIX
+        .iter()
+        .map(|s| match s.id {
+            "i1" => Seed {
+                owner: "Попова Анна",
+                ..*s
+            },
+            _ => *s,
+        })
+        .collect();
+    backend.import(&handle, None, &handed);
+
+    let mut store = backend.open(&handle).unwrap();
+    let now_digest = digest(&*store, "i1");
+    assert_ne!(now_digest, drawn, "the import changed i1");
+    let refused = store
+        .decide_as_seen("r-i1", "lena", &Decision::accept(), drawn, at(20, 12))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::CardChanged { external_id } if external_id == "i1"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.latest_decision("r-i1").unwrap(),
+        None,
+        "nothing written"
+    );
+    assert!(store.settled(&anna.card.source, "i1").unwrap().is_none());
+    // On the card as it is now, it stands.
+    let id = store
+        .decide_as_seen("r-i1", "lena", &Decision::accept(), now_digest, at(20, 12))
+        .expect("decided on the card as it is");
+    let d = store.latest_decision("r-i1").unwrap().expect("it stands");
+    assert_eq!((d.id, d.decision.kind), (id, DecisionKind::Accept));
+    // w1, unchanged: its digest as drawn is its digest now.
+    let back = Decision::send_back("проверь телефон".into());
+    let w1_digest = digest(&*store, "w1");
+    store
+        .decide_as_seen("r-w1", "lena", &back, w1_digest, at(20, 13))
+        .expect("an unchanged card takes the decision");
+    assert_eq!(
+        entry(&*store, "anna", "w1").returned.as_deref(),
+        Some("проверь телефон")
+    );
+}
+
 fn pruned(p: Pruned) -> PruneReport {
     match p {
         Pruned::Done(report) => *report,
