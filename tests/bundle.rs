@@ -483,6 +483,40 @@ fn reviews_of_cards_not_synced_yet_wait_for_them() {
     assert_eq!(fresh.current(), anna.current());
 }
 
+/// Two bundles in one call: each file's report counts its own reviews that wait for their cards
+/// (tester33 F11: both were given the store's whole count).
+#[test]
+fn each_bundle_of_one_import_counts_its_own_reviews_waiting_for_cards() {
+    let mut anna = Laptop::new("anna");
+    anna.review(3, Verdict::Stale);
+    anna.review(4, Verdict::Stale);
+    let a = anna.export("a.okkb");
+    let mut boris = Laptop::new("boris");
+    boris.review(2, Verdict::Dead);
+    let b = boris.export("b.okkb");
+    let fresh = Laptop::empty("olga");
+    fresh.trust(&a, "anna", false);
+    fresh.trust(&b, "boris", false);
+    let out = fresh
+        .desk
+        .okk()
+        .args(["bundle", "import", "--json"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let waiting: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["report"]["waiting_for_cards"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(waiting, [2, 1]);
+}
+
 #[test]
 fn an_existing_bundle_file_is_kept_unless_forced() {
     let anna = Laptop::new("anna");

@@ -28,6 +28,9 @@ pub enum BundleError {
     Signature,
     #[error("{}", msg::bad_line(*.line, .message))]
     BadLine { line: usize, message: String },
+    /// A line longer than any record okk writes: refused once that much is read.
+    #[error("{}", msg::line_too_long(*.line, LINE_CAP))]
+    LineTooLong { line: usize },
     #[error("{0}")]
     Io(String),
 }
@@ -175,6 +178,29 @@ impl<'k, W: Write> Writer<'k, W> {
     }
 }
 
+/// The longest line a bundle may have, in bytes. A record okk writes is far shorter (a review's
+/// card as judged is at most 64 KiB, its comment what an auditor types); what an untrusted
+/// bundle costs to read is two lines of this at most, not its size (tester33 F2: a line that
+/// never ended was read whole, 2 GB and more).
+pub const LINE_CAP: usize = 4 << 20;
+
+/// Line `line` of `input` into `buf` (its `\n` included), at most [`LINE_CAP`] bytes of it; the
+/// bytes read, 0 at the end.
+fn read_line(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    line: usize,
+) -> Result<usize, BundleError> {
+    let n = input
+        .by_ref()
+        .take(LINE_CAP as u64 + 1)
+        .read_until(b'\n', buf)?;
+    if buf.len() > LINE_CAP {
+        return Err(BundleError::LineTooLong { line });
+    }
+    Ok(n)
+}
+
 /// Reads lines, one behind: a line is known to be a body line (not the trailer) once the next
 /// one has been read.
 struct Lines<R: BufRead> {
@@ -195,7 +221,7 @@ impl<R: BufRead> Lines<R> {
     /// Reads and hashes the header line.
     fn open(mut input: R) -> Result<(Lines<R>, Header), BundleError> {
         let mut first = Vec::new();
-        if input.read_until(b'\n', &mut first)? == 0 {
+        if read_line(&mut input, &mut first, 1)? == 0 {
             return Err(BundleError::Empty);
         }
         let version: Version =
@@ -227,7 +253,7 @@ impl<R: BufRead> Lines<R> {
     fn next(&mut self) -> Result<Next, BundleError> {
         loop {
             let mut buf = Vec::new();
-            let n = self.input.read_until(b'\n', &mut buf)?;
+            let n = read_line(&mut self.input, &mut buf, self.line + 1)?;
             let prev = std::mem::replace(&mut self.pending, (n > 0).then_some(buf));
             match prev {
                 None if n == 0 => return Err(BundleError::Truncated),
@@ -423,6 +449,28 @@ mod tests {
             out.push(rec);
         }
         Ok(out)
+    }
+
+    /// A line that never ends is refused once [`LINE_CAP`] bytes of it are read, the header's
+    /// and a record's alike, whatever follows (tester33 F2): an endless reader proves it.
+    #[test]
+    fn a_line_longer_than_any_record_is_refused_before_it_is_read_whole() {
+        use std::io::Read;
+        let endless = || std::io::BufReader::new(std::io::repeat(b'a'));
+        assert!(matches!(
+            check(endless()),
+            Err(BundleError::LineTooLong { line: 1 })
+        ));
+        let bytes = write(&sample());
+        let header_end = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        let header = bytes[..header_end].to_vec();
+        let input = std::io::BufReader::new(header.as_slice().chain(std::io::repeat(0)));
+        assert!(matches!(
+            check(input),
+            Err(BundleError::LineTooLong { line: 2 })
+        ));
+        // A bundle of lines below the cap reads as before.
+        assert_eq!(read(&bytes).unwrap().len(), 3);
     }
 
     #[test]

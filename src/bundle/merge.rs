@@ -103,13 +103,20 @@ pub fn merge_bundles<R: BufRead>(
         now: opts.now,
     };
     let mut reports = Vec::new();
+    // Each file's reviews of cards the store does not hold yet: what it added to the store's
+    // count (tester33 F11: every file was given the store's whole count).
+    let mut waiting = tx.waiting_for_cards()?;
     for (i, input) in inputs.iter_mut().enumerate() {
         let how = opts
             .trust_on_first_use
             .then(|| msg::how_first_use(&input.name));
         merge.keyring.trust_on_first_use(how);
         merge.at_file = i;
-        reports.push(merge.file(i, &mut input.reader)?);
+        let mut report = merge.file(i, &mut input.reader)?;
+        let now_waiting = tx.waiting_for_cards()?;
+        report.waiting_for_cards = now_waiting.saturating_sub(waiting);
+        waiting = now_waiting;
+        reports.push(report);
     }
     let mut groups = std::mem::take(&mut merge.groups);
     let withdrawals = std::mem::take(&mut merge.withdrawals);
@@ -265,12 +272,8 @@ fn finish(
         tx.settle(source, external_id, auditor)?;
     }
     count_after_decision(&*tx, groups, reports)?;
-    let waiting = tx.waiting_for_cards()?;
     if let Some(last) = reports.last_mut() {
         last.keys_added = keyring.added.len() as u64;
-    }
-    for r in reports.iter_mut() {
-        r.waiting_for_cards = waiting;
     }
     tx.commit()
 }

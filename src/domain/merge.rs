@@ -10,7 +10,7 @@ pub struct MergeReport {
     pub calibrations_added: u64,
     /// Keys trusted by this merge (on first use, or vouched for by a trusted lead).
     pub keys_added: u64,
-    /// Reviews (in this store, after the merge) whose card has not arrived yet.
+    /// Reviews this file brought whose card the store does not hold yet.
     pub waiting_for_cards: u64,
     /// New reviews, now current, of cards a lead's decision settled that does not settle them
     /// (made after it, or their auditor judging the card again): the decision stands, and

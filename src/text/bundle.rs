@@ -38,6 +38,10 @@ pub fn bad_line(line: usize, message: &str) -> String {
     crate::tr!("bundle-bad-line", line = line, message = safe(message))
 }
 
+pub fn line_too_long(line: usize, cap: usize) -> String {
+    crate::tr!("bundle-line-too-long", line = line, mib = cap >> 20)
+}
+
 pub fn bad_bundle_signature() -> String {
     crate::tr!("bundle-bad-bundle-signature")
 }

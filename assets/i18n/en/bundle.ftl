@@ -6,6 +6,7 @@ bundle-unsigned-version = bundle format version { $v } is unsigned: this okk tak
 bundle-unknown-version = bundle format version { $v } is unknown to this okk (it reads version 2): update okk
 bundle-truncated = the bundle is cut short (its end marker or some records are missing): copy it again
 bundle-checksum = the bundle's checksum does not match its contents (it was altered or damaged): copy it again
+bundle-line-too-long = line { $line } is longer than { $mib } MiB, more than any record okk writes: this is no bundle okk made, or it is damaged
 bundle-bad-line = line { $line }: { $message }
 bundle-bad-bundle-signature = the bundle's signature does not match its contents or its signer's key (it was altered or forged): refused
 bundle-bad-time = { $field } "{ $value }" is not a time (expected YYYY-MM-DD HH:MM:SS, a real date)
