@@ -150,9 +150,9 @@ pub enum DbCommand {
     },
     /// Take a mistaken import's cards back out of the store (--db), in one transaction, with
     /// their flags, stage history and notes. A card that carries desk work (a review in any
-    /// state, a draft, a claim held, a calibration) stays; --with-work takes a card kept only
-    /// for reviews and drafts out with them. On a team server: the database owner's login or a
-    /// lead's.
+    /// state, a draft, a claim held, an open calibration's sample) stays; --with-work takes a
+    /// card kept only for reviews and drafts out with them. On a team server: the database
+    /// owner's login or a lead's.
     Prune(PruneArgs),
 }
 
@@ -732,6 +732,32 @@ pub enum CalibrateCommand {
         #[arg(value_name = "ID")]
         id: Option<String>,
         /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The store's calibrations, oldest first: id, stage, cards, auditors, who started it and
+    /// when, open or ended, and how many of its judgements are in.
+    List {
+        /// Print one JSON object per calibration.
+        #[arg(long)]
+        json: bool,
+    },
+    /// End a calibration (a lead's act): its cards no longer come first in its auditors'
+    /// queues nor keep a card from okk db prune; its report keeps the figures it had at the end.
+    /// Bundles carry the end to the auditors' laptops.
+    End {
+        /// Which calibration: its id, or the first characters of it as okk calibrate list shows
+        /// them [default: the latest open one].
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+        /// Who ends it, a lead [default: on a team server, the okk user the login is mapped
+        /// to; else $OKK_LEAD, else the config's name, else the login name].
+        #[arg(long, env = "OKK_LEAD", value_name = "NAME")]
+        lead: Option<String>,
+        /// End it without asking (off a terminal, okk cannot ask).
+        #[arg(long)]
+        yes: bool,
+        /// Print what was done as JSON.
         #[arg(long)]
         json: bool,
     },

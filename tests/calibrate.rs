@@ -473,6 +473,7 @@ fn plant_calibration(desk: &Desk, cards: &[&str]) -> String {
         auditors: vec!["anna".into(), "boris".into()],
         created_by: "olga".into(),
         created_at: "2026-11-20 09:00:00".into(),
+        end: None,
         cards: cards
             .iter()
             .map(|id| ("amocrm".to_string(), id.to_string()))
@@ -615,4 +616,339 @@ fn a_calibration_compares_one_card_at_its_stage_and_says_what_it_leaves_out() {
     for other in ["meeting_date_set", "address_sent", "Дата и время встречи"] {
         assert!(!ru.contains(other) && !en.contains(other), "{other}: {ru}");
     }
+}
+
+/// `okk calibrate list --json`: one object per calibration.
+fn listed(desk: &Desk) -> Vec<serde_json::Value> {
+    desk.run_ok(&["calibrate", "list", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Whether any card of the auditor's queue of the calibration's stage is marked calibration.
+fn any_first(desk: &Desk, auditor: &str) -> bool {
+    queue(desk, auditor)
+        .iter()
+        .any(|c| c.get("calibration").is_some())
+}
+
+/// A time a day from now, as the store writes it: after any end made now.
+fn tomorrow() -> String {
+    (chrono::Local::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// tester31 F3: the lead ends a calibration. An auditor may not (refused in either language,
+/// naming who may), nor may anyone off a terminal without `--yes`; the lead's end is recorded
+/// with when and who, its cards leave the queues, its report and list say it ended and keep the
+/// figures they had, and a second end says so and writes nothing.
+#[test]
+fn the_lead_ends_a_calibration_its_cards_leave_the_queues_and_its_report_keeps_its_figures() {
+    let desk = Desk::demo();
+    calibrate(&desk, "7");
+    let sample: Vec<String> = Store::open(&desk.db).unwrap().calibrations().unwrap()[0]
+        .cards
+        .iter()
+        .map(|c| c.1.clone())
+        .collect();
+    judge(&desk.db, "anna", &sample[0], Verdict::Ok);
+    judge(&desk.db, "anna", &sample[1], Verdict::Dead);
+    assert!(any_first(&desk, "anna") && any_first(&desk, "boris"));
+    let before = desk.digest();
+
+    let end = |args: &[&str]| {
+        let mut cmd = desk.okk();
+        cmd.args(args);
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = end(&["calibrate", "end", "--lead", "anna", "--yes"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(
+            "anna is an auditor on this store: only a lead ends a calibration (its leads: olga)"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = end(&[
+        "--lang",
+        "ru",
+        "calibrate",
+        "end",
+        "--lead",
+        "anna",
+        "--yes",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(
+            "anna — аудитор в этом хранилище: калибровку завершает только руководитель \
+             (руководители хранилища: olga)"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = end(&["calibrate", "end", "--lead", "olga"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("cannot ask here (not a terminal): add --yes"),
+        "{err}"
+    );
+    common::assert_same(&before, &desk.digest());
+
+    let id = listed(&desk)[0]["id"].as_str().unwrap().to_string();
+    let short = &id[..8];
+    let (code, said, err) = end(&["calibrate", "end", short, "--lead", "olga", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        said.contains(&format!("calibration {short} of «{MET}» ended "))
+            && said.contains(" by olga; 2 of 10 judgements in."),
+        "{said}"
+    );
+    let r = report(&desk);
+    assert_eq!(r["ended_by"], "olga");
+    assert!(r["ended_at"].as_str().is_some_and(|t| t.len() == 19), "{r}");
+    assert!(!any_first(&desk, "anna") && !any_first(&desk, "boris"));
+
+    // What auditors do after the end leaves its figures as they were.
+    desk.review(&sample[2], "boris", &tomorrow(), &common::Verdict::of("ok"));
+    desk.review(
+        &sample[0],
+        "anna",
+        &tomorrow(),
+        &common::Verdict::of("stale"),
+    );
+    let after = report(&desk);
+    assert_eq!(after["report"], r["report"], "the figures at the end");
+    assert_eq!(after["report"]["judged"]["boris"], 0);
+    assert_eq!(after["report"]["judged"]["anna"], 2);
+
+    let text = desk.run_ok(&["calibrate", "report"]);
+    assert!(
+        text.lines().next().unwrap().contains(" · ended ")
+            && text.contains("The figures are the reviews as they stood at its end."),
+        "{text}"
+    );
+    let ru = desk.run_ok(&["--lang", "ru", "calibrate", "report"]);
+    assert!(
+        ru.contains(" · завершена ") && ru.contains("(olga)"),
+        "{ru}"
+    );
+
+    // Ended once: a second end says so (exit 0) and writes nothing; with no id, the same.
+    let now = desk.digest();
+    for args in [
+        &["calibrate", "end", short, "--lead", "olga", "--yes"][..],
+        &["calibrate", "end"][..],
+    ] {
+        let (code, said, err) = end(args);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            said.contains(&format!(
+                "calibration {short} of «{MET}» has ended already (ended "
+            )) && said.contains("by olga): nothing changed"),
+            "{said}"
+        );
+    }
+    let again = desk.json_ok(&["calibrate", "end", short, "--json"]);
+    assert_eq!(
+        (again["ended_now"].clone(), again["open"].clone()),
+        (false.into(), false.into())
+    );
+    common::assert_same(&now, &desk.digest());
+
+    let list = listed(&desk);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["open"], false);
+    assert_eq!(list[0]["ended_by"], "olga");
+    assert_eq!(list[0]["ended_at"], r["ended_at"]);
+    assert_eq!(
+        (list[0]["judged"].clone(), list[0]["judgements"].clone()),
+        (2.into(), 10.into())
+    );
+    let text = desk.run_ok(&["calibrate", "list"]);
+    assert!(
+        text.contains(short) && text.contains("by olga") && text.contains("2 of 10"),
+        "{text}"
+    );
+    let ru = desk.run_ok(&["--lang", "ru", "calibrate", "list"]);
+    assert!(ru.contains("завершена") && ru.contains("2 из 10"), "{ru}");
+}
+
+/// The end travels in the lead's bundle: an auditor's laptop that imports it sees the
+/// calibration ended (its cards no longer first), a bundle made before the end — carrying none
+/// — still imports and never takes the end back, and of two ends the earlier stands.
+#[test]
+fn an_end_travels_in_the_lead_s_bundle_and_an_older_bundle_never_takes_it_back() {
+    let lead = Desk::demo();
+    calibrate(&lead, "7");
+    let open = bundle(&lead, "open.okkb");
+    assert!(!std::fs::read_to_string(&open).unwrap().contains("ended_at"));
+    lead.run_ok(&["calibrate", "end", "--lead", "olga", "--yes"]);
+    let ended = bundle(&lead, "ended.okkb");
+    let lead_end = listed(&lead)[0]["ended_at"].clone();
+
+    let anna = Desk::demo();
+    trust(&anna, &open, "olga", true);
+    import(&anna, &open);
+    assert!(any_first(&anna, "anna"));
+    let out = anna
+        .okk()
+        .args(["bundle", "import"])
+        .arg(&ended)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        said.contains("1 calibration ended by the lead: its cards no longer come first")
+            && said.contains(", ended ")
+            && said.contains("by olga"),
+        "{said}"
+    );
+    assert!(!any_first(&anna, "anna"));
+    assert_eq!(listed(&anna)[0]["ended_at"], lead_end);
+    // The bundle made before the end carries none: it imports, and the end stays.
+    import(&anna, &open);
+    assert_eq!(listed(&anna)[0]["open"], false);
+    assert!(!any_first(&anna, "anna"));
+
+    // boris's laptop ended it later on its own (a lead's end made there): the lead's earlier
+    // end stands once it comes, whatever came first.
+    let boris = Desk::demo();
+    trust(&boris, &open, "olga", true);
+    import(&boris, &open);
+    let id = listed(&boris)[0]["id"].as_str().unwrap().to_string();
+    let later = okk::domain::calibration::Ended {
+        at: tomorrow(),
+        by: "olga".into(),
+    };
+    assert!(
+        Store::open(&boris.db)
+            .unwrap()
+            .end_calibration(&id, &later)
+            .unwrap()
+    );
+    import(&boris, &ended);
+    assert_eq!(listed(&boris)[0]["ended_at"], lead_end);
+    // A laptop that never saw it open takes it ended: its cards never come first.
+    let vera = Desk::demo();
+    trust(&vera, &ended, "olga", true);
+    let out = vera
+        .okk()
+        .args(["bundle", "import"])
+        .arg(&ended)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("1 new calibration"), "{said}");
+    assert!(
+        !said.contains("come first in its auditors' queues"),
+        "{said}"
+    );
+    assert!(!any_first(&vera, "anna"));
+}
+
+/// Only a lead ends a calibration, in bundles too: an auditor who ended one on her own laptop
+/// (where no roles are named) signs the end with her key, and the lead's store refuses it,
+/// saying why; nothing is merged and the calibration stays open there.
+#[test]
+fn an_end_signed_by_an_auditor_s_key_is_refused_by_the_lead_s_store() {
+    let lead = Desk::demo();
+    calibrate(&lead, "7");
+    let to_anna = bundle(&lead, "to-anna.okkb");
+    let anna = Desk::demo();
+    trust(&anna, &to_anna, "olga", true);
+    import(&anna, &to_anna);
+    anna.run_ok(&["calibrate", "end", "--lead", "anna", "--yes"]);
+    let from_anna = anna.dir.path().join("anna.okkb");
+    anna.okk()
+        .args(["bundle", "export", "--as", "anna", "--out"])
+        .arg(&from_anna)
+        .assert()
+        .success();
+    trust(&lead, &from_anna, "anna", false);
+    let before = lead.digest();
+    let out = lead
+        .okk()
+        .args(["bundle", "import"])
+        .arg(&from_anna)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the end of calibration")
+            && err.contains("anna is neither the lead who started it (olga) nor a key this store trusts as a lead's: only a lead ends a calibration; refused"),
+        "{err}"
+    );
+    common::assert_same(&before, &lead.digest());
+    assert_eq!(listed(&lead)[0]["open"], true);
+}
+
+/// `okk stats --auditors --json`: (calibrated, reference agreement) of `auditor`.
+fn agreement_with_the_lead(desk: &Desk, auditor: &str) -> (serde_json::Value, serde_json::Value) {
+    let figures = desk.json_ok(&["stats", "--auditors", "--json"]);
+    let a = (figures["auditors"].as_array().unwrap().iter())
+        .find(|a| a["auditor"] == auditor)
+        .unwrap_or_else(|| panic!("{auditor} in {figures}"))
+        .clone();
+    (a["calibrated"].clone(), a["reference_agreement"].clone())
+}
+
+/// Session 29's note on tester31 F3: `okk stats --auditors`' agreement with the lead counted
+/// calibration judgements the report leaves out. It compares what the report compares: the
+/// card that moved before boris judged it (the lead decided on his review made at the other
+/// stage) and the card the CRM changed between the reviews count for neither auditor; the card
+/// both judged alike counts for both.
+#[test]
+fn agreement_with_the_lead_counts_only_what_the_calibration_report_compares() {
+    let desk = Desk::demo();
+    name_team(&desk);
+    let (a, moved, edited) = ("31973177", "31959178", "31957304");
+    plant_calibration(&desk, &[a, moved, edited]);
+    let ok = common::Verdict::of("ok");
+    let mut anna = Vec::new();
+    for card in [a, moved, edited] {
+        anna.push(desk.review(card, "anna", "2026-11-20 10:00:00", &ok));
+    }
+    moved_and_edited(&desk, moved, edited);
+    let boris_a = desk.review(a, "boris", "2026-11-20 11:00:00", &ok);
+    let boris_moved = desk.review(
+        moved,
+        "boris",
+        "2026-11-20 11:00:00",
+        &common::Verdict::of("stale"),
+    );
+    let boris_edited = desk.review(
+        edited,
+        "boris",
+        "2026-11-20 11:00:00",
+        &common::Verdict::of("dead"),
+    );
+    for review in [&anna[0], &boris_moved, &boris_edited] {
+        desk.decide(
+            review,
+            "olga",
+            "accept",
+            (None, None, None),
+            "2026-11-20 12:00:00",
+        );
+    }
+    let _ = boris_a;
+    // Counted before: anna 1 of 3 (a; moved ok against the lead's stale; edited ok against
+    // dead), boris 3 of 3.
+    assert_eq!(
+        agreement_with_the_lead(&desk, "anna"),
+        (1.into(), 1.0.into())
+    );
+    assert_eq!(
+        agreement_with_the_lead(&desk, "boris"),
+        (1.into(), 1.0.into())
+    );
 }

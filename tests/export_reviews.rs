@@ -235,6 +235,7 @@ fn a_review_names_its_calibration_and_the_card_s_stage_now() {
         auditors: vec!["anna".into(), "boris".into()],
         created_by: "olga".into(),
         created_at: "2026-11-20 09:00:00".into(),
+        end: None,
         cards: [moved, stays]
             .iter()
             .map(|id| ("amocrm".to_string(), id.to_string()))

@@ -251,6 +251,7 @@ fn a_calibration_card_split_and_judged_against_the_rules_shows_every_mark() {
         created_by: "olga".into(),
         // Before either review: they were made for it.
         created_at: "2026-11-01 09:00:00".into(),
+        end: None,
         cards: vec![("amocrm".into(), ids[0].clone())],
     };
     let mut store = okk::store::Store::open(&d.db).expect("open the store");

@@ -1404,3 +1404,183 @@ fn on_the_server_a_bundle_merged_during_a_prune_waits_and_keeps_its_review_by_th
         [("laptop-501".to_string(), None, None)]
     );
 }
+
+/// tester31 F3: the mistaken import's cards in a calibration's sample stay while it is open,
+/// and the report names the calibration with its way out (`okk calibrate end ID`) instead of
+/// offering `--with-work`, which would release none of them; once the lead ends it, the report
+/// offers `--with-work` for the judged one and the prune takes the rest, and with it all.
+#[test]
+fn a_calibration_s_cards_stay_while_it_is_open_and_the_report_names_the_way_out() {
+    let desk = mistaken_desk();
+    let db = path_arg(&desk.db);
+    ok_on(
+        &desk,
+        &db,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            "anna",
+            "--auditor",
+            "boris",
+            "--lead",
+            "olga",
+        ],
+    );
+    let id = "0ddba11a-0000-4000-8000-000000000001";
+    let c = okk::domain::calibration::Calibration {
+        id: id.into(),
+        stage: "Квалификация".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-20 09:00:00".into(),
+        cards: ["501", "503"]
+            .map(|c| ("bitrix24".to_string(), c.to_string()))
+            .to_vec(),
+        end: None,
+    };
+    okk::store::Store::open(&desk.db)
+        .unwrap()
+        .save_calibration(&c)
+        .unwrap();
+    desk.review("503", "anna", "2026-11-20 10:00:00", &Verdict::of("dead"));
+    let dry = ["db", "prune", "--import", "2", "--dry-run"];
+    let said = ok_on(&desk, &db, &dry);
+    assert!(said.contains("Would remove 1 card from"), "{said}");
+    assert!(
+        said.contains(
+            "Kept while calibration 0ddba11a («Квалификация») is open: 2 cards. Once the lead \
+             ends it (okk calibrate end 0ddba11a), a prune takes them"
+        ),
+        "{said}"
+    );
+    assert!(
+        !said.contains("--with-work (try"),
+        "it would release none: {said}"
+    );
+    let ru = ok_on(&desk, &db, &[&["--lang", "ru"][..], &dry].concat());
+    assert!(
+        ru.contains(
+            "Пока открыта калибровка 0ddba11a («Квалификация»), она держит: 2 карточки. Когда \
+             руководитель её завершит (okk calibrate end 0ddba11a)"
+        ),
+        "{ru}"
+    );
+    let json = json_on(&desk, &db, &[&dry[..], &["--json"]].concat());
+    assert_eq!(
+        json["calibrations"],
+        serde_json::json!([{"id": id, "stage": "Квалификация", "cards": 2}])
+    );
+    assert_eq!(json["releasable"], 0);
+
+    ok_on(
+        &desk,
+        &db,
+        &["calibrate", "end", "0ddba11a", "--lead", "olga", "--yes"],
+    );
+    let said = ok_on(&desk, &db, &dry);
+    assert!(said.contains("Would remove 2 cards from"), "{said}");
+    assert!(!said.contains("Kept while calibration"), "{said}");
+    assert!(
+        said.contains("reviews: 1 card (503)")
+            && said.contains("okk db prune --import 2 --with-work (try --dry-run first)"),
+        "{said}"
+    );
+    let said = ok_on(
+        &desk,
+        &db,
+        &["db", "prune", "--import", "2", "--with-work", "--yes"],
+    );
+    assert!(said.contains("Removed 3 cards from"), "{said}");
+    for card in ["501", "502", "503"] {
+        assert!(desk.look().card(card).unwrap().is_none(), "{card} stayed");
+    }
+}
+
+/// tester31 F3 on the server, on a store an older okk kept (schema 22, migrated to 23 on open):
+/// while a calibration of the mistaken import's cards is open, a lead's prune keeps them and
+/// names it; once the lead's login ends it, `--with-work` takes the card anna judged with her
+/// review (`okk_release_work` leaves only an open calibration's cards) and the rest go.
+#[test]
+fn on_the_server_a_lead_s_prune_takes_an_ended_calibration_s_cards_with_their_work() {
+    use okk::domain::ports::ReviewStore;
+    use okk::store::pg::PgStore;
+    use okk::store::pg::schema::MIGRATIONS;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    // As okk of schema 22 left it: no end's columns, schema 21's okk_release_work.
+    let mut owner = connect(&server.url);
+    owner
+        .batch_execute(&format!(
+            "ALTER TABLE calibrations DROP COLUMN ended_at, DROP COLUMN ended_by,
+                 DROP COLUMN end_signature;
+             {}
+             {}
+             UPDATE okk_meta SET value = '22' WHERE key = 'schema_version';",
+            MIGRATIONS[20], MIGRATIONS[21]
+        ))
+        .unwrap();
+    let team = team(&desk, &mut server);
+    let [a, b] = ["501", "503"].map(|e| card_id(&mut owner, "bitrix24", e).unwrap());
+    let id = "0ddba11a-0000-4000-8000-000000000002";
+    let c = okk::domain::calibration::Calibration {
+        id: id.into(),
+        stage: "Квалификация".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        cards: ["501", "503"]
+            .map(|c| ("bitrix24".to_string(), c.to_string()))
+            .to_vec(),
+        end: None,
+    };
+    let mut lena = PgStore::open(&team.lena.url, &desk.dir.path().join("lena")).unwrap();
+    assert!(lena.save_calibration(&c).unwrap(), "migrated on open");
+    drop(lena);
+    let mut anna = PgStore::open(&team.anna.url, &desk.dir.path().join("anna")).unwrap();
+    anna.save_review(&verdict_on(&anna, a, "anna", "anna-501"), Given::Now)
+        .unwrap();
+    drop(anna);
+    let _ = b;
+    let dry = [
+        "db",
+        "prune",
+        "--import",
+        "last",
+        "--with-work",
+        "--dry-run",
+    ];
+    let said = ok_on(&desk, &team.lena.url, &dry);
+    assert!(
+        said.contains("Kept while calibration 0ddba11a («Квалификация») is open: 2 cards.")
+            && said.contains("Would remove 1 card from"),
+        "{said}"
+    );
+    ok_on(
+        &desk,
+        &team.lena.url,
+        &["calibrate", "end", "0ddba11a", "--yes"],
+    );
+    let said = ok_on(&desk, &team.lena.url, &dry);
+    assert!(!said.contains("Kept while calibration"), "{said}");
+    let said = ok_on(
+        &desk,
+        &team.lena.url,
+        &["db", "prune", "--import", "last", "--with-work", "--yes"],
+    );
+    assert!(said.contains("Removed 3 cards from"), "{said}");
+    assert!(said.contains("reviews 1"), "{said}");
+    for e in ["501", "502", "503"] {
+        assert_eq!(card_id(&mut owner, "bitrix24", e), None, "{e} stayed");
+    }
+    let reviews: i64 = owner
+        .query_one("SELECT count(*) FROM reviews", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(reviews, 0);
+}

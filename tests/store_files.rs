@@ -270,3 +270,89 @@ fn a_store_in_a_folder_okk_may_not_write_is_read_and_a_write_says_where_and_why(
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(common::digest(&db), before, "the store is as it was");
 }
+
+/// A store older than a calibration's end (schema 28), in a folder okk may not write to, is
+/// read as it is: its calibrations read as open (`schema::OPEN_CALIBRATIONS`), so `okk calibrate
+/// list` and `report` work and the queue still puts their cards first.
+#[test]
+fn a_store_older_than_a_calibration_s_end_read_as_it_is_reads_its_calibrations_open() {
+    let desk = Desk::new();
+    let folder = desk.dir.path().join("ro");
+    std::fs::create_dir(&folder).unwrap();
+    let db = folder.join("olga.db");
+    let okk = |cmd: &mut std::process::Command, args: &[&str]| {
+        cmd.arg("--db")
+            .arg(&db)
+            .arg("--funnel")
+            .arg(common::funnel_path());
+        cmd.args(["--today", "2026-11-20"]).args(args);
+        cmd.output().unwrap()
+    };
+    let owner_okk = || desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    let out = okk(
+        &mut owner_okk(),
+        &["import", &common::fixture("resync/v1.csv")],
+    );
+    assert!(out.status.success());
+    let c = okk::domain::calibration::Calibration {
+        id: "01d5c0de-0000-4000-8000-000000000001".into(),
+        stage: "Первичный контакт".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-19 09:00:00".into(),
+        cards: vec![("amocrm".into(), "4002".into())],
+        end: None,
+    };
+    okk::store::Store::open(&db)
+        .unwrap()
+        .save_calibration(&c)
+        .unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "ALTER TABLE calibrations DROP COLUMN ended_at;
+             ALTER TABLE calibrations DROP COLUMN ended_by;
+             ALTER TABLE calibrations DROP COLUMN end_signature;
+             PRAGMA user_version = 28;",
+        )
+        .unwrap();
+    let Some((_, owner)) = reader(&desk) else {
+        return;
+    };
+    if let Some(uid) = owner {
+        std::os::unix::fs::chown(&db, Some(uid), Some(uid)).unwrap();
+    }
+    let before = common::digest(&db);
+    std::fs::set_permissions(desk.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let _back = ReadOnlyFolder(folder.clone());
+    let as_reader = |args: &[&str]| {
+        let out = okk(&mut reader(&desk).unwrap().0, args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "okk {args:?}: {err}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed: serde_json::Value =
+        serde_json::from_str(&as_reader(&["calibrate", "list", "--json"])).unwrap();
+    assert_eq!(listed["open"], true, "{listed}");
+    assert_eq!(listed["ended_at"], serde_json::Value::Null);
+    let report: serde_json::Value =
+        serde_json::from_str(&as_reader(&["calibrate", "report", "--json"])).unwrap();
+    assert_eq!(report["report"]["cards"], 1, "{report}");
+    let queue: serde_json::Value = serde_json::from_str(&as_reader(&[
+        "queue",
+        "--stage",
+        "Первичный контакт",
+        "--auditor",
+        "anna",
+        "--json",
+    ]))
+    .unwrap();
+    let first = &queue["cards"][0];
+    assert_eq!(
+        (first["id"].clone(), first["calibration"].clone()),
+        ("4002".into(), true.into())
+    );
+    assert_eq!(common::digest(&db), before, "the store is as it was");
+}

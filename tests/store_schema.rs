@@ -989,3 +989,51 @@ fn a_store_of_schema_26_keeps_its_reviews_and_a_verdict_since_keeps_the_card_as_
         .unwrap();
     assert!(text.contains(&format!("[{id_of},")), "{text}");
 }
+
+/// Migration 29: a store of schema 28 gains a calibration's end; its calibrations are open, and
+/// one ends once, the first end standing.
+#[test]
+fn a_store_of_schema_28_keeps_its_calibrations_open_and_one_ends_once() {
+    use okk::domain::calibration::{Calibration, Ended};
+    let desk = Desk::demo();
+    let c = Calibration {
+        id: "c-28".into(),
+        stage: "Квалификация".into(),
+        seed: 1,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        created_at: "2026-11-20 09:00:00".into(),
+        cards: vec![("amocrm".into(), "31973177".into())],
+        end: None,
+    };
+    Store::open(&desk.db).unwrap().save_calibration(&c).unwrap();
+    desk.conn()
+        .execute_batch(
+            "ALTER TABLE calibrations DROP COLUMN ended_at;
+             ALTER TABLE calibrations DROP COLUMN ended_by;
+             ALTER TABLE calibrations DROP COLUMN end_signature;
+             PRAGMA user_version = 28;",
+        )
+        .unwrap();
+    let mut store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    assert_eq!(store.calibrations().unwrap(), [c]);
+    let end = |at: &str, by: &str| Ended {
+        at: at.into(),
+        by: by.into(),
+    };
+    assert!(
+        store
+            .end_calibration("c-28", &end("2026-11-21 09:00:00", "olga"))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .end_calibration("c-28", &end("2026-11-20 10:00:00", "lena"))
+            .unwrap()
+    );
+    assert_eq!(
+        store.calibrations().unwrap()[0].end,
+        Some(end("2026-11-21 09:00:00", "olga"))
+    );
+}

@@ -2540,6 +2540,7 @@ fn a_calibration_s_left_out_judgements_and_the_export_s_calibration_columns_read
         auditors: vec!["anna".into(), "boris".into()],
         created_by: "olga".into(),
         created_at: "2026-11-19 09:00:00".into(),
+        end: None,
         cards: [moved.as_str(), edited.as_str(), kept]
             .iter()
             .map(|id| ("amocrm".to_string(), id.to_string()))
@@ -5632,5 +5633,140 @@ fn a_stage_the_crm_renamed_reads_onto_the_server_as_onto_a_file() {
         !facts[2].iter().any(|r| r.contains("(звонок)")),
         "no visit: {:?}",
         facts[2]
+    );
+}
+
+/// tester31 F3 on the server: the lead's login ends a calibration as on a file; an auditor's
+/// login is refused in okk's words, naming the store's leads (and the server itself refuses
+/// her the write: the grants), nothing written; the cards leave the auditors' queues, the
+/// report and list say it ended, a second end says so, and the server's bundle carries the end.
+#[test]
+fn on_the_server_the_lead_ends_a_calibration_and_an_auditor_s_login_may_not() {
+    use okk::domain::calibration::Ended;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let (anna, anna_url) = server.login("anna");
+    let (boris, _) = server.login("boris");
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            &format!("anna={anna}"),
+            "--auditor",
+            &format!("boris={boris}"),
+            "--lead",
+            &format!("lena={lena}"),
+        ],
+    );
+    assert!(ok, "{err}");
+    let met = "Встреча проведена";
+    let (ok, _, err) = run_on(
+        &desk,
+        &lena_url,
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            met,
+            "--cards",
+            "4",
+            "--auditors",
+            "anna,boris",
+            "--seed",
+            "7",
+        ],
+    );
+    assert!(ok, "{err}");
+    let first = |db: &str| -> usize {
+        let (ok, out, err) = run_on(
+            &desk,
+            db,
+            &[
+                "--today",
+                TODAY,
+                "queue",
+                "--stage",
+                met,
+                "--auditor",
+                "anna",
+                "--json",
+            ],
+        );
+        assert!(ok, "{err}");
+        let q: Json = serde_json::from_str(&out).unwrap();
+        (q["cards"].as_array().unwrap().iter())
+            .filter(|c| c.get("calibration").is_some())
+            .count()
+    };
+    assert_eq!(first(&anna_url), 4);
+    let before = server_digest(&server.url);
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &["--lang", "ru", "calibrate", "end", "--yes"],
+    );
+    assert!(
+        !ok && err.contains(
+            "anna — аудитор в этом хранилище: калибровку завершает только руководитель \
+             (руководители хранилища: lena)"
+        ),
+        "{err}"
+    );
+    let listed = |db: &str| -> Json {
+        let (ok, out, err) = run_on(&desk, db, &["calibrate", "list", "--json"]);
+        assert!(ok, "{err}");
+        serde_json::from_str(out.lines().next().unwrap()).unwrap()
+    };
+    let id = listed(&server.url)["id"].as_str().unwrap().to_string();
+    let journal = desk.dir.path().join("journal");
+    let mut as_anna = PgStore::open(&anna_url, &journal).expect("anna connects");
+    let end = Ended {
+        at: "2026-12-01 10:00:00".into(),
+        by: "anna".into(),
+    };
+    assert!(
+        as_anna.end_calibration(&id, &end).is_err(),
+        "the server refuses an auditor's login the write"
+    );
+    drop(as_anna);
+    assert!(server_digest(&server.url) == before, "nothing written");
+
+    let (ok, said, err) = run_on(&desk, &lena_url, &["calibrate", "end", "--yes"]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains(&format!("calibration {} of «{met}» ended ", &id[..8]))
+            && said.contains("by lena"),
+        "{said}"
+    );
+    assert_eq!(first(&anna_url), 0, "no card first any more");
+    let (ok, said, _) = run_on(&desk, &lena_url, &["calibrate", "end", &id, "--yes"]);
+    assert!(ok && said.contains("has ended already"), "{said}");
+    let now = listed(&anna_url);
+    assert_eq!(
+        (now["open"].clone(), now["ended_by"].clone()),
+        (false.into(), "lena".into())
+    );
+    let (ok, out, _) = run_on(&desk, &anna_url, &["calibrate", "report", "--json"]);
+    let report: Json = serde_json::from_str(&out).unwrap();
+    assert!(ok && report["ended_by"] == "lena", "{report}");
+    let file = desk.dir.path().join("from-server.okkb");
+    let (ok, _, err) = run_on(
+        &desk,
+        &lena_url,
+        &["bundle", "export", "--out", file.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\"ended_by\":\"lena\"") && text.contains("\"end_signature\":"),
+        "{text}"
     );
 }

@@ -123,14 +123,16 @@ pub fn auditor_figures<S: CalibrationStore + StatsStore>(
     store: &S,
     funnel: &Funnel,
 ) -> Result<Vec<AuditorFigures>> {
+    // What each calibration's report compares, against the lead's verdicts given alike.
     let mut calibration = Vec::new();
     for c in store.calibrations()? {
-        let (judged, reference) = store.calibration_judgements(&c)?;
-        for j in judged {
-            if let Some(r) = reference.get(&j.card) {
-                calibration.push((j.auditor, j.verdict == *r));
-            }
-        }
+        let (judged, references) = store.calibration_judgements(&c)?;
+        calibration.extend(crate::domain::calibration::reference_agreement(
+            &c,
+            funnel,
+            &judged,
+            &references,
+        ));
     }
     Ok(crate::domain::auditors::figures(
         &store.review_facts()?,

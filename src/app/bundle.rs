@@ -186,7 +186,7 @@ fn write_bundle(
             match &record {
                 crate::bundle::Record::Review(_) => reviews += 1,
                 crate::bundle::Record::Decision(_) => decisions += 1,
-                crate::bundle::Record::Calibration(c) => calibrations.push(c.calibration.clone()),
+                crate::bundle::Record::Calibration(c) => calibrations.push(c.calibration_ended()),
             }
             w.record(record).map_err(&io)
         })?;
@@ -228,7 +228,7 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
         let mut calibrations = Vec::new();
         crate::bundle::check_each(open(f)?, |record| {
             if let crate::bundle::Record::Calibration(c) = record {
-                calibrations.push(c.calibration.clone());
+                calibrations.push(c.calibration_ended());
             }
         })
         .map_err(|e| user(msg::refused(f, &e.to_string())))?;

@@ -1,4 +1,4 @@
-//! `okk calibrate new|report`.
+//! `okk calibrate new|report|list|end`.
 
 use std::process::ExitCode;
 
@@ -8,7 +8,7 @@ use super::roles::LeadWork;
 use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
 use crate::domain::Funnel;
-use crate::domain::calibration::Calibration;
+use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::calibration::{report, sample, unknown_auditors};
 use crate::domain::funnel::StageKind;
 use crate::domain::ports::{CalibrationStore, QueueStore, UserStore};
@@ -94,6 +94,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                 created_by: lead,
                 created_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
                 cards: drawn,
+                end: None,
             };
             store.save_calibration(&c)?;
             say(msg::created(&c, pool.len()))?;
@@ -106,18 +107,138 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                 None => all.last(),
             }
             .ok_or_else(|| user(msg::not_found(id.as_deref())))?;
-            let (judged, reference) = store.calibration_judgements(c)?;
-            let r = report(c, &funnel, &judged, &reference);
+            let (judged, references) = store.calibration_judgements(c)?;
+            let r = report(c, &funnel, &judged, &references);
             if json {
                 super::say_json(&serde_json::json!({
                     "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
                     "created_by": c.created_by,
+                    "ended_at": c.end.as_ref().map(|e| &e.at),
+                    "ended_by": c.end.as_ref().map(|e| &e.by),
                     "report": r,
                 }))?;
             } else {
                 super::say_raw(msg::report(c, &r))?;
             }
         }
+        CalibrateCommand::List { json } => {
+            let (store, _) = open(paths)?;
+            let mut listed = Vec::new();
+            for c in store.calibrations()? {
+                let judged = store.calibration_judgements(&c)?.0.len();
+                listed.push((c, judged));
+            }
+            if json {
+                for (c, judged) in &listed {
+                    super::say_json(&listed_json(c, *judged))?;
+                }
+            } else {
+                super::say_raw(msg::list(&listed))?;
+            }
+        }
+        CalibrateCommand::End {
+            id,
+            lead,
+            yes,
+            json,
+        } => return end(paths, id.as_deref(), lead.as_deref(), yes, json),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One calibration as `okk calibrate list --json` and `end --json` give it: `judged` of the
+/// `judgements` its auditors owe (each card once per auditor).
+fn listed_json(c: &Calibration, judged: usize) -> serde_json::Value {
+    serde_json::json!({
+        "id": c.id, "stage": c.stage, "seed": c.seed, "cards": c.cards.len(),
+        "auditors": c.auditors, "created_by": c.created_by, "created_at": c.created_at,
+        "open": c.is_open(),
+        "ended_at": c.end.as_ref().map(|e| &e.at),
+        "ended_by": c.end.as_ref().map(|e| &e.by),
+        "judged": judged, "judgements": c.cards.len() * c.auditors.len(),
+    })
+}
+
+/// The calibration `okk calibrate end [ID]` names: the one whose id begins with `id` (one only:
+/// an end is a write), else the latest open one (none open: the latest, said to have ended).
+fn to_end<'c>(all: &'c [Calibration], id: Option<&str>) -> Result<&'c Calibration> {
+    let Some(id) = id else {
+        return (all.iter().rev().find(|c| c.is_open()))
+            .or(all.last())
+            .ok_or_else(|| user(msg::not_found(None)));
+    };
+    let matches: Vec<&Calibration> = all.iter().filter(|c| c.id.starts_with(id)).collect();
+    match matches[..] {
+        [] => Err(user(msg::not_found(Some(id)))),
+        [c] => Ok(c),
+        _ if id.is_empty() => Err(user(msg::not_found(Some(id)))),
+        _ => Err(user(msg::ambiguous(id, &matches))),
+    }
+}
+
+/// `okk calibrate end` of a calibration that has ended: said, nothing written (exit 0).
+fn already_ended(c: &Calibration, judged: usize, json: bool) -> Result<ExitCode> {
+    if json {
+        let mut said = listed_json(c, judged);
+        said["ended_now"] = false.into();
+        super::say_json(&said)?;
+    } else if let Some(end) = &c.end {
+        super::say(msg::already_ended(c, end))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `okk calibrate end`: a lead ends a calibration (its end recorded with when and who); one
+/// that has ended already is said so, nothing written. On a terminal it asks first.
+fn end(
+    paths: &Paths,
+    id: Option<&str>,
+    lead: Option<&str>,
+    yes: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let config = config::load(&paths.config)?;
+    let (mut store, _) = open(paths)?;
+    let all = store.calibrations()?;
+    let c = to_end(&all, id)?;
+    let judged = store.calibration_judgements(c)?.0.len();
+    if c.end.is_some() {
+        return already_ended(c, judged, json);
+    }
+    let asks = !yes;
+    if asks && !std::io::stdin().is_terminal() {
+        return Err(user(msg::end_needs_yes()));
+    }
+    let fallback = super::review::auditor(None, &config);
+    // Refused before the question; the name registered (a store without roles) only once the
+    // answer is yes.
+    super::roles::may_lead(&mut *store, lead, &fallback, LeadWork::EndCalibration)?;
+    if asks && !super::confirmed(&msg::ask_end(c, judged))? {
+        super::warn(msg::not_ended());
+        return Ok(ExitCode::FAILURE);
+    }
+    let by = super::roles::leading(&mut *store, lead, &fallback, LeadWork::EndCalibration)?;
+    let end = Ended {
+        at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
+        by,
+    };
+    if !store.end_calibration(&c.id, &end)? {
+        // Another okk ended it meanwhile: its end stands.
+        let now = store.calibrations()?;
+        let c = now.iter().find(|n| n.id == c.id).unwrap_or(c);
+        return already_ended(c, judged, json);
+    }
+    let ended = Calibration {
+        end: Some(end.clone()),
+        ..c.clone()
+    };
+    if json {
+        let mut said = listed_json(&ended, judged);
+        said["ended_now"] = true.into();
+        super::say_json(&said)?;
+    } else {
+        super::say(msg::ended_now(c, &end, judged))?;
     }
     Ok(ExitCode::SUCCESS)
 }

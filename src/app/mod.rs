@@ -176,6 +176,18 @@ pub fn say_json(value: &impl serde::Serialize) -> std::io::Result<()> {
     writeln!(std::io::stdout().lock(), "{json}")
 }
 
+/// Asks `question` on the terminal (stderr) and reads the answer line from stdin: yes only
+/// when the user says so (y, yes, д, да); Enter, anything else or the end of input is no.
+pub fn confirmed(question: &str) -> color_eyre::Result<bool> {
+    use std::io::{BufRead, Write};
+    let mut err = std::io::stderr().lock();
+    write!(err, "{}", crate::text::safe::line(question))?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(crate::text::prune::is_yes(&answer))
+}
+
 /// A note on stderr (progress, warnings), terminal-safe like [`say`].
 pub fn warn(text: impl std::fmt::Display) {
     use std::io::IsTerminal;

@@ -2,7 +2,7 @@
 //! (a source's, the CRM's deleted) cards taken back out, through the prune port whichever store
 //! `--db` names. On a terminal the prune shows what it would do and asks first.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,7 +81,7 @@ pub fn prune(paths: &Paths, args: PruneArgs) -> Result<ExitCode> {
         say_text(&msg::preview(&preview, &shown), args.json)?;
         if preview.removed == 0 {
             (preview, String::new())
-        } else if !confirmed(&msg::ask(&preview, &shown))? {
+        } else if !super::confirmed(&msg::ask(&preview, &shown))? {
             // Declined is not done: a script that answered tells the two apart by the exit
             // code, as with other tools' "aborted" (docs/import.md).
             super::warn(msg::not_removed());
@@ -155,15 +155,4 @@ fn say_text(text: &str, json: bool) -> std::io::Result<()> {
     } else {
         super::say_raw(text)
     }
-}
-
-/// Asks `question` on the terminal (stderr) and reads the answer line from stdin: yes only
-/// when the user says so (y, yes, д, да); Enter, anything else or the end of input is no.
-fn confirmed(question: &str) -> Result<bool> {
-    let mut err = std::io::stderr().lock();
-    write!(err, "{}", crate::text::safe::line(question))?;
-    err.flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(msg::is_yes(&answer))
 }

@@ -19,6 +19,8 @@ pub enum LeadWork {
     ApplyFunnel,
     /// `okk calibrate new`.
     Calibrate,
+    /// `okk calibrate end`: who may start a calibration may end one.
+    EndCalibration,
 }
 
 /// The name a command needing `need` acts under on `store`: `given` (`--auditor`, `--lead`)
@@ -42,6 +44,17 @@ pub fn leading(
     work: LeadWork,
 ) -> Result<String> {
     named(store, given, fallback, Role::Lead, true, work)
+}
+
+/// [`leading`] without registering a new name: whether the command may go on, before it asks
+/// its question (the name is registered by [`leading`] once the answer is yes).
+pub fn may_lead(
+    store: &mut dyn UserStore,
+    given: Option<&str>,
+    fallback: &str,
+    work: LeadWork,
+) -> Result<String> {
+    named(store, given, fallback, Role::Lead, false, work)
 }
 
 /// [`acting`] for a command that only reads (a queue listed, not claimed): the same name and
@@ -83,13 +96,13 @@ fn named(
                 _ => Ok(name),
             }
         }
-        Err(r) => Err(user(refusal(&r, work, given.is_some(), need))),
+        Err(r) => Err(user(refusal(&r, work, &users, given.is_some(), need))),
     }
 }
 
 /// Why the name may not act; `given`: the user named it (else okk fell back on the config's
 /// or the login's, which the user may never have thought of).
-fn refusal(r: &Refusal, work: LeadWork, given: bool, need: Role) -> String {
+fn refusal(r: &Refusal, work: LeadWork, users: &[User], given: bool, need: Role) -> String {
     match r {
         Refusal::NotMapped { login } => msg::roles_not_mapped(login),
         Refusal::OtherName { mapped, given } => msg::roles_other_name(mapped, given),
@@ -99,6 +112,13 @@ fn refusal(r: &Refusal, work: LeadWork, given: bool, need: Role) -> String {
             LeadWork::Decide => msg::roles_not_lead(name),
             LeadWork::ApplyFunnel => msg::roles_not_lead_funnel(name),
             LeadWork::Calibrate => msg::roles_not_lead_calibrate(name),
+            LeadWork::EndCalibration => {
+                let leads: Vec<&str> = (users.iter())
+                    .filter(|u| u.role == Role::Lead)
+                    .map(|u| u.name.as_str())
+                    .collect();
+                msg::roles_not_lead_end_calibration(name, &leads)
+            }
         },
     }
 }

@@ -156,6 +156,9 @@ impl<'k, W: Write> Writer<'k, W> {
                 if c.signature.is_none() {
                     c.signature = sign(c.signed_bytes());
                 }
+                if c.end_signature.is_none() {
+                    c.end_signature = c.end_bytes().and_then(sign);
+                }
             }
         }
         self.records += 1;
@@ -417,19 +420,59 @@ mod tests {
                 signature: None,
                 withdrawal_signature: None,
             }),
-            Record::Calibration(CalibrationRecord {
-                calibration: crate::domain::calibration::Calibration {
-                    id: "c1".into(),
-                    stage: "Встреча проведена".into(),
-                    seed: 7,
-                    auditors: vec!["anna".into(), "boris".into()],
-                    created_by: "olga".into(),
-                    created_at: "2026-11-20 12:00:00".into(),
-                    cards: vec![("amocrm".into(), "31245817".into())],
-                },
-                signature: None,
-            }),
+            Record::Calibration(CalibrationRecord::of(calibration(), None, None)),
         ]
+    }
+
+    fn calibration() -> crate::domain::calibration::Calibration {
+        crate::domain::calibration::Calibration {
+            id: "c1".into(),
+            stage: "Встреча проведена".into(),
+            seed: 7,
+            auditors: vec!["anna".into(), "boris".into()],
+            created_by: "olga".into(),
+            created_at: "2026-11-20 12:00:00".into(),
+            cards: vec![("amocrm".into(), "31245817".into())],
+            end: None,
+        }
+    }
+
+    /// A calibration's end travels beside it, signed apart: the creator's signature is the
+    /// same with or without the end, and a line without the end's fields (an older okk's)
+    /// reads as an open calibration.
+    #[test]
+    fn a_calibration_s_end_travels_signed_apart_and_a_record_without_one_reads_as_open() {
+        let mut c = calibration();
+        c.end = Some(crate::domain::calibration::Ended {
+            at: "2026-11-21 18:00:00".into(),
+            by: "olga".into(),
+        });
+        let bytes = write(&[
+            Record::Calibration(CalibrationRecord::of(calibration(), None, None)),
+            Record::Calibration(CalibrationRecord::of(c.clone(), None, None)),
+        ]);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(!lines[1].contains("ended"), "{}", lines[1]);
+        assert!(
+            lines[2].contains(r#""ended_at":"2026-11-21 18:00:00","ended_by":"olga""#),
+            "{}",
+            lines[2]
+        );
+        let back = read(&bytes).unwrap();
+        let (Record::Calibration(open), Record::Calibration(ended)) = (&back[0], &back[1]) else {
+            panic!("two calibrations")
+        };
+        assert_eq!(open.end(), Ok(None));
+        assert_eq!(ended.calibration_ended(), c);
+        assert_eq!(open.signature, ended.signature, "the start signed alike");
+        let end = Signature::parse(ended.end_signature.as_deref().unwrap()).unwrap();
+        assert!(end.verifies(&ended.end_bytes().unwrap()));
+        assert!(!end.verifies(&open.signed_bytes()));
+        // Half an end is none okk wrote.
+        let mut half = ended.clone();
+        half.ended_by = None;
+        assert!(half.end().is_err());
     }
 
     fn write(records: &[Record]) -> Vec<u8> {

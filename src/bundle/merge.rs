@@ -4,15 +4,16 @@
 //! (`domain::ports::MergeTx`, a store file's or a server's): every file goes in, or on any
 //! refusal nothing at all.
 //!
-//! Idempotent and order-independent: records are immutable and keyed by UUID; the only change
-//! a record can carry is a withdrawal; which review is current is then derived afresh. A
-//! review's withdrawals are weighed last, once every file's decisions are in, by
-//! `domain::withdrawal`'s rule (docs/lead.md "An undo that comes in a bundle"): an auditor's
-//! undo stays out while a lead's decision stands on the review, and for good once a decision
-//! was taken back after the undo was made; the store holds it out rather than dropping it, so
-//! a take-back stamped before it lets it apply. A decision the merge brings on a review the
-//! store holds withdrawn lifts the withdrawal the same way, so the store ends as if the
-//! decision had come first; the report names each one kept out or lifted.
+//! Idempotent and order-independent: records are immutable and keyed by UUID; the only changes
+//! a record can carry are a withdrawal and a calibration's end (never taken back; of two, the
+//! earlier stands); which review is current is then derived afresh. A review's withdrawals
+//! are weighed last, once every file's decisions are in, by `domain::withdrawal`'s rule
+//! (docs/lead.md "An undo that comes in a bundle"): an auditor's undo stays out while a lead's
+//! decision stands on the review, and for good once a decision was taken back after the undo
+//! was made; the store holds it out rather than dropping it, so a take-back stamped before it
+//! lets it apply. A decision the merge brings on a review the store holds withdrawn lifts the
+//! withdrawal the same way, so the store ends as if the decision had come first; the report
+//! names each one kept out or lifted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -23,7 +24,7 @@ use super::keyring::{Keyring, Signer};
 use super::sign::{PublicKey, Signature};
 use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
 use crate::domain::as_judged::AsJudged;
-use crate::domain::calibration::Calibration;
+use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::decision::DecisionKind;
 use crate::domain::merge::{DecisionOverWithdrawal, MergeReport};
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable};
@@ -607,7 +608,7 @@ impl Merge<'_> {
         let cal = &c.calibration;
         why(times::check("created_at", &cal.created_at, self.now))?;
         let what = msg::what_calibration(&cal.id, &cal.created_by);
-        let here = self.calibrations.get(&cal.id);
+        let here = self.calibrations.get(&cal.id).cloned();
         let made_here = match here {
             None => None,
             Some(_) => Some(self.tx.calibration_made_here(&cal.id)?),
@@ -619,15 +620,86 @@ impl Merge<'_> {
             &what,
         ))?;
         why(authorised(&signer, &cal.created_by, made_here, &what))?;
-        if let Some(h) = here {
-            if h != cal {
-                return Err(Refusal::Why(msg::conflict(&what)));
-            }
-            return Ok(());
+        let end = c.end().map_err(|_| Refusal::Why(msg::half_an_end(&what)))?;
+        if let Some(end) = &end {
+            self.check_end(&c, end, here.as_ref())?;
         }
-        self.tx.insert_calibration(&c)?;
-        self.calibrations.insert(cal.id.clone(), cal.clone());
-        report.calibrations_added += 1;
+        let Some(h) = here else {
+            self.tx.insert_calibration(&c)?;
+            self.calibrations
+                .insert(cal.id.clone(), c.calibration_ended());
+            report.calibrations_added += 1;
+            return Ok(());
+        };
+        if h.as_started() != *cal {
+            return Err(Refusal::Why(msg::conflict(&what)));
+        }
+        let Some(end) = end else {
+            // A record without the end (an older okk's, or sent before the lead ended it)
+            // never takes the end back.
+            return Ok(());
+        };
+        let takes = match &h.end {
+            None => true,
+            Some(held) if end.stands_before(held) => true,
+            // The same end signed twice (two keys of one name): the lower signature stays,
+            // whichever came first; one made here keeps none.
+            Some(held) if *held == end => {
+                let signature = self.tx.calibration_end_signature(&cal.id)?;
+                matches!((signature, &c.end_signature), (Some(h), Some(s)) if s.as_str() < h.as_str())
+            }
+            Some(_) => false,
+        };
+        if takes {
+            (self.tx).set_calibration_end(&cal.id, &end, c.end_signature.as_deref())?;
+            if h.end.is_none() {
+                report.calibrations_ended += 1;
+            }
+            let mut ended = h;
+            ended.end = Some(end);
+            self.calibrations.insert(cal.id.clone(), ended);
+        }
+        Ok(())
+    }
+
+    /// The checks a calibration's end passes: its time in the window and not before the
+    /// calibration began, signed by a key trusted under its ender's name (or this store's own,
+    /// for the end this store made), and the ender the lead who started it or a key trusted as
+    /// a lead: who may start a calibration may end it.
+    fn check_end(
+        &mut self,
+        c: &CalibrationRecord,
+        end: &Ended,
+        here: Option<&Calibration>,
+    ) -> Result<(), Refusal> {
+        let cal = &c.calibration;
+        let what = msg::what_calibration_end(&cal.id, &end.by);
+        why(times::check("ended_at", &end.at, self.now))?;
+        if end.at < cal.created_at {
+            return Err(Refusal::Why(msg::end_before_start(&what, &cal.created_at)));
+        }
+        let bytes = c.end_bytes().unwrap_or_default();
+        let signer = why(self
+            .keyring
+            .signer(c.end_signature.as_deref(), &bytes, &end.by, &what))?;
+        // This store's own key signs only the end this store holds, made here.
+        let made_here = match here {
+            None => None,
+            Some(h) if h.end.as_ref() == Some(end) => {
+                Some(self.tx.calibration_end_signature(&cal.id)?.is_none())
+            }
+            Some(_) => Some(false),
+        };
+        why(authorised(&signer, &end.by, made_here, &what))?;
+        if let Signer::Trusted { lead: false, .. } = signer
+            && end.by != cal.created_by
+        {
+            return Err(Refusal::Why(msg::end_not_lead(
+                &what,
+                &end.by,
+                &cal.created_by,
+            )));
+        }
         Ok(())
     }
 }

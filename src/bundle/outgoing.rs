@@ -62,8 +62,19 @@ impl Outgoing {
                     None
                 }
             }
-            Record::Calibration(c) => (c.signature.is_none() && !mine(&c.calibration.created_by))
-                .then(|| c.calibration.created_by.clone()),
+            Record::Calibration(c) => {
+                if c.signature.is_none() && !mine(&c.calibration.created_by) {
+                    Some(c.calibration.created_by.clone())
+                } else {
+                    // An end made here in another's name goes without the end, as a
+                    // withdrawal does: the signer's key may not sign it.
+                    if c.end_signature.is_none() && !c.ended_by.as_deref().is_some_and(mine) {
+                        c.ended_at = None;
+                        c.ended_by = None;
+                    }
+                    None
+                }
+            }
         };
         match author {
             Some(name) => {
@@ -78,7 +89,7 @@ impl Outgoing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::{DecisionRecord, ReviewRecord};
+    use crate::bundle::{CalibrationRecord, DecisionRecord, ReviewRecord};
 
     fn review(id: &str, auditor: &str, signature: Option<&str>) -> ReviewRecord {
         ReviewRecord {
@@ -197,5 +208,46 @@ mod tests {
             panic!("vera's own review travels")
         };
         assert!(back.judged.is_some());
+    }
+
+    /// A calibration's end made here goes only in the bundle of the lead who ended it: in
+    /// another's it travels without the end (the signer's key may not sign it), as another's
+    /// withdrawal does; an end signed elsewhere travels as it came.
+    #[test]
+    fn an_end_made_here_by_another_goes_without_the_end() {
+        use crate::domain::calibration::{Calibration, Ended};
+        let c = Calibration {
+            id: "c1".into(),
+            stage: "Квалификация".into(),
+            seed: 1,
+            auditors: vec!["anna".into(), "boris".into()],
+            created_by: "olga".into(),
+            created_at: "2026-11-20 10:00:00".into(),
+            cards: vec![("amocrm".into(), "1".into())],
+            end: Some(Ended {
+                at: "2026-11-21 10:00:00".into(),
+                by: "lena".into(),
+            }),
+        };
+        let record = |end_signature: Option<&str>| {
+            Record::Calibration(CalibrationRecord::of(
+                c.clone(),
+                Some("k:s".into()),
+                end_signature.map(String::from),
+            ))
+        };
+        let ended = |r: Option<Record>| match r {
+            Some(Record::Calibration(c)) => c.end().unwrap().map(|e| e.by),
+            other => panic!("the calibration travels: {other:?}"),
+        };
+        assert_eq!(ended(Outgoing::new("olga").take(record(None))), None);
+        assert_eq!(
+            ended(Outgoing::new("lena").take(record(None))),
+            Some("lena".into())
+        );
+        assert_eq!(
+            ended(Outgoing::new("olga").take(record(Some("k:e")))),
+            Some("lena".into())
+        );
     }
 }

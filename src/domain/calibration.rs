@@ -28,6 +28,50 @@ pub struct Calibration {
     pub created_at: String,
     /// In sample order.
     pub cards: Vec<CardKey>,
+    /// When and by whom the lead ended it; `None`: open. Not part of what its creator signed:
+    /// a bundle carries the end beside it, signed apart by whoever ended it
+    /// (`records::CalibrationRecord`).
+    #[serde(skip)]
+    pub end: Option<Ended>,
+}
+
+/// A calibration's end: when (the store's time shape) and who ended it. An ended
+/// calibration's cards no longer come first in its auditors' queues nor keep a card from a
+/// prune, and its report reads the reviews as they stood at the end.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ended {
+    pub at: String,
+    pub by: String,
+}
+
+impl Ended {
+    /// Whether this end stands before `other`, when two stores ended one calibration: the
+    /// earlier stands (then the ender's name first in order), so that every store that sees
+    /// both keeps the same one, whichever came first. An end is never taken back.
+    pub fn stands_before(&self, other: &Ended) -> bool {
+        self < other
+    }
+}
+
+impl Calibration {
+    pub fn is_open(&self) -> bool {
+        self.end.is_none()
+    }
+
+    /// The calibration as it was started, without its end: what its creator signed, and what
+    /// two stores' copies of it must agree on.
+    pub fn as_started(&self) -> Calibration {
+        Calibration {
+            end: None,
+            ..self.clone()
+        }
+    }
+
+    /// Whether a review made at `at` (the store's time shape, compared as the stores compare
+    /// it) falls in the calibration: at or after its start, and not after its end.
+    pub fn spans(&self, at: &str) -> bool {
+        self.created_at.as_str() <= at && self.end.as_ref().is_none_or(|e| at <= e.at.as_str())
+    }
 }
 
 /// A name `--auditors` gave that the store knows nobody by, with the known names it may have
@@ -81,51 +125,115 @@ pub struct Judgement {
     pub digest: Option<i64>,
 }
 
-/// One current review of a calibration card as a store reads it.
+/// One review of a calibration card as a store reads it: of an open calibration, a current
+/// review made since it began; of an ended one, any review made while it ran and not withdrawn
+/// by its end ([`Judged::finish`] keeps each auditor's latest of those).
 #[derive(Debug, Clone, Copy)]
 pub struct ReviewRead<'a> {
+    pub id: &'a str,
     pub auditor: &'a str,
     pub verdict: &'a str,
     /// The checklist answers, as JSON.
     pub checklist: &'a str,
     pub stage: &'a str,
     pub digest: Option<i64>,
+    /// When it was made (the store's time shape).
+    pub at: &'a str,
     /// The verdict the lead's standing decision on the review gives (the auditor's on an
     /// accept, the lead's on an override).
     pub lead: Option<&'a str>,
 }
 
-/// What a calibration's current reviews say, gathered review by review (on either backend):
-/// each listed auditor's judgement, and each card's reference (the lead's standing verdict).
+/// The lead's verdict on a calibration card, from the decision on one review of it, with the
+/// stage and the card's digest that review saw: a reference for the judgements made alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub card: CardKey,
+    pub verdict: Verdict,
+    pub stage: String,
+    pub digest: Option<i64>,
+}
+
+/// One review taken, until [`Judged::finish`] keeps each auditor's latest.
+#[derive(Debug)]
+struct Taken {
+    card: CardKey,
+    id: String,
+    at: String,
+    auditor: String,
+    verdict: Verdict,
+    answers: Answers,
+    stage: String,
+    digest: Option<i64>,
+    lead: Option<Verdict>,
+}
+
+/// What a calibration's reviews say, gathered review by review (on either backend), then
+/// [`Judged::finish`]ed: each listed auditor's judgement, and the lead's verdicts on the cards.
 #[derive(Debug, Default)]
 pub struct Judged {
-    pub judgements: Vec<Judgement>,
-    pub reference: BTreeMap<CardKey, Verdict>,
+    taken: Vec<Taken>,
 }
 
 impl Judged {
-    /// One current review `r` of `card`.
-    pub fn take(&mut self, c: &Calibration, card: &CardKey, r: ReviewRead<'_>) {
-        if let Some(v) = r.lead.and_then(Verdict::from_name) {
-            self.reference.insert(card.clone(), v);
-        }
-        if !c.auditors.iter().any(|a| a == r.auditor) {
-            return;
-        }
-        self.judgements.push(Judgement {
+    /// One review `r` of `card`.
+    pub fn take(&mut self, card: &CardKey, r: ReviewRead<'_>) {
+        self.taken.push(Taken {
             card: card.clone(),
+            id: r.id.to_string(),
+            at: r.at.to_string(),
             auditor: r.auditor.to_string(),
             verdict: Verdict::from_name(r.verdict).unwrap_or(Verdict::Unclear),
             answers: serde_json::from_str::<Answers>(r.checklist).unwrap_or_default(),
             stage: r.stage.to_string(),
             digest: r.digest,
+            lead: r.lead.and_then(Verdict::from_name),
         });
+    }
+
+    /// Each auditor's latest review of each card (of an ended calibration, the one that stood
+    /// at its end; of an open one its current review, the only one read), in the order they
+    /// were made: the judgements of `c`'s listed auditors, and the lead's verdicts on any of
+    /// those reviews.
+    pub fn finish(mut self, c: &Calibration) -> (Vec<Judgement>, Vec<Reference>) {
+        self.taken
+            .sort_by(|a, b| (&a.at, &a.id).cmp(&(&b.at, &b.id)));
+        let mut latest: BTreeMap<(&CardKey, &str), usize> = BTreeMap::new();
+        for (i, t) in self.taken.iter().enumerate() {
+            latest.insert((&t.card, &t.auditor), i);
+        }
+        let mut kept: Vec<usize> = latest.into_values().collect();
+        kept.sort_unstable();
+        let mut judged = Vec::new();
+        let mut references = Vec::new();
+        for t in kept.into_iter().map(|i| &self.taken[i]) {
+            if let Some(v) = t.lead {
+                references.push(Reference {
+                    card: t.card.clone(),
+                    verdict: v,
+                    stage: t.stage.clone(),
+                    digest: t.digest,
+                });
+            }
+            if c.auditors.contains(&t.auditor) {
+                judged.push(Judgement {
+                    card: t.card.clone(),
+                    auditor: t.auditor.clone(),
+                    verdict: t.verdict,
+                    answers: t.answers.clone(),
+                    stage: t.stage.clone(),
+                    digest: t.digest,
+                });
+            }
+        }
+        (judged, references)
     }
 }
 
-/// Which calibration a review belongs to: the latest made, at or before the review, of those
-/// that sample its card and name its auditor — the reviews a calibration's report reads
-/// (`reviews.created_at >= calibrations.created_at`, compared as the stores compare them).
+/// Which calibration a review belongs to: the latest made, at or before the review (and not
+/// ended before it), of those that sample its card and name its auditor — the reviews a
+/// calibration's report reads (`reviews.created_at >= calibrations.created_at`, compared as the
+/// stores compare them).
 #[derive(Debug, Default)]
 pub struct Membership<'a> {
     /// External id → (source, calibration sampling it), the latest made first.
@@ -156,11 +264,7 @@ impl<'a> Membership<'a> {
     ) -> Option<&'a str> {
         let made = self.by_card.get(external_id)?;
         made.iter()
-            .find(|(s, c)| {
-                *s == source
-                    && c.created_at.as_str() <= at
-                    && c.auditors.iter().any(|a| a == auditor)
-            })
+            .find(|(s, c)| *s == source && c.spans(at) && c.auditors.iter().any(|a| a == auditor))
             .map(|(_, c)| c.id.as_str())
     }
 }
@@ -255,7 +359,9 @@ fn answer_key(a: &Answer) -> String {
 }
 
 /// Agreement of calibration `c`'s auditors over its cards; `judged` holds whatever they have
-/// submitted (missing judgements are missing answers); `reference` the lead's verdict per card.
+/// submitted (missing judgements are missing answers); `references` the lead's verdicts on the
+/// cards (a card's reference is the lead's verdict on a judgement made alike: see
+/// [`reference_agreement`]).
 /// A calibration compares like with like: judgements made at the calibration's stage (a card
 /// moved elsewhere during it is judged against another stage's checklist: those are left out,
 /// [`Report::moved`]), of one and the same card (a card whose auditors judged different
@@ -265,9 +371,10 @@ pub fn report(
     c: &Calibration,
     funnel: &Funnel,
     judged: &[Judgement],
-    reference: &BTreeMap<CardKey, Verdict>,
+    references: &[Reference],
 ) -> Report {
     let sorted = sort_out(c, funnel, judged);
+    let reference = &like_references(c, funnel, &sorted, references);
     let (cards, auditors) = (&c.cards[..], &c.auditors[..]);
     let sample = Sample {
         cards,
@@ -301,6 +408,58 @@ pub fn report(
         moved: sorted.moved,
         changed: sorted.changed,
     }
+}
+
+/// Each auditor's judgement that the report compares, and whether it matched the lead's
+/// reference on its card (`okk stats --auditors`' agreement with the lead): like the report, it
+/// compares like with like — a judgement made after the card moved to another stage, or of a
+/// card whose auditors judged different contents, is left out, and so is a lead's verdict given
+/// on a review made at another stage or of other contents than the judgements compared.
+pub fn reference_agreement(
+    c: &Calibration,
+    funnel: &Funnel,
+    judged: &[Judgement],
+    references: &[Reference],
+) -> Vec<(String, bool)> {
+    let sorted = sort_out(c, funnel, judged);
+    let reference = like_references(c, funnel, &sorted, references);
+    (sorted.compared.iter())
+        .filter_map(|j| {
+            let r = reference.get(&j.card)?;
+            Some((j.auditor.clone(), j.verdict == *r))
+        })
+        .collect()
+}
+
+/// The lead's verdict per card, from the decisions on reviews made alike with the judgements
+/// compared: at the calibration's stage, of the card as they judged it (the same digest, where
+/// both kept one); of a card left out whole, none. The decision on the latest such review
+/// stands.
+fn like_references(
+    c: &Calibration,
+    funnel: &Funnel,
+    sorted: &Sorted,
+    references: &[Reference],
+) -> BTreeMap<CardKey, Verdict> {
+    let mut out = BTreeMap::new();
+    for r in references {
+        let left_out =
+            (sorted.changed.iter()).any(|x| (&x.source, &x.id) == (&r.card.0, &r.card.1));
+        if left_out || funnel.moved(&c.stage, &r.stage) {
+            continue;
+        }
+        let seen: BTreeSet<i64> = (sorted.compared.iter())
+            .filter(|j| j.card == r.card)
+            .filter_map(|j| j.digest)
+            .collect();
+        if r.digest
+            .is_some_and(|d| !seen.is_empty() && !seen.contains(&d))
+        {
+            continue;
+        }
+        out.insert(r.card.clone(), r.verdict);
+    }
+    out
 }
 
 /// A calibration's judgements sorted out: the ones compared, and the ones left out.
@@ -517,6 +676,7 @@ mod tests {
             created_by: "olga".into(),
             created_at: "2026-11-20 09:00:00".into(),
             cards: cards.to_vec(),
+            end: None,
         }
     }
 
@@ -571,7 +731,12 @@ mod tests {
             j(2, "anna", Verdict::Ok),
             j(2, "boris", Verdict::Stale),
         ];
-        let reference = BTreeMap::from([(cards[2].clone(), Verdict::Stale)]);
+        let reference = [Reference {
+            card: cards[2].clone(),
+            verdict: Verdict::Stale,
+            stage: QUALIFYING.into(),
+            digest: Some(7),
+        }];
         let funnel = crate::funnel_config::default_funnel();
         let r = report(&c, &funnel, &judgements, &reference);
         assert!((r.percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -607,7 +772,7 @@ mod tests {
             j(1, "boris", &[(i1, Answer::Fail), (i2, Answer::Fail)]),
         ];
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        let r = report(&c, &funnel, &judgements, &[]);
         let stage = &funnel.stage(funnel.resolve(QUALIFYING).unwrap()).checklist;
         let listed: Vec<(&str, &str)> = (r.items.iter())
             .map(|i| (i.item.as_str(), i.text.as_str()))
@@ -627,7 +792,7 @@ mod tests {
         assert_eq!(item(&r, "next_step").unanswered, 4);
         assert_eq!(r.compared, 2);
         // Nothing judged yet: no items to speak of.
-        let none = report(&c, &funnel, &[], &BTreeMap::new());
+        let none = report(&c, &funnel, &[], &[]);
         assert!(none.items.is_empty() && none.stage_known);
     }
 
@@ -680,7 +845,7 @@ mod tests {
             (met, None),
         ));
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        let r = report(&c, &funnel, &judgements, &[]);
         assert_eq!(
             r.moved,
             [Moved {
@@ -729,7 +894,7 @@ mod tests {
             judged(&cards[2], "boris", Verdict::Ok, &[], at(8)),
         ];
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &BTreeMap::new());
+        let r = report(&c, &funnel, &judgements, &[]);
         assert_eq!(
             r.changed,
             [Changed {
@@ -769,5 +934,147 @@ mod tests {
             m.of(("bitrix24", &cards[1].1), "anna", "2026-11-22 10:00:00"),
             None
         );
+    }
+
+    /// An ended calibration's reviews are the ones made while it ran: a review after its end
+    /// belongs to no calibration (the export's `calibration` column is empty for it).
+    #[test]
+    fn a_review_made_after_its_calibration_ended_belongs_to_none() {
+        let cards = pool(1);
+        let mut c = calibration(&cards, &["anna", "boris"]);
+        c.end = Some(Ended {
+            at: "2026-11-21 18:00:00".into(),
+            by: "olga".into(),
+        });
+        let both = [c];
+        let m = Membership::new(&both);
+        let card = (cards[0].0.as_str(), cards[0].1.as_str());
+        assert_eq!(m.of(card, "anna", "2026-11-21 18:00:00"), Some("c1"));
+        assert_eq!(m.of(card, "anna", "2026-11-21 18:00:01"), None);
+        assert!(!both[0].is_open() && both[0].as_started().is_open());
+    }
+
+    /// Of two ends of one calibration the earlier stands, then the ender's name first: the
+    /// same one on every store, whichever came first.
+    #[test]
+    fn of_two_ends_the_earlier_stands() {
+        let end = |at: &str, by: &str| Ended {
+            at: at.into(),
+            by: by.into(),
+        };
+        let (olga, lena) = (
+            end("2026-11-21 18:00:00", "olga"),
+            end("2026-11-22 09:00:00", "lena"),
+        );
+        assert!(olga.stands_before(&lena) && !lena.stands_before(&olga));
+        let same_second = end("2026-11-21 18:00:00", "lena");
+        assert!(same_second.stands_before(&olga));
+        assert!(!olga.stands_before(&olga));
+    }
+
+    fn read<'a>(id: &'a str, auditor: &'a str, verdict: &'a str, at: &'a str) -> ReviewRead<'a> {
+        ReviewRead {
+            id,
+            auditor,
+            verdict,
+            checklist: "{}",
+            stage: QUALIFYING,
+            digest: Some(1),
+            at,
+            lead: None,
+        }
+    }
+
+    /// An ended calibration's store reads every review made while it ran and not withdrawn by
+    /// its end: each auditor's latest of them is the one that stood at the end, and only the
+    /// listed auditors' are judgements (another's gives the lead's verdict all the same).
+    #[test]
+    fn each_auditor_s_latest_review_is_their_judgement_and_the_lead_s_decisions_are_references() {
+        let cards = pool(2);
+        let c = calibration(&cards, &["anna", "boris"]);
+        let mut j = Judged::default();
+        j.take(
+            &cards[0],
+            read("a2", "anna", "stale", "2026-11-20 11:00:00"),
+        );
+        j.take(&cards[0], read("a1", "anna", "ok", "2026-11-20 10:00:00"));
+        j.take(
+            &cards[0],
+            read("b1", "boris", "dead", "2026-11-20 10:30:00"),
+        );
+        j.take(
+            &cards[1],
+            ReviewRead {
+                lead: Some("dead"),
+                ..read("v1", "vera", "ok", "2026-11-20 10:00:00")
+            },
+        );
+        let (judged, references) = j.finish(&c);
+        let got: Vec<(&str, &str, Verdict)> = (judged.iter())
+            .map(|j| (j.card.1.as_str(), j.auditor.as_str(), j.verdict))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("00000", "boris", Verdict::Dead),
+                ("00000", "anna", Verdict::Stale)
+            ]
+        );
+        assert_eq!(
+            references,
+            [Reference {
+                card: cards[1].clone(),
+                verdict: Verdict::Dead,
+                stage: QUALIFYING.into(),
+                digest: Some(1),
+            }]
+        );
+    }
+
+    /// tester31 F3 (session 29's note): `okk stats --auditors`' agreement with the lead counts
+    /// what the calibration report compares and nothing else — not a verdict given after the
+    /// card moved stage, not a card its auditors judged as different contents, and not against
+    /// a lead's verdict given on a review made at another stage.
+    #[test]
+    fn agreement_with_the_lead_counts_only_the_judgements_the_report_compares() {
+        let cards = pool(4);
+        let c = calibration(&cards, &["anna", "boris"]);
+        let met = "Встреча назначена";
+        let at = |digest: i64| (QUALIFYING, Some(digest));
+        let judgements = vec![
+            // Card 0: alike, the lead says stale: anna matches, boris not.
+            judged(&cards[0], "anna", Verdict::Stale, &[], at(1)),
+            judged(&cards[0], "boris", Verdict::Ok, &[], at(1)),
+            // Card 1: boris judged it after it moved; the lead decided on his review there.
+            judged(&cards[1], "anna", Verdict::Ok, &[], at(2)),
+            judged(&cards[1], "boris", Verdict::Dead, &[], (met, Some(3))),
+            // Card 2: changed between their reviews: left out whole.
+            judged(&cards[2], "anna", Verdict::Ok, &[], at(4)),
+            judged(&cards[2], "boris", Verdict::Ok, &[], at(5)),
+            // Card 3: the lead's verdict on another auditor's review of other contents.
+            judged(&cards[3], "anna", Verdict::Ok, &[], at(6)),
+        ];
+        let reference = |k: usize, v: Verdict, (stage, digest): (&str, Option<i64>)| Reference {
+            card: cards[k].clone(),
+            verdict: v,
+            stage: stage.into(),
+            digest,
+        };
+        let references = [
+            reference(0, Verdict::Stale, at(1)),
+            reference(1, Verdict::Dead, (met, Some(3))),
+            reference(2, Verdict::Ok, at(5)),
+            reference(3, Verdict::Dead, at(7)),
+        ];
+        let funnel = crate::funnel_config::default_funnel();
+        let matched = reference_agreement(&c, &funnel, &judgements, &references);
+        assert_eq!(
+            matched,
+            [("anna".to_string(), true), ("boris".to_string(), false)]
+        );
+        // The report's disagreements name the same reference, and none from elsewhere.
+        let r = report(&c, &funnel, &judgements, &references);
+        assert_eq!(r.disagreements.len(), 1);
+        assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
     }
 }

@@ -8,6 +8,9 @@ pub struct MergeReport {
     pub decisions_added: u64,
     pub decisions_known: u64,
     pub calibrations_added: u64,
+    /// Calibrations the store held open that the merge brought the lead's end of: their cards
+    /// no longer come first in the auditors' queues.
+    pub calibrations_ended: u64,
     /// Keys trusted by this merge (on first use, or vouched for by a trusted lead).
     pub keys_added: u64,
     /// Reviews this file brought whose card the store does not hold yet.

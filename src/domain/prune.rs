@@ -32,7 +32,7 @@ pub enum DeskWork {
     Drafts,
     /// A lease not yet expired: an auditor holds the card from a shared queue right now.
     Leases,
-    /// A calibration's sample names the card.
+    /// The sample of a calibration still open names the card (an ended one keeps none).
     Calibrations,
 }
 
@@ -128,6 +128,9 @@ pub struct PruneReport {
     /// Kept cards whose only desk work is reviews and drafts: those `--with-work` would take
     /// out (a card a calibration samples or an auditor holds stays even then).
     pub releasable: u64,
+    /// The open calibrations whose samples keep cards of the selection, oldest first: until
+    /// the lead ends one (`okk calibrate end ID`), its cards stay.
+    pub calibrations: Vec<KeptByCalibration>,
     /// `--with-work`: the cards whose only desk work was reviews and drafts went too, with it.
     pub with_work: bool,
     /// `--with-work`: how many cards went with their work (counted in `removed`).
@@ -161,6 +164,7 @@ impl PruneReport {
             kept_for: Vec::new(),
             with_work: false,
             releasable: 0,
+            calibrations: Vec::new(),
             released_cards: 0,
             released: Vec::new(),
             work_removed: WorkRemoved::default(),
@@ -169,6 +173,15 @@ impl PruneReport {
             connections_reset: Vec::new(),
         }
     }
+}
+
+/// An open calibration that keeps cards of a prune's selection: its sample names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeptByCalibration {
+    pub id: String,
+    pub stage: String,
+    /// The selected cards its sample names (kept, whatever else they carry).
+    pub cards: u64,
 }
 
 /// The desk work `--with-work` took out with its cards, in rows.

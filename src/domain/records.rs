@@ -13,13 +13,68 @@ pub enum Record {
     Calibration(CalibrationRecord),
 }
 
-/// A calibration as it travels, signed by the lead who started it.
+/// A calibration as it travels, signed by the lead who started it; its end (when, by whom) goes
+/// beside it, signed apart by whoever ended it. A record without an end reads and signs as
+/// before ends existed, and an okk that knows none takes one with an end as an open calibration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationRecord {
+    /// As started (its `end` is the record's fields below).
     #[serde(flatten)]
     pub calibration: super::calibration::Calibration,
     #[serde(default)]
     pub signature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_by: Option<String>,
+    /// The ender's signature of [`CalibrationRecord::end_bytes`] (`None` in the store: ended
+    /// there, signed when exported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_signature: Option<String>,
+}
+
+/// A calibration record whose end is half there (a time without who ended it, or the other
+/// way): no end okk writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HalfAnEnd;
+
+impl CalibrationRecord {
+    /// `c` as a bundle carries it: its end beside it, with the signatures the store holds
+    /// (`end_signature`: of its end, if it has one).
+    pub fn of(
+        c: super::calibration::Calibration,
+        signature: Option<String>,
+        end_signature: Option<String>,
+    ) -> CalibrationRecord {
+        let end = c.end.clone();
+        CalibrationRecord {
+            calibration: super::calibration::Calibration { end: None, ..c },
+            signature,
+            end_signature: end.as_ref().and(end_signature),
+            ended_at: end.as_ref().map(|e| e.at.clone()),
+            ended_by: end.map(|e| e.by),
+        }
+    }
+
+    /// The end the record carries, if any; both its fields or neither.
+    pub fn end(&self) -> Result<Option<super::calibration::Ended>, HalfAnEnd> {
+        match (&self.ended_at, &self.ended_by) {
+            (Some(at), Some(by)) => Ok(Some(super::calibration::Ended {
+                at: at.clone(),
+                by: by.clone(),
+            })),
+            (None, None) => Ok(None),
+            _ => Err(HalfAnEnd),
+        }
+    }
+
+    /// The calibration with the end the record carries (a half end is none).
+    pub fn calibration_ended(&self) -> super::calibration::Calibration {
+        super::calibration::Calibration {
+            end: self.end().ok().flatten(),
+            ..self.calibration.clone()
+        }
+    }
 }
 
 /// What a record's author signs: the record without its withdrawal and signatures (those are
@@ -78,8 +133,26 @@ impl DecisionRecord {
 }
 
 impl CalibrationRecord {
+    /// What its creator signs: the calibration as started (an end is signed apart).
     pub fn signed_bytes(&self) -> Vec<u8> {
-        signed_json("calibration", &self.calibration)
+        signed_json("calibration", &self.calibration.as_started())
+    }
+
+    /// What the ender signs (`None`: not ended): the calibration's id, when and who, as JSON
+    /// (a name may hold spaces).
+    pub fn end_bytes(&self) -> Option<Vec<u8>> {
+        #[derive(Serialize)]
+        struct End<'a> {
+            id: &'a str,
+            ended_at: &'a str,
+            ended_by: &'a str,
+        }
+        let end = End {
+            id: &self.calibration.id,
+            ended_at: self.ended_at.as_deref()?,
+            ended_by: self.ended_by.as_deref()?,
+        };
+        Some(signed_json("end calibration", &end))
     }
 }
 

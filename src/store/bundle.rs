@@ -10,7 +10,7 @@ use super::fields::{FieldKeys, FieldNames};
 use super::reviews::settle_current;
 use super::{Store, StoreError};
 use crate::domain::as_judged::AsJudged;
-use crate::domain::calibration::Calibration;
+use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::ports::StoreResult;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, Record, ReviewRecord};
 use crate::domain::trust::TrustedKey;
@@ -147,14 +147,13 @@ impl Store {
                 ))
             },
         )?;
-        // Calibrations are few and small: every one goes, whatever `since` says.
+        // Calibrations are few and small: every one goes, whatever `since` says, with its end.
         let signatures = self.calibration_signatures()?;
         for c in self.calibrations()? {
-            let signature = signatures.get(&c.id).cloned().flatten();
-            emit(Record::Calibration(CalibrationRecord {
-                calibration: c,
-                signature,
-            }))?;
+            let (signature, end) = signatures.get(&c.id).cloned().unwrap_or_default();
+            emit(Record::Calibration(CalibrationRecord::of(
+                c, signature, end,
+            )))?;
         }
         Ok(())
     }
@@ -170,11 +169,12 @@ impl Store {
         Ok(names)
     }
 
-    fn calibration_signatures(&self) -> Result<HashMap<String, Option<String>>, StoreError> {
+    /// Each calibration's signatures as they came in bundles: its creator's, and its ender's.
+    fn calibration_signatures(&self) -> Result<HashMap<String, Signatures>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, signature FROM calibrations")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .prepare("SELECT id, signature, end_signature FROM calibrations")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -191,6 +191,10 @@ impl Store {
     }
 }
 
+/// A calibration's signatures as the store holds them: its creator's and its ender's (`None`:
+/// made here, or not ended).
+pub(crate) type Signatures = (Option<String>, Option<String>);
+
 /// `meta` key: the okk user a store file was copied for from a team server (`okk db copy URL
 /// FILE` by a login mapped to one): whose work its bundles carry when no `--as` names one.
 pub(crate) const SIGNS_AS: &str = "signs_as";
@@ -200,12 +204,14 @@ pub(crate) const SIGNS_AS: &str = "signs_as";
 pub(crate) const OWN_AUTHORS: &str = "
 SELECT auditor FROM reviews WHERE signature IS NULL
 UNION SELECT lead FROM lead_decisions WHERE signature IS NULL
-UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
+UNION SELECT created_by FROM calibrations WHERE signature IS NULL
+UNION SELECT ended_by FROM calibrations WHERE ended_by IS NOT NULL AND end_signature IS NULL";
 
 /// The lead's records made in this store (see `BundleSource::own_leads`), on either backend.
 pub(crate) const OWN_LEADS: &str = "
 SELECT lead FROM lead_decisions WHERE signature IS NULL
-UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
+UNION SELECT created_by FROM calibrations WHERE signature IS NULL
+UNION SELECT ended_by FROM calibrations WHERE ended_by IS NOT NULL AND end_signature IS NULL";
 
 impl crate::domain::ports::BundleSource for Store {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
@@ -377,12 +383,34 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
         )?)
     }
 
-    /// Adds a calibration from elsewhere, with its signature.
+    fn calibration_end_signature(&self, id: &str) -> StoreResult<Option<String>> {
+        Ok(self.tx.query_row(
+            "SELECT end_signature FROM calibrations WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Adds a calibration from elsewhere, with its signature (and its end's).
     fn insert_calibration(&self, c: &CalibrationRecord) -> StoreResult<()> {
-        super::calibration::insert_calibration(&self.tx, &c.calibration)?;
+        super::calibration::insert_calibration(&self.tx, &c.calibration_ended())?;
         self.tx.execute(
-            "UPDATE calibrations SET signature = ?2 WHERE id = ?1",
-            params![c.calibration.id, c.signature],
+            "UPDATE calibrations SET signature = ?2, end_signature = ?3 WHERE id = ?1",
+            params![c.calibration.id, c.signature, c.end_signature],
+        )?;
+        Ok(())
+    }
+
+    fn set_calibration_end(
+        &self,
+        id: &str,
+        end: &Ended,
+        signature: Option<&str>,
+    ) -> StoreResult<()> {
+        self.tx.execute(
+            "UPDATE calibrations SET ended_at = ?2, ended_by = ?3, end_signature = ?4
+             WHERE id = ?1",
+            params![id, end.at, end.by, signature],
         )?;
         Ok(())
     }

@@ -1,13 +1,10 @@
-//! Calibrations in the store: the sample, who judges it, and what they have judged since it
-//! began.
-
-use std::collections::BTreeMap;
+//! Calibrations in the store: the sample, who judges it, what they have judged since it began,
+//! and its end.
 
 use rusqlite::{params, params_from_iter};
 
 use super::{Store, StoreError};
-use crate::domain::calibration::{CardKey, Judged, Judgement, ReviewRead};
-use crate::domain::review::Verdict;
+use crate::domain::calibration::{CardKey, Ended, Judged, Judgement, Reference, ReviewRead};
 
 pub use crate::domain::calibration::Calibration;
 
@@ -49,67 +46,113 @@ impl Store {
         calibrations_in(&self.conn)
     }
 
-    /// The listed auditors' current reviews of the calibration's cards made since it began,
-    /// and the lead's verdict per card where the lead has decided on one of them.
+    /// The listed auditors' judgements of the calibration's cards and the lead's verdicts on
+    /// them (see [`crate::domain::ports::CalibrationStore::calibration_judgements`]).
     pub fn calibration_judgements(
         &self,
         c: &Calibration,
-    ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
-        let mut stmt = self.conn.prepare_cached(JUDGEMENTS)?;
+    ) -> Result<(Vec<Judgement>, Vec<Reference>), StoreError> {
+        let mut stmt = self.conn.prepare_cached(judgements_sql(c))?;
         let mut judged = Judged::default();
         for card in &c.cards {
-            let rows = stmt.query_map(params![card.0, card.1, c.created_at], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                ))
-            })?;
-            for row in rows {
-                let (auditor, verdict, checklist, lead, stage, digest) = row?;
+            let mut rows = match &c.end {
+                Some(end) => stmt.query(params![card.0, card.1, c.created_at, end.at])?,
+                None => stmt.query(params![card.0, card.1, c.created_at])?,
+            };
+            while let Some(r) = rows.next()? {
+                let (id, auditor, verdict, checklist): (String, String, String, String) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                let (lead, stage, digest, at): (Option<String>, String, Option<i64>, String) =
+                    (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
                 judged.take(
-                    c,
                     card,
                     ReviewRead {
+                        id: &id,
                         auditor: &auditor,
                         verdict: &verdict,
                         checklist: &checklist,
                         stage: &stage,
                         digest,
+                        at: &at,
                         lead: lead.as_deref(),
                     },
                 );
             }
         }
-        Ok((judged.judgements, judged.reference))
+        Ok(judged.finish(c))
+    }
+
+    /// Ends calibration `id` (see [`crate::domain::ports::CalibrationStore::end_calibration`]).
+    pub fn end_calibration(&mut self, id: &str, end: &Ended) -> Result<bool, StoreError> {
+        // By name: SQLite numbers `$N` in the order they appear, and `$1` comes last here.
+        let ended = self.conn.execute(
+            END_CALIBRATION,
+            rusqlite::named_params! {"$1": id, "$2": end.at, "$3": end.by},
+        )?;
+        Ok(ended > 0)
     }
 }
 
-/// A calibration card's current reviews since the calibration began ($1 source, $2 external
-/// id, $3 start: numbered parameters both backends read), each with the verdict the lead's
-/// standing decision gives it, the stage it was made at and the card's digest then.
-pub(crate) const JUDGEMENTS: &str = "SELECT r.auditor, r.verdict, r.checklist,
+/// Ends calibration $1 at $2 by $3 unless it has ended (numbered parameters both backends
+/// read). An end made here has no signature: the bundle writer signs it.
+pub(crate) const END_CALIBRATION: &str = "UPDATE calibrations
+     SET ended_at = $2, ended_by = $3, end_signature = NULL
+     WHERE id = $1 AND ended_at IS NULL";
+
+/// What a calibration's report reads, on either backend: [`JUDGEMENTS`] while it is open,
+/// [`JUDGEMENTS_TO_END`] once it ended.
+pub(crate) fn judgements_sql(c: &Calibration) -> &'static str {
+    if c.is_open() {
+        JUDGEMENTS
+    } else {
+        JUDGEMENTS_TO_END
+    }
+}
+
+/// The columns both reads give of each review of a calibration card ($1 source, $2 external id,
+/// $3 the calibration's start: numbered parameters both backends read): its id, author,
+/// verdict and checklist, the verdict the lead's standing decision gives it, the stage it was
+/// made at, the card's digest then, and when it was made.
+macro_rules! judgements_of_card {
+    () => {
+        "SELECT r.id, r.auditor, r.verdict, r.checklist,
         (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
                                 WHEN 'override' THEN d.verdict END
          FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
          ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1),
-        r.stage, r.card_hash
+        r.stage, r.card_hash, r.created_at
      FROM reviews r
-     WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
-       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL";
+     WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3"
+    };
+}
+
+/// An open calibration card's current reviews since the calibration began.
+pub(crate) const JUDGEMENTS: &str = concat!(
+    judgements_of_card!(),
+    "
+       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL"
+);
+
+/// An ended calibration card's reviews made while it ran ($4: its end) and not withdrawn by
+/// then, current or not: each auditor's latest of them is the one that stood at the end
+/// (`Judged::finish`), so that what auditors do after the end (judge a card again once a sync
+/// changed it, undo a verdict) leaves the report as it was.
+pub(crate) const JUDGEMENTS_TO_END: &str = concat!(
+    judgements_of_card!(),
+    "
+       AND r.created_at <= $4 AND (r.withdrawn_at IS NULL OR r.withdrawn_at > $4)"
+);
 
 /// Every calibration, oldest first (on `conn`: a transaction may ask).
 pub(crate) fn calibrations_in(conn: &rusqlite::Connection) -> Result<Vec<Calibration>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-         ORDER BY created_at, id",
+        "SELECT id, stage, seed, auditors, created_by, created_at, ended_at, ended_by
+         FROM calibrations ORDER BY created_at, id",
     )?;
     let mut out: Vec<Calibration> = stmt
         .query_map([], |r| {
             let auditors: String = r.get(3)?;
+            let (at, by): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
             Ok(Calibration {
                 id: r.get(0)?,
                 stage: r.get(1)?,
@@ -118,6 +161,7 @@ pub(crate) fn calibrations_in(conn: &rusqlite::Connection) -> Result<Vec<Calibra
                 created_by: r.get(4)?,
                 created_at: r.get(5)?,
                 cards: Vec::new(),
+                end: ended(at, by),
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -133,20 +177,32 @@ pub(crate) fn calibrations_in(conn: &rusqlite::Connection) -> Result<Vec<Calibra
     Ok(out)
 }
 
+/// A calibration's end as its row holds it (`ended_at`, `ended_by`), on either backend; a row
+/// the store wrote holds both or neither.
+pub(crate) fn ended(at: Option<String>, by: Option<String>) -> Option<Ended> {
+    Some(Ended { at: at?, by: by? })
+}
+
+/// Adds a calibration and its cards unless its id is there (with its end, if it came ended);
+/// true when it went in.
 pub(crate) fn insert_calibration(
     conn: &rusqlite::Connection,
     c: &Calibration,
 ) -> Result<bool, StoreError> {
+    let end = c.end.as_ref();
     let added = conn.execute(
-        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at, ended_at,
+             ended_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
         params![
             c.id,
             c.stage,
             c.seed as i64,
             serde_json::to_string(&c.auditors).expect("names serialise"),
             c.created_by,
-            c.created_at
+            c.created_at,
+            end.map(|e| &e.at),
+            end.map(|e| &e.by),
         ],
     )?;
     if added > 0 {
@@ -162,11 +218,12 @@ pub(crate) fn insert_calibration(
 }
 
 /// The calibration cards an auditor has still to judge, as a SQL condition on `c` (cards) with
-/// the auditor as `?A`: listed in a calibration naming the auditor, and no current review of
-/// theirs since it began.
+/// the auditor as `?A`: listed in an open calibration naming the auditor, and no current review
+/// of theirs since it began. An ended calibration hands out nothing more.
 pub(crate) const PENDING_CALIBRATION: &str = "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
     WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
+      AND k.ended_at IS NULL
       AND EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?A)
       AND NOT EXISTS (SELECT 1 FROM reviews rr
                       WHERE rr.card_id = c.id AND rr.auditor = ?A AND rr.created_at >= k.created_at

@@ -318,6 +318,7 @@ pub(crate) fn lead_rows_sql(listed: &str, written: &str) -> String {
                         WHERE cc.card_source = r.card_source
                           AND cc.card_external_id = r.card_external_id
                           AND r.created_at >= k.created_at
+                          AND (k.ended_at IS NULL OR r.created_at <= k.ended_at)
                           AND {listed}),
                 r.card_source, r.corrections
          FROM reviews r LEFT JOIN cards c ON c.id = r.card_id

@@ -292,12 +292,17 @@ macro_rules! desk_ports {
                 c: &$crate::domain::calibration::Calibration,
             ) -> $crate::domain::ports::StoreResult<(
                 Vec<$crate::domain::calibration::Judgement>,
-                std::collections::BTreeMap<
-                    $crate::domain::calibration::CardKey,
-                    $crate::domain::review::Verdict,
-                >,
+                Vec<$crate::domain::calibration::Reference>,
             )> {
                 $store::calibration_judgements(self, c)
+            }
+
+            fn end_calibration(
+                &mut self,
+                id: &str,
+                end: &$crate::domain::calibration::Ended,
+            ) -> $crate::domain::ports::StoreResult<bool> {
+                $store::end_calibration(self, id, end)
             }
         }
     };

@@ -180,6 +180,9 @@ impl Store {
                 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -{};",
                 schema::CACHE_KIB
             ))?;
+            if version < schema::ENDED_FROM {
+                conn.execute_batch(schema::OPEN_CALIBRATIONS)?;
+            }
             return Ok(Store {
                 conn,
                 path: path.to_path_buf(),

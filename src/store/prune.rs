@@ -13,7 +13,7 @@ use rusqlite::{Transaction, TransactionBehavior, params, params_from_iter};
 use super::{Store, StoreError};
 use crate::domain::import_runs;
 use crate::domain::prune::{
-    DeskWork, ImportRun, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
+    DeskWork, ImportRun, KeptByCalibration, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
 };
 
 /// The tables of desk work that name a card, and how each finds its cards among the selected
@@ -41,13 +41,26 @@ pub(crate) const DESK_WORK: [(&str, DeskWork, &str); 4] = [
         "p.id IN (SELECT card_id FROM main.leases
                   WHERE until > (julianday('now') - 2440587.5) * 86400.0)",
     ),
+    // Of an open calibration only: an ended one hands its cards out no more. (`calibrations`
+    // unqualified: a store older than its end's columns, read as it is for a dry run, reads
+    // them through a temporary view, `schema::OPEN_CALIBRATIONS`.)
     (
         "calibration_cards",
         DeskWork::Calibrations,
-        "EXISTS (SELECT 1 FROM main.calibration_cards c
-                 WHERE c.card_source = p.source AND c.card_external_id = p.external_id)",
+        "EXISTS (SELECT 1 FROM main.calibration_cards c JOIN calibrations k
+                 ON k.id = c.calibration_id
+                 WHERE c.card_source = p.source AND c.card_external_id = p.external_id
+                   AND k.ended_at IS NULL)",
     ),
 ];
+
+/// The open calibrations whose samples keep selected cards, with how many each keeps.
+const KEPT_BY_CALIBRATIONS: &str = "SELECT k.id, k.stage, count(DISTINCT p.id)
+    FROM temp.prune_pick p
+    JOIN main.calibration_cards c ON c.card_source = p.source AND c.card_external_id = p.external_id
+    JOIN calibrations k ON k.id = c.calibration_id
+    WHERE k.ended_at IS NULL
+    GROUP BY k.id, k.stage, k.created_at ORDER BY k.created_at, k.id";
 
 /// The tables that belong to a card and go with it, and the rows of the cards that go: its
 /// stage history, flags and queue standing, a lease that has run out (a live one is desk work,
@@ -276,6 +289,16 @@ fn prune_in(
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     report.keep(&kept);
+    report.calibrations = tx
+        .prepare(KEPT_BY_CALIBRATIONS)?
+        .query_map([], |r| {
+            Ok(KeptByCalibration {
+                id: r.get(0)?,
+                stage: r.get(1)?,
+                cards: r.get::<_, i64>(2)?.max(0) as u64,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     report.removed = report.selected - report.kept;
     if report.import.is_some() {
         report.updated_only = tx.query_row(

@@ -404,8 +404,8 @@ impl Store {
         })
     }
 
-    /// The stage's calibration cards the auditor has still to judge, in queue order, matching
-    /// the text filter.
+    /// The stage's calibration cards the auditor has still to judge (of the calibrations still
+    /// open), in queue order, matching the text filter.
     fn pending_calibration(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
         // Driven from the (few) calibration cards, each found by its CRM identity: never a scan
         // of the stage.
@@ -418,7 +418,8 @@ impl Store {
              JOIN calibration_cards cc ON cc.calibration_id = k.id
              JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
              LEFT JOIN standings s ON s.card_id = c.id
-             WHERE EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?2)
+             WHERE k.ended_at IS NULL
+               AND EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?2)
                AND c.stage IN ({}) {}
                AND NOT EXISTS (SELECT 1 FROM reviews rr
                                WHERE rr.card_id = c.id AND rr.auditor = ?2

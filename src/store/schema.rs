@@ -652,6 +652,17 @@ ALTER TABLE reviews ADD COLUMN judged_signature TEXT;
 -- The cards of Pipedrive sources, their sources' custom columns and the field names they free:
 -- see store/relabel.rs (RELABEL_PIPEDRIVE).
 "#,
+    // 29: the lead ends a calibration (`okk calibrate end`, store::calibration): its cards
+    // leave its auditors' queues and no longer keep a card from a prune; bundles carry the end.
+    r#"
+-- When the calibration ended (the store's time shape) and who ended it; NULL: open. Both are
+-- set together, once: an end is never taken back (a bundle's earlier end replaces a later one).
+-- `end_signature`: the ender's signature of the end as it came in a bundle ('KEY:SIGNATURE'),
+-- signed apart from the calibration; NULL: ended here (signed when exported), or open.
+ALTER TABLE calibrations ADD COLUMN ended_at TEXT;
+ALTER TABLE calibrations ADD COLUMN ended_by TEXT;
+ALTER TABLE calibrations ADD COLUMN end_signature TEXT;
+"#,
 ];
 
 /// The migration after whose text `store::relabel` moves Pipedrive's old field names.
@@ -676,6 +687,16 @@ pub const VALUES_VERSION_FROM: i64 = 26;
 /// kept its card).
 pub const JUDGED_FROM: i64 = 27;
 
+/// The first schema with a calibration's end (`calibrations.ended_at`): an older store read as
+/// it is reads its calibrations through [`OPEN_CALIBRATIONS`], every one of them open.
+pub const ENDED_FROM: i64 = 29;
+
+/// For a store older than [`ENDED_FROM`] read as it is (never upgraded): a temporary view
+/// that shows its calibrations with the end's columns, none ended. SQLite looks a name up in
+/// `temp` before `main`, so every read of `calibrations` reads it as a newer store's.
+pub const OPEN_CALIBRATIONS: &str = "CREATE TEMP VIEW calibrations AS
+    SELECT *, NULL AS ended_at, NULL AS ended_by, NULL AS end_signature FROM main.calibrations";
+
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -687,8 +708,8 @@ pub fn latest() -> i64 {
 /// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]), or
 /// what only writes touch (25: a withdrawal held out, which merges and undos weigh; 26: the
 /// version of a sync's values, [`VALUES_VERSION_FROM`]), or what reads do without (27: the
-/// card as judged, [`JUDGED_FROM`]), or data reads take as they find it (28: Pipedrive's old
-/// field names, [`RELABEL_PIPEDRIVE`]).
+/// card as judged, [`JUDGED_FROM`]; 29: a calibration's end, [`ENDED_FROM`]: none ended), or
+/// data reads take as they find it (28: Pipedrive's old field names, [`RELABEL_PIPEDRIVE`]).
 /// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
@@ -697,13 +718,14 @@ pub const READS_AS_IT_IS_FROM: i64 = 19;
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 6] = [
+const ADDS_COLUMN: [(usize, &str, &str); 7] = [
     (20, "cards", "export_digest"),
     (23, "crm_sync", "run_begun_at"),
     (24, "crm_stages", "semantics"),
     (25, "reviews", "held_withdrawn_at"),
     (26, "crm_sync", "values_version"),
     (27, "reviews", "judged"),
+    (29, "calibrations", "ended_at"),
 ];
 
 /// Whether migration `number` (from 1) would add a column the store has already.

@@ -418,6 +418,23 @@ pub fn roles_not_lead_calibrate(name: &str) -> String {
     crate::tr!("app-roles-not-lead-calibrate", name = name.to_string())
 }
 
+/// An auditor's `okk calibrate end`: refused, naming the store's leads (who may end it).
+pub fn roles_not_lead_end_calibration(name: &str, leads: &[&str]) -> String {
+    let name = super::safe::line(name).into_owned();
+    if leads.is_empty() {
+        return crate::tr!("app-roles-not-lead-end-calibration-no-lead", name = name);
+    }
+    let leads: Vec<String> = leads
+        .iter()
+        .map(|l| super::safe::line(l).into_owned())
+        .collect();
+    crate::tr!(
+        "app-roles-not-lead-end-calibration",
+        name = name,
+        leads = leads.join(", ")
+    )
+}
+
 /// `okk db roles` from a session that does not own the server store.
 pub fn roles_owner_only(login: &str) -> String {
     crate::tr!("app-roles-owner-only", login = login.to_string())

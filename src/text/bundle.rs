@@ -107,6 +107,35 @@ pub fn what_calibration(id: &str, lead: &str) -> String {
     crate::tr!("bundle-what-calibration", id = safe(id), name = safe(lead))
 }
 
+/// A calibration's end, as a refusal names it.
+pub fn what_calibration_end(id: &str, by: &str) -> String {
+    crate::tr!(
+        "bundle-what-calibration-end",
+        id = safe(id),
+        name = safe(by)
+    )
+}
+
+/// A calibration record with `ended_at` and no `ended_by`, or the other way.
+pub fn half_an_end(what: &str) -> String {
+    crate::tr!("bundle-half-an-end", what = what)
+}
+
+/// An end dated before its calibration began.
+pub fn end_before_start(what: &str, start: &str) -> String {
+    crate::tr!("bundle-end-before-start", what = what, start = safe(start))
+}
+
+/// An end signed by an auditor's key (not a lead's) of another's calibration.
+pub fn end_not_lead(what: &str, by: &str, creator: &str) -> String {
+    crate::tr!(
+        "bundle-end-not-lead",
+        what = what,
+        by = safe(by),
+        creator = safe(creator)
+    )
+}
+
 /// The card as judged that a review record carries, as a refusal names it.
 pub fn what_judged(what: &str) -> String {
     crate::tr!("bundle-what-judged", what = what)
@@ -374,7 +403,7 @@ pub fn wrote(
     s
 }
 
-/// One calibration a bundle carries: its id, stage, who started it and for whom.
+/// One calibration a bundle carries: its id, stage, who started it and for whom, and its end.
 fn calibration(c: &crate::domain::calibration::Calibration) -> String {
     use crate::text::safe::line;
     let auditors = c
@@ -383,14 +412,18 @@ fn calibration(c: &crate::domain::calibration::Calibration) -> String {
         .map(|a| line(a).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
-    crate::tr!(
+    let said = crate::tr!(
         "bundle-calibration",
-        id = &c.id[..8.min(c.id.len())],
+        id = line(&c.id[..8.min(c.id.len())]),
         stage = line(&c.stage),
         by = line(&c.created_by),
         auditors = auditors,
         cards = c.cards.len()
-    )
+    );
+    match &c.end {
+        Some(end) => format!("{said}, {}", super::calibrate::ended(end)),
+        None => said,
+    }
 }
 
 pub fn merged(
@@ -418,9 +451,16 @@ pub fn merged(
         for c in carried {
             s.push_str(&format!("\n  {}", calibration(c)));
         }
-        if r.calibrations_added > 0 {
+        if carried.iter().any(|c| c.is_open()) && r.calibrations_added > 0 {
             s.push_str("\n  ");
             s.push_str(&crate::tr!("bundle-calibration-first"));
+        }
+        if r.calibrations_ended > 0 {
+            s.push_str("\n  ");
+            s.push_str(&crate::tr!(
+                "bundle-calibrations-ended",
+                n = r.calibrations_ended
+            ));
         }
     }
     if r.keys_added > 0 {
@@ -522,6 +562,7 @@ mod tests {
             decisions_added: 1,
             decisions_known: 2,
             calibrations_added: 0,
+            calibrations_ended: 0,
             keys_added: 1,
             waiting_for_cards: 1,
             after_decision: 1,

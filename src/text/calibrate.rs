@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::domain::calibration::Report;
-use crate::domain::calibration::{Calibration, UnknownAuditor};
+use crate::domain::calibration::{Calibration, Ended, UnknownAuditor};
 use crate::text::i18n::decimal;
 use crate::text::lang;
 use crate::text::safe::line;
@@ -95,6 +95,132 @@ pub fn created(c: &Calibration, pool: usize) -> String {
     )
 }
 
+/// A calibration's id as okk shows it: its first eight characters (what `okk calibrate report`
+/// and `end` take).
+fn short(id: &str) -> String {
+    line(id.chars().take(8).collect::<String>().as_str()).into_owned()
+}
+
+/// When and by whom a calibration ended.
+pub fn ended(end: &Ended) -> String {
+    crate::tr!(
+        "calibrate-ended",
+        at = super::common::stored_time(&end.at),
+        by = line(&end.by)
+    )
+}
+
+/// An id prefix that names more than one calibration.
+pub fn ambiguous(id: &str, matches: &[&Calibration]) -> String {
+    let ids: Vec<String> = matches.iter().map(|c| line(&c.id).into_owned()).collect();
+    crate::tr!(
+        "calibrate-ambiguous",
+        id = line(id),
+        count = matches.len(),
+        ids = ids.join(", ")
+    )
+}
+
+/// `okk calibrate end` on a calibration that has ended: nothing written.
+pub fn already_ended(c: &Calibration, end: &Ended) -> String {
+    crate::tr!(
+        "calibrate-already-ended",
+        id = short(&c.id),
+        stage = line(&c.stage),
+        ended = ended(end)
+    )
+}
+
+/// The question before ending a calibration on a terminal (answered on the same line).
+pub fn ask_end(c: &Calibration, judged: usize) -> String {
+    crate::tr!(
+        "calibrate-ask-end",
+        id = short(&c.id),
+        stage = line(&c.stage),
+        judged = judged,
+        of = c.cards.len() * c.auditors.len(),
+        auditors = names(&c.auditors)
+    )
+}
+
+/// The answer was no (or nothing).
+pub fn not_ended() -> String {
+    crate::tr!("calibrate-not-ended")
+}
+
+/// Off a terminal without `--yes`.
+pub fn end_needs_yes() -> String {
+    crate::tr!("calibrate-end-needs-yes")
+}
+
+/// A calibration ended now.
+pub fn ended_now(c: &Calibration, end: &Ended, judged: usize) -> String {
+    crate::tr!(
+        "calibrate-ended-now",
+        id = short(&c.id),
+        stage = line(&c.stage),
+        ended = ended(end),
+        judged = judged,
+        of = c.cards.len() * c.auditors.len(),
+        auditors = names(&c.auditors)
+    )
+}
+
+/// Names joined for a sentence.
+fn names(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| line(n).into_owned()).collect();
+    names.join(", ")
+}
+
+/// How wide a stage's name may run in the list.
+const STAGE_COLUMNS: usize = 30;
+
+/// `okk calibrate list`: every calibration with its judgements so far (`judged`: the listed
+/// auditors' judgements in, each card once per auditor), oldest first.
+pub fn list(all: &[(Calibration, usize)]) -> String {
+    if all.is_empty() {
+        return format!("{}\n", crate::tr!("calibrate-none-yet"));
+    }
+    let header = [
+        crate::tr!("calibrate-col-id"),
+        crate::tr!("calibrate-col-stage"),
+        crate::tr!("calibrate-col-auditors"),
+        crate::tr!("calibrate-col-started"),
+        crate::tr!("calibrate-col-state"),
+        crate::tr!("calibrate-col-cards"),
+        crate::tr!("calibrate-col-judged"),
+    ];
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|(c, judged)| {
+            let state = match &c.end {
+                Some(end) => ended(end),
+                None => crate::tr!("calibrate-open"),
+            };
+            vec![
+                short(&c.id),
+                crate::text::common::column(&c.stage, STAGE_COLUMNS)
+                    .trim_end()
+                    .to_string(),
+                names(&c.auditors),
+                crate::tr!(
+                    "calibrate-started",
+                    at = super::common::stored_time(&c.created_at),
+                    by = line(&c.created_by)
+                ),
+                state,
+                c.cards.len().to_string(),
+                crate::tr!(
+                    "calibrate-judged-of",
+                    n = *judged,
+                    of = c.cards.len() * c.auditors.len()
+                ),
+            ]
+        })
+        .collect();
+    crate::text::analytics::grid(&header, &rows, 5)
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
 }
@@ -109,9 +235,10 @@ fn num(v: Option<f64>) -> String {
 /// why, and the cards they disagree on.
 pub fn report(c: &Calibration, r: &Report) -> String {
     let mut s = String::new();
+    let end = c.end.as_ref().map(|e| format!(" · {}", ended(e)));
     let _ = writeln!(
         s,
-        "{}",
+        "{}{}",
         crate::tr!(
             "calibrate-report-head",
             id = &c.id[..8.min(c.id.len())],
@@ -120,8 +247,12 @@ pub fn report(c: &Calibration, r: &Report) -> String {
             seed = c.seed.to_string(),
             by = line(&c.created_by),
             at = super::common::stored_time(&c.created_at)
-        )
+        ),
+        end.unwrap_or_default()
     );
+    if c.end.is_some() {
+        let _ = writeln!(s, "{}", crate::tr!("calibrate-report-ended"));
+    }
     for (a, n) in &r.judged {
         let judged = crate::tr!("calibrate-judged", n = *n, cards = r.cards);
         let _ = writeln!(s, "  {:<20} {judged}", line(a));

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::common::{cards, column, int};
 use super::safe::line;
-use crate::domain::prune::{DeskWork, ImportRun, Kept, PruneReport};
+use crate::domain::prune::{DeskWork, ImportRun, Kept, KeptByCalibration, PruneReport};
 
 /// `--import` given something that is neither a run's number nor `last`.
 pub fn bad_run(value: &str) -> String {
@@ -178,11 +178,15 @@ fn said(r: &PruneReport, store: &Path, how: Said) -> String {
             out.push_str(&format!("    {}\n", kept_for(k)));
         }
         // What kept cards then do, and the way to release the ones that only reviews and
-        // drafts keep (a claim or a calibration is released by its own end).
+        // drafts keep (a claim or a calibration is released by its own end: the lead ends a
+        // calibration, and the report names the command).
         out.push_str(&format!(
             "{}\n",
             crate::tr!("prune-kept-count", count = r.kept)
         ));
+        for c in &r.calibrations {
+            out.push_str(&format!("{}\n", kept_by_calibration(c)));
+        }
         if r.releasable() {
             out.push_str(&format!(
                 "{}\n",
@@ -267,6 +271,16 @@ fn kept_for(k: &Kept) -> String {
         work = work(k.work),
         cards = cards(k.cards as usize),
         ids = ids.join(", ")
+    )
+}
+
+/// An open calibration keeping cards, with the command that ends it.
+fn kept_by_calibration(c: &KeptByCalibration) -> String {
+    crate::tr!(
+        "prune-kept-calibration",
+        id = line(&c.id[..8.min(c.id.len())]),
+        stage = line(&c.stage),
+        cards = cards(c.cards as usize)
     )
 }
 

@@ -84,6 +84,8 @@ app-roles-unknown-unnamed = no name given, and the one okk fell back on, { $name
 app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews
 app-roles-not-lead-funnel = { $name } is an auditor on this store: only a lead applies the funnel
 app-roles-not-lead-calibrate = { $name } is an auditor on this store: only a lead starts a calibration
+app-roles-not-lead-end-calibration = { $name } is an auditor on this store: only a lead ends a calibration (its leads: { $leads })
+app-roles-not-lead-end-calibration-no-lead = { $name } is an auditor on this store: only a lead ends a calibration, and it names no lead yet (okk db roles --lead NAME names one)
 app-roles-owner-only = okk db roles is the database owner's command: the login role { $login } does not own this store
 app-roles-login-on-file = { $entry }: a store file has no login roles (it is one person's); name the user without =LOGIN
 app-roles-bad-entry = { $entry }: expected NAME or NAME=LOGIN

@@ -16,6 +16,10 @@ bundle-vouch-conflict = { $by } vouches for key { $key } as { $name }, but this 
 bundle-what-review = review { $id } in { $name }'s name
 bundle-what-decision = lead decision { $id } in { $name }'s name
 bundle-what-calibration = calibration { $id } in { $name }'s name
+bundle-what-calibration-end = the end of calibration { $id } in { $name }'s name
+bundle-half-an-end = { $what }: its end has a time without who ended it, or the other way (ended_at and ended_by go together): refused
+bundle-end-before-start = { $what }: the calibration ended before it began ({ $start }): refused
+bundle-end-not-lead = { $what }: { $by } is neither the lead who started it ({ $creator }) nor a key this store trusts as a lead's: only a lead ends a calibration; refused
 bundle-what-withdrawal = the withdrawal of { $what }
 bundle-what-judged = { $what }: the card as judged
 bundle-judged-invalid = { $what }: { $why }: refused
@@ -87,6 +91,10 @@ bundle-merged-calibrations = { $added ->
    *[other] { $added } new calibrations
 }, { $known } already here
 bundle-calibration-first = the cards of a new calibration come first in its auditors' queues
+bundle-calibrations-ended = { $n ->
+    [one] { $n } calibration ended by the lead: its cards no longer come first in its auditors' queues
+   *[other] { $n } calibrations ended by the lead: their cards no longer come first in their auditors' queues
+}
 bundle-keys-added = { $n ->
     [one] { $n } key newly trusted
    *[other] { $n } keys newly trusted

@@ -9,7 +9,7 @@ calibrate-no-auditor-known = The store knows no reviewer yet: nobody has reviewe
 calibrate-name-new-auditor = If the name is right, name the auditor first: okk db roles { $args } (okk db roles lists the users). No calibration was started.
 calibrate-name-new-auditors = If the names are right, name the auditors first: okk db roles { $args } (okk db roles lists the users). No calibration was started.
 calibrate-no-cards = «{ $stage }» has no cards to draw a calibration from
-calibrate-not-found = no calibration { $id }: `okk calibrate report` shows the latest
+calibrate-not-found = no calibration { $id }: `okk calibrate list` shows the store's calibrations
 calibrate-none-yet = no calibration yet: start one with `okk calibrate new --stage NAME --cards N --auditors A,B`
 calibrate-created =
     calibration { $id } of «{ $stage }» by { $by }: { $cards } of { $pool } cards (seed { $seed }), for { $auditors }.
@@ -37,3 +37,23 @@ calibrate-col-unanswered = Unanswered
 calibrate-of-cards = { $share } of { $cards }
 calibrate-disagreements = Disagreements: { $n }
 calibrate-lead = lead: { $verdict }
+calibrate-ended = ended { $at } by { $by }
+calibrate-report-ended = The figures are the reviews as they stood at its end.
+calibrate-open = open
+calibrate-started = { $at } by { $by }
+calibrate-judged-of = { $n } of { $of }
+calibrate-col-id = id
+calibrate-col-stage = stage
+calibrate-col-auditors = auditors
+calibrate-col-started = started
+calibrate-col-state = state
+calibrate-col-cards = cards
+calibrate-col-judged = judged
+calibrate-ambiguous = «{ $id }» begins the ids of { $count } calibrations ({ $ids }): give more of the id
+calibrate-already-ended = calibration { $id } of «{ $stage }» has ended already ({ $ended }): nothing changed
+calibrate-ask-end = End calibration { $id } of «{ $stage }» ({ $judged } of { $of } judgements in)? Its cards will no longer come first in the queues of { $auditors }, and its report keeps the figures it has now. [y/N]{ " " }
+calibrate-not-ended = Nothing changed: the answer was no.
+calibrate-end-needs-yes = okk calibrate end cannot ask here (not a terminal): add --yes to end the calibration
+calibrate-ended-now =
+    calibration { $id } of «{ $stage }» { $ended }; { $judged } of { $of } judgements in.
+    Its cards no longer come first in the queues of { $auditors }, nor keep a card from okk db prune; okk calibrate report { $id } keeps its figures. okk bundle export carries the end to the auditors' laptops.

@@ -60,6 +60,13 @@ cli-calibrate-new-arg-lead = Who starts it, a lead [default: on a team server, t
 cli-calibrate-report-about = Agreement figures of a calibration [default: the latest]
 cli-calibrate-report-arg-id = Which calibration: its id, or the first characters of it as the report's head shows them [default: the latest]
 cli-calibrate-report-arg-json = Print the report as JSON
+cli-calibrate-list-about = The store's calibrations, oldest first: id, stage, cards, auditors, who started it and when, open or ended, and how many of its judgements are in
+cli-calibrate-list-arg-json = Print one JSON object per calibration
+cli-calibrate-end-about = End a calibration (a lead's act): its cards no longer come first in its auditors' queues nor keep a card from okk db prune; its report keeps the figures it had at the end. Bundles carry the end to the auditors' laptops
+cli-calibrate-end-arg-id = Which calibration: its id, or the first characters of it as okk calibrate list shows them [default: the latest open one]
+cli-calibrate-end-arg-lead = Who ends it, a lead [default: on a team server, the okk user the login is mapped to; else $OKK_LEAD, else the config's name, else the login name]
+cli-calibrate-end-arg-yes = End it without asking (off a terminal, okk cannot ask)
+cli-calibrate-end-arg-json = Print what was done as JSON
 cli-bundle-about = Move reviews and lead decisions between laptops
 cli-bundle-export-about = Write this store's reviews and lead decisions to one file, every record signed with this okk's key (made on first use)
 cli-bundle-export-arg-out = The bundle file to write; `-` writes it to standard output
@@ -203,7 +210,7 @@ cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
 cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
 cli-db-imports-about = Every import and sync run of the store (--db), oldest first: its number, when, the file or connection, profile, source, rows, cards new, updated and unchanged, and how many of the cards it first brought are still there
 cli-db-imports-arg-json = One JSON object per run and line instead of the table
-cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, a calibration) stays; --with-work takes a card kept only for reviews and drafts out with them. On a team server: the database owner's login or a lead's
+cli-db-prune-about = Take a mistaken import's cards back out of the store (--db), in one transaction, with their flags, stage history and notes. A card that carries desk work (a review in any state, a draft, a claim held, an open calibration's sample) stays; --with-work takes a card kept only for reviews and drafts out with them. On a team server: the database owner's login or a lead's
 cli-db-prune-arg-import = The cards this import or sync run first brought: its number as `okk db imports` lists it, or `last`. Cards it only updated stay as it left them
 cli-db-prune-arg-source = Every card of this source
 cli-db-prune-arg-gone = The cards marked gone: no longer in the CRM, or missing from a full export

@@ -34,6 +34,7 @@ prune-kept-count = { $count ->
     [one] It stays in every figure: okk stats and okk report count it, and it is in the queues and the managers' table.
    *[other] They stay in every figure: okk stats and okk report count them, and they are in the queues and the managers' table.
 }
+prune-kept-calibration = Kept while calibration { $id } («{ $stage }») is open: { $cards }. Once the lead ends it (okk calibrate end { $id }), a prune takes them (those that carry reviews or drafts, with --with-work).
 prune-kept-release = To take out the cards kept only for reviews and drafts, with that work (the lead's decisions on those reviews too): okk db prune { $selector } --with-work (try --dry-run first).
 prune-released = { $dry ->
     [yes] Would go with their desk work (--with-work): { $cards }:

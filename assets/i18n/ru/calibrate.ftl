@@ -9,7 +9,7 @@ calibrate-no-auditor-known = Хранилище ещё не знает пров�
 calibrate-name-new-auditor = Если имя верное, сначала назовите аудитора: okk db roles { $args } (список пользователей выводит okk db roles). Калибровка не начата.
 calibrate-name-new-auditors = Если имена верные, сначала назовите аудиторов: okk db roles { $args } (список пользователей выводит okk db roles). Калибровка не начата.
 calibrate-no-cards = на этапе «{ $stage }» нет карточек для калибровки
-calibrate-not-found = калибровки { $id } нет: `okk calibrate report` показывает последнюю
+calibrate-not-found = калибровки { $id } нет: `okk calibrate list` показывает калибровки хранилища
 calibrate-none-yet = калибровок ещё нет: начните с `okk calibrate new --stage ИМЯ --cards N --auditors А,Б`
 calibrate-created =
     калибровка { $id } этапа «{ $stage }», начал { $by }: { $cards } из { $pool ->
@@ -48,3 +48,23 @@ calibrate-col-unanswered = Без ответа
 calibrate-of-cards = { $share } из { $cards }
 calibrate-disagreements = Расхождения: { $n }
 calibrate-lead = руководитель: { $verdict }
+calibrate-ended = завершена { $at } ({ $by })
+calibrate-report-ended = Показатели — по проверкам на момент завершения.
+calibrate-open = открыта
+calibrate-started = { $at } ({ $by })
+calibrate-judged-of = { $n } из { $of }
+calibrate-col-id = id
+calibrate-col-stage = этап
+calibrate-col-auditors = аудиторы
+calibrate-col-started = начата
+calibrate-col-state = состояние
+calibrate-col-cards = карточек
+calibrate-col-judged = оценок
+calibrate-ambiguous = с «{ $id }» начинаются id нескольких калибровок ({ $count }: { $ids }): укажите id длиннее
+calibrate-already-ended = калибровка { $id } этапа «{ $stage }» уже { $ended }: ничего не изменено
+calibrate-ask-end = Завершить калибровку { $id } этапа «{ $stage }» (оценок: { $judged } из { $of })? Её карточки перестанут идти первыми в очередях: { $auditors }, а отчёт сохранит нынешние показатели. [y/N]{ " " }
+calibrate-not-ended = Ничего не изменено: ответ — нет.
+calibrate-end-needs-yes = okk calibrate end не может спросить здесь (не терминал): добавьте --yes, чтобы завершить калибровку
+calibrate-ended-now =
+    калибровка { $id } этапа «{ $stage }» { $ended }; оценок: { $judged } из { $of }.
+    Её карточки больше не идут первыми в очередях: { $auditors } — и не удерживают карточку от okk db prune; okk calibrate report { $id } сохраняет её показатели. okk bundle export перенесёт завершение на ноутбуки аудиторов.

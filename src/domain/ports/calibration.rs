@@ -1,10 +1,8 @@
-//! The calibration port: the pool a sample is drawn from, and the calibrations handed out.
-
-use std::collections::BTreeMap;
+//! The calibration port: the pool a sample is drawn from, the calibrations handed out, and
+//! their end.
 
 use super::StoreResult;
-use crate::domain::calibration::{Calibration, CardKey, Judgement};
-use crate::domain::review::Verdict;
+use crate::domain::calibration::{Calibration, CardKey, Ended, Judgement, Reference};
 
 pub trait CalibrationStore {
     /// The cards a calibration of a stage draws from: there now (not gone; closed ones only in
@@ -16,16 +14,23 @@ pub trait CalibrationStore {
     ) -> StoreResult<Vec<CardKey>>;
 
     /// Stores a calibration once (its id is its identity); true if it is new. Its cards come
-    /// first in each named auditor's queue until judged.
+    /// first in each named auditor's queue until judged, while it is open.
     fn save_calibration(&mut self, c: &Calibration) -> StoreResult<bool>;
 
-    /// Every calibration, oldest first.
+    /// Every calibration, oldest first, each with its end if it ended.
     fn calibrations(&self) -> StoreResult<Vec<Calibration>>;
 
-    /// The listed auditors' current reviews of the calibration's cards made since it began,
-    /// and the lead's verdict per card where the lead has decided on one of them.
+    /// The listed auditors' judgements of the calibration's cards — their current reviews made
+    /// since it began; of an ended calibration, the reviews that stood at its end — and the
+    /// lead's verdicts on the cards, from the standing decisions on those reviews (and on other
+    /// auditors' of the same time).
     fn calibration_judgements(
         &self,
         c: &Calibration,
-    ) -> StoreResult<(Vec<Judgement>, BTreeMap<CardKey, Verdict>)>;
+    ) -> StoreResult<(Vec<Judgement>, Vec<Reference>)>;
+
+    /// Ends calibration `id` (`end`: when and by whom), unless it has ended: true when it ended
+    /// now. Its cards no longer come first in its auditors' queues nor keep a card from a
+    /// prune; its report reads the reviews as they stood at the end.
+    fn end_calibration(&mut self, id: &str, end: &Ended) -> StoreResult<bool>;
 }

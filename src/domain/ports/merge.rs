@@ -2,7 +2,7 @@
 //! transaction, on a store file or a team server alike (docs/team-server.md "Bundles").
 
 use super::StoreResult;
-use crate::domain::calibration::Calibration;
+use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
 use crate::domain::settled::SettledCards;
 use crate::domain::trust::TrustedKey;
@@ -46,8 +46,20 @@ pub trait MergeTx {
     fn insert_decision(&self, d: &DecisionRecord) -> StoreResult<()>;
     /// Whether the calibration stored under `id` was made here (it has no signature).
     fn calibration_made_here(&self, id: &str) -> StoreResult<bool>;
-    /// Adds a calibration from elsewhere, with its signature.
+    /// The signature of the end the store holds of calibration `id`, as it came in a bundle
+    /// (`None`: ended here, or open).
+    fn calibration_end_signature(&self, id: &str) -> StoreResult<Option<String>>;
+    /// Adds a calibration from elsewhere, with its signature, and its end and the end's
+    /// signature when it came ended.
     fn insert_calibration(&self, c: &CalibrationRecord) -> StoreResult<()>;
+    /// Records `end` as calibration `id`'s end, signed `signature` (it replaces the end the
+    /// store held, if any: the merge keeps the one that stands).
+    fn set_calibration_end(
+        &self,
+        id: &str,
+        end: &Ended,
+        signature: Option<&str>,
+    ) -> StoreResult<()>;
     /// Two valid signatures of one record (by two keys of one name): the store keeps the
     /// lower, whichever came first. A record made here (`here` is `None`) keeps none.
     fn keep_lowest_signature(

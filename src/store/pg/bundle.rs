@@ -9,7 +9,7 @@ use postgres::{GenericClient, Transaction};
 use super::PgStore;
 use super::desk::{calibrations_in, insert_calibration, settle_current};
 use crate::domain::as_judged::AsJudged;
-use crate::domain::calibration::Calibration;
+use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable, StoreResult};
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
 use crate::domain::trust::{Trusted, TrustedKey};
@@ -293,12 +293,37 @@ impl MergeTx for PgMerge<'_> {
             .get(0))
     }
 
+    fn calibration_end_signature(&self, id: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query_one(
+                "SELECT end_signature FROM calibrations WHERE id = $1",
+                &[&id],
+            )?
+            .get(0))
+    }
+
     fn insert_calibration(&self, c: &CalibrationRecord) -> StoreResult<()> {
         let mut tx = self.tx.borrow_mut();
-        insert_calibration(&mut *tx, &c.calibration)?;
+        insert_calibration(&mut *tx, &c.calibration_ended())?;
         tx.execute(
-            "UPDATE calibrations SET signature = $2 WHERE id = $1",
-            &[&c.calibration.id, &c.signature],
+            "UPDATE calibrations SET signature = $2, end_signature = $3 WHERE id = $1",
+            &[&c.calibration.id, &c.signature, &c.end_signature],
+        )?;
+        Ok(())
+    }
+
+    fn set_calibration_end(
+        &self,
+        id: &str,
+        end: &Ended,
+        signature: Option<&str>,
+    ) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            "UPDATE calibrations SET ended_at = $2, ended_by = $3, end_signature = $4
+             WHERE id = $1",
+            &[&id, &end.at, &end.by, &signature],
         )?;
         Ok(())
     }

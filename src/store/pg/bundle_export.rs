@@ -52,19 +52,18 @@ impl PgStore {
         each(&mut tx, &decisions, since, &mut |row| {
             emit(Record::Decision(decision_of(row)))
         })?;
-        // Calibrations are few and small: every one goes, whatever `since` says.
-        let signatures: std::collections::HashMap<String, Option<String>> = tx
-            .query("SELECT id, signature FROM calibrations", &[])
+        // Calibrations are few and small: every one goes, whatever `since` says, with its end.
+        let signatures: std::collections::HashMap<String, crate::store::bundle::Signatures> = tx
+            .query("SELECT id, signature, end_signature FROM calibrations", &[])
             .map_err(StoreError::from)?
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
             .collect();
         for c in calibrations_in(&mut tx)? {
-            let signature = signatures.get(&c.id).cloned().flatten();
-            emit(Record::Calibration(CalibrationRecord {
-                calibration: c,
-                signature,
-            }))?;
+            let (signature, end) = signatures.get(&c.id).cloned().unwrap_or_default();
+            emit(Record::Calibration(CalibrationRecord::of(
+                c, signature, end,
+            )))?;
         }
         tx.commit().map_err(StoreError::from)?;
         Ok(())

@@ -410,7 +410,8 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
              WHERE $5 AND auditor = $2 AND until > now() RETURNING card_id),
          busy AS (
              SELECT $5 AND (EXISTS (SELECT 1 FROM held)
-                 OR EXISTS (SELECT 1 FROM calibrations k WHERE k.auditors::jsonb ? $2)
+                 OR EXISTS (SELECT 1 FROM calibrations k
+                            WHERE k.ended_at IS NULL AND k.auditors::jsonb ? $2)
                  OR {sent_back}) AS yes,
                  $3::text AS text, $8::text[] AS sources),
          flagged AS (

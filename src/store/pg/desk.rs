@@ -9,7 +9,9 @@ use postgres::GenericClient;
 
 use super::PgStore;
 use super::prepared::{Begun, Prepared};
-use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement, ReviewRead};
+use crate::domain::calibration::{
+    Calibration, CardKey, Ended, Judged, Judgement, Reference, ReviewRead,
+};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
@@ -826,35 +828,54 @@ impl PgStore {
     pub fn calibration_judgements(
         &self,
         c: &Calibration,
-    ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
+    ) -> Result<(Vec<Judgement>, Vec<Reference>), StoreError> {
         let conn = &mut *self.conn.borrow_mut();
-        let stmt = conn.prepare(crate::store::calibration::JUDGEMENTS)?;
+        let stmt = conn.prepare(crate::store::calibration::judgements_sql(c))?;
         let mut judged = Judged::default();
         for card in &c.cards {
-            for r in conn.query(&stmt, &[&card.0, &card.1, &c.created_at])? {
+            let rows = match &c.end {
+                Some(end) => conn.query(&stmt, &[&card.0, &card.1, &c.created_at, &end.at])?,
+                None => conn.query(&stmt, &[&card.0, &card.1, &c.created_at])?,
+            };
+            for r in rows {
                 let read = ReviewRead {
-                    auditor: r.get(0),
-                    verdict: r.get(1),
-                    checklist: r.get(2),
-                    lead: r.get(3),
-                    stage: r.get(4),
-                    digest: r.get(5),
+                    id: r.get(0),
+                    auditor: r.get(1),
+                    verdict: r.get(2),
+                    checklist: r.get(3),
+                    lead: r.get(4),
+                    stage: r.get(5),
+                    digest: r.get(6),
+                    at: r.get(7),
                 };
-                judged.take(c, card, read);
+                judged.take(card, read);
             }
         }
-        Ok((judged.judgements, judged.reference))
+        Ok(judged.finish(c))
+    }
+
+    /// Ends calibration `id` unless it has ended (the SQLite store's `end_calibration`): true
+    /// when it ended now. A lead's login may (the grants); an auditor's may not.
+    pub fn end_calibration(&mut self, id: &str, end: &Ended) -> Result<bool, StoreError> {
+        let ended = self.conn.borrow_mut().execute(
+            crate::store::calibration::END_CALIBRATION,
+            &[&id, &end.at, &end.by],
+        )?;
+        Ok(ended > 0)
     }
 }
 
-/// Adds a calibration and its cards unless its id is there; true when it went in.
+/// Adds a calibration and its cards unless its id is there (with its end, if it came ended);
+/// true when it went in.
 pub(super) fn insert_calibration(
     tx: &mut impl GenericClient,
     c: &Calibration,
 ) -> Result<bool, StoreError> {
+    let end = c.end.as_ref();
     let added = tx.execute(
-        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at, ended_at,
+             ended_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
         &[
             &c.id,
             &c.stage,
@@ -862,6 +883,8 @@ pub(super) fn insert_calibration(
             &serde_json::to_string(&c.auditors).expect("names serialise"),
             &c.created_by,
             &c.created_at,
+            &end.map(|e| &e.at),
+            &end.map(|e| &e.by),
         ],
     )? > 0;
     if added {
@@ -882,8 +905,8 @@ pub(super) fn calibrations_in(
 ) -> Result<Vec<Calibration>, StoreError> {
     let mut out: Vec<Calibration> = conn
         .query(
-            "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-             ORDER BY created_at COLLATE \"C\", id COLLATE \"C\"",
+            "SELECT id, stage, seed, auditors, created_by, created_at, ended_at, ended_by
+             FROM calibrations ORDER BY created_at COLLATE \"C\", id COLLATE \"C\"",
             &[],
         )?
         .iter()
@@ -895,6 +918,7 @@ pub(super) fn calibrations_in(
             created_by: r.get(4),
             created_at: r.get(5),
             cards: Vec::new(),
+            end: crate::store::calibration::ended(r.get(6), r.get(7)),
         })
         .collect();
     for c in &mut out {

@@ -11,7 +11,7 @@ use super::PgStore;
 use super::import::SYNC_LOCK;
 use crate::domain::import_runs;
 use crate::domain::prune::{
-    DeskWork, ImportRun, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
+    DeskWork, ImportRun, KeptByCalibration, PruneReport, Pruned, Selector, WorkRemoved, kept_for,
 };
 use crate::store::StoreError;
 
@@ -40,10 +40,19 @@ pub(crate) const DESK_WORK: [(&str, DeskWork, &str); 4] = [
     (
         "calibration_cards",
         DeskWork::Calibrations,
-        "EXISTS (SELECT 1 FROM calibration_cards c
-                 WHERE c.card_source = p.source AND c.card_external_id = p.external_id)",
+        "EXISTS (SELECT 1 FROM calibration_cards c JOIN calibrations k ON k.id = c.calibration_id
+                 WHERE c.card_source = p.source AND c.card_external_id = p.external_id
+                   AND k.ended_at IS NULL)",
     ),
 ];
+
+/// The open calibrations whose samples keep selected cards (`store::prune`'s).
+const KEPT_BY_CALIBRATIONS: &str = "SELECT k.id, k.stage, count(DISTINCT p.id)
+    FROM okk_prune_pick p
+    JOIN calibration_cards c ON c.card_source = p.source AND c.card_external_id = p.external_id
+    JOIN calibrations k ON k.id = c.calibration_id
+    WHERE k.ended_at IS NULL
+    GROUP BY k.id, k.stage, k.created_at ORDER BY k.created_at COLLATE \"C\", k.id COLLATE \"C\"";
 
 /// The selected cards that go: those without desk work.
 const GOING: &str = "SELECT id FROM okk_prune_pick WHERE work = 0";
@@ -318,6 +327,15 @@ fn prune_in(
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     report.keep(&kept);
+    report.calibrations = tx
+        .query(KEPT_BY_CALIBRATIONS, &[])?
+        .iter()
+        .map(|r| KeptByCalibration {
+            id: r.get(0),
+            stage: r.get(1),
+            cards: r.get::<_, i64>(2).max(0) as u64,
+        })
+        .collect();
     report.removed = report.selected - report.kept;
     if report.import.is_some() {
         report.updated_only = count(

@@ -32,11 +32,12 @@ pub(super) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
-/// Card `c` is in a calibration that names auditor `$2` and that they have still to judge.
+/// Card `c` is in an open calibration that names auditor `$2` and that they have still to
+/// judge.
 pub(super) const PENDING_CALIBRATION: &str = "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
     WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
-      AND k.auditors::jsonb ? $2
+      AND k.ended_at IS NULL AND k.auditors::jsonb ? $2
       AND NOT EXISTS (SELECT 1 FROM reviews rr
                       WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
                         AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
@@ -214,8 +215,8 @@ pub(super) fn with_flags(
     Ok(())
 }
 
-/// The stage's calibration cards the auditor has still to judge, in queue order, matching the
-/// text filter.
+/// The stage's calibration cards the auditor has still to judge (of the calibrations still
+/// open), in queue order, matching the text filter.
 pub(super) fn pending_calibration(
     conn: &mut impl GenericClient,
     q: &QueueQuery<'_>,
@@ -229,7 +230,7 @@ pub(super) fn pending_calibration(
          JOIN calibration_cards cc ON cc.calibration_id = k.id
          JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
          LEFT JOIN standings s ON s.card_id = c.id
-         WHERE k.auditors::jsonb ? $2
+         WHERE k.ended_at IS NULL AND k.auditors::jsonb ? $2
            AND c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
            AND NOT EXISTS (SELECT 1 FROM reviews rr
                            WHERE rr.card_id = c.id AND rr.auditor = $2

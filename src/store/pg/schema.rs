@@ -851,6 +851,48 @@ BEGIN
     RETURN 'saved';
 END $$;
 "#,
+    // 23: the lead ends a calibration (SQLite's migration 29, `okk calibrate end`): when and by
+    // whom, and the ender's signature of an end that came in a bundle. An ended calibration's
+    // cards leave its auditors' queues, and a prune `--with-work` may release them:
+    // okk_release_work leaves only the cards an open calibration samples. The grants already
+    // let a lead's login update calibrations, an auditor's none. IF NOT EXISTS and OR REPLACE:
+    // tests step a store back by hand and migrate it again.
+    r#"
+ALTER TABLE calibrations ADD COLUMN IF NOT EXISTS ended_at text COLLATE "C";
+ALTER TABLE calibrations ADD COLUMN IF NOT EXISTS ended_by text;
+ALTER TABLE calibrations ADD COLUMN IF NOT EXISTS end_signature text;
+CREATE OR REPLACE FUNCTION okk_release_work(in_cards bigint[], in_dry boolean)
+RETURNS TABLE (removed_reviews bigint, removed_decisions bigint, removed_drafts bigint)
+LANGUAGE sql SECURITY DEFINER AS $$
+    WITH picked AS (
+        SELECT c.id, c.source, c.external_id FROM cards c
+        WHERE c.id = ANY(in_cards)
+          AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
+          AND NOT EXISTS (SELECT 1 FROM calibration_cards k
+                          JOIN calibrations m ON m.id = k.calibration_id
+                          WHERE k.card_source = c.source AND k.card_external_id = c.external_id
+                            AND m.ended_at IS NULL)),
+    work AS (
+        SELECT r.id FROM reviews r JOIN picked p
+          ON r.card_id = p.id OR (r.card_source = p.source AND r.card_external_id = p.external_id)),
+    gone_decisions AS (
+        DELETE FROM lead_decisions d WHERE NOT in_dry AND d.review_id IN (SELECT id FROM work)),
+    gone_reviews AS (
+        DELETE FROM reviews r WHERE NOT in_dry AND r.id IN (SELECT id FROM work)),
+    gone_drafts AS (
+        DELETE FROM drafts d WHERE NOT in_dry AND d.card_id IN (SELECT id FROM picked))
+    SELECT (SELECT count(*) FROM work),
+           (SELECT count(*) FROM lead_decisions d WHERE d.review_id IN (SELECT id FROM work)),
+           (SELECT count(*) FROM drafts d WHERE d.card_id IN (SELECT id FROM picked));
+$$;
+REVOKE EXECUTE ON FUNCTION okk_release_work(bigint[], boolean) FROM PUBLIC;
+DO $$
+BEGIN
+    EXECUTE format(
+        'ALTER FUNCTION okk_release_work(bigint[], boolean) SET search_path = %I, pg_temp',
+                   current_schema());
+END $$;
+"#,
 ];
 
 /// The migration after whose text `pg::relabel` moves Pipedrive's old field names.

@@ -223,6 +223,20 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn an_ended_calibration_hands_nothing_first_and_reads_its_reviews_as_at_its_end() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::calibration_ended(&backend);
+            }
+        }
+        #[test]
+        fn a_prune_keeps_an_open_calibration_s_cards_and_names_it_an_ended_one_s_it_takes() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::prune_after_a_calibration_ends(&backend);
+            }
+        }
+        #[test]
         fn calibration_cards_are_handed_to_every_auditor_listed_never_held() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

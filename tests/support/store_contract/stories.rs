@@ -2,13 +2,13 @@
 //! factory, then asked and told through the ports only.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use okk::domain::calibration::Calibration;
+use okk::domain::calibration::{Calibration, Ended};
 use okk::domain::decision::{Decision, DecisionKind};
 use okk::domain::flag::Severity::{Critical, Warning};
 use okk::domain::ids::CardId;
 use okk::domain::pending::PendingReview;
 use okk::domain::ports::{DeskStore, StoreError};
-use okk::domain::prune::{DeskWork, PruneReport, Pruned, Selector};
+use okk::domain::prune::{DeskWork, KeptByCalibration, PruneReport, Pruned, Selector};
 use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::domain::stored_review::{Given, ReviewedCard};
@@ -699,6 +699,7 @@ pub fn calibration_handout<B: Backend>(backend: &B) {
         auditors: vec!["anna".into()],
         created_by: "lena".into(),
         created_at: "2026-11-20 08:00:00".into(),
+        end: None,
         cards: vec![(source.clone(), "i0".into())],
     };
     assert!(store.save_calibration(&cal).unwrap());
@@ -931,6 +932,7 @@ pub fn claimable_counts_what_a_claim_may_still_hand_out<B: Backend>(backend: &B)
         auditors: vec!["anna".into()],
         created_by: "lena".into(),
         created_at: "2026-11-20 08:00:00".into(),
+        end: None,
         cards: vec![(source, "i0".into())],
     };
     assert!(anna.save_calibration(&cal).unwrap());
@@ -978,6 +980,166 @@ pub fn expired_claim_returns<B: Backend>(backend: &B) {
     assert_eq!(ids(&claim(&mut *boris, "boris", 1)), ["w2"]);
 }
 
+/// `okk calibrate end`: a calibration ended hands its cards first to nobody (the queue, a
+/// claim), ends once, and its judgements are the reviews that stood at its end — a card judged
+/// again after it, or judged only after it, leaves them as they were.
+pub fn calibration_ended<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let source = store.calibration_pool(&stages(), false).unwrap()[0]
+        .0
+        .clone();
+    let cal = Calibration {
+        id: "cal-e".into(),
+        stage: STAGE.into(),
+        seed: 7,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        end: None,
+        cards: vec![(source.clone(), "i0".into()), (source, "i1".into())],
+    };
+    assert!(store.save_calibration(&cal).unwrap());
+    let before = verdict(&*store, "anna", "i0", Verdict::Ok, "r-before", at(20, 10));
+    save(&mut *store, &before);
+    let first = store.queue(&query(&stages(), "boris", None, 2)).unwrap();
+    assert_eq!(ids(&first), ["i1", "i0"], "open: the calibration first");
+    assert!(first.iter().all(|e| e.calibration));
+
+    let end = Ended {
+        at: "2026-11-20 11:00:00".into(),
+        by: "lena".into(),
+    };
+    assert!(store.end_calibration("cal-e", &end).unwrap());
+    let later = Ended {
+        at: "2026-11-20 11:30:00".into(),
+        by: "olga".into(),
+    };
+    assert!(
+        !store.end_calibration("cal-e", &later).unwrap(),
+        "ended once: the first end stands"
+    );
+    let stored = store.calibrations().unwrap();
+    assert_eq!(stored[0].end.as_ref(), Some(&end));
+    let ended = &stored[0];
+
+    // Nobody's queue puts its cards first any more: boris's reads as vera's (never listed).
+    let boris = pages(&*store, "boris", 100);
+    assert!(boris.iter().all(|e| !e.calibration), "{boris:?}");
+    assert_eq!(ids(&boris), ids(&pages(&*store, "vera", 100)));
+    assert_eq!(
+        ids(&claim(&mut *store, "boris", 1)),
+        ["c1"],
+        "a claim hands out the queue's first, not a calibration card"
+    );
+
+    // After the end anna judges i0 again and boris judges i1: the calibration's judgements are
+    // as they stood at 11:00 (anna's «ok» on i0 alone); read as open, they would be the later.
+    let again = verdict(&*store, "anna", "i0", Verdict::Dead, "r-again", at(20, 13));
+    save(&mut *store, &again);
+    let late = verdict(&*store, "boris", "i1", Verdict::Stale, "r-late", at(20, 14));
+    save(&mut *store, &late);
+    let judged = |c: &Calibration| -> Vec<(String, String, Verdict)> {
+        let (judged, _) = store.calibration_judgements(c).unwrap();
+        let mut out: Vec<_> = (judged.into_iter())
+            .map(|j| (j.card.1, j.auditor, j.verdict))
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(
+        judged(ended),
+        [("i0".into(), "anna".into(), Verdict::Ok)],
+        "as at its end"
+    );
+    assert_eq!(
+        judged(&cal),
+        [
+            ("i0".into(), "anna".into(), Verdict::Dead),
+            ("i1".into(), "boris".into(), Verdict::Stale)
+        ],
+        "an open calibration reads the current reviews"
+    );
+}
+
+/// `okk db prune` after a calibration: while it is open its sample keeps its cards, and the
+/// report names it (the way out is `okk calibrate end`) and offers `--with-work` for none of
+/// them; once it ended, a card it alone kept goes, and one with reviews goes with them under
+/// `--with-work`.
+pub fn prune_after_a_calibration_ends<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let wrong = [seed("x1", 5, &[]), seed("x2", 6, &[]), seed("x3", 7, &[])];
+    backend.import(&handle, Some("wrong"), &wrong);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let cal = Calibration {
+            id: "cal-w".into(),
+            stage: STAGE.into(),
+            seed: 3,
+            auditors: vec!["anna".into(), "boris".into()],
+            created_by: "lena".into(),
+            created_at: "2026-11-20 08:00:00".into(),
+            end: None,
+            cards: vec![("wrong".into(), "x1".into()), ("wrong".into(), "x2".into())],
+        };
+        assert!(store.save_calibration(&cal).unwrap());
+        let p = verdict(&*store, "anna", "x2", Verdict::Stale, "r-x2", at(20, 9));
+        save(&mut *store, &p);
+    }
+    let wrong = || Selector::Source("wrong".into());
+    let mut store = backend.open_prune(&handle).unwrap();
+    let open = pruned(store.prune_with(&wrong(), true, true).unwrap());
+    assert_eq!((open.selected, open.removed, open.kept), (3, 1, 2));
+    assert_eq!(
+        open.releasable, 0,
+        "the calibration holds both: no --with-work to offer"
+    );
+    assert_eq!(open.released_cards, 0);
+    assert_eq!(
+        open.calibrations,
+        [KeptByCalibration {
+            id: "cal-w".into(),
+            stage: STAGE.into(),
+            cards: 2,
+        }]
+    );
+    drop(store);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let end = Ended {
+            at: "2026-11-20 10:00:00".into(),
+            by: "lena".into(),
+        };
+        assert!(store.end_calibration("cal-w", &end).unwrap());
+    }
+    let mut store = backend.open_prune(&handle).unwrap();
+    let ended = pruned(store.prune(&wrong(), true).unwrap());
+    assert_eq!((ended.removed, ended.kept, ended.releasable), (2, 1, 1));
+    assert!(ended.calibrations.is_empty());
+    let kept: Vec<(DeskWork, Vec<String>)> = (ended.kept_for.iter())
+        .map(|k| (k.work, k.first.clone()))
+        .collect();
+    assert_eq!(kept, [(DeskWork::Reviews, vec!["x2".to_string()])]);
+    let report = pruned(store.prune_with(&wrong(), false, true).unwrap());
+    assert_eq!(
+        (report.removed, report.kept, report.released_cards),
+        (3, 0, 1)
+    );
+    assert_eq!(report.work_removed.reviews, 1);
+    drop(store);
+    let (listed, ..) = as_the_desk_reads(backend, &handle);
+    assert!(
+        listed.iter().all(|c| !c.starts_with("wrong/")),
+        "{listed:?}"
+    );
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(
+        store.calibrations().unwrap().len(),
+        1,
+        "the calibration stays, ended; its report reads what is left"
+    );
+}
+
 pub fn calibration_not_held<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut anna = backend.open(&handle).unwrap();
@@ -992,6 +1154,7 @@ pub fn calibration_not_held<B: Backend>(backend: &B) {
         auditors: vec!["anna".into(), "boris".into()],
         created_by: "lena".into(),
         created_at: "2026-11-20 08:00:00".into(),
+        end: None,
         cards: vec![(source, "i0".into())],
     };
     assert!(anna.save_calibration(&cal).unwrap());
@@ -2173,6 +2336,7 @@ pub fn a_pruned_source_keeps_its_cards_with_desk_work<B: Backend>(backend: &B) {
             auditors: vec!["anna".into(), "boris".into()],
             created_by: "lena".into(),
             created_at: "2026-11-20 08:00:00".into(),
+            end: None,
             cards: vec![("wrong".into(), "x3".into())],
         };
         assert!(store.save_calibration(&cal).unwrap());
