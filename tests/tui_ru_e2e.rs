@@ -90,17 +90,17 @@ fn keys_pressed_in_the_russian_layout_act_as_the_keys_they_sit_on() {
     term.wait_for(&format!("#{id} сохранено: в порядке"));
     term.send("<C-c>");
     assert!(term.wait_exit().success());
-    let (verdict, comment): (String, String) = desk
-        .read_only()
-        .query_row(
-            "SELECT verdict, comment FROM reviews WHERE card_external_id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let reviews = desk.rows(common::Table::Reviews);
+    let review = reviews
+        .iter()
+        .find(|r| r["card_external_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no review of #{id}: {reviews:?}"));
     assert_eq!(
-        (verdict.as_str(), comment.as_str()),
-        ("ok", "Клиент не отвечает")
+        (&review["verdict"], &review["comment"]),
+        (
+            &serde_json::json!("ok"),
+            &serde_json::json!("Клиент не отвечает")
+        )
     );
 }
 

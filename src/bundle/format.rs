@@ -189,15 +189,12 @@ pub const LINE_CAP: usize = 4 << 20;
 
 /// Line `line` of `input` into `buf` (its `\n` included), at most [`LINE_CAP`] bytes of it; the
 /// bytes read, 0 at the end.
-fn read_line(
-    input: &mut impl BufRead,
+fn read_line<R: BufRead>(
+    input: &mut R,
     buf: &mut Vec<u8>,
     line: usize,
 ) -> Result<usize, BundleError> {
-    let n = input
-        .by_ref()
-        .take(LINE_CAP as u64 + 1)
-        .read_until(b'\n', buf)?;
+    let n = std::io::Read::take(&mut *input, LINE_CAP as u64 + 1).read_until(b'\n', buf)?;
     if buf.len() > LINE_CAP {
         return Err(BundleError::LineTooLong { line });
     }

@@ -19,6 +19,7 @@ pub mod filter_key;
 pub mod final_word;
 pub mod flag;
 pub mod flagged_card;
+pub mod formula;
 pub mod funnel;
 pub mod funnel_diff;
 pub mod fx;

@@ -1087,6 +1087,7 @@ mod tests {
             dry_run: false,
             new_columns: Vec::new(),
             missing_columns: Vec::new(),
+            resumed_landed: None,
             ..big()
         };
         let en = with(Lang::En, || report(&quiet, None));

@@ -419,7 +419,7 @@ pub fn unmapped_owners(
 /// it and opens it in a spreadsheet; the owners map reads the `'` back off).
 fn csv_name(name: &str) -> String {
     let name = line(name);
-    let name = crate::export::cell::defuse(&name).into_owned();
+    let name = crate::domain::formula::defuse(&name).into_owned();
     if name.contains([',', ';', '"']) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
