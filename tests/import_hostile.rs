@@ -349,7 +349,8 @@ fn a_zip_that_lies_about_its_unpacked_size_is_stopped_at_the_size_it_stated() {
         &hostile("lying_size.xlsx"),
         &[],
         ":",
-        "broken workbook: Xml error: I/O error: File is larger than its declared uncompressed size",
+        "broken workbook: sheet «Сделки»: a part of it unpacks to more than its zip directory \
+         states",
     );
 }
 
@@ -566,6 +567,8 @@ enum Mutation {
     LongCell(usize),
     /// Flip bytes inside the sheet's XML (then pack it properly).
     FlipXml(Vec<(prop::sample::Index, u8)>),
+    /// Give an xlsx shared strings (one) that claim this many (`uniqueCount`).
+    Claim(u64),
 }
 
 fn address() -> impl Strategy<Value = String> {
@@ -596,6 +599,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (1usize..24).prop_map(Mutation::Bomb),
         (1usize..2048).prop_map(Mutation::LongCell),
         flips.prop_map(Mutation::FlipXml),
+        prop_oneof![
+            Just(u64::MAX),
+            Just(1 << 44),
+            Just(1 << 32),
+            0u64..1_000_000
+        ]
+        .prop_map(Mutation::Claim),
     ]
 }
 
@@ -655,6 +665,18 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
     let Some(mut parts) = unzip(&bytes) else {
         return bytes;
     };
+    if let Mutation::Claim(n) = m {
+        if !parts.iter().any(|(name, _)| name == "xl/workbook.xml") {
+            return bytes;
+        }
+        parts.retain(|(name, _)| name != "xl/sharedStrings.xml");
+        let sst = format!(
+            "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/\
+             spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"{n}\"><si><t>x</t></si></sst>"
+        );
+        parts.push(("xl/sharedStrings.xml".to_string(), sst.into_bytes()));
+        return rezip(&parts, true);
+    }
     let Some(sheet) = parts
         .iter_mut()
         .find(|(n, _)| n == "xl/worksheets/sheet1.xml" || n == "content.xml")

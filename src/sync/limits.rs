@@ -19,7 +19,10 @@ pub struct Limits {
     /// Sum of a zip workbook's parts once unpacked (the sheet is streamed: this bounds time).
     pub unpacked: u64,
     /// One unpacked part other than a worksheet (shared strings, styles, an ODS's content):
-    /// these are read into memory whole.
+    /// these are read into memory whole. Also the memory calamine takes for each part it reads
+    /// when it opens an xlsx or xlsb, measured first (`xlsx::measure`): a shared string is 24
+    /// bytes however short, so `part` ÷ 24 strings (11,184,810 by default) is as many as a
+    /// `uniqueCount` may claim.
     pub part: u64,
     /// Unpacked ÷ packed size of any zip part over 1 MiB (a zip bomb packs far tighter).
     pub ratio: u64,

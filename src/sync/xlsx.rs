@@ -1,16 +1,22 @@
 //! Reading workbooks (xlsx, xlsb, xls, ods) through calamine, bounded: the zip is vetted before
-//! anything is unpacked, and a sheet streams row by row with every cell position checked.
+//! anything is unpacked, what calamine holds once it opens an xlsx is measured before it does
+//! (`measure`), and a sheet streams row by row with every cell position checked. Its errors say
+//! where (`locate`), in the user's language, and a panic in it is an error (`quiet`).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Cell, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+use calamine::{Cell, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx, XlsxError};
+use quick_xml::escape::EscapeError;
 
 use super::limits::{Limit, Limits, RATIO_FLOOR};
 use crate::text::import as msg;
+
+mod locate;
+mod measure;
+mod quiet;
 
 /// A row: its 1-based number in the sheet, and its cells from the header's first column.
 pub type Row = (u64, Vec<String>);
@@ -212,8 +218,8 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
     file.read_exact(&mut magic)
         .map_err(|_| msg::broken_zip(msg::ZIP_TOO_SHORT))?;
     file.rewind().map_err(|e| msg::cannot_read(&e))?;
-    let format = if magic == [0xD0, 0xCF, 0x11, 0xE0] {
-        Format::Xls
+    let (format, strings) = if magic == [0xD0, 0xCF, 0x11, 0xE0] {
+        (Format::Xls, 0)
     } else {
         vet_zip(&mut file, limits)?
     };
@@ -226,36 +232,54 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
     let limits = *limits;
     // Xlsx and Xlsb stream alike, but their cell readers share no trait: one body for both.
     // `$next` reads a cell and whether it is a formula with no value kept (xlsb keeps a value
-    // with every formula).
+    // with every formula); `$why` says what a workbook's error is, `$stop` where a sheet's read
+    // stopped (given the cells read before it, the sheet's name and the error).
     macro_rules! streamed {
-        ($workbook:ident, |$cells:ident| $next:expr) => {{
+        ($workbook:ident, $why:expr, $stop:expr, |$cells:ident| $next:expr) => {{
+            let why = $why;
             let mut wb =
-                $workbook::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
+                $workbook::new(reopen()?).map_err(|e| msg::broken_workbook_because(&why(&e)))?;
             let name = pick_sheet(wb.sheet_names(), sheet)?;
+            let sheet_error = move |name: &str, e| {
+                msg::broken_workbook_because(&msg::sheet_broken(name, &why(&e)))
+            };
             // Fail now, not in the thread, when the sheet is not there.
             wb.worksheet_cells_reader(&name)
-                .map_err(|e| msg::broken_workbook(&e.to_string()))?;
+                .map_err(|e| sheet_error(&name, e))?;
             let sheet_name = name.clone();
             let rows = stream(move |tx| {
                 let mut $cells = wb
                     .worksheet_cells_reader(&sheet_name)
-                    .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
-                pump(|| $next.map_err(|e| e.to_string()), &limits, tx)
+                    .map_err(|e| SheetError::Whole(sheet_error(&sheet_name, e)))?;
+                let stop = $stop;
+                pump(|| $next, |read, e| stop(read, &sheet_name, e), &limits, tx)
             });
             Ok(Sheet { name, format, rows })
         }};
     }
+    let path = path.to_path_buf();
     // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
     guarded(|| match format {
-        Format::Xlsx => streamed!(Xlsx, |cells| cells.next_cell_with_formula_metadata().map(
-            |c| c.map(|c| {
+        Format::Xlsx => streamed!(
+            Xlsx,
+            xlsx_detail,
+            move |read, sheet: &str, e: XlsxError| locate::stop(&path, sheet, read, strings, &e),
+            |cells| cells.next_cell_with_formula_metadata().map(|c| c.map(|c| {
                 let no_value = c.formula.is_some() && c.value == DataRef::Empty;
                 (Cell::new(c.pos, c.value), no_value)
-            })
-        )),
-        Format::Xlsb => streamed!(Xlsb, |cells| cells
-            .next_cell()
-            .map(|c| c.map(|c| (c, false)))),
+            }))
+        ),
+        Format::Xlsb => streamed!(
+            Xlsb,
+            |e: &calamine::XlsbError| msg::reader_says(&e.to_string()),
+            |_, sheet: &str, e: calamine::XlsbError| SheetError::Whole(
+                msg::broken_workbook_because(&msg::sheet_broken(
+                    sheet,
+                    &msg::reader_says(&e.to_string())
+                ))
+            ),
+            |cells| cells.next_cell().map(|c| c.map(|c| (c, false)))
+        ),
         Format::Ods => {
             super::ods::check(reopen()?, sheet, &limits)?;
             let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
@@ -270,7 +294,44 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
 }
 
 fn guarded(f: impl FnOnce() -> Result<Sheet, String>) -> Result<Sheet, String> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(msg::broken_workbook("")))
+    quiet::caught(f)
+        .unwrap_or_else(|said| Err(msg::broken_workbook_because(&msg::reader_failed(&said))))
+}
+
+/// What calamine could not read in an xlsx, in the user's language (its words kept as a detail
+/// where okk has none of its own).
+fn xlsx_detail(e: &XlsxError) -> String {
+    match e {
+        XlsxError::Xml(e) => xml_detail(e),
+        XlsxError::Io(io) if larger_than_stated(io) => msg::part_larger_than_stated(),
+        XlsxError::XmlEof(tag) => msg::xml_ends_early(tag),
+        XlsxError::Password => msg::workbook_password(),
+        other => msg::reader_says(&other.to_string()),
+    }
+}
+
+/// What quick-xml could not read, in the user's language.
+fn xml_detail(e: &quick_xml::Error) -> String {
+    match e {
+        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, entity)) => {
+            let entity = if entity.starts_with('&') {
+                entity.clone()
+            } else {
+                format!("&{entity};")
+            };
+            msg::xml_unknown_entity(&entity)
+        }
+        quick_xml::Error::Escape(EscapeError::UnterminatedEntity(_)) => {
+            msg::xml_unterminated_entity()
+        }
+        quick_xml::Error::Io(io) if larger_than_stated(io) => msg::part_larger_than_stated(),
+        other => msg::xml_broken(&other.to_string()),
+    }
+}
+
+/// The zip reader's refusal to unpack a part past the size its directory states.
+fn larger_than_stated(e: &std::io::Error) -> bool {
+    e.to_string().contains("larger than its declared")
 }
 
 fn pick_sheet(names: Vec<String>, want: Option<&str>) -> Result<String, String> {
@@ -287,8 +348,8 @@ fn pick_sheet(names: Vec<String>, want: Option<&str>) -> Result<String, String> 
 /// Looks at the zip's directory before anything is unpacked: what it holds, and how big each
 /// part says it is. The zip reader refuses to unpack a part past its stated size, so these
 /// numbers bound what calamine can later inflate.
-fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, String> {
-    let zip = zip::ZipArchive::new(file).map_err(|e| msg::broken_zip(&e.to_string()))?;
+fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<(Format, u64), String> {
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| msg::broken_zip(&e.to_string()))?;
     let mut total = 0u64;
     let mut format = None;
     for i in 0..zip.len() {
@@ -331,7 +392,13 @@ fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, Stri
             _ => None,
         });
     }
-    format.ok_or_else(|| msg::zip_without_sheet(zip.len()))
+    let format = format.ok_or_else(|| msg::zip_without_sheet(zip.len()))?;
+    // What calamine holds once it has opened an xlsx, known before it does.
+    let strings = match format {
+        Format::Xlsx | Format::Xlsb => measure::parts(&mut zip, limits)?,
+        Format::Ods | Format::Xls => 0,
+    };
+    Ok((format, strings))
 }
 
 /// Runs `read` on a thread that hands rows over in batches; the import reads them as they come
@@ -344,10 +411,12 @@ where
     let spawned = std::thread::Builder::new()
         .name("okk-sheet".into())
         .spawn(move || {
-            let end = match catch_unwind(AssertUnwindSafe(|| read(&tx))) {
+            let end = match quiet::caught(|| read(&tx)) {
                 Ok(Ok(uncalculated)) => Msg::Done(uncalculated),
                 Ok(Err(e)) => Msg::Failed(e),
-                Err(_) => Msg::Failed(SheetError::Whole(msg::broken_workbook(""))),
+                Err(said) => Msg::Failed(SheetError::Whole(msg::broken_workbook_because(
+                    &msg::reader_failed(&said),
+                ))),
             };
             // The import may have stopped already; then nobody listens.
             let _ = tx.send(end);
@@ -372,8 +441,9 @@ const BATCH_BYTES: usize = 1 << 20;
 
 /// Streams cells into rows, a batch at a time. Returns when the sheet ends (with the formula
 /// cells it found no value for), or quietly when the import stopped listening.
-fn pump<'a>(
-    mut next: impl FnMut() -> Result<Option<(Cell<DataRef<'a>>, bool)>, String>,
+fn pump<'a, E>(
+    mut next: impl FnMut() -> Result<Option<(Cell<DataRef<'a>>, bool)>, E>,
+    stop: impl FnOnce(u64, E) -> SheetError,
     limits: &Limits,
     tx: &SyncSender<Msg>,
 ) -> Result<Uncalculated, SheetError> {
@@ -381,8 +451,14 @@ fn pump<'a>(
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut bytes = 0usize;
     let mut uncalculated = Uncalculated::default();
+    // Cells read, so that an error is placed at the cell after them.
+    let mut read = 0u64;
     loop {
-        let cell = next().map_err(|e| SheetError::Whole(msg::broken_workbook(&e)))?;
+        let cell = match next() {
+            Ok(cell) => cell,
+            Err(e) => return Err(stop(read, e)),
+        };
+        read += 1;
         let done = match cell {
             Some((cell, no_value)) => {
                 let (r, c) = cell.get_position();
@@ -471,6 +547,16 @@ impl<'l> Rows<'l> {
             return Ok(Step::Same);
         }
         let line = r as u64 + 1;
+        // As a CSV field's: a NUL is no CRM's text but a damaged file (xlsx writes it `_x0000_`,
+        // which calamine decodes). Other control characters are kept, as a CSV's are, and shown
+        // as placeholders.
+        if text.contains('\0') {
+            return Err(SheetError::At {
+                line,
+                column: Some(c as usize + 1),
+                message: msg::nul_in_cell(&cell_ref(r, c)),
+            });
+        }
         let mut step = Step::Same;
         match self.row {
             Some(cur) if cur == r => {}

@@ -442,17 +442,204 @@ pub fn not_a_workbook_ole(e: &str) -> String {
     crate::tr!("import-not-a-workbook-ole", error = detail(e))
 }
 
+/// A workbook a library could not read, in its own words (English): kept as a detail inside the
+/// user's language; one of the constants below, said in the user's language.
 pub fn broken_workbook(e: &str) -> String {
-    let detail = if e.is_empty() {
-        crate::tr!("import-broken-workbook-xml")
-    } else {
-        safe::line(&detail(e)).into_owned()
+    let why = match e {
+        "" => crate::tr!("import-broken-workbook-xml"),
+        e => known_detail(e).unwrap_or_else(|| reader_says(e)),
     };
-    crate::tr!("import-broken-workbook", detail = detail)
+    broken_workbook_because(&why)
+}
+
+/// A broken workbook, `why` already in the user's language.
+pub fn broken_workbook_because(why: &str) -> String {
+    crate::tr!("import-broken-workbook", detail = safe::line(why))
 }
 
 pub fn workbook_reader_stopped() -> String {
-    broken_workbook(&crate::tr!("import-workbook-reader-stopped"))
+    broken_workbook_because(&crate::tr!("import-workbook-reader-stopped"))
+}
+
+/// What a library says it cannot read, its words kept as a detail.
+pub fn reader_says(library: &str) -> String {
+    crate::tr!(
+        "import-workbook-reader-says",
+        detail = library_words(library)
+    )
+}
+
+/// A library that panicked on the file: what it said.
+pub fn reader_failed(library: &str) -> String {
+    crate::tr!(
+        "import-workbook-reader-failed",
+        detail = library_words(library)
+    )
+}
+
+/// XML a parser refused, its words kept as a detail.
+pub fn xml_broken(library: &str) -> String {
+    crate::tr!("import-xml-broken-detail", detail = library_words(library))
+}
+
+pub fn xml_unknown_entity(entity: &str) -> String {
+    crate::tr!("import-xml-unknown-entity", entity = safe::line(entity))
+}
+
+pub fn xml_unterminated_entity() -> String {
+    crate::tr!("import-xml-unterminated-entity")
+}
+
+pub fn xml_ends_early(tag: &str) -> String {
+    crate::tr!("import-xml-ends-early", tag = safe::line(tag))
+}
+
+pub fn part_larger_than_stated() -> String {
+    crate::tr!("import-part-larger-than-stated")
+}
+
+pub fn workbook_password() -> String {
+    crate::tr!("import-workbook-password")
+}
+
+/// `why` a part of a zip workbook cannot be read.
+pub fn part_broken(part: &str, why: &str) -> String {
+    crate::tr!("import-part-broken", part = safe::line(part), detail = why)
+}
+
+/// `why` a sheet cannot be read, where no cell is to blame (a whole-file error's detail).
+pub fn sheet_broken(sheet: &str, why: &str) -> String {
+    crate::tr!(
+        "import-sheet-broken",
+        sheet = safe::line(sheet),
+        detail = why
+    )
+}
+
+/// `why` a sheet's cell cannot be read (the error's line and column say where too).
+pub fn sheet_cell_broken(sheet: &str, cell: &str, why: &str) -> String {
+    crate::tr!(
+        "import-sheet-cell-broken",
+        sheet = safe::line(sheet),
+        cell = cell,
+        detail = why
+    )
+}
+
+/// A cell's shared string `index` (0-based, as the cell writes it) beyond the `count` the
+/// workbook has.
+pub fn shared_string_missing(index: &str, count: u64) -> String {
+    crate::tr!(
+        "import-shared-string-missing",
+        index = written_number(index),
+        count = number(count)
+    )
+}
+
+/// A workbook cell holding a NUL, refused as a CSV field holding one is.
+pub fn nul_in_cell(cell: &str) -> String {
+    crate::tr!("import-nul-in-cell", cell = cell)
+}
+
+/// A shared-strings part claiming more strings than its size can hold (`claimed` as written).
+pub fn shared_strings_claim_too_many(part: &str, claimed: &str, size_: u64, most: u64) -> String {
+    broken_workbook_because(&crate::tr!(
+        "import-sst-claims-too-many",
+        part = its_part(part),
+        claimed = written_number(claimed),
+        size = size(size_),
+        most = number(most)
+    ))
+}
+
+/// A shared-strings part whose claimed count makes the reader reserve more than `part` allows.
+pub fn shared_strings_claim_limit(
+    part: &str,
+    claimed: u64,
+    slot: u64,
+    need: u64,
+    value: u64,
+) -> String {
+    let what = crate::tr!(
+        "import-over-strings-claimed",
+        part = its_part(part),
+        claimed = number(claimed),
+        slot = slot,
+        need = size(need),
+        value = size(value)
+    );
+    over(Limit::Part, &what)
+}
+
+/// A shared-strings part whose first `count` strings take `need` bytes of memory, over `part`.
+pub fn shared_strings_limit(part: &str, count: u64, slot: u64, need: u64, value: u64) -> String {
+    let what = crate::tr!(
+        "import-over-strings",
+        part = its_part(part),
+        count = number(count),
+        slot = slot,
+        need = size(need),
+        value = size(value)
+    );
+    over(Limit::Part, &what)
+}
+
+/// A part read whole (styles, the workbook, relationships) whose first `count` records take
+/// `need` bytes of memory, over `part`.
+pub fn records_limit(part: &str, count: u64, need: u64, value: u64) -> String {
+    let what = crate::tr!(
+        "import-over-records",
+        part = its_part(part),
+        count = number(count),
+        need = size(need),
+        value = size(value)
+    );
+    over(Limit::Part, &what)
+}
+
+fn its_part(part: &str) -> String {
+    crate::tr!("import-its-part", part = safe::line(part))
+}
+
+/// A count that may pass i64 (a hostile file's claim), grouped as the language groups digits.
+fn number(n: u64) -> String {
+    i64::try_from(n).map_or_else(|_| n.to_string(), int)
+}
+
+/// A number as a file writes it: grouped when it is one, else as written.
+fn written_number(n: &str) -> String {
+    n.parse::<u64>()
+        .map_or_else(|_| safe::line(n).into_owned(), number)
+}
+
+/// A library's message without the positions it gives in its own buffers (`at 0..0: `), which
+/// mean nothing to the user.
+fn library_words(library: &str) -> String {
+    let mut out = String::with_capacity(library.len());
+    let mut rest = library;
+    while let Some(i) = rest.find("at ") {
+        let after = &rest[i + 3..];
+        let after = after.strip_prefix("range ").unwrap_or(after);
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let a = digits(after);
+        let before = if i == 0 { out.as_str() } else { &rest[..i] };
+        let word = before.is_empty() || before.ends_with(' ');
+        let range = word && a > 0 && after[a..].starts_with("..") && digits(&after[a + 2..]) > 0;
+        if !range {
+            out.push_str(&rest[..i + 3]);
+            rest = &rest[i + 3..];
+            continue;
+        }
+        let end = a + 2 + digits(&after[a + 2..]);
+        let tail = after[end..].strip_prefix(':').unwrap_or(&after[end..]);
+        out.push_str(rest[..i].trim_end());
+        if !out.is_empty() && !tail.starts_with(' ') && !tail.is_empty() {
+            out.push(' ');
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    safe::line(out.trim()).into_owned()
 }
 
 pub fn sheet_rows_out_of_order(cell: &str, after_row: u64) -> String {
@@ -978,13 +1165,17 @@ fn warnings(s: &mut String, r: &ImportReport) {
 /// A detail of a broken workbook or zip (one of the constants below) in the current language;
 /// any other text (a library's own) as it is.
 fn detail(e: &str) -> String {
-    match e {
+    known_detail(e).unwrap_or_else(|| e.to_string())
+}
+
+fn known_detail(e: &str) -> Option<String> {
+    Some(match e {
         NO_WORKBOOK_STREAM => crate::tr!("import-detail-no-workbook-stream"),
         DIMENSIONS_BEFORE_START => crate::tr!("import-detail-dimensions"),
         ZIP_TOO_SHORT => crate::tr!("import-detail-zip-too-short"),
         ZIP_ENTRY_UNREADABLE => crate::tr!("import-detail-zip-entry"),
-        other => other.to_string(),
-    }
+        _ => return None,
+    })
 }
 
 // Details of a broken workbook or zip, for the messages above.
@@ -992,3 +1183,22 @@ pub const NO_WORKBOOK_STREAM: &str = "no Workbook stream";
 pub const DIMENSIONS_BEFORE_START: &str = "a sheet's DIMENSIONS record ends before it starts";
 pub const ZIP_TOO_SHORT: &str = "the file ends within its first bytes";
 pub const ZIP_ENTRY_UNREADABLE: &str = "an entry of its directory cannot be read";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_librarys_positions_in_its_own_buffers_are_dropped_its_words_kept() {
+        assert_eq!(
+            library_words("Xml error: at 0..0: unrecognized entity `&xxe;`"),
+            "Xml error: unrecognized entity `&xxe;`"
+        );
+        assert_eq!(
+            library_words("escaping character at range 12..20: Cannot find ';'"),
+            "escaping character Cannot find ';'"
+        );
+        assert_eq!(library_words("what format 1..2"), "what format 1..2");
+        assert_eq!(library_words("look at 3 things"), "look at 3 things");
+    }
+}
