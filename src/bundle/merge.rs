@@ -101,12 +101,10 @@ pub fn merge_bundles<R: BufRead>(
         withdrawals: Vec::new(),
         decided: Vec::new(),
         at_file: 0,
+        reviews_seen: Vec::new(),
         now: opts.now,
     };
     let mut reports = Vec::new();
-    // Each file's reviews of cards the store does not hold yet: what it added to the store's
-    // count (tester33 F11: every file was given the store's whole count).
-    let mut waiting = tx.waiting_for_cards()?;
     for (i, input) in inputs.iter_mut().enumerate() {
         let how = opts
             .trust_on_first_use
@@ -114,9 +112,10 @@ pub fn merge_bundles<R: BufRead>(
         merge.keyring.trust_on_first_use(how);
         merge.at_file = i;
         let mut report = merge.file(i, &mut input.reader)?;
-        let now_waiting = tx.waiting_for_cards()?;
-        report.waiting_for_cards = now_waiting.saturating_sub(waiting);
-        waiting = now_waiting;
+        // The file's own reviews, new or known, whose card the store does not hold yet
+        // (tester33 F11: every file was given the store's whole count).
+        let seen = std::mem::take(&mut merge.reviews_seen);
+        report.waiting_for_cards = tx.waiting_among(&seen)?;
         reports.push(report);
     }
     let mut groups = std::mem::take(&mut merge.groups);
@@ -349,6 +348,8 @@ struct Merge<'a> {
     decided: Vec<(String, usize)>,
     /// The file being merged (its index among the inputs).
     at_file: usize,
+    /// The ids of the reviews the file being merged carries, new or known.
+    reviews_seen: Vec<String>,
     now: NaiveDateTime,
 }
 
@@ -516,6 +517,7 @@ impl Merge<'_> {
     }
 
     fn review(&mut self, r: ReviewRecord, report: &mut MergeReport) -> Result<(), Refusal> {
+        self.reviews_seen.push(r.id.clone());
         let here = self.tx.review(&r.id)?;
         let what = msg::what_review(&r.id, &r.auditor);
         let mut added = None;

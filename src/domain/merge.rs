@@ -13,7 +13,7 @@ pub struct MergeReport {
     pub calibrations_ended: u64,
     /// Keys trusted by this merge (on first use, or vouched for by a trusted lead).
     pub keys_added: u64,
-    /// Reviews this file brought whose card the store does not hold yet.
+    /// Reviews this file carries (new or known) whose card the store does not hold yet.
     pub waiting_for_cards: u64,
     /// New reviews, now current, of cards a lead's decision settled that does not settle them
     /// (made after it, or their auditor judging the card again): the decision stands, and

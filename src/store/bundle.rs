@@ -467,11 +467,15 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
             .optional()?)
     }
 
-    /// Reviews whose card has not arrived yet.
-    fn waiting_for_cards(&self) -> StoreResult<u64> {
+    fn waiting_among(&self, ids: &[String]) -> StoreResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let ids = serde_json::json!(ids).to_string();
         Ok(self.tx.query_row(
-            "SELECT count(*) FROM reviews WHERE card_id IS NULL",
-            [],
+            "SELECT count(*) FROM reviews
+             WHERE card_id IS NULL AND id IN (SELECT value FROM json_each(?1))",
+            [ids],
             |r| r.get::<_, i64>(0),
         )? as u64)
     }

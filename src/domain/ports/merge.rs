@@ -102,7 +102,7 @@ pub trait MergeTx {
         external_id: &str,
         auditor: &str,
     ) -> StoreResult<Option<String>>;
-    /// Reviews whose card has not arrived yet.
-    fn waiting_for_cards(&self) -> StoreResult<u64>;
+    /// Of the reviews `ids`, those whose card has not arrived yet.
+    fn waiting_among(&self, ids: &[String]) -> StoreResult<u64>;
     fn commit(self: Box<Self>) -> StoreResult<()>;
 }

@@ -397,11 +397,17 @@ impl MergeTx for PgMerge<'_> {
             .map(|r| r.get(0)))
     }
 
-    fn waiting_for_cards(&self) -> StoreResult<u64> {
+    fn waiting_among(&self, ids: &[String]) -> StoreResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
         let n: i64 = self
             .tx
             .borrow_mut()
-            .query_one("SELECT count(*) FROM reviews WHERE card_id IS NULL", &[])?
+            .query_one(
+                "SELECT count(*) FROM reviews WHERE card_id IS NULL AND id = ANY($1)",
+                &[&ids],
+            )?
             .get(0);
         Ok(n as u64)
     }
