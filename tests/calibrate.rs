@@ -3,6 +3,7 @@
 //! computation.
 
 mod common;
+mod pty;
 
 use std::path::{Path, PathBuf};
 
@@ -615,6 +616,254 @@ fn a_calibration_compares_one_card_at_its_stage_and_says_what_it_leaves_out() {
     assert!(row("Выяснен способ оплаты").ends_with("— — 5"), "{ru}");
     for other in ["meeting_date_set", "address_sent", "Дата и время встречи"] {
         assert!(!ru.contains(other) && !en.contains(other), "{other}: {ru}");
+    }
+}
+
+/// The demo export as the CRM gives it later, imported: the titles of `ids` end in `note`.
+fn edited_in_crm(desk: &Desk, name: &str, ids: &[&str], note: &str) {
+    let file = common::demo_export_moved(desk, name, &[]);
+    let mut rows = common::python_csv(&file, ',');
+    let title = rows[0].iter().position(|h| h == "Название сделки").unwrap();
+    for id in ids {
+        let row = rows.iter_mut().find(|r| r[0] == *id).unwrap();
+        row[title].push_str(note);
+    }
+    let mut w = csv::Writer::from_path(&file).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    desk.import(&[&file]);
+}
+
+/// The ids of the auditor's queue's first cards marked calibration, each with whether it is
+/// marked changed since their review.
+fn calibration_first(desk: &Desk, auditor: &str) -> Vec<(String, bool)> {
+    let args = ["queue", "--stage", "Квалификация", "--auditor", auditor];
+    let cards = desk.json_ok(&[&args[..], &["--limit", "100", "--json"]].concat())["cards"]
+        .as_array()
+        .unwrap()
+        .clone();
+    (cards.iter())
+        .take_while(|c| c["calibration"] == true)
+        .map(|c| {
+            let changed = c["changed_since_review"].as_bool().unwrap();
+            (c["id"].as_str().unwrap().to_string(), changed)
+        })
+        .collect()
+}
+
+/// The report's `again`: (card, auditors asked to judge it again).
+fn asked_again(desk: &Desk) -> Vec<(String, Vec<String>)> {
+    let r = report(desk)["report"]["again"].clone();
+    (r.as_array().unwrap().iter())
+        .map(|g| {
+            let auditors = g["auditors"].as_array().unwrap().iter();
+            let auditors = auditors.map(|a| a.as_str().unwrap().to_string()).collect();
+            (g["id"].as_str().unwrap().to_string(), auditors)
+        })
+        .collect()
+}
+
+/// tester32 F3: anna judged the four calibration cards, the CRM changed them, boris judged
+/// them as they are now. They are left out of the figures (not one card to both), and anna —
+/// whose judgements are of the old cards — has them back first in her queue, marked ◎ and ↻;
+/// the report says so per auditor and per card, in either language, until she judges them as
+/// they are. Judged alike, a card the CRM changes after asks nothing; judged as two versions
+/// it no longer is, it asks both; ended, the calibration asks nothing.
+#[test]
+fn a_card_changed_between_its_auditors_reviews_goes_back_first_to_who_judged_the_old() {
+    let desk = Desk::demo();
+    name_team(&desk);
+    let cards = ["31973177", "31969881", "31959178", "31957304"];
+    plant_calibration(&desk, &cards);
+    let asked = common::Verdict {
+        answers: &[("decision_maker", "pass")],
+        ..common::Verdict::of("ok")
+    };
+    for card in cards {
+        desk.review(card, "anna", "2026-11-20 10:00:00", &asked);
+    }
+    edited_in_crm(&desk, "later.csv", &cards, " (уточнено)");
+    for card in cards {
+        desk.review(card, "boris", "2026-11-20 11:00:00", &asked);
+    }
+    let mut first = calibration_first(&desk, "anna");
+    first.sort();
+    let mut expected: Vec<(String, bool)> = cards.iter().map(|c| (c.to_string(), true)).collect();
+    expected.sort();
+    assert_eq!(first, expected, "anna's queue: the four first, ◎ and ↻");
+    assert_eq!(calibration_first(&desk, "boris"), [], "his stand");
+    let mut again = asked_again(&desk);
+    again.sort();
+    let anna = vec!["anna".to_string()];
+    let mut only_anna: Vec<(String, Vec<String>)> = cards
+        .iter()
+        .map(|c| (c.to_string(), anna.clone()))
+        .collect();
+    only_anna.sort();
+    assert_eq!(again, only_anna);
+    assert_eq!(report(&desk)["report"]["compared"], 0);
+    let ru = text_report(&desk, "ru");
+    let en = text_report(&desk, "en");
+    let said = "anna: оцените заново 4 карточки — они снова первые в вашей очереди";
+    assert!(ru.contains(said), "{said:?} in:\n{ru}");
+    assert!(!ru.contains("boris: оцените"), "{ru}");
+    assert!(
+        en.contains("anna: judge 4 cards again — they come first in your queue again"),
+        "{en}"
+    );
+    for card in cards {
+        let said = format!(
+            "#{card} изменилась в CRM между проверками аудиторов (anna, boris): они оценивали не \
+             одну и ту же карточку, поэтому она не сравнивается, пока anna не оценит её заново"
+        );
+        assert!(ru.contains(&said), "{said:?} in:\n{ru}");
+        let said = format!(
+            "#{card} changed in the CRM between the auditors' reviews (anna, boris): they did \
+             not judge the same card, so it is not compared until anna judges it again"
+        );
+        assert!(en.contains(&said), "{said:?} in:\n{en}");
+    }
+
+    // She judges one as it is now: it is compared, and three are left to her.
+    desk.review(cards[0], "anna", "2026-11-20 12:00:00", &asked);
+    assert_eq!(calibration_first(&desk, "anna").len(), 3);
+    let ru = text_report(&desk, "ru");
+    for said in [
+        "по 1 карточке, оценённой двумя аудиторами и больше",
+        "anna: оцените заново 3 карточки — они снова первые в вашей очереди",
+    ] {
+        assert!(ru.contains(said), "{said:?} in:\n{ru}");
+    }
+    let en = text_report(&desk, "en");
+    assert!(
+        en.contains("over 1 card two auditors") && en.contains("anna × boris: 1 card, agreement"),
+        "{en}"
+    );
+    for card in &cards[1..3] {
+        desk.review(card, "anna", "2026-11-20 12:00:00", &asked);
+    }
+    let ru = text_report(&desk, "ru");
+    for said in [
+        "по 3 карточкам, оценённым двумя аудиторами и больше",
+        "anna: оцените заново 1 карточку — она снова первая в вашей очереди",
+    ] {
+        assert!(ru.contains(said), "{said:?} in:\n{ru}");
+    }
+    let en = text_report(&desk, "en");
+    assert!(
+        en.contains("anna: judge 1 card again — it comes first in your queue again"),
+        "{en}"
+    );
+
+    // The CRM changes all four again: the three judged alike ask nothing; the fourth, judged as
+    // two versions it no longer is, asks both.
+    edited_in_crm(&desk, "later2.csv", &cards, " (ещё раз)");
+    let both = vec!["anna".to_string(), "boris".to_string()];
+    assert_eq!(asked_again(&desk), [(cards[3].to_string(), both)]);
+    assert_eq!(
+        calibration_first(&desk, "boris"),
+        [(cards[3].to_string(), true)]
+    );
+    let ru = text_report(&desk, "ru");
+    assert!(ru.contains("пока anna, boris не оценят её заново"), "{ru}");
+    assert!(
+        ru.contains("boris: оцените заново 1 карточку — она снова первая в вашей очереди"),
+        "{ru}"
+    );
+
+    desk.okk()
+        .args(["calibrate", "end", "--lead", "olga", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(asked_again(&desk), []);
+    assert_eq!(calibration_first(&desk, "anna"), []);
+    assert!(!text_report(&desk, "ru").contains("оцените заново"));
+}
+
+/// tester32 F6: `okk calibrate report` on an 80-column terminal: every line fits — the
+/// checklist table's item texts cut to what its figures leave (no «Без ответа» or count wraps
+/// onto a line of its own), the sentences broken at spaces — and at 120 the texts are whole.
+#[test]
+fn the_calibration_report_fits_an_80_column_terminal_in_either_language() {
+    use unicode_width::UnicodeWidthStr;
+    let desk = Desk::demo();
+    name_team(&desk);
+    desk.okk()
+        .args([
+            "calibrate",
+            "new",
+            "--stage",
+            "Первичный контакт",
+            "--cards",
+            "3",
+        ])
+        .args(["--auditors", "anna,boris", "--seed", "3", "--lead", "olga"])
+        .assert()
+        .success();
+    let sample: Vec<String> = Store::open(&desk.db).unwrap().calibrations().unwrap()[0]
+        .cards
+        .iter()
+        .map(|c| c.1.clone())
+        .collect();
+    let answers = common::Verdict {
+        answers: &[("first_call_in_time", "pass"), ("contact_saved", "pass")],
+        ..common::Verdict::of("ok")
+    };
+    let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    for card in &sample {
+        desk.review(card, "anna", &at, &answers);
+        desk.review(card, "boris", &at, &answers);
+    }
+    const LONG: &str = "Первый звонок совершён в течение 15 минут после заявки";
+    for (lang, unanswered) in [("ru", "Без ответа"), ("en", "Unanswered")] {
+        // Off a terminal too the table is 80 columns wide (its sentences are left whole).
+        let piped = text_report(&desk, lang);
+        let table = (piped.lines())
+            .skip_while(|l| !l.contains(unanswered))
+            .take_while(|l| l.starts_with("  "));
+        let rows: Vec<&str> = table.collect();
+        assert!(rows.len() > 3, "{piped}");
+        for l in rows {
+            assert!(l.width() <= 80, "{} columns: {l:?} in:\n{piped}", l.width());
+        }
+        let args = desk.okk_args(&["--lang", lang, "calibrate", "report"]);
+        let mut term = pty::Spawn::new(&args, 80, 200).start(desk.dir.path());
+        term.wait_exit();
+        let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+        let lines: Vec<&str> = raw.lines().map(|l| l.trim_end_matches('\r')).collect();
+        for l in &lines {
+            assert!(l.width() <= 80, "{} columns: {l:?} in:\n{raw}", l.width());
+        }
+        let header = (lines.iter())
+            .find(|l| l.contains(unanswered))
+            .unwrap_or_else(|| panic!("the items' header in:\n{raw}"));
+        assert!(header.trim_start().starts_with(&lang_item(lang)), "{raw}");
+        let row = (lines.iter())
+            .find(|l| l.contains("Первый звонок"))
+            .unwrap_or_else(|| panic!("the long item in:\n{raw}"));
+        assert!(
+            row.contains('…') && row.trim_end().ends_with(" 0"),
+            "{row:?}"
+        );
+        // At 120 columns the item is whole.
+        let mut term = pty::Spawn::new(&args, 120, 200).start(desk.dir.path());
+        term.wait_exit();
+        let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+        assert!(raw.contains(LONG), "{raw}");
+        assert!(
+            raw.lines().all(|l| l.trim_end_matches('\r').width() <= 120),
+            "{raw}"
+        );
+    }
+}
+
+/// The items table's first header, as each language names it.
+fn lang_item(lang: &str) -> String {
+    match lang {
+        "ru" => "Пункт".into(),
+        _ => "Item".into(),
     }
 }
 

@@ -178,8 +178,9 @@ fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
     }
 }
 
-/// How wide `okk stats` writes its text: the terminal's width on one, else 80 columns.
-fn text_columns() -> usize {
+/// How wide `okk stats` (and `okk calibrate report`) writes its text: the terminal's width on
+/// one, else 80 columns.
+pub(super) fn text_columns() -> usize {
     use std::io::IsTerminal;
     const DEFAULT: usize = 80;
     if !std::io::stdout().is_terminal() {

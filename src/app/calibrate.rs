@@ -108,7 +108,8 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             }
             .ok_or_else(|| user(msg::not_found(id.as_deref())))?;
             let (judged, references) = store.calibration_judgements(c)?;
-            let r = report(c, &funnel, &judged, &references);
+            let now = store.calibration_cards_now(c)?;
+            let r = report(c, &funnel, &judged, &references, &now);
             if json {
                 super::say_json(&serde_json::json!({
                     "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
@@ -118,7 +119,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                     "report": r,
                 }))?;
             } else {
-                super::say_raw(msg::report(c, &r))?;
+                super::say_raw(msg::report(c, &r, super::analytics::text_columns()))?;
             }
         }
         CalibrateCommand::List { json } => {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Funnel;
 use super::agreement::{Ratings, cohen_kappa, krippendorff_alpha, percent_agreement};
 use super::funnel::ChecklistItem;
+use super::judge_again::{Again, CardNow, judge_again};
 use super::review::Verdict;
 use super::score::{Answer, Answers};
 
@@ -346,6 +347,9 @@ pub struct Report {
     pub disagreements: Vec<Disagreement>,
     pub moved: Vec<Moved>,
     pub changed: Vec<Changed>,
+    /// The cards of an open calibration its auditors are asked to judge again, with who
+    /// ([`super::judge_again::judge_again`]): first in their queues, marked, until they do.
+    pub again: Vec<Again>,
 }
 
 /// How an answer compares with another: pass/fail/n-a, or a scale point.
@@ -366,12 +370,13 @@ fn answer_key(a: &Answer) -> String {
 /// moved elsewhere during it is judged against another stage's checklist: those are left out,
 /// [`Report::moved`]), of one and the same card (a card whose auditors judged different
 /// contents is left out whole, [`Report::changed`]: which of its versions is the calibration's
-/// card nothing says).
+/// card nothing says). `now` are the cards as the store holds them now: who is to judge again.
 pub fn report(
     c: &Calibration,
     funnel: &Funnel,
     judged: &[Judgement],
     references: &[Reference],
+    now: &[CardNow],
 ) -> Report {
     let sorted = sort_out(c, funnel, judged);
     let reference = &like_references(c, funnel, &sorted, references);
@@ -407,6 +412,7 @@ pub fn report(
         disagreements: disagreements(&sample, &verdicts, reference),
         moved: sorted.moved,
         changed: sorted.changed,
+        again: judge_again(c, judged, now),
     }
 }
 
@@ -738,7 +744,7 @@ mod tests {
             digest: Some(7),
         }];
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &reference);
+        let r = report(&c, &funnel, &judgements, &reference, &[]);
         assert!((r.percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
         assert!((r.kappa.unwrap() - 0.5).abs() < 1e-9);
         assert_eq!(r.pairs.len(), 1);
@@ -772,7 +778,7 @@ mod tests {
             j(1, "boris", &[(i1, Answer::Fail), (i2, Answer::Fail)]),
         ];
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &[]);
+        let r = report(&c, &funnel, &judgements, &[], &[]);
         let stage = &funnel.stage(funnel.resolve(QUALIFYING).unwrap()).checklist;
         let listed: Vec<(&str, &str)> = (r.items.iter())
             .map(|i| (i.item.as_str(), i.text.as_str()))
@@ -792,7 +798,7 @@ mod tests {
         assert_eq!(item(&r, "next_step").unanswered, 4);
         assert_eq!(r.compared, 2);
         // Nothing judged yet: no items to speak of.
-        let none = report(&c, &funnel, &[], &[]);
+        let none = report(&c, &funnel, &[], &[], &[]);
         assert!(none.items.is_empty() && none.stage_known);
     }
 
@@ -845,7 +851,7 @@ mod tests {
             (met, None),
         ));
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &[]);
+        let r = report(&c, &funnel, &judgements, &[], &[]);
         assert_eq!(
             r.moved,
             [Moved {
@@ -894,7 +900,7 @@ mod tests {
             judged(&cards[2], "boris", Verdict::Ok, &[], at(8)),
         ];
         let funnel = crate::funnel_config::default_funnel();
-        let r = report(&c, &funnel, &judgements, &[]);
+        let r = report(&c, &funnel, &judgements, &[], &[]);
         assert_eq!(
             r.changed,
             [Changed {
@@ -1073,7 +1079,7 @@ mod tests {
             [("anna".to_string(), true), ("boris".to_string(), false)]
         );
         // The report's disagreements name the same reference, and none from elsewhere.
-        let r = report(&c, &funnel, &judgements, &references);
+        let r = report(&c, &funnel, &judgements, &references, &[]);
         assert_eq!(r.disagreements.len(), 1);
         assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
     }

@@ -26,6 +26,7 @@ pub mod fx;
 pub mod ids;
 pub mod import_report;
 pub mod import_runs;
+pub mod judge_again;
 pub mod lead_row;
 pub mod limit;
 pub mod links;

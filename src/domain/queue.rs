@@ -33,7 +33,8 @@ pub struct QueueEntry {
     /// The team lead sent the auditor's review back, with this note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned: Option<String>,
-    /// In a calibration the auditor has still to judge (such cards come first).
+    /// In a calibration the auditor has still to judge, or to judge again (such cards come
+    /// first: `judge_again`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub calibration: bool,
     /// The auditor's current verdict on the card, unchanged since and not sent back: listed

@@ -1,10 +1,11 @@
 //! Calibrations in the store: the sample, who judges it, what they have judged since it began,
 //! and its end.
 
-use rusqlite::{params, params_from_iter};
+use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::{Store, StoreError};
 use crate::domain::calibration::{CardKey, Ended, Judged, Judgement, Reference, ReviewRead};
+use crate::domain::judge_again::CardNow;
 
 pub use crate::domain::calibration::Calibration;
 
@@ -82,6 +83,25 @@ impl Store {
         Ok(judged.finish(c))
     }
 
+    /// See [`crate::domain::ports::CalibrationStore::calibration_cards_now`].
+    pub fn calibration_cards_now(&self, c: &Calibration) -> Result<Vec<CardNow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(CARD_NOW)?;
+        let mut out = Vec::new();
+        for card in &c.cards {
+            let now: Option<(i64, String)> = stmt
+                .query_row(params![card.0, card.1], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((digest, stage)) = now {
+                out.push(CardNow {
+                    card: card.clone(),
+                    digest,
+                    stage,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Ends calibration `id` (see [`crate::domain::ports::CalibrationStore::end_calibration`]).
     pub fn end_calibration(&mut self, id: &str, end: &Ended) -> Result<bool, StoreError> {
         // By name: SQLite numbers `$N` in the order they appear, and `$1` comes last here.
@@ -98,6 +118,11 @@ impl Store {
 pub(crate) const END_CALIBRATION: &str = "UPDATE calibrations
      SET ended_at = $2, ended_by = $3, end_signature = NULL
      WHERE id = $1 AND ended_at IS NULL";
+
+/// A card's digest and stage now, by its CRM identity ($1 source, $2 external id), if the CRM
+/// still has it (either backend).
+pub(crate) const CARD_NOW: &str = "SELECT content_hash, stage FROM cards
+     WHERE source = $1 AND external_id = $2 AND gone_at IS NULL";
 
 /// What a calibration's report reads, on either backend: [`JUDGEMENTS`] while it is open,
 /// [`JUDGEMENTS_TO_END`] once it ended.
@@ -217,14 +242,37 @@ pub(crate) fn insert_calibration(
     Ok(added > 0)
 }
 
+/// Auditor `?A` owes open calibration `k` a judgement of card `c`: no current review of theirs
+/// made since it began stands — one stands unless `judge_again` asks it again (the CRM has
+/// changed the card since, and another listed auditor judged other contents of it, both at the
+/// stage the card stands at now, and the CRM still has it). The domain's rule, in SQL:
+/// `domain::judge_again`.
+pub(crate) const OWED: &str = "NOT EXISTS (
+    SELECT 1 FROM reviews rr
+    WHERE rr.card_id = c.id AND rr.auditor = ?A AND rr.created_at >= k.created_at
+      AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL
+      AND NOT (c.gone_at IS NULL AND rr.stage = c.stage
+               AND rr.card_hash IS NOT NULL AND rr.card_hash <> c.content_hash
+               AND EXISTS (SELECT 1 FROM reviews ro
+                           WHERE ro.card_id = c.id AND ro.auditor <> rr.auditor
+                             AND ro.created_at >= k.created_at
+                             AND ro.superseded_by IS NULL AND ro.withdrawn_at IS NULL
+                             AND ro.stage = c.stage
+                             AND ro.card_hash IS NOT NULL AND ro.card_hash <> rr.card_hash
+                             AND EXISTS (SELECT 1 FROM json_each(k.auditors) a
+                                         WHERE a.value = ro.auditor))))";
+
 /// The calibration cards an auditor has still to judge, as a SQL condition on `c` (cards) with
-/// the auditor as `?A`: listed in an open calibration naming the auditor, and no current review
-/// of theirs since it began. An ended calibration hands out nothing more.
-pub(crate) const PENDING_CALIBRATION: &str = "EXISTS (
+/// the auditor as `?A`: listed in an open calibration naming the auditor, and owed ([`OWED`]).
+/// An ended calibration hands out nothing more.
+pub(crate) fn pending_calibration_sql(auditor: &str) -> String {
+    format!(
+        "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
     WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
       AND k.ended_at IS NULL
       AND EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?A)
-      AND NOT EXISTS (SELECT 1 FROM reviews rr
-                      WHERE rr.card_id = c.id AND rr.auditor = ?A AND rr.created_at >= k.created_at
-                        AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
+      AND {OWED})"
+    )
+    .replace("?A", auditor)
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
-use super::calibration::PENDING_CALIBRATION;
+use super::calibration::pending_calibration_sql;
 use super::queue::{HAS_STANDING, Lookups, QuerySql, RETURNED};
 use super::{Store, StoreError};
 use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
@@ -235,7 +235,7 @@ impl Store {
                    AND c.stage IN ({}) {} AND NOT {}",
                 q.stage_marks(3),
                 q.filter_or_flagged(HAS_STANDING),
-                PENDING_CALIBRATION.replace("?A", "?1")
+                pending_calibration_sql("?1")
             ))?
             .query_row(params_from_iter(args), |r| r.get(0))?;
         Ok(cards.saturating_sub(passed as u64))

@@ -297,6 +297,13 @@ macro_rules! desk_ports {
                 $store::calibration_judgements(self, c)
             }
 
+            fn calibration_cards_now(
+                &self,
+                c: &$crate::domain::calibration::Calibration,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::judge_again::CardNow>> {
+                $store::calibration_cards_now(self, c)
+            }
+
             fn end_calibration(
                 &mut self,
                 id: &str,

@@ -5,7 +5,7 @@
 
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
-use super::calibration::PENDING_CALIBRATION;
+use super::calibration::pending_calibration_sql;
 use super::cards::StoreTime;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
@@ -394,7 +394,7 @@ impl Store {
                AND c.stage IN ({}) {} AND NOT {}",
                 q.stage_marks(2),
                 q.filter_or_flagged(HAS_STANDING),
-                PENDING_CALIBRATION.replace("?A", "?1")
+                pending_calibration_sql("?1")
             ))?
             .query_row(params_from_iter(args), |r| r.get(0))?;
         Ok(QueueCounts {
@@ -405,7 +405,7 @@ impl Store {
     }
 
     /// The stage's calibration cards the auditor has still to judge (of the calibrations still
-    /// open), in queue order, matching the text filter.
+    /// open: [`super::calibration::OWED`]), in queue order, matching the text filter.
     fn pending_calibration(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
         // Driven from the (few) calibration cards, each found by its CRM identity: never a scan
         // of the stage.
@@ -413,7 +413,11 @@ impl Store {
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(date(?1)) - julianday(date(c.touched_at)) AS INTEGER),
                     coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
-                    c.touched_at, c.search, c.source
+                    c.touched_at, c.search, c.source, c.content_hash,
+                    (SELECT r.card_hash FROM reviews r
+                     WHERE r.card_id = c.id AND r.auditor = ?2
+                       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                     ORDER BY r.created_at DESC LIMIT 1)
              FROM calibrations k
              JOIN calibration_cards cc ON cc.calibration_id = k.id
              JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
@@ -421,13 +425,11 @@ impl Store {
              WHERE k.ended_at IS NULL
                AND EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?2)
                AND c.stage IN ({}) {}
-               AND NOT EXISTS (SELECT 1 FROM reviews rr
-                               WHERE rr.card_id = c.id AND rr.auditor = ?2
-                                 AND rr.created_at >= k.created_at
-                                 AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
+               AND {}
              ORDER BY flag_rank DESC, flag_count DESC, c.touched_at, c.external_id",
             q.stage_marks(3),
             q.filter_or_flagged("s.card_id IS NOT NULL"),
+            super::calibration::OWED.replace("?A", "?2"),
         );
         let mut args: Vec<Value> = vec![
             StoreTime::new(&q.now).as_str().to_string().into(),
@@ -464,7 +466,8 @@ impl Store {
                 flags: flags
                     .query_map([card_id], |f| f.get(0))?
                     .collect::<Result<_, _>>()?,
-                changed_since_review: false,
+                // Hers of another version: a card she is asked to judge again.
+                changed_since_review: changed_since(r.get(11)?, r.get(10)?),
                 returned: None,
                 calibration: true,
                 my_verdict: None,

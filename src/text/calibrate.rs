@@ -230,10 +230,11 @@ fn num(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| decimal(lang::current(), v, 3))
 }
 
-/// The calibration report: who judged how many cards, how much the verdicts agree (overall,
-/// per pair of auditors, per checklist item), the judgements left out of those figures and
-/// why, and the cards they disagree on.
-pub fn report(c: &Calibration, r: &Report) -> String {
+/// The calibration report for a terminal `cols` wide (its items table fitted to it; its
+/// sentences are broken at spaces where it is printed): who judged how many cards, how much
+/// the verdicts agree (overall, per pair of auditors, per checklist item), the judgements left
+/// out of those figures and why, who is to judge which again, and the cards they disagree on.
+pub fn report(c: &Calibration, r: &Report, cols: usize) -> String {
     let mut s = String::new();
     let end = c.end.as_ref().map(|e| format!(" · {}", ended(e)));
     let _ = writeln!(
@@ -259,8 +260,9 @@ pub fn report(c: &Calibration, r: &Report) -> String {
     }
     agreement(&mut s, r);
     left_out(&mut s, r);
+    again(&mut s, c, r);
     if !r.items.is_empty() {
-        items(&mut s, r);
+        items(&mut s, r, cols);
     }
     if !r.stage_known {
         let _ = writeln!(
@@ -295,11 +297,36 @@ fn left_out(s: &mut String, r: &Report) {
         let _ = writeln!(s, "  {said}");
     }
     for c in &r.changed {
-        let said = crate::tr!(
-            "calibrate-changed",
-            id = line(&c.id),
-            auditors = names(&c.auditors)
-        );
+        let again = (r.again.iter()).find(|g| (&g.source, &g.id) == (&c.source, &c.id));
+        let said = match again {
+            Some(g) => crate::tr!(
+                "calibrate-changed-again",
+                id = line(&c.id),
+                auditors = names(&c.auditors),
+                again = names(&g.auditors),
+                n = g.auditors.len()
+            ),
+            None => crate::tr!(
+                "calibrate-changed",
+                id = line(&c.id),
+                auditors = names(&c.auditors)
+            ),
+        };
+        let _ = writeln!(s, "  {said}");
+    }
+}
+
+/// Who is to judge which cards again (an open calibration's cards the CRM changed after their
+/// review, where another auditor judged other contents): per auditor, how many — they are
+/// first in that auditor's queue again.
+fn again(s: &mut String, c: &Calibration, r: &Report) {
+    let per = crate::domain::judge_again::by_auditor(c, &r.again);
+    if per.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "{}", crate::tr!("calibrate-again-head"));
+    for (auditor, cards) in per {
+        let said = crate::tr!("calibrate-again", auditor = line(auditor), n = cards.len());
         let _ = writeln!(s, "  {said}");
     }
 }
@@ -338,33 +365,23 @@ fn agreement(s: &mut String, r: &Report) {
     }
 }
 
-/// How wide an item's text may run in the items table.
-const ITEM_COLUMNS: usize = 50;
+/// The narrowest an item's text is cut to, however narrow the terminal.
+const ITEM_MIN: usize = 10;
 
-/// Agreement per item of the calibration stage's checklist, each named by its text (cut to
-/// fit at a character), with the cards it rests on, in aligned columns.
-fn items(s: &mut String, r: &Report) {
+/// Agreement per item of the calibration stage's checklist, each named by its text, with the
+/// cards it rests on, in aligned columns that fit `cols`: the figures whole, the text cut (at
+/// a character, with `…`) to what is left of the line.
+fn items(s: &mut String, r: &Report, cols: usize) {
+    use unicode_width::UnicodeWidthStr;
     let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
-    let texts: Vec<&str> = r.items.iter().map(|it| it.text.as_str()).collect();
-    let width = texts
-        .iter()
-        .map(|t| unicode_width::UnicodeWidthStr::width(line(t).as_ref()))
-        .chain([crate::tr!("calibrate-col-item").chars().count()])
-        .max()
-        .unwrap_or(0)
-        .min(ITEM_COLUMNS);
     let header = [
         crate::tr!("calibrate-col-item"),
         crate::tr!("calibrate-col-agreement"),
         crate::tr!("calibrate-col-alpha"),
         crate::tr!("calibrate-col-unanswered"),
-        String::new(),
     ];
-    let rows: Vec<Vec<String>> = r
-        .items
-        .iter()
-        .zip(&texts)
-        .map(|(it, text)| {
+    let figures: Vec<[String; 3]> = (r.items.iter())
+        .map(|it| {
             let agreement = match it.percent {
                 Some(_) => crate::tr!(
                     "calibrate-of-cards",
@@ -373,17 +390,36 @@ fn items(s: &mut String, r: &Report) {
                 ),
                 None => "—".into(),
             };
-            vec![
-                crate::text::common::column(text, width),
-                agreement,
-                num(it.alpha),
-                it.unanswered.to_string(),
-                String::new(),
-            ]
+            [agreement, num(it.alpha), it.unanswered.to_string()]
         })
         .collect();
-    for l in crate::text::analytics::grid(&header, &rows, 1).lines() {
-        let _ = writeln!(s, "{l}");
+    let mut widths = [0; 3];
+    for (i, w) in widths.iter_mut().enumerate() {
+        *w = (figures.iter().map(|f| f[i].width()))
+            .chain([header[i + 1].width()])
+            .max()
+            .unwrap_or(0);
+    }
+    // Two columns before the table, two before each figure.
+    let figures_width: usize = 2 + widths.iter().map(|w| w + 2).sum::<usize>();
+    let texts = (r.items.iter()).map(|it| line(&it.text).width());
+    let widest = texts.chain([header[0].width()]).max().unwrap_or(0);
+    let width = widest.min(cols.saturating_sub(figures_width).max(ITEM_MIN));
+    let row = |first: &str, cells: [&str; 3]| {
+        let mut l = format!("  {}", crate::text::common::column(first, width));
+        for (cell, w) in cells.iter().zip(widths) {
+            let pad = w.saturating_sub(cell.width());
+            let _ = write!(l, "  {}{cell}", " ".repeat(pad));
+        }
+        l.trim_end().to_string()
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        row(&header[0], [&header[1], &header[2], &header[3]])
+    );
+    for (it, f) in r.items.iter().zip(&figures) {
+        let _ = writeln!(s, "{}", row(&it.text, [&f[0], &f[1], &f[2]]));
     }
 }
 
@@ -409,5 +445,148 @@ fn disagreements(s: &mut String, r: &Report) {
                 .map(|r| format!(" · {}", crate::tr!("calibrate-lead", verdict = verdict(r))))
                 .unwrap_or_default()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use unicode_width::UnicodeWidthStr;
+
+    use crate::domain::calibration::{Calibration, ItemAgreement, Report};
+    use crate::domain::judge_again::Again;
+    use crate::text::lang::{Lang, with};
+
+    fn calibration() -> Calibration {
+        Calibration {
+            id: "baa7a657-0000-4000-8000-000000000001".into(),
+            stage: "Первичный контакт".into(),
+            seed: 3,
+            auditors: vec!["anna".into(), "boris".into()],
+            created_by: "olga".into(),
+            created_at: "2026-11-20 09:00:00".into(),
+            cards: (0..21).map(|i| ("amocrm".into(), format!("{i}"))).collect(),
+            end: None,
+        }
+    }
+
+    fn item(text: &str, cards: usize) -> ItemAgreement {
+        ItemAgreement {
+            item: "x".into(),
+            text: text.into(),
+            cards,
+            percent: Some(1.0),
+            alpha: Some(-0.125),
+            unanswered: 12,
+        }
+    }
+
+    fn report(items: Vec<ItemAgreement>, again: Vec<Again>) -> Report {
+        Report {
+            cards: 21,
+            auditors: vec!["anna".into(), "boris".into()],
+            judged: BTreeMap::new(),
+            compared: 1,
+            percent: Some(1.0),
+            kappa: None,
+            alpha: None,
+            pairs: Vec::new(),
+            items,
+            stage_known: true,
+            disagreements: Vec::new(),
+            moved: Vec::new(),
+            changed: Vec::new(),
+            again,
+        }
+    }
+
+    /// The items table's lines, from its header on.
+    fn table(text: &str, header: &str) -> Vec<String> {
+        (text.lines())
+            .skip_while(|l| !l.starts_with(&format!("  {header} ")))
+            .take_while(|l| l.starts_with("  "))
+            .map(String::from)
+            .collect()
+    }
+
+    /// tester32 F6: the table fits the terminal whatever its texts (Cyrillic, wide CJK, a
+    /// control character shown as its placeholder), its figures whole and aligned; the texts
+    /// are cut only where they must be.
+    #[test]
+    fn the_items_table_fits_the_terminal_and_keeps_its_figures() {
+        let long = "Первый звонок совершён в течение 15 минут после заявки";
+        let wide = "確認".repeat(30);
+        let items = vec![
+            item(long, 20),
+            item(&wide, 3),
+            item("Имя\u{1b}[2J сохранено", 1),
+            item("Источник", 20),
+        ];
+        let r = report(items, Vec::new());
+        for (lang, header) in [(Lang::Ru, "Пункт"), (Lang::En, "Item")] {
+            for cols in [40, 80, 120] {
+                let text = with(lang, || super::report(&calibration(), &r, cols));
+                let rows = table(&text, header);
+                assert_eq!(rows.len(), 5, "{text}");
+                let widths: Vec<usize> = rows.iter().map(|l| l.width()).collect();
+                // The figures end every row at one column; the narrowest screen still gives
+                // the texts ten columns.
+                assert!(widths[1..].iter().all(|w| *w == widths[1]), "{rows:#?}");
+                assert!(widths.iter().all(|w| *w <= cols.max(44)), "{rows:#?}");
+                let figures: Vec<&str> = rows[1].split_whitespace().rev().take(2).collect();
+                assert!(
+                    figures == ["12", "-0,125"] || figures == ["12", "-0.125"],
+                    "{rows:?}"
+                );
+                assert!(!rows[3].contains('\u{1b}'), "{rows:?}");
+                assert_eq!(rows[1].contains(long), cols >= 120, "{rows:#?}");
+            }
+        }
+    }
+
+    /// «оцените заново»: the count's form, and «она … первая» for one card alone (21 is
+    /// «21 карточку — они»).
+    #[test]
+    fn who_judges_again_is_said_per_auditor_with_the_count_s_form() {
+        let again = |n: usize, who: &[&str]| -> Vec<Again> {
+            (0..n)
+                .map(|i| Again {
+                    source: "amocrm".into(),
+                    id: format!("{i}"),
+                    auditors: who.iter().map(|a| a.to_string()).collect(),
+                })
+                .collect()
+        };
+        let said = |n: usize, lang: Lang| {
+            let r = report(Vec::new(), again(n, &["anna"]));
+            with(lang, || super::report(&calibration(), &r, 80))
+        };
+        for (n, form) in [
+            (
+                1,
+                "anna: оцените заново 1 карточку — она снова первая в вашей очереди",
+            ),
+            (
+                2,
+                "anna: оцените заново 2 карточки — они снова первые в вашей очереди",
+            ),
+            (
+                5,
+                "anna: оцените заново 5 карточек — они снова первые в вашей очереди",
+            ),
+            (
+                21,
+                "anna: оцените заново 21 карточку — они снова первые в вашей очереди",
+            ),
+        ] {
+            let text = said(n, Lang::Ru);
+            assert!(text.contains(form), "{form:?} in:\n{text}");
+        }
+        assert!(said(1, Lang::En).contains("anna: judge 1 card again — it comes first"));
+        assert!(said(5, Lang::En).contains("anna: judge 5 cards again — they come first"));
+        let r = report(Vec::new(), Vec::new());
+        let none = with(Lang::Ru, || super::report(&calibration(), &r, 80));
+        assert!(!none.contains("заново"), "{none}");
     }
 }

@@ -14,20 +14,35 @@ calibrate-none-yet = no calibration yet: start one with `okk calibrate new --sta
 calibrate-created =
     calibration { $id } of «{ $stage }» by { $by }: { $cards } of { $pool } cards (seed { $seed }), for { $auditors }.
     The cards come first in each auditor's queue, marked calibration; send them with `okk bundle export`. Then: okk calibrate report { $id }
-calibrate-report-head = Calibration { $id } · «{ $stage }» · { $cards } cards · seed { $seed } · by { $by } · { $at }
+calibrate-report-head = Calibration { $id } · «{ $stage }» · { $cards } { $cards ->
+    [one] card
+   *[other] cards
+} · seed { $seed } · by { $by } · { $at }
 calibrate-judged = judged { $n } of { $cards }
 calibrate-cohen = Cohen's kappa { $kappa }
 calibrate-verdicts = Verdicts: pairwise agreement { $agreement } (the share of auditor pairs that gave a card one verdict) over { $cards } { $cards ->
     [one] card
    *[other] cards
 } two auditors or more judged, Krippendorff's alpha { $alpha }{ $kappa }
-calibrate-pair = { $a } × { $b }: { $cards } cards, agreement { $agreement }, kappa { $kappa }
+calibrate-pair = { $a } × { $b }: { $cards } { $cards ->
+    [one] card
+   *[other] cards
+}, agreement { $agreement }, kappa { $kappa }
 calibrate-left-out = Left out of the figures (a calibration compares judgements of one card at its stage):
 calibrate-moved = #{ $id } moved to «{ $stage }» during the calibration: { $n ->
     [one] the verdict of { $auditors } there is not compared
    *[other] the verdicts of { $auditors } there are not compared
 }
 calibrate-changed = #{ $id } changed in the CRM between the auditors' reviews ({ $auditors }): they did not judge the same card, so it is not compared
+calibrate-changed-again = #{ $id } changed in the CRM between the auditors' reviews ({ $auditors }): they did not judge the same card, so it is not compared until { $again } { $n ->
+    [1] judges
+   *[other] judge
+} it again
+calibrate-again-head = To judge again (the CRM changed the card since a review, and the auditors judged different versions of it; until it is judged as it is now, it comes first in the queue, marked ◎):
+calibrate-again = { $auditor }: { $n ->
+    [1] judge 1 card again — it comes first in your queue again
+   *[other] judge { $n } cards again — they come first in your queue again
+}
 calibrate-stage-unknown = «{ $stage }» is no stage of the funnel now: its checklist items cannot be named, so none are compared
 calibrate-items = Checklist items (agreement over the cards two auditors or more answered the item on; an item left unanswered counts neither way):
 calibrate-col-item = Item

@@ -3,6 +3,7 @@
 
 use super::StoreResult;
 use crate::domain::calibration::{Calibration, CardKey, Ended, Judgement, Reference};
+use crate::domain::judge_again::CardNow;
 
 pub trait CalibrationStore {
     /// The cards a calibration of a stage draws from: there now (not gone; closed ones only in
@@ -28,6 +29,11 @@ pub trait CalibrationStore {
         &self,
         c: &Calibration,
     ) -> StoreResult<(Vec<Judgement>, Vec<Reference>)>;
+
+    /// The calibration's cards as the store holds them now — each one's digest and stage —
+    /// of those the CRM still has (not gone), in sample order: who is to judge one again
+    /// ([`crate::domain::judge_again::judge_again`]).
+    fn calibration_cards_now(&self, c: &Calibration) -> StoreResult<Vec<CardNow>>;
 
     /// Ends calibration `id` (`end`: when and by whom), unless it has ended: true when it ended
     /// now. Its cards no longer come first in its auditors' queues nor keep a card from a

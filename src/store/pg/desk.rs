@@ -854,6 +854,26 @@ impl PgStore {
         Ok(judged.finish(c))
     }
 
+    /// See [`crate::domain::ports::CalibrationStore::calibration_cards_now`].
+    pub fn calibration_cards_now(
+        &self,
+        c: &Calibration,
+    ) -> Result<Vec<crate::domain::judge_again::CardNow>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let stmt = conn.prepare(crate::store::calibration::CARD_NOW)?;
+        let mut out = Vec::new();
+        for card in &c.cards {
+            if let Some(r) = conn.query_opt(&stmt, &[&card.0, &card.1])? {
+                out.push(crate::domain::judge_again::CardNow {
+                    card: card.clone(),
+                    digest: r.get(0),
+                    stage: r.get(1),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Ends calibration `id` unless it has ended (the SQLite store's `end_calibration`): true
     /// when it ended now. A lead's login may (the grants); an auditor's may not.
     pub fn end_calibration(&mut self, id: &str, end: &Ended) -> Result<bool, StoreError> {

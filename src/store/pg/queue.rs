@@ -32,15 +32,37 @@ pub(super) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
+/// Auditor `$2` owes open calibration `k` a judgement of card `c`: the SQLite store's
+/// `calibration::OWED` (the domain's `judge_again`).
+macro_rules! owed {
+    () => {
+        "NOT EXISTS (
+    SELECT 1 FROM reviews rr
+    WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
+      AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL
+      AND NOT (c.gone_at IS NULL AND rr.stage = c.stage
+               AND rr.card_hash IS NOT NULL AND rr.card_hash <> c.content_hash
+               AND EXISTS (SELECT 1 FROM reviews ro
+                           WHERE ro.card_id = c.id AND ro.auditor <> rr.auditor
+                             AND ro.created_at >= k.created_at
+                             AND ro.superseded_by IS NULL AND ro.withdrawn_at IS NULL
+                             AND ro.stage = c.stage
+                             AND ro.card_hash IS NOT NULL AND ro.card_hash <> rr.card_hash
+                             AND k.auditors::jsonb ? ro.auditor)))"
+    };
+}
+
 /// Card `c` is in an open calibration that names auditor `$2` and that they have still to
-/// judge.
-pub(super) const PENDING_CALIBRATION: &str = "EXISTS (
+/// judge (or judge again).
+pub(super) const PENDING_CALIBRATION: &str = concat!(
+    "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
     WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
       AND k.ended_at IS NULL AND k.auditors::jsonb ? $2
-      AND NOT EXISTS (SELECT 1 FROM reviews rr
-                      WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
-                        AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
+      AND ",
+    owed!(),
+    ")"
+);
 
 /// Which cards a page lists.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -215,8 +237,8 @@ pub(super) fn with_flags(
     Ok(())
 }
 
-/// The stage's calibration cards the auditor has still to judge (of the calibrations still
-/// open), in queue order, matching the text filter.
+/// The stage's calibration cards the auditor has still to judge or judge again (of the
+/// calibrations still open), in queue order, matching the text filter.
 pub(super) fn pending_calibration(
     conn: &mut impl GenericClient,
     q: &QueueQuery<'_>,
@@ -225,19 +247,21 @@ pub(super) fn pending_calibration(
         "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
                 coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
-                c.touched_at, c.search, c.source
+                c.touched_at, c.search, c.source, c.content_hash,
+                (SELECT r.card_hash FROM reviews r
+                 WHERE r.card_id = c.id AND r.auditor = $2
+                   AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                 ORDER BY r.created_at DESC LIMIT 1)
          FROM calibrations k
          JOIN calibration_cards cc ON cc.calibration_id = k.id
          JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
          LEFT JOIN standings s ON s.card_id = c.id
          WHERE k.ended_at IS NULL AND k.auditors::jsonb ? $2
            AND c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
-           AND NOT EXISTS (SELECT 1 FROM reviews rr
-                           WHERE rr.card_id = c.id AND rr.auditor = $2
-                             AND rr.created_at >= k.created_at
-                             AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
+           AND {owed}
          ORDER BY flag_rank DESC, flag_count DESC, c.touched_at NULLS FIRST, c.external_id",
         kept = kept(q),
+        owed = owed!(),
     );
     let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
     let now = fmt_time(&q.now);
@@ -259,7 +283,11 @@ pub(super) fn pending_calibration(
                 owner: r.get(3),
                 idle_days: crate::domain::queue::idle_days(r.get(4)),
                 flags: Vec::new(),
-                changed_since_review: false,
+                // Hers of another version: a card she is asked to judge again.
+                changed_since_review: crate::domain::stored_review::changed_since(
+                    r.get(11),
+                    r.get(10),
+                ),
                 returned: None,
                 calibration: true,
                 my_verdict: None,

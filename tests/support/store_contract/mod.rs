@@ -237,6 +237,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_calibration_card_changed_between_its_auditors_reviews_goes_back_first_to_who_judged_the_old() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::calibration_judged_again(&backend);
+            }
+        }
+        #[test]
         fn calibration_cards_are_handed_to_every_auditor_listed_never_held() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -1140,6 +1140,135 @@ pub fn prune_after_a_calibration_ends<B: Backend>(backend: &B) {
     );
 }
 
+/// The cards of `cal` each auditor is asked to judge (again) first: their queue's calibration
+/// entries, and whether each is marked changed since their review.
+fn firsts(store: &dyn DeskStore, auditor: &str) -> Vec<(String, bool)> {
+    let stages = stages();
+    let q = store.queue(&query(&stages, auditor, None, 100)).unwrap();
+    (q.into_iter())
+        .take_while(|e| e.calibration)
+        .map(|e| (e.id, e.changed_since_review))
+        .collect()
+}
+
+/// Who the domain asks to judge which card again, from what the store reads of `cal` (its
+/// judgements and its cards now): `(card, auditors)`.
+fn asked_again(store: &dyn DeskStore, cal: &Calibration) -> Vec<(String, Vec<String>)> {
+    let (judged, _) = store.calibration_judgements(cal).unwrap();
+    let now = store.calibration_cards_now(cal).unwrap();
+    okk::domain::judge_again::judge_again(cal, &judged, &now)
+        .into_iter()
+        .map(|g| (g.id, g.auditors))
+        .collect()
+}
+
+/// tester32 F3: a calibration card the CRM changed between its auditors' reviews goes back,
+/// first and marked (changed since her review, calibration), to the auditor whose judgement is
+/// of the old card — in her queue and her claim — until she judges it as it is; the store hands
+/// out what the domain's rule asks (the report's). Judged alike, a card that changed after all
+/// of them asks nothing; judged as two versions it no longer is, it asks both; ended, nothing.
+pub fn calibration_judged_again<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let source = store.calibration_pool(&stages(), false).unwrap()[0]
+        .0
+        .clone();
+    let cal = Calibration {
+        id: "cal-a".into(),
+        stage: STAGE.into(),
+        seed: 7,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        end: None,
+        cards: vec![(source.clone(), "i0".into()), (source, "i1".into())],
+    };
+    assert!(store.save_calibration(&cal).unwrap());
+    for (card, review) in [("i0", "a-i0"), ("i1", "a-i1")] {
+        let p = verdict(&*store, "anna", card, Verdict::Ok, review, at(20, 9));
+        save(&mut *store, &p);
+    }
+    drop(store);
+    // The CRM hands i0 and i1 to another manager; boris judges i0 as it is now.
+    let handed = |ids: &[&str], owner: &'static str| -> Vec<Seed> {
+        (SIX.iter())
+            .map(|s| match ids.contains(&s.id) {
+                true => Seed { owner, ..*s },
+                false => *s,
+            })
+            .collect()
+    };
+    backend.import(&handle, None, &handed(&["i0", "i1"], "Попова Анна"));
+    let mut store = backend.open(&handle).unwrap();
+    let p = verdict(&*store, "boris", "i0", Verdict::Dead, "b-i0", at(20, 10));
+    save(&mut *store, &p);
+
+    assert_eq!(
+        firsts(&*store, "anna"),
+        [("i0".to_string(), true)],
+        "i0 first again, marked: boris judged another version; i1 nobody else judged"
+    );
+    assert_eq!(
+        firsts(&*store, "boris"),
+        [("i1".to_string(), false)],
+        "his i0 stands; i1 he has still to judge"
+    );
+    assert_eq!(
+        asked_again(&*store, &cal),
+        [("i0".to_string(), vec!["anna".to_string()])],
+        "the report asks what the queue hands out"
+    );
+    let mine = claim(&mut *store, "anna", 2);
+    assert_eq!(ids(&mine), ["i0", "c1"], "a claim hands it first too");
+    assert!(mine[0].calibration && mine[0].changed_since_review);
+    // She judges it as it is now: nothing more to ask of her.
+    let p = verdict(
+        &*store,
+        "anna",
+        "i0",
+        Verdict::Dead,
+        "a-i0-again",
+        at(20, 11),
+    );
+    save(&mut *store, &p);
+    assert_eq!(firsts(&*store, "anna"), []);
+    assert_eq!(asked_again(&*store, &cal), []);
+    let (judged, _) = store.calibration_judgements(&cal).unwrap();
+    let of_i0: Vec<Option<i64>> = (judged.iter())
+        .filter(|j| j.card.1 == "i0")
+        .map(|j| j.digest)
+        .collect();
+    assert!(
+        of_i0.len() == 2 && of_i0[0] == of_i0[1],
+        "one version now: {of_i0:?}"
+    );
+
+    // Boris judges i1; then the CRM changes i0 (judged alike) and i1 (judged as two versions).
+    let p = verdict(&*store, "boris", "i1", Verdict::Ok, "b-i1", at(20, 12));
+    save(&mut *store, &p);
+    assert_eq!(firsts(&*store, "anna"), [("i1".to_string(), true)]);
+    drop(store);
+    backend.import(&handle, None, &handed(&["i0", "i1"], "Орлов Павел"));
+    let mut store = backend.open(&handle).unwrap();
+    let both = vec!["anna".to_string(), "boris".to_string()];
+    assert_eq!(
+        asked_again(&*store, &cal),
+        [("i1".to_string(), both)],
+        "i0 judged alike asks nothing; i1 asks both"
+    );
+    assert_eq!(firsts(&*store, "anna"), [("i1".to_string(), true)]);
+    assert_eq!(firsts(&*store, "boris"), [("i1".to_string(), true)]);
+    let end = Ended {
+        at: "2026-11-20 13:00:00".into(),
+        by: "lena".into(),
+    };
+    assert!(store.end_calibration("cal-a", &end).unwrap());
+    assert_eq!(firsts(&*store, "anna"), [], "ended: closed");
+    assert_eq!(firsts(&*store, "boris"), []);
+    let ended = &store.calibrations().unwrap()[0];
+    assert_eq!(asked_again(&*store, ended), []);
+}
+
 pub fn calibration_not_held<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut anna = backend.open(&handle).unwrap();
