@@ -1022,7 +1022,7 @@ fn the_lead_ends_a_calibration_its_cards_leave_the_queues_and_its_report_keeps_i
     );
     let text = desk.run_ok(&["calibrate", "list"]);
     assert!(
-        text.contains(short) && text.contains("by olga") && text.contains("2 of 10"),
+        text.contains(short) && text.contains("by olga") && text.contains("judged 2 of 10"),
         "{text}"
     );
     let ru = desk.run_ok(&["--lang", "ru", "calibrate", "list"]);

@@ -181,44 +181,51 @@ pub fn list(all: &[(Calibration, usize)]) -> String {
     if all.is_empty() {
         return format!("{}\n", crate::tr!("calibrate-none-yet"));
     }
-    let header = [
-        crate::tr!("calibrate-col-id"),
-        crate::tr!("calibrate-col-stage"),
-        crate::tr!("calibrate-col-auditors"),
-        crate::tr!("calibrate-col-started"),
-        crate::tr!("calibrate-col-state"),
-        crate::tr!("calibrate-col-cards"),
-        crate::tr!("calibrate-col-judged"),
-    ];
-    let rows: Vec<Vec<String>> = all
+    // Three lines a calibration, under its id: a table of its seven columns was a hundred and
+    // more wide, and wrapped on an 80-column terminal (`--json` is the form for scripts).
+    let mut s = String::new();
+    for (c, judged) in all {
+        let state = match &c.end {
+            Some(end) => crate::tr!("calibrate-ended", at = minute(&end.at), by = line(&end.by)),
+            None => crate::tr!("calibrate-open"),
+        };
+        let id = short(&c.id);
+        let pad = " ".repeat(id.chars().count());
+        let what = crate::tr!(
+            "calibrate-list-what",
+            stage = crate::text::common::column(&c.stage, STAGE_COLUMNS)
+                .trim_end()
+                .to_string(),
+            cards = c.cards.len(),
+            judged = crate::tr!(
+                "calibrate-judged-of",
+                n = *judged,
+                of = c.cards.len() * c.auditors.len()
+            )
+        );
+        let started = crate::tr!(
+            "calibrate-started",
+            at = minute(&c.created_at),
+            by = line(&c.created_by)
+        );
+        let when = crate::tr!("calibrate-list-when", started = started, state = state);
+        let auditors = crate::text::common::column(&names(&c.auditors), 70);
+        let _ = writeln!(s, "{id}  {what}");
+        let _ = writeln!(s, "{pad}  {}", auditors.trim_end());
+        let _ = writeln!(s, "{pad}  {when}");
+    }
+    s
+}
+
+/// A stored moment to the minute, as the list shows it (the report keeps its seconds).
+fn minute(stored: &str) -> String {
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
         .iter()
-        .map(|(c, judged)| {
-            let state = match &c.end {
-                Some(end) => ended(end),
-                None => crate::tr!("calibrate-open"),
-            };
-            vec![
-                short(&c.id),
-                crate::text::common::column(&c.stage, STAGE_COLUMNS)
-                    .trim_end()
-                    .to_string(),
-                names(&c.auditors),
-                crate::tr!(
-                    "calibrate-started",
-                    at = super::common::stored_time(&c.created_at),
-                    by = line(&c.created_by)
-                ),
-                state,
-                c.cards.len().to_string(),
-                crate::tr!(
-                    "calibrate-judged-of",
-                    n = *judged,
-                    of = c.cards.len() * c.auditors.len()
-                ),
-            ]
-        })
-        .collect();
-    crate::text::analytics::grid(&header, &rows, 5)
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(stored.trim(), f).ok())
+        .map_or_else(
+            || super::common::stored_time(stored),
+            |t| format!("{} {}", super::common::day(t.date()), t.format("%H:%M")),
+        )
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -468,6 +475,28 @@ mod tests {
             created_at: "2026-11-20 09:00:00".into(),
             cards: (0..21).map(|i| ("amocrm".into(), format!("{i}"))).collect(),
             end: None,
+        }
+    }
+
+    /// `okk calibrate list` fits 80 columns in both languages, an ended calibration too (its
+    /// seven-column table was over a hundred wide).
+    #[test]
+    fn the_list_fits_80_columns() {
+        let mut ended = calibration();
+        ended.stage = "Контакт после встречи с клиентом в офисе".into();
+        ended.auditors = vec!["anna".into(), "boris".into(), "vera".into()];
+        ended.end = Some(crate::domain::calibration::Ended {
+            at: "2026-11-21 18:00:00".into(),
+            by: "olga".into(),
+        });
+        for lang in [Lang::En, Lang::Ru] {
+            let text = with(lang, || {
+                super::list(&[(calibration(), 3), (ended.clone(), 42)])
+            });
+            assert_eq!(text.lines().count(), 6, "{text}");
+            for line in text.lines() {
+                assert!(line.width() <= 80, "{} columns: {line}", line.width());
+            }
         }
     }
 

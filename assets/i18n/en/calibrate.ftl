@@ -57,13 +57,11 @@ calibrate-report-ended = The figures are the reviews as they stood at its end.
 calibrate-open = open
 calibrate-started = { $at } by { $by }
 calibrate-judged-of = { $n } of { $of }
-calibrate-col-id = id
-calibrate-col-stage = stage
-calibrate-col-auditors = auditors
-calibrate-col-started = started
-calibrate-col-state = state
-calibrate-col-cards = cards
-calibrate-col-judged = judged
+calibrate-list-what = «{ $stage }» · { $cards ->
+    [one] { $cards } card
+   *[other] { $cards } cards
+} · judged { $judged }
+calibrate-list-when = started { $started } · { $state }
 calibrate-ambiguous = «{ $id }» begins the ids of { $count } calibrations ({ $ids }): give more of the id
 calibrate-already-ended = calibration { $id } of «{ $stage }» has ended already ({ $ended }): nothing changed
 calibrate-ask-end = End calibration { $id } of «{ $stage }» ({ $judged } of { $of } judgements in)? Its cards will no longer come first in the queues of { $auditors }, and its report keeps the figures it has now. [y/N]{ " " }

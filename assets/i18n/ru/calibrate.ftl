@@ -64,13 +64,12 @@ calibrate-report-ended = Показатели — по проверкам на �
 calibrate-open = открыта
 calibrate-started = { $at } ({ $by })
 calibrate-judged-of = { $n } из { $of }
-calibrate-col-id = id
-calibrate-col-stage = этап
-calibrate-col-auditors = аудиторы
-calibrate-col-started = начата
-calibrate-col-state = состояние
-calibrate-col-cards = карточек
-calibrate-col-judged = оценок
+calibrate-list-what = «{ $stage }» · { $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[many] { $cards } карточек
+} · оценок { $judged }
+calibrate-list-when = начата { $started } · { $state }
 calibrate-ambiguous = с «{ $id }» начинаются id нескольких калибровок ({ $count }: { $ids }): укажите id длиннее
 calibrate-already-ended = калибровка { $id } этапа «{ $stage }» уже { $ended }: ничего не изменено
 calibrate-ask-end = Завершить калибровку { $id } этапа «{ $stage }» (оценок: { $judged } из { $of })? Её карточки перестанут идти первыми в очередях: { $auditors }, а отчёт сохранит нынешние показатели. [y/N]{ " " }
