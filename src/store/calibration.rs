@@ -263,9 +263,10 @@ pub(crate) const OWED: &str = "NOT EXISTS (
                                          WHERE a.value = ro.auditor))))";
 
 /// The calibration cards an auditor has still to judge, as a SQL condition on `c` (cards) with
-/// the auditor as `?A`: listed in an open calibration naming the auditor, and owed ([`OWED`]).
-/// An ended calibration hands out nothing more.
-pub(crate) fn pending_calibration_sql(auditor: &str) -> String {
+/// the auditor bound as the statement's parameter `param` (`?1`; never a name written into the
+/// SQL): listed in an open calibration naming the auditor, and owed ([`OWED`]). An ended
+/// calibration hands out nothing more.
+pub(crate) fn pending_calibration_sql(param: &str) -> String {
     format!(
         "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
@@ -274,5 +275,5 @@ pub(crate) fn pending_calibration_sql(auditor: &str) -> String {
       AND EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?A)
       AND {OWED})"
     )
-    .replace("?A", auditor)
+    .replace("?A", param)
 }
