@@ -181,7 +181,7 @@ pub struct PruneArgs {
     pub yes: bool,
     /// Also take out the selected cards kept only for reviews and drafts, with those reviews
     /// (any state, and the lead's decisions on them) and drafts. A card an auditor holds now
-    /// or a calibration samples still stays.
+    /// or an open calibration samples still stays.
     #[arg(long)]
     pub with_work: bool,
     /// The report as one JSON object instead of text.

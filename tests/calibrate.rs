@@ -917,14 +917,21 @@ fn the_lead_ends_a_calibration_its_cards_leave_the_queues_and_its_report_keeps_i
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    let (code, _, err) = end(&["calibrate", "end", "--lead", "anna", "--yes"]);
-    assert_eq!(code, Some(1));
-    assert!(
-        err.contains(
-            "anna is an auditor on this store: only a lead ends a calibration (its leads: olga)"
-        ),
-        "{err}"
-    );
+    // Refused for who she is, with or without --yes (tester34 F4: off a terminal she was first
+    // told to add --yes).
+    for args in [
+        &["calibrate", "end", "--lead", "anna", "--yes"][..],
+        &["calibrate", "end", "--lead", "anna"][..],
+    ] {
+        let (code, _, err) = end(args);
+        assert_eq!(code, Some(1));
+        assert!(
+            err.contains(
+                "anna is an auditor on this store: only a lead ends a calibration (its leads: olga)"
+            ),
+            "{err}"
+        );
+    }
     let (code, _, err) = end(&[
         "--lang",
         "ru",

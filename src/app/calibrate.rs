@@ -207,14 +207,15 @@ fn end(
     if c.end.is_some() {
         return already_ended(c, judged, json);
     }
+    let fallback = super::review::auditor(None, &config);
+    // Refused before the question, and before `--yes` is asked for (tester34 F4: an auditor was
+    // told to add --yes, then refused); the name registered (a store without roles) only once
+    // the answer is yes.
+    super::roles::may_lead(&mut *store, lead, &fallback, LeadWork::EndCalibration)?;
     let asks = !yes;
     if asks && !std::io::stdin().is_terminal() {
         return Err(user(msg::end_needs_yes()));
     }
-    let fallback = super::review::auditor(None, &config);
-    // Refused before the question; the name registered (a store without roles) only once the
-    // answer is yes.
-    super::roles::may_lead(&mut *store, lead, &fallback, LeadWork::EndCalibration)?;
     if asks && !super::confirmed(&msg::ask_end(c, judged))? {
         super::warn(msg::not_ended());
         return Ok(ExitCode::FAILURE);

@@ -642,6 +642,11 @@ mod tests {
             ),
             "{ru}"
         );
+        let one = with(Lang::Ru, || super::changed_since_review(&moved(1)));
+        assert!(
+            one.contains("изменилась в CRM после проверки: проверьте её перед"),
+            "{one}"
+        );
         let en = with(Lang::En, || super::changed_since_review(&moved(52)));
         assert!(
             en.contains(": #3001 (now at «Принимают решение»), #3002"),

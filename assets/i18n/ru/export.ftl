@@ -21,9 +21,9 @@ export-changes-rest = { $count ->
 export-wrote-changes = okk: { $what } для { $crm } записаны в { $path }
 export-none-approved = okk: руководитель ещё не одобрил ни одного изменения (с --approved-only выгружаются только такие): решения по проверкам принимаются в `okk lead`; без --approved-only в файл попадает итоговый вердикт каждой карточки
 export-changed-since-review = okk: { $count ->
-    [one] { $count } из этих карточек изменилась
-   *[many] { $count } из этих карточек изменились
-} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»): { $cards }
+    [one] { $count } из этих карточек изменилась в CRM после проверки: проверьте её
+   *[many] { $count } из этих карточек изменились в CRM после проверки: проверьте их
+} перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»): { $cards }
 export-card-now = #{ $card } (сейчас «{ $stage }»)
 export-and-more = … и ещё { $count }
 export-needs-lead = okk: { $count ->
