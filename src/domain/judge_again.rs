@@ -30,9 +30,10 @@ pub struct Again {
 /// An auditor is asked a card when, at the stage the card stands at now (the CRM's name of it),
 ///
 /// - their judgement of it kept a digest that is not the card's now (the CRM changed it since),
-/// - and another listed auditor's judgement made there kept another digest than theirs: they
-///   did not judge the same card, so neither is compared ([`super::calibration::Report`]'s
-///   `changed`) until they judge one.
+/// - and the listed auditors' judgements made there are not all of one card: another's kept
+///   another digest than theirs (neither is compared, [`super::calibration::Report`]'s
+///   `changed`, until they judge one), or another has yet to judge it (and will judge the card
+///   as it is now).
 ///
 /// So nothing is asked of auditors who all judged the same contents, however the card changed
 /// after; of a card the CRM no longer has; of a judgement made at another stage than the card's
@@ -53,8 +54,11 @@ pub fn judge_again(c: &Calibration, judged: &[Judgement], now: &[CardNow]) -> Ve
                 (judged.iter()).find(|j| &j.card == card && &j.auditor == a && j.stage == now.stage)
             })
             .collect();
+        // Comparable as they stand: every listed auditor judged it here, the same contents.
+        // Else who judged an older card judges it again now — an auditor still to judge it
+        // will judge the card as it is (tester34 F1: she was asked only once he had).
         let digests: BTreeSet<i64> = here.iter().filter_map(|j| j.digest).collect();
-        if digests.len() < 2 {
+        if here.len() == c.auditors.len() && digests.len() < 2 {
             continue;
         }
         let auditors: Vec<String> = (here.iter())
@@ -139,6 +143,25 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// tester34 F1: anna judged the card, the CRM changed it, boris has not judged it yet: she is
+    /// asked at once (he will judge the card as it is, so hers would never be compared); a card
+    /// every auditor judged alike, changed after, asks nobody.
+    #[test]
+    fn a_card_changed_before_every_auditor_judged_it_is_asked_again_at_once() {
+        let k = cards(2);
+        let c = calibration(&k, &["anna", "boris"]);
+        let j = vec![
+            judged(&k[0], "anna", QUALIFYING, Some(1)),
+            judged(&k[1], "anna", QUALIFYING, Some(3)),
+            judged(&k[1], "boris", QUALIFYING, Some(3)),
+        ];
+        let cards_now = [now(&k[0], 2, QUALIFYING), now(&k[1], 4, QUALIFYING)];
+        assert_eq!(
+            asked(&judge_again(&c, &j, &cards_now)),
+            [("00000", vec!["anna"])]
+        );
     }
 
     /// tester32 F3: anna judged the cards, the CRM changed them, boris judged them as they are

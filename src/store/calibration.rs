@@ -244,8 +244,8 @@ pub(crate) fn insert_calibration(
 
 /// Auditor `?A` owes open calibration `k` a judgement of card `c`: no current review of theirs
 /// made since it began stands — one stands unless `judge_again` asks it again (the CRM has
-/// changed the card since, and another listed auditor judged other contents of it, both at the
-/// stage the card stands at now, and the CRM still has it). The domain's rule, in SQL:
+/// changed the card since, and another listed auditor judged other contents of it or has yet
+/// to judge it, both at the stage the card stands at now, and the CRM still has it). The domain's rule, in SQL:
 /// `domain::judge_again`.
 pub(crate) const OWED: &str = "NOT EXISTS (
     SELECT 1 FROM reviews rr
@@ -253,14 +253,21 @@ pub(crate) const OWED: &str = "NOT EXISTS (
       AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL
       AND NOT (c.gone_at IS NULL AND rr.stage = c.stage
                AND rr.card_hash IS NOT NULL AND rr.card_hash <> c.content_hash
-               AND EXISTS (SELECT 1 FROM reviews ro
+               AND (EXISTS (SELECT 1 FROM reviews ro
                            WHERE ro.card_id = c.id AND ro.auditor <> rr.auditor
                              AND ro.created_at >= k.created_at
                              AND ro.superseded_by IS NULL AND ro.withdrawn_at IS NULL
                              AND ro.stage = c.stage
                              AND ro.card_hash IS NOT NULL AND ro.card_hash <> rr.card_hash
                              AND EXISTS (SELECT 1 FROM json_each(k.auditors) a
-                                         WHERE a.value = ro.auditor))))";
+                                         WHERE a.value = ro.auditor))
+                    OR EXISTS (SELECT 1 FROM json_each(k.auditors) a
+                               WHERE NOT EXISTS (
+                                   SELECT 1 FROM reviews rn
+                                   WHERE rn.card_id = c.id AND rn.auditor = a.value
+                                     AND rn.created_at >= k.created_at
+                                     AND rn.superseded_by IS NULL AND rn.withdrawn_at IS NULL
+                                     AND rn.stage = c.stage)))))";
 
 /// The calibration cards an auditor has still to judge, as a SQL condition on `c` (cards) with
 /// the auditor bound as the statement's parameter `param` (`?1`; never a name written into the

@@ -42,13 +42,20 @@ macro_rules! owed {
       AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL
       AND NOT (c.gone_at IS NULL AND rr.stage = c.stage
                AND rr.card_hash IS NOT NULL AND rr.card_hash <> c.content_hash
-               AND EXISTS (SELECT 1 FROM reviews ro
+               AND (EXISTS (SELECT 1 FROM reviews ro
                            WHERE ro.card_id = c.id AND ro.auditor <> rr.auditor
                              AND ro.created_at >= k.created_at
                              AND ro.superseded_by IS NULL AND ro.withdrawn_at IS NULL
                              AND ro.stage = c.stage
                              AND ro.card_hash IS NOT NULL AND ro.card_hash <> rr.card_hash
-                             AND k.auditors::jsonb ? ro.auditor)))"
+                             AND k.auditors::jsonb ? ro.auditor)
+                    OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(k.auditors::jsonb) a(name)
+                               WHERE NOT EXISTS (
+                                   SELECT 1 FROM reviews rn
+                                   WHERE rn.card_id = c.id AND rn.auditor = a.name
+                                     AND rn.created_at >= k.created_at
+                                     AND rn.superseded_by IS NULL AND rn.withdrawn_at IS NULL
+                                     AND rn.stage = c.stage)))))"
     };
 }
 
