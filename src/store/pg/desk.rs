@@ -94,8 +94,11 @@ fn card_changed(card: &ReviewedCard) -> StoreError {
 const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
-/// Schema 5's `okk_decide`, called only while review $2's card has digest $12 (a card the store
-/// no longer holds is not compared): a row when the decision is written, none when refused.
+/// Schema 5's `okk_decide`: the lead's decision on review $2.
+const DECIDE: &str = "SELECT okk_decide($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// [`DECIDE`], called only while review $2's card has digest $12 (a card the store no longer
+/// holds is not compared): a row when the decision is written, none when refused.
 const DECIDE_AS_SEEN: &str = "SELECT okk_decide($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      WHERE NOT EXISTS (SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id
                        WHERE r.id = $2 AND c.content_hash IS DISTINCT FROM $12)";
@@ -619,36 +622,7 @@ impl PgStore {
         decision: &Decision,
         now: NaiveDateTime,
     ) -> Result<String, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let conn = &mut *self.conn.borrow_mut();
-        // Two leads deciding on one review at once get distinct places: schema 5's okk_decide
-        // takes its place under this lock, in one call (one round trip and its commit).
-        let key = xxhash_rust::xxh3::xxh3_64(review_id.as_bytes()) as i64;
-        let sql = self.prepared.get(
-            conn,
-            "SELECT okk_decide($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )?;
-        conn.execute(
-            &sql,
-            &[
-                &id,
-                &review_id,
-                &lead,
-                &decision.kind.as_str(),
-                &decision.verdict.map(Verdict::as_str),
-                &decision.suggested_stage,
-                &decision.suggested_owner,
-                &decision.note,
-                &fmt_time(&now),
-                &decision
-                    .answers
-                    .as_ref()
-                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
-                &key,
-            ],
-        )?;
-        notify_after_commit(conn, &self.prepared, "lead_decisions");
-        Ok(id)
+        self.decide_with(review_id, lead, decision, None, now)
     }
 
     /// The SQLite store's `decide_as_seen`: `okk_decide`'s call, made only while the review's
@@ -663,30 +637,53 @@ impl PgStore {
         seen: i64,
         now: NaiveDateTime,
     ) -> Result<String, StoreError> {
+        self.decide_with(review_id, lead, decision, Some(seen), now)
+    }
+
+    /// `okk_decide`'s one call, on the card as drawn with digest `seen` where one is given.
+    fn decide_with(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        seen: Option<i64>,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let conn = &mut *self.conn.borrow_mut();
+        // Two leads deciding on one review at once get distinct places: schema 5's okk_decide
+        // takes its place under this lock, in one call (one round trip and its commit).
         let key = xxhash_rust::xxh3::xxh3_64(review_id.as_bytes()) as i64;
-        let sql = self.prepared.get(conn, DECIDE_AS_SEEN)?;
-        let decided = conn.execute(
-            &sql,
-            &[
-                &id,
-                &review_id,
-                &lead,
-                &decision.kind.as_str(),
-                &decision.verdict.map(Verdict::as_str),
-                &decision.suggested_stage,
-                &decision.suggested_owner,
-                &decision.note,
-                &fmt_time(&now),
-                &decision
-                    .answers
-                    .as_ref()
-                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
-                &key,
-                &seen,
-            ],
+        let sql = self.prepared.get(
+            conn,
+            if seen.is_some() {
+                DECIDE_AS_SEEN
+            } else {
+                DECIDE
+            },
         )?;
+        let at = fmt_time(&now);
+        let answers = (decision.answers.as_ref())
+            .map(|a| serde_json::to_string(a).expect("answers serialise"));
+        let kind = decision.kind.as_str();
+        let verdict = decision.verdict.map(Verdict::as_str);
+        let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![
+            &id,
+            &review_id,
+            &lead,
+            &kind,
+            &verdict,
+            &decision.suggested_stage,
+            &decision.suggested_owner,
+            &decision.note,
+            &at,
+            &answers,
+            &key,
+        ];
+        if let Some(seen) = &seen {
+            params.push(seen);
+        }
+        let decided = conn.execute(&sql, &params)?;
         if decided == 0 {
             let card = conn.query_opt(
                 "SELECT card_external_id FROM reviews WHERE id = $1",
