@@ -153,7 +153,7 @@ fn a_shared_strings_count_no_part_could_hold_is_refused_before_calamine_reserves
                  takes at least 5 bytes: <si/>)",
                 size / 5
             ),
-            "повреждённая книга: его часть «xl/sharedStrings.xml» заявляет общих строк \
+            "повреждённая книга: часть «xl/sharedStrings.xml» заявляет общих строк \
              (uniqueCount): ",
         );
     }

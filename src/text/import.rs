@@ -543,9 +543,11 @@ pub fn nul_in_cell(cell: &str) -> String {
 
 /// A shared-strings part claiming more strings than its size can hold (`claimed` as written).
 pub fn shared_strings_claim_too_many(part: &str, claimed: &str, size_: u64, most: u64) -> String {
+    // After «повреждённая книга:» (feminine), not a file's «его часть».
+    let part = crate::tr!("import-the-part", part = safe::line(part));
     broken_workbook_because(&crate::tr!(
         "import-sst-claims-too-many",
-        part = its_part(part),
+        part = part,
         claimed = written_number(claimed),
         size = size(size_),
         most = number(most)

@@ -132,6 +132,7 @@ import-over-other = { $name } is over { $value }
 import-over-grid = the sheet spans { $rows } rows × { $columns } columns, more than { $value } cells, and an ods or xls sheet is read into memory whole
 import-over-sheet-text = the sheet's cells hold { $size } of text once their repeats are counted, and an ods or xls sheet is read into memory whole, { $copies } times over: more than { $value }
 import-its-part = its part «{ $part }»
+import-the-part = its part «{ $part }»
 import-over-workbook = the workbook is { $found }, over { $value }
 import-over-unpacked = the workbook unpacks to more than { $value } (at least { $found }); a small file that unpacks to this much is a zip bomb
 import-over-part = { $part } unpacks to { $found }, over { $value }; it would be read into memory whole
