@@ -340,12 +340,41 @@ fn a_bundles_header_names_whose_work_its_key_signs() {
     let review = text(&lead.desk.rows(Table::Reviews)[0], "id");
     lead.decide(&review, "accept");
     assert_eq!(signer_named(&lead, &[]), "olga");
-    // Two people's work made on one store: the name it is told, else the login's.
+    // Two people's work made on one store: the name it is told, or the login's when it is one
+    // of them; else refused, naming whose work there is (tester34 F3: it
+    // signed for the login, wrote an empty bundle and said so with exit 0).
     let mut shared = Laptop::new("anna");
     shared.review(1, Verdict::Ok);
     shared.auditor = "boris";
     shared.review(2, Verdict::Dead);
-    assert_eq!(signer_named(&shared, &[]), "login-name");
+    assert_eq!(signer_named(&shared, &["--as", "boris"]), "boris");
+    let refused = shared
+        .desk
+        .okk()
+        .env_remove("OKK_AUDITOR")
+        .env("USER", "login-name")
+        .args(["bundle", "export", "--force", "--out", "-"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(
+        err.contains("(anna, boris)") && err.contains("--as NAME"),
+        "{err}"
+    );
+    assert!(refused.get_output().stdout.is_empty());
+    let by_login = shared.desk.dir.path().join("by-login.okkb");
+    shared
+        .desk
+        .okk()
+        .env_remove("OKK_AUDITOR")
+        .env("USER", "boris")
+        .args(["bundle", "export", "--force", "--out"])
+        .arg(&by_login)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&by_login).unwrap();
+    let header: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(header["signer"], "boris");
 }
 
 #[test]

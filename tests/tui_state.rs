@@ -1871,7 +1871,7 @@ fn f_on_the_stats_screen_shows_how_each_field_is_kept_and_f_or_q_goes_back() {
 #[test]
 fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     use okk::tui::effect::{Msg, Outcome};
-    use okk::tui::read::{Answer, Then};
+    use okk::tui::read::{Answer, Counted, Then};
     use okk::tui::update::update;
     let mut s = session();
     s.stage(MET);
@@ -1886,7 +1886,10 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale, None, Vec::new(), Vec::new(), None)),
+        result: Ok(Answer::Counts(Box::new(Counted {
+            counts: stale,
+            ..Default::default()
+        }))),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1904,7 +1907,10 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh, None, Vec::new(), Vec::new(), None)),
+        result: Ok(Answer::Counts(Box::new(Counted {
+            counts: fresh,
+            ..Default::default()
+        }))),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);
@@ -2237,4 +2243,67 @@ fn a_refresh_after_an_import_shows_the_card_on_screen_as_it_changed() {
         s.state.shared.status,
         Some(Status::Info(format!("#{first} saved: ok")))
     );
+}
+
+/// tester34 F2: the list left open while a sync changed a card she had judged this session
+/// kept its old title and her ✔, and the title bar counted the card twice (once judged, once
+/// again to review: «6/95» against the box's «из 93»). The refresh others' writes bring reads
+/// the list's first cards again: the card shows as it is now, marked changed since her review
+/// and wanting her verdict again, counted once; the selection stays on its card.
+#[test]
+fn a_refresh_relists_a_card_judged_here_that_changed_since_as_wanting_a_verdict_again() {
+    use okk::tui::effect::{Msg, Outcome};
+    let refresh = |s: &mut Session| {
+        okk::tui::run::dispatch(
+            &mut s.state,
+            Msg::Done(Box::new(Outcome::OthersActed)),
+            &mut s.desk,
+        )
+    };
+    let item = |s: &Session, id: &str| {
+        let q = s.state.queue.as_ref().unwrap();
+        (q.items.iter())
+            .find(|i| i.entry.id == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} listed"))
+    };
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("a");
+    let second = s.card_id();
+    s.keys("a").keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let total = s.state.queue.as_ref().unwrap().total();
+    s.keys("j");
+    let selected = |s: &Session| {
+        let q = s.state.queue.as_ref().unwrap();
+        q.items[q.selected].entry.id.clone()
+    };
+    let was = selected(&s);
+    refresh(&mut s);
+    assert!(
+        item(&s, &first).done.is_some(),
+        "nothing changed: still judged"
+    );
+    s.home
+        .changed_in_the_crm(&[(&first, &[("Название сделки", "Сделка, правка")])]);
+    refresh(&mut s);
+    let now = item(&s, &first);
+    assert_eq!(now.entry.title.as_deref(), Some("Сделка, правка"));
+    assert!(now.entry.changed_since_review, "{now:?}");
+    assert_eq!(now.done, None, "wants her verdict again");
+    assert!(item(&s, &second).done.is_some(), "the other stays judged");
+    assert_eq!(selected(&s), was, "the selection stays on its card");
+    s.assert_counts_true();
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(q.total(), total, "counted once: {:?}", q.counts);
+    // Judged again from the list, it is judged once more, on the card as it is.
+    let at = (q.items.iter()).position(|i| i.entry.id == first).unwrap();
+    s.state.queue.as_mut().unwrap().selected = at;
+    s.keys("<enter>");
+    assert_eq!(s.card_id(), first);
+    s.keys("a");
+    assert!(item(&s, &first).done.is_some());
+    s.assert_counts_true();
 }

@@ -117,7 +117,8 @@ fn refuse_other_than_copied_for(store: &impl BundleSource, given: Option<&str>) 
 /// copied from a server: the user it was copied for); else the config's name, the laptop's
 /// user's (on a copy of the lead's store file the lead's records are not theirs to sign);
 /// else the one name the records made in this store were made under (an auditor's laptop:
-/// the auditor; the lead's: the lead); else the login name.
+/// the auditor; the lead's: the lead); else the login name, when no record or one of them is
+/// in it; else refused, naming whose records there are.
 fn signer_name(
     given: Option<&str>,
     store: &impl BundleSource,
@@ -134,10 +135,14 @@ fn signer_name(
     {
         return Ok(name.to_string());
     }
-    Ok(match &store.own_authors()?[..] {
-        [one] => one.clone(),
-        _ => super::review::auditor(None, config),
-    })
+    let login = super::review::auditor(None, config);
+    match &store.own_authors()?[..] {
+        [one] => Ok(one.clone()),
+        // Several people's work on one store (a desk's shared machine): the login's when it is
+        // one of them; else okk would sign for a name with no record here and send nothing.
+        authors if authors.is_empty() || authors.contains(&login) => Ok(login),
+        authors => Err(user(msg::signer_unnamed(authors))),
+    }
 }
 
 /// `store`'s records since `args.since` into `args.out`, signed with `key`: one format from a
@@ -150,11 +155,11 @@ fn write_bundle(
     // Refused before a key is made: a refusal leaves nothing behind.
     refuse_other_name(store, args.signer.as_deref())?;
     refuse_other_than_copied_for(store, args.signer.as_deref())?;
+    let signer = signer_name(args.signer.as_deref(), store, config)?;
     let key_file = key_path()?;
     let (key, made) = Keypair::load_or_create(&key_file)
         .map_err(|e| user(format!("{}: {e}", key_file.display())))?;
     let key = &key;
-    let signer = signer_name(args.signer.as_deref(), store, config)?;
     if made {
         let public = key.public().to_string();
         let lead = signs_as_lead(store, &signer, &public, config)?;

@@ -235,6 +235,17 @@ pub fn forged_name(what: &str, author: &str, signer: &str) -> String {
     )
 }
 
+/// `okk bundle export` without a name on a store holding several people's work, none the
+/// login's: whose it could sign.
+pub fn signer_unnamed(authors: &[String]) -> String {
+    let names = authors
+        .iter()
+        .map(|a| safe(a))
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::tr!("bundle-signer-unnamed", names = names)
+}
+
 /// The records `okk bundle export` left out, by author: made here in others' names.
 pub fn left_out(signer: &str, by_author: &std::collections::BTreeMap<String, u64>) -> String {
     let names = by_author

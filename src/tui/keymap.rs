@@ -706,6 +706,10 @@ mod tests {
         let queue = |c: char| k.lookup(Mode::Queue, Key::char(c));
         assert!(queue('j').is_some());
         assert_eq!(queue('о'), queue('j'));
+        // The `/` key types `.` and, with Shift, `,`: the filter and the help (tester34 F5).
+        assert_eq!(queue('.'), Some(Action::Filter));
+        assert_eq!(queue(','), queue('?'));
+        assert!(queue('?').is_some());
         // In a text box the letter is typed, but Ctrl with a letter still means the key.
         for m in [Mode::Comment, Mode::Filter, Mode::Picker, Mode::Input] {
             assert_eq!(

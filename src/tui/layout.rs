@@ -78,11 +78,17 @@ const RU_UPPER: [(char, char); 33] = [
     ('Ё', '~'),
 ];
 
-/// The Latin key a Russian-layout character was typed on, if it is one of ЙЦУКЕН's letters.
+/// ЙЦУКЕН's punctuation on the US layout's `/` key: `.` there, `,` with Shift. The filter
+/// (`/`) and the help (`?`) are the keys a desk presses without a thought of the layout.
+const RU_SLASH_KEY: [(char, char); 2] = [('.', '/'), (',', '?')];
+
+/// The Latin key a Russian-layout character was typed on, if it is one of ЙЦУКЕН's letters
+/// or the punctuation its `/` key types.
 pub fn latin_twin(c: char) -> Option<char> {
     RU_LOWER
         .iter()
         .chain(RU_UPPER.iter())
+        .chain(RU_SLASH_KEY.iter())
         .find(|(ru, _)| *ru == c)
         .map(|&(_, latin)| latin)
 }
@@ -112,8 +118,11 @@ mod tests {
         latin.sort_unstable();
         latin.dedup();
         assert_eq!(latin.len(), 66, "no two letters on one key");
-        for c in "azAZ.,/?;: 1".chars() {
+        for c in "azAZ/?;: 1".chars() {
             assert_eq!(latin_twin(c), None, "{c:?} is typed as it is");
         }
+        // The `/` key of the Russian layout, without Shift and with it.
+        assert_eq!(latin_twin('.'), Some('/'));
+        assert_eq!(latin_twin(','), Some('?'));
     }
 }

@@ -70,6 +70,9 @@ pub enum Ask {
         /// The card on screen and the digest it was read with: read again, it comes back
         /// when the store holds it changed (an import, a sync wrote it meanwhile).
         on_screen: Option<(CardId, i64)>,
+        /// On a list read whole from the start (unclaimed, unfiltered): how many of its first
+        /// cards to read again, so that their titles, marks and what is owed again show.
+        relist: Option<usize>,
     },
 }
 
@@ -148,16 +151,24 @@ pub enum Answer {
     Changed(Option<Box<CardRead>>),
     Owners(super::picker::Owners),
     CrmStages(AccountStages),
-    /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
-    /// with the cards the lead sent back to her meanwhile, now held for her, the listed
-    /// cards the store no longer holds, and the card on screen read again when it changed.
-    Counts(
-        QueueCounts,
-        Option<u64>,
-        Vec<QueueEntry>,
-        Vec<CardId>,
-        Option<Box<CardRead>>,
-    ),
+    /// The figures, and what changed in the list under them ([`Counted`]).
+    Counts(Box<Counted>),
+}
+
+/// A stage's figures read again while its list is open, and what changed under the list.
+#[derive(Debug, Default)]
+pub struct Counted {
+    pub counts: QueueCounts,
+    /// What a claim may still hand out, when asked (`Ask::Counts::claimed`).
+    pub claimable: Option<u64>,
+    /// The cards the lead sent back to her meanwhile, now held for her.
+    pub back: Vec<QueueEntry>,
+    /// The listed cards the store no longer holds.
+    pub gone: Vec<CardId>,
+    /// The card on screen read again when it changed.
+    pub changed: Option<Box<CardRead>>,
+    /// The list's first cards as the queue lists them now (`Ask::Counts::relist`).
+    pub fresh: Option<Vec<QueueEntry>>,
 }
 
 impl std::fmt::Debug for Answer {
@@ -179,12 +190,15 @@ impl std::fmt::Debug for Answer {
             Answer::Changed(c) => write!(f, "Changed({})", c.is_some()),
             Answer::Owners(o) => write!(f, "Owners({} + {})", o.own.len(), o.others.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
-            Answer::Counts(c, left, back, gone, changed) => write!(
+            Answer::Counts(c) => write!(
                 f,
-                "Counts({c:?}, {left:?}, {} sent back, {} gone, on screen changed: {})",
-                back.len(),
-                gone.len(),
-                changed.is_some()
+                "Counts({:?}, {:?}, {} sent back, {} gone, on screen changed: {}, relisted: {:?})",
+                c.counts,
+                c.claimable,
+                c.back.len(),
+                c.gone.len(),
+                c.changed.is_some(),
+                c.fresh.as_ref().map(Vec::len)
             ),
         }
     }
@@ -302,6 +316,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
             claimed,
             listed,
             on_screen,
+            relist,
         } => {
             // On a shared queue the cards sent back to her come to her list (those she gave
             // back this session aside), taken before the count, which then includes them.
@@ -309,19 +324,23 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 Some(given_back) => desk.claim_returned(row, *all, given_back)?,
                 None => Vec::new(),
             };
-            Answer::Counts(
-                desk.counts_of(row, *all)?,
-                match claimed {
+            Answer::Counts(Box::new(Counted {
+                counts: desk.counts_of(row, *all)?,
+                claimable: match claimed {
                     Some(given_back) => desk.claimable(row, *all, given_back)?,
                     None => None,
                 },
                 back,
-                desk.missing_cards(listed)?,
-                match on_screen {
+                gone: desk.missing_cards(listed)?,
+                changed: match on_screen {
                     Some((card, hash)) => changed(*card, *hash, &Whose::Mine, desk)?,
                     None => None,
                 },
-            )
+                fresh: match relist {
+                    Some(n) => Some(desk.queue(row, None, "", *n, *all)?),
+                    None => None,
+                },
+            }))
         }
     })
 }

@@ -80,7 +80,7 @@ app-roles-not-mapped = { $login }: this PostgreSQL login role is not mapped to a
 app-roles-other-name = this connection is okk user { $mapped } (its PostgreSQL login role is mapped to them): it cannot act as { $given }
 app-copy-signs-as-other = this store was copied from the team server for okk user { $copied } (okk db copy by their login): its bundles sign for { $copied } only, not as { $given }
 app-roles-unknown = { $name } is not a user of this store: its roles are set up, and only the users okk db roles named act on it (okk db roles lists them)
-app-roles-unknown-unnamed = no name given, and the one okk fell back on, { $name } (the config file's `auditor`, else the login name), is not a user of this store: its roles are set up. Say who you are: { $flag } NAME, the variable { $env }, or auditor = "NAME" in config.toml (okk db roles lists the users)
+app-roles-unknown-unnamed = no name given, and the one okk fell back on, { $name } (the config file's `auditor`, else the login name, else «auditor»), is not a user of this store: its roles are set up. Say who you are: { $flag } NAME, the variable { $env }, or auditor = "NAME" in config.toml (okk db roles lists the users)
 app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews
 app-roles-not-lead-funnel = { $name } is an auditor on this store: only a lead applies the funnel
 app-roles-not-lead-calibrate = { $name } is an auditor on this store: only a lead starts a calibration

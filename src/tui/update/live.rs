@@ -5,8 +5,13 @@
 
 use super::{Cx, lead};
 use crate::text::tui as msg;
-use crate::tui::read::{Answer, Ask, Read, Then};
+use crate::tui::read::{Answer, Ask, Counted, Read, Then};
 use crate::tui::state::{Item, Screen, State, Status};
+
+/// The fewest and the most of a list's first cards a refresh reads again: a list scrolled far
+/// keeps its later cards as read (each is read anew when opened).
+const RELIST_LEAST: usize = 50;
+const RELIST_MOST: usize = 250;
 
 /// Others wrote: asks for what the screen shows that their writes may have changed.
 pub(super) fn refresh(state: &State, cx: &mut Cx) {
@@ -32,6 +37,10 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
                     .as_ref()
                     .filter(|_| state.screen == Screen::Card)
                     .map(|c| (c.detail.card_id, c.detail.hash)),
+                // A list read whole (not handed out by claim: those cards come by `claimed`):
+                // its first cards again, for what others' writes changed in them.
+                relist: (cx.desk.lease().is_none() && q.filter.is_empty() && !q.all)
+                    .then(|| q.items.len().clamp(RELIST_LEAST, RELIST_MOST)),
             },
             _ => return,
         },
@@ -81,7 +90,15 @@ pub(super) fn own_write(state: &mut State) {
 pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
     match (state.screen, answer) {
         (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
-        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back, gone, changed)) => {
+        (Screen::Queue | Screen::Card, Answer::Counts(counted)) => {
+            let Counted {
+                counts,
+                claimable,
+                back,
+                gone,
+                changed,
+                fresh,
+            } = *counted;
             // A prune took listed cards out of the store: they leave the list first (the
             // card on screen, if one of them, gives way to the next).
             super::queue::drop_gone(state, &gone, None, cx);
@@ -92,6 +109,9 @@ pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
                 && state.verdicts.saving.is_none()
             {
                 super::card::redraw_changed(state, *read, None);
+            }
+            if let Some(fresh) = fresh {
+                super::queue::relist(state, fresh);
             }
             let Some(q) = state.queue.as_mut() else {
                 return;

@@ -348,6 +348,54 @@ pub(super) fn merge(q: &mut Queue, items: impl IntoIterator<Item = Item>) -> usi
     back
 }
 
+/// A list read whole, with others' writes since (a sync, another auditor, the lead): its first
+/// cards as the queue lists them now (`fresh`). A listed card takes its new entry (title, marks);
+/// one she judged this session that the queue lists again (changed since, a calibration card
+/// owed again) wants her verdict again; a calibration card new to the list comes first, as it
+/// does when the stage opens. The selected card stays selected. Cards the queue lists no
+/// longer stay as they are (she may have judged them; a prune's are dropped apart).
+pub(super) fn relist(state: &mut State, fresh: Vec<QueueEntry>) {
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    let mut first = Vec::new();
+    let mut changed = false;
+    for entry in fresh {
+        match q
+            .items
+            .iter_mut()
+            .find(|i| i.entry.card_id == entry.card_id)
+        {
+            Some(listed) => {
+                changed |= listed.done.is_some() || listed.entry != entry;
+                listed.done = None;
+                listed.entry = entry;
+            }
+            None if entry.calibration => first.push(Item { done: None, entry }),
+            None => {}
+        }
+    }
+    if first.is_empty() && !changed {
+        return;
+    }
+    let came = first.len();
+    q.items.splice(0..0, first);
+    q.measure.forget();
+    if !q.items.is_empty() {
+        q.selected = (q.selected + came).min(q.items.len() - 1);
+    }
+    // What holds a place in the list moves down with it.
+    if let Some(c) = state.card.as_mut() {
+        c.index += came;
+    }
+    if let Some(s) = state.verdicts.saving.as_mut() {
+        s.index += came;
+    }
+    if let Some((index, _)) = state.verdicts.ahead.as_mut() {
+        *index += came;
+    }
+}
+
 fn open_first_card(state: &mut State, cx: &mut Cx) {
     if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
         card::open(state, 0, None, cx)
