@@ -251,7 +251,8 @@ fn crm_add_keeps_a_token_files_whole_path_and_warns_of_a_token_it_cannot_read_ye
     assert!(out.status.success(), "{out:?}");
     assert!(
         stderr(&out).contains(&format!(
-            "okk: warning: connection «open»: the token file {} can be read by others",
+            "okk: warning: {}:11:14: connection «open»: the token file {} can be read by others",
+            desk.config.display(),
             open.display()
         )) && !stderr(&out).contains("«tf3»"),
         "{out:?}"
@@ -740,4 +741,50 @@ fn crm_commands_speak_russian_whole_and_a_test_does_not_say_it_changed_nothing()
         assert!(out.status.success(), "{out:?}");
         assert!(stderr(&out).starts_with("okk: "), "{out:?}");
     }
+}
+
+/// tester33 F10: a token file written by hand as a relative path is the config file's
+/// neighbour, whatever folder okk runs from (cron, another terminal); a problem with it points
+/// at the line and column of config.toml that names it.
+#[test]
+fn a_hand_written_relative_token_file_is_found_beside_the_config_and_its_problem_located() {
+    use std::os::unix::fs::PermissionsExt;
+    let crm = FakeCrm::start(State::with_deals(3), 0);
+    let desk = Crm::new();
+    let cfg_dir = desk.desk.dir.path().join("cfg");
+    std::fs::create_dir(&cfg_dir).unwrap();
+    let config = cfg_dir.join("okk.toml");
+    let token = cfg_dir.join("tok");
+    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[[crm]]\nname = \"main\"\nkind = \"amocrm\"\nurl = \"{}\"\ntoken_file = \"tok\"\n",
+            crm.url
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = desk.desk.okk();
+        cmd.current_dir(desk.desk.dir.path())
+            .args(["--lang", "en", "--config"])
+            .arg(&config)
+            .args(args)
+            .env("OKK_SYNC_RATE", "0");
+        cmd.output().unwrap()
+    };
+    let out = run(&["crm", "test", "main"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("main: the token works"), "{out:?}");
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let said = failed(&run(&["crm", "test", "main"]));
+    assert!(
+        said.contains(&format!(
+            "{}:5:14: connection «main»: the token file {} can be read by others",
+            config.display(),
+            token.display()
+        )),
+        "{said}"
+    );
 }

@@ -69,7 +69,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         return Err(at(lang.span().start, &msg::bad_lang(lang.get_ref())));
     }
     let keymap = Keymap::with_overrides(&raw.keys).map_err(|e| at(e.offset, &e.message))?;
-    let crm = crate::crm::config::check(&raw.crm).map_err(|e| at(e.offset, &e.message))?;
+    let mut crm = crate::crm::config::check(&raw.crm).map_err(|e| at(e.offset, &e.message))?;
+    for (c, r) in crm.iter_mut().zip(&raw.crm) {
+        // A token file written by hand as a relative path is the config file's neighbour, not
+        // the working folder's (a sync runs from cron, from another terminal).
+        if let crate::crm::config::TokenSource::File(file) = &mut c.token
+            && file.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            *file = dir.join(&*file);
+        }
+        c.token_at = r.token_offset().map(|offset| {
+            let (line, column) = index.position(offset);
+            format!("{}:{line}:{column}", path.display())
+        });
+    }
     let same_account = crate::crm::config::same_account(&crm)
         .into_iter()
         .map(|(first, later)| {

@@ -203,7 +203,7 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         if let Some(problem) = c.token_problem()
             && !matches!(problem, crate::crm::config::TokenProblem::EnvUnset(_))
         {
-            super::warn(msg::list_token_warning(&problem.message(&c.name)));
+            super::warn(msg::list_token_warning(&c.explain(&problem)));
         }
     }
     Ok(ExitCode::SUCCESS)

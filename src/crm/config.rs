@@ -34,6 +34,9 @@ pub struct Connection {
     pub pipelines: Vec<String>,
     /// The host is this machine: plain http is allowed (tests, the fake server).
     pub loopback: bool,
+    /// Where the config file names its token (`FILE:LINE:COLUMN` of `token_env`/`token_file`):
+    /// what a problem with the token points at.
+    pub token_at: Option<String>,
 }
 
 /// A secret that never prints.
@@ -56,6 +59,11 @@ impl RawConnection {
     /// Where its `name` is written: the place a problem with the connection as a whole points at.
     pub fn name_offset(&self) -> usize {
         self.name.span().start
+    }
+
+    /// Where its token's source (`token_env`, `token_file`) is written, if it names one.
+    pub fn token_offset(&self) -> Option<usize> {
+        (self.token_file.as_ref().or(self.token_env.as_ref())).map(|t| t.span().start)
     }
 }
 
@@ -109,6 +117,7 @@ pub fn check(raw: &[RawConnection]) -> Result<Vec<Connection>, AtError> {
             token,
             pipelines: r.pipelines.iter().map(|p| p.trim().to_string()).collect(),
             loopback,
+            token_at: None,
         });
     }
     Ok(out)
@@ -306,7 +315,15 @@ impl Connection {
     /// Reads the token. A token file must be readable by its owner only. The error says what
     /// is wrong and how to put it right.
     pub fn secret(&self) -> Result<Option<Secret>, String> {
-        self.read_secret().map_err(|p| p.message(&self.name))
+        self.read_secret().map_err(|p| self.explain(&p))
+    }
+
+    /// What is wrong with its token (`problem`), at the place the config file names it.
+    pub fn explain(&self, problem: &TokenProblem) -> String {
+        match &self.token_at {
+            Some(at) => format!("{at}: {}", problem.message(&self.name)),
+            None => problem.message(&self.name),
+        }
     }
 
     /// Why the token cannot be read now, if it cannot (`okk crm add` warns of it).
