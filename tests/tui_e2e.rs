@@ -913,6 +913,10 @@ fn resizing_redraws_and_too_small_says_so() {
                 !screen.contains("┌ #"),
                 "no card under the message:\n{screen}"
             );
+            // Keys do nothing on the screen nobody sees (tester38 F7: `s` saved «stale»).
+            term.send("sdj");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            assert!(reviews(&desk).is_empty(), "a verdict given blind");
         } else {
             term.wait_until(&format!("a {cols}×{rows} frame"), |s| {
                 let last = s.contents_between(0, 0, 0, cols);

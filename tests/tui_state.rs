@@ -2307,3 +2307,57 @@ fn a_refresh_relists_a_card_judged_here_that_changed_since_as_wanting_a_verdict_
     assert!(item(&s, &first).done.is_some());
     s.assert_counts_true();
 }
+
+/// tester38 F7: with the terminal too small to draw the screens (the frame asks for a larger
+/// one), keys acted on the card nobody saw: `s` saved «stale» blind. Now only ctrl-c acts.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small_but_ctrl_c_quits() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.state.shared.hidden = true;
+    s.keys("s").keys("a").keys("q");
+    assert!(s.rows(Table::Reviews).is_empty(), "no verdict given blind");
+    assert_eq!(s.card_id(), first);
+    assert!(!s.state.shared.quit);
+    s.state.shared.hidden = false;
+    s.keys("s");
+    assert_eq!(s.current_verdicts(), vec![(first, "stale".into())]);
+    s.state.shared.hidden = true;
+    s.keys("<C-c>");
+    assert!(s.state.shared.quit, "ctrl-c quits whatever the size");
+}
+
+/// tester38 F2: a Russian word typed on the card screen (meant for a filter) was read through
+/// the layout as keys, and its `в` saved «dead lead». A verdict reached through a Russian letter
+/// right after another typed key is taken for typing: not given, and the status says why; the
+/// same letter pressed alone judges; `/` on the card goes to the list with its filter open.
+#[test]
+fn a_russian_word_typed_on_the_card_gives_no_verdict_and_slash_opens_the_filter() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    // «ов»: о moves (j), в right after it would be `d`.
+    s.keys("о").keys("в");
+    assert!(s.rows(Table::Reviews).is_empty(), "no verdict from a word");
+    let said = match &s.state.shared.status {
+        Some(Status::Info(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        said.contains("«в»") && said.contains("Press it again"),
+        "{said}"
+    );
+    assert_eq!(s.card_id(), first);
+    // Alone (after a pause), the letter is the verdict key.
+    s.state.shared.last_typed = None;
+    s.keys("в");
+    assert_eq!(s.current_verdicts(), vec![(first, "dead".into())]);
+    // `/` (the Russian layout's `.` too) on a card: the list, its filter open, what follows typed.
+    s.keys(".").keys("Попова");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let q = s.state.queue.as_ref().unwrap();
+    assert!(q.filtering);
+    assert_eq!(q.filter, "Попова");
+    assert_eq!(s.current_verdicts().len(), 1);
+}

@@ -1460,6 +1460,15 @@ pub fn crm_no_link() -> String {
     tr!("tui-crm-no-link")
 }
 
+/// A verdict key the Russian layout's letter `typed` stands for came right after another key
+/// typed: taken for a word typed where no box is open, not a verdict.
+pub fn typed_not_verdict(typed: String) -> String {
+    crate::tr!(
+        "tui-typed-not-verdict",
+        key = super::safe::line(&typed).into_owned()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::given_back_unlisted;

@@ -563,6 +563,12 @@ pub struct Shared {
     pub offline: bool,
     /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
     pub quit_without_draft: bool,
+    /// The terminal is too small to draw the screens (the last frame said so instead): keys
+    /// do nothing but quit, or they would act on a screen nobody sees.
+    pub hidden: bool,
+    /// When the last printable key came (a letter, a digit, a sign): a verdict key that the
+    /// Russian layout's letter stands for, pressed right after one, is a word being typed.
+    pub last_typed: Option<std::time::Instant>,
 }
 
 impl Shared {
@@ -679,6 +685,8 @@ impl State {
                 quit: false,
                 quit_without_draft: false,
                 offline: false,
+                hidden: false,
+                last_typed: None,
             },
             stages: StagesScreen::default(),
             queue: None,

@@ -87,10 +87,11 @@ tui-given-back-unlisted = { $count ->
 }
 tui-stage-done = «{ $stage }» is done
 tui-stage-done-filtered = «{ $stage }» is done for «{ $filter }» (esc clears the filter)
-tui-stage-done-next = { $done }. enter: «{ $next }» ({ $count } to review); q: back
+tui-stage-done-next = { $done }. enter: the first card of «{ $next }» ({ $count } to review); q: back
 tui-stage-done-last = { $done }, and so is every other stage. q: back
 tui-all-done = No other stage has cards to review.
-tui-too-small = okk needs a terminal of at least 80×24; this one is { $width }×{ $height }. Enlarge it, or press ctrl-c to quit.
+tui-typed-not-verdict = «{ $key }» came right after other keys typed: taken for a word, not a verdict (no text box is open here; / filters the list). Press it again to judge the card.
+tui-too-small = okk needs a terminal of at least 80×24; this one is { $width }×{ $height }. Enlarge it, or press ctrl-c to quit: until then keys do nothing.
 tui-help = help
 tui-help-title = Keys
 tui-help-layout = Keys work in the Russian layout too: ф is a, ч is x, . is /, , is ?

@@ -94,10 +94,11 @@ tui-given-back-unlisted = { $count ->
 }
 tui-stage-done = «{ $stage }» проверен
 tui-stage-done-filtered = «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
-tui-stage-done-next = { $done }. enter: «{ $next }» (проверить: { $count }); q: назад
+tui-stage-done-next = { $done }. enter: первая карточка этапа «{ $next }» (проверить: { $count }); q: назад
 tui-stage-done-last = { $done }, и все остальные этапы тоже. q: назад
 tui-all-done = На других этапах нечего проверять.
-tui-too-small = okk нужен терминал не меньше 80×24; этот — { $width }×{ $height }. Увеличьте окно или нажмите ctrl-c для выхода.
+tui-typed-not-verdict = «{ $key }» нажата сразу за другими буквами: это похоже на набранное слово, а не на вердикт (поля для текста здесь нет; / — фильтр списка). Нажмите её ещё раз, чтобы вынести вердикт.
+tui-too-small = okk нужен терминал не меньше 80×24; этот — { $width }×{ $height }. Увеличьте окно или нажмите ctrl-c для выхода: пока окно мало, клавиши не действуют.
 tui-help = помощь
 tui-help-title = Клавиши
 tui-help-layout = Клавиши работают и в русской раскладке: ф — это a, ч — x, . — /, , — ?

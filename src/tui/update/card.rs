@@ -57,7 +57,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
                 scroll: Default::default(),
             })
         }
-        Action::Back => {
+        Action::Back | Action::Filter => {
             let i = c.index;
             state.verdicts.follows_last = false;
             keep_draft(state, cx, AfterDraft::Leave);
@@ -65,6 +65,8 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.screen = Screen::Queue;
             if let Some(q) = state.queue.as_mut() {
                 q.selected = i.min(q.items.len().saturating_sub(1));
+                // The list, its filter open for what she types.
+                q.filtering = action == Action::Filter;
             }
         }
         _ => {}

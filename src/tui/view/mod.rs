@@ -28,9 +28,14 @@ use crate::text::tui as msg;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// The screens cannot be drawn in `area`: a message asks for a larger terminal instead.
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small(area) {
         let p = Paragraph::new(wrapped(msg::too_small(area.width, area.height), area.width));
         frame.render_widget(p, area);
         return;
