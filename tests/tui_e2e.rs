@@ -1116,7 +1116,7 @@ fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
 #[test]
 fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
     let desk = Desk::new();
-    let mut term = okk(&desk, &["demo"], 100, 30).start(desk.dir.path());
+    let mut term = okk(&desk, &["demo"], 80, 24).start(desk.dir.path());
     let funnel = term.wait_for("To review");
     assert!(funnel.contains(&format!(" {STAGE} ")), "{funnel}");
     term.send("q");
@@ -1137,6 +1137,13 @@ fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
     );
     assert!(std::path::Path::new(demo_db).exists());
     assert!(!desk.db.exists(), "the demo made {}", desk.db.display());
+    // Each command to try is one line, however narrow the terminal (tester38 F5: at 80
+    // columns `stats` and `--json` were broken onto two lines, and copying the first ran
+    // the wrong command).
+    assert!(
+        raw.contains(&format!("okk --db {demo_db} stats --json")),
+        "{raw}"
+    );
 }
 
 #[test]

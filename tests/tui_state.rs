@@ -1410,7 +1410,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
         panic!("the status says the stage is done");
     };
     assert!(
-        said.contains("is done") && said.contains("enter: «"),
+        said.contains("is done") && said.contains("enter: the first card of «"),
         "{said}"
     );
     assert!(s.state.queue.as_ref().unwrap().finished());
@@ -1435,7 +1435,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
     };
     let first = s.state.stages.rows[0].name.clone();
     assert!(
-        said.contains("is done") && said.contains(&format!("enter: «{first}»")),
+        said.contains("is done") && said.contains(&format!("enter: the first card of «{first}»")),
         "{said}"
     );
     assert!(!said.contains("every other stage"), "{said}");

@@ -187,7 +187,7 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
             let card = &c.detail.card;
             match state.shared.crm_links.url(&card.source, &card.external_id) {
                 Some(url) => cx.ask(Effect::OpenUrl(url)),
-                None => state.shared.status = Some(Status::Error(msg::crm_no_link())),
+                None => state.shared.status = Some(Status::Error(msg::crm_no_link(&card.source))),
             }
         }
         _ => {}
