@@ -359,6 +359,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_window_of_days_that_holds_no_review_counts_those_it_leaves_out() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_window_of_no_review_counts_those_it_leaves_out(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn a_store_made_by_a_newer_okk_is_refused() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -683,6 +683,47 @@ pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
     assert_eq!(settled(&*store), ("r-anna".into(), Verdict::Dead));
 }
 
+/// A window of days that holds none of the current reviews says how many it leaves out and the
+/// days of the first and the last (a replaced review and a withdrawn one are not current); a
+/// window holding one says nothing of the others.
+pub fn a_window_of_no_review_counts_those_it_leaves_out<B: Backend>(backend: &B) {
+    use okk::domain::analytics::{LeftOut, Window};
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    for (auditor, id, review, when) in [
+        ("anna", "c1", "r-replaced", at(2, 9)),
+        ("anna", "c1", "r-c1", at(3, 9)),
+        ("boris", "w1", "r-w1", at(10, 9)),
+        ("anna", "w2", "r-w2", at(18, 23)),
+        ("anna", "i0", "r-withdrawn", at(19, 9)),
+    ] {
+        let v = verdict(&*store, auditor, id, Verdict::Stale, review, when);
+        save(&mut *store, &v);
+    }
+    store.withdraw_review("r-withdrawn", at(19, 10)).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let left_out = |since: Option<u32>, until: Option<u32>| {
+        let window = Window {
+            since: since.map(day),
+            until: until.map(day),
+            side: None,
+        };
+        let f = store.stats_figures(&funnel, now().date(), window).unwrap();
+        f.analytics.all_left_out
+    };
+    let three = Some(LeftOut {
+        reviews: 3,
+        first: Some(day(3)),
+        last: Some(day(18)),
+    });
+    assert_eq!(left_out(None, Some(2)), three, "before them all");
+    assert_eq!(left_out(Some(19), None), three, "after them all");
+    assert_eq!(left_out(Some(4), Some(9)), three, "between them");
+    assert_eq!(left_out(Some(10), Some(10)), None, "it holds one");
+    assert_eq!(left_out(None, None), None, "every day");
+}
+
 pub fn calibration_handout<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut store = backend.open(&handle).unwrap();
