@@ -1750,7 +1750,18 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
             .iter()
             .all(|i| i.entry.owner.as_deref() == Some(owner.as_str()))
     );
-    s.keys("q4q");
+    // tester38 F3: the cards a bottleneck counts are judged: listed as under `t`, with her
+    // verdicts (an all-judged bottleneck opened on «nothing to review, 0/0»); q goes back to
+    // the stats screen, at the bottleneck.
+    assert!(q.all, "every card listed");
+    assert!(
+        q.items.iter().any(|i| i.entry.my_verdict.is_some()),
+        "the judged cards among them"
+    );
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Stats);
+    assert_eq!(s.state.stats.as_ref().unwrap().selected, pair);
+    s.keys("q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }
 

@@ -76,6 +76,8 @@ pub struct Queue {
     /// A filter that lists nothing: the cards it finds that other auditors judged, and who
     /// (the empty list says whose they are).
     pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
+    /// Opened from a bottleneck of the stats screen: going back returns there.
+    pub from_stats: bool,
 }
 
 impl Queue {
@@ -1007,6 +1009,7 @@ mod tests {
             several_sources: false,
             judged_unlisted: 0,
             judged_by_others: Vec::new(),
+            from_stats: false,
         }
     }
 
