@@ -421,8 +421,8 @@ mod tests {
     fn a_pairs_stage_gives_way_before_its_managers_name() {
         let label = |room| bottleneck_label("Отработка возражений", Some("Морозов Алексей"), room);
         assert_eq!(label(60), "Отработка возражений · Морозов Алексей");
-        assert_eq!(label(30), "Отра. возра. · Морозов Алексей");
-        assert_eq!(label(24), "Отра. возр. · Морозов А.");
+        assert_eq!(label(30), "Отраб. возр. · Морозов Алексей");
+        assert_eq!(label(24), "Отр. возр. · Морозов А.");
         assert_eq!(label(20), "Отр. возр. · Морозов");
         assert_eq!(label(17), "Отр. в… · Морозов");
         assert_eq!(label(8), "О… · Мо…");
