@@ -848,12 +848,15 @@ impl Import<'_> {
                     .tx
                     .prepare_cached(FIRST_VISIT)?
                     .query_row([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                // A sync's CRM record of the path dates the visit instead (`stage_path`).
                 let first_seen = match parse_time(&imported) {
-                    Some(t) => fmt_time(&crate::domain::stage_move::first_visit(
-                        t,
-                        edited.as_deref().and_then(parse_time),
-                    )),
-                    None => imported,
+                    Some(t) if !self.defers_moves => fmt_time(
+                        &crate::domain::stage_move::first_visit(
+                            t,
+                            edited.as_deref().and_then(parse_time),
+                        ),
+                    ),
+                    _ => imported,
                 };
                 self.pending_history.push((
                     old.id,

@@ -57,24 +57,23 @@ const CHANGED_COLUMNS: &str = "id, changed, history, visit, renamed, pipeline, s
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
     touched_at, search, moved_at";
 
-/// The finish's statements for the changed cards, and whether each takes the batch and the
-/// time (`$1`, `$2`).
-const CHANGED_STEPS: [(&str, bool); 5] = [
-    // A card that moved (or came back from gone) gets a history row for this sync; one that
-    // had kept its first stage until now first gets that visit, from its row as it was (see
-    // `stage_history`), dated no later than the deal's edit it held (`stage_move::first_visit`;
-    // both texts in the store's one shape, so compared as text): the SQLite import's
-    // `history`, for every changed card at once.
-    (
-        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-         SELECT c.id, c.first_batch,
-             CASE WHEN c.updated_at < b.started_at THEN c.updated_at ELSE b.started_at END,
-             c.pipeline, c.stage
-         FROM okk_import_changed s JOIN cards c ON c.id = s.id
-         JOIN import_batches b ON b.id = c.first_batch
-         WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
-        false,
-    ),
+/// A card that moved (or came back from gone) and had kept its first stage until now first
+/// gets that visit, from its row as it was (see `stage_history`): for a file (`$1`), dated no
+/// later than the deal's edit it held (`stage_move::first_visit`; both texts in the store's one
+/// shape, so compared as text); a sync's CRM record of the path dates it instead. The SQLite
+/// import's `history`, for every changed card at once.
+const FIRST_VISITS: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+    SELECT c.id, c.first_batch,
+        CASE WHEN $1 AND c.updated_at < b.started_at THEN c.updated_at ELSE b.started_at END,
+        c.pipeline, c.stage
+    FROM okk_import_changed s JOIN cards c ON c.id = s.id
+    JOIN import_batches b ON b.id = c.first_batch
+    WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)";
+
+/// The finish's statements for the changed cards after [`FIRST_VISITS`], and whether each
+/// takes the batch and the time (`$1`, `$2`).
+const CHANGED_STEPS: [(&str, bool); 4] = [
+    // A card that moved (or came back from gone) gets a history row for this sync.
     // At the deal's edit where it dates the move (`moved_at`, see `PgImport::date_moves`),
     // else now; a sync's move waits for the CRM's path of it (`PgSync::stage_path`).
     (
@@ -392,6 +391,8 @@ impl<'a> PgImport<'a> {
         }
         self.date_moves()?;
         let (batch, now) = (self.batch, self.now.clone());
+        let by_file = !self.defers_moves;
+        self.tx.execute(FIRST_VISITS, &[&by_file])?;
         for (sql, stamped) in CHANGED_STEPS {
             if stamped {
                 self.tx.execute(sql, &[&batch, &now])?;
