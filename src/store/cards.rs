@@ -850,12 +850,12 @@ impl Import<'_> {
                     .query_row([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 // A sync's CRM record of the path dates the visit instead (`stage_path`).
                 let first_seen = match parse_time(&imported) {
-                    Some(t) if !self.defers_moves => fmt_time(
-                        &crate::domain::stage_move::first_visit(
+                    Some(t) if !self.defers_moves => {
+                        fmt_time(&crate::domain::stage_move::first_visit(
                             t,
                             edited.as_deref().and_then(parse_time),
-                        ),
-                    ),
+                        ))
+                    }
                     _ => imported,
                 };
                 self.pending_history.push((
