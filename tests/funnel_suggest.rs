@@ -1313,3 +1313,56 @@ fn a_stage_the_crm_renamed_is_proposed_as_an_alias_and_an_emptied_stage_for_no_e
         "{said}"
     );
 }
+
+/// Three weekly exports without an edit column, imported one after another in one sitting
+/// (`--today` naming each week): every move is dated by the import's clock, seconds after the
+/// visit it ends, so each stay measures the sitting, not the card (tester37 F1). `funnel
+/// suggest` draws no merge and no idle limit from them and says why; the stays' moves are
+/// counted in `one_sitting`.
+#[test]
+fn a_history_from_one_sitting_proposes_no_merge_and_no_idle_limit_from_its_short_stays() {
+    let desk = Desk::new();
+    let funnel = funnel_copy(&desk);
+    let ids = ["S1", "S2", "S3", "S4", "S5"];
+    let week = |name: &str, stage: &str| {
+        let mut text = "ID,Название сделки,Бюджет,Ответственный,Этап сделки,Воронка\n".to_string();
+        for id in ids {
+            text.push_str(&format!("{id},Сделка {id},100000,Оля,{stage},Продажи\n"));
+        }
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    for (day, name, stage) in [
+        ("2026-11-02", "w1.csv", "Лид"),
+        ("2026-11-09", "w2.csv", "Звонок"),
+        ("2026-11-16", "w3.csv", "Встреча"),
+    ] {
+        let file = week(name, stage);
+        succeeded(
+            desk.okk_funnel(&funnel)
+                .args(["--today", day, "import"])
+                .arg(&file),
+        );
+    }
+    let suggest = |json: bool| {
+        let mut cmd = desk.okk_funnel(&funnel);
+        cmd.args(["--today", "2026-11-23", "funnel", "suggest"]);
+        if json {
+            cmd.arg("--json");
+        }
+        succeeded(&mut cmd)
+    };
+    let out: Json = serde_json::from_str(&suggest(true)).unwrap();
+    let list = out["suggestions"].as_array().unwrap();
+    for kind in ["merge_stage", "idle_limit"] {
+        assert_eq!(by_kind(list, kind), Vec::<&Json>::new(), "{kind}: {out:#}");
+    }
+    assert_eq!(out["one_sitting"]["stays_left_out"], 10, "{out:#}");
+    let text = suggest(false);
+    assert!(
+        text.contains("The store's history was recorded in one sitting")
+            && text.contains("10 moves after a stay of a day or less were left out"),
+        "{text}"
+    );
+}

@@ -608,11 +608,11 @@ fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
     assert_eq!(desk.rows(Table::Cards).len(), 0);
 }
 
-/// A dry run writes nothing, so the store holds no card at the stages the file brings that the
-/// funnel lacks: the report lists none as «(0)» cards of the source (tester27) but says the
-/// file's rows there, by how many; the real run then says the cards.
+/// A dry run says the stages the funnel lacks as the import would leave the store: the cards
+/// of the source there once the file is in, as the real run then says — never «(0)» cards
+/// (tester27), and never the file's rows alone where the import would write cards.
 #[test]
-fn a_dry_run_says_the_file_s_rows_at_unknown_stages_not_zero_cards() {
+fn a_dry_run_says_the_file_s_cards_at_unknown_stages_not_zero_cards() {
     let desk = Desk::new();
     desk.empty_store();
     let opportunities = salesforce("Opportunity.csv");
@@ -628,20 +628,43 @@ fn a_dry_run_says_the_file_s_rows_at_unknown_stages_not_zero_cards() {
     };
     let dry = run(true);
     assert!(!dry.contains("(0)"), "{dry}");
-    assert!(!dry.contains("unknown stages"), "{dry}");
     assert!(
-        dry.contains(
-            "file rows at stages the funnel lacks, where the store holds no card of \
-             «salesforce» (yet): «Discovery» (9), «Negotiation» (9)"
-        ),
+        dry.contains("cards of «salesforce»: «Discovery» (9), «Negotiation» (9)"),
         "{dry}"
     );
+    assert!(!dry.contains("file rows at stages"), "{dry}");
     let real = run(false);
     assert!(
         real.contains("cards of «salesforce»: «Discovery» (9), «Negotiation» (9)"),
         "{real}"
     );
     assert!(!real.contains("file rows at stages"), "{real}");
+}
+
+/// The week the CRM moved every card out of a stage the funnel no longer has (tester37 F9):
+/// the dry run reports the stage as the import would leave it — empty, so not at all — where
+/// it warned of the cards the store held there before the file.
+#[test]
+fn a_dry_run_does_not_warn_of_a_stage_the_file_empties() {
+    let desk = Desk::new();
+    let deals = |stage: &'static str| -> Vec<(&'static str, &'static str, &'static str)> {
+        vec![
+            ("7001", "02.11.2026 10:00:00", stage),
+            ("7002", "02.11.2026 11:00:00", stage),
+        ]
+    };
+    let before = edited_export(&desk, "w1.csv", true, &deals("Старая бронь"));
+    let r = desk.import_one(&["--today", "2026-11-02", &before]);
+    assert_eq!(r["unknown_stages"][0]["cards"], 2, "{r}");
+    let mut after = deals("Квалификация");
+    after[0].1 = "08.11.2026 10:00:00";
+    after[1].1 = "08.11.2026 11:00:00";
+    let moved = edited_export(&desk, "w2.csv", true, &after);
+    let dry = desk.import_one(&["--today", "2026-11-09", "--dry-run", &moved]);
+    assert_eq!(dry["stage_changes"], 2);
+    assert_eq!(dry["unknown_stages"], json!([]), "{dry}");
+    let real = desk.import_one(&["--today", "2026-11-09", &moved]);
+    assert_eq!(real["unknown_stages"], dry["unknown_stages"]);
 }
 
 // ---- another object under the same source ------------------------------------------------------
@@ -867,7 +890,7 @@ fn batch_started(desk: &Desk, id: i64) -> chrono::NaiveDateTime {
 }
 
 /// The desk's first import, as if it had run three days ago (so that the edits since fall
-/// after it): the time of the cards' first visits.
+/// after it): the time of a card's first visit unless its deal's edit is earlier.
 fn first_import_days_ago(desk: &Desk, deals: &[(&str, &str, &str)]) -> chrono::NaiveDateTime {
     desk.import_one(&[&edited_export(desk, "v1.csv", true, deals)]);
     let then = clock() - chrono::Duration::days(3);
@@ -877,16 +900,17 @@ fn first_import_days_ago(desk: &Desk, deals: &[(&str, &str, &str)]) -> chrono::N
 
 /// An export imported a day after it was written: the moves it shows are dated by their deals'
 /// last edits (the CRM's clock), not by the import's — also a card that moved twice between the
-/// exports (one move, to the stage the file shows). Where the edit cannot date the move (after
-/// the import, before the visit it ends began, unreadable) the move is the import's as before.
-/// The same file again writes nothing.
+/// exports (one move, to the stage the file shows). The visit each move ends began no later
+/// than the deal's edit the first export gave (five days ago), before the first import ran.
+/// Where the edit cannot date the move (after the import, at or before the visit it ends began,
+/// unreadable) the move is the import's as before. The same file again writes nothing.
 #[test]
 fn an_export_imported_a_day_late_dates_its_moves_by_the_deals_edits() {
     let desk = Desk::new();
     let now = clock();
     let days = |n: i64| now - chrono::Duration::days(n);
     let old = amo(days(5));
-    let first = first_import_days_ago(
+    let imported_first = first_import_days_ago(
         &desk,
         &[
             ("5001", &old, "Первичный контакт"),
@@ -896,7 +920,9 @@ fn an_export_imported_a_day_late_dates_its_moves_by_the_deals_edits() {
             ("5005", &old, "Первичный контакт"),
         ],
     );
-    let (yesterday, ahead, stale) = (days(1), amo(now + chrono::Duration::days(1)), amo(days(4)));
+    let first = days(5);
+    assert!(first < imported_first);
+    let (yesterday, ahead, stale) = (days(1), amo(now + chrono::Duration::days(1)), amo(days(6)));
     let v2 = edited_export(
         &desk,
         "v2.csv",
@@ -963,7 +989,9 @@ fn an_older_export_imported_after_a_newer_one_does_not_date_a_move_before_the_la
     let desk = Desk::new();
     let now = clock();
     let days = |n: i64| now - chrono::Duration::days(n);
-    let first = first_import_days_ago(&desk, &[("5101", &amo(days(5)), "Первичный контакт")]);
+    first_import_days_ago(&desk, &[("5101", &amo(days(5)), "Первичный контакт")]);
+    // No later than the deal's edit the first export gave.
+    let first = days(5);
     desk.import_one(&[&edited_export(
         &desk,
         "v2.csv",
@@ -1024,4 +1052,83 @@ fn an_export_without_the_edit_column_dates_its_moves_by_the_import() {
         visits.last(),
         Some(&("Квалификация".to_string(), batch_started(&desk, 3)))
     );
+}
+
+/// A month of weekly exports imported one after another in one sitting, `--today` naming each
+/// export's Monday, as a desk starting with last month's exports in hand does (tester37 F1):
+/// a card's first visit began no later than the deal's edit the first file gave, and each move
+/// a later file shows is dated by its deal's edit — weeks apart, as the files say, not the
+/// seconds between the imports. A card the file left unchanged keeps its visit; a stale edit
+/// still dates nothing.
+#[test]
+fn weekly_exports_imported_in_one_sitting_keep_the_files_dates() {
+    let desk = Desk::new();
+    let week = |name: &str, deals: &[(&str, &str, &str)]| edited_export(&desk, name, true, deals);
+    let weeks = [
+        (
+            "2026-11-02",
+            week(
+                "w1.csv",
+                &[
+                    ("6001", "20.10.2026 11:00:00", "Первичный контакт"),
+                    ("6002", "27.10.2026 12:00:00", "Первичный контакт"),
+                    ("6003", "30.10.2026 09:00:00", "Квалификация"),
+                ],
+            ),
+        ),
+        (
+            "2026-11-09",
+            week(
+                "w2.csv",
+                &[
+                    ("6001", "06.11.2026 15:00:00", "Квалификация"),
+                    ("6002", "27.10.2026 12:00:00", "Первичный контакт"),
+                    ("6003", "05.11.2026 10:00:00", "Встреча назначена"),
+                ],
+            ),
+        ),
+        (
+            "2026-11-16",
+            week(
+                "w3.csv",
+                &[
+                    ("6001", "13.11.2026 22:00:00", "Встреча назначена"),
+                    ("6002", "12.11.2026 10:00:00", "Квалификация"),
+                    ("6003", "05.11.2026 10:00:00", "Встреча назначена"),
+                ],
+            ),
+        ),
+    ];
+    for (day, file) in &weeks {
+        desk.import_one(&["--today", day, file]);
+    }
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
+    let path = |id: &str| -> Vec<(String, chrono::NaiveDateTime)> { desk.visits(id) };
+    let visit = |stage: &str, t: &str| (stage.to_string(), at(t));
+    assert_eq!(
+        path("6001"),
+        [
+            visit("Первичный контакт", "2026-10-20 11:00"),
+            visit("Квалификация", "2026-11-06 15:00"),
+            visit("Встреча назначена", "2026-11-13 22:00"),
+        ]
+    );
+    assert_eq!(
+        path("6002"),
+        [
+            visit("Первичный контакт", "2026-10-27 12:00"),
+            visit("Квалификация", "2026-11-12 10:00"),
+        ]
+    );
+    assert_eq!(
+        path("6003"),
+        [
+            visit("Квалификация", "2026-10-30 09:00"),
+            visit("Встреча назначена", "2026-11-05 10:00"),
+        ]
+    );
+    // The imports themselves ran minutes apart, on today's clock.
+    let last = batch_started(&desk, 3);
+    assert!(last - batch_started(&desk, 1) < chrono::Duration::hours(1));
+    assert!(last > at("2026-11-20 00:00"));
 }

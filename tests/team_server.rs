@@ -5567,8 +5567,9 @@ const VISITS: [&str; 1] = [
 
 /// An export imported a day after it was written, onto the server as onto a file: its moves
 /// are dated by their deals' edits where those can date them (after the visit the move ends
-/// began, not after the import), by the import otherwise; the same file again writes nothing,
-/// and an older file's move back is the import's.
+/// began, not after the import), by the import otherwise; the visit each move ends began no
+/// later than the deal's edit the first file gave; the same file again writes nothing, and an
+/// older file's move back is the import's.
 #[test]
 fn on_the_server_a_file_dates_its_moves_by_the_deals_edits_as_onto_a_file() {
     use chrono::Timelike;
@@ -5610,7 +5611,7 @@ fn on_the_server_a_file_dates_its_moves_by_the_deals_edits_as_onto_a_file() {
         &[
             ("5001", amo(ago(1)), "Квалификация"),
             ("5002", amo(now + chrono::Duration::days(1)), "Квалификация"),
-            ("5003", amo(ago(4)), "Квалификация"),
+            ("5003", amo(ago(6)), "Квалификация"),
             ("5004", "вчера".to_string(), "Квалификация"),
         ],
     );
@@ -5641,7 +5642,7 @@ fn on_the_server_a_file_dates_its_moves_by_the_deals_edits_as_onto_a_file() {
                 "import".to_string()
             };
             [
-                format!("{id}|1|Первичный контакт|import"),
+                format!("{id}|1|Первичный контакт|{}", stored(ago(5))),
                 format!("{id}|2|Квалификация|{moved}"),
             ]
         })

@@ -11,7 +11,8 @@ use crate::domain::Funnel;
 use crate::domain::fill::FillTally;
 use crate::domain::ports::FunnelHistory;
 use crate::domain::suggest::{
-    HistoryTally, Mismatch, Observed, SilentTally, Suggestion, mismatch, suggest,
+    HistoryTally, Mismatch, Observed, OneSitting, SilentTally, Suggestion, mismatch, one_sitting,
+    suggest,
 };
 use crate::funnel_config::edit;
 use crate::store::Store;
@@ -19,7 +20,7 @@ use crate::store::funnel_facts::CardColumns;
 use crate::text::suggest as msg;
 
 pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> {
-    let (list, mismatch) = match paths.server() {
+    let (list, mismatch, sitting) = match paths.server() {
         Some(url) => {
             let mut store = paths.open_server(url)?;
             let now = paths.server_today();
@@ -72,20 +73,25 @@ pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> 
         super::say_json(&serde_json::json!({
             "suggestions": rows,
             "funnel_mismatch": mismatch,
+            "one_sitting": sitting,
         }))?;
     } else {
-        super::say_raw(msg::listing(&with_patches, mismatch.as_ref()))?;
+        super::say_raw(msg::listing(
+            &with_patches,
+            mismatch.as_ref(),
+            sitting.as_ref(),
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Every proposal, the mismatch of the funnel and the store when they hardly meet, and the
+/// note of a history recorded in one sitting.
+type Proposals = (Vec<Suggestion>, Option<Mismatch>, Option<OneSitting>);
+
 /// Every proposal the store's data supports, as of `today`, and the mismatch of the funnel and
 /// the store when they hardly meet.
-pub fn proposals(
-    store: &Store,
-    funnel: &Funnel,
-    today: chrono::NaiveDate,
-) -> Result<(Vec<Suggestion>, Option<Mismatch>)> {
+pub fn proposals(store: &Store, funnel: &Funnel, today: chrono::NaiveDate) -> Result<Proposals> {
     let (fill, silent) = store.fold_card_fields(
         CardColumns::All,
         || (FillTally::default(), SilentTally::default()),
@@ -99,6 +105,9 @@ pub fn proposals(
         },
     )?;
     let mut history = HistoryTally::default();
+    if let Some((first, last)) = store.runs_span()? {
+        history.in_one_sitting(first, last);
+    }
     let seen = store.for_each_stage_history(|visits| history.add(funnel, visits))?;
     let observed = Observed {
         fill: &fill,
@@ -110,7 +119,11 @@ pub fn proposals(
         sources: &store.source_columns()?,
         today,
     };
-    Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))
+    Ok((
+        suggest(funnel, &observed),
+        mismatch(funnel, &observed),
+        one_sitting(&observed),
+    ))
 }
 
 /// [`proposals`] from a team server's store: the same tallies over what it holds.
@@ -118,13 +131,16 @@ fn server_proposals(
     store: &crate::store::pg::PgStore,
     funnel: &Funnel,
     today: chrono::NaiveDate,
-) -> Result<(Vec<Suggestion>, Option<Mismatch>)> {
+) -> Result<Proposals> {
     let (mut fill, mut silent) = (FillTally::default(), SilentTally::default());
     store.for_each_card_fields(|card| {
         fill.add(funnel, card);
         silent.add(funnel, card, today);
     })?;
     let mut history = HistoryTally::default();
+    if let Some((first, last)) = store.runs_span()? {
+        history.in_one_sitting(first, last);
+    }
     FunnelHistory::for_each_stage_history(store, &mut |visits| history.add(funnel, visits))?;
     let observed = Observed {
         fill: &fill,
@@ -136,7 +152,11 @@ fn server_proposals(
         sources: &store.all_source_columns()?,
         today,
     };
-    Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))
+    Ok((
+        suggest(funnel, &observed),
+        mismatch(funnel, &observed),
+        one_sitting(&observed),
+    ))
 }
 
 /// Shows the diff, keeps the old file beside the new one, writes the new one.

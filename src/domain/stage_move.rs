@@ -27,6 +27,22 @@ pub fn move_time(
     }
 }
 
+/// When a card's first visit began: the visit its first import found it in, which gets a
+/// history row only when the card first moves. No later than that import (`first_seen`, okk's
+/// clock), nor than the deal's last edit as the store held it there (`edited`): the move into
+/// the stage changed the deal, so its last edit is at or after the card came. The edit is the
+/// file's own date where the import's clock is not: a file imported days or weeks after it was
+/// written (a backfill of last month's exports in one sitting) saw the card there no later
+/// than its edit, and a later file's move dated by its deal's edit after that one
+/// ([`move_time`]) keeps its date. An edit after `first_seen` (a clock ahead of okk's) dates
+/// nothing.
+pub fn first_visit(first_seen: NaiveDateTime, edited: Option<NaiveDateTime>) -> NaiveDateTime {
+    match edited {
+        Some(edited) if edited < first_seen => edited,
+        _ => first_seen,
+    }
+}
+
 /// A card's last visit as the store holds it, when the CRM's record of an entry into its stage
 /// arrives (a sync's events).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +62,14 @@ pub struct LastVisit {
 /// it) takes it; so does any visit for a later entry: of several entries into one stage, the
 /// latest counts, whatever order they come in. A visit a file dated by its deal's edit
 /// ([`move_time`]) holds a time no earlier than the move, but the CRM's: it takes an earlier
-/// entry too, one after the visit before it began — an entry before that is one of an earlier
-/// visit to the same stage.
+/// entry too, one after the visit before it began (any, for a first visit a file dated by its
+/// deal's edit: [`first_visit`]) — an entry before that is one of an earlier visit to the same
+/// stage.
 pub fn entry_dates(visit: &LastVisit, at: NaiveDateTime) -> bool {
     if visit.seen == visit.ran || at > visit.seen {
         return true;
     }
-    visit.by_file && at < visit.seen && visit.before.is_some_and(|b| at > b)
+    visit.by_file && at < visit.seen && visit.before.is_none_or(|b| at > b)
 }
 
 /// A move into a stage as the CRM recorded it (amoCRM's `lead_status_changed`, Bitrix24's
@@ -184,7 +201,7 @@ fn collapse<'e>(entries: &[&'e Entry]) -> Vec<&'e Entry> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, LastVisit, PathPlan, Tail, entry_dates, move_time, path_plan};
+    use super::{Entry, LastVisit, PathPlan, Tail, entry_dates, first_visit, move_time, path_plan};
     use chrono::NaiveDateTime;
 
     fn at(s: &str) -> NaiveDateTime {
@@ -239,6 +256,35 @@ mod tests {
     fn with_no_known_start_of_the_visit_the_move_is_the_import_s() {
         let now = at("2026-11-19 10:00");
         assert_eq!(move_time(Some(at("2026-11-18 15:40")), None, now), now);
+    }
+
+    /// A backfill: the week-old file imported now saw the card no later than its deal's
+    /// edit, and the next week's file moves it by its own edit, after that one.
+    #[test]
+    fn a_first_visit_begins_no_later_than_the_deal_s_edit_the_store_held() {
+        let imported = at("2026-12-06 18:57");
+        let edited = at("2026-10-20 11:00");
+        let began = first_visit(imported, Some(edited));
+        assert_eq!(began, edited);
+        let moved = at("2026-11-07 15:00");
+        assert_eq!(move_time(Some(moved), Some(began), imported), moved);
+        // Today's export imported today: the edit, minutes before the import.
+        let today = at("2026-11-19 09:05");
+        assert_eq!(
+            first_visit(today, Some(at("2026-11-19 08:55"))),
+            at("2026-11-19 08:55")
+        );
+        // No edit, or one after okk's clock (the CRM's clock ahead): the import's.
+        assert_eq!(first_visit(today, None), today);
+        assert_eq!(first_visit(today, Some(at("2026-11-19 10:00"))), today);
+    }
+
+    /// A first visit a file dated by its deal's edit has no visit before it: the CRM's entry
+    /// into the stage, before the edit, dates it.
+    #[test]
+    fn a_first_visit_dated_by_an_edit_takes_the_crm_s_earlier_entry() {
+        let first = visit("2026-10-20 11:00", "2026-12-06 18:57", true, None);
+        assert!(entry_dates(&first, at("2026-10-18 09:00")));
     }
 
     fn visit(seen: &str, ran: &str, by_file: bool, before: Option<&str>) -> LastVisit {

@@ -384,6 +384,11 @@ const DROP_FLAGS: &str = "DELETE FROM flags WHERE card_id = ?1";
 /// `stage_history`).
 pub(super) const BATCH_STARTED_AT: &str = "SELECT started_at FROM import_batches WHERE id = ?1";
 
+/// What dates a card's first visit when it first moves (`domain::stage_move::first_visit`):
+/// the run that first brought it, and the deal's last edit the card holds.
+const FIRST_VISIT: &str = "SELECT b.started_at, c.updated_at
+    FROM cards c JOIN import_batches b ON b.id = c.first_batch WHERE c.id = ?1";
+
 /// When the card's current visit began, if it has history rows: its last row (a card's rows are
 /// one range of the history's key).
 const LAST_VISIT_BEGAN: &str =
@@ -768,6 +773,14 @@ impl Import<'_> {
         // The card its reviews saw: its content hash stays, the new digest goes beside it.
         let renamed = change.keeps_the_card() && !old.gone;
         let changed = old.hash != row.hash && !renamed;
+        let stage_changed = change == (Change::Content { moved: true });
+        if stage_changed || old.gone {
+            // A card back from gone in the stage it had did not move: it was seen again now.
+            // A sync's move waits for the CRM's path of it (`stage_path`). Before the card's
+            // row changes: its first visit is dated by the deal's edit it holds now.
+            let deferred = self.defers_moves && stage_changed && !old.gone;
+            self.history(old, card, edited.filter(|_| stage_changed), deferred)?;
+        }
         let head: [&dyn ToSql; 1] = [&old.id];
         let tail: [&dyn ToSql; 6] = [
             &self.batch,
@@ -782,13 +795,6 @@ impl Import<'_> {
         ))?;
         // Judged again all the same: its standing holds the stage's name.
         self.unjudge(old.id)?;
-        let stage_changed = change == (Change::Content { moved: true });
-        if stage_changed || old.gone {
-            // A card back from gone in the stage it had did not move: it was seen again now.
-            // A sync's move waits for the CRM's path of it (`stage_path`).
-            let deferred = self.defers_moves && stage_changed && !old.gone;
-            self.history(old, card, edited.filter(|_| stage_changed), deferred)?;
-        }
         self.mark_seen(old.id);
         let renamed_stage = old.stage != card.stage;
         Ok(Outcome::of_update(
@@ -829,7 +835,7 @@ impl Import<'_> {
         deferred: bool,
     ) -> Result<(), StoreError> {
         // When the visit the move ends began: the card's last history row (what told whether
-        // it had any), else its first sync.
+        // it had any), else its first visit, written now.
         let last_seen: Option<String> = self
             .tx
             .prepare_cached(LAST_VISIT_BEGAN)?
@@ -838,10 +844,20 @@ impl Import<'_> {
         let began = match last_seen {
             Some(seen) => seen,
             None => {
-                let first_seen: String = self
+                let (imported, edited): (String, Option<String>) = self
                     .tx
-                    .prepare_cached(BATCH_STARTED_AT)?
-                    .query_row([old.first_batch], |r| r.get(0))?;
+                    .prepare_cached(FIRST_VISIT)?
+                    .query_row([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                // A sync's CRM record of the path dates the visit instead (`stage_path`).
+                let first_seen = match parse_time(&imported) {
+                    Some(t) if !self.defers_moves => {
+                        fmt_time(&crate::domain::stage_move::first_visit(
+                            t,
+                            edited.as_deref().and_then(parse_time),
+                        ))
+                    }
+                    _ => imported,
+                };
                 self.pending_history.push((
                     old.id,
                     old.first_batch,
@@ -974,10 +990,22 @@ impl Import<'_> {
     /// gone, records the counts. `commit: false` (a dry run) rolls everything back but still
     /// returns the counts.
     pub fn finish(
+        self,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        self.finish_reading(counts, scopes, commit, &mut |_| Ok(()))
+    }
+
+    /// [`Import::finish`], `read` given the transaction with everything written, just before
+    /// it commits or rolls back (a dry run's report of the store as the import leaves it).
+    pub(super) fn finish_reading(
         mut self,
         mut counts: BatchCounts,
         scopes: &[Option<String>],
         commit: bool,
+        read: &mut dyn FnMut(&rusqlite::Connection) -> Result<(), StoreError>,
     ) -> Result<BatchCounts, StoreError> {
         self.flush_history()?;
         // The cards are in; the indexes still to build are CPU alone.
@@ -1013,6 +1041,7 @@ impl Import<'_> {
                 counts.warnings as i64
             ],
         )?;
+        read(&self.tx)?;
         // By statement, not `Transaction::commit`, which would move the transaction out of an
         // import whose drop switches the journal back.
         let ended = self

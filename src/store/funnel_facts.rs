@@ -337,6 +337,21 @@ impl Store {
         Ok(samples.finish())
     }
 
+    /// When the first and the last of the store's imports and syncs began (`None`: none
+    /// ran): `okk funnel suggest` tells a history recorded in one sitting by them
+    /// (`domain::suggest::HistoryTally::in_one_sitting`).
+    pub fn runs_span(
+        &self,
+    ) -> Result<Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>, StoreError> {
+        let (first, last): (Option<String>, Option<String>) = self.conn.query_row(
+            "SELECT min(started_at), max(started_at) FROM import_batches",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let parse = |t: Option<String>| t.as_deref().and_then(crate::store::cards::parse_time);
+        Ok(parse(first).zip(parse(last)))
+    }
+
     /// The cards (not gone) per pipeline the CRM names, most first (`okk funnel init` names
     /// its funnel after them); cards without one are not counted.
     pub fn pipeline_cards(&self) -> Result<Vec<(String, u64)>, StoreError> {

@@ -126,6 +126,18 @@ pub trait ImportTx<'a> {
         scopes: &[Option<String>],
         commit: bool,
     ) -> Result<BatchCounts, StoreError>;
+
+    /// A dry run's end: [`ImportTx::finish`] without the commit, and, read in its transaction
+    /// just before the rollback, the source's stages `wanted` takes with the cards (not gone)
+    /// the store would hold at each once the file is in ([`ImportStore::source_stages`] of the
+    /// store the import would leave): a stage the file empties is not one it warns of.
+    fn finish_dry(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        source: &str,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<(BatchCounts, Vec<(String, u64)>), StoreError>;
 }
 
 impl ImportStore for Store {
@@ -156,24 +168,41 @@ impl ImportStore for Store {
         source: &str,
         wanted: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<(String, u64)>, StoreError> {
+        source_stages_in(&self.conn, source, wanted)
+    }
+
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError> {
+        Ok(Box::new(Store::begin_import(self, meta)?))
+    }
+}
+
+/// [`ImportStore::source_stages`] on a store file's connection (or an import's transaction).
+pub(super) fn source_stages_in(
+    conn: &rusqlite::Connection,
+    source: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<(String, u64)>, StoreError> {
+    {
         // The store's stages one index seek each, and only the wanted ones counted: grouping
         // every card of the source cost a read of the whole table on every import (0.2 s of a
         // re-import of 300,000 rows).
-        let stages: Vec<String> = self
-            .conn
+        let stages: Vec<String> = conn
             .prepare(super::read::DISTINCT_STAGES)?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         // A store of this source alone counts from the queue index alone (stage, gone_at);
         // otherwise each card of the stage is read for its source (a funnel that knows none of
         // 300,000 cards' stages: 1.1 s against 0.05 s).
-        let only: bool = self.conn.query_row(
+        let only: bool = conn.query_row(
             "SELECT coalesce((SELECT min(source) FROM cards) = ?1
                  AND (SELECT max(source) FROM cards) = ?1, 0)",
             [source],
             |r| r.get(0),
         )?;
-        let mut count = self.conn.prepare(if !only {
+        let mut count = conn.prepare(if !only {
             "SELECT count(*) FROM cards WHERE stage = ?1 AND source = ?2 AND gone_at IS NULL"
         } else {
             "SELECT count(*) FROM cards WHERE stage = ?1 AND gone_at IS NULL AND ?2 IS NOT NULL"
@@ -186,13 +215,6 @@ impl ImportStore for Store {
             }
         }
         Ok(out)
-    }
-
-    fn begin_import<'s>(
-        &'s mut self,
-        meta: &BatchMeta<'_>,
-    ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError> {
-        Ok(Box::new(Store::begin_import(self, meta)?))
     }
 }
 
@@ -267,5 +289,20 @@ impl<'a> ImportTx<'a> for Import<'a> {
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
         Import::finish(*self, counts, scopes, commit)
+    }
+
+    fn finish_dry(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        source: &str,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<(BatchCounts, Vec<(String, u64)>), StoreError> {
+        let mut held = Vec::new();
+        let counts = Import::finish_reading(*self, counts, scopes, false, &mut |conn| {
+            held = source_stages_in(conn, source, wanted)?;
+            Ok(())
+        })?;
+        Ok((counts, held))
     }
 }

@@ -348,13 +348,18 @@ pub fn import_file(
             scopes.push(p);
         }
     }
-    let counts = import
-        .finish(counts, &scopes, !opts.dry_run)
-        .map_err(|e| fail.store(e))?;
-    // The stages the funnel does not know by the cards the store holds in them (the file's
-    // rows alone say little of a partial export's).
+    // The stages the funnel does not know by the cards the store holds in them once the file
+    // is in (the file's rows alone say little of a partial export's): a dry run reads them
+    // in its transaction before the rollback, so that a stage the file empties is not named.
     let unknown = |s: &str| funnel.resolve(s).is_none();
-    let held = (store.source_stages(&source, &unknown)).map_err(|e| fail.store(e))?;
+    let (counts, held) = if opts.dry_run {
+        import.finish_dry(counts, &scopes, &source, &unknown)
+    } else {
+        import
+            .finish(counts, &scopes, true)
+            .and_then(|counts| Ok((counts, store.source_stages(&source, &unknown)?)))
+    }
+    .map_err(|e| fail.store(e))?;
     let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
     let mut probable_renames = std::mem::take(&mut tally.renames).probable();
     for r in &mut probable_renames {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::domain::suggest::{Evidence, Mismatch, NewStage, StageShare, Suggestion};
+use crate::domain::suggest::{Evidence, Mismatch, NewStage, OneSitting, StageShare, Suggestion};
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
@@ -242,9 +242,26 @@ pub fn mismatch(m: &Mismatch) -> String {
 
 /// The human listing: the mismatch, if any, then each proposal's number, kind, sentence and
 /// patch.
-pub fn listing(items: &[(Suggestion, String)], mismatch: Option<&Mismatch>) -> String {
-    let head = mismatch.map_or_else(String::new, |m| format!("{}\n\n", self::mismatch(m)));
+pub fn listing(
+    items: &[(Suggestion, String)],
+    mismatch: Option<&Mismatch>,
+    sitting: Option<&OneSitting>,
+) -> String {
+    let mut head = mismatch.map_or_else(String::new, |m| format!("{}\n\n", self::mismatch(m)));
+    if let Some(s) = sitting {
+        head.push_str(&format!("{}\n\n", one_sitting(s)));
+    }
     head + &items_listing(items)
+}
+
+/// Why no idle limit or merge was drawn from the shortest stays.
+pub fn one_sitting(s: &OneSitting) -> String {
+    crate::tr!(
+        "suggest-one-sitting",
+        from = super::common::moment(s.from),
+        to = super::common::moment(s.to),
+        stays = s.stays_left_out
+    )
 }
 
 fn items_listing(items: &[(Suggestion, String)]) -> String {

@@ -42,3 +42,7 @@ suggest-unknown-alike = Count «{ $stage }» as «{ $like }»: { $cards ->
    *[other] { $cards } cards are
 } at «{ $stage }», which the funnel does not have, and the name is close to «{ $like }».
 suggest-mismatch = The funnel does not match the store: { $unused } of its { $open } open stages had no card enter in { $days } days, and { $unknown } of { $cards } cards are at stages it does not have. Dropping its stages one by one would not mend that, so none is proposed; start a funnel from the store instead: `okk funnel init --from-store --out FILE`.
+suggest-one-sitting = The store's history was recorded in one sitting (every import and sync from { $from } to { $to }): { $stays ->
+    [one] { $stays } move after a stay of a day or less was
+   *[other] { $stays } moves after a stay of a day or less were
+} left out of idle limits and merges. A move a file could not date by its deal's edit is dated by the import's clock, so such a stay may measure the time between two imports, not the card's time at the stage; the longer stays are the files' own dates.

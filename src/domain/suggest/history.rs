@@ -29,9 +29,36 @@ pub struct HistoryTally {
     pub skipped: HashMap<usize, u64>,
     /// Cards whose history has two stages or more.
     pub moved_cards: u64,
+    /// Every import and sync the store holds ran within one day, from the first to the last
+    /// ([`HistoryTally::in_one_sitting`]).
+    pub one_sitting: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Forward moves after a stay of a day or less left out of `stays` and `quick` because
+    /// the history is from one sitting.
+    pub unclear: u64,
 }
 
+/// Longer than this from the first import or sync to the last, and the store's history is no
+/// longer one sitting.
+const SITTING_HOURS: i64 = 24;
+
+/// The stays a history recorded in one sitting cannot tell from the sitting itself: a day or
+/// less (stays are counted in calendar days).
+const UNCLEAR_DAYS: u32 = 1;
+
 impl HistoryTally {
+    /// The tally of a store whose imports and syncs ran from `first` to `last` (when each
+    /// began). Within one day, the history is from one sitting: a backfill of last month's
+    /// exports one after another, or a store a day old. A move a file could not date by its
+    /// deal's edit is dated by the import's clock there, so a stay of a day or less says how
+    /// long the sitting took between two files, not how long the card stayed: such stays are
+    /// left out of `stays` and `quick` (counted in `unclear`), so that no merge and no idle
+    /// limit is drawn from them. Stays longer than a day are the files' own dates.
+    pub fn in_one_sitting(&mut self, first: NaiveDateTime, last: NaiveDateTime) {
+        if (last - first).num_hours() < SITTING_HOURS {
+            self.one_sitting = Some((first, last));
+        }
+    }
+
     /// Counts one card's visits (the day each was first seen, in order, no repeats).
     pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
         if visits.len() < 2 {
@@ -66,12 +93,16 @@ impl HistoryTally {
             let days = (visits[w + 1].0.date() - visits[w].0.date())
                 .num_days()
                 .max(0) as u32;
+            for over in from + 1..to {
+                *self.skipped.entry(over).or_default() += 1;
+            }
+            if self.one_sitting.is_some() && days <= UNCLEAR_DAYS {
+                self.unclear += 1;
+                continue;
+            }
             self.stays.entry(from).or_default().push(days);
             if days <= 1 {
                 *self.quick.entry(from).or_default() += 1;
-            }
-            for over in from + 1..to {
-                *self.skipped.entry(over).or_default() += 1;
             }
         }
     }
@@ -133,6 +164,8 @@ impl HistoryTally {
             *self.skipped.entry(k).or_default() += n;
         }
         self.moved_cards += other.moved_cards;
+        self.unclear += other.unclear;
+        self.one_sitting = self.one_sitting.or(other.one_sitting);
     }
 
     /// Cards seen at `a` before `b`, minus cards seen at `b` before `a`.
@@ -158,6 +191,54 @@ pub fn percentile(values: &mut [u32], p: u32) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn funnel() -> Funnel {
+        crate::funnel_config::default_funnel()
+    }
+
+    /// Four files imported minutes apart: a stay of seconds is the sitting's, not the card's;
+    /// one the files' edits dated over days is the card's.
+    #[test]
+    fn a_history_from_one_sitting_keeps_no_stay_of_a_day_or_less() {
+        let f = funnel();
+        let (a, b, c) = (
+            f.stages[0].name.clone(),
+            f.stages[1].name.clone(),
+            f.stages[2].name.clone(),
+        );
+        let quick = [
+            (at("2026-12-06 18:57"), a.clone()),
+            (at("2026-12-06 18:58"), b.clone()),
+        ];
+        let dated = [
+            (at("2026-10-20 11:00"), b.clone()),
+            (at("2026-11-07 15:00"), c),
+        ];
+        let mut t = HistoryTally::default();
+        t.add(&f, &quick);
+        assert_eq!(
+            (t.stays.get(&0), t.quick.get(&0)),
+            (Some(&vec![0]), Some(&1))
+        );
+        let mut t = HistoryTally::default();
+        t.in_one_sitting(at("2026-12-06 18:57"), at("2026-12-06 19:01"));
+        t.add(&f, &quick);
+        t.add(&f, &dated);
+        assert_eq!(t.stays.get(&0), None);
+        assert_eq!(t.quick.get(&0), None);
+        assert_eq!(t.stays.get(&1), Some(&vec![18]));
+        assert_eq!(t.unclear, 1);
+        // Imports over more than a day: no sitting, every stay counts.
+        let mut t = HistoryTally::default();
+        t.in_one_sitting(at("2026-11-02 09:00"), at("2026-11-09 09:00"));
+        t.add(&f, &quick);
+        assert_eq!((t.one_sitting, t.unclear), (None, 0));
+        assert_eq!(t.quick.get(&0), Some(&1));
+    }
 
     #[test]
     fn the_ninetieth_percentile_of_ten_stays_is_the_ninth() {

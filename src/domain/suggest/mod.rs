@@ -191,6 +191,27 @@ pub struct Mismatch {
     pub unknown_cards: u64,
 }
 
+/// The store's history was recorded in one sitting, and stays of a day or less were left out
+/// of the idle limits and merges (`HistoryTally::in_one_sitting`): said with the proposals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OneSitting {
+    /// When the first and the last import or sync began.
+    pub from: chrono::NaiveDateTime,
+    pub to: chrono::NaiveDateTime,
+    /// Forward moves whose stay was left out.
+    pub stays_left_out: u64,
+}
+
+/// The note of a history from one sitting, when it left any stay out.
+pub fn one_sitting(seen: &Observed) -> Option<OneSitting> {
+    let (from, to) = seen.history.one_sitting?;
+    (seen.history.unclear > 0).then_some(OneSitting {
+        from,
+        to,
+        stays_left_out: seen.history.unclear,
+    })
+}
+
 /// The mismatch, when the funnel and the store hardly meet.
 pub fn mismatch(funnel: &Funnel, seen: &Observed) -> Option<Mismatch> {
     let open = open_stages(funnel).count();

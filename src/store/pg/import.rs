@@ -11,7 +11,7 @@ use super::known::Known;
 use crate::domain::columns::SourceColumns;
 use crate::domain::fx::FxMap;
 use crate::domain::settled::AskedMoves;
-use crate::domain::stage_move::move_time;
+use crate::domain::stage_move::{first_visit, move_time};
 use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
 use crate::store::cards::{
@@ -57,20 +57,23 @@ const CHANGED_COLUMNS: &str = "id, changed, history, visit, renamed, pipeline, s
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
     touched_at, search, moved_at";
 
-/// The finish's statements for the changed cards, and whether each takes the batch and the
-/// time (`$1`, `$2`).
-const CHANGED_STEPS: [(&str, bool); 5] = [
-    // A card that moved (or came back from gone) gets a history row for this sync; one that
-    // had kept its first stage until now first gets that visit, from its row as it was (see
-    // `stage_history`): the SQLite import's `history`, for every changed card at once.
-    (
-        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-         SELECT c.id, c.first_batch, b.started_at, c.pipeline, c.stage
-         FROM okk_import_changed s JOIN cards c ON c.id = s.id
-         JOIN import_batches b ON b.id = c.first_batch
-         WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
-        false,
-    ),
+/// A card that moved (or came back from gone) and had kept its first stage until now first
+/// gets that visit, from its row as it was (see `stage_history`): for a file (`$1`), dated no
+/// later than the deal's edit it held (`stage_move::first_visit`; both texts in the store's one
+/// shape, so compared as text); a sync's CRM record of the path dates it instead. The SQLite
+/// import's `history`, for every changed card at once.
+const FIRST_VISITS: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+    SELECT c.id, c.first_batch,
+        CASE WHEN $1 AND c.updated_at < b.started_at THEN c.updated_at ELSE b.started_at END,
+        c.pipeline, c.stage
+    FROM okk_import_changed s JOIN cards c ON c.id = s.id
+    JOIN import_batches b ON b.id = c.first_batch
+    WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)";
+
+/// The finish's statements for the changed cards after [`FIRST_VISITS`], and whether each
+/// takes the batch and the time (`$1`, `$2`).
+const CHANGED_STEPS: [(&str, bool); 4] = [
+    // A card that moved (or came back from gone) gets a history row for this sync.
     // At the deal's edit where it dates the move (`moved_at`, see `PgImport::date_moves`),
     // else now; a sync's move waits for the CRM's path of it (`PgSync::stage_path`).
     (
@@ -113,11 +116,11 @@ pub(super) const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place
     external_id, gone_at, closed, closed_at, search";
 
 /// The moves waiting in `okk_import_changed` with their deal's edit time, and when the visit
-/// each ends began: the card's last history row, else its first batch (before the finish
-/// writes its first visit).
+/// each ends began: the card's last history row, else its first visit (before the finish
+/// writes it): its first batch, and the deal's edit the card holds until the finish.
 const MOVES_EDITED: &str = "SELECT s.id, s.moved_at,
-        coalesce((SELECT h.seen_at FROM stage_history h WHERE h.card_id = s.id
-                  ORDER BY h.batch_id DESC LIMIT 1), b.started_at)
+        (SELECT h.seen_at FROM stage_history h WHERE h.card_id = s.id
+         ORDER BY h.batch_id DESC LIMIT 1), b.started_at, c.updated_at
     FROM okk_import_changed s JOIN cards c ON c.id = s.id
     JOIN import_batches b ON b.id = c.first_batch
     WHERE s.history AND s.moved_at IS NOT NULL";
@@ -212,28 +215,7 @@ impl ImportStore for PgStore {
         source: &str,
         wanted: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<(String, u64)>, StoreError> {
-        // The server's stages one index seek each (the same walk as a store file's), and only
-        // the wanted ones counted.
-        let mut conn = self.conn.borrow_mut();
-        let stages: Vec<String> = conn
-            .query(crate::store::read::DISTINCT_STAGES, &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let mut out = Vec::new();
-        for stage in stages.into_iter().filter(|s| wanted(s)) {
-            let n: i64 = conn
-                .query_one(
-                    "SELECT count(*) FROM cards WHERE stage = $1 AND source = $2
-                     AND gone_at IS NULL",
-                    &[&stage, &source],
-                )?
-                .get(0);
-            if n > 0 {
-                out.push((stage, n as u64));
-            }
-        }
-        Ok(out)
+        source_stages_in(&mut *self.conn.borrow_mut(), source, wanted)
     }
 
     fn begin_import<'s>(
@@ -242,6 +224,35 @@ impl ImportStore for PgStore {
     ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError> {
         Ok(Box::new(PgImport::begin(self.conn.get_mut(), meta)?))
     }
+}
+
+/// [`ImportStore::source_stages`] on the server's session (or an import's transaction).
+fn source_stages_in(
+    conn: &mut impl postgres::GenericClient,
+    source: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<(String, u64)>, StoreError> {
+    // The server's stages one index seek each (the same walk as a store file's), and only
+    // the wanted ones counted.
+    let stages: Vec<String> = conn
+        .query(crate::store::read::DISTINCT_STAGES, &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = Vec::new();
+    for stage in stages.into_iter().filter(|s| wanted(s)) {
+        let n: i64 = conn
+            .query_one(
+                "SELECT count(*) FROM cards WHERE stage = $1 AND source = $2
+                 AND gone_at IS NULL",
+                &[&stage, &source],
+            )?
+            .get(0);
+        if n > 0 {
+            out.push((stage, n as u64));
+        }
+    }
+    Ok(out)
 }
 
 impl<'a> PgImport<'a> {
@@ -380,6 +391,8 @@ impl<'a> PgImport<'a> {
         }
         self.date_moves()?;
         let (batch, now) = (self.batch, self.now.clone());
+        let by_file = !self.defers_moves;
+        self.tx.execute(FIRST_VISITS, &[&by_file])?;
         for (sql, stamped) in CHANGED_STEPS {
             if stamped {
                 self.tx.execute(sql, &[&batch, &now])?;
@@ -402,9 +415,14 @@ impl<'a> PgImport<'a> {
         }
         let mut undated: Vec<i64> = Vec::new();
         for r in self.tx.query(MOVES_EDITED, &[])? {
-            let (id, edited, began): (i64, &str, &str) = (r.get(0), r.get(1), r.get(2));
+            let (id, edited, last): (i64, &str, Option<&str>) = (r.get(0), r.get(1), r.get(2));
+            let (imported, held): (&str, Option<&str>) = (r.get(3), r.get(4));
+            let began = match last {
+                Some(seen) => parse_time(seen),
+                None => parse_time(imported).map(|t| first_visit(t, held.and_then(parse_time))),
+            };
             let edited = parse_time(edited);
-            let moved = move_time(edited, parse_time(began), self.now_time);
+            let moved = move_time(edited, began, self.now_time);
             if Some(moved) != edited {
                 undated.push(id);
             }
@@ -783,10 +801,39 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     }
 
     fn finish(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        self.finish_reading(counts, scopes, commit, &mut |_| Ok(()))
+    }
+
+    fn finish_dry(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        source: &str,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<(BatchCounts, Vec<(String, u64)>), StoreError> {
+        let mut held = Vec::new();
+        let counts = self.finish_reading(counts, scopes, false, &mut |tx| {
+            held = source_stages_in(tx, source, wanted)?;
+            Ok(())
+        })?;
+        Ok((counts, held))
+    }
+}
+
+impl PgImport<'_> {
+    /// [`ImportTx::finish`], `read` given the transaction with everything written, just
+    /// before it commits or rolls back (a dry run's report of the store as it would be).
+    fn finish_reading(
         mut self: Box<Self>,
         mut counts: BatchCounts,
         scopes: &[Option<String>],
         commit: bool,
+        read: &mut dyn FnMut(&mut postgres::Transaction<'_>) -> Result<(), StoreError>,
     ) -> Result<BatchCounts, StoreError> {
         self.flush()?;
         let (batch, now) = (self.batch, self.now.clone());
@@ -818,6 +865,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
                 &figures[5],
             ],
         )?;
+        read(&mut self.tx)?;
         if !commit {
             self.tx.rollback()?;
             return Ok(counts);

@@ -76,6 +76,19 @@ impl PgStore {
             .collect())
     }
 
+    /// As [`crate::store::Store::runs_span`].
+    pub fn runs_span(
+        &self,
+    ) -> Result<Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>, StoreError> {
+        let r = self.conn.borrow_mut().query_one(
+            "SELECT min(started_at COLLATE \"C\"), max(started_at COLLATE \"C\")
+             FROM import_batches",
+            &[],
+        )?;
+        let parse = |t: Option<String>| t.as_deref().and_then(crate::store::cards::parse_time);
+        Ok(parse(r.get(0)).zip(parse(r.get(1))))
+    }
+
     pub fn last_entries(&self) -> Result<Vec<(String, NaiveDate)>, StoreError> {
         let mut last: std::collections::BTreeMap<String, NaiveDate> = Default::default();
         let mut conn = self.conn.borrow_mut();

@@ -416,6 +416,16 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
     ) -> Result<BatchCounts, StoreError> {
         Box::new(self.import).finish(counts, scopes, commit)
     }
+
+    fn finish_dry(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        source: &str,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<(BatchCounts, Vec<(String, u64)>), StoreError> {
+        Box::new(self.import).finish_dry(counts, scopes, source, wanted)
+    }
 }
 
 impl<'a> SyncTx<'a> for PgSync<'a> {
