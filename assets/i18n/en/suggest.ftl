@@ -42,3 +42,4 @@ suggest-unknown-alike = Count «{ $stage }» as «{ $like }»: { $cards ->
    *[other] { $cards } cards are
 } at «{ $stage }», which the funnel does not have, and the name is close to «{ $like }».
 suggest-mismatch = The funnel does not match the store: { $unused } of its { $open } open stages had no card enter in { $days } days, and { $unknown } of { $cards } cards are at stages it does not have. Dropping its stages one by one would not mend that, so none is proposed; start a funnel from the store instead: `okk funnel init --from-store --out FILE`.
+suggest-removed-stage = Drop «{ $stage }», which the CRM probably removed as it added «{ $added }»: «{ $stage }» holds no card now, and of the { $left } cards that left it since, { $went } went to «{ $into }» (its name becomes an alias of «{ $into }») and { $to_added } to «{ $added }», too few for a rename.

@@ -1,12 +1,13 @@
 //! What the stage histories say: which stage cards reach before which (the order the funnel
 //! really has), how long they stay before moving on, and which stages they skip or pass through.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::fx::FxMap;
+use crate::domain::stage_rename::RenameEvidence;
 
 /// Counts over every card's history. Stages by the funnel's name where it knows them, else the
 /// CRM's.
@@ -27,6 +28,10 @@ pub struct HistoryTally {
     /// Funnel stage index → cards that jumped over it (from an earlier stage to a later one
     /// that is not lost).
     pub skipped: HashMap<usize, u64>,
+    /// (a, b) → the day → cards that went from `a` straight to `b` that day (each card once a
+    /// pair): where a stage's cards went, and when (a rename or a removal empties a stage at
+    /// once; the stage's cards that left long before say nothing of it).
+    next: HashMap<(u32, u32), BTreeMap<NaiveDate, u64>>,
     /// Cards whose history has two stages or more.
     pub moved_cards: u64,
 }
@@ -53,6 +58,15 @@ impl HistoryTally {
         }
         for p in pairs {
             *self.before.entry(p).or_default() += 1;
+        }
+        let mut steps: Vec<(u32, u32)> = Vec::new();
+        for w in 0..visits.len() - 1 {
+            let step = (names[w], names[w + 1]);
+            if step.0 != step.1 && !steps.contains(&step) {
+                steps.push(step);
+                let day = visits[w + 1].0.date();
+                *self.next.entry(step).or_default().entry(day).or_default() += 1;
+            }
         }
         for w in 0..visits.len() - 1 {
             let (Some(from), Some(to)) = (index[w], index[w + 1]) else {
@@ -115,6 +129,17 @@ impl HistoryTally {
                 *self.before.entry((a, b)).or_default() += n;
             }
         }
+        let next = std::mem::take(&mut self.next);
+        for ((a, b), days) in next {
+            let a = if a == f { t } else { a };
+            let b = if b == f { t } else { b };
+            if a != b {
+                let to = self.next.entry((a, b)).or_default();
+                for (day, n) in days {
+                    *to.entry(day).or_default() += n;
+                }
+            }
+        }
     }
 
     pub fn merge(&mut self, other: HistoryTally) {
@@ -122,6 +147,14 @@ impl HistoryTally {
             let a = self.intern(&other.names[a as usize]);
             let b = self.intern(&other.names[b as usize]);
             *self.before.entry((a, b)).or_default() += n;
+        }
+        for ((a, b), days) in other.next {
+            let a = self.intern(&other.names[a as usize]);
+            let b = self.intern(&other.names[b as usize]);
+            let to = self.next.entry((a, b)).or_default();
+            for (day, n) in days {
+                *to.entry(day).or_default() += n;
+            }
         }
         for (k, v) in other.stays {
             self.stays.entry(k).or_default().extend(v);
@@ -142,6 +175,49 @@ impl HistoryTally {
         };
         let get = |x, y| self.before.get(&(x, y)).copied().unwrap_or(0) as i64;
         get(a, b) - get(b, a)
+    }
+}
+
+impl HistoryTally {
+    /// Where the cards of `from` went since the first went straight to `to` (the day the CRM
+    /// renamed or removed it, if it did): each stage they went to, with its cards, most first.
+    pub fn went_since_first_to(&self, from: &str, to: &str) -> Vec<(String, u64)> {
+        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else {
+            return Vec::new();
+        };
+        let Some(first) = (self.next.get(&(a, b))).and_then(|d| d.keys().next().copied()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, u64)> = (self.next.iter())
+            .filter(|((x, _), _)| *x == a)
+            .map(|((_, y), days)| {
+                let n = days.range(first..).map(|(_, n)| n).sum::<u64>();
+                (self.names[*y as usize].clone(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        out.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        out
+    }
+
+    /// What the histories say of `from` renamed to `to` (both as this tally names stages: the
+    /// funnel's name where it knows one), with the cards `stayed` at `from` now and those
+    /// `at_new` now: the cards that left `from` since the first went straight to `to`.
+    pub fn rename_evidence(
+        &self,
+        from: &str,
+        to: &str,
+        stayed: u64,
+        at_new: u64,
+    ) -> RenameEvidence {
+        let went = self.went_since_first_to(from, to);
+        let moved = (went.iter()).find(|(s, _)| s == to).map_or(0, |(_, n)| *n);
+        RenameEvidence {
+            old: went.iter().map(|(_, n)| n).sum::<u64>() + stayed,
+            stayed,
+            moved,
+            at_new,
+        }
     }
 }
 
