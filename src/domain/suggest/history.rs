@@ -25,9 +25,12 @@ pub struct HistoryTally {
     pub stays: HashMap<usize, Vec<u32>>,
     /// Funnel stage index → cards that left it forward within a day.
     pub quick: HashMap<usize, u64>,
-    /// Funnel stage index → cards that jumped over it (from an earlier stage to a later one
-    /// that is not lost).
-    pub skipped: HashMap<usize, u64>,
+    /// Funnel stage index → when cards jumped over it (from an earlier stage to a later one
+    /// that is not lost) → how many: only those after the stage's first entry are skips of
+    /// it ([`HistoryTally::skipped`]).
+    skips: HashMap<usize, BTreeMap<NaiveDateTime, u64>>,
+    /// Funnel stage index → the moment a card was first seen there.
+    first_entry: HashMap<usize, NaiveDateTime>,
     /// (a, b) → the day → cards that went from `a` straight to `b` that day (each card once a
     /// pair): where a stage's cards went, and when (a rename or a removal empties a stage at
     /// once; the stage's cards that left long before say nothing of it).
@@ -68,6 +71,13 @@ impl HistoryTally {
                 *self.next.entry(step).or_default().entry(day).or_default() += 1;
             }
         }
+        for (w, i) in index.iter().enumerate() {
+            if let Some(i) = *i {
+                let at = visits[w].0;
+                let first = self.first_entry.entry(i).or_insert(at);
+                *first = (*first).min(at);
+            }
+        }
         for w in 0..visits.len() - 1 {
             let (Some(from), Some(to)) = (index[w], index[w + 1]) else {
                 continue;
@@ -85,7 +95,8 @@ impl HistoryTally {
                 *self.quick.entry(from).or_default() += 1;
             }
             for over in from + 1..to {
-                *self.skipped.entry(over).or_default() += 1;
+                let at = visits[w + 1].0;
+                *self.skips.entry(over).or_default().entry(at).or_default() += 1;
             }
         }
     }
@@ -162,8 +173,15 @@ impl HistoryTally {
         for (k, n) in other.quick {
             *self.quick.entry(k).or_default() += n;
         }
-        for (k, n) in other.skipped {
-            *self.skipped.entry(k).or_default() += n;
+        for (k, times) in other.skips {
+            let to = self.skips.entry(k).or_default();
+            for (at, n) in times {
+                *to.entry(at).or_default() += n;
+            }
+        }
+        for (k, at) in other.first_entry {
+            let first = self.first_entry.entry(k).or_insert(at);
+            *first = (*first).min(at);
         }
         self.moved_cards += other.moved_cards;
     }
@@ -179,6 +197,19 @@ impl HistoryTally {
 }
 
 impl HistoryTally {
+    /// Cards that jumped over the funnel's stage `i` since a card was first seen there: a move
+    /// made before the stage existed (the CRM added it later) skipped nothing (tester37 F7).
+    /// A stage no history has entered counts every jump.
+    pub fn skipped(&self, i: usize) -> u64 {
+        let Some(times) = self.skips.get(&i) else {
+            return 0;
+        };
+        match self.first_entry.get(&i) {
+            Some(first) => times.range(first..).map(|(_, n)| n).sum(),
+            None => times.values().sum(),
+        }
+    }
+
     /// Where the cards of `from` went since the first went straight to `to` (the day the CRM
     /// renamed or removed it, if it did): each stage they went to, with its cards, most first.
     pub fn went_since_first_to(&self, from: &str, to: &str) -> Vec<(String, u64)> {
@@ -241,5 +272,31 @@ mod tests {
         assert_eq!(percentile(&mut v, 90), Some(9));
         assert_eq!(percentile(&mut [4], 90), Some(4));
         assert_eq!(percentile(&mut [], 90), None);
+    }
+
+    /// tester37 F7: moves over a stage made before any card entered it (the CRM added it
+    /// later) are no skips of it; those after are.
+    #[test]
+    fn a_jump_made_before_a_stage_was_first_entered_is_no_skip_of_it() {
+        let funnel = crate::funnel_config::load_str(
+            "name = \"t\"\n[[stages]]\nname = \"A\"\n[[stages]]\nname = \"B\"\n\
+             [[stages]]\nname = \"C\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let at = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        let mut h = HistoryTally::default();
+        for _ in 0..3 {
+            h.add(&funnel, &[(at(1), "A".into()), (at(5), "C".into())]);
+        }
+        h.add(&funnel, &[(at(6), "A".into()), (at(10), "B".into())]);
+        h.add(&funnel, &[(at(11), "A".into()), (at(12), "C".into())]);
+        assert_eq!(h.skipped(funnel.resolve("B").unwrap()), 1);
+        assert_eq!(h.skipped(funnel.resolve("A").unwrap()), 0);
     }
 }

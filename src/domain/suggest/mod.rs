@@ -485,7 +485,7 @@ fn next_open(funnel: &Funnel, i: usize) -> Option<&str> {
 fn merges(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     let s = &funnel.suggest;
     for (i, stage) in open_stages(funnel) {
-        let skipped = seen.history.skipped.get(&i).copied().unwrap_or(0);
+        let skipped = seen.history.skipped(i);
         let left = seen.history.stays.get(&i).map_or(0, |v| v.len() as u64);
         let quick = seen.history.quick.get(&i).copied().unwrap_or(0);
         let passing = skipped + left;
