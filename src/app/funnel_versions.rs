@@ -167,7 +167,8 @@ pub fn split<S: StatsStore + FunnelHistory>(
             .find(|g| g.known && g.stage == *name)
             .map_or(0, |g| g.group.cards)
     };
-    let split_by = crate::domain::analytics::make_up::split_by(&added, &here.moves, cards_now);
+    let split_by =
+        crate::domain::analytics::make_up::split_by(&own, &added, &here.moves, cards_now);
     for (i, _) in &split_by {
         let name = &own.stage(*i).name;
         if !stages.contains(name) {
