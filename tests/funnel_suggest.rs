@@ -403,7 +403,8 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
     // the histories all come before it): 5 reviews of 4 cards (M1–M4; anna's and boris's
     // wrong-stage verdicts on M1 are one card), all 4 not ok; of the 8 cards that entered
-    // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
+    // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22. After it,
+    // M1–M4 are still there: 4 cards at the stage, none moved on yet.
     let split = json_of(
         &desk,
         &funnel,
@@ -420,8 +421,8 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     );
     assert_eq!(
         stages[0]["after"],
-        json!({"reviews": 0, "judged": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
-               "moved_on": 0, "conversion": null, "median_days": null})
+        json!({"reviews": 0, "judged": 0, "mismatches": 0, "mismatch_rate": null, "entered": 4,
+               "moved_on": 0, "conversion": 0.0, "median_days": null})
     );
     // The report shows the same split, and the bound field's fill.
     let page = desk.dir.path().join("report.html");
@@ -1256,9 +1257,11 @@ fn assert_split(split: &Json, t: chrono::NaiveDateTime) {
     assert_eq!(meeting["before"]["reviews"], 8, "{meeting}");
     assert_eq!(meeting["after"]["reviews"], 1, "{meeting}");
     assert_eq!(meeting["after"]["judged"], 1, "{meeting}");
-    // M1–M4 and D1–D4 entered «Встреча» in September, L1 a minute before T.
+    // M1–M4 and D1–D4 entered «Встреча» in September, L1 a minute before T; M1–M4 and L1
+    // are still there, so they were there after T too (tester37 F3: not only cards that left).
     assert_eq!(meeting["before"]["entered"], 9, "{meeting}");
-    assert_eq!(meeting["after"]["entered"], 0, "{meeting}");
+    assert_eq!(meeting["after"]["entered"], 5, "{meeting}");
+    assert_eq!(meeting["after"]["moved_on"], 0, "{meeting}");
 }
 
 /// The CRM renamed «Договор» to «Договор подписан»: the four contract cards stand at a stage the

@@ -8,8 +8,10 @@ use super::Paths;
 use crate::cli::FunnelCommand;
 use crate::domain::Funnel;
 use crate::domain::columns::AbsentFields;
-use crate::domain::funnel_diff::stranded;
+use crate::domain::funnel_diff::{stranded, weigh_likes};
 use crate::domain::ports::FunnelHistory;
+use crate::domain::ports::funnel_history::StageVisits;
+use crate::domain::suggest::HistoryTally;
 use crate::text::app as msg;
 
 pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
@@ -53,10 +55,14 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
             if store && paths.server().is_none() && !paths.db.exists() {
                 super::say(crate::text::review::no_cards(&paths.db))?;
             } else if store {
+                // The cards' moves, for whether a stage renamed looks renamed to them too.
+                let mut history = HistoryTally::default();
+                let mut tally = |visits: &StageVisits| history.add(&funnel, visits);
                 let (columns, in_use, versions) = match paths.server() {
                     Some(url) => {
                         let server = paths.open_server(url)?;
                         let versions = FunnelHistory::funnel_versions(&server)?;
+                        FunnelHistory::for_each_stage_history(&server, &mut tally)?;
                         (
                             server.all_source_columns()?,
                             server.stages_in_use()?,
@@ -66,6 +72,7 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
                     None => {
                         let store = paths.open_store()?;
                         let versions = store.funnel_versions()?;
+                        FunnelHistory::for_each_stage_history(&store, &mut tally)?;
                         (store.source_columns()?, store.stages_in_use()?, versions)
                     }
                 };
@@ -76,7 +83,9 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
                     .iter()
                     .filter_map(super::funnel_versions::read_funnel)
                     .collect();
-                for s in stranded(&funnel, &in_use, &earlier) {
+                let mut stranded = stranded(&funnel, &in_use, &earlier);
+                weigh_likes(&mut stranded, &funnel, &in_use, &history);
+                for s in stranded {
                     super::warn(msg::stranded(&s));
                 }
             }

@@ -160,14 +160,15 @@ pub fn split<S: StatsStore + FunnelHistory>(
             .filter_map(|s| own.resolve(s))
             .collect()
     };
-    let here = sides(store, &own, today, cut, added.clone())?;
+    let here = sides(store, &own, today, cut, added.clone(), Vec::new())?;
     let cards_now = |i: usize| {
         let name = &own.stage(i).name;
         (here.after.stages.iter())
             .find(|g| g.known && g.stage == *name)
             .map_or(0, |g| g.group.cards)
     };
-    let split_by = crate::domain::analytics::make_up::split_by(&added, &here.moves, cards_now);
+    let split_by =
+        crate::domain::analytics::make_up::split_by(&own, &added, &here.moves, cards_now);
     for (i, _) in &split_by {
         let name = &own.stage(*i).name;
         if !stages.contains(name) {
@@ -192,7 +193,8 @@ pub fn split<S: StatsStore + FunnelHistory>(
         added: &added,
         whole: whole.as_ref().map(|w| &w.analytics),
     };
-    let mut rows = here.tally.rows(&own, &stages, &reviews);
+    let split: Vec<usize> = split_by.iter().map(|(i, _)| *i).collect();
+    let mut rows = here.tally.rows(&own, &stages, &reviews, &split);
     for row in &mut rows {
         row.change = stage_change(&diff, &row.stage);
         row.renamed_from = (diff.stages_renamed.iter())
@@ -215,7 +217,10 @@ pub fn split<S: StatsStore + FunnelHistory>(
     match old.as_ref() {
         _ if diff.stages_removed.is_empty() => {}
         Some(old) => {
-            let s = sides(store, old, today, cut, Vec::new())?;
+            let removed = (diff.stages_removed.iter())
+                .filter_map(|r| old.resolve(r))
+                .collect();
+            let s = sides(store, old, today, cut, Vec::new(), removed)?;
             let reviews = Reviews {
                 before: &s.before,
                 after: &s.after,
@@ -223,7 +228,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
                 added: &[],
                 whole: None,
             };
-            for mut row in s.tally.rows(old, &diff.stages_removed, &reviews) {
+            for mut row in s.tally.rows(old, &diff.stages_removed, &reviews, &[]) {
                 row.change = Some(StageChange::Removed);
                 removed_names.push(row.stage.clone());
                 rows.push(row);
@@ -284,6 +289,7 @@ fn sides<S: StatsStore + FunnelHistory>(
     today: chrono::NaiveDate,
     cut: Cut,
     added: Vec<usize>,
+    removed: Vec<usize>,
 ) -> Result<Sides> {
     let side = |after| Window {
         side: Some(VersionSide {
@@ -294,12 +300,14 @@ fn sides<S: StatsStore + FunnelHistory>(
     };
     let before = super::analytics::figures(store, funnel, today, side(false))?;
     let after = super::analytics::figures(store, funnel, today, side(true))?;
-    let mut tally = SplitTally::new(cut.first_used);
+    let mut tally = SplitTally::new(cut.first_used, added.clone(), removed);
     let mut moves = StageMoves::into(added);
     store.for_each_stage_history(&mut |visits| {
         tally.add(funnel, visits);
         moves.add(funnel, visits);
     })?;
+    // The cards that never moved were at their stage too: not only those that later left.
+    store.for_each_unmoved_card(&mut |visit| tally.add(funnel, visit))?;
     Ok(Sides {
         before: before.analytics,
         after: after.analytics,

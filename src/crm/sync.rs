@@ -523,7 +523,13 @@ fn run(
         store.fill_summaries()?;
     }
     let mut report = lander.report;
-    report.probable_renames = lander.renames.probable();
+    let read_at = |stage: &str| {
+        (report.unknown_stages.iter())
+            .find(|u| u.stage == stage)
+            .map_or(0, |u| u.read)
+    };
+    let probable = lander.renames.probable(read_at);
+    report.probable_renames = probable;
     for r in &mut report.probable_renames {
         r.reviewed = store.reviewed_cards(&r.ids)?;
     }

@@ -174,6 +174,34 @@ pub fn stranded(funnel: &Funnel, in_use: &[StageInUse], earlier: &[Funnel]) -> V
     out
 }
 
+/// Drops the new name [`stranded`] guessed for a stage where the cards' own moves say it was
+/// no rename (by the import's and `funnel suggest`'s rule, [`RenameEvidence::is_rename`]): the
+/// cards came to the stranded name from the stage guessed, but most of that stage's went
+/// elsewhere (the CRM removed it and added this one beside it), or some still stand there.
+/// Where no card moved between them the guess stands: the funnel was renamed before any import.
+///
+/// [`RenameEvidence::is_rename`]: super::stage_rename::RenameEvidence::is_rename
+pub fn weigh_likes(
+    stranded: &mut [Stranded],
+    funnel: &Funnel,
+    in_use: &[StageInUse],
+    history: &super::suggest::HistoryTally,
+) {
+    for s in stranded {
+        let Some(at) = s.like.as_deref().and_then(|l| funnel.resolve(l)) else {
+            continue;
+        };
+        let stayed = (in_use.iter())
+            .filter(|u| funnel.resolve(&u.stage) == Some(at))
+            .map(|u| u.cards)
+            .sum();
+        let e = history.rename_evidence(&funnel.stage(at).name, &s.stage, stayed, s.cards);
+        if e.moved > 0 && !e.is_rename() {
+            s.like = None;
+        }
+    }
+}
+
 /// The stage of `new` that looks like `old`'s stage `at` (which cards know as `crm`) renamed.
 fn new_name_of(old: &Funnel, at: usize, crm: &str, new: &Funnel) -> Option<String> {
     let name = &old.stage(at).name;
@@ -372,5 +400,51 @@ mod tests {
              aliases = [\"Встреча проведена\"]\n",
         );
         assert!(stranded(&kept, &in_use[..1], &[]).is_empty());
+    }
+
+    /// tester37 F5: the funnel the store ran with took «Ипотека» for «Бронь» renamed; the cards
+    /// say «Бронь»'s went mostly to «Договор»: no rename to hint at. With no card moved between
+    /// them (the funnel renamed before any import), the guess stands.
+    #[test]
+    fn a_guessed_rename_the_cards_moves_deny_is_not_hinted() {
+        let old = load(
+            "name = \"t\"\n[[stages]]\nname = \"Бронь\"\naliases = [\"Ипотека\"]\n\
+             [[stages]]\nname = \"Договор\"\n",
+        );
+        let new =
+            load("name = \"t\"\n[[stages]]\nname = \"Бронь\"\n[[stages]]\nname = \"Договор\"\n");
+        let in_use = [used("Ипотека", 11, 4), used("Договор", 31, 0)];
+        let at = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        };
+        let mut history = crate::domain::suggest::HistoryTally::default();
+        for (stage, n) in [("Ипотека", 11), ("Договор", 31)] {
+            for _ in 0..n {
+                history.add(&new, &[(at(2), "Бронь".into()), (at(23), stage.into())]);
+            }
+        }
+        let mut s = stranded(&new, &in_use, std::slice::from_ref(&old));
+        assert_eq!(
+            s[0].like.as_deref(),
+            Some("Бронь"),
+            "the guess by the names"
+        );
+        weigh_likes(&mut s, &new, &in_use, &history);
+        assert_eq!(
+            (s[0].stage.as_str(), s[0].like.as_deref()),
+            ("Ипотека", None)
+        );
+
+        let mut s = stranded(&new, &in_use, std::slice::from_ref(&old));
+        let none = crate::domain::suggest::HistoryTally::default();
+        weigh_likes(&mut s, &new, &in_use, &none);
+        assert_eq!(
+            s[0].like.as_deref(),
+            Some("Бронь"),
+            "no move says otherwise"
+        );
     }
 }

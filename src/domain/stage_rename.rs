@@ -1,7 +1,8 @@
-//! A stage the CRM probably renamed, told from what an import or sync read: (nearly) every card
-//! of a stage the funnel knows now stands at one stage it does not. Said before the user acts on
-//! the unknown stage, since the order matters: the new name added as the stage's alias first,
-//! the cards keep their reviews; imported first, every judged card there goes back to its auditor.
+//! A stage the CRM probably renamed, told from what an import or sync read, or from the stage
+//! histories (`okk funnel suggest`, `okk funnel check --store`) — by one rule,
+//! [`RenameEvidence::is_rename`]. Said before the user acts on the unknown stage, since the order
+//! matters: the new name added as the stage's alias first, the cards keep their reviews;
+//! imported first, every judged card there goes back to its auditor.
 
 use serde::Serialize;
 
@@ -14,9 +15,34 @@ use super::fx::FxMap;
 /// may simply have been worked.
 pub const FEWEST: u64 = 3;
 
-/// The share (in tenths) of a known stage's cards read that must stand at one unknown stage.
-/// Not all: an export taken a while after the rename also holds cards that moved on since.
-pub const SHARE_TENTHS: u64 = 9;
+/// What tells a stage the CRM renamed from one it removed (or one the cards just left): where
+/// the old stage's cards went, and where the new name's came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenameEvidence {
+    /// The old stage's cards: those a read found there, or those the histories saw leave it
+    /// since the first went to the new name, with those still there.
+    pub old: u64,
+    /// Of them, still at the old stage.
+    pub stayed: u64,
+    /// Of them, now at the new name.
+    pub moved: u64,
+    /// The cards at the new name (read, or now).
+    pub at_new: u64,
+}
+
+impl RenameEvidence {
+    /// A rename: the old stage emptied (none of its cards left there), most of its cards at the
+    /// new name (not all: a week's export also carries the week's ordinary moves and losses),
+    /// and most of the new name's cards came from it. A stage whose cards went mostly elsewhere
+    /// was removed, the new name added beside it; a new name whose cards came mostly from
+    /// elsewhere is a stage of its own.
+    pub fn is_rename(&self) -> bool {
+        self.moved >= FEWEST
+            && self.stayed == 0
+            && self.moved * 2 > self.old.max(self.moved)
+            && self.moved * 2 > self.at_new.max(self.moved)
+    }
+}
 
 /// A probable rename: `cards` of the `held` cards this read found at the known stage `from`
 /// (its CRM name) now stand at the unknown `to`; `reviewed` of them have a live review, which
@@ -39,6 +65,8 @@ pub struct RenameWatch {
     /// Cards the read found that the store held at a stage the funnel knows, by that stage
     /// (asked for every card a read passes: the import's own cheap hash).
     held: FxMap<String, u64>,
+    /// Of those, the ones read at the stage they were at.
+    stayed: FxMap<String, u64>,
     /// Of those, the ones now at a stage the funnel does not know, by (old, new).
     moves: FxMap<(String, String), Vec<i64>>,
 }
@@ -53,22 +81,30 @@ impl RenameWatch {
                 self.held.insert(old.to_string(), 1);
             }
         }
-        if old != new && funnel.resolve(new).is_none() && funnel.resolve(old).is_some() {
+        if old == new {
+            *self.stayed.entry(old.to_string()).or_default() += 1;
+        } else if funnel.resolve(new).is_none() && funnel.resolve(old).is_some() {
             (self.moves.entry((old.to_string(), new.to_string())))
                 .or_default()
                 .push(id);
         }
     }
 
-    /// The probable renames: at least [`FEWEST`] cards, and [`SHARE_TENTHS`] of the stage's
-    /// cards read, moved from one known stage to one unknown; most cards first. `reviewed` is
-    /// left 0 for the caller, who asks the store.
-    pub fn probable(self) -> Vec<ProbableRename> {
+    /// The probable renames, by [`RenameEvidence::is_rename`] over the cards read (`read_at`:
+    /// the rows or deals read at an unknown stage); most cards first. `reviewed` is left 0 for
+    /// the caller, who asks the store.
+    pub fn probable(self, read_at: impl Fn(&str) -> u64) -> Vec<ProbableRename> {
         let mut out: Vec<ProbableRename> = (self.moves.into_iter())
             .filter_map(|((from, to), ids)| {
                 let cards = ids.len() as u64;
                 let held = self.held.get(&from).copied().unwrap_or(cards);
-                (cards >= FEWEST && cards * 10 >= held * SHARE_TENTHS).then_some(ProbableRename {
+                let evidence = RenameEvidence {
+                    old: held,
+                    stayed: self.stayed.get(&from).copied().unwrap_or(0),
+                    moved: cards,
+                    at_new: read_at(&to),
+                };
+                evidence.is_rename().then_some(ProbableRename {
                     from,
                     to,
                     cards,
@@ -155,6 +191,11 @@ mod tests {
     }
 
     fn watch(moves: &[(&str, &str, usize)]) -> Vec<ProbableRename> {
+        watch_reading(moves, &[])
+    }
+
+    /// `read`: rows read at unknown stages besides the cards moved there.
+    fn watch_reading(moves: &[(&str, &str, usize)], read: &[(&str, u64)]) -> Vec<ProbableRename> {
         let f = funnel();
         let mut w = RenameWatch::default();
         let mut id = 0;
@@ -164,7 +205,16 @@ mod tests {
                 w.saw(&f, old, new, id);
             }
         }
-        w.probable()
+        let mut at: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for (old, new, n) in moves {
+            if old != new {
+                *at.entry(new).or_default() += *n as u64;
+            }
+        }
+        for (stage, n) in read {
+            *at.entry(stage).or_default() += n;
+        }
+        w.probable(|s| at.get(s).copied().unwrap_or(0))
     }
 
     #[test]
@@ -196,6 +246,34 @@ mod tests {
     }
 
     #[test]
+    fn a_week_s_rename_with_the_week_s_moves_and_losses_is_a_rename() {
+        // tester37 F4: 27 of 42 at the new name, 11 moved on, 4 lost, none left.
+        let r = watch(&[
+            ("Переговоры", "Переговоры с клиентом", 27),
+            ("Переговоры", "Договор", 11),
+            ("Переговоры", "Отказ", 4),
+        ]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!((r[0].cards, r[0].held), (27, 42));
+    }
+
+    #[test]
+    fn a_stage_not_emptied_or_emptied_mostly_elsewhere_is_no_rename() {
+        // One card left at the old name: the CRM did not rename it.
+        let kept = watch(&[
+            ("Переговоры", "Переговоры с клиентом", 27),
+            ("Переговоры", "Переговоры", 1),
+        ]);
+        assert!(kept.is_empty(), "{kept:?}");
+        // tester37 F5: 11 of 42 to the new name, 31 to «Договор»: removed, a stage added.
+        let removed = watch(&[("Переговоры", "Ипотека", 11), ("Переговоры", "Договор", 31)]);
+        assert!(removed.is_empty(), "{removed:?}");
+        // Most of the new name's cards came from elsewhere (new deals): a stage of its own.
+        let new_stage = watch_reading(&[("Переговоры", "Ипотека", 5)], &[("Ипотека", 20)]);
+        assert!(new_stage.is_empty(), "{new_stage:?}");
+    }
+
+    #[test]
     fn a_move_to_a_known_stage_or_from_an_unknown_one_or_of_two_cards_is_no_rename() {
         assert!(watch(&[("Переговоры", "Договор", 5)]).is_empty());
         assert!(watch(&[("Торг", "Торг с клиентом", 5)]).is_empty());
@@ -213,6 +291,6 @@ mod tests {
         for id in 0..5 {
             w.saw(&f, "Переговоры", "Переговоры с клиентом", id);
         }
-        assert!(w.probable().is_empty(), "both names are the funnel's");
+        assert!(w.probable(|_| 5).is_empty(), "both names are the funnel's");
     }
 }

@@ -122,42 +122,101 @@ pub struct Reviews<'a> {
     pub whole: Option<&'a Analytics>,
 }
 
-/// Stays and conversions per stage and side, counted from the stage histories.
+/// Stays and conversions per stage and side, counted from the stage histories and the cards
+/// that never moved (a single visit each).
+///
+/// A side is a span of time: before the moment the version was first used, and from it on. A
+/// card counts as entered on a side when it was at the stage at some moment of it — a card
+/// there at the moment counts on both —, and as moved on on the side its move to a later stage
+/// (not lost) fell in: not only the cards that later left (tester37 F3). The moves the
+/// version's own change made are no progress: out of a stage it removed (from the moment on),
+/// into a stage it added out of a stage it split (see [`SplitTally::rows`]).
 #[derive(Debug, Clone)]
 pub struct SplitTally {
     since: NaiveDateTime,
-    /// (stage index, after?) → (entered, moved on, days of those that moved on).
-    sides: HashMap<(usize, bool), (u64, u64, Vec<u32>)>,
+    /// The stages (by index) the version added, and those it removed (read with the version
+    /// before's funnel, where they are).
+    added: Vec<usize>,
+    removed: Vec<usize>,
+    sides: HashMap<(usize, Span), Counts>,
+}
+
+/// Which span of time a count is of: before the version, from it on, or the stage's whole life
+/// (a stage the version added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Span {
+    Before,
+    After,
+    Whole,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    entered: u64,
+    moved: u64,
+    days: Vec<u32>,
+    /// Cards that went on into a stage the version added: its split, when the stage is one it
+    /// split (then not the stage's cards at all), else ordinary moves (`forward` of them to a
+    /// later stage, with their days).
+    to_added: u64,
+    to_added_forward: u64,
+    to_added_days: Vec<u32>,
 }
 
 impl SplitTally {
     /// Split at the moment the version was first used: a visit that began before it is the
-    /// version before's, even on the same day.
-    pub fn new(since: NaiveDateTime) -> SplitTally {
+    /// version before's, even on the same day. `added`, `removed`: the stages the version
+    /// added and removed, by their index in the funnel the tally is given.
+    pub fn new(since: NaiveDateTime, added: Vec<usize>, removed: Vec<usize>) -> SplitTally {
         SplitTally {
             since,
+            added,
+            removed,
             sides: HashMap::new(),
         }
     }
 
-    /// One card's visits (when each was first seen, in order).
+    /// One card's visits (when each was first seen, in order); a card that never moved is one
+    /// visit.
     pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
         for (w, (seen, stage)) in visits.iter().enumerate() {
             let Some(i) = funnel.resolve(stage) else {
                 continue;
             };
-            let side = self.sides.entry((i, *seen >= self.since)).or_default();
-            side.0 += 1;
-            let Some((next_day, next)) = visits.get(w + 1) else {
-                continue;
+            let next = visits.get(w + 1).map(|(at, s)| (*at, funnel.resolve(s)));
+            let left = next.map(|(at, _)| at);
+            let forward = next
+                .and_then(|(_, j)| j)
+                .filter(|&j| j > i && funnel.stage(j).kind != StageKind::Lost);
+            let into_added = next
+                .and_then(|(_, j)| j)
+                .is_some_and(|j| self.added.contains(&j) && !self.added.contains(&i));
+            let days = left.map_or(0, |l| (l.date() - seen.date()).num_days().max(0) as u32);
+            let mut count = |span: Span, moved: bool| {
+                let c = self.sides.entry((i, span)).or_default();
+                c.entered += 1;
+                if !moved {
+                    return;
+                }
+                if into_added {
+                    c.to_added += 1;
+                    if forward.is_some() {
+                        c.to_added_forward += 1;
+                        c.to_added_days.push(days);
+                    }
+                } else if forward.is_some() {
+                    c.moved += 1;
+                    c.days.push(days);
+                }
             };
-            let Some(j) = funnel.resolve(next) else {
-                continue;
-            };
-            if j > i && funnel.stage(j).kind != StageKind::Lost {
-                side.1 += 1;
-                let days = (next_day.date() - seen.date()).num_days();
-                side.2.push(days.max(0) as u32);
+            let removed_now = self.removed.contains(&i) && left.is_some_and(|l| l >= self.since);
+            count(Span::Whole, !removed_now);
+            if *seen < self.since {
+                count(Span::Before, left.is_some_and(|l| l < self.since));
+            }
+            // There at the moment or after it; a card the version's removal moved out is not.
+            if left.is_none_or(|l| l >= self.since) && !removed_now {
+                count(Span::After, true);
             }
         }
     }
@@ -165,11 +224,14 @@ impl SplitTally {
     /// The rows for `stages` (funnel names; those it does not know are left out), in the
     /// order given, with the reviews of each side's figures and the cards there now of
     /// `reviews.now`'s. A stage the version added has no before (see [`StageSplit::before`]).
+    /// `split`: the stages (by index) the version split: their cards that went into a stage it
+    /// added are the CRM's relabelling, counted on neither side; any other stage's are moves.
     pub fn rows(
         &self,
         funnel: &Funnel,
         stages: &[String],
         reviews: &Reviews<'_>,
+        split: &[usize],
     ) -> Vec<StageSplit> {
         let counts = |a: &Analytics, name: &str| {
             a.stages
@@ -185,15 +247,15 @@ impl SplitTally {
             .filter_map(|name| {
                 let i = funnel.resolve(name)?;
                 let name = &funnel.stage(i).name;
-                let side = |sides: &[bool], a: &Analytics| {
+                let side = |span: Span, a: &Analytics| {
                     let (reviews, n, bad) = counts(a, name);
-                    let (mut entered, mut moved, mut days) = (0, 0, Vec::new());
-                    for after in sides {
-                        if let Some((e, m, d)) = self.sides.get(&(i, *after)) {
-                            entered += e;
-                            moved += m;
-                            days.extend_from_slice(d);
-                        }
+                    let c = self.sides.get(&(i, span)).cloned().unwrap_or_default();
+                    let (mut entered, mut moved, mut days) = (c.entered, c.moved, c.days);
+                    if split.contains(&i) {
+                        entered -= c.to_added;
+                    } else {
+                        moved += c.to_added_forward;
+                        days.extend(c.to_added_days);
                     }
                     Side {
                         reviews,
@@ -207,12 +269,10 @@ impl SplitTally {
                     }
                 };
                 let (before, after) = match reviews.whole {
-                    Some(whole) if reviews.added.contains(&i) => {
-                        (None, side(&[false, true], whole))
-                    }
+                    Some(whole) if reviews.added.contains(&i) => (None, side(Span::Whole, whole)),
                     _ => (
-                        Some(side(&[false], reviews.before)),
-                        side(&[true], reviews.after),
+                        Some(side(Span::Before, reviews.before)),
+                        side(Span::After, reviews.after),
                     ),
                 };
                 let now = (reviews.now.stages.iter()).find(|g| g.known && g.stage == *name);
@@ -229,5 +289,97 @@ impl SplitTally {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn funnel() -> Funnel {
+        crate::funnel_config::load_str(
+            "name = \"t\"\n[[stages]]\nname = \"A\"\n[[stages]]\nname = \"S\"\n\
+             [[stages]]\nname = \"B\"\n[[stages]]\nname = \"W\"\nkind = \"won\"\n\
+             [[stages]]\nname = \"L\"\nkind = \"lost\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap()
+    }
+
+    fn at(d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    /// Each side's (entered, moved on) of stage A, with `split` the stages split.
+    fn sides(t: &SplitTally, f: &Funnel, split: &[usize]) -> ((u64, u64), (u64, u64)) {
+        let today = at(20).date();
+        let (empty, _) = crate::domain::analytics::collector::Collector::new(
+            f,
+            today,
+            crate::domain::analytics::Window::default(),
+        )
+        .finish();
+        let reviews = Reviews {
+            before: &empty,
+            after: &empty,
+            now: &empty,
+            added: &[],
+            whole: None,
+        };
+        let row = t.rows(f, &["A".to_string()], &reviews, split).remove(0);
+        let b = row.before.unwrap();
+        (
+            (b.entered, b.moved_on),
+            (row.after.entered, row.after.moved_on),
+        )
+    }
+
+    /// tester37 F3: the cards that stayed count as having been there, on each side they were
+    /// there; a move counts on the side it fell in.
+    #[test]
+    fn every_card_at_the_stage_on_a_side_counts_not_only_those_that_left() {
+        let f = funnel();
+        let mut t = SplitTally::new(at(10), Vec::new(), Vec::new());
+        let stage = |s: &str| s.to_string();
+        for _ in 0..3 {
+            t.add(&f, &[(at(1), stage("A"))]);
+        }
+        for _ in 0..2 {
+            t.add(&f, &[(at(1), stage("A")), (at(5), stage("B"))]);
+        }
+        t.add(&f, &[(at(1), stage("A")), (at(12), stage("B"))]);
+        t.add(&f, &[(at(1), stage("A")), (at(12), stage("L"))]);
+        t.add(&f, &[(at(11), stage("A"))]);
+        // Before: all 7 were there, 2 moved on then. After: the 5 there at the moment and the
+        // one arriving, 1 moved on.
+        assert_eq!(sides(&t, &f, &[]), ((7, 2), (6, 1)));
+    }
+
+    /// The version's own change is no progress: the CRM's split into a stage it added, the
+    /// removal moving a stage's cards out.
+    #[test]
+    fn the_version_s_own_split_and_removal_moves_are_not_moving_on() {
+        let f = funnel();
+        let s = f.resolve("S").unwrap();
+        let a = f.resolve("A").unwrap();
+        let run = |added: Vec<usize>, removed: Vec<usize>| {
+            let mut t = SplitTally::new(at(10), added, removed);
+            for _ in 0..4 {
+                t.add(&f, &[(at(1), "A".to_string()), (at(12), "S".to_string())]);
+            }
+            t.add(&f, &[(at(1), "A".to_string()), (at(12), "B".to_string())]);
+            t
+        };
+        // S added and A split by it: the four relabelled are not A's on the after side.
+        let t = run(vec![s], Vec::new());
+        assert_eq!(sides(&t, &f, &[a]).1, (1, 1));
+        // S added but A not split by it: moves into S are moves.
+        assert_eq!(sides(&t, &f, &[]).1, (5, 5));
+        // A removed: its cards moved out from the moment on are the removal's.
+        let t = run(Vec::new(), vec![a]);
+        assert_eq!(sides(&t, &f, &[]), ((5, 0), (0, 0)));
     }
 }

@@ -186,6 +186,27 @@ impl Store {
         Ok(())
     }
 
+    /// The one visit of each card (not gone) that never moved (no history rows): its stage,
+    /// since its first sync's start.
+    pub fn for_each_unmoved_card(
+        &self,
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT b.started_at, c.stage FROM cards c JOIN import_batches b ON b.id = c.first_batch
+             WHERE c.gone_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (at, stage): (String, String) = (r.get(0)?, r.get(1)?);
+            if let Some(at) = moment(&at) {
+                f(&[(at, stage)]);
+            }
+        }
+        Ok(())
+    }
+
     /// [`Store::for_each_stage_history`] of the cards (not gone) now at one of `stages` (as the
     /// cards carry the names): found by the cards' stage index, each card's rows one range of
     /// the history's key.

@@ -92,6 +92,13 @@ impl crate::domain::ports::FunnelHistory for Store {
         Store::for_each_stage_history_at(self, stages, f)
     }
 
+    fn for_each_unmoved_card(
+        &self,
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+    ) -> Result<(), StoreError> {
+        Store::for_each_unmoved_card(self, f)
+    }
+
     fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
         Store::crm_stages(self)
     }

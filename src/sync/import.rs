@@ -360,8 +360,13 @@ pub fn import_file(
             .and_then(|counts| Ok((counts, store.source_stages(&source, &unknown)?)))
     }
     .map_err(|e| fail.store(e))?;
+    let read_at = |stage: &str| {
+        (facts.unknown.iter())
+            .find(|u| u.stage == stage)
+            .map_or(0, |u| u.read)
+    };
+    let mut probable_renames = std::mem::take(&mut tally.renames).probable(read_at);
     let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
-    let mut probable_renames = std::mem::take(&mut tally.renames).probable();
     for r in &mut probable_renames {
         r.reviewed = (store.reviewed_cards(&r.ids)).map_err(|e| fail.store(e))?;
     }

@@ -146,6 +146,21 @@ pub fn summary(s: &Suggestion) -> String {
             last = last_entry_text(*last_entry),
             cards = *cards
         ),
+        Evidence::Removed {
+            left,
+            into,
+            went,
+            added,
+            to_added,
+        } => crate::tr!(
+            "suggest-removed-stage",
+            stage = stage,
+            into = line(into),
+            added = line(added),
+            left = *left,
+            went = *went,
+            to_added = *to_added
+        ),
         Evidence::ExtraControl {
             cards,
             not_ok,

@@ -46,3 +46,4 @@ suggest-one-sitting = The store's history was recorded in one sitting (every imp
     [one] { $stays } move after a stay of a day or less was
    *[other] { $stays } moves after a stay of a day or less were
 } left out of idle limits and merges. A move a file could not date by its deal's edit is dated by the import's clock, so such a stay may measure the time between two imports, not the card's time at the stage; the longer stays are the files' own dates.
+suggest-removed-stage = Drop «{ $stage }», which the CRM probably removed as it added «{ $added }»: «{ $stage }» holds no card now, and of the { $left } cards that left it since, { $went } went to «{ $into }» (its name becomes an alias of «{ $into }») and { $to_added } to «{ $added }», too few for a rename.

@@ -123,14 +123,19 @@ const SPLIT_SHARE: u64 = 10;
 /// a tenth of its cards or more — the cards now at an added stage that came there from it,
 /// against its cards now (`cards_now`) and those — with the added stages they went to. The CRM
 /// split the stage: its cards now are not the ones it held, nor those judged there.
+///
+/// A won or lost stage the version added splits nothing: the cards that went there were won or
+/// lost, as cards are every week (tester37 F12).
 pub fn split_by(
+    funnel: &Funnel,
     added: &[usize],
     moves: &StageMoves,
     cards_now: impl Fn(usize) -> u64,
 ) -> Vec<(usize, Vec<usize>)> {
     let mut lost: BTreeMap<usize, (u64, Vec<usize>)> = BTreeMap::new();
     for (&(from, to), &n) in &moves.cards {
-        if added.contains(&from) || !added.contains(&to) {
+        let closed = funnel.stage(to).kind != crate::domain::funnel::StageKind::Open;
+        if added.contains(&from) || !added.contains(&to) || closed {
             continue;
         }
         let e = lost.entry(from).or_default();
@@ -248,7 +253,7 @@ pub fn changes(funnel: &Funnel, history: &History<'_>) -> Vec<Option<Change>> {
                 .filter_map(|s| funnel.resolve(s))
                 .collect();
             let cards_now = |i: usize| cards.get(i).copied().unwrap_or(0);
-            for (i, _) in split_by(&added, moves, cards_now) {
+            for (i, _) in split_by(funnel, &added, moves, cards_now) {
                 mark(i, MakeUp::Split);
             }
         }
@@ -617,6 +622,28 @@ mod tests {
         );
     }
 
+    /// tester37 F12: a version that adds the lost stage, and half of «Переговоры»'s cards lost
+    /// into it: the cards were lost, nothing was split.
+    #[test]
+    fn cards_lost_into_a_lost_stage_a_version_added_split_nothing() {
+        let v2 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Переговоры\"\n[[stages]]\nname = \"Торг\"\n\
+             [[stages]]\nname = \"Договор\"\n[[stages]]\nname = \"Отказ\"\nkind = \"lost\"\n",
+        );
+        let mut moves = StageMoves::into(vec![1, 3]);
+        for _ in 0..10 {
+            moves.add(&v2, &[at(1, "Переговоры"), at(5, "Отказ")]);
+        }
+        let cards = [10, 0, 0, 10];
+        assert!(split_by(&v2, &[1, 3], &moves, |i| cards[i]).is_empty());
+        // Into the open stage it added, the same share is a split.
+        for _ in 0..10 {
+            moves.add(&v2, &[at(1, "Переговоры"), at(5, "Торг")]);
+        }
+        let cards = [10, 10, 0, 10];
+        assert_eq!(split_by(&v2, &[1, 3], &moves, |i| cards[i]), [(0, vec![1])]);
+    }
+
     fn at(day: u32, stage: &str) -> (NaiveDateTime, String) {
         let t = chrono::NaiveDate::from_ymd_opt(2026, 11, day)
             .unwrap()
@@ -673,7 +700,7 @@ mod tests {
         assert_eq!(moves.moved(2, 3), 0, "only the moves into the added stages");
         let cards = [30, 10, 20, 5];
         assert_eq!(
-            split_by(&[2], &moves, |i| cards[i]),
+            split_by(&v2, &[2], &moves, |i| cards[i]),
             [(1, vec![2]), (3, vec![2])],
             "«Договор» lost 1 of its 6: a share; «Квалификация» 1 of 31 is not"
         );

@@ -19,6 +19,11 @@ pub trait FunnelHistory {
     /// order), cards not gone, one card at a time.
     fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
 
+    /// Calls `f` with the one visit of each card (not gone) that never moved: no history rows,
+    /// its stage since the sync that first found it (that sync's start). With
+    /// [`FunnelHistory::for_each_stage_history`], every card's visits.
+    fn for_each_unmoved_card(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
+
     /// [`FunnelHistory::for_each_stage_history`] of the cards (not gone) now at one of
     /// `stages`, the names as the cards carry them: the histories of a few stages' cards, read
     /// through the cards' stage index rather than every card's history.

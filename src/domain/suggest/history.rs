@@ -1,12 +1,13 @@
 //! What the stage histories say: which stage cards reach before which (the order the funnel
 //! really has), how long they stay before moving on, and which stages they skip or pass through.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::fx::FxMap;
+use crate::domain::stage_rename::RenameEvidence;
 
 /// Counts over every card's history. Stages by the funnel's name where it knows them, else the
 /// CRM's.
@@ -24,9 +25,16 @@ pub struct HistoryTally {
     pub stays: HashMap<usize, Vec<u32>>,
     /// Funnel stage index → cards that left it forward within a day.
     pub quick: HashMap<usize, u64>,
-    /// Funnel stage index → cards that jumped over it (from an earlier stage to a later one
-    /// that is not lost).
-    pub skipped: HashMap<usize, u64>,
+    /// Funnel stage index → when cards jumped over it (from an earlier stage to a later one
+    /// that is not lost) → how many: only those after the stage's first entry are skips of
+    /// it ([`HistoryTally::skipped`]).
+    skips: HashMap<usize, BTreeMap<NaiveDateTime, u64>>,
+    /// Funnel stage index → the moment a card was first seen there.
+    first_entry: HashMap<usize, NaiveDateTime>,
+    /// (a, b) → the day → cards that went from `a` straight to `b` that day (each card once a
+    /// pair): where a stage's cards went, and when (a rename or a removal empties a stage at
+    /// once; the stage's cards that left long before say nothing of it).
+    next: HashMap<(u32, u32), BTreeMap<NaiveDate, u64>>,
     /// Cards whose history has two stages or more.
     pub moved_cards: u64,
     /// Every import and sync the store holds ran within one day, from the first to the last
@@ -81,6 +89,22 @@ impl HistoryTally {
         for p in pairs {
             *self.before.entry(p).or_default() += 1;
         }
+        let mut steps: Vec<(u32, u32)> = Vec::new();
+        for w in 0..visits.len() - 1 {
+            let step = (names[w], names[w + 1]);
+            if step.0 != step.1 && !steps.contains(&step) {
+                steps.push(step);
+                let day = visits[w + 1].0.date();
+                *self.next.entry(step).or_default().entry(day).or_default() += 1;
+            }
+        }
+        for (w, i) in index.iter().enumerate() {
+            if let Some(i) = *i {
+                let at = visits[w].0;
+                let first = self.first_entry.entry(i).or_insert(at);
+                *first = (*first).min(at);
+            }
+        }
         for w in 0..visits.len() - 1 {
             let (Some(from), Some(to)) = (index[w], index[w + 1]) else {
                 continue;
@@ -94,7 +118,8 @@ impl HistoryTally {
                 .num_days()
                 .max(0) as u32;
             for over in from + 1..to {
-                *self.skipped.entry(over).or_default() += 1;
+                let at = visits[w + 1].0;
+                *self.skips.entry(over).or_default().entry(at).or_default() += 1;
             }
             if self.one_sitting.is_some() && days <= UNCLEAR_DAYS {
                 self.unclear += 1;
@@ -146,6 +171,17 @@ impl HistoryTally {
                 *self.before.entry((a, b)).or_default() += n;
             }
         }
+        let next = std::mem::take(&mut self.next);
+        for ((a, b), days) in next {
+            let a = if a == f { t } else { a };
+            let b = if b == f { t } else { b };
+            if a != b {
+                let to = self.next.entry((a, b)).or_default();
+                for (day, n) in days {
+                    *to.entry(day).or_default() += n;
+                }
+            }
+        }
     }
 
     pub fn merge(&mut self, other: HistoryTally) {
@@ -154,14 +190,29 @@ impl HistoryTally {
             let b = self.intern(&other.names[b as usize]);
             *self.before.entry((a, b)).or_default() += n;
         }
+        for ((a, b), days) in other.next {
+            let a = self.intern(&other.names[a as usize]);
+            let b = self.intern(&other.names[b as usize]);
+            let to = self.next.entry((a, b)).or_default();
+            for (day, n) in days {
+                *to.entry(day).or_default() += n;
+            }
+        }
         for (k, v) in other.stays {
             self.stays.entry(k).or_default().extend(v);
         }
         for (k, n) in other.quick {
             *self.quick.entry(k).or_default() += n;
         }
-        for (k, n) in other.skipped {
-            *self.skipped.entry(k).or_default() += n;
+        for (k, times) in other.skips {
+            let to = self.skips.entry(k).or_default();
+            for (at, n) in times {
+                *to.entry(at).or_default() += n;
+            }
+        }
+        for (k, at) in other.first_entry {
+            let first = self.first_entry.entry(k).or_insert(at);
+            *first = (*first).min(at);
         }
         self.moved_cards += other.moved_cards;
         self.unclear += other.unclear;
@@ -175,6 +226,62 @@ impl HistoryTally {
         };
         let get = |x, y| self.before.get(&(x, y)).copied().unwrap_or(0) as i64;
         get(a, b) - get(b, a)
+    }
+}
+
+impl HistoryTally {
+    /// Cards that jumped over the funnel's stage `i` since a card was first seen there: a move
+    /// made before the stage existed (the CRM added it later) skipped nothing (tester37 F7).
+    /// A stage no history has entered counts every jump.
+    pub fn skipped(&self, i: usize) -> u64 {
+        let Some(times) = self.skips.get(&i) else {
+            return 0;
+        };
+        match self.first_entry.get(&i) {
+            Some(first) => times.range(first..).map(|(_, n)| n).sum(),
+            None => times.values().sum(),
+        }
+    }
+
+    /// Where the cards of `from` went since the first went straight to `to` (the day the CRM
+    /// renamed or removed it, if it did): each stage they went to, with its cards, most first.
+    pub fn went_since_first_to(&self, from: &str, to: &str) -> Vec<(String, u64)> {
+        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else {
+            return Vec::new();
+        };
+        let Some(first) = (self.next.get(&(a, b))).and_then(|d| d.keys().next().copied()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, u64)> = (self.next.iter())
+            .filter(|((x, _), _)| *x == a)
+            .map(|((_, y), days)| {
+                let n = days.range(first..).map(|(_, n)| n).sum::<u64>();
+                (self.names[*y as usize].clone(), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        out.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        out
+    }
+
+    /// What the histories say of `from` renamed to `to` (both as this tally names stages: the
+    /// funnel's name where it knows one), with the cards `stayed` at `from` now and those
+    /// `at_new` now: the cards that left `from` since the first went straight to `to`.
+    pub fn rename_evidence(
+        &self,
+        from: &str,
+        to: &str,
+        stayed: u64,
+        at_new: u64,
+    ) -> RenameEvidence {
+        let went = self.went_since_first_to(from, to);
+        let moved = (went.iter()).find(|(s, _)| s == to).map_or(0, |(_, n)| *n);
+        RenameEvidence {
+            old: went.iter().map(|(_, n)| n).sum::<u64>() + stayed,
+            stayed,
+            moved,
+            at_new,
+        }
     }
 }
 
@@ -246,5 +353,31 @@ mod tests {
         assert_eq!(percentile(&mut v, 90), Some(9));
         assert_eq!(percentile(&mut [4], 90), Some(4));
         assert_eq!(percentile(&mut [], 90), None);
+    }
+
+    /// tester37 F7: moves over a stage made before any card entered it (the CRM added it
+    /// later) are no skips of it; those after are.
+    #[test]
+    fn a_jump_made_before_a_stage_was_first_entered_is_no_skip_of_it() {
+        let funnel = crate::funnel_config::load_str(
+            "name = \"t\"\n[[stages]]\nname = \"A\"\n[[stages]]\nname = \"B\"\n\
+             [[stages]]\nname = \"C\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let at = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        let mut h = HistoryTally::default();
+        for _ in 0..3 {
+            h.add(&funnel, &[(at(1), "A".into()), (at(5), "C".into())]);
+        }
+        h.add(&funnel, &[(at(6), "A".into()), (at(10), "B".into())]);
+        h.add(&funnel, &[(at(11), "A".into()), (at(12), "C".into())]);
+        assert_eq!(h.skipped(funnel.resolve("B").unwrap()), 1);
+        assert_eq!(h.skipped(funnel.resolve("A").unwrap()), 0);
     }
 }

@@ -137,6 +137,15 @@ pub enum Evidence {
         last_entry: Option<NaiveDate>,
         unused_days: u32,
     },
+    /// A stage the CRM emptied as it added `added` beside it: of the `left` cards that left it
+    /// since, `went` went to `into` (its names become `into`'s aliases), `to_added` to `added`.
+    Removed {
+        left: u64,
+        into: String,
+        went: u64,
+        added: String,
+        to_added: u64,
+    },
     ExtraControl {
         cards: u64,
         not_ok: u64,
@@ -497,7 +506,7 @@ fn next_open(funnel: &Funnel, i: usize) -> Option<&str> {
 fn merges(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     let s = &funnel.suggest;
     for (i, stage) in open_stages(funnel) {
-        let skipped = seen.history.skipped.get(&i).copied().unwrap_or(0);
+        let skipped = seen.history.skipped(i);
         let left = seen.history.stays.get(&i).map_or(0, |v| v.len() as u64);
         let quick = seen.history.quick.get(&i).copied().unwrap_or(0);
         let passing = skipped + left;
@@ -561,10 +570,11 @@ fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     let used_open = |j: &usize| funnel.stage(*j).kind == StageKind::Open && !dropped(*j);
     for &(i, entry) in &unused {
         let stage = funnel.stage(i);
-        // A stage proposed for merging is not proposed for dropping too.
+        // A stage proposed for merging (or for removal, as the CRM removed it) is not proposed
+        // for dropping too.
         if out
             .iter()
-            .any(|(k, s, _, _)| *k == Kind::MergeStage && *s == stage.name)
+            .any(|(k, s, _, _)| matches!(k, Kind::MergeStage | Kind::DropStage) && *s == stage.name)
         {
             continue;
         }
@@ -674,9 +684,13 @@ fn unknown(funnel: &Funnel, seen: &Observed, out: &mut Out) {
                 )
             }
         };
+        // The stage the CRM removed as it added this one: proposed for removal beside it.
+        let removed = (like.is_none())
+            .then(|| removed_beside(funnel, seen, &name, cards))
+            .flatten();
         out.push((
             Kind::UnknownStage,
-            name,
+            name.clone(),
             Evidence::UnknownStage {
                 cards,
                 like: like.map(str::to_string),
@@ -685,6 +699,25 @@ fn unknown(funnel: &Funnel, seen: &Observed, out: &mut Out) {
             },
             edit,
         ));
+        let proposed =
+            |r: &Removal| (out.iter()).any(|(k, s, _, _)| *k == Kind::DropStage && *s == r.stage);
+        if let Some(r) = removed.filter(|r| !proposed(r)) {
+            out.push((
+                Kind::DropStage,
+                r.stage.clone(),
+                Evidence::Removed {
+                    left: r.left,
+                    into: r.into.clone(),
+                    went: r.went,
+                    added: name,
+                    to_added: r.to_new,
+                },
+                Edit::DropStage {
+                    stage: r.stage,
+                    into: r.into,
+                },
+            ));
+        }
     }
 }
 
@@ -696,8 +729,9 @@ fn cards_at(funnel: &Funnel, seen: &Observed, i: usize) -> u64 {
         .sum()
 }
 
-/// The funnel stage the CRM probably renamed to the unknown `name` (holding `cards`): one that
-/// holds no card now, from which more than half of `name`'s cards came (the most, if several).
+/// The funnel stage the CRM probably renamed to the unknown `name` (holding `cards`), by the
+/// rule an import uses ([`RenameEvidence::is_rename`]): one that holds no card now, most of
+/// whose cards went to `name`, from which most of `name`'s cards came (the most, if several).
 fn renamed_from<'f>(
     funnel: &'f Funnel,
     seen: &Observed,
@@ -705,12 +739,52 @@ fn renamed_from<'f>(
     cards: u64,
 ) -> Option<&'f str> {
     (funnel.stages.iter().enumerate())
-        .map(|(i, st)| (i, st, seen.history.lead(&st.name, name)))
-        .filter(|&(i, _, lead)| {
-            lead > 0 && lead as u64 * 2 > cards && cards_at(funnel, seen, i) == 0
+        .map(|(i, st)| {
+            let stayed = cards_at(funnel, seen, i);
+            (
+                st,
+                seen.history.rename_evidence(&st.name, name, stayed, cards),
+            )
         })
-        .max_by_key(|&(_, _, lead)| lead)
-        .map(|(_, st, _)| st.name.as_str())
+        .filter(|(_, e)| e.is_rename())
+        .max_by_key(|(_, e)| e.moved)
+        .map(|(st, _)| st.name.as_str())
+}
+
+/// An open funnel stage the CRM probably removed as it added the unknown `name` (holding
+/// `cards`): it holds no card now, most of `name`'s cards came from it, but most of its own went
+/// to one other stage of the funnel (`into`, with `went` of its `left` cards) — not a rename.
+fn removed_beside(funnel: &Funnel, seen: &Observed, name: &str, cards: u64) -> Option<Removal> {
+    open_stages(funnel)
+        .filter_map(|(i, st)| {
+            let e = seen.history.rename_evidence(&st.name, name, 0, cards);
+            let beside = cards_at(funnel, seen, i) == 0
+                && e.moved >= crate::domain::stage_rename::FEWEST
+                && e.moved * 2 > cards
+                && !e.is_rename();
+            if !beside {
+                return None;
+            }
+            let went = seen.history.went_since_first_to(&st.name, name);
+            let (into, n) = went.iter().find(|(s, _)| funnel.resolve(s).is_some())?;
+            let into = funnel.resolve(into)?;
+            (into != i && *n * 2 > e.old).then(|| Removal {
+                stage: st.name.clone(),
+                into: funnel.stage(into).name.clone(),
+                went: *n,
+                left: e.old,
+                to_new: e.moved,
+            })
+        })
+        .max_by_key(|r| r.to_new)
+}
+
+struct Removal {
+    stage: String,
+    into: String,
+    went: u64,
+    left: u64,
+    to_new: u64,
 }
 
 fn extra_control(funnel: &Funnel, seen: &Observed, out: &mut Out) {
@@ -807,6 +881,124 @@ fn missing(funnel: &Funnel, seen: &Observed, out: &mut Out) {
 mod tests {
     use super::*;
     use crate::funnel_config::default_funnel;
+
+    /// The stage histories and cards of a small funnel after the CRM emptied «Бронь»: `went`,
+    /// where each of its cards went (all on one day), and the proposals drawn from them.
+    fn after_emptying(went: &[(&str, usize)]) -> Vec<Suggestion> {
+        let funnel = crate::funnel_config::load_str(
+            "name = \"t\"\n[[stages]]\nname = \"Лид\"\n[[stages]]\nname = \"Бронь\"\n\
+             [[stages]]\nname = \"Договор\"\n[[stages]]\nname = \"Успех\"\nkind = \"won\"\n\
+             [[stages]]\nname = \"Отказ\"\nkind = \"lost\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let at = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap()
+        };
+        let (mut history, mut fill) = (HistoryTally::default(), FillTally::default());
+        let mut id = 0;
+        for (stage, n) in went {
+            for _ in 0..*n {
+                id += 1;
+                let visits = [
+                    (at(1), "Лид".to_string()),
+                    (at(2), "Бронь".to_string()),
+                    (at(23), stage.to_string()),
+                ];
+                history.add(&funnel, &visits);
+                let ext = id.to_string();
+                fill.add(
+                    &funnel,
+                    &crate::domain::fill::CardFields {
+                        id,
+                        external_id: &ext,
+                        stage,
+                        owner: None,
+                        source: "amocrm",
+                        created: None,
+                        touched: None,
+                        closed: false,
+                        won: false,
+                        fields: &[],
+                    },
+                );
+            }
+        }
+        suggest(
+            &funnel,
+            &Observed {
+                fill: &fill,
+                silent: &SilentTally::default(),
+                history: &history,
+                verdicts: &[],
+                moves: &[],
+                last_entries: &[],
+                sources: &[],
+                today: at(23).date(),
+            },
+        )
+    }
+
+    /// tester37 F4: a week's export carries the rename with the week's moves and losses.
+    #[test]
+    fn a_stage_emptied_mostly_into_one_new_name_is_a_rename() {
+        let list = after_emptying(&[("Бронь оформлена", 27), ("Договор", 11), ("Отказ", 4)]);
+        let unknown = (list.iter())
+            .find(|s| s.kind == Kind::UnknownStage)
+            .unwrap();
+        assert_eq!(
+            unknown.edit,
+            Edit::AddAlias {
+                stage: "Бронь".into(),
+                alias: "Бронь оформлена".into()
+            },
+            "{list:#?}"
+        );
+        assert!(!list.iter().any(|s| s.kind == Kind::DropStage), "{list:#?}");
+    }
+
+    /// tester37 F5: 11 of «Бронь»'s 42 cards at the new name, 31 at «Договор»: the CRM removed
+    /// «Бронь» and added «Ипотека»: a new stage, and «Бронь» dropped into «Договор».
+    #[test]
+    fn a_stage_emptied_mostly_into_a_known_one_is_removed_beside_a_new_stage() {
+        let list = after_emptying(&[("Ипотека", 11), ("Договор", 31)]);
+        let unknown = (list.iter())
+            .find(|s| s.kind == Kind::UnknownStage)
+            .unwrap();
+        assert!(
+            matches!(&unknown.edit, Edit::AddStage { name: NewStage::Named(n), .. } if n == "Ипотека"),
+            "{list:#?}"
+        );
+        let Evidence::UnknownStage { renamed_from, .. } = &unknown.evidence else {
+            panic!("{unknown:?}");
+        };
+        assert_eq!(*renamed_from, None);
+        let drop = (list.iter()).find(|s| s.kind == Kind::DropStage).unwrap();
+        assert_eq!(
+            drop.edit,
+            Edit::DropStage {
+                stage: "Бронь".into(),
+                into: "Договор".into()
+            }
+        );
+        assert_eq!(
+            drop.evidence,
+            Evidence::Removed {
+                left: 42,
+                into: "Договор".into(),
+                went: 31,
+                added: "Ипотека".into(),
+                to_added: 11
+            }
+        );
+        for lang in [crate::text::lang::Lang::En, crate::text::lang::Lang::Ru] {
+            let said = crate::text::lang::with(lang, || crate::text::suggest::summary(drop));
+            assert!(said.contains("31") && said.contains("«Договор»"), "{said}");
+        }
+    }
 
     #[test]
     fn a_silent_tail_before_the_funnels_own_silent_stage_asks_for_no_new_stage() {

@@ -64,6 +64,23 @@ impl FunnelHistory for PgStore {
         Ok(rows.iter().map(version_of).collect())
     }
 
+    fn for_each_unmoved_card(&self, f: &mut dyn FnMut(&StageVisits)) -> Result<(), StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let mut rows = conn.query_raw(
+            "SELECT b.started_at, c.stage FROM cards c JOIN import_batches b ON b.id = c.first_batch
+             WHERE c.gone_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
+            NO_PARAMS,
+        )?;
+        while let Some(r) = rows.next()? {
+            let (at, stage): (String, String) = (r.get(0), r.get(1));
+            if let Some(at) = crate::store::analytics::moment(Some(at.as_bytes())) {
+                f(&[(at, stage)]);
+            }
+        }
+        Ok(())
+    }
+
     fn for_each_stage_history_at(
         &self,
         stages: &[String],
