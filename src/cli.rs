@@ -378,10 +378,18 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+// A stage to list or claim from, or claims to give back (of a stage, or all): the usage line
+// says so (`<--stage <NAME>|--release>`).
+#[command(group(
+    clap::ArgGroup::new("what")
+        .args(["stage", "release"])
+        .required(true)
+        .multiple(true)
+))]
 pub struct QueueArgs {
     /// The stage (its funnel name, an alias, or the CRM's name for it).
     #[arg(long, value_name = "NAME")]
-    pub stage: String,
+    pub stage: Option<String>,
     /// Whose queue: cards this auditor reviewed leave it until a sync changes them
     /// [default: $OKK_AUDITOR, else `auditor` in the config file, else the login name].
     #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
@@ -396,12 +404,17 @@ pub struct QueueArgs {
     #[arg(long)]
     pub json: bool,
     /// Hand the next N cards to the auditor, each held for them alone for --lease seconds (a
-    /// queue shared by several auditors); again, it returns their unexpired claims first.
+    /// queue shared by several auditors); again, it returns their unexpired claims on the
+    /// stage first and holds no more than the N it prints (the rest go back).
     #[arg(long, value_name = "N")]
     pub claim: Option<usize>,
     /// How long a claim holds its cards, in seconds (the store's clock, not --today).
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub lease: u64,
+    /// Give back the auditor's claims on the stage's cards (without --stage, on every stage):
+    /// free for the next auditor at once.
+    #[arg(long, conflicts_with_all = ["claim", "limit", "all"])]
+    pub release: bool,
 }
 
 #[derive(Debug, Args)]

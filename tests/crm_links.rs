@@ -28,7 +28,9 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
 
     // Without connections: no link, and it says why.
     common::reviewer::press(&mut state, &mut desk, "l");
-    assert!(matches!(&state.shared.status, Some(Status::Error(m)) if m.contains("[[crm]]")));
+    assert!(
+        matches!(&state.shared.status, Some(Status::Error(m)) if m.contains("«amocrm» is not a connected CRM"))
+    );
 
     state.shared.crm_links = Arc::new(links());
     state.shared.open_url = |_| false;

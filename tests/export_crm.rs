@@ -401,6 +401,19 @@ fn a_card_changed_since_its_review_is_pointed_out() {
     );
 }
 
+/// tester36 F6: a card the CRM moved to a stage the funnel knows by an alias is named with the
+/// funnel's name, as the queue and the reviewer name it, the CRM's own beside it.
+#[test]
+fn a_changed_card_at_an_aliased_stage_is_named_as_the_funnel_names_it() {
+    let desk = reviewed_demo();
+    desk.changed_in_the_crm(&[("31957017", &[("Этап сделки", "Неразобранное")])]);
+    let (_, stdout, _) = export(&desk, "amocrm", &[]);
+    assert!(
+        stdout.contains("#31957017 (now at «Первичный контакт», «Неразобранное» in the CRM)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_card_gone_from_the_crm_has_its_change_left_out_and_named() {
     let desk = reviewed_demo();

@@ -516,6 +516,12 @@ fn judged_over_thirty(verdicts: &[&str]) -> Desk {
 
 /// `open` open cards at «Квалификация», the first judged as `verdicts` say.
 fn judged_over(open: u32, verdicts: &[&str]) -> Desk {
+    let reviews: Vec<common::Verdict> = verdicts.iter().map(|v| common::Verdict::of(v)).collect();
+    judged_over_as(open, &reviews)
+}
+
+/// `open` open cards at «Квалификация», the first judged as `reviews` say (answers and all).
+fn judged_over_as(open: u32, reviews: &[common::Verdict]) -> Desk {
     let desk = Desk::new();
     let mut csv = String::from(
         "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
@@ -533,14 +539,9 @@ fn judged_over(open: u32, verdicts: &[&str]) -> Desk {
     okk::store::Store::open(&desk.db)
         .and_then(|store| store.set_meta("clock", CLOCK))
         .expect("set the store's clock");
-    for (n, verdict) in verdicts.iter().enumerate() {
+    for (n, review) in reviews.iter().enumerate() {
         let at = format!("2026-11-19 1{n}:00:00");
-        desk.review(
-            &format!("q{}", n + 1),
-            "anna",
-            &at,
-            &common::Verdict::of(verdict),
-        );
+        desk.review(&format!("q{}", n + 1), "anna", &at, review);
     }
     desk
 }
@@ -1772,4 +1773,315 @@ fn stats_text_fits_80_columns_in_both_languages() {
     }
     let json = stats(&desk, &[]);
     assert!(json["stages"][0]["gone"].is_number(), "{json}");
+}
+
+/// A window that leaves out every current review is not "no reviews yet": `okk stats` and the
+/// report name the window, how many current reviews it leaves out and the days they were made
+/// (the trend and the bottlenecks too), the share of the unclear is not "0 of the 0", and the
+/// report says its auditors' table (all their reviews) is not the window's. In both languages;
+/// a window that holds a review reads as before.
+#[test]
+fn a_window_that_leaves_out_every_review_says_so_and_how_many_it_leaves_out() {
+    let desk = fixture();
+    // 13 current reviews, made 11-03 … 11-19 (R3' was replaced, R11 withdrawn).
+    let text = okk(&desk, &["stats", "--until", "2026-11-02"]);
+    assert!(
+        says(
+            &text,
+            "No reviews in the window (reviews up to 2026-11-02): it leaves out every current \
+             review in the store (13, made from 2026-11-03 to 2026-11-19)."
+        ),
+        "{text}"
+    );
+    assert!(
+        says(
+            &text,
+            "it does not show its stage). No reviews in the window"
+        ),
+        "the note on «not ok» ends without a share of none: {text}"
+    );
+    assert!(
+        !text.contains("No reviews yet") && !says(&text, "0 of the 0"),
+        "{text}"
+    );
+    assert!(says(&text, "none: no review in the window"), "{text}");
+    assert!(
+        says(
+            &text,
+            "none in the window (reviews up to 2026-11-02); current reviews in the store: 13, \
+             made from 2026-11-03 to 2026-11-19"
+        ),
+        "{text}"
+    );
+    let ru = okk_ru(&desk, &["stats", "--since", "2026-11-20"]);
+    assert!(
+        says(
+            &ru,
+            "Проверок в окне нет (проверки с 20.11.2026): окно не захватывает ни одной текущей \
+             проверки хранилища (всего 13, с 03.11.2026 по 19.11.2026)."
+        ),
+        "{ru}"
+    );
+    assert!(
+        !ru.contains("Проверок пока нет") && !says(&ru, "0 из 0"),
+        "{ru}"
+    );
+    assert!(says(&ru, "нет: в окне ни одной проверки"), "{ru}");
+    // Between two reviews' days, one day: the days still named as the store's.
+    let between = okk(
+        &desk,
+        &["stats", "--since", "2026-11-14", "--until", "2026-11-14"],
+    );
+    assert!(
+        says(&between, "(13, made from 2026-11-03 to 2026-11-19)"),
+        "{between}"
+    );
+    // A window that holds one review: no word of those it leaves out.
+    let one = okk(&desk, &["stats", "--since", "2026-11-19"]);
+    assert!(!one.contains("in the window"), "{one}");
+
+    let out = desk.file("report.html");
+    okk(&desk, &["report", "--out", &out, "--until", "2026-11-02"]);
+    let page = page_text(&std::fs::read_to_string(&out).unwrap());
+    for said in [
+        "No reviews in the window (reviews up to 2026-11-02): it leaves out every current review \
+         in the store (13, made from 2026-11-03 to 2026-11-19).",
+        "None: no review in the window.",
+        "No reviews in the window (reviews up to 2026-11-02); current reviews in the store: 13, \
+         made from 2026-11-03 to 2026-11-19.",
+        "All their reviews: the window of the figures above (reviews up to 2026-11-02) does not \
+         apply to this table.",
+        "cards likely lying: no card judged to estimate them from",
+    ] {
+        assert!(says(&page, said), "{said}\n{page}");
+    }
+    assert!(!page.contains("No reviews yet"), "{page}");
+    assert!(!says(&page, "of the 0 open cards"), "{page}");
+    okk_ru(
+        &desk,
+        &["report", "--out", &out, "--force", "--until", "2026-11-02"],
+    );
+    let page = page_text(&std::fs::read_to_string(&out).unwrap());
+    for said in [
+        "Проверок в окне нет (проверки по 02.11.2026): окно не захватывает ни одной текущей \
+         проверки хранилища (всего 13, с 03.11.2026 по 19.11.2026).",
+        "В окне проверок нет (проверки по 02.11.2026); текущих проверок в хранилище: 13, с \
+         03.11.2026 по 19.11.2026.",
+        "Здесь все их проверки: окно цифр выше (проверки по 02.11.2026) к этой таблице не \
+         относится.",
+    ] {
+        assert!(says(&page, said), "{said}\n{page}");
+    }
+    // The report of every day says nothing of a window.
+    okk(&desk, &["report", "--out", &out, "--force"]);
+    let page = page_text(&std::fs::read_to_string(&out).unwrap());
+    assert!(!page.contains("window"), "{page}");
+    // Reviews of one day: that day.
+    let one_day = judged_over_thirty(&["ok", "stale"]);
+    let before = ["stats", "--until", "2026-11-18"];
+    let text = succeeded(one_day.okk().args(before));
+    assert!(says(&text, "(2, made on 2026-11-19)."), "{text}");
+    let text = succeeded(one_day.okk().args(["--lang", "ru"]).args(before));
+    assert!(says(&text, "(всего 2, за 19.11.2026)."), "{text}");
+}
+
+/// Judged all ok, the note on «not ok» gives no share of none ("unclear: 0 of the 0 not ok").
+#[test]
+fn with_no_card_not_ok_the_note_gives_no_share_of_the_unclear() {
+    let desk = judged_over_thirty(&["ok", "ok"]);
+    for (lang, ends) in [
+        ("en", "it does not show its stage)."),
+        ("ru", "её этап из неё не виден)."),
+    ] {
+        let text = succeeded(desk.okk().args(["--lang", lang, "stats"]));
+        assert!(says(&text, ends), "{lang}: {text}");
+        assert!(
+            !says(&text, "0 of the 0") && !says(&text, "0 из 0"),
+            "{lang}: {text}"
+        );
+    }
+}
+
+/// The «Why» under the stage that lies most: the items failed most on its cards not ok; where
+/// those cards' checklists were not answered, it says so, on how many of them — not «no item
+/// was failed», which a lead reads as «their checklists passed». Both languages; the report
+/// says the same.
+#[test]
+fn why_a_stage_lies_says_when_its_cards_checklists_were_left_unanswered() {
+    let v = |verdict, answers| common::Verdict {
+        answers,
+        ..common::Verdict::of(verdict)
+    };
+    let passed: &[(&str, &str)] = &[("params_filled", "pass"), ("next_step", "pass")];
+    let failed: &[(&str, &str)] = &[("params_filled", "pass"), ("next_step", "fail")];
+    let cases: [(Vec<common::Verdict>, &str, &str); 4] = [
+        // Not one of the three answered.
+        (
+            vec![
+                v("stale", &[]),
+                v("dead", &[]),
+                v("unclear", &[]),
+                v("ok", passed),
+                v("ok", &[]),
+            ],
+            "Why: not known — the checklist is unanswered on 3 of the 3 cards not ok (no item \
+             marked pass or fail).",
+            "Почему: неизвестно — на 3 из 3 карточек с ошибкой пункты чек-листа без ответа (ни \
+             один не отмечен ни «да», ни «нет»).",
+        ),
+        // Two answered, nothing failed; one not answered.
+        (
+            vec![
+                v("stale", passed),
+                v("dead", passed),
+                v("unclear", &[]),
+                v("ok", passed),
+                v("ok", &[]),
+            ],
+            "Why: not known — the checklist is unanswered on 1 of the 3 cards not ok (no item \
+             marked pass or fail), and no item was failed on the other 2.",
+            "Почему: неизвестно — на 1 из 3 карточек с ошибкой пункты чек-листа без ответа (ни \
+             один не отмечен ни «да», ни «нет»), а на оставшихся 2 карточках ни один пункт не \
+             провален.",
+        ),
+        // Failed on one, unanswered on two.
+        (
+            vec![
+                v("stale", failed),
+                v("dead", &[]),
+                v("unclear", &[]),
+                v("ok", passed),
+                v("ok", &[]),
+            ],
+            "Why: «Следующий шаг назначен с датой» (failed in 1 of the 3); the checklist is \
+             unanswered on 2 of the 3 cards not ok (no item marked pass or fail).",
+            "Почему: «Следующий шаг назначен с датой» (провален в 1 из 3); на 2 из 3 карточек с \
+             ошибкой пункты чек-листа без ответа (ни «да», ни «нет»).",
+        ),
+        // All answered, none failed: no item was failed is what it is.
+        (
+            vec![
+                v("stale", passed),
+                v("dead", passed),
+                v("unclear", passed),
+                v("ok", passed),
+                v("ok", &[]),
+            ],
+            "Why: no checklist item was failed on those cards.",
+            "Почему: на этих карточках ни один пункт чек-листа не провален.",
+        ),
+    ];
+    for (reviews, en, ru) in cases {
+        let desk = judged_over_as(30, &reviews);
+        let text = succeeded(desk.okk().arg("stats"));
+        assert!(says(&text, "Lies most: «Квалификация»"), "{text}");
+        assert!(says(&text, en), "{en}\n{text}");
+        let text = succeeded(desk.okk().args(["--lang", "ru", "stats"]));
+        assert!(says(&text, ru), "{ru}\n{text}");
+        let out = desk.file("report.html");
+        succeeded(desk.okk().args(["report", "--out", &out, "--force"]));
+        let page = page_text(&std::fs::read_to_string(&out).unwrap());
+        assert!(says(&page, en), "{en}\n{page}");
+    }
+}
+
+/// The stats screen's managers give the median idle days as `okk stats`, the report and the
+/// JSON give them: 3.5, not 4.
+#[test]
+fn the_stats_screen_gives_a_managers_median_idle_days_as_every_other_output() {
+    let desk = Desk::new();
+    // Two open cards of one manager, idle 2 and 5 days on the clock's day: the median is 3.5.
+    let csv = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+               Дата закрытия,Этап сделки,Воронка\n\
+               q1,Сделка q1,100000,Смирнова Ольга,01.09.2026 10:00:00,18.11.2026 10:00:00,\
+               не закрыта,Квалификация,Продажи недвижимости\n\
+               q2,Сделка q2,100000,Смирнова Ольга,01.09.2026 10:00:00,15.11.2026 10:00:00,\
+               не закрыта,Квалификация,Продажи недвижимости\n";
+    let file = desk.file("deals.csv");
+    std::fs::write(&file, csv).unwrap();
+    succeeded(desk.okk().args(["import", &file]));
+    okk::store::Store::open(&desk.db)
+        .and_then(|store| store.set_meta("clock", CLOCK))
+        .expect("set the store's clock");
+    let s: Json = serde_json::from_str(&succeeded(desk.okk().args(["stats", "--json"]))).unwrap();
+    assert_eq!(s["managers"][0]["median_idle_days"], 3.5, "{s}");
+    let text = succeeded(desk.okk().args(["stats", "--table", "managers"]));
+    let olga = |screen: &str| -> String {
+        (screen.lines())
+            .find(|l| l.contains(OLGA))
+            .unwrap_or_else(|| panic!("{screen}"))
+            .to_string()
+    };
+    assert!(olga(&text).ends_with(" 3.5"), "{text}");
+    let (mut state, mut tui) = common::reviewer::open(&desk.db, "anna");
+    okk::tui::update::load_stages(&mut state, &tui).unwrap();
+    common::reviewer::press(&mut state, &mut tui, "4");
+    for (lang, idle) in [("en", "3.5"), ("ru", "3,5")] {
+        let lang = okk::text::lang::Lang::from_code(lang).unwrap();
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, 120, 40));
+        // The managers' box is the lower left one: its row, up to the box's right edge.
+        let row = olga(&screen);
+        let row = row.split('│').nth(1).unwrap_or_default().trim_end();
+        assert!(row.ends_with(&format!(" {idle}")), "{row}\n{screen}");
+    }
+}
+
+/// `okk stats --auditors --json` and `--csv` round as the other tables do (docs/analytics.md):
+/// shares to four places, the median seconds to one decimal; the text shows them whole.
+#[test]
+fn the_auditors_figures_are_written_rounded_as_every_other_table() {
+    use okk::domain::review::{Review, ReviewDraft, Verdict};
+    let desk = cards_only();
+    let mut ids = Vec::new();
+    for (card, seconds) in [("a1", 12.34), ("a2", 12.36), ("a3", 20.0)] {
+        let review = Review {
+            verdict: Verdict::Stale,
+            draft: ReviewDraft::default(),
+            score: None,
+            seconds_spent: seconds,
+        };
+        ids.push(desk.save_review(card, "anna", "2026-11-18 10:00:00", &review));
+    }
+    let none = (None, None, None);
+    desk.decide(&ids[0], "olga", "accept", none, "2026-11-19 10:00:00");
+    desk.decide(
+        &ids[1],
+        "olga",
+        "override",
+        (Some("dead"), None, None),
+        "2026-11-19 10:01:00",
+    );
+    desk.send_back(&ids[2], "olga", "again", "2026-11-19 10:02:00");
+    let json: Json = serde_json::from_str(&okk(&desk, &["stats", "--auditors", "--json"])).unwrap();
+    let anna = &json["auditors"][0];
+    assert_eq!(
+        (
+            &anna["median_seconds"],
+            &anna["accepted"],
+            &anna["overridden"],
+            &anna["returned"]
+        ),
+        (&json!(12.4), &json!(0.3333), &json!(0.3333), &json!(0.3333)),
+        "{json}"
+    );
+    let csv = okk(
+        &desk,
+        &[
+            "stats",
+            "--auditors",
+            "--csv",
+            "--delimiter",
+            ";",
+            "--headers",
+            "en",
+        ],
+    );
+    let row = csv.lines().nth(1).unwrap_or_default();
+    // No answers: «need» and «next_step» unanswered on each of the three.
+    assert_eq!(row, "anna;3;;12,4;3;0,3333;0,3333;0,3333;0;;6", "{csv}");
+    let text = okk(&desk, &["stats", "--auditors"]);
+    assert!(
+        says(&text, "anna 3 — 12 3 33% of 3 33% of 3 33% of 3 —"),
+        "{text}"
+    );
 }

@@ -78,6 +78,231 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
     two_auditors_share_a_queue(&desk, &path_arg(&desk.db));
 }
 
+/// `who`'s claims as the store at `db` holds them: (stage, card id, deadline in Unix seconds),
+/// sorted; expired ones too (they hold nothing, but a renewal would show in their deadline).
+fn leases_of(desk: &Desk, db: &str, who: &str) -> Vec<(String, String, f64)> {
+    let mut out: Vec<(String, String, f64)> = if db.starts_with("postgres") {
+        postgres::Client::connect(db, postgres::NoTls)
+            .unwrap()
+            .query(
+                "SELECT c.stage, c.external_id, extract(epoch FROM l.until)::float8
+                 FROM leases l JOIN cards c ON c.id = l.card_id WHERE l.auditor = $1",
+                &[&who],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    } else {
+        let conn = rusqlite::Connection::open(&desk.db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT c.stage, c.external_id, l.until
+                 FROM leases l JOIN cards c ON c.id = l.card_id WHERE l.auditor = ?1",
+            )
+            .unwrap();
+        stmt.query_map([who], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+/// The card ids of `stage` among [`leases_of`].
+fn ids_on(leases: &[(String, String, f64)], stage: &str) -> Vec<String> {
+    let mut ids: Vec<String> = (leases.iter())
+        .filter(|l| l.0 == stage)
+        .map(|l| l.1.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+const MEETING_SET: &str = "Встреча назначена";
+
+/// tester36 F5 from the command line: a claim holds what it prints and no more (her older
+/// claims on the stage beyond them go back), never shortens a lease, and leaves her claims on
+/// another stage as they were; `--release` gives them back, by stage or all, saying how many.
+fn a_claim_holds_what_it_prints_and_release_gives_claims_back(desk: &Desk, db: &str) {
+    let stage = "Квалификация";
+    let three = queue(desk, db, stage, "anna", &["--claim", "3", "--lease", "30"]);
+    assert_eq!(three.len(), 3);
+    let four = queue(
+        desk,
+        db,
+        MEETING_SET,
+        "anna",
+        &["--claim", "4", "--lease", "600"],
+    );
+    assert_eq!(four.len(), 4);
+    let before = leases_of(desk, db, "anna");
+    let one = queue(desk, db, stage, "anna", &["--claim", "1", "--lease", "600"]);
+    assert_eq!(one, three[..1], "her claims on the stage first");
+    let after = leases_of(desk, db, "anna");
+    assert_eq!(
+        ids_on(&after, stage),
+        one,
+        "it holds the one card it printed"
+    );
+    let elsewhere = |l: &[(String, String, f64)]| -> Vec<(String, String, f64)> {
+        l.iter().filter(|l| l.0 == MEETING_SET).cloned().collect()
+    };
+    assert_eq!(
+        elsewhere(&after),
+        elsewhere(&before),
+        "her claims on another stage as they were: not renewed, not given back"
+    );
+    assert_eq!(
+        queue(desk, db, stage, "boris", &["--claim", "2"]),
+        three[1..],
+        "the two she held beyond the one printed are free"
+    );
+    // A script's short claim keeps the card as long as it was held.
+    let held_until = after.iter().find(|l| l.0 == stage).unwrap().2;
+    assert_eq!(
+        queue(desk, db, stage, "anna", &["--claim", "1", "--lease", "5"]),
+        one
+    );
+    let now = leases_of(desk, db, "anna");
+    let until = now.iter().find(|l| l.0 == stage).unwrap().2;
+    assert!(until >= held_until, "a claim never shortens a lease");
+
+    let said = succeeded(
+        okk_on(desk, db)
+            .args(["--today", TODAY, "queue", "--stage", MEETING_SET])
+            .args(["--auditor", "anna", "--release"]),
+    );
+    assert_eq!(
+        said.trim(),
+        "4 cards of «Встреча назначена» anna held are back in the shared queue"
+    );
+    assert_eq!(ids_on(&leases_of(desk, db, "anna"), MEETING_SET), [""; 0]);
+    assert_eq!(
+        queue(desk, db, MEETING_SET, "boris", &["--claim", "4"]),
+        four,
+        "free for the next auditor at once"
+    );
+    let said = succeeded(
+        okk_on(desk, db)
+            .args(["--today", TODAY, "queue", "--auditor", "anna"])
+            .args(["--release", "--json"]),
+    );
+    assert_eq!(said.trim(), r#"{"released":1}"#, "every stage's");
+    assert!(leases_of(desk, db, "anna").is_empty());
+    assert_eq!(ids_on(&leases_of(desk, db, "boris"), MEETING_SET).len(), 4);
+    let said = succeeded(
+        okk_on(desk, db)
+            .args([
+                "--lang",
+                "ru",
+                "--today",
+                TODAY,
+                "queue",
+                "--auditor",
+                "anna",
+            ])
+            .arg("--release"),
+    );
+    assert_eq!(
+        said.trim(),
+        "за anna не закреплено ни одной карточки: возвращать нечего"
+    );
+}
+
+#[test]
+fn on_a_store_file_a_claim_holds_what_it_prints_and_release_gives_claims_back() {
+    let desk = demo_desk();
+    a_claim_holds_what_it_prints_and_release_gives_claims_back(&desk, &path_arg(&desk.db));
+}
+
+#[test]
+fn on_the_server_a_claim_holds_what_it_prints_and_release_gives_claims_back() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    a_claim_holds_what_it_prints_and_release_gives_claims_back(&desk, &server.url);
+}
+
+/// `who`'s reviewer on `db` taking its cards by claim (a server always does; a store file
+/// with `okk review --claim`), at `stage`'s first card.
+fn reviewer_claiming(
+    desk: &Desk,
+    db: &str,
+    who: &str,
+    stage: &str,
+) -> (okk::tui::state::State, okk::tui::desk::Desk) {
+    if db.starts_with("postgres") {
+        return reviewer_on_server(db, who, stage, &desk.tmp_dir());
+    }
+    let (mut state, d) = common::reviewer::open(&desk.db, who);
+    let d = d.claiming(std::time::Duration::from_secs(30));
+    okk::tui::update::load_stages(&mut state, &d).unwrap();
+    let row = common::reviewer::stage_row(&state, stage);
+    okk::tui::update::start_at_stage(&mut state, row, &d).unwrap();
+    (state, d)
+}
+
+/// tester36 F5 in the reviewer: working on one stage (each verdict claims the next card) and
+/// quitting gives back what it held there, and leaves the claims a script of hers made on
+/// another stage exactly as they were: not renewed (for the reviewer's shorter lease or
+/// longer), not given back.
+fn the_reviewer_leaves_a_scripts_claims_on_another_stage_alone(desk: &Desk, db: &str) {
+    let script = queue(
+        desk,
+        db,
+        MEETING_SET,
+        "anna",
+        &["--claim", "2", "--lease", "600"],
+    );
+    assert_eq!(script.len(), 2);
+    let before = leases_of(desk, db, "anna");
+    let stage = "Квалификация";
+    let (mut anna, mut a) = reviewer_claiming(desk, db, "anna", stage);
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let mut judged = Vec::new();
+    for _ in 0..3 {
+        judged.push(shown(&anna).expect("a card"));
+        common::reviewer::press(&mut anna, &mut a, "a");
+    }
+    let on_screen = shown(&anna).expect("the next card");
+    let working = leases_of(desk, db, "anna");
+    assert_eq!(
+        ids_on(&working, stage),
+        [on_screen],
+        "she holds the card on screen"
+    );
+    assert_eq!(ids_on(&working, MEETING_SET), ids_on(&before, MEETING_SET));
+    assert_eq!(working[..2], before[..], "the script's claims as they were");
+    common::reviewer::press(&mut anna, &mut a, "<ctrl-c>");
+    assert!(anna.shared.quit);
+    assert_eq!(
+        leases_of(desk, db, "anna"),
+        before,
+        "quitting gave back what the reviewer held, and only that"
+    );
+}
+
+#[test]
+fn on_a_store_file_the_reviewer_leaves_a_scripts_claims_on_another_stage_alone() {
+    let desk = demo_desk();
+    the_reviewer_leaves_a_scripts_claims_on_another_stage_alone(&desk, &path_arg(&desk.db));
+}
+
+#[test]
+fn on_the_server_the_reviewer_leaves_a_scripts_claims_on_another_stage_alone() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    the_reviewer_leaves_a_scripts_claims_on_another_stage_alone(&desk, &server.url);
+}
+
 /// `okk queue` without `--claim` only looks: with no `--auditor` and no `$USER` it lists the
 /// queue as "auditor" and registers nobody (`okk db roles` has no users); a claim records work,
 /// and registers the name it claims under.
@@ -2397,6 +2622,92 @@ fn okk_check_on_the_server_judges_every_card_for_the_day_as_on_a_file() {
         check_on(&desk, &file, next).0,
         "after an import of nothing new"
     );
+}
+
+/// tester36 F1: the database's owner whose login lacks CREATEROLE (a plain `createuser`) runs
+/// `okk db roles`: refused, told it is the owner and which right it lacks, with the statement
+/// a superuser runs, in both languages, nothing written; with the roles made beforehand and
+/// the ADMIN OPTION on the groups, as the message says, it works.
+#[test]
+fn on_the_server_an_owner_without_createrole_is_told_the_right_db_roles_needs() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    // Dropped after the test in this order: anna's login before the owner that granted it.
+    let (anna, _) = server.login("anna");
+    let (owner, owner_url) = server.login("owner");
+    let mut admin = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    let database = server.url.rsplit_once('/').unwrap().1.to_string();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {owner} LOGIN; ALTER DATABASE {database} OWNER TO {owner}"
+        ))
+        .unwrap();
+    let desk = demo_desk();
+    copied_to(&desk, &owner_url);
+    let roles = ["db", "roles", "--auditor", &format!("anna={anna}")];
+    let (ok, _, err) = run_on(&desk, &owner_url, &roles);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains(&format!("{owner}, the database's owner, may not create"))
+            && err.contains(&format!("ALTER ROLE {owner} CREATEROLE")),
+        "{err}"
+    );
+    assert!(!err.contains("only its owner"), "{err}");
+    let (ok, _, err) = run_on(&desk, &owner_url, &[&["--lang", "ru"][..], &roles].concat());
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("{owner}, владелец базы, не может создавать роли"))
+            && err.contains(&format!("ALTER ROLE {owner} CREATEROLE")),
+        "{err}"
+    );
+    english::assert_russian(
+        "okk db roles without CREATEROLE",
+        &err,
+        &["okk", "db", "roles"],
+    );
+    let (_, listed, _) = run_on(&desk, &owner_url, &["db", "roles"]);
+    assert!(
+        listed.contains("has no users yet"),
+        "nothing written: {listed}"
+    );
+
+    // The roles made beforehand (the groups may be there already: they are the cluster's).
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN
+                 CREATE ROLE okk_auditor NOLOGIN;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             DO $$ BEGIN
+                 CREATE ROLE okk_lead NOLOGIN;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             CREATE ROLE {anna} LOGIN"
+        ))
+        .unwrap();
+    let (ok, _, err) = run_on(&desk, &owner_url, &roles);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "{owner}, the database's owner, may not grant the role"
+        )) && err.contains(&format!(
+            "GRANT okk_auditor, okk_lead TO {owner} WITH ADMIN OPTION"
+        )),
+        "{err}"
+    );
+    admin
+        .batch_execute(&format!(
+            "GRANT okk_auditor, okk_lead TO {owner} WITH ADMIN OPTION"
+        ))
+        .unwrap();
+    let (ok, _, err) = run_on(&desk, &owner_url, &roles);
+    assert!(ok, "{err}");
+    let (_, listed, _) = run_on(&desk, &owner_url, &["db", "roles"]);
+    assert!(listed.contains(&anna), "{listed}");
+    let member: bool = admin
+        .query_one("SELECT pg_has_role($1, 'okk_auditor', 'MEMBER')", &[&anna])
+        .unwrap()
+        .get(0);
+    assert!(member, "anna's login was granted her group");
 }
 
 #[test]

@@ -212,6 +212,69 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
 // ---- the real binary in a terminal ------------------------------------------------------------
 
 /// `okk review --stage MET --auditor anna` on the desk's store.
+/// tester36 F4: a verdict left waiting by a reviewer that was stopped, written by the next okk
+/// after a sync or an import changed its card: the next okk names the card and says it changed
+/// since the verdict (which stands, ↻ in the queue), not only «saved 1 verdict».
+#[test]
+fn a_waiting_verdict_written_after_its_card_changed_is_named_as_changed_since() {
+    let desk = Desk::demo();
+    let (mut state, mut d) = open_stage(&desk, "anna");
+    let first = shown_card(&state);
+    let import = hold_write_lock(&desk.db, Some(Writer::Import));
+    press(&mut state, &mut d, "d");
+    drop((state, d));
+    import.end();
+    // The CRM changes the card before any okk writes the verdict (the journal's file set aside
+    // while the import runs: an import writes what waits first).
+    let journal = journal_files(&desk.db);
+    assert_eq!(journal.len(), 1);
+    let aside = desk.dir.path().join("aside.json");
+    std::fs::rename(&journal[0], &aside).unwrap();
+    desk.changed_in_the_crm(&[(&first, &[("Бюджет", "9990000")])]);
+    std::fs::rename(&aside, &journal[0]).unwrap();
+    let out = desk
+        .okk()
+        .args(["--lang", "en", "queue", "--stage", MET, "--auditor", "anna"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        said.contains(&format!(
+            "okk: #{first}: the card has changed in the CRM since the verdict saved now was \
+             given: the verdict stands, marked ↻ in the queue; look at the card again"
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        desk.current_reviews(),
+        [(first.clone(), "anna".into(), "dead".into())]
+    );
+    // A verdict written on the card as it still is says nothing more.
+    let (mut state, mut d) = open_stage(&desk, "boris");
+    let card = shown_card(&state);
+    let import = hold_write_lock(&desk.db, Some(Writer::Import));
+    press(&mut state, &mut d, "a");
+    drop((state, d));
+    import.end();
+    let out = desk
+        .okk()
+        .args([
+            "--lang",
+            "en",
+            "queue",
+            "--stage",
+            MET,
+            "--auditor",
+            "boris",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(said.contains("saved 1 verdict"), "{card}: {said}");
+    assert!(!said.contains("changed in the CRM"), "{said}");
+}
+
 fn review_args(desk: &Desk) -> Vec<String> {
     desk.okk_args(&["review", "--stage", MET, "--auditor", "anna"])
 }

@@ -913,6 +913,10 @@ fn resizing_redraws_and_too_small_says_so() {
                 !screen.contains("┌ #"),
                 "no card under the message:\n{screen}"
             );
+            // Keys do nothing on the screen nobody sees (tester38 F7: `s` saved «stale»).
+            term.send("sdj");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            assert!(reviews(&desk).is_empty(), "a verdict given blind");
         } else {
             term.wait_until(&format!("a {cols}×{rows} frame"), |s| {
                 let last = s.contents_between(0, 0, 0, cols);
@@ -1112,7 +1116,7 @@ fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
 #[test]
 fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
     let desk = Desk::new();
-    let mut term = okk(&desk, &["demo"], 100, 30).start(desk.dir.path());
+    let mut term = okk(&desk, &["demo"], 80, 24).start(desk.dir.path());
     let funnel = term.wait_for("To review");
     assert!(funnel.contains(&format!(" {STAGE} ")), "{funnel}");
     term.send("q");
@@ -1133,6 +1137,13 @@ fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
     );
     assert!(std::path::Path::new(demo_db).exists());
     assert!(!desk.db.exists(), "the demo made {}", desk.db.display());
+    // Each command to try is one line, however narrow the terminal (tester38 F5: at 80
+    // columns `stats` and `--json` were broken onto two lines, and copying the first ran
+    // the wrong command).
+    assert!(
+        raw.contains(&format!("okk --db {demo_db} stats --json")),
+        "{raw}"
+    );
 }
 
 #[test]

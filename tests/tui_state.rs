@@ -1410,7 +1410,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
         panic!("the status says the stage is done");
     };
     assert!(
-        said.contains("is done") && said.contains("enter: «"),
+        said.contains("is done") && said.contains("enter: the first card of «"),
         "{said}"
     );
     assert!(s.state.queue.as_ref().unwrap().finished());
@@ -1435,7 +1435,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
     };
     let first = s.state.stages.rows[0].name.clone();
     assert!(
-        said.contains("is done") && said.contains(&format!("enter: «{first}»")),
+        said.contains("is done") && said.contains(&format!("enter: the first card of «{first}»")),
         "{said}"
     );
     assert!(!said.contains("every other stage"), "{said}");
@@ -1750,7 +1750,18 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
             .iter()
             .all(|i| i.entry.owner.as_deref() == Some(owner.as_str()))
     );
-    s.keys("q4q");
+    // tester38 F3: the cards a bottleneck counts are judged: listed as under `t`, with her
+    // verdicts (an all-judged bottleneck opened on «nothing to review, 0/0»); q goes back to
+    // the stats screen, at the bottleneck.
+    assert!(q.all, "every card listed");
+    assert!(
+        q.items.iter().any(|i| i.entry.my_verdict.is_some()),
+        "the judged cards among them"
+    );
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Stats);
+    assert_eq!(s.state.stats.as_ref().unwrap().selected, pair);
+    s.keys("q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }
 
@@ -2306,4 +2317,58 @@ fn a_refresh_relists_a_card_judged_here_that_changed_since_as_wanting_a_verdict_
     s.keys("a");
     assert!(item(&s, &first).done.is_some());
     s.assert_counts_true();
+}
+
+/// tester38 F7: with the terminal too small to draw the screens (the frame asks for a larger
+/// one), keys acted on the card nobody saw: `s` saved «stale» blind. Now only ctrl-c acts.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small_but_ctrl_c_quits() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.state.shared.hidden = true;
+    s.keys("s").keys("a").keys("q");
+    assert!(s.rows(Table::Reviews).is_empty(), "no verdict given blind");
+    assert_eq!(s.card_id(), first);
+    assert!(!s.state.shared.quit);
+    s.state.shared.hidden = false;
+    s.keys("s");
+    assert_eq!(s.current_verdicts(), vec![(first, "stale".into())]);
+    s.state.shared.hidden = true;
+    s.keys("<C-c>");
+    assert!(s.state.shared.quit, "ctrl-c quits whatever the size");
+}
+
+/// tester38 F2: a Russian word typed on the card screen (meant for a filter) was read through
+/// the layout as keys, and its `в` saved «dead lead». A verdict reached through a Russian letter
+/// right after another typed key is taken for typing: not given, and the status says why; the
+/// same letter pressed alone judges; `/` on the card goes to the list with its filter open.
+#[test]
+fn a_russian_word_typed_on_the_card_gives_no_verdict_and_slash_opens_the_filter() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    // «ов»: о moves (j), в right after it would be `d`.
+    s.keys("о").keys("в");
+    assert!(s.rows(Table::Reviews).is_empty(), "no verdict from a word");
+    let said = match &s.state.shared.status {
+        Some(Status::Info(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        said.contains("«в»") && said.contains("Press it again"),
+        "{said}"
+    );
+    assert_eq!(s.card_id(), first);
+    // Alone (after a pause), the letter is the verdict key.
+    s.state.shared.last_typed = None;
+    s.keys("в");
+    assert_eq!(s.current_verdicts(), vec![(first, "dead".into())]);
+    // `/` (the Russian layout's `.` too) on a card: the list, its filter open, what follows typed.
+    s.keys(".").keys("Попова");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let q = s.state.queue.as_ref().unwrap();
+    assert!(q.filtering);
+    assert_eq!(q.filter, "Попова");
+    assert_eq!(s.current_verdicts().len(), 1);
 }

@@ -87,7 +87,7 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
             started,
             None,
         );
-        super::say(msg::demo_where(&db))?;
+        super::say_commands(msg::demo_where(&db))?;
         return result;
     }
     super::say_raw(crate::text::import::report(&report))?;
@@ -95,6 +95,6 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     let today = paths.today(&store)?;
     super::analytics::print_stats(&store, &funnel, today.date())?;
     super::say("")?;
-    super::say(msg::demo_where(&db))?;
+    super::say_commands(msg::demo_where(&db))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -399,8 +399,8 @@ fn owner_map(
 /// would make one anew).
 struct Changes {
     changes: Vec<Change>,
-    /// (card id, its stage now)
-    changed_since: Vec<(String, String)>,
+    /// (card id, its stage now as the funnel names it, the CRM's name when another)
+    changed_since: Vec<(String, String, Option<String>)>,
     needs_lead: Vec<String>,
     gone: Vec<String>,
 }
@@ -441,8 +441,17 @@ fn changes(
                 return;
             }
             if card_changed == Some(true) {
-                out.changed_since
-                    .push((external_id.to_string(), now.stage.clone()));
+                // Named as the funnel (and the rest of okk) names it, with the CRM's own name
+                // where the funnel knows the stage by an alias.
+                let named = funnel.resolve(&now.stage).map(|i| &funnel.stage(i).name);
+                out.changed_since.push(match named {
+                    Some(name) if *name != now.stage => (
+                        external_id.to_string(),
+                        name.clone(),
+                        Some(now.stage.clone()),
+                    ),
+                    _ => (external_id.to_string(), now.stage.clone(), None),
+                });
             }
             out.changes.push(Change {
                 source: card_source.to_string(),

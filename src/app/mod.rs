@@ -169,6 +169,18 @@ pub fn say_raw(text: impl std::fmt::Display) -> std::io::Result<()> {
     write!(stdout.lock(), "{text}")
 }
 
+/// [`say`] for commands to copy and run: never broken between words (the terminal wraps a
+/// long line, and copying it keeps it whole).
+pub fn say_commands(text: impl std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write;
+    let raw = format!("{text}\n");
+    write!(
+        std::io::stdout().lock(),
+        "{}",
+        crate::text::safe::text(&raw)
+    )
+}
+
 /// Prints `value` as one line of JSON, escapes and bidi controls escaped (`text::json`).
 pub fn say_json(value: &impl serde::Serialize) -> std::io::Result<()> {
     use std::io::Write;

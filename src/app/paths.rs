@@ -258,6 +258,20 @@ fn replay_pending(store: &mut dyn ReviewStore) {
             if r.saved > 0 {
                 super::warn(msg::pending_saved(r.saved));
             }
+            // Judged on what the card said then: a sync or an import changed it since.
+            let changed: Vec<&str> = (r.saved_cards.iter())
+                .filter(|s| {
+                    store
+                        .card_detail(s.card)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|d| d.hash != s.hash)
+                })
+                .map(|s| s.external_id.as_str())
+                .collect();
+            if !changed.is_empty() {
+                super::warn(msg::pending_saved_changed(&changed));
+            }
             for file in &r.unreadable {
                 super::warn(msg::pending_unreadable(file));
             }

@@ -61,16 +61,49 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         let mut store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load_and_note(paths, &store)?;
         let who = who(&mut store)?;
+        if args.release {
+            return release(&mut store, &funnel, &args, &who);
+        }
         let today = paths.server_today();
         return list(&mut store, &funnel, &args, &who, today);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_existing_store()?;
     let who = who(&mut store)?;
+    if args.release {
+        return release(&mut store, &funnel, &args, &who);
+    }
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     audit::note_old_export(&store, today, paths.today)?;
     list(&mut store, &funnel, &args, &who, today)
+}
+
+/// `--release`: the auditor's claims on the stage (on every stage without `--stage`) given
+/// back, and how many were held.
+fn release(
+    store: &mut dyn QueueStore,
+    funnel: &Funnel,
+    args: &QueueArgs,
+    who: &str,
+) -> Result<ExitCode> {
+    let stage = match &args.stage {
+        Some(name) => Some((crm_names(store, funnel, name)?, name.as_str())),
+        None => None,
+    };
+    let count = store.release_claims(who, stage.as_ref().map(|(crm, _)| crm.as_slice()))?;
+    if args.json {
+        super::say_json(&serde_json::json!({ "released": count }))?;
+    } else {
+        // Titled by the funnel's name of the stage, whichever name was typed.
+        let shown = stage.map(|(_, name)| {
+            funnel
+                .resolve(name)
+                .map_or(name, |i| funnel.stage(i).name.as_str())
+        });
+        super::say(msg::queue_released(count, who, shown))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The queue (or, with `--claim`, the cards handed out) as text or JSON.
@@ -81,9 +114,11 @@ fn list(
     who: &str,
     today: chrono::NaiveDateTime,
 ) -> Result<ExitCode> {
-    let crm_stages = crm_names(store, funnel, &args.stage)?;
+    // Clap asks for `--stage` unless `--release` is given.
+    let name = args.stage.as_deref().unwrap_or_default();
+    let crm_stages = crm_names(store, funnel, name)?;
     let closed_stage = funnel
-        .resolve(&args.stage)
+        .resolve(name)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
     let q = QueueQuery {
         after: None,
@@ -106,8 +141,7 @@ fn list(
         super::say_json(&serde_json::json!({ "cards": cards }))?;
     } else {
         // The queue is titled by the funnel's name of the stage, whichever name was typed.
-        let stage = (funnel.resolve(&args.stage))
-            .map_or(args.stage.as_str(), |i| funnel.stage(i).name.as_str());
+        let stage = (funnel.resolve(name)).map_or(name, |i| funnel.stage(i).name.as_str());
         let sources = store.sources()?.len() > 1;
         super::say_raw(msg::queue(stage, who, &cards, sources))?;
     }

@@ -52,7 +52,8 @@ pub struct ItemAlignment {
     pub id: String,
     /// Its text in the checklist (its id when the funnel no longer lists it).
     pub text: String,
-    /// 1 − |auditor − reference| / item max, averaged.
+    /// 1 − |auditor − reference| / item max, averaged (written to four places).
+    #[serde(serialize_with = "four_places")]
     pub alignment: f64,
     /// The decided reviews where both the auditor and the reference answered it: the sample.
     pub judged: u64,
@@ -64,16 +65,22 @@ pub struct AuditorFigures {
     /// Current reviews: each card the auditor judged once.
     pub reviews: u64,
     /// Reviews made per hour of time on cards; `None` below 5 timed reviews or 10 minutes.
+    #[serde(serialize_with = "tenths")]
     pub cards_per_hour: Option<f64>,
+    #[serde(serialize_with = "tenths")]
     pub median_seconds: Option<f64>,
     /// Reviews the lead decided on.
     pub decided: u64,
     /// Shares of the decided reviews.
+    #[serde(serialize_with = "four_places")]
     pub accepted: Option<f64>,
+    #[serde(serialize_with = "four_places")]
     pub overridden: Option<f64>,
+    #[serde(serialize_with = "four_places")]
     pub returned: Option<f64>,
     /// Calibration cards with a lead reference, and the share the auditor matched.
     pub calibrated: u64,
+    #[serde(serialize_with = "four_places")]
     pub reference_agreement: Option<f64>,
     /// Per checklist item (in funnel and checklist order): alignment with the lead's reference,
     /// 1 − |auditor − reference| / item max, averaged over the decided reviews where both
@@ -81,6 +88,38 @@ pub struct AuditorFigures {
     pub items: Vec<ItemAlignment>,
     /// Checklist items the auditor's reviews left unanswered (neither pass nor fail anywhere).
     pub unanswered: u64,
+}
+
+/// The figures are kept exact (the text and the report round them once, to whole seconds and
+/// percents); what JSON and CSV write is rounded as every other figure of `okk stats`: shares to
+/// four places, seconds and the pace to one decimal (docs/analytics.md). These two say how.
+pub mod written {
+    use crate::domain::analytics::tally;
+
+    /// A share to four places (0.4286).
+    pub fn share(v: Option<f64>) -> Option<f64> {
+        v.map(tally::rate)
+    }
+
+    /// Seconds, or reviews an hour, to one decimal (0.6).
+    pub fn tenths(v: Option<f64>) -> Option<f64> {
+        v.map(tally::tenths)
+    }
+}
+
+fn four_places<T: Into<Option<f64>> + Copy, S: serde::Serializer>(
+    v: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let v: Option<f64> = (*v).into();
+    match written::share(v) {
+        Some(v) => s.serialize_f64(v),
+        None => s.serialize_none(),
+    }
+}
+
+fn tenths<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&written::tenths(*v), s)
 }
 
 /// The time on cards a pace needs before it is one: five quick clicks are not "1 360 an hour".
@@ -245,6 +284,34 @@ mod tests {
         assert_eq!(anna.reference_agreement, Some(0.5));
         assert_eq!(f[1].returned, Some(1.0));
         assert_eq!(f[1].reference_agreement, None);
+    }
+
+    #[test]
+    fn json_writes_shares_to_four_places_and_seconds_to_tenths() {
+        let r = |s: f64, d| ReviewFact {
+            auditor: "anna".into(),
+            current: true,
+            seconds: Some(s),
+            decision: Some(d),
+            ..ReviewFact::default()
+        };
+        let facts = [
+            r(12.34, DecisionKind::Accept),
+            r(12.36, DecisionKind::Override),
+            r(20.0, DecisionKind::Return),
+        ];
+        let funnel = crate::funnel_config::default_funnel();
+        let f = figures(&facts, &vec![("anna".to_string(), true); 3], &funnel);
+        // Kept exact for the text and the report, which round once.
+        assert_eq!(f[0].accepted, Some(1.0 / 3.0));
+        assert_eq!(f[0].median_seconds, Some(12.36));
+        let json = serde_json::to_value(&f[0]).unwrap();
+        assert_eq!(json["accepted"], 0.3333);
+        assert_eq!(json["overridden"], 0.3333);
+        assert_eq!(json["returned"], 0.3333);
+        assert_eq!(json["median_seconds"], 12.4);
+        assert_eq!(json["reference_agreement"], 1.0);
+        assert_eq!(json["cards_per_hour"], serde_json::Value::Null);
     }
 
     #[test]

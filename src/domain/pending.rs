@@ -41,6 +41,9 @@ impl PendingReview {
 pub struct Replayed {
     /// Verdicts written to the store now.
     pub saved: usize,
+    /// Their cards, as each verdict judged them (the card's digest then): a card the CRM changed
+    /// since stands judged on what it no longer says, and the auditor is told.
+    pub saved_cards: Vec<SavedLate>,
     /// Verdicts their auditor took back while kept, withdrawn in the store now (written first
     /// when it did not have them yet: see [`PendingReview::withdrawn_at`]).
     pub withdrawn: usize,
@@ -52,6 +55,14 @@ pub struct Replayed {
     /// Never acknowledged (the screen says a verdict is saved only once its file is whole and
     /// synced), but typed: said, not dropped silently.
     pub torn: Vec<Torn>,
+}
+
+/// A verdict the replay wrote: its card, and the digest the card had when it was judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedLate {
+    pub card: crate::domain::ids::CardId,
+    pub external_id: String,
+    pub hash: i64,
 }
 
 /// A journal entry left unfinished, as the warning names it.

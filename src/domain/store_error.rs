@@ -21,6 +21,15 @@ pub enum StoreError {
     /// The server refused this session's role the write (SQLSTATE 42501: a row-level policy
     /// or a missing grant, docs/team-server.md "Roles"): `table` is what it would have written.
     Refused { table: String },
+    /// `okk db roles` by the server's owner, whose login may not make or grant the roles it
+    /// needs (SQLSTATE 42501 on `CREATE ROLE`, `GRANT` or `REVOKE` of a role): `login` is the
+    /// owner's, `role` the one it tried, `create` whether it tried to make it (CREATEROLE is
+    /// missing) or to grant it (CREATEROLE, or the ADMIN OPTION on it, is missing).
+    RoleRight {
+        login: String,
+        role: String,
+        create: bool,
+    },
     /// An auditor's undo of a verdict the lead has decided on (a decision standing, not taken
     /// back): refused, the verdict and the decision stand, so the lead's word never vanishes
     /// unseen. `lead` decided, `decision` is how.
@@ -124,6 +133,7 @@ impl std::error::Error for StoreError {
             | StoreError::NotOkk { .. }
             | StoreError::NotEmpty { .. }
             | StoreError::Refused { .. }
+            | StoreError::RoleRight { .. }
             | StoreError::Decided { .. }
             | StoreError::CardGone { .. }
             | StoreError::CardChanged { .. } => None,

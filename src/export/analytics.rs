@@ -4,7 +4,7 @@
 
 use crate::domain::analytics::make_up::JudgedBefore;
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, Figures, StageRow, Week};
-use crate::domain::auditors::AuditorFigures;
+use crate::domain::auditors::{AuditorFigures, written};
 use crate::text::analytics::items_cell;
 use crate::text::export as text;
 
@@ -235,17 +235,19 @@ pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
     let rows = rows
         .iter()
         .map(|r| {
+            // Rounded as their JSON: shares to four places, seconds and the pace to tenths.
+            let (share, tenths) = (written::share, written::tenths);
             vec![
                 Cell::text(&r.auditor),
                 count(r.reviews),
-                num(r.cards_per_hour),
-                num(r.median_seconds),
+                num(tenths(r.cards_per_hour)),
+                num(tenths(r.median_seconds)),
                 count(r.decided),
-                num(r.accepted),
-                num(r.overridden),
-                num(r.returned),
+                num(share(r.accepted)),
+                num(share(r.overridden)),
+                num(share(r.returned)),
                 count(r.calibrated),
-                num(r.reference_agreement),
+                num(share(r.reference_agreement)),
                 count(r.unanswered),
             ]
         })

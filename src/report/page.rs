@@ -69,7 +69,7 @@ pub fn render(r: &Report) -> String {
     managers(&mut s, r);
     section(&mut s, "trend", &msg::trend(), &msg::trend_note());
     if a.trend.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_trend()));
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_trend(a)));
     }
     s.push_str(&charts::trend(&a.trend));
     s.push_str("\n</section>\n");
@@ -95,7 +95,9 @@ fn header(s: &mut String, r: &Report, title: &str) {
         Some(cards) if short.shown() => msg::about_within(cards),
         _ => "—".into(),
     };
-    let lying_label = if short.shown() {
+    let lying_label = if f.lying_cards.is_none() {
+        msg::kpi_lying_none()
+    } else if short.shown() {
         msg::kpi_lying(
             f.lying_cards.map_or(0, |c| c.lying),
             f.covered_cards,
@@ -318,7 +320,11 @@ fn bottlenecks(s: &mut String, r: &Report) {
     // "None" only when no card judged is wrong: wrong cards at stages too small to rank are
     // named below instead (the page must not say none lie when every card judged does).
     if b.stages.is_empty() && b.unranked_stages == 0 {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_bottlenecks()));
+        let none = match r.analytics.all_left_out {
+            Some(_) => msg::no_bottlenecks_in_window(),
+            None => msg::no_bottlenecks(),
+        };
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&none));
     }
     let shown = &b.stages[..b.stages.len().min(STAGES_SHOWN)];
     s.push_str(&charts::bottlenecks(shown, |b| b.stage.clone()));
@@ -370,6 +376,11 @@ fn managers(s: &mut String, r: &Report) {
 
 fn auditors(s: &mut String, r: &Report) {
     section(s, "auditors", &msg::auditors(), &msg::auditors_note());
+    // The figures above are the window's; these are not: said beside them, or a window that
+    // holds no review reads against a table of many.
+    if let Some(all) = msg::auditors_not_windowed(&r.analytics.window) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&all));
+    }
     if r.auditors.is_empty() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_auditors()));
     }

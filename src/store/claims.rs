@@ -1,6 +1,7 @@
 //! The hand-out of a queue shared by auditors on one store file: a card claimed for one auditor
 //! by a lease row (until a time on this machine's clock), the claim made under SQLite's write
-//! lock, so that two auditors claiming at once take turns and never get one card.
+//! lock, so that two auditors claiming at once take turns and never get one card. A claim holds
+//! only what it hands out, and only in its own query: her claims elsewhere are not its business.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -19,9 +20,19 @@ const NOW: &str = "(julianday('now') - 2440587.5) * 86400.0";
 /// How many queue entries a claim reads at a time while it looks for free cards.
 const PAGE: usize = 200;
 
+/// A card leased to auditor `?2` until `?3`: taken from whoever's claim ran out, and her own
+/// claim held to the later of its deadline and `?3` (a renewal never shortens a lease: a
+/// script's short claim leaves the card open in her reviewer held as long as it was).
+const HOLD: &str = "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
+     ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
+         until = CASE WHEN leases.auditor = excluded.auditor
+                      THEN max(leases.until, excluded.until) ELSE excluded.until END";
+
 impl Store {
-    /// See `QueueStore::claim`: the caller's unexpired claims, then their calibration cards,
-    /// then the next free cards, each leased for `lease`; one write transaction.
+    /// See `QueueStore::claim`: the caller's unexpired claims in the query, then their
+    /// calibration cards, then the next free cards, each leased for `lease` (a claim of hers
+    /// held longer keeps its deadline), her claims in the query beyond those given back; one
+    /// write transaction.
     pub fn claim(
         &mut self,
         q: &QueueQuery<'_>,
@@ -59,11 +70,7 @@ impl Store {
         let now: f64 = self
             .conn
             .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
-        let held: HashSet<i64> = self
-            .conn
-            .prepare("SELECT card_id FROM leases WHERE auditor = ?1 AND until > ?2")?
-            .query_map(params![q.auditor, now], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let held = self.held_in(q, now)?;
         let mut leased = self
             .conn
             .prepare_cached("SELECT auditor FROM leases WHERE card_id = ?1 AND until > ?2")?;
@@ -114,11 +121,7 @@ impl Store {
         out.extend(calibration);
         out.truncate(n);
         let rest = n - out.len();
-        let mut hold = self.conn.prepare_cached(
-            "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
-             ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
-                 until = excluded.until",
-        )?;
+        let mut hold = self.conn.prepare_cached(HOLD)?;
         for e in out.iter().filter(|e| !e.calibration) {
             hold.execute(params![e.card_id.0, q.auditor, now + secs])?;
         }
@@ -126,7 +129,46 @@ impl Store {
             hold.execute(params![e.card_id.0, q.auditor, now + secs])?;
             out.push(e);
         }
+        // Her claims in the query it does not hand out go back (those beyond `n`, and any the
+        // queue no longer lists): `--claim 1` holds the one card it prints.
+        let kept: HashSet<i64> = out.iter().map(|e| e.card_id.0).collect();
+        let mut give_back = self
+            .conn
+            .prepare_cached("DELETE FROM leases WHERE card_id = ?1 AND auditor = ?2")?;
+        for card in held.iter().filter(|c| !kept.contains(c)) {
+            give_back.execute(params![card, q.auditor])?;
+        }
         Ok(out)
+    }
+
+    /// The auditor's unexpired claims on the cards `q` keeps (its stages, text, sources, and
+    /// the closed or gone cards as it keeps them): the claims a claim of `q` answers for.
+    fn held_in(&self, q: &QueueQuery<'_>, now: f64) -> Result<HashSet<i64>, StoreError> {
+        let text = if q.text.is_some() {
+            format!("AND instr(c.search, ?{}) > 0", 3 + q.crm_stages.len())
+        } else {
+            String::new()
+        };
+        let first_source = 3 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let sql = format!(
+            "SELECT l.card_id FROM leases l JOIN cards c ON c.id = l.card_id
+             WHERE l.auditor = ?1 AND l.until > ?2 AND c.stage IN ({stages})
+               {kept} {text} {sources}",
+            stages = q.stage_marks(3),
+            kept = q.filter_or_flagged(HAS_STANDING),
+            sources = q.source_marks("c.source", first_source),
+        );
+        let mut args = vec![Value::from(q.auditor.to_string()), Value::from(now)];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        if let Some(t) = q.text {
+            args.push(t.to_string().into());
+        }
+        args.extend(q.source_args());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let held = stmt
+            .query_map(params_from_iter(args), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(held)
     }
 
     /// See `QueueStore::claim_returned`: one write transaction.
@@ -145,11 +187,7 @@ impl Store {
                 .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
             let mut out = store.returned_to(q, now)?;
             out.retain(|e| !except.contains(&e.card_id.0));
-            let mut hold = store.conn.prepare_cached(
-                "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
-                     until = excluded.until",
-            )?;
+            let mut hold = store.conn.prepare_cached(HOLD)?;
             for e in &out {
                 hold.execute(params![e.card_id.0, q.auditor, now + lease.as_secs_f64()])?;
             }
@@ -250,6 +288,40 @@ impl Store {
         Ok(())
     }
 
+    /// See `QueueStore::release_claims`: one statement, her expired claims cleared with the
+    /// rest (they hold nothing), the unexpired ones counted.
+    pub fn release_claims(
+        &mut self,
+        auditor: &str,
+        crm_stages: Option<&[String]>,
+    ) -> Result<u64, StoreError> {
+        let stages = match crm_stages {
+            None => String::new(),
+            Some(stages) => format!(
+                "AND card_id IN (SELECT id FROM cards WHERE stage IN ({}))",
+                (0..stages.len())
+                    .map(|i| format!("?{}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut args = vec![Value::from(auditor.to_string())];
+        args.extend(
+            crm_stages
+                .unwrap_or_default()
+                .iter()
+                .cloned()
+                .map(Value::from),
+        );
+        let mut stmt = self.conn.prepare(&format!(
+            "DELETE FROM leases WHERE auditor = ?1 {stages} RETURNING until > {NOW}"
+        ))?;
+        let held: Vec<bool> = stmt
+            .query_map(params_from_iter(args), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(held.into_iter().filter(|&h| h).count() as u64)
+    }
+
     /// See `QueueStore::reclaim`: `card` leased to the auditor for `lease`, unless another
     /// holds an unexpired claim on it (named, nothing written); under the write lock, so that
     /// a claim made at the same moment sees one or the other.
@@ -273,17 +345,13 @@ impl Store {
         if let Some(other) = holder {
             return Ok(Reclaimed::HeldBy(other));
         }
-        tx.execute(
-            "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
-             ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
-                 until = excluded.until",
-            params![card, auditor, now + lease.as_secs_f64()],
-        )?;
+        tx.execute(HOLD, params![card, auditor, now + lease.as_secs_f64()])?;
         tx.commit()?;
         Ok(Reclaimed::Held)
     }
 
-    /// Holds the auditor's unexpired claims on `cards` for `lease` from now.
+    /// Holds the auditor's unexpired claims on `cards` for `lease` from now, or longer when
+    /// they were held longer.
     pub fn renew(
         &mut self,
         auditor: &str,
@@ -293,7 +361,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut renew = tx.prepare_cached(&format!(
-                "UPDATE leases SET until = {NOW} + ?3
+                "UPDATE leases SET until = max(until, {NOW} + ?3)
                  WHERE card_id = ?1 AND auditor = ?2 AND until > {NOW}"
             ))?;
             for card in cards {

@@ -91,6 +91,14 @@ macro_rules! desk_ports {
                 $store::release(self, card.0, auditor)
             }
 
+            fn release_claims(
+                &mut self,
+                auditor: &str,
+                crm_stages: Option<&[String]>,
+            ) -> $crate::domain::ports::StoreResult<u64> {
+                $store::release_claims(self, auditor, crm_stages)
+            }
+
             fn renew(
                 &mut self,
                 auditor: &str,

@@ -287,7 +287,14 @@ pub(crate) fn replay_files(
                 })?;
                 match pending.withdrawn_at {
                     Some(_) => done.withdrawn += 1,
-                    None => done.saved += 1,
+                    None => {
+                        done.saved += 1;
+                        done.saved_cards.push(crate::domain::pending::SavedLate {
+                            card: pending.card.card_id,
+                            external_id: pending.card.external_id.clone(),
+                            hash: pending.card.hash,
+                        });
+                    }
                 }
             }
             Err(e) if e.is_busy() => done.waiting += 1,

@@ -9,7 +9,8 @@ use super::lang;
 use super::safe::line;
 use crate::domain::analytics::make_up::{JudgedBefore, MakeUp};
 use crate::domain::analytics::{
-    Analytics, Bottleneck, FailingItem, Figures, ManagerGroup, StageRow, WholeCards, Window,
+    Analytics, Bottleneck, FailingItem, Figures, LeftOut, ManagerGroup, StageRow, WholeCards,
+    Window,
 };
 use crate::domain::funnel::StageKind;
 
@@ -265,12 +266,64 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
 
 /// What "not ok" counts, with how many of the cards not ok are only unclear: the lead sends
 /// the share upward, and an auditor's "unclear" is in it (the card does not show its stage).
+/// With none not ok, it says no share of them ("unclear: 0 of the 0").
 pub fn not_ok_note(f: &Figures, count: &dyn Fn(u64) -> String) -> String {
     crate::tr!(
         "analytics-not-ok-note",
         not_ok = count(f.mismatches),
+        not_ok_n = f.mismatches,
         unclear = count(f.review_verdicts.unclear)
     )
+}
+
+/// The window's name and what it leaves out, for a sentence saying the window holds none of
+/// the store's current reviews: `(window, count, span)`, or `None` when it holds some (or
+/// there are none).
+pub(super) fn all_left_out(
+    a: &Analytics,
+    count: &dyn Fn(u64) -> String,
+) -> Option<(String, String, String)> {
+    let out = a.all_left_out?;
+    let named = window(&a.window);
+    // A window of funnel versions alone has no days to name (its figures say no sentence).
+    if named.is_empty() {
+        return None;
+    }
+    Some((named, count(out.reviews), left_out_span(&out)))
+}
+
+/// The days reviews were made on: `made on 06.12.2026`, `made from 01.12.2026 to 06.12.2026`.
+fn left_out_span(out: &LeftOut) -> String {
+    let day = |d: Option<chrono::NaiveDate>| d.map(common::day).unwrap_or_else(|| "—".into());
+    crate::tr!(
+        "analytics-left-out-span",
+        same = yes_no(out.first == out.last),
+        first = day(out.first),
+        last = day(out.last)
+    )
+}
+
+/// In place of "no reviews yet" where the window holds none of the store's current reviews
+/// but the store has some: the window, and the reviews it leaves out and their days.
+fn none_in_window(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
+    let (window, reviews, span) = all_left_out(a, count)?;
+    Some(crate::tr!(
+        "analytics-none-in-window",
+        window = window,
+        count = reviews,
+        span = span
+    ))
+}
+
+/// The trend's line for a window that holds none of the store's current reviews.
+fn trend_none_in_window(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
+    let (window, reviews, span) = all_left_out(a, count)?;
+    Some(crate::tr!(
+        "analytics-trend-none-in-window",
+        window = window,
+        count = reviews,
+        span = span
+    ))
 }
 
 /// The stage table's mark on the share not ok of a stage whose sample mostly predates the
@@ -618,6 +671,9 @@ pub fn worst_stage(a: &Analytics) -> String {
 /// [`worst_stage`], with `count` writing its numbers (the report groups their thousands).
 pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     let Some(b) = a.worst_stage() else {
+        if let Some(none) = none_in_window(a, count) {
+            return none + "\n";
+        }
         return if a.totals.figures.reviews == 0 {
             crate::tr!("analytics-no-reviews") + "\n"
         } else if a.totals.figures.judged == 0 {
@@ -666,9 +722,24 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     s
 }
 
+/// Why the stage's cards lie: the items failed most on its cards not ok. Cards not ok whose
+/// checklist was left unanswered say nothing either way, and the sentence says how many: "no
+/// item failed" is read as "their checklists passed".
 fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
+    let unanswered = b.mismatches_unanswered.min(b.mismatches);
     if b.likely_cause.is_empty() {
-        return crate::tr!("analytics-why-none");
+        if unanswered == 0 {
+            return crate::tr!("analytics-why-none");
+        }
+        let answered = b.mismatches - unanswered;
+        return crate::tr!(
+            "analytics-why-unanswered",
+            unanswered = count(unanswered),
+            not_ok = count(b.mismatches),
+            not_ok_n = b.mismatches,
+            answered = count(answered),
+            answered_n = answered
+        );
     }
     let items: Vec<String> = b
         .likely_cause
@@ -682,7 +753,14 @@ fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
             )
         })
         .collect();
-    crate::tr!("analytics-why", items = items.join(", "))
+    crate::tr!(
+        "analytics-why",
+        items = items.join(", "),
+        unanswered = count(unanswered),
+        unanswered_n = unanswered,
+        not_ok = count(b.mismatches),
+        not_ok_n = b.mismatches
+    )
 }
 
 /// Lines of a table: each column as wide as its widest cell; the first `left` columns aligned
@@ -836,6 +914,8 @@ pub fn bottlenecks_table(a: &Analytics, cols: usize) -> String {
                     min = min
                 ),
             );
+        } else if a.all_left_out.is_some() {
+            note(&mut s, crate::tr!("analytics-bottlenecks-none-in-window"));
         } else {
             note(&mut s, crate::tr!("analytics-bottlenecks-none"));
         }
@@ -924,7 +1004,11 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String, cols: usize) {
 pub fn trend_table(a: &Analytics) -> String {
     let mut s = crate::tr!("analytics-trend-title") + "\n";
     if a.trend.is_empty() {
-        note(&mut s, crate::tr!("analytics-trend-none"));
+        let none = trend_none_in_window(a, &int);
+        note(
+            &mut s,
+            none.unwrap_or_else(|| crate::tr!("analytics-trend-none")),
+        );
         return s;
     }
     let (week, from, reviews, not_ok) = (

@@ -252,6 +252,20 @@ pub fn pending_saved(n: usize) -> String {
     crate::tr!("app-pending-saved", n = n)
 }
 
+/// Verdicts the replay wrote on cards the CRM changed after they were given (`cards`: their
+/// ids): they stand, the queue marks them ↻, the auditor looks again.
+pub fn pending_saved_changed(cards: &[&str]) -> String {
+    let listed: Vec<String> = (cards.iter().take(10))
+        .map(|c| format!("#{}", super::safe::line(c)))
+        .collect();
+    let more = cards.len().saturating_sub(listed.len());
+    let mut named = listed.join(", ");
+    if more > 0 {
+        named.push_str(&format!(" (+{more})"));
+    }
+    crate::tr!("app-pending-saved-changed", n = cards.len(), cards = named)
+}
+
 pub fn pending_unreadable(file: &Path) -> String {
     crate::tr!("app-pending-unreadable", file = file.display().to_string())
 }

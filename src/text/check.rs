@@ -151,6 +151,24 @@ pub fn total(n: u64) -> String {
 }
 
 /// `sources`: the store holds cards of more than one source, and each row says which it is of.
+/// `okk queue --release`: how many of the auditor's claims went back, on `stage` (the funnel's
+/// name) or, without one, on every stage.
+pub fn queue_released(count: u64, auditor: &str, stage: Option<&str>) -> String {
+    match stage {
+        Some(stage) => crate::tr!(
+            "check-queue-released-stage",
+            count = count,
+            auditor = line(auditor),
+            stage = line(stage)
+        ),
+        None => crate::tr!(
+            "check-queue-released-all",
+            count = count,
+            auditor = line(auditor)
+        ),
+    }
+}
+
 pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry], sources: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(

@@ -97,6 +97,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("fields", "json") => crate::tr!("cli-fields-arg-json"),
         ("queue", "claim") => crate::tr!("cli-queue-arg-claim"),
         ("queue", "lease") => crate::tr!("cli-queue-arg-lease"),
+        ("queue", "release") => crate::tr!("cli-queue-arg-release"),
         ("funnel suggest", "json") => crate::tr!("cli-funnel-suggest-arg-json"),
         ("funnel suggest", "apply") => crate::tr!("cli-funnel-suggest-arg-apply"),
         ("funnel init", "from_store") => crate::tr!("cli-funnel-init-arg-from-store"),

@@ -65,20 +65,26 @@ pub fn none_approved() -> String {
     crate::tr!("export-none-approved")
 }
 
-/// Cards in the CRM file that changed in the CRM since their review: (card id, its stage now),
-/// each named with the stage it is at now — a move the lead approved may be one the CRM has
+/// Cards in the CRM file that changed in the CRM since their review: (card id, its stage now,
+/// the CRM's name of it where the funnel's is another), each named with the stage it is at now — a move the lead approved may be one the CRM has
 /// since made otherwise, and the file would move the deal back.
-pub fn changed_since_review(cards: &[(String, String)]) -> String {
+pub fn changed_since_review(cards: &[(String, String, Option<String>)]) -> String {
     let n = cards.len();
     let mut listed: Vec<String> = cards
         .iter()
         .take(NEEDS_LEAD_LISTED)
-        .map(|(id, stage)| {
-            crate::tr!(
+        .map(|(id, stage, in_crm)| match in_crm {
+            None => crate::tr!(
                 "export-card-now",
                 card = super::safe::line(id).to_string(),
                 stage = super::safe::line(stage).to_string()
-            )
+            ),
+            Some(in_crm) => crate::tr!(
+                "export-card-now-alias",
+                card = super::safe::line(id).to_string(),
+                stage = super::safe::line(stage).to_string(),
+                crm = super::safe::line(in_crm).to_string()
+            ),
         })
         .collect();
     if n > NEEDS_LEAD_LISTED {
@@ -624,9 +630,9 @@ mod tests {
     }
 
     /// `n` cards changed since their review, all now at one stage.
-    fn moved(n: usize) -> Vec<(String, String)> {
+    fn moved(n: usize) -> Vec<(String, String, Option<String>)> {
         (1..=n)
-            .map(|i| (format!("30{i:02}"), "Принимают решение".to_string()))
+            .map(|i| (format!("30{i:02}"), "Принимают решение".to_string(), None))
             .collect()
     }
 
@@ -654,9 +660,17 @@ mod tests {
         );
         assert!(en.ends_with("… and 2 more"), "{en}");
         // CRM text in a stage name reaches the terminal as placeholders.
-        let evil = vec![("1".to_string(), "Этап\u{1b}[2J".to_string())];
+        let evil = vec![
+            ("1".to_string(), "Этап\u{1b}[2J".to_string(), None),
+            (
+                "2".to_string(),
+                "Этап".to_string(),
+                Some("В CRM\u{1b}[2J".to_string()),
+            ),
+        ];
         let en = with(Lang::En, || super::changed_since_review(&evil));
         assert!(!en.contains('\u{1b}'), "{en}");
+        assert!(en.contains("#2 (now at «Этап», «В CRM"), "{en}");
     }
 
     #[test]

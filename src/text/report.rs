@@ -72,6 +72,12 @@ pub fn kpi_lying(lying: u64, open: u64, measured: bool) -> String {
     )
 }
 
+/// Under the headline figure's `—` with no card judged (in the window): no "of the 0 open
+/// cards at the stages with cards judged".
+pub fn kpi_lying_none() -> String {
+    crate::tr!("report-kpi-lying-none")
+}
+
 /// Under the headline figure's `—` while the estimate waits for more cards judged.
 pub fn kpi_lying_held(needed: u64) -> String {
     crate::tr!(
@@ -119,6 +125,10 @@ pub fn bottlenecks_note() -> String {
 pub fn no_bottlenecks() -> String {
     crate::tr!("report-no-bottlenecks")
 }
+/// No bottleneck, the window holding none of the store's current reviews.
+pub fn no_bottlenecks_in_window() -> String {
+    crate::tr!("report-no-bottlenecks-in-window")
+}
 pub fn pairs() -> String {
     crate::tr!("report-pairs")
 }
@@ -163,8 +173,17 @@ pub fn trend() -> String {
 pub fn trend_note() -> String {
     crate::tr!("report-trend-note")
 }
-pub fn no_trend() -> String {
-    crate::tr!("report-no-trend")
+/// No week to draw: no reviews yet, or (said so) none in the window of the store's.
+pub fn no_trend(a: &crate::domain::analytics::Analytics) -> String {
+    match super::analytics::all_left_out(a, &count) {
+        Some((window, reviews, span)) => crate::tr!(
+            "report-no-trend-in-window",
+            window = window,
+            count = reviews,
+            span = span
+        ),
+        None => crate::tr!("report-no-trend"),
+    }
 }
 
 pub fn auditors() -> String {
@@ -172,6 +191,11 @@ pub fn auditors() -> String {
 }
 pub fn auditors_note() -> String {
     crate::tr!("report-auditors-note")
+}
+/// Under the auditors' table of a report of some days: the table is of all their reviews.
+pub fn auditors_not_windowed(window: &Window) -> Option<String> {
+    let named = super::analytics::window(window);
+    (!named.is_empty()).then(|| crate::tr!("report-auditors-not-windowed", window = named))
 }
 pub fn no_auditors() -> String {
     crate::tr!("report-no-auditors")

@@ -13,6 +13,11 @@ impl std::fmt::Display for StoreError {
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
+            StoreError::RoleRight {
+                login,
+                role,
+                create,
+            } => f.write_str(&role_right(login, role, *create)),
             StoreError::Decided { lead, decision } => f.write_str(&decided(lead, *decision)),
             StoreError::CardGone { external_id } => f.write_str(&card_gone(external_id.as_deref())),
             StoreError::CardChanged { external_id } => f.write_str(&card_changed(external_id)),
@@ -203,9 +208,63 @@ pub fn refused(table: &str) -> String {
     }
 }
 
+/// `okk db roles` refused the owner's login the roles (tester36 F1): the owner it is, the
+/// right it lacks is named, with the statement a superuser runs to give it.
+pub fn role_right(login: &str, role: &str, create: bool) -> String {
+    let login = sql_name(login);
+    let role = sql_name(role);
+    if create {
+        crate::tr!("store-role-right-create", login = login, role = role)
+    } else {
+        crate::tr!("store-role-right-grant", login = login, role = role)
+    }
+}
+
+/// A role's name as a superuser types it in SQL: quoted unless it is a plain lower-case word.
+fn sql_name(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let name = super::safe::line(name);
+    if plain {
+        name.into_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::text::lang::{Lang, with};
+
+    /// The owner refused the roles is told it is the owner, what right it lacks, and the
+    /// statement that gives it, in both languages.
+    #[test]
+    fn a_role_refused_to_the_owner_names_the_right_missing_and_how_to_grant_it() {
+        with(Lang::En, || {
+            let t = super::role_right("okk", "okk_auditor", true);
+            assert!(t.contains("okk, the database's owner"), "{t}");
+            assert!(t.contains("ALTER ROLE okk CREATEROLE"), "{t}");
+            assert!(!t.contains("only its owner"), "{t}");
+            let t = super::role_right("Okk Owner", "okk_lead", false);
+            assert!(
+                t.contains(r#"GRANT okk_auditor, okk_lead TO "Okk Owner" WITH ADMIN OPTION"#),
+                "{t}"
+            );
+            assert!(t.contains("okk_lead"), "{t}");
+        });
+        with(Lang::Ru, || {
+            let t = super::role_right("okk", "okk_auditor", true);
+            assert!(t.contains("okk, владелец базы,"), "{t}");
+            assert!(t.contains("ALTER ROLE okk CREATEROLE"), "{t}");
+            let t = super::role_right("okk", "okk_auditor", false);
+            assert!(
+                t.contains("GRANT okk_auditor, okk_lead TO okk WITH ADMIN OPTION"),
+                "{t}"
+            );
+        });
+    }
 
     /// A login with no rights reads as much as writes: the words say neither "write" alone nor
     /// leave a blank where the server named no table.

@@ -161,6 +161,11 @@ pub fn return_note_enter() -> String {
 }
 
 /// Enter's word on the hint bar of the comment box: it keeps the comment.
+/// The hint bar's word for `q` on the funnel screen, the first one: it quits.
+pub fn funnel_back_quits() -> String {
+    tr!("tui-funnel-back-quits")
+}
+
 pub fn comment_enter() -> String {
     tr!("tui-comment-enter")
 }
@@ -1490,8 +1495,17 @@ pub fn crm_no_browser(url: &str) -> String {
     tr!("tui-crm-no-browser", url = safe::line(url))
 }
 
-pub fn crm_no_link() -> String {
-    tr!("tui-crm-no-link")
+pub fn crm_no_link(source: &str) -> String {
+    tr!("tui-crm-no-link", source = safe::line(source).into_owned())
+}
+
+/// A verdict key the Russian layout's letter `typed` stands for came right after another key
+/// typed: taken for a word typed where no box is open, not a verdict.
+pub fn typed_not_verdict(typed: String) -> String {
+    crate::tr!(
+        "tui-typed-not-verdict",
+        key = super::safe::line(&typed).into_owned()
+    )
 }
 
 #[cfg(test)]

@@ -370,11 +370,18 @@ pub static TABLE: &[Entry] = &[
         "tui-action-next-stage-help",
     ),
     Entry {
-        help_in: &[(M::Reviews, "tui-action-filter-help-reviews")],
+        help_in: &[
+            (M::Reviews, "tui-action-filter-help-reviews"),
+            (M::Card, "tui-action-filter-help-card"),
+        ],
         ..entry(
             Action::Filter,
             "filter",
-            &[(&[M::Queue, M::Reviews], &["/"], OFTEN)],
+            // On a card too, where a name typed for the filter would be read as keys.
+            &[
+                (&[M::Queue, M::Reviews], &["/"], OFTEN),
+                (&[M::Card], &["/"], HELP_ONLY),
+            ],
             "tui-action-filter-hint",
             "tui-action-filter-help",
         )
@@ -574,6 +581,12 @@ impl Action {
             self,
             Action::Ok | Action::WrongStage | Action::Stale | Action::Dead | Action::Unclear
         )
+    }
+
+    /// Whether the action records a judgement at once: an auditor's verdict, a lead's accept
+    /// or return (override asks for the verdict first).
+    pub fn judges(self) -> bool {
+        self.is_verdict() || matches!(self, Action::Accept | Action::SendBack)
     }
 
     /// A shorter hint word for a narrow bar, where the action has one.

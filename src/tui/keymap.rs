@@ -419,6 +419,11 @@ impl Keymap {
         })
     }
 
+    /// `key` means something in `mode` only as the Latin key under a Russian layout's letter.
+    pub fn through_layout(&self, mode: Mode, key: Key) -> bool {
+        self.bound(mode, key).is_none() && self.lookup(mode, key).is_some()
+    }
+
     /// The action bound to exactly `key` in `mode`.
     fn bound(&self, mode: Mode, key: Key) -> Option<Action> {
         self.bindings

@@ -234,6 +234,9 @@ pub enum Then {
         row: usize,
         filter: String,
         first_card: bool,
+        /// Every card listed (`t`), and going back returns to the stats screen: a bottleneck
+        /// opened there.
+        from_stats: bool,
     },
     /// The queue re-read from the start (its filter changed).
     Reload,

@@ -109,7 +109,12 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<P
         loop {
             let gone = hangup.heard();
             if !gone {
-                terminal.draw(|f| view(state, &theme, f))?;
+                let mut hidden = false;
+                terminal.draw(|f| {
+                    hidden = super::view::too_small(f.area());
+                    view(state, &theme, f)
+                })?;
+                state.shared.hidden = hidden;
                 timings.frame(state, started, keys.timed.take());
             }
             // The worker threads open their own store handles once the first frame is up.

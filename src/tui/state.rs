@@ -76,6 +76,8 @@ pub struct Queue {
     /// A filter that lists nothing: the cards it finds that other auditors judged, and who
     /// (the empty list says whose they are).
     pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
+    /// Opened from a bottleneck of the stats screen: going back returns there.
+    pub from_stats: bool,
 }
 
 impl Queue {
@@ -569,6 +571,12 @@ pub struct Shared {
     pub offline: bool,
     /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
     pub quit_without_draft: bool,
+    /// The terminal is too small to draw the screens (the last frame said so instead): keys
+    /// do nothing but quit, or they would act on a screen nobody sees.
+    pub hidden: bool,
+    /// When the last printable key came (a letter, a digit, a sign): a verdict key that the
+    /// Russian layout's letter stands for, pressed right after one, is a word being typed.
+    pub last_typed: Option<std::time::Instant>,
 }
 
 impl Shared {
@@ -685,6 +693,8 @@ impl State {
                 quit: false,
                 quit_without_draft: false,
                 offline: false,
+                hidden: false,
+                last_typed: None,
             },
             stages: StagesScreen::default(),
             queue: None,
@@ -1006,6 +1016,7 @@ mod tests {
             several_sources: false,
             judged_unlisted: 0,
             judged_by_others: Vec::new(),
+            from_stats: false,
         }
     }
 

@@ -3,7 +3,10 @@
 
 analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked.
 analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
-analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage); unclear: { $unclear } of the { $not_ok } not ok.
+analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage){ $not_ok_n ->
+    [0] {"."}
+   *[other] ; unclear: { $unclear } of the { $not_ok } not ok.
+}
 analytics-total-lying = { $measured ->
     [yes] Lying: { $lying }
    *[other] Likely lying: { $lying } ({ $low }–{ $high })
@@ -93,6 +96,11 @@ analytics-without-card = ({ $count } { $count ->
 } left out of every figure: okk db prune took their cards out; they count again if an import brings the cards back)
 
 analytics-no-reviews = No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.
+analytics-none-in-window = No reviews in the window ({ $window }): it leaves out every current review in the store ({ $count }, { $span }).
+analytics-left-out-span = { $same ->
+    [yes] made on { $first }
+   *[other] made from { $first } to { $last }
+}
 analytics-none-judged = No card judged yet: the cards reviewed wait for the lead (sent back, or their auditors disagree).
 analytics-too-few = Too few cards judged to name the stage that lies most: { $count } { $stages ->
     [one] stage with cards not ok has fewer than { $min } cards judged.
@@ -119,7 +127,20 @@ analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } {
     } (95 % interval { $low }–{ $high }).
 }
 analytics-why-none = Why: no checklist item was failed on those cards.
-analytics-why = Why: { $items }.
+analytics-why = Why: { $items }{ $unanswered_n ->
+    [0] {""}
+   *[other] ; the checklist is unanswered on { $unanswered } of the { $not_ok } { $not_ok_n ->
+        [one] card
+       *[other] cards
+    } not ok (no item marked pass or fail)
+}.
+analytics-why-unanswered = Why: not known — the checklist is unanswered on { $unanswered } of the { $not_ok } { $not_ok_n ->
+    [one] card
+   *[other] cards
+} not ok (no item marked pass or fail){ $answered_n ->
+    [0] {""}
+   *[other] , and no item was failed on the other { $answered }
+}.
 analytics-why-item = «{ $item }» (failed in { $failed } of the { $not_ok })
 
 analytics-no-owner = (no owner)
@@ -131,6 +152,7 @@ analytics-managers-title = Managers (the cards' owners now; most likely lying ca
 
 analytics-bottlenecks-title = Bottlenecks: where cards likely lie (share judged not ok × open cards there)
 analytics-bottlenecks-none = none: no card judged is other than its stage says
+analytics-bottlenecks-none-in-window = none: no review in the window
 analytics-unranked-stages = ({ $count } { $count ->
     [one] stage
    *[other] stages
@@ -147,4 +169,5 @@ analytics-more = … and { $count } more (okk stats --table bottlenecks --csv)
 
 analytics-trend-title = Trend by ISO week
 analytics-trend-none = no reviews yet
+analytics-trend-none-in-window = none in the window ({ $window }); current reviews in the store: { $count }, { $span }
 analytics-score-of = { $score } (n={ $n })

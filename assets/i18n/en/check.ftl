@@ -11,6 +11,16 @@ check-queue = Queue of «{ $stage }» for { $auditor } ({ $count ->
     [one] { $count } card shown
    *[other] { $count } cards shown
 })
+check-queue-released-stage = { $count ->
+    [0] { $auditor } held no card of «{ $stage }»: nothing to give back
+    [one] { $count } card of «{ $stage }» { $auditor } held is back in the shared queue
+   *[other] { $count } cards of «{ $stage }» { $auditor } held are back in the shared queue
+}
+check-queue-released-all = { $count ->
+    [0] { $auditor } held no card: nothing to give back
+    [one] { $count } card { $auditor } held is back in the shared queue
+   *[other] { $count } cards { $auditor } held (on every stage) are back in the shared queue
+}
 check-idle-days = { $days } d
 check-flags-not-refreshed = okk: another okk is writing to the store; flags are shown as the last run left them
 check-flags-read-only = okk: the store is read-only here (okk may not write in its folder), so the rules cannot judge the cards again: the flags are shown as their last run left them, for another day or funnel

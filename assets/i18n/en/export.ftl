@@ -23,6 +23,7 @@ export-changed-since-review = okk: { $count ->
    *[other] { $count } of these cards have changed in the CRM since the review: check them
 } before the import (`okk export reviews` marks them in { $column }): { $cards }
 export-card-now = #{ $card } (now at «{ $stage }»)
+export-card-now-alias = #{ $card } (now at «{ $stage }», «{ $crm }» in the CRM)
 export-and-more = … and { $count } more
 export-needs-lead = okk: { $count } { $count ->
     [one] card needs

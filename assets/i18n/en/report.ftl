@@ -30,6 +30,7 @@ report-kpi-lying = { $n ->
     [yes] every one of them judged: a count, not an estimate
    *[other] each stage's share × its open cards; 95 % intervals summed
 })
+report-kpi-lying-none = cards likely lying: no card judged to estimate them from
 report-kpi-lying-held = cards likely lying: not estimated until every stage with cards judged has at least { $min } ({ $needed } more to judge)
 report-disputed = { $n ->
     [one] { $count } card whose auditors disagree on whether it is ok is left out until the lead decides.
@@ -53,6 +54,7 @@ report-no-reviews = no card judged
 report-bottlenecks = Bottlenecks
 report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards.
 report-no-bottlenecks = None: no card judged is other than its stage says.
+report-no-bottlenecks-in-window = None: no review in the window.
 report-pairs = Managers at a stage
 
 report-managers = Managers
@@ -71,10 +73,12 @@ report-no-owner = (no owner)
 report-trend = Trend by week
 report-trend-note = Cards judged per ISO week (bars: each card in the week of the verdict that stands on it) and the share not ok (line).
 report-no-trend = No reviews yet.
+report-no-trend-in-window = No reviews in the window ({ $window }); current reviews in the store: { $count }, { $span }.
 
 report-auditors = Auditors
 report-auditors-note = Reviews (a card judged again counts once), pace (per hour: once an auditor has 5 reviews and 10 minutes on cards), and how the lead decided on them; reference: agreement with the lead on calibration cards.
 report-no-auditors = No reviews yet.
+report-auditors-not-windowed = All their reviews: the window of the figures above ({ $window }) does not apply to this table.
 
 report-col-stage = Stage
 report-col-manager = Manager

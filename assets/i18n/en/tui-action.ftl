@@ -66,6 +66,7 @@ tui-action-next-stage-hint = next stage with cards to review
 tui-action-next-stage-help = next stage with cards to review
 tui-action-filter-hint = filter
 tui-action-filter-help = filter by text (id, title, owner); { $source }:NAME keeps the cards of one source
+tui-action-filter-help-card = back to the list, its filter open (text, id, owner)
 tui-action-filter-help-reviews = filter: { $auditor }:NAME { $stage }:TEXT { $verdict }:NAME { $since }:DATE { $until }:DATE { $disagree } { $calibration } { $source }:NAME (also { $other }), or any text of the card, stage, auditor or comment
 tui-action-down-hint = move
 tui-action-down-help = move down

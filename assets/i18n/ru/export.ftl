@@ -25,6 +25,7 @@ export-changed-since-review = okk: { $count ->
    *[many] { $count } из этих карточек изменились в CRM после проверки: проверьте их
 } перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»): { $cards }
 export-card-now = #{ $card } (сейчас «{ $stage }»)
+export-card-now-alias = #{ $card } (сейчас «{ $stage }», в CRM «{ $crm }»)
 export-and-more = … и ещё { $count }
 export-needs-lead = okk: { $count ->
     [one] { $count } карточка ждёт решения руководителя и не выгружена: её аудиторы не согласны

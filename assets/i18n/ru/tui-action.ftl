@@ -66,6 +66,7 @@ tui-action-next-stage-hint = след. этап
 tui-action-next-stage-help = следующий этап, где есть что проверить
 tui-action-filter-hint = фильтр
 tui-action-filter-help = фильтр по тексту (id, название, ответственный); { $source }:ИМЯ оставит карточки одного источника
+tui-action-filter-help-card = к списку, сразу с фильтром (текст, id, ответственный)
 tui-action-filter-help-reviews = фильтр: { $auditor }:ИМЯ { $stage }:ТЕКСТ { $verdict }:СЛОВО { $since }:ДАТА { $until }:ДАТА { $disagree } { $calibration } { $source }:ИМЯ — годятся и английские { $other }; или любой текст карточки, этапа, аудитора, комментария
 tui-action-down-hint = выбор
 tui-action-down-help = вниз

@@ -34,6 +34,10 @@ pub struct Bottleneck {
     /// The open cards there now: what the estimate speaks for.
     pub covered_cards: u64,
     pub likely_cause: Vec<FailingItem>,
+    /// Of its cards not ok, those whose checklist was left unanswered (no item marked pass or
+    /// fail): what the likely cause cannot speak for.
+    #[serde(skip)]
+    pub mismatches_unanswered: u64,
     /// Its cards judged by the funnel version their standing review was made under.
     #[serde(skip)]
     pub judged_by_version: BTreeMap<i64, u64>,
@@ -84,6 +88,7 @@ pub fn rank(
                 lying_cards: e.whole(),
                 covered_cards: e.over,
                 likely_cause: t.likely_cause(info),
+                mismatches_unanswered: t.mismatches_unanswered,
                 judged_by_version: t.judged_by_version.clone(),
                 judged_before_change: None,
             })

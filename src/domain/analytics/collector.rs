@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::facts::{CardFact, Finding, Window};
+use super::facts::{CardFact, Finding, LeftOut, Window};
 use super::settle::{Answered, CardReviews, Settled};
 use super::tally::{Estimate, ItemInfo, Namer, Tally};
 use super::trend::WeekCounts;
@@ -134,6 +134,11 @@ pub struct Collector<'f> {
     returned: u64,
     /// The day of the latest current review in the window.
     last_review: Option<NaiveDate>,
+    /// Current reviews in the window, of cards held or not, sent back or not.
+    in_window: u64,
+    /// Current reviews the window leaves out: those passed over here, and those the store
+    /// left out by their day ([`Collector::left_out`]).
+    left_out: LeftOut,
 }
 
 impl<'f> Collector<'f> {
@@ -163,7 +168,20 @@ impl<'f> Collector<'f> {
             weeks: BTreeMap::new(),
             returned: 0,
             last_review: None,
+            in_window: 0,
+            left_out: LeftOut::default(),
         }
+    }
+
+    /// No current review in the window so far: what the store asks before it counts the
+    /// reviews it left out by their day, only then (the figures name them only then).
+    pub fn holds_no_review(&self) -> bool {
+        self.in_window == 0
+    }
+
+    /// Current reviews the store did not hand over, being outside the window by their day.
+    pub fn left_out(&mut self, reviews: LeftOut) {
+        self.left_out.add(reviews);
     }
 
     fn crm(&mut self, name: &str) -> u32 {
@@ -246,8 +264,10 @@ impl<'f> Collector<'f> {
     /// After every card: a review counts for its card's owner now.
     pub fn add_review(&mut self, review: &Finding) {
         if !self.window.covers(review) {
+            self.left_out.add(LeftOut::one(review.day));
             return;
         }
+        self.in_window += 1;
         // A review of a card the store does not hold (a prune took it out, or a bundle brought
         // it before its card was imported) speaks for no card here: no stage's sample, no
         // manager's, no week's. It counts again once its card is imported (and attached).
@@ -311,9 +331,12 @@ impl<'f> Collector<'f> {
             t.score_sum += s;
             t.scored += 1;
         }
+        let mut answered = false;
         for (id, failed) in pick.answered.items(checklist) {
+            answered = true;
             t.count_item(slot, id, failed, mismatch);
         }
+        t.mismatches_unanswered += u64::from(mismatch && !answered);
         let week = self.weeks.entry(trend::monday(pick.day)).or_default();
         week.judged += 1;
         week.mismatches += u64::from(mismatch);
@@ -375,6 +398,8 @@ impl<'f> Collector<'f> {
         }
         self.returned += other.returned;
         self.last_review = self.last_review.max(other.last_review);
+        self.in_window += other.in_window;
+        self.left_out.add(other.left_out);
     }
 
     pub fn finish(mut self) -> (Analytics, StageCounts) {
@@ -469,6 +494,8 @@ impl<'f> Collector<'f> {
             totals: group(&totals, total),
             returned: self.returned,
             without_card: self.without_card,
+            all_left_out: (self.in_window == 0 && self.left_out.reviews > 0)
+                .then_some(self.left_out),
             last_review: self.last_review,
             stages,
             managers: managers

@@ -104,6 +104,34 @@ pub struct Window {
     pub side: Option<VersionSide>,
 }
 
+/// Current reviews a window leaves out: how many, and the days of the first and the last made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub reviews: u64,
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+impl LeftOut {
+    /// One review made on `day`.
+    pub fn one(day: NaiveDate) -> LeftOut {
+        LeftOut {
+            reviews: 1,
+            first: Some(day),
+            last: Some(day),
+        }
+    }
+
+    pub fn add(&mut self, other: LeftOut) {
+        self.reviews += other.reviews;
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(other.last);
+    }
+}
+
 /// One side of a funnel version: the reviews made under the versions before it, or under it
 /// and those after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

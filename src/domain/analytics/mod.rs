@@ -24,7 +24,7 @@ use serde::Serialize;
 
 pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
-pub use facts::{AsOf, CardFact, Finding, VersionSide, Window};
+pub use facts::{AsOf, CardFact, Finding, LeftOut, VersionSide, Window};
 use stages::StageFigures;
 pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
 pub use trend::Week;
@@ -82,6 +82,11 @@ pub struct Analytics {
     /// with a sample, a manager of cards gone); an import that brings the card back attaches
     /// them, and they count again.
     pub without_card: u64,
+    /// The window holds none of the store's current reviews and leaves these out: the figures
+    /// are empty because of the window, not for want of reviews, and the text says so. `None`
+    /// when the window holds some, or there are none to leave out.
+    #[serde(skip)]
+    pub all_left_out: Option<LeftOut>,
     /// Funnel stages in order, then the stages it does not know (most cards first).
     pub stages: Vec<StageGroup>,
     /// Most estimated lying cards first, then most cards, then by name.
@@ -747,5 +752,78 @@ mod tests {
         let f = &olga.group.figures;
         assert_eq!((f.judged, f.mismatches, f.covered_cards), (9, 3, 26));
         assert_eq!(f.estimated_lying, Some(8.7));
+    }
+
+    #[test]
+    fn a_window_that_holds_none_of_the_reviews_names_those_it_leaves_out() {
+        let funnel = crate::funnel_config::default_funnel();
+        let met = "Встреча проведена";
+        let run = |window: Window, from_store: LeftOut| {
+            let mut c = Collector::new(&funnel, day(20), window);
+            c.add_card(&card(1, met, "Ольга", 18));
+            // A review on the other side of funnel version 2 (made under none) is passed over.
+            c.add_review(&finding(1, met, Verdict::Stale, 12));
+            if c.holds_no_review() {
+                c.left_out(from_store);
+            }
+            c.finish().0.all_left_out
+        };
+        let after_v2 = Window {
+            side: Some(VersionSide {
+                version: 2,
+                after: true,
+            }),
+            ..Window::default()
+        };
+        let store = LeftOut {
+            reviews: 2,
+            first: Some(day(3)),
+            last: Some(day(14)),
+        };
+        // The one passed over here and the two the store left out by their day.
+        assert_eq!(
+            run(after_v2, store),
+            Some(LeftOut {
+                reviews: 3,
+                first: Some(day(3)),
+                last: Some(day(14)),
+            })
+        );
+        assert_eq!(
+            run(after_v2, LeftOut::default()),
+            Some(LeftOut::one(day(12)))
+        );
+        // Held, not left out: nothing to say.
+        assert_eq!(run(Window::default(), store), None);
+    }
+
+    #[test]
+    fn a_bottleneck_knows_its_cards_not_ok_whose_checklist_was_left_unanswered() {
+        let funnel = crate::funnel_config::default_funnel();
+        let met = "Встреча проведена";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        for id in 1..=6 {
+            c.add_card(&card(id, met, "Ольга", 18));
+        }
+        let passed = Answers::from([("meeting_result".to_string(), Answer::Pass)]);
+        let na = Answers::from([("meeting_result".to_string(), Answer::Na)]);
+        // Not ok: 1 answered (passed), 2 with n/a alone, 3 with nothing; ok: 4 with nothing.
+        for (id, verdict, answers) in [
+            (1, Verdict::Stale, Some(&passed)),
+            (2, Verdict::Dead, Some(&na)),
+            (3, Verdict::Unclear, None),
+            (4, Verdict::Ok, None),
+            (5, Verdict::Ok, Some(&passed)),
+        ] {
+            let mut f = finding(id, met, verdict, 12);
+            if let Some(a) = answers {
+                f.answers = a;
+            }
+            c.add_review(&f);
+        }
+        let (a, _) = c.finish();
+        let b = a.worst_stage().expect("five judged rank the stage");
+        assert_eq!((b.mismatches, b.mismatches_unanswered), (3, 2));
+        assert!(b.likely_cause.is_empty());
     }
 }

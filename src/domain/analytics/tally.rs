@@ -136,6 +136,9 @@ pub struct Tally {
     pub open_judged: u64,
     /// Those of them whose verdict is not ok.
     pub open_mismatches: u64,
+    /// Judged cards not ok whose standing review marked no checklist item pass or fail: the
+    /// checklist says nothing of why they are not ok (no item failed there is no reason).
+    pub mismatches_unanswered: u64,
 }
 
 impl Tally {
@@ -156,6 +159,7 @@ impl Tally {
         self.scored += other.scored;
         self.open_judged += other.open_judged;
         self.open_mismatches += other.open_mismatches;
+        self.mismatches_unanswered += other.mismatches_unanswered;
         for (version, n) in &other.judged_by_version {
             *self.judged_by_version.entry(*version).or_default() += n;
         }

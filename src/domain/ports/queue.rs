@@ -48,14 +48,18 @@ pub trait QueueStore {
 
     /// The hand-out of a queue shared by several auditors: up to `n` cards for `q.auditor`,
     /// each held for them alone for `lease` (from the store's clock, never `q.now`). Their
-    /// unexpired claims come first (held `lease` more), then the cards the lead sent back to
-    /// them (see [`QueueStore::claim_returned`]), then the calibration cards they have still
-    /// to judge (never held: every listed auditor judges them), then the next cards of the
-    /// queue that nobody holds, nobody has judged as they are now and that were not sent back
-    /// to another auditor (a card sent back is its auditor's alone until their new verdict or
-    /// the lead's next decision answers the return). Two auditors claiming at the same time
-    /// never get one card; an expired claim is back in the queue. A verdict ends the auditor's
-    /// claim on its card.
+    /// unexpired claims on the cards `q` keeps come first, in queue order (held `lease` more,
+    /// or as long as they were held when that is longer: a claim never shortens a lease), then
+    /// the cards the lead sent back to them (see [`QueueStore::claim_returned`]), then the
+    /// calibration cards they have still to judge (never held: every listed auditor judges
+    /// them), then the next cards of the queue that nobody holds, nobody has judged as they
+    /// are now and that were not sent back to another auditor (a card sent back is its
+    /// auditor's alone until their new verdict or the lead's next decision answers the
+    /// return). A claim holds only what it hands out: their claims on the cards `q` keeps
+    /// that it does not return (beyond `n`) are given back, and their claims outside `q`
+    /// (another stage, a card its filter leaves out) are left as they are, neither renewed nor
+    /// given back. Two auditors claiming at the same time never get one card; an expired claim
+    /// is back in the queue. A verdict ends the auditor's claim on its card.
     fn claim(
         &mut self,
         q: &QueueQuery<'_>,
@@ -86,8 +90,12 @@ pub trait QueueStore {
     /// Gives the auditor's claim on a card back (a skip, a quit): it is free at once.
     fn release(&mut self, card: CardId, auditor: &str) -> StoreResult<()>;
 
+    /// Gives back every claim of the auditor on the cards of `crm_stages` (`None`: of every
+    /// stage): they are free at once. How many were held (unexpired) until then.
+    fn release_claims(&mut self, auditor: &str, crm_stages: Option<&[String]>) -> StoreResult<u64>;
+
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on
-    /// screen).
+    /// screen), or longer when they were held longer.
     fn renew(&mut self, auditor: &str, cards: &[CardId], lease: Duration) -> StoreResult<()>;
 
     /// Takes a card back for the auditor (the card an undo puts on screen again): leased to

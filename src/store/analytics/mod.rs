@@ -15,7 +15,9 @@ use rusqlite::types::Type;
 use rusqlite::{Row, params};
 
 use crate::domain::Funnel;
-use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
+use crate::domain::analytics::{
+    CardFact, Collector, Finding, LeftOut, StatsFigures, Window, stage_rows,
+};
 use crate::domain::decision::DecisionKind;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
@@ -127,11 +129,37 @@ impl Store {
             })?;
         }
         self.for_each_finding(&window, |r: &Finding| collector.add_review(r))?;
+        if collector.holds_no_review() {
+            collector.left_out(self.reviews_left_out(&window)?);
+        }
         let (analytics, counts) = collector.finish();
         Ok(StatsFigures {
             rows: stage_rows(counts.table(funnel), &analytics.stages),
             analytics,
         })
+    }
+
+    /// The current reviews `window`'s days leave out: how many, and the days of the first and
+    /// the last. None for a window of all days.
+    pub fn reviews_left_out(&self, window: &Window) -> Result<LeftOut, StoreError> {
+        let (since, before) = bounds(window);
+        if since.is_none() && before.is_none() {
+            return Ok(LeftOut::default());
+        }
+        let left_out = self.conn.query_row(
+            "SELECT count(*), min(created_at), max(created_at) FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+               AND (created_at < ?1 OR created_at >= ?2)",
+            params![since, before],
+            |r| {
+                Ok(LeftOut {
+                    reviews: r.get::<_, i64>(0)? as u64,
+                    first: day(text(r, 1)?.map(str::as_bytes)),
+                    last: day(text(r, 2)?.map(str::as_bytes)),
+                })
+            },
+        )?;
+        Ok(left_out)
     }
 
     /// The lowest and highest card id; `None` for a store without cards.

@@ -1,6 +1,7 @@
 //! The hand-out on PostgreSQL: a stage's next cards claimed for one auditor by a lease row
 //! (until a time on the server's clock), the rows locked with `SKIP LOCKED` so that two
-//! auditors claiming at the same instant each pass over what the other is taking.
+//! auditors claiming at the same instant each pass over what the other is taking. A claim holds
+//! only what it hands out, and only in its own query: her claims elsewhere are not its business.
 
 use std::time::Duration;
 
@@ -15,10 +16,11 @@ use crate::store::StoreError;
 use crate::store::cards::fmt_time;
 
 impl PgStore {
-    /// Up to `n` cards for `q.auditor`: their unexpired claims first (held `lease` more), then
-    /// the calibration cards they have still to judge (never leased: every listed auditor
-    /// judges them), then the next free cards in queue order, each leased for `lease`. A claim
-    /// is there for everyone once this returns.
+    /// Up to `n` cards for `q.auditor`: their unexpired claims on the cards `q` keeps first
+    /// (held `lease` more, or longer when they were; those beyond `n` given back), then the
+    /// calibration cards they have still to judge (never leased: every listed auditor judges
+    /// them), then the next free cards in queue order, each leased for `lease`. Their claims
+    /// outside `q` are left as they are. A claim is there for everyone once this returns.
     pub fn claim(
         &mut self,
         q: &QueueQuery<'_>,
@@ -121,6 +123,24 @@ impl PgStore {
         Ok(())
     }
 
+    /// See `QueueStore::release_claims`: one statement, her expired claims cleared with the
+    /// rest (they hold nothing), the unexpired ones counted.
+    pub fn release_claims(
+        &mut self,
+        auditor: &str,
+        crm_stages: Option<&[String]>,
+    ) -> Result<u64, StoreError> {
+        let stages: Option<Vec<&str>> = crm_stages.map(|s| s.iter().map(String::as_str).collect());
+        let rows = self.conn.borrow_mut().query(
+            "DELETE FROM leases l WHERE l.auditor = $1
+               AND ($2::text[] IS NULL
+                    OR l.card_id IN (SELECT c.id FROM cards c WHERE c.stage = ANY($2)))
+             RETURNING l.until > now()",
+            &[&auditor, &stages],
+        )?;
+        Ok(rows.iter().filter(|r| r.get::<_, bool>(0)).count() as u64)
+    }
+
     /// See `QueueStore::reclaim`: `card` leased to the auditor for `lease`, unless another
     /// holds an unexpired claim on it (named, nothing written). The card's row is locked
     /// first, in the claim's order (card, then lease): a claim taking the card at this moment
@@ -148,10 +168,11 @@ impl PgStore {
             None => {
                 let take = self.prepared.get(
                     conn,
-                    "INSERT INTO leases (card_id, auditor, until)
-                     VALUES ($1, $2, now() + make_interval(secs => $3))
-                     ON CONFLICT (card_id) DO UPDATE
-                         SET auditor = excluded.auditor, until = excluded.until",
+                    &format!(
+                        "INSERT INTO leases (card_id, auditor, until)
+                         VALUES ($1, $2, now() + make_interval(secs => $3))
+                         ON CONFLICT (card_id) DO UPDATE SET {TAKE}"
+                    ),
                 )?;
                 conn.execute(&take, &[&card, &auditor, &lease.as_secs_f64()])?;
                 Reclaimed::Held
@@ -161,8 +182,9 @@ impl PgStore {
         Ok(out)
     }
 
-    /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on
-    /// screen); an expired claim is not taken back this way: it may be another's by now.
+    /// Holds the auditor's unexpired claims on `cards` for `lease` from now, or longer when
+    /// they were held longer (the card on screen); an expired claim is not taken back this
+    /// way: it may be another's by now.
     pub fn renew(
         &mut self,
         auditor: &str,
@@ -172,7 +194,7 @@ impl PgStore {
         let conn = &mut *self.conn.borrow_mut();
         let sql = self.prepared.get(
             conn,
-            "UPDATE leases SET until = now() + make_interval(secs => $3)
+            "UPDATE leases SET until = greatest(until, now() + make_interval(secs => $3))
              WHERE auditor = $1 AND card_id = ANY($2) AND until > now()",
         )?;
         conn.execute(&sql, &[&auditor, &cards, &lease.as_secs_f64()])?;
@@ -180,12 +202,21 @@ impl PgStore {
     }
 }
 
+/// A lease row's new values when the card is the auditor's (`excluded`): taken from whoever's
+/// claim ran out, her own held to the later of its deadline and the new one (a renewal never
+/// shortens a lease: a script's short claim leaves the card open in her reviewer held as long
+/// as it was).
+const TAKE: &str = "auditor = excluded.auditor,
+    until = CASE WHEN leases.auditor = excluded.auditor
+                 THEN greatest(leases.until, excluded.until) ELSE excluded.until END";
+
 fn ids(entries: &[QueueEntry]) -> Vec<i64> {
     entries.iter().map(|e| e.card_id.0).collect()
 }
 
-/// The auditor's unexpired claims (held `secs` more), then the cards sent back to them, then
-/// the calibration cards they have still to judge, up to `n`.
+/// The auditor's unexpired claims on the cards `q` keeps (held `secs` more, or longer when
+/// they were; those beyond `n` given back), then the cards sent back to them, then the
+/// calibration cards they have still to judge, up to `n`.
 fn held_then_calibration(
     conn: &mut impl GenericClient,
     prepared: &Prepared,
@@ -193,20 +224,43 @@ fn held_then_calibration(
     n: usize,
     secs: f64,
 ) -> Result<Vec<QueueEntry>, StoreError> {
+    // Renewed (and so locked: a claim taking one that runs out meanwhile waits, then finds
+    // it held) before the queue's order says which of them it keeps.
     let renew = prepared.get(
         conn,
-        "UPDATE leases SET until = now() + make_interval(secs => $2)
-         WHERE auditor = $1 AND until > now() RETURNING card_id",
+        &format!(
+            "UPDATE leases l SET until = greatest(l.until, now() + make_interval(secs => $3))
+             FROM cards c
+             WHERE c.id = l.card_id AND l.auditor = $2 AND l.until > now()
+               AND c.stage = ANY($1)
+               AND ($4::text IS NULL OR strpos(c.search, $4) > 0)
+               AND ($5::text[] IS NULL OR c.source = ANY($5))
+               AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept}))
+             RETURNING l.card_id",
+            kept = kept(q),
+        ),
     )?;
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
     let held: Vec<i64> = conn
-        .query(&renew, &[&q.auditor, &secs])?
+        .query(&renew, &[&stages, &q.auditor, &secs, &q.text, &q.sources])?
         .iter()
         .map(|r| r.get(0))
         .collect();
     let mut out = if held.is_empty() {
         Vec::new()
     } else {
-        let mut page = page(conn, prepared, q, None, &[], n, Pass::Only(&held))?;
+        let mut page = page(conn, prepared, q, None, &[], held.len(), Pass::Only(&held))?;
+        page.truncate(n);
+        // A claim holds only what it hands out: `--claim 1` holds the one card it prints.
+        let handed = ids(&page);
+        let beyond: Vec<i64> = held.into_iter().filter(|c| !handed.contains(c)).collect();
+        if !beyond.is_empty() {
+            let give_back = prepared.get(
+                conn,
+                "DELETE FROM leases WHERE auditor = $1 AND card_id = ANY($2)",
+            )?;
+            conn.execute(&give_back, &[&q.auditor, &beyond])?;
+        }
         super::queue::with_flags(conn, &mut page)?;
         page
     };
@@ -254,8 +308,7 @@ fn returned(
                    AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept})))
              INSERT INTO leases (card_id, auditor, until)
              SELECT id, $2, now() + make_interval(secs => $3) FROM back
-             ON CONFLICT (card_id) DO UPDATE
-                 SET auditor = excluded.auditor, until = excluded.until
+             ON CONFLICT (card_id) DO UPDATE SET {TAKE}
                  WHERE leases.until <= now() OR leases.auditor = excluded.auditor
              RETURNING card_id",
             kept = kept(q),
@@ -291,10 +344,11 @@ struct Picked {
 /// included: one statement, so one round trip. Its transaction commits without waiting for the
 /// server's disk (`set_config`, as `SET LOCAL` would, without a round trip of its own): a
 /// lease lost in a crash only gives its card back to the queue, and others see it at once all
-/// the same (a synchronous commit is a flush, several ms here). With `probe` it first
-/// renews the auditor's unexpired claims and takes nothing if there are any, if a
-/// calibration names the auditor, or if cards sent back to them wait for them (`busy`). A card
-/// sent back to anyone is never a free card: it waits for its auditor.
+/// the same (a synchronous commit is a flush, several ms here). With `probe` it takes nothing
+/// if the auditor holds an unexpired claim on the stage (the longer way renews the ones the
+/// query keeps and gives back the rest), if a calibration names the auditor, or if cards sent
+/// back to them wait for them (`busy`). A card sent back to anyone is never a free card: it
+/// waits for its auditor.
 ///
 /// Why no card goes to two auditors: a card leased by another claim before this statement's
 /// snapshot is seen leased; one leased after it loses on the lease's key (`ON CONFLICT … WHERE
@@ -407,8 +461,8 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
     );
     format!(
         "WITH held AS (
-             UPDATE leases SET until = now() + make_interval(secs => $4)
-             WHERE $5 AND auditor = $2 AND until > now() RETURNING card_id),
+             SELECT 1 FROM leases l JOIN cards c ON c.id = l.card_id
+             WHERE $5 AND l.auditor = $2 AND l.until > now() AND c.stage {stage} LIMIT 1),
          busy AS (
              SELECT $5 AND (EXISTS (SELECT 1 FROM held)
                  OR EXISTS (SELECT 1 FROM calibrations k

@@ -3,6 +3,7 @@
 //! The row-level policies these grants meet are migration 2's (`pg::schema`).
 
 use postgres::GenericClient;
+use postgres::error::SqlState;
 
 use super::PgStore;
 use crate::domain::funnel_diff::FunnelVersion;
@@ -126,25 +127,42 @@ impl UserStore for PgStore {
     fn assign_users(&mut self, users: &[User]) -> StoreResult<()> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
+        let me: String = tx.query_one("SELECT current_user::text", &[])?.get(0);
+        // A refusal of a role statement names the right the owner's login lacks, not the
+        // owner: the database is its, the cluster's roles are not (tester36 F1).
+        let role_right = |role: &str, create: bool| {
+            let (login, role) = (me.clone(), role.to_string());
+            move |e: postgres::Error| match e.code() {
+                Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => StoreError::RoleRight {
+                    login,
+                    role,
+                    create,
+                },
+                _ => e.into(),
+            }
+        };
         for group in ["okk_auditor", "okk_lead"] {
             if !role_exists(&mut tx, group)? {
-                tx.batch_execute(&format!("CREATE ROLE {group} NOLOGIN"))?;
+                tx.batch_execute(&format!("CREATE ROLE {group} NOLOGIN"))
+                    .map_err(role_right(group, true))?;
             }
         }
         tx.batch_execute(GRANTS)?;
         for u in users {
             if let Some(login) = &u.login {
                 if !role_exists(&mut tx, login)? {
-                    tx.batch_execute(&format!("CREATE ROLE {} LOGIN", ident(login)))?;
+                    tx.batch_execute(&format!("CREATE ROLE {} LOGIN", ident(login)))
+                        .map_err(role_right(login, true))?;
                 }
                 let (group, other) = match u.role {
                     Role::Lead => ("okk_lead", "okk_auditor"),
                     Role::Auditor => ("okk_auditor", "okk_lead"),
                 };
-                tx.batch_execute(&format!(
-                    "GRANT {group} TO {login}; REVOKE {other} FROM {login}",
-                    login = ident(login)
-                ))?;
+                let login = ident(login);
+                tx.batch_execute(&format!("GRANT {group} TO {login}"))
+                    .map_err(role_right(group, false))?;
+                tx.batch_execute(&format!("REVOKE {other} FROM {login}"))
+                    .map_err(role_right(other, false))?;
             }
             tx.execute(
                 "INSERT INTO okk_users (name, role, login, assigned) VALUES ($1, $2, $3, true)

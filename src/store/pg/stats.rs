@@ -10,7 +10,9 @@ use postgres::types::ToSql;
 use super::PgStore;
 use crate::domain::Funnel;
 use crate::domain::analytics::stages::StageInUse;
-use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
+use crate::domain::analytics::{
+    CardFact, Collector, Finding, LeftOut, StatsFigures, Window, stage_rows,
+};
 use crate::domain::auditors::ReviewFact;
 use crate::domain::decision::DecisionKind;
 use crate::domain::fill::FillRow;
@@ -122,6 +124,26 @@ pub(super) fn for_each_finding(
     Ok(())
 }
 
+/// The current reviews `window`'s days leave out (the store file's `reviews_left_out`).
+fn reviews_left_out(conn: &mut postgres::Client, window: &Window) -> Result<LeftOut, StoreError> {
+    let (since, before) = bounds(window);
+    if since.is_none() && before.is_none() {
+        return Ok(LeftOut::default());
+    }
+    let r = conn.query_one(
+        "SELECT count(*), min(created_at), max(created_at) FROM reviews
+         WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+           AND (created_at < $1::text OR created_at >= $2::text)",
+        &[&since, &before],
+    )?;
+    let at = |i: usize| r.get::<_, Option<&str>>(i).map(str::as_bytes);
+    Ok(LeftOut {
+        reviews: r.get::<_, i64>(0) as u64,
+        first: day(at(1)),
+        last: day(at(2)),
+    })
+}
+
 impl PgStore {
     /// As the store file's `stages_in_use`.
     pub fn stages_in_use(&self) -> Result<Vec<StageInUse>, StoreError> {
@@ -147,6 +169,9 @@ impl PgStore {
         let conn = &mut *self.conn.borrow_mut();
         add_cards(conn, &mut collector)?;
         for_each_finding(conn, &window, |f| collector.add_review(f))?;
+        if collector.holds_no_review() {
+            collector.left_out(reviews_left_out(conn, &window)?);
+        }
         let (analytics, counts) = collector.finish();
         Ok(StatsFigures {
             rows: stage_rows(counts.table(funnel), &analytics.stages),

@@ -58,7 +58,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
                 scroll: Default::default(),
             })
         }
-        Action::Back => {
+        Action::Back | Action::Filter => {
             let i = c.index;
             state.verdicts.follows_last = false;
             keep_draft(state, cx, AfterDraft::Leave);
@@ -66,6 +66,8 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.screen = Screen::Queue;
             if let Some(q) = state.queue.as_mut() {
                 q.selected = i.min(q.items.len().saturating_sub(1));
+                // The list, its filter open for what she types.
+                q.filtering = action == Action::Filter;
             }
         }
         _ => {}
@@ -186,7 +188,7 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
             let card = &c.detail.card;
             match state.shared.crm_links.url(&card.source, &card.external_id) {
                 Some(url) => cx.ask(Effect::OpenUrl(url)),
-                None => state.shared.status = Some(Status::Error(msg::crm_no_link())),
+                None => state.shared.status = Some(Status::Error(msg::crm_no_link(&card.source))),
             }
         }
         _ => {}

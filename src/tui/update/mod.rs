@@ -145,9 +145,43 @@ pub fn passes_while_loading(state: &State, key: Key) -> bool {
 
 /// A key press: looked up in the layer in force, then applied.
 fn handle(state: &mut State, key: Key, cx: &mut Cx) {
-    match state.shared.keymap.action(state.mode(), key) {
+    let action = state.shared.keymap.action(state.mode(), key);
+    // Nothing is drawn but the request for a larger terminal: only ctrl-c acts.
+    if state.shared.hidden && !(key.ctrl && action == Some(Action::Quit)) {
+        return;
+    }
+    let typed_after = std::mem::replace(
+        &mut state.shared.last_typed,
+        printable(key).then(std::time::Instant::now),
+    );
+    if let Some(action) = action
+        && action.judges()
+        && typed_after.is_some_and(|t| t.elapsed() < TYPING_GAP)
+        && state.shared.keymap.through_layout(state.mode(), key)
+    {
+        // A Russian letter right after another key typed is a word, not a verdict (a name
+        // typed where no box was open): said, and the card left as it was.
+        state.shared.status = Some(Status::Info(msg::typed_not_verdict(key_text(key))));
+        return;
+    }
+    match action {
         Some(action) => act(state, action, cx),
         None => lead::unbound_on_list(state, key),
+    }
+}
+
+/// Less than this between two printable keys is typing: a person judging a card reads it first.
+const TYPING_GAP: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// A key that types a character (no Ctrl, no Alt).
+fn printable(key: Key) -> bool {
+    matches!(key.code, ratatui::crossterm::event::KeyCode::Char(_)) && !key.ctrl && !key.alt
+}
+
+fn key_text(key: Key) -> String {
+    match key.code {
+        ratatui::crossterm::event::KeyCode::Char(c) => c.to_string(),
+        _ => String::new(),
     }
 }
 

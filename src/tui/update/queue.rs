@@ -68,6 +68,12 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
                 scroll: Default::default(),
             })
         }
+        // A bottleneck's cards go back to the stats screen they were opened from, as left.
+        Action::Back if q.from_stats && state.stats.is_some() => {
+            release_claims(state, &[], cx);
+            state.queue = None;
+            state.screen = Screen::Stats;
+        }
         Action::Back => {
             release_claims(state, &[], cx);
             state.queue = None;
@@ -121,20 +127,39 @@ pub(super) fn start_at(state: &mut State, row: usize, cx: &mut Cx) {
 
 /// Asks for stage row `row`'s figures and the first page of its queue, filtered by `filter`.
 pub(super) fn open(state: &mut State, row: usize, filter: String, first_card: bool, cx: &mut Cx) {
+    open_listing(state, row, filter, first_card, false, cx)
+}
+
+/// A bottleneck of the stats screen opened: the stage's cards (filtered to the manager for a
+/// stage-and-manager pair), every one listed as under `t` — those the bottleneck counts are
+/// judged already — and going back returns to the stats screen.
+pub(super) fn open_from_stats(state: &mut State, row: usize, filter: String, cx: &mut Cx) {
+    open_listing(state, row, filter, false, true, cx)
+}
+
+fn open_listing(
+    state: &mut State,
+    row: usize,
+    filter: String,
+    first_card: bool,
+    from_stats: bool,
+    cx: &mut Cx,
+) {
     let pages = Pages {
         row: state.stages.rows[row].clone(),
         after: None,
         have: 0,
         want: 0,
         filter: filter.clone(),
-        all: false,
-        counts: Some(false),
+        all: from_stats,
+        counts: Some(from_stats),
         claim: claimed(None, cx),
     };
     let then = Then::OpenQueue {
         row,
         filter,
         first_card,
+        from_stats,
     };
     cx.read(state, Ask::Pages(pages), then);
 }
@@ -228,6 +253,7 @@ pub(super) fn pages_read(
         row,
         filter,
         first_card,
+        from_stats,
     } = then
     {
         let counts = counts.unwrap_or_default();
@@ -245,13 +271,14 @@ pub(super) fn pages_read(
             filter_pending: false,
             exhausted,
             counts,
-            all: false,
+            all: from_stats,
             renewed: Instant::now(),
             given_back: Vec::new(),
             measure: Default::default(),
             several_sources: several_sources.unwrap_or(false),
             judged_unlisted: judged_unlisted.unwrap_or(0),
             judged_by_others,
+            from_stats,
         });
         state.card = None;
         state.screen = Screen::Queue;

@@ -70,7 +70,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
                 return;
             };
             state.stages.selected = row;
-            queue::open(state, row, manager.unwrap_or_default(), false, cx);
+            queue::open_from_stats(state, row, manager.unwrap_or_default(), cx);
         }
         Action::Help => {
             state.popup = Some(Popup::Help {

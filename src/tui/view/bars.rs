@@ -139,7 +139,15 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             (Action::Choose, msg::return_note_enter()),
             (Action::Close, msg::text_esc()),
         ],
-        Some(Popup::Input(_)) => vec![(Action::Close, msg::text_esc())],
+        // The value box saves what is typed: nothing is chosen there either.
+        Some(Popup::Input(_)) => vec![
+            (Action::Choose, msg::comment_enter()),
+            (Action::Close, msg::text_esc()),
+        ],
+        // The funnel is the first screen: going back from it quits.
+        None if state.screen == crate::tui::state::Screen::Funnel => {
+            vec![(Action::Back, msg::funnel_back_quits())]
+        }
         Some(Popup::Comment { .. }) => {
             vec![(Action::Choose, msg::comment_enter()), (Action::Close, esc)]
         }

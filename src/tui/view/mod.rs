@@ -28,9 +28,14 @@ use crate::text::tui as msg;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// The screens cannot be drawn in `area`: a message asks for a larger terminal instead.
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if too_small(area) {
         let p = Paragraph::new(wrapped(msg::too_small(area.width, area.height), area.width));
         frame.render_widget(p, area);
         return;
@@ -181,7 +186,17 @@ fn shorten_words(s: &str, cols: usize) -> Result<String, String> {
         };
         let (w, kept) = &mut words[i];
         *kept = (*kept - if *kept == w.len() { 2 } else { 1 }).max(3);
+        // A shortened word ends on a consonant, as abbreviations are written («возр.», not
+        // «возра.»): a vowel or a soft sign before the dot goes too.
+        while *kept > 3 && ends_soft(w[*kept - 1]) {
+            *kept -= 1;
+        }
     }
+}
+
+/// A letter an abbreviation does not end on: a vowel (Russian or Latin) or a soft or hard sign.
+fn ends_soft(c: char) -> bool {
+    "аеёиоуыэюяьъйaeiouy".contains(c.to_lowercase().next().unwrap_or(c))
 }
 
 /// `s` cut to at most `cols` columns at a word's end, ending in `…` when cut (mid-word only
@@ -300,7 +315,7 @@ mod tests {
         assert_eq!(super::abbreviate(stage, 9), "Отр. воз.");
         // Past three letters a word, the name is cut.
         assert_eq!(super::abbreviate(stage, 6), "Отр.…");
-        assert_eq!(super::abbreviate("Встреча проведена", 12), "Встр. прове.");
+        assert_eq!(super::abbreviate("Встреча проведена", 12), "Встр. пров.");
         // A number is no word to shorten.
         assert_eq!(super::abbreviate("Этап 2026", 8), "Эта. 20…");
     }

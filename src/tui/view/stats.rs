@@ -213,12 +213,17 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
     // Managers by estimated lying cards; under them what a marked share means.
     use super::columns::{Col, widths};
     let headers = msg::stats_manager_columns();
+    // The median idle days as `okk stats`, the report and JSON give it (`6.5`, `6,5`).
+    let idle: Vec<String> = (a.managers.iter())
+        .map(|m| crate::text::analytics::num(m.group.figures.median_idle_days))
+        .collect();
+    let idle_w = idle.iter().map(|d| super::width(d)).max().unwrap_or(0);
     let cols = [
         Col::of(&headers[0], a.managers.iter().map(name), 8),
         Col::keep(5.max(super::width(&headers[1]))),
         Col::keep(4.max(super::width(&headers[2]))),
         Col::keep(4.max(super::width(&headers[3]))),
-        Col::keep(4.max(super::width(&headers[4]))),
+        Col::keep(4.max(super::width(&headers[4])).max(idle_w)),
     ];
     let widths = widths((managers.width as usize).saturating_sub(2), 1, &cols, 0);
     // All but the manager are figures.
@@ -226,7 +231,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         (headers.iter().zip(&widths).enumerate())
             .map(|(i, (h, w))| super::head(h, *w, i > 0, theme)),
     );
-    let rows = a.managers.iter().map(|m| {
+    let rows = a.managers.iter().zip(idle).map(|(m, idle)| {
         // Too few cards judged to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
             ratatui::style::Style::new()
@@ -244,15 +249,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
                 ))
                 .right_aligned(),
             ),
-            Cell::from(
-                Line::from(
-                    m.group
-                        .figures
-                        .median_idle_days
-                        .map_or("—".into(), |d| format!("{d:.0}")),
-                )
-                .right_aligned(),
-            ),
+            Cell::from(Line::from(idle).right_aligned()),
         ])
         .style(style)
     });
@@ -424,8 +421,8 @@ mod tests {
     fn a_pairs_stage_gives_way_before_its_managers_name() {
         let label = |room| bottleneck_label("Отработка возражений", Some("Морозов Алексей"), room);
         assert_eq!(label(60), "Отработка возражений · Морозов Алексей");
-        assert_eq!(label(30), "Отра. возра. · Морозов Алексей");
-        assert_eq!(label(24), "Отра. возр. · Морозов А.");
+        assert_eq!(label(30), "Отраб. возр. · Морозов Алексей");
+        assert_eq!(label(24), "Отр. возр. · Морозов А.");
         assert_eq!(label(20), "Отр. возр. · Морозов");
         assert_eq!(label(17), "Отр. в… · Морозов");
         assert_eq!(label(8), "О… · Мо…");

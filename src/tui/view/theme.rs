@@ -40,7 +40,9 @@ impl Theme {
         Theme {
             title: Style::new().add_modifier(Modifier::REVERSED),
             selected: Style::new().add_modifier(Modifier::REVERSED),
-            dim: Style::new(),
+            // Faint is an attribute, not a colour: what is pale in colour (a manager outside
+            // the ranking) stays pale.
+            dim: Style::new().add_modifier(Modifier::DIM),
             bold,
             pass: Style::new(),
             fail: bold,
@@ -58,5 +60,23 @@ impl Theme {
             Some(v) if !v.is_empty() => Theme::plain(),
             _ => Theme::colour(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tester38 F6: under `NO_COLOR` the managers outside the ranking («pale») looked like the
+    /// others: faint is an attribute, kept without colour, as reverse (the selection) and bold
+    /// (a critical flag) are.
+    #[test]
+    fn without_colour_what_is_pale_or_critical_still_shows() {
+        let plain = Theme::plain();
+        assert!(plain.dim.add_modifier.contains(Modifier::DIM));
+        assert_eq!(plain.dim.fg, None);
+        assert!(plain.critical.add_modifier.contains(Modifier::BOLD));
+        assert_ne!(plain.critical, plain.warn);
+        assert!(plain.selected.add_modifier.contains(Modifier::REVERSED));
     }
 }

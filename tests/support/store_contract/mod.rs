@@ -11,10 +11,13 @@ use okk::domain::crm_stage::CrmStage;
 use okk::domain::flag::Severity;
 use okk::domain::ports::{DeskStore, PruneStore, StoreError};
 
-/// A card a story starts from, in the one stage the stories use ([`STAGE`]).
+/// A card a story starts from, in the stage the stories use ([`STAGE`]) unless it says another.
 #[derive(Debug, Clone, Copy)]
 pub struct Seed {
     pub id: &'static str,
+    /// The card's stage as the CRM names it ([`STAGE`], or [`OTHER_STAGE`] for the stories of
+    /// two stages).
+    pub stage: &'static str,
     /// The day of the card's last activity, in November 2026.
     pub touched_day: u32,
     /// The flags the rules gave it, by severity.
@@ -34,6 +37,9 @@ pub type CrmNote = (&'static str, i64, &'static str);
 /// The stage the seeded cards are in, as the CRM names it.
 pub const STAGE: &str = "Квалификация";
 
+/// A second stage, for the stories where an auditor works on two.
+pub const OTHER_STAGE: &str = "Встреча назначена";
+
 /// A backend under test: makes stores holding seeded cards, and opens them again.
 pub trait Backend {
     type Handle;
@@ -43,7 +49,7 @@ pub trait Backend {
         true
     }
 
-    /// A new store holding `cards` (in [`STAGE`], of one source) with their flags.
+    /// A new store holding `cards` (in their stages, of one source) with their flags.
     fn seeded(&self, cards: &[Seed]) -> Self::Handle;
 
     /// A later export of `source` (`None`: the seeded cards' own) holding `cards`, imported as
@@ -225,6 +231,20 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_claim_holds_only_what_it_hands_out_and_leaves_her_other_stages_claims_alone() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::claim_holds_only_what_it_hands_out(&backend);
+            }
+        }
+        #[test]
+        fn an_auditors_claims_are_given_back_by_stage_or_all_at_once() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::claims_given_back_by_stage(&backend);
+            }
+        }
+        #[test]
         fn an_expired_or_released_claim_returns_the_card_to_the_queue() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
@@ -365,6 +385,15 @@ macro_rules! store_contract {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
                 $crate::contract::stories::a_pruned_source_keeps_its_cards_with_desk_work(&backend);
+            }
+        }
+        #[test]
+        fn a_window_of_days_that_holds_no_review_counts_those_it_leaves_out() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_window_of_no_review_counts_those_it_leaves_out(
+                    &backend,
+                );
             }
         }
         #[test]

@@ -13,7 +13,7 @@ use okk::store::Store;
 use okk::store::cards::{BatchCounts, BatchMeta};
 use okk::store::sync_tx::SyncStore;
 
-use super::{Backend, CrmNote, STAGE, Seed};
+use super::{Backend, CrmNote, Seed};
 use crate::common::Desk;
 
 pub struct Sqlite;
@@ -50,8 +50,9 @@ impl SqliteDb {
             };
             csv.push_str(&format!(
                 "{id},Сделка {id},{owner},01.09.2026 10:00:00,{day:02}.11.2026 10:00:00,\
-                 {closed},,{STAGE},Продажи недвижимости",
+                 {closed},,{stage},Продажи недвижимости",
                 id = c.id,
+                stage = c.stage,
                 owner = c.owner,
                 day = c.touched_day,
             ));

@@ -13,7 +13,7 @@ use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::domain::stored_review::{Given, ReviewedCard};
 
-use super::{Backend, STAGE, Seed};
+use super::{Backend, OTHER_STAGE, STAGE, Seed};
 
 /// The moment the stories happen: idle days count to its day.
 fn now() -> NaiveDateTime {
@@ -35,6 +35,7 @@ const fn seed(
 ) -> Seed {
     Seed {
         id,
+        stage: STAGE,
         touched_day,
         flags,
         closed: false,
@@ -701,6 +702,47 @@ pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
     assert_eq!(settled(&*store), ("r-anna".into(), Verdict::Dead));
 }
 
+/// A window of days that holds none of the current reviews says how many it leaves out and the
+/// days of the first and the last (a replaced review and a withdrawn one are not current); a
+/// window holding one says nothing of the others.
+pub fn a_window_of_no_review_counts_those_it_leaves_out<B: Backend>(backend: &B) {
+    use okk::domain::analytics::{LeftOut, Window};
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    for (auditor, id, review, when) in [
+        ("anna", "c1", "r-replaced", at(2, 9)),
+        ("anna", "c1", "r-c1", at(3, 9)),
+        ("boris", "w1", "r-w1", at(10, 9)),
+        ("anna", "w2", "r-w2", at(18, 23)),
+        ("anna", "i0", "r-withdrawn", at(19, 9)),
+    ] {
+        let v = verdict(&*store, auditor, id, Verdict::Stale, review, when);
+        save(&mut *store, &v);
+    }
+    store.withdraw_review("r-withdrawn", at(19, 10)).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let left_out = |since: Option<u32>, until: Option<u32>| {
+        let window = Window {
+            since: since.map(day),
+            until: until.map(day),
+            side: None,
+        };
+        let f = store.stats_figures(&funnel, now().date(), window).unwrap();
+        f.analytics.all_left_out
+    };
+    let three = Some(LeftOut {
+        reviews: 3,
+        first: Some(day(3)),
+        last: Some(day(18)),
+    });
+    assert_eq!(left_out(None, Some(2)), three, "before them all");
+    assert_eq!(left_out(Some(19), None), three, "after them all");
+    assert_eq!(left_out(Some(4), Some(9)), three, "between them");
+    assert_eq!(left_out(Some(10), Some(10)), None, "it holds one");
+    assert_eq!(left_out(None, None), None, "every day");
+}
+
 pub fn calibration_handout<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut store = backend.open(&handle).unwrap();
@@ -1141,6 +1183,124 @@ pub fn expired_claim_returns<B: Backend>(backend: &B) {
     );
     anna.renew("anna", &[c1], LEASE).unwrap();
     assert_eq!(ids(&claim(&mut *boris, "boris", 1)), ["w2"]);
+}
+
+/// [`claim_for`] on `stage`.
+fn claim_on(
+    store: &mut dyn DeskStore,
+    stage: &str,
+    auditor: &str,
+    n: usize,
+    lease: std::time::Duration,
+) -> Vec<QueueEntry> {
+    let stages = vec![stage.to_string()];
+    store
+        .claim(&query(&stages, auditor, None, 100), n, lease)
+        .expect("the claim is made")
+}
+
+/// `n` cards on [`OTHER_STAGE`] without flags, `o1` the longest idle.
+fn elsewhere(ids: &[&'static str]) -> Vec<Seed> {
+    (ids.iter().enumerate())
+        .map(|(i, &id)| Seed {
+            stage: OTHER_STAGE,
+            ..seed(id, 2 + i as u32, &[])
+        })
+        .collect()
+}
+
+/// A claim answers for her claims in its own query only (tester36 F5): it hands them back
+/// first, holds the ones it returns no shorter than they were held (a script's claim for no
+/// time at all leaves the card open in her reviewer held), gives back those beyond the `n` it
+/// returns, and leaves her claims on another stage as they are: neither given back nor renewed
+/// (a reviewer working on one stage does not keep a script's cards of another out of reach).
+pub fn claim_holds_only_what_it_hands_out<B: Backend>(backend: &B) {
+    let mut cards = SIX.to_vec();
+    cards.extend(elsewhere(&["o1", "o2", "o3", "o4"]));
+    let handle = backend.seeded(&cards);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let mut vera = backend.open(&handle).unwrap();
+    let there = claim_on(&mut *anna, OTHER_STAGE, "anna", 2, LEASE);
+    assert_eq!(ids(&there), ["o1", "o2"]);
+    assert_eq!(ids(&claim(&mut *anna, "anna", 3)), ["c1", "w2", "w1"]);
+    assert_eq!(
+        ids(&claim_for(&mut *anna, "anna", 1, std::time::Duration::ZERO)),
+        ["c1"],
+        "her claims first"
+    );
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 3)),
+        ["w2", "w1", "i1"],
+        "the two she held beyond the one printed went back; c1 is still hers: a claim for \
+         no time at all did not shorten its lease"
+    );
+    assert_eq!(
+        ids(&claim_on(&mut *boris, OTHER_STAGE, "boris", 1, LEASE)),
+        ["o3"],
+        "her claims on the other stage stand: a claim on this one gave none of them back"
+    );
+
+    // Vera holds o4 briefly, then works on this stage: her claims here do not renew it.
+    let brief = std::time::Duration::from_secs(2);
+    assert_eq!(
+        ids(&claim_on(&mut *vera, OTHER_STAGE, "vera", 1, brief)),
+        ["o4"]
+    );
+    assert_eq!(ids(&claim(&mut *vera, "vera", 2)), ["i2", "i0"]);
+    assert_eq!(ids(&claim(&mut *vera, "vera", 2)), ["i2", "i0"]);
+    std::thread::sleep(brief + std::time::Duration::from_millis(500));
+    assert_eq!(
+        ids(&claim_on(&mut *boris, OTHER_STAGE, "boris", 2, LEASE)),
+        ["o3", "o4"],
+        "vera's claim on the other stage ran out: her claims on this one did not renew it"
+    );
+}
+
+/// `okk queue --release`: an auditor's claims given back on one stage's cards or on every
+/// stage's, free for the next auditor at once, counted as the claims that were held (one that
+/// ran out held nothing); another auditor's claims stay.
+pub fn claims_given_back_by_stage<B: Backend>(backend: &B) {
+    let mut cards = SIX.to_vec();
+    cards.extend(elsewhere(&["o1", "o2", "o3"]));
+    let handle = backend.seeded(&cards);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let mut vera = backend.open(&handle).unwrap();
+    let there = claim_on(&mut *anna, OTHER_STAGE, "anna", 2, LEASE);
+    assert_eq!(ids(&there), ["o1", "o2"]);
+    assert_eq!(ids(&claim(&mut *anna, "anna", 2)), ["c1", "w2"]);
+    assert_eq!(
+        ids(&claim_for(&mut *anna, "anna", 3, std::time::Duration::ZERO)),
+        ["c1", "w2", "w1"],
+        "w1's claim ran out at once; c1 and w2 are held as long as they were"
+    );
+    assert_eq!(
+        anna.release_claims("anna", Some(&stages())).unwrap(),
+        2,
+        "the two held on this stage; w1's claim held nothing"
+    );
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 3)),
+        ["c1", "w2", "w1"],
+        "free at once"
+    );
+    assert_eq!(
+        ids(&claim_on(&mut *vera, OTHER_STAGE, "vera", 1, LEASE)),
+        ["o3"],
+        "her claims on the other stage stand"
+    );
+    assert_eq!(anna.release_claims("anna", None).unwrap(), 2, "every stage");
+    assert_eq!(anna.release_claims("anna", None).unwrap(), 0, "none left");
+    assert_eq!(
+        ids(&claim_on(&mut *vera, OTHER_STAGE, "vera", 3, LEASE)),
+        ["o3", "o1", "o2"]
+    );
+    assert_eq!(
+        ids(&claim(&mut *vera, "vera", 1)),
+        ["i1"],
+        "boris's claims stay his"
+    );
 }
 
 /// `okk calibrate end`: a calibration ended hands its cards first to nobody (the queue, a
