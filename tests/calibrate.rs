@@ -484,6 +484,32 @@ fn plant_calibration(desk: &Desk, cards: &[&str]) -> String {
     c.id
 }
 
+/// A calibration card is judged by each listed auditor on their own: it does not show another
+/// auditor's verdict on it (that would be the verdict the lead then finds them agreeing with),
+/// where a card outside the calibration that another judged says so (tester36 F2).
+#[test]
+fn a_calibration_card_keeps_another_auditor_s_verdict_out_of_sight() {
+    let desk = Desk::demo();
+    let (a, b) = ("31973177", "31969881");
+    plant_calibration(&desk, &[a]);
+    judge(&desk.db, "boris", a, Verdict::Dead);
+    judge(&desk.db, "boris", b, Verdict::Dead);
+    let (mut state, mut d) = common::reviewer::open_at_stage(&desk.db, "anna", "Квалификация");
+    assert_eq!(
+        common::reviewer::shown_card(&state),
+        a,
+        "the calibration card first"
+    );
+    assert_eq!(state.card.as_ref().unwrap().others, []);
+    common::reviewer::press(&mut state, &mut d, &format!("q/{b}<enter><enter>"));
+    assert_eq!(common::reviewer::shown_card(&state), b);
+    let others = &state.card.as_ref().unwrap().others;
+    assert_eq!(
+        (others.iter().map(|o| (o.auditor.as_str(), o.verdict))).collect::<Vec<_>>(),
+        [("boris", Verdict::Dead)]
+    );
+}
+
 /// The demo export as the CRM gives it later, imported: `moved` at «Встреча назначена»,
 /// `edited`'s title changed.
 fn moved_and_edited(desk: &Desk, moved: &str, edited: &str) {

@@ -26,7 +26,21 @@ const BOOKING: &str = "Бронирование";
 /// `auditor` opens `stage` in the reviewer and presses `keys` there, then leaves; the external
 /// ids of the cards shown when each verdict key was pressed.
 fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&str]) -> Vec<String> {
+    let (s, d) = common::reviewer::open_at_stage(db, auditor, stage);
+    press_on(s, d, keys)
+}
+
+/// [`reviewer`] from card `card` of the stage, found by a filter: a card another auditor judged
+/// is not in her queue (as no claim would hand it to her), a second verdict is given on purpose.
+fn reviewer_on(db: &Path, auditor: &str, stage: &str, card: &str, keys: &[&str]) -> Vec<String> {
     let (mut s, mut d) = common::reviewer::open_at_stage(db, auditor, stage);
+    press(&mut s, &mut d, &format!("q/{card}<enter><enter>"));
+    assert_eq!(common::reviewer::shown_card(&s), card);
+    press_on(s, d, keys)
+}
+
+/// Presses `keys` on the reviewer, one verdict's keys each; the cards shown as each was pressed.
+fn press_on(mut s: State, mut d: Desk, keys: &[&str]) -> Vec<String> {
     let mut ids = Vec::new();
     for k in keys {
         ids.push(common::reviewer::shown_card(&s));
@@ -43,6 +57,10 @@ struct LeadDesk {
     db: std::path::PathBuf,
     state: State,
     desk: Desk,
+    /// The cards boris judged at «Встреча проведена», in the order he judged them.
+    boris_met: Vec<String>,
+    /// The cards anna judged at «Бронирование».
+    anna_booking: Vec<String>,
 }
 
 fn lead_desk() -> LeadDesk {
@@ -54,8 +72,8 @@ fn lead_desk_planted(plant: impl FnOnce(&mut okk::store::Store)) -> LeadDesk {
     // The test binary speaks one language (each test runs on its own thread, set here first).
     okk::text::lang::set(crate::LANG);
     let common::Desk { dir, db } = common::Desk::demo();
-    reviewer(&db, "boris", MET, &["a", "s", "d", "i"]);
-    reviewer(
+    let boris_met = reviewer(&db, "boris", MET, &["a", "s", "d", "i"]);
+    let anna_booking = reviewer(
         &db,
         "anna",
         BOOKING,
@@ -69,6 +87,8 @@ fn lead_desk_planted(plant: impl FnOnce(&mut okk::store::Store)) -> LeadDesk {
         db,
         state,
         desk,
+        boris_met,
+        anna_booking,
     }
 }
 
@@ -155,7 +175,7 @@ fn the_list_marks_a_disagreement_with_the_rules() {
 fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     let mut d = lead_desk();
     // anna judges the first card of «Встреча проведена» stale; boris said ok.
-    let ids = reviewer(&d.db, "anna", MET, &["s"]);
+    let ids = reviewer_on(&d.db, "anna", MET, &d.boris_met[0], &["s"]);
     okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
     let l = d.state.lead.as_ref().unwrap();
     let card: Vec<(&str, bool)> = l
@@ -191,7 +211,7 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
 #[test]
 fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
     let mut d = lead_desk();
-    reviewer(&d.db, "anna", MET, &["xдогов<enter>"]);
+    reviewer_on(&d.db, "anna", MET, &d.boris_met[0], &["xдогов<enter>"]);
     okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
     d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
@@ -212,7 +232,13 @@ fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
 #[test]
 fn auditors_who_split_on_the_stage_alone_are_named_with_their_stages() {
     let mut d = lead_desk();
-    let ids = reviewer(&d.db, "boris", BOOKING, &["xотраб<enter>"]);
+    let ids = reviewer_on(
+        &d.db,
+        "boris",
+        BOOKING,
+        &d.anna_booking[0],
+        &["xотраб<enter>"],
+    );
     okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
     let l = d.state.lead.as_ref().unwrap();
     let anna = (l.shown.iter())
@@ -242,7 +268,7 @@ fn auditors_who_split_on_the_stage_alone_are_named_with_their_stages() {
 #[test]
 fn a_calibration_card_split_and_judged_against_the_rules_shows_every_mark() {
     let mut d = lead_desk();
-    let ids = reviewer(&d.db, "anna", MET, &["s"]);
+    let ids = reviewer_on(&d.db, "anna", MET, &d.boris_met[0], &["s"]);
     let calibration = okk::domain::calibration::Calibration {
         id: "c0ffee00-0000-4000-8000-000000000001".into(),
         stage: MET.into(),
@@ -439,6 +465,8 @@ fn deal_desk(stage: &str, sources: &[&str], keys: &[&str], later: Option<Later>)
         db,
         state,
         desk,
+        boris_met: Vec::new(),
+        anna_booking: Vec::new(),
     }
 }
 

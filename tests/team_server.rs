@@ -4862,10 +4862,12 @@ fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_l
         &["--lang", "ru", "bundle", "export", "--out", &file],
     );
     assert!(ok, "{err}");
+    // tester36 F3: the server's records copied with the laptop stay out, said in one line,
+    // and nobody is told to send by bundle what the server has.
     assert!(
         said.contains("проверок — 2, решений руководителя — 0")
-            && said.contains("не вошли в пакет: 3 записи от чужих имён")
-            && said.contains("anna — 1, boris — 1, lena — 1"),
+            && said.contains("не вошли в пакет: 3 записи, скопированные с сервера")
+            && !said.contains("от чужих имён"),
         "{said}"
     );
     let header: Json = serde_json::from_str(
@@ -4975,6 +4977,197 @@ fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_l
             assert_eq!(report["report"]["decisions_added"], 1, "{said}");
         }
     }
+}
+
+/// tester36 F2, F3: anna's laptop copied from the server by her login lists the stage as the
+/// server's claim hands it to her: not the cards boris judged (one the lead accepted), nor the
+/// one the lead sent back to him, nor her own; its figures (the funnel's, the title bar's)
+/// count that list. Opened under a filter, boris's card says whose verdict stands on it and
+/// the lead's word. Her bundle carries only what she judged on the laptop: the server's records
+/// copied with it stay out, said in one line, and the server takes it as new work, no dispute.
+#[test]
+fn a_laptop_copied_from_the_server_lists_what_the_claim_hands_her_and_sends_only_its_own_work() {
+    use okk::tui::state::Screen;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    let on_file = path_arg(&lead.db);
+    let stage = "Квалификация";
+    let cards = queue(&lead, &on_file, stage, "anna", &["--limit", "8"]);
+    let accepted = lead.review(
+        &cards[0],
+        "boris",
+        "2026-11-19 10:00:00",
+        &Verdict::of("ok"),
+    );
+    lead.review(
+        &cards[1],
+        "boris",
+        "2026-11-19 10:01:00",
+        &Verdict::of("ok"),
+    );
+    lead.review(
+        &cards[2],
+        "boris",
+        "2026-11-19 10:02:00",
+        &Verdict::of("stale"),
+    );
+    let returned = lead.review(
+        &cards[3],
+        "boris",
+        "2026-11-19 10:03:00",
+        &Verdict::of("ok"),
+    );
+    lead.review(&cards[4], "anna", "2026-11-19 10:04:00", &Verdict::of("ok"));
+    lead.decide(
+        &accepted,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 11:00:00",
+    );
+    lead.send_back(&returned, "lena", "звонок?", "2026-11-19 11:01:00");
+    copied_to(&lead, &server.url);
+    let (lena, lena_url) = server.login("lena");
+    let (anna_login, anna_url) = server.login("anna");
+    let (boris_login, _) = server.login("boris");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--lead",
+            &format!("lena={lena}"),
+            "--auditor",
+            &format!("anna={anna_login}"),
+            "--auditor",
+            &format!("boris={boris_login}"),
+        ],
+    );
+    assert!(ok, "{err}");
+
+    let anna = Desk::new();
+    let laptop = path_arg(&anna.db);
+    succeeded(anna.okk().args(["db", "copy", &anna_url, &laptop]));
+    let listed = queue(&anna, &laptop, stage, "anna", &["--limit", "500"]);
+    assert!(
+        listed.iter().all(|c| !cards[..5].contains(c)),
+        "boris's cards and her own are not hers to review: {:?} in {listed:?}",
+        &cards[..5]
+    );
+    assert_eq!(listed[..3], cards[5..8], "the next cards nobody judged");
+    assert_eq!(
+        queue(&lead, &anna_url, stage, "anna", &["--limit", "500"]),
+        listed,
+        "the server's own queue lists the same"
+    );
+    assert_eq!(
+        queue(&lead, &anna_url, stage, "anna", &["--claim", "3"]),
+        listed[..3],
+        "what the server's claim hands her"
+    );
+
+    // Her reviewer on the laptop counts what it lists: the funnel's figure and the title bar.
+    let (mut state, mut desk) = common::reviewer::open_at_stage(&anna.db, "anna", stage);
+    assert_eq!(common::reviewer::shown_card(&state), listed[0]);
+    let row = common::reviewer::stage_row(&state, stage);
+    assert_eq!(
+        state.stages.rows[row].counts.to_review() as usize,
+        listed.len()
+    );
+    let q = state.queue.as_ref().unwrap();
+    assert_eq!(
+        (q.counts.to_review() as usize, q.total() as usize),
+        (listed.len(), listed.len())
+    );
+    // Boris's card found by a filter: marked his, and the card says so before her verdict.
+    common::reviewer::press(&mut state, &mut desk, &format!("q/{}<enter>", cards[0]));
+    let q = state.queue.as_ref().unwrap();
+    let found: Vec<(&str, bool)> = (q.items.iter())
+        .map(|i| (i.entry.id.as_str(), i.entry.judged_by_other))
+        .collect();
+    assert_eq!(
+        found,
+        [(cards[0].as_str(), true)],
+        "{:?}",
+        state.shared.status
+    );
+    common::reviewer::press(&mut state, &mut desk, "<enter>");
+    assert_eq!(state.screen, Screen::Card);
+    let text = common::reviewer::screen(&state, 120, 40);
+    assert!(
+        text.contains("◇ boris judged it: ok · lead lena: accepted"),
+        "{text}"
+    );
+
+    // Two verdicts on the laptop; its bundle carries them alone.
+    anna.review(
+        &listed[0],
+        "anna",
+        "2026-11-20 09:00:00",
+        &Verdict::of("ok"),
+    );
+    anna.review(
+        &listed[1],
+        "anna",
+        "2026-11-20 09:01:00",
+        &Verdict::of("dead"),
+    );
+    let bundle = anna.dir.path().join("anna.okkb");
+    let file = path_arg(&bundle);
+    let (ok, said, err) = run_on(&anna, &laptop, &["bundle", "export", "--out", &file]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("2 reviews and 0 lead decisions")
+            && said.contains(
+                "not carried: 7 records copied from the team server with this store: the \
+                 server has them"
+            )
+            && !said.contains("left out"),
+        "{said}"
+    );
+    let records = bundle_records(&bundle);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert!(
+        records.iter().all(|r| r["review"]["auditor"] == "anna"),
+        "{records:?}"
+    );
+    let (ok, _, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "trust", &file, "--as", "anna"],
+    );
+    assert!(ok, "{err}");
+    let (ok, said, err) = run_on(&lead, &lena_url, &["bundle", "import", "--json", &file]);
+    assert!(ok, "{err}");
+    let report: Json = serde_json::from_str(&said).unwrap();
+    assert_eq!(
+        (
+            &report["report"]["reviews_added"],
+            &report["report"]["reviews_known"]
+        ),
+        (&Json::from(2), &Json::from(0)),
+        "{said}"
+    );
+    // No card two auditors split on: the lead has nothing to settle.
+    let out = anna.dir.path().join("changes.csv");
+    let (ok, _, err) = run_on(
+        &lead,
+        &lena_url,
+        &[
+            "--today",
+            TODAY,
+            "export",
+            "crm",
+            "--profile",
+            "amocrm",
+            "--out",
+            &path_arg(&out),
+        ],
+    );
+    assert!(ok && !err.contains("disagree"), "{err}");
 }
 
 /// On the server: anna's verdict, the lead's accept, then anna's `u` (her claim's reviewer):

@@ -156,18 +156,27 @@ impl Desktop {
 
     /// [`Desktop::reopen`] as another auditor, the queue shared by claim (a team server's).
     fn reopen_as(&mut self, auditor: &str) -> &mut Self {
+        self.reopen_by(auditor, Some(std::time::Duration::from_secs(600)))
+    }
+
+    /// [`Desktop::reopen`] as another auditor, taking cards by claim for `lease` or (`None`)
+    /// listing their own queue, as a laptop's reviewer does.
+    fn reopen_by(&mut self, auditor: &str, lease: Option<std::time::Duration>) -> &mut Self {
         let store = Store::open(&self._dir.path().join("okk.db")).expect("open store");
         let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
         let funnel = self.state.shared.funnel.clone();
         let fingerprint = "snapshot-tests".to_string();
-        self.desk = Desk::new(
+        let desk = Desk::new(
             store,
             funnel.clone(),
             auditor.to_string(),
             fingerprint,
             Some(clock),
-        )
-        .claiming(std::time::Duration::from_secs(600));
+        );
+        self.desk = match lease {
+            Some(lease) => desk.claiming(lease),
+            None => desk,
+        };
         self.state = State::new(funnel, auditor.to_string(), Keymap::default());
         self.state.shared.now = self.desk.now();
         self.state.shared.today = self.desk.today();
@@ -644,6 +653,48 @@ fn a_filter_for_a_card_another_auditor_judged_says_whose_it_is() {
     d.press("<enter>");
     let q = d.state.queue.as_ref().unwrap();
     assert!(q.items.is_empty() && q.judged_by_others.is_empty());
+}
+
+/// A laptop's queue (no claims: a store copied from the team server, or one the lead's bundle
+/// brought the others' verdicts to) leaves out a card another auditor judged, as a claim would
+/// (tester36 F2); a filter finds it marked ◇, and the card says whose verdict stands on it and
+/// the lead's word before a verdict is spent on it.
+#[test]
+fn on_a_laptop_a_card_another_auditor_judged_says_whose_verdict_stands_on_it() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    d.press("a");
+    {
+        let review = (d.state.verdicts.undo.last())
+            .expect("her verdict")
+            .review_id
+            .clone();
+        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+        let at = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+        store
+            .decide(
+                &review,
+                "lena",
+                &okk::domain::decision::Decision::accept(),
+                at,
+            )
+            .expect("the lead accepts it");
+    }
+    d.reopen_by("boris", None).press("<enter><enter>");
+    assert_ne!(common::reviewer::shown_card(&d.state), first, "not boris's");
+    d.press("q/").press(&first);
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter>");
+    let q = d.state.queue.as_ref().unwrap();
+    let found: Vec<(&str, bool)> = (q.items.iter())
+        .map(|i| (i.entry.id.as_str(), i.entry.judged_by_other))
+        .collect();
+    assert_eq!(found, [(first.as_str(), true)]);
+    d.snap("queue_filter_another_s_card");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    d.snap("card_another_s_verdict_accepted");
 }
 
 #[test]

@@ -181,10 +181,11 @@ fn write_bundle(
     let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
     let path = args.out.path();
     let mut outgoing = Outgoing::new(&signer);
+    let mut from_server = 0;
     crate::export::file::write_output(&args.out, args.force, |out| {
         let io = crate::export::file::io(path);
         let mut w = Writer::new(out, key, &signer, &now, vouches).map_err(&io)?;
-        store.bundle_records(since.as_deref(), |record| {
+        from_server = store.bundle_records(since.as_deref(), |record| {
             let Some(record) = outgoing.take(record) else {
                 return Ok(());
             };
@@ -200,6 +201,10 @@ fn write_bundle(
     })
     .map_err(|e| user(e.to_string()))?;
     let mut said = msg::wrote(path, reviews, decisions, &calibrations);
+    if from_server > 0 {
+        said.push('\n');
+        said.push_str(&msg::from_server(from_server));
+    }
     if !outgoing.left_out.is_empty() {
         said.push('\n');
         said.push_str(&msg::left_out(&signer, &outgoing.left_out));

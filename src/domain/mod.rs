@@ -32,6 +32,7 @@ pub mod limit;
 pub mod links;
 pub mod merge;
 pub mod names;
+pub mod others_review;
 pub mod output;
 pub mod pending;
 pub mod ports;

@@ -41,6 +41,10 @@ pub struct QueueEntry {
     /// only when the query asks for `reviewed` cards.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub my_verdict: Option<super::review::Verdict>,
+    /// Another auditor holds a current review of the card (see [`QueueQuery::reviewed`]) and
+    /// it is not hers to judge: listed only when the query asks for `reviewed` cards.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub judged_by_other: bool,
     #[serde(skip)]
     pub key: QueueKey,
 }
@@ -86,7 +90,12 @@ pub struct QueueQuery<'a> {
     /// Put the auditor's pending calibration cards first (the first page of a queue).
     pub with_calibration: bool,
     /// Also the cards the auditor reviewed and nothing changed since (else they leave her
-    /// queue), with her verdict: how she finds one again to change it.
+    /// queue), with her verdict: how she finds one again to change it; and the cards another
+    /// auditor holds (else they leave it too, as no claim hands them out: `judged_by_other`).
+    /// A card another auditor holds is one they have a current review of that judged it as it
+    /// is now and was not sent back, or that the lead sent back to them (theirs to answer),
+    /// unless it is hers: she judged it as it is now, the lead sent her own review back, or
+    /// an open calibration asks her to judge it (every listed auditor judges those).
     pub reviewed: bool,
 }
 
@@ -149,17 +158,21 @@ pub fn judged_by_others(rows: Vec<(String, String)>, limit: usize) -> Vec<Judged
     out
 }
 
-/// A stage's queue in figures: `reviewed + to_review = cards`.
+/// A stage's queue in figures: `reviewed + others + to_review = cards`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {
     pub cards: u64,
     pub flagged: u64,
     /// Cards the auditor has a current review of, unchanged since and not sent back.
     pub reviewed: u64,
+    /// Cards another auditor holds and the auditor has not judged ([`QueueQuery::reviewed`]):
+    /// not hers to review, as no claim hands them to her.
+    pub others: u64,
 }
 
 impl QueueCounts {
+    /// The cards left for her: what her queue lists, the reviewed and the others' aside.
     pub fn to_review(&self) -> u64 {
-        self.cards.saturating_sub(self.reviewed)
+        self.cards.saturating_sub(self.reviewed + self.others)
     }
 }

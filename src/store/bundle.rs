@@ -99,13 +99,17 @@ impl Store {
     /// Hands `emit` every review and lead decision in the store made (or withdrawn) at or after
     /// `since` ('YYYY-MM-DD…'; `None`: all), one at a time in a stable order, then every
     /// calibration; the reviews those decisions are about come along, so the bundle stands on
-    /// its own. Records made here come without a signature (the bundle writer signs them).
+    /// its own. Records made here come without a signature (the bundle writer signs them). On
+    /// a file copied from a team server for one of its users the server's records copied with
+    /// it are passed over (the server has them): how many is the answer.
     pub fn bundle_records<E: From<StoreError>>(
         &self,
         since: Option<&str>,
         mut emit: impl FnMut(Record) -> Result<(), E>,
-    ) -> Result<(), E> {
+    ) -> Result<u64, E> {
         let since = since.unwrap_or("");
+        let copied = super::copied::read(&self.conn)?.unwrap_or_default();
+        let mut from_server = 0u64;
         let names = self.field_names()?;
         // A store read as it is may be older than the columns.
         let judged = if self.schema_version()? >= super::schema::JUDGED_FROM {
@@ -125,23 +129,31 @@ impl Store {
         };
         each(
             &format!(
-                "SELECT {REVIEW_COLUMNS}, {judged} FROM reviews
+                "SELECT {REVIEW_COLUMNS}, {judged}, rowid FROM reviews
                  WHERE created_at >= ?1 OR withdrawn_at >= ?1
                     OR id IN (SELECT review_id FROM lead_decisions
                               WHERE created_at >= ?1 OR withdrawn_at >= ?1)
                  ORDER BY created_at, rowid"
             ),
             &mut |row| {
+                if row.get::<_, i64>(22).map_err(StoreError::from)? <= copied.reviews {
+                    from_server += 1;
+                    return Ok(());
+                }
                 let review = review_judged_of(row, &names).map_err(StoreError::from)?;
                 emit(Record::Review(review))
             },
         )?;
         each(
             &format!(
-                "SELECT {DECISION_COLUMNS} FROM lead_decisions
+                "SELECT {DECISION_COLUMNS}, rowid FROM lead_decisions
                  WHERE created_at >= ?1 OR withdrawn_at >= ?1 ORDER BY created_at, rowid"
             ),
             &mut |row| {
+                if row.get::<_, i64>(14).map_err(StoreError::from)? <= copied.decisions {
+                    from_server += 1;
+                    return Ok(());
+                }
                 emit(Record::Decision(
                     decision_of(row).map_err(StoreError::from)?,
                 ))
@@ -150,12 +162,17 @@ impl Store {
         // Calibrations are few and small: every one goes, whatever `since` says, with its end.
         let signatures = self.calibration_signatures()?;
         for c in self.calibrations()? {
+            let ended = c.end.as_ref().map(|e| e.at.as_str());
+            if copied.calibration(&c.id, ended) {
+                from_server += 1;
+                continue;
+            }
             let (signature, end) = signatures.get(&c.id).cloned().unwrap_or_default();
             emit(Record::Calibration(CalibrationRecord::of(
                 c, signature, end,
             )))?;
         }
-        Ok(())
+        Ok(from_server)
     }
 
     /// The names records made here were made under, distinct and sorted (see
@@ -239,7 +256,7 @@ impl crate::domain::ports::BundleSource for Store {
         &self,
         since: Option<&str>,
         emit: impl FnMut(Record) -> Result<(), E>,
-    ) -> Result<(), E> {
+    ) -> Result<u64, E> {
         Store::bundle_records(self, since, emit)
     }
 }

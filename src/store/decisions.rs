@@ -8,9 +8,10 @@ use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
+use crate::domain::others_review::OthersReview;
 use crate::domain::review::{Verdict, suggested_owner};
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
-use crate::domain::stored_review::card_changed;
+use crate::domain::stored_review::{card_changed, changed_since};
 use crate::domain::suggestion::Proposal;
 
 pub use crate::domain::lead_row::{LeadRow, group_by_card, resplit};
@@ -261,6 +262,42 @@ impl Store {
             .prepare_cached(LATEST)?
             .query_row([review_id], decision_row)
             .optional()?)
+    }
+
+    /// See `ReviewStore::others_reviews`: the card's reviews found by its key (the reviews'
+    /// index leads with it), each review's latest decision by its own.
+    pub fn others_reviews(
+        &self,
+        card_id: i64,
+        auditor: &str,
+    ) -> Result<Vec<OthersReview>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.auditor, r.verdict, r.card_hash, c.content_hash
+             FROM cards c JOIN reviews r ON r.card_source = c.source
+                  AND r.card_external_id = c.external_id AND r.card_id = c.id
+             WHERE c.id = ?1 AND r.auditor <> ?2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at, r.id",
+        )?;
+        type Row = (String, String, String, Option<i64>, i64);
+        let rows = stmt
+            .query_map(params![card_id, auditor], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<Vec<Row>, _>>()?;
+        let mut out = Vec::new();
+        for (id, auditor, verdict, judged, now) in rows {
+            let Some(verdict) = Verdict::from_name(&verdict) else {
+                continue;
+            };
+            out.push(OthersReview {
+                auditor,
+                verdict,
+                card_changed: changed_since(judged, now),
+                decision: self.latest_decision(&id)?,
+            });
+        }
+        Ok(out)
     }
 
     /// Every current review (of any auditor), card by card (cards in the order of their first

@@ -138,6 +138,16 @@ macro_rules! desk_ports {
                 $store::current_review(self, card.0, auditor)
             }
 
+            fn others_reviews(
+                &self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+            ) -> $crate::domain::ports::StoreResult<
+                Vec<$crate::domain::others_review::OthersReview>,
+            > {
+                $store::others_reviews(self, card.0, auditor)
+            }
+
             fn save_review(
                 &mut self,
                 p: &$crate::domain::pending::PendingReview,

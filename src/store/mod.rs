@@ -9,6 +9,7 @@ pub mod calibration;
 pub mod cards;
 pub mod claims;
 pub mod columns;
+pub mod copied;
 pub mod crm;
 pub mod decisions;
 mod deferred;

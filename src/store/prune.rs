@@ -478,6 +478,8 @@ fn remove(
     batches: &[i64],
 ) -> Result<(), StoreError> {
     if report.with_work {
+        // A file copied from a server keeps where its records end past the rows that go.
+        super::copied::keep_past(tx, "SELECT id FROM temp.prune_reviews")?;
         // The work of the cards released, before the cards (the foreign keys are on): the
         // lead's decisions on their reviews, the reviews, the drafts.
         tx.execute_batch(

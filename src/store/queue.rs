@@ -25,6 +25,26 @@ pub(crate) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
+/// Card `c` is another auditor's (`auditor`: the SQL of the one asking; the claim's rule,
+/// `QueueQuery::reviewed`): a current review of another auditor judged it as it is now and was
+/// not sent back, or was sent back (theirs to answer), and no review of hers does either (she
+/// judged it as it is now, or it was sent back to her). The caller leaves her pending
+/// calibration cards out.
+pub(crate) fn others_hold_sql(auditor: &str) -> String {
+    let holds = format!(
+        "r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+         AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL)"
+    );
+    // Found by the card's key (the reviews' index leads with it), its id checked.
+    let card = "r.card_source = c.source AND r.card_external_id = c.external_id
+                AND r.card_id = c.id";
+    format!(
+        "EXISTS (SELECT 1 FROM reviews r WHERE {card} AND r.auditor <> {auditor} AND {holds})
+         AND NOT EXISTS (SELECT 1 FROM reviews r WHERE {card} AND r.auditor = {auditor}
+                         AND {holds})"
+    )
+}
+
 /// The SQL pieces a query turns into (a trait: the query is a domain type).
 pub(crate) trait QuerySql {
     fn filter(&self) -> &'static str;
@@ -396,11 +416,27 @@ impl Store {
                 q.filter_or_flagged(HAS_STANDING),
                 pending_calibration_sql("?1")
             ))?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+        // The cards another auditor holds that are not hers: driven from the others' reviews,
+        // as `reviewed` is from hers (their card ids read from the auditors' index alone, never
+        // the reviews' rows, which keep the card as judged; `CROSS JOIN` keeps that order),
+        // never a scan of the stage.
+        let others: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(DISTINCT c.id) FROM reviews o CROSS JOIN cards c ON c.id = o.card_id
+             WHERE o.auditor <> ?1 AND c.stage IN ({}) {} AND {} AND NOT {}",
+                q.stage_marks(2),
+                q.filter_or_flagged(HAS_STANDING),
+                others_hold_sql("?1"),
+                pending_calibration_sql("?1")
+            ))?
             .query_row(params_from_iter(args), |r| r.get(0))?;
         Ok(QueueCounts {
             cards: cards as u64,
             flagged: flagged as u64,
             reviewed: reviewed as u64,
+            others: others as u64,
         })
     }
 
@@ -471,6 +507,7 @@ impl Store {
                 returned: None,
                 calibration: true,
                 my_verdict: None,
+                judged_by_other: false,
                 key: QueueKey {
                     flag_rank: r.get(5)?,
                     flag_count: r.get(6)?,
@@ -569,6 +606,7 @@ pub(super) struct Lookups<'c> {
     card: rusqlite::CachedStatement<'c>,
     review: rusqlite::CachedStatement<'c>,
     flags: rusqlite::CachedStatement<'c>,
+    others: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> Lookups<'c> {
@@ -586,11 +624,20 @@ impl<'c> Lookups<'c> {
                  ORDER BY r.created_at DESC LIMIT 1"
             ))?,
             flags: conn.prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?,
+            // Found by the card's key (the reviews' index leads with it), its id checked.
+            others: conn.prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM reviews r
+                 WHERE r.card_source = ?1 AND r.card_external_id = ?2 AND r.card_id = ?3
+                   AND r.auditor <> ?4 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND (r.card_hash = ?5 OR {RETURNED} IS NOT NULL))"
+            ))?,
         })
     }
 
-    /// The queue's entry for a card, or `None` when the auditor has reviewed it, it has not
-    /// changed since and `q` does not ask for such cards.
+    /// The queue's entry for a card, or `None` when `q` does not ask for `reviewed` cards and
+    /// it is one: the auditor has reviewed it and it has not changed since, or another
+    /// auditor holds it (`QueueQuery::reviewed`; her pending calibration cards are not looked
+    /// up here).
     pub(super) fn entry(
         &mut self,
         q: &QueueQuery<'_>,
@@ -617,6 +664,16 @@ impl<'c> Lookups<'c> {
         if my_verdict.is_some() && !q.reviewed {
             return Ok(None); // reviewed, and unchanged since
         }
+        // Sent back to her, the card is hers to answer whoever else judged it.
+        let judged_by_other = my_verdict.is_none()
+            && returned.is_none()
+            && self.others.query_row(
+                rusqlite::params![source, key.external_id, card_id, q.auditor, hash],
+                |r| r.get(0),
+            )?;
+        if judged_by_other && !q.reviewed {
+            return Ok(None); // another auditor's, as no claim would hand it to her
+        }
         // Only a card with a standing has flags to look up.
         let flags = if key.flag_count > 0 {
             self.flags
@@ -637,6 +694,7 @@ impl<'c> Lookups<'c> {
             returned,
             calibration: false,
             my_verdict,
+            judged_by_other,
             key,
         }))
     }

@@ -261,6 +261,12 @@ pub fn left_out(signer: &str, by_author: &std::collections::BTreeMap<String, u64
     )
 }
 
+/// A bundle from a store file copied from a team server: its records copied from the server
+/// stay out (the server has them).
+pub fn from_server(count: u64) -> String {
+    crate::tr!("bundle-from-server", count = count)
+}
+
 pub fn withdrawal_by_other(what: &str, signer: &str) -> String {
     crate::tr!(
         "bundle-withdrawal-by-other",

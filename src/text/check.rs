@@ -231,7 +231,7 @@ fn flag_rules(codes: &[String]) -> String {
 }
 
 /// The marks the reviewer's queue shows beside a title, in the same words: ↻ changed, ◎
-/// calibration, ↩ returned by the lead with the lead's note.
+/// calibration, ↩ returned by the lead with the lead's note, ◇ another auditor's.
 fn queue_marks(c: &QueueEntry) -> String {
     use super::tui as t;
     let mut out = String::new();
@@ -244,6 +244,9 @@ fn queue_marks(c: &QueueEntry) -> String {
     if let Some(note) = &c.returned {
         let note: String = line(note).chars().take(200).collect();
         let _ = write!(out, "  ↩ {}: {note}", t::returned());
+    }
+    if c.judged_by_other {
+        let _ = write!(out, "  ◇ {}", t::judged_by_other());
     }
     out
 }
@@ -308,6 +311,7 @@ mod tests {
             returned: None,
             calibration: false,
             my_verdict: None,
+            judged_by_other: false,
             key: Default::default(),
         }
     }

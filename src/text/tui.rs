@@ -447,6 +447,34 @@ pub fn returned() -> String {
     tr!("tui-returned")
 }
 
+/// A queue row's word for ◇: another auditor holds the card (listed under `t` or a filter).
+pub fn judged_by_other() -> String {
+    tr!("tui-judged-by-other")
+}
+
+/// The card's line for another auditor's current review of it (`earlier`: of a version of the
+/// card the CRM has changed since), the lead's word on it after.
+pub fn others_review(r: &crate::domain::others_review::OthersReview) -> String {
+    let auditor = safe::line(&r.auditor);
+    let said = if r.card_changed {
+        tr!(
+            "tui-others-review-earlier",
+            auditor = auditor,
+            verdict = verdict(r.verdict)
+        )
+    } else {
+        tr!(
+            "tui-others-review",
+            auditor = auditor,
+            verdict = verdict(r.verdict)
+        )
+    };
+    match &r.decision {
+        Some(d) => format!("{said} · {}", lead_decision(d)),
+        None => said,
+    }
+}
+
 pub fn filter() -> String {
     tr!("tui-filter")
 }
@@ -1321,6 +1349,11 @@ pub fn legend_changed() -> String {
     tr!("tui-legend-changed")
 }
 
+/// The queue legend's word for ◇ (a card another auditor holds), short.
+pub fn legend_judged_by_other() -> String {
+    tr!("tui-legend-judged-by-other")
+}
+
 /// The end of a line of filter keywords cut short: the rest are in help.
 pub fn filter_more() -> String {
     tr!("tui-filter-more")
@@ -1351,6 +1384,7 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             m("↻", tr!("tui-mark-queue-changed")),
             m("◎", tr!("tui-mark-queue-calibration")),
             m("↩", tr!("tui-mark-queue-returned")),
+            m("◇", tr!("tui-mark-queue-judged-by-other")),
             m("3/29", tr!("tui-mark-queue-place")),
         ],
         "card" => vec![

@@ -550,6 +550,15 @@ impl Desk {
             .current_review(card_id, &self.auditor)
     }
 
+    /// Other auditors' current reviews of the card, with the lead's word on each; see
+    /// `ReviewStore::others_reviews`.
+    pub fn others_reviews(
+        &self,
+        card_id: CardId,
+    ) -> DeskResult<Vec<crate::domain::others_review::OthersReview>> {
+        self.store.borrow().others_reviews(card_id, &self.auditor)
+    }
+
     pub fn draft(&self, card_id: CardId) -> DeskResult<Option<ReviewDraft>> {
         self.store.borrow_mut().draft(card_id, &self.auditor)
     }

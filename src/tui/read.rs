@@ -214,6 +214,9 @@ pub struct CardRead {
     /// The review the auditor left unjudged on the card (newer than her current review: a
     /// verdict takes its draft).
     pub draft: Option<ReviewDraft>,
+    /// Other auditors' current reviews of the card, with the lead's word on each (the
+    /// auditor's own card; none on the lead's screen, which shows the auditor's review).
+    pub others: Vec<crate::domain::others_review::OthersReview>,
 }
 
 /// What the screen does with an answer.
@@ -535,17 +538,20 @@ fn read_with(detail: CardDetail, whose: &Whose, desk: &Desk) -> DeskResult<CardR
                 None => None,
             };
             let draft = desk.draft(detail.card_id)?;
+            let others = desk.others_reviews(detail.card_id)?;
             CardRead {
                 detail,
                 review,
                 decision,
                 draft,
+                others,
             }
         }
         Whose::Of { auditor, review_id } => CardRead {
             review: desk.review_of(card_id, auditor)?,
             decision: desk.latest_decision(review_id)?,
             draft: None,
+            others: Vec::new(),
             detail,
         },
     })

@@ -161,6 +161,9 @@ pub struct CardState {
     pub item: usize,
     /// The lead's standing decision on the review shown (read-only for the auditor).
     pub decision: Option<crate::domain::decision::LeadDecision>,
+    /// Other auditors' current reviews of the card, with the lead's word on each: the auditor's
+    /// card says whose it is, or that the lead settled it, before she spends a verdict on it.
+    pub others: Vec<crate::domain::others_review::OthersReview>,
 }
 
 /// How the review being built on a card stands with the auditor's draft of it in the store: a
@@ -493,6 +496,9 @@ pub struct Undo {
     /// Whether the item was marked ↻ (changed since the earlier review) before: a verdict on
     /// the card as it is now clears the mark, its undo puts it back.
     pub changed_before: bool,
+    /// Whether the item was marked ◇ (another auditor's) before: her verdict makes the card
+    /// hers, its undo gives it back to them.
+    pub others_before: bool,
     /// The card's draft as it was before the verdict key (not the review saved, which `ok`
     /// confirmed the suggestions into): undo puts it back on screen.
     pub draft: ReviewDraft,
@@ -985,6 +991,7 @@ mod tests {
             returned: None,
             calibration: false,
             my_verdict: None,
+            judged_by_other: false,
             key: Default::default(),
         };
         Queue {
@@ -1019,6 +1026,7 @@ mod tests {
             cards: 40,
             flagged: 8,
             reviewed: 3,
+            others: 0,
         };
         // Her own queue: 3 judged here, 37 left to review (read or not).
         let q = queue(10, 3, counts);
@@ -1027,6 +1035,18 @@ mod tests {
         let all = Queue {
             all: true,
             ..queue(10, 3, counts)
+        };
+        assert_eq!(all.total(), 40);
+        // Six cards another auditor holds: not hers to review (as no claim hands them to
+        // her), listed under `t` only.
+        let others = QueueCounts {
+            others: 6,
+            ..counts
+        };
+        assert_eq!(queue(10, 3, others).total(), 34);
+        let all = Queue {
+            all: true,
+            ..queue(10, 3, others)
         };
         assert_eq!(all.total(), 40);
         // Shared by claim: what a claim may still hand her, not the stage's other cards.

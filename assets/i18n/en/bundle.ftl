@@ -135,6 +135,10 @@ bundle-withdrawal-lifted-taken-back = the withdrawal of the verdict on #{ $card 
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
 bundle-signer-unnamed = no name given: the records made in this store are in several names ({ $names }), none of them the login name, and a bundle carries its signer's own work only; say whose with --as NAME (or the variable OKK_AUDITOR, or auditor = "NAME" in config.toml)
+bundle-from-server = not carried: { $count ->
+    [one] { $count } record
+   *[other] { $count } records
+} copied from the team server with this store: the server has them
 bundle-left-out = left out: { $count ->
     [one] { $count } record
    *[other] { $count } records

@@ -116,6 +116,11 @@ bundle-withdrawal-lifted-taken-back = отзыв вердикта по #{ $card 
 bundle-empty-name = для --as нужно имя
 bundle-not-a-signing-key = { $path }: это не ключ подписи okk ({ $error })
 bundle-signer-unnamed = имя не названо: записи этого хранилища сделаны под несколькими именами ({ $names }), и ни одно из них не имя входа в систему, а пакет несёт только работу того, кто его подписывает; назовите его: --as ИМЯ (или переменная OKK_AUDITOR, или auditor = "ИМЯ" в config.toml)
+bundle-from-server = не вошли в пакет: { $count ->
+    [one] { $count } запись, скопированная
+    [few] { $count } записи, скопированные
+   *[many] { $count } записей, скопированных
+} с сервера вместе с этим хранилищем: они есть на сервере
 bundle-left-out = не вошли в пакет: { $count ->
     [one] { $count } запись
     [few] { $count } записи

@@ -29,10 +29,12 @@ pub trait BundleSource {
     /// Hands `emit` every review and lead decision made (or withdrawn) at or after `since`
     /// ('YYYY-MM-DD…'; `None`: all), with the reviews those decisions are about, then every
     /// calibration, one at a time in a stable order. Records made in the store come without a
-    /// signature (the bundle writer signs them); `emit`'s error stops the walk.
+    /// signature (the bundle writer signs them); `emit`'s error stops the walk. A store file
+    /// copied from a team server for one of its users passes over the server's records copied
+    /// with it (the server has them; docs/team-server.md): the answer is how many.
     fn bundle_records<E: From<StoreError>>(
         &self,
         since: Option<&str>,
         emit: impl FnMut(Record) -> Result<(), E>,
-    ) -> Result<(), E>;
+    ) -> Result<u64, E>;
 }

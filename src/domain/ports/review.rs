@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use super::StoreResult;
 use crate::domain::card_detail::CardDetail;
 use crate::domain::ids::CardId;
+use crate::domain::others_review::OthersReview;
 use crate::domain::pending::{PendingReview, Replayed};
 use crate::domain::review::ReviewDraft;
 use crate::domain::stored_review::{Given, StoredReview};
@@ -20,6 +21,11 @@ pub trait ReviewStore {
 
     /// The auditor's current review of the card, if any.
     fn current_review(&self, card: CardId, auditor: &str) -> StoreResult<Option<StoredReview>>;
+
+    /// The current reviews of the card by auditors other than `auditor`, oldest first, each
+    /// with the lead's latest standing decision on it: what the card screen says of a card
+    /// another auditor judged or the lead settled.
+    fn others_reviews(&self, card: CardId, auditor: &str) -> StoreResult<Vec<OthersReview>>;
 
     /// Writes the verdict under its own id and makes it the auditor's current review of the
     /// card (the one it replaces is kept, superseded); the card's draft goes. At most once: a

@@ -108,11 +108,13 @@ impl crate::domain::ports::BundleSource for PgStore {
         Ok(self.session()?.mapped.map(|(name, _)| name))
     }
 
+    /// A server store holds no copy of another store's records: it passes none over.
     fn bundle_records<E: From<StoreError>>(
         &self,
         since: Option<&str>,
         emit: impl FnMut(Record) -> Result<(), E>,
-    ) -> Result<(), E> {
-        PgStore::bundle_records(self, since, emit)
+    ) -> Result<u64, E> {
+        PgStore::bundle_records(self, since, emit)?;
+        Ok(0)
     }
 }

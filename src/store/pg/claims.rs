@@ -401,6 +401,7 @@ fn pick(
             returned: r.get(11),
             calibration: false,
             my_verdict: None,
+            judged_by_other: false,
             key: QueueKey {
                 flag_rank: r.get(7),
                 flag_count: r.get(8),

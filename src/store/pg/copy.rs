@@ -253,6 +253,7 @@ impl PgStore {
             .get(0);
         if let Some(name) = mapped {
             crate::store::flags::set_meta_on(&tx, crate::store::bundle::SIGNS_AS, &name)?;
+            crate::store::copied::mark(&tx)?;
         }
         let summary = crate::store::run_summary::RunSummary::of_store(&tx)?;
         crate::store::run_summary::store_run_summary(&tx, &summary)?;

@@ -16,6 +16,7 @@ use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::{LeadRow, group_by_card};
+use crate::domain::others_review::OthersReview;
 use crate::domain::review::{Review, ReviewDraft, Verdict, suggested_owner};
 use crate::domain::score::Answers;
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
@@ -716,6 +717,43 @@ impl PgStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// See `ReviewStore::others_reviews`: one round trip, each review's latest decision joined
+    /// in by the server.
+    pub fn others_reviews(
+        &self,
+        card_id: i64,
+        auditor: &str,
+    ) -> Result<Vec<OthersReview>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT d.id, d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner,
+                    d.note, d.created_at, d.checklist,
+                    r.auditor, r.verdict, r.card_hash, c.content_hash
+             FROM reviews r JOIN cards c ON c.id = r.card_id
+             LEFT JOIN LATERAL (
+                 SELECT * FROM lead_decisions d
+                 WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+                 ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1) d ON TRUE
+             WHERE r.card_id = $1 AND r.auditor <> $2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at, r.id COLLATE \"C\"",
+            &[&card_id, &auditor],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(OthersReview {
+                    auditor: r.get(9),
+                    verdict: Verdict::from_name(r.get(10))?,
+                    card_changed: crate::domain::stored_review::changed_since(r.get(11), r.get(12)),
+                    decision: r
+                        .get::<_, Option<String>>(0)
+                        .is_some()
+                        .then(|| decision_row(r)),
+                })
+            })
+            .collect())
     }
 
     pub fn latest_decision(&self, review_id: &str) -> Result<Option<LeadDecision>, StoreError> {

@@ -32,6 +32,23 @@ pub(super) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
+/// Card `c` is another auditor's (`$2`: the one asking; `QueueQuery::reviewed`, the claim's
+/// rule): a current review of another auditor judged it as it is now and was not sent back, or
+/// was sent back (theirs to answer), and no review of hers does either. The SQLite store's
+/// `queue::others_hold_sql`; the caller leaves her pending calibration cards out.
+pub(super) fn others_hold() -> String {
+    let holds = format!(
+        "r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+         AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL)"
+    );
+    format!(
+        "(EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id AND r.auditor <> $2
+                  AND {holds})
+          AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id AND r.auditor = $2
+                          AND {holds}))"
+    )
+}
+
 /// Auditor `$2` owes open calibration `k` a judgement of card `c`: the SQLite store's
 /// `calibration::OWED` (the domain's `judge_again`).
 macro_rules! owed {
@@ -143,24 +160,34 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     let stage = stage_match(q);
     // A literal, not a parameter: the passes' parameters are numbered per pass kind.
     let reviewed = if q.reviewed { "TRUE" } else { "FALSE" };
+    // The cards another auditor holds leave her own queue (a claim never hands them out), and
+    // come back with her reviewed ones; a pass over given cards lists them as they are.
+    let others = match pass {
+        Pass::Mine if !q.reviewed => "AND NOT others.held",
+        _ => "",
+    };
+    let held = others_hold();
     let common = format!(
         "LEFT JOIN LATERAL (
              SELECT r.card_hash, {RETURNED} AS returned, r.verdict FROM reviews r
              WHERE r.card_id = c.id AND r.auditor = $2
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
+         CROSS JOIN LATERAL (SELECT {held} AS held) others
          WHERE ($7::text IS NULL OR strpos(c.search, $7) > 0)
            AND ($10::text[] IS NULL OR c.source = ANY($10))
            AND NOT (c.id = ANY($9))
            AND ({reviewed} OR mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
                 OR mine.returned IS NOT NULL)
+           {others}
            {only}",
     );
     let columns = "c.id, c.external_id, c.title, c.owner,
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
     let flagged = format!(
         "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source,
+                others.held
          FROM standings s JOIN cards c ON c.id = s.card_id
          {common}
            AND s.stage {stage}
@@ -171,7 +198,8 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     );
     let rest = format!(
         "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source,
+                others.held
          FROM cards c
          {common}
            AND c.stage {stage}
@@ -209,6 +237,7 @@ fn entry(r: &postgres::Row) -> QueueEntry {
         returned,
         calibration: false,
         my_verdict,
+        judged_by_other: r.get(13),
         key: QueueKey {
             flag_rank: r.get(5),
             flag_count: r.get(6),
@@ -298,6 +327,7 @@ pub(super) fn pending_calibration(
                 returned: None,
                 calibration: true,
                 my_verdict: None,
+                judged_by_other: false,
                 key: QueueKey {
                     flag_rank: r.get(5),
                     flag_count: r.get(6),
@@ -500,10 +530,26 @@ impl PgStore {
                 &[&stages, &q.auditor],
             )?
             .get(0);
+        // The cards another auditor holds that are not hers: driven from the reviews of the
+        // stage's cards, as `reviewed` is.
+        let others: i64 = conn
+            .query_one(
+                &format!(
+                    "SELECT count(DISTINCT c.id) FROM reviews o JOIN cards c ON c.id = o.card_id
+                     LEFT JOIN standings s ON s.card_id = c.id
+                     WHERE o.auditor <> $2 AND o.superseded_by IS NULL AND o.withdrawn_at IS NULL
+                       AND c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
+                       AND {held} AND NOT {PENDING_CALIBRATION}",
+                    held = others_hold(),
+                ),
+                &[&stages, &q.auditor],
+            )?
+            .get(0);
         Ok(QueueCounts {
             cards: cards as u64,
             flagged: flagged as u64,
             reviewed: reviewed as u64,
+            others: others as u64,
         })
     }
 }

@@ -9,6 +9,7 @@ use ratatui_textarea::TextArea;
 use super::{Cx, failed, funnel, keep_draft, queue};
 use crate::domain::as_judged::AsJudged;
 use crate::domain::funnel::StageKind;
+use crate::domain::others_review::OthersReview;
 use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::score::{score, suggest};
 use crate::domain::stored_review::ReviewedCard;
@@ -425,8 +426,13 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     q.items[index].done = Some(s.verdict);
     // Judged as it is now: no longer changed since her review.
     let changed_before = std::mem::take(&mut q.items[index].entry.changed_since_review);
+    // Judged by her, another auditor's card (opened under `t` or a filter) counts as hers.
+    let others_before = std::mem::take(&mut q.items[index].entry.judged_by_other);
     if before.is_none() {
         q.counts.reviewed += 1;
+        if others_before {
+            q.counts.others = q.counts.others.saturating_sub(1);
+        }
         // Judged, the card counts among the list's judged, no longer among what is left.
         q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     }
@@ -440,6 +446,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         verdict: s.verdict,
         before,
         changed_before,
+        others_before,
         draft: s.draft,
     });
     state.verdicts.follows_last = true;
@@ -618,6 +625,9 @@ pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &
     };
     if last.before.is_none() {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
+        if last.others_before {
+            q.counts.others += 1;
+        }
     }
     // The card filtered out of view: the verdict is withdrawn all the same.
     let index = q.items.iter().position(|i| i.entry.card_id == last.card_id);
@@ -634,6 +644,7 @@ pub(super) fn undone(state: &mut State, id: &str, held_by: Option<String>, cx: &
         if let Some(index) = index {
             q.items[index].done = last.before;
             q.items[index].entry.changed_since_review = last.changed_before;
+            q.items[index].entry.judged_by_other = last.others_before;
             open(state, index, Some(last.draft), cx);
         }
         return;
@@ -768,6 +779,7 @@ pub(super) fn card_read(
         (None, None, Some(p)) => (p.draft.clone(), Kept::As(p.draft.clone())),
         (None, None, None) => (ReviewDraft::default(), Kept::As(ReviewDraft::default())),
     };
+    let others = others_shown(state.queue.as_ref(), index, read.others);
     state.card = Some(CardState {
         index,
         detail: read.detail,
@@ -781,8 +793,21 @@ pub(super) fn card_read(
         scroll: Default::default(),
         item: 0,
         decision: read.decision,
+        others,
     });
     state.screen = Screen::Card;
+}
+
+/// Of the other auditors' reviews of queue item `index`'s card, those its card shows: none on a
+/// calibration card, which every listed auditor judges on their own (another's verdict shown
+/// there would be the one the lead then finds them agreeing with).
+fn others_shown(
+    queue: Option<&crate::tui::state::Queue>,
+    index: usize,
+    others: Vec<OthersReview>,
+) -> Vec<OthersReview> {
+    let calibration = (queue.and_then(|q| q.items.get(index))).is_some_and(|i| i.entry.calibration);
+    if calibration { Vec::new() } else { others }
 }
 
 /// The card on screen (queue item `index`) read again after the store refused `verdict` on it
@@ -850,6 +875,7 @@ pub(super) fn redraw_changed(state: &mut State, read: CardRead, refused: Option<
     c.checked = stage;
     c.previous = read.review;
     c.decision = read.decision;
+    c.others = others_shown(state.queue.as_ref(), c.index, read.others);
     c.detail = read.detail;
     let card = &c.detail.card;
     if let Some(item) = (state.queue.as_mut()).and_then(|q| q.items.get_mut(c.index)) {

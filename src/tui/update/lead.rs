@@ -345,6 +345,7 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
         scroll: Default::default(),
         item: 0,
         decision: read.decision,
+        others: Vec::new(),
         detail: read.detail,
     });
     state.screen = Screen::Decide;

@@ -240,6 +240,16 @@ fn head_lines(
     {
         lines.push(note);
     }
+    // Another auditor's verdict, and the lead's word on it, before she spends one of hers: a
+    // review that holds the card (as it is now, or sent back) is a warning, one of a version
+    // the CRM has changed since is said quietly (the card is free to judge again).
+    for r in &c.others {
+        let style = if r.holds() { theme.warn } else { theme.dim };
+        lines.push(Line::from(vec![
+            Span::styled("◇ ", style),
+            Span::styled(msg::others_review(r), style),
+        ]));
+    }
     for f in &c.detail.flags {
         let style = match f.severity {
             Severity::Critical => theme.critical,

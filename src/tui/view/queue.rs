@@ -48,7 +48,7 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
 }
 
 /// The queue's one-line legend: the marks beside the titles of the rows on screen (↩ sent back,
-/// ↻ changed, ◎ calibration: the title's words after them are often cut at 80 columns), then
+/// ↻ changed, ◎ calibration, ◇ another auditor's: the title's words after them are often cut at 80 columns), then
 /// their flag letters and verdict marks, with their words, as many as fit in `room` columns,
 /// and where the rest are explained.
 fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
@@ -69,6 +69,11 @@ fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
             "◎",
             msg::calibration(),
             rows.iter().any(|i| i.entry.calibration),
+        ),
+        (
+            "◇",
+            msg::legend_judged_by_other(),
+            rows.iter().any(|i| i.entry.judged_by_other),
         ),
     ];
     let titles = (title_marks.into_iter())
@@ -275,7 +280,7 @@ fn measure(e: &QueueEntry) -> [usize; 4] {
     ]
 }
 
-/// A card's title and the marks of what changed beside it: every mark first (↻ ◎ ↩), then
+/// A card's title and the marks of what changed beside it: every mark first (↻ ◎ ↩ ◇), then
 /// their words in that order, so a row cut short still shows each mark the legend explains.
 fn title_spans(e: &QueueEntry, theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
@@ -288,6 +293,9 @@ fn title_spans(e: &QueueEntry, theme: &Theme) -> Vec<Span<'static>> {
     }
     if let Some(note) = &e.returned {
         said.push(("↩", format!("{}: {}", msg::returned(), clip(note, 60))));
+    }
+    if e.judged_by_other {
+        said.push(("◇", msg::judged_by_other()));
     }
     if said.is_empty() {
         return spans;
@@ -356,6 +364,7 @@ mod tests {
                 returned: returned.map(String::from),
                 calibration: false,
                 my_verdict: None,
+                judged_by_other: false,
                 key: crate::domain::queue::QueueKey {
                     flag_rank: 0,
                     flag_count: flags.len() as i64,

@@ -213,6 +213,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_card_another_auditor_holds_leaves_her_queue_as_no_claim_hands_it_out() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_card_another_holds_leaves_her_queue_as_no_claim_hands_it_out(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn a_shared_queue_counts_the_cards_a_claim_may_still_hand_out() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -126,6 +126,7 @@ fn card_id(store: &dyn DeskStore, id: &str) -> CardId {
     let stages = stages();
     let every = QueueQuery {
         all: true,
+        reviewed: true,
         ..query(&stages, "nobody", None, 1000)
     };
     let listed = store.queue(&every).unwrap();
@@ -133,6 +134,20 @@ fn card_id(store: &dyn DeskStore, id: &str) -> CardId {
     let card = it.next().unwrap_or_else(|| panic!("no card {id}")).card_id;
     assert!(it.next().is_none(), "{id} is of one source");
     card
+}
+
+/// The source of the card with CRM id `id`.
+fn card_source(store: &dyn DeskStore, id: &str) -> String {
+    let stages = stages();
+    let every = QueueQuery {
+        all: true,
+        reviewed: true,
+        ..query(&stages, "nobody", None, 1000)
+    };
+    let listed = store.queue(&every).unwrap();
+    (listed.into_iter().find(|e| e.id == id))
+        .unwrap_or_else(|| panic!("no card {id}"))
+        .source
 }
 
 /// `auditor`'s verdict on card `id`, under review id `review_id`, made at `when`.
@@ -256,7 +271,10 @@ pub fn verdict_survives_reopen<B: Backend>(backend: &B) {
     );
     assert_eq!(current(&*store, "boris", "w1"), None);
     assert!(!ids(&pages(&*store, "anna", 100)).contains(&"w1"));
-    assert!(ids(&pages(&*store, "boris", 100)).contains(&"w1"));
+    assert!(
+        !ids(&pages(&*store, "boris", 100)).contains(&"w1"),
+        "anna's, as no claim would hand it to boris"
+    );
 }
 
 pub fn verdict_at_most_once_and_undo<B: Backend>(backend: &B) {
@@ -900,6 +918,151 @@ pub fn claims_held_first<B: Backend>(backend: &B) {
         ids(&pages(&*again, "anna", 100)),
         ["w2", "w1", "i1", "i2", "i0"],
         "the auditor's own queue lists what others hold"
+    );
+}
+
+/// A card another auditor holds leaves her queue as no claim hands it to her, on a store file
+/// with no claims too (a laptop copied from the server, a file several auditors share): one
+/// they judged as it is now, accepted by the lead or not, or one the lead sent back to them. A
+/// card whose review judged another version, one sent back to her and a calibration card she
+/// owes stay hers. Under `t` and a filter (`reviewed`) the others' cards are listed, marked, and
+/// the card says whose verdict stands on it; the figures count what the pages list.
+pub fn a_card_another_holds_leaves_her_queue_as_no_claim_hands_it_out<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let stages = stages();
+    for card in ["c1", "w2", "w1", "i1", "i2"] {
+        let p = verdict(
+            &*store,
+            "boris",
+            card,
+            Verdict::Ok,
+            &format!("b-{card}"),
+            now(),
+        );
+        save(&mut *store, &p);
+    }
+    let p = verdict(&*store, "anna", "i0", Verdict::Dead, "a-i0", now());
+    save(&mut *store, &p);
+    store
+        .decide("b-c1", "lena", &Decision::accept(), now())
+        .unwrap();
+    store
+        .decide(
+            "b-w1",
+            "lena",
+            &Decision::send_back("звонок?".into()),
+            now(),
+        )
+        .unwrap();
+    store
+        .decide(
+            "a-i0",
+            "lena",
+            &Decision::send_back("ещё раз".into()),
+            now(),
+        )
+        .unwrap();
+    // i1 changed in the CRM after boris judged it; i2 is in a calibration naming anna.
+    let later: Vec<Seed> = (SIX.iter())
+        .map(|&c| if c.id == "i1" { seed("i1", 2, &[]) } else { c })
+        .collect();
+    backend.import(&handle, None, &later);
+    let mut store = backend.open(&handle).unwrap();
+    let source = card_source(&*store, "i2");
+    let cal = Calibration {
+        id: "cal-i2".into(),
+        stage: STAGE.into(),
+        seed: 3,
+        auditors: vec!["anna".into(), "olga".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        end: None,
+        cards: vec![(source, "i2".into())],
+    };
+    assert!(store.save_calibration(&cal).unwrap());
+
+    let listed = pages(&*store, "anna", 2);
+    assert_eq!(
+        ids(&listed),
+        ["i2", "i1", "i0"],
+        "the calibration card first, then what no other auditor holds"
+    );
+    assert!(listed[0].calibration && !listed[1].changed_since_review);
+    assert_eq!(listed[2].returned.as_deref(), Some("ещё раз"));
+    assert!(listed.iter().all(|e| !e.judged_by_other), "{listed:?}");
+    let counts = store
+        .queue_counts(&query(&stages, "anna", None, 0))
+        .unwrap();
+    assert_eq!((counts.cards, counts.reviewed, counts.others), (6, 0, 3));
+    assert_eq!(
+        counts.to_review() as usize,
+        listed.len(),
+        "the counts are the pages"
+    );
+    let mut claimed = ids(&claim(&mut *store, "anna", 10))
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    claimed.sort();
+    let mut queued: Vec<String> = ids(&listed).into_iter().map(String::from).collect();
+    queued.sort();
+    assert_eq!(claimed, queued, "what a claim on the same store hands her");
+
+    // Boris: his card sent back and the one changed since are his; anna's sent back is hers.
+    let his = pages(&*store, "boris", 100);
+    assert_eq!(ids(&his), ["w1", "i1"]);
+    let counts = store
+        .queue_counts(&query(&stages, "boris", None, 0))
+        .unwrap();
+    assert_eq!(
+        (counts.reviewed, counts.others),
+        (3, 1),
+        "c1 w2 i2 his, i0 anna's"
+    );
+    assert_eq!(counts.to_review() as usize, his.len());
+
+    // Under `t` and a filter every card is listed, the others' marked.
+    let every = store
+        .queue(&QueueQuery {
+            all: true,
+            reviewed: true,
+            ..query(&stages, "anna", None, 100)
+        })
+        .unwrap();
+    let others: Vec<&str> = (every.iter())
+        .filter(|e| e.judged_by_other)
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(others, ["c1", "w2", "w1"]);
+    let c1 = store
+        .others_reviews(card_id(&*store, "c1"), "anna")
+        .unwrap();
+    assert_eq!(c1.len(), 1);
+    assert_eq!(
+        (c1[0].auditor.as_str(), c1[0].verdict),
+        ("boris", Verdict::Ok)
+    );
+    assert!(c1[0].holds() && !c1[0].card_changed);
+    let accepted = c1[0].decision.as_ref().expect("lena's accept");
+    assert_eq!(
+        (accepted.lead.as_str(), accepted.decision.kind),
+        ("lena", DecisionKind::Accept)
+    );
+    let i1 = store
+        .others_reviews(card_id(&*store, "i1"), "anna")
+        .unwrap();
+    assert!(i1[0].card_changed && !i1[0].holds(), "{i1:?}");
+    let w1 = store
+        .others_reviews(card_id(&*store, "w1"), "anna")
+        .unwrap();
+    assert!(w1[0].holds(), "sent back to boris: his to answer");
+    assert_eq!(
+        store
+            .others_reviews(card_id(&*store, "i0"), "anna")
+            .unwrap(),
+        [],
+        "her own review is not another's"
     );
 }
 
@@ -2021,7 +2184,7 @@ pub fn judged_lists_her_current_verdicts<B: Backend>(backend: &B) {
         })
         .unwrap()
         .entries;
-    let source = entry(&*store, "anna", "i2").source;
+    let source = card_source(&*store, "i2");
     assert!(gone.iter().all(|e| e.source == source), "{gone:?}");
     assert!(
         gone.iter()
