@@ -144,12 +144,7 @@ impl Store {
     /// The auditor's unexpired claims on the cards `q` keeps (its stages, text, sources, and
     /// the closed or gone cards as it keeps them): the claims a claim of `q` answers for.
     fn held_in(&self, q: &QueueQuery<'_>, now: f64) -> Result<HashSet<i64>, StoreError> {
-        let text = if q.text.is_some() {
-            format!("AND instr(c.search, ?{}) > 0", 3 + q.crm_stages.len())
-        } else {
-            String::new()
-        };
-        let first_source = 3 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let (text, first_source) = text_and_sources_at(q);
         let sql = format!(
             "SELECT l.card_id FROM leases l JOIN cards c ON c.id = l.card_id
              WHERE l.auditor = ?1 AND l.until > ?2 AND c.stage IN ({stages})
@@ -158,12 +153,7 @@ impl Store {
             kept = q.filter_or_flagged(HAS_STANDING),
             sources = q.source_marks("c.source", first_source),
         );
-        let mut args = vec![Value::from(q.auditor.to_string()), Value::from(now)];
-        args.extend(q.crm_stages.iter().cloned().map(Value::from));
-        if let Some(t) = q.text {
-            args.push(t.to_string().into());
-        }
-        args.extend(q.source_args());
+        let args = auditor_now_args(q, now);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let held = stmt
             .query_map(params_from_iter(args), |r| r.get(0))?
@@ -199,12 +189,7 @@ impl Store {
     /// return) that nobody else holds at `now`, in queue order, matching the filter; found from
     /// the lead's returns, never a scan of the stage.
     fn returned_to(&self, q: &QueueQuery<'_>, now: f64) -> Result<Vec<QueueEntry>, StoreError> {
-        let text = if q.text.is_some() {
-            format!("AND instr(c.search, ?{}) > 0", 3 + q.crm_stages.len())
-        } else {
-            String::new()
-        };
-        let first_source = 3 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let (text, first_source) = text_and_sources_at(q);
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, coalesce(s.flag_rank, 0),
                     coalesce(s.flag_count, 0), c.touched_at, s.place
@@ -222,12 +207,7 @@ impl Store {
             kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
             sources = q.source_marks("c.source", first_source),
         );
-        let mut args = vec![Value::from(q.auditor.to_string()), Value::from(now)];
-        args.extend(q.crm_stages.iter().cloned().map(Value::from));
-        if let Some(t) = q.text {
-            args.push(t.to_string().into());
-        }
-        args.extend(q.source_args());
+        let args = auditor_now_args(q, now);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut look = Lookups::new(&self.conn)?;
@@ -371,4 +351,26 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A lease query's text clause over card `c` and the number its first source takes: the
+/// auditor is ?1, the moment ?2, the stages from ?3 (as [`auditor_now_args`] binds them).
+fn text_and_sources_at(q: &QueueQuery<'_>) -> (String, usize) {
+    let text = if q.text.is_some() {
+        format!("AND instr(c.search, ?{}) > 0", 3 + q.crm_stages.len())
+    } else {
+        String::new()
+    };
+    (text, 3 + q.crm_stages.len() + usize::from(q.text.is_some()))
+}
+
+/// The arguments of a lease query over `q` at `now`: auditor, moment, stages, text, sources.
+fn auditor_now_args(q: &QueueQuery<'_>, now: f64) -> Vec<Value> {
+    let mut args = vec![Value::from(q.auditor.to_string()), Value::from(now)];
+    args.extend(q.crm_stages.iter().cloned().map(Value::from));
+    if let Some(t) = q.text {
+        args.push(t.to_string().into());
+    }
+    args.extend(q.source_args());
+    args
 }
