@@ -274,7 +274,7 @@ const SAVED: &str = " saved: ";
 const PICK_STAGE: &str = "Move to stage";
 const PICK_OWNER: &str = "Hand to owner";
 const PICK_FIELD: &str = "Correct field";
-const COMMENT: &str = "Comment (esc keeps it)";
+const COMMENT: &str = "Comment (enter saves";
 const WITHDRAWN: &str = "withdrawn";
 const QUEUE: &str = "Idle";
 const FUNNEL: &str = "To review";
@@ -292,7 +292,7 @@ fn script() -> Script {
             0 => {
                 s.t("c", COMMENT)
                     .typed("Клиент не отвечает, перезвонить")
-                    .k("esc");
+                    .k("enter");
                 s.t("a", SAVED);
             }
             1 => {
@@ -350,7 +350,7 @@ fn script() -> Script {
             1 => s
                 .t("c", COMMENT)
                 .typed("Нет договора")
-                .k("esc")
+                .k("enter")
                 .t("s", SAVED),
             _ => s.t("x", PICK_STAGE).typed("усп").t("enter", SAVED),
         };

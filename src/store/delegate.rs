@@ -25,6 +25,13 @@ macro_rules! desk_ports {
                 $store::queue_counts(self, q)
             }
 
+            fn queue_counts_many(
+                &self,
+                qs: &[$crate::domain::queue::QueueQuery<'_>],
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueCounts>> {
+                $store::queue_counts_many(self, qs)
+            }
+
             fn missing_cards(
                 &self,
                 cards: &[$crate::domain::queue::CardKey<'_>],

@@ -382,6 +382,16 @@ impl Desk {
         self.counts_of(row, false)
     }
 
+    /// Every row's figures ([`Desk::counts`] of each), read together.
+    pub fn counts_all(&self, rows: &[StageRow]) -> DeskResult<Vec<QueueCounts>> {
+        let now = self.today();
+        let filter = QueueFilter::NONE;
+        let qs: Vec<QueueQuery<'_>> = (rows.iter())
+            .map(|row| self.query(row, now, None, &filter, 0, false))
+            .collect();
+        self.store.borrow_mut().queue_counts_many(&qs)
+    }
+
     /// Of the cards a list shows (id, source, external id), those the store no longer holds.
     pub fn missing_cards(&self, listed: &[(CardId, String, String)]) -> DeskResult<Vec<CardId>> {
         let keys: Vec<crate::domain::queue::CardKey<'_>> = (listed.iter())

@@ -296,8 +296,9 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
     Ok(match ask {
         Ask::Stages => {
             let mut rows = desk.stages()?;
-            for row in &mut rows {
-                row.counts = desk.counts(row)?;
+            let counts = desk.counts_all(&rows)?;
+            for (row, counts) in rows.iter_mut().zip(counts) {
+                row.counts = counts;
             }
             Answer::Stages(rows)
         }

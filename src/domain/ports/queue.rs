@@ -46,6 +46,10 @@ pub trait QueueStore {
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;
 
+    /// [`QueueStore::queue_counts`] of each query (one auditor's, as the funnel screen asks
+    /// for every stage at once), in order: what a store can read once for all, it does.
+    fn queue_counts_many(&self, qs: &[QueueQuery<'_>]) -> StoreResult<Vec<QueueCounts>>;
+
     /// The hand-out of a queue shared by several auditors: up to `n` cards for `q.auditor`,
     /// each held for them alone for `lease` (from the store's clock, never `q.now`). Their
     /// unexpired claims on the cards `q` keeps come first, in queue order (held `lease` more,

@@ -501,6 +501,12 @@ impl PgStore {
         Ok(rows.iter().map(|r| CardId(r.get(0))).collect())
     }
 
+    /// See `QueueStore::queue_counts_many`: each stage's figures in turn (the server's planner
+    /// joins the reviews to the stage's cards by hash, not a walk of every review a stage).
+    pub fn queue_counts_many(&self, qs: &[QueueQuery<'_>]) -> Result<Vec<QueueCounts>, StoreError> {
+        qs.iter().map(|q| self.queue_counts(q)).collect()
+    }
+
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(QueueCounts::default());

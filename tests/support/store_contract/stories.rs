@@ -995,6 +995,18 @@ pub fn a_card_another_holds_leaves_her_queue_as_no_claim_hands_it_out<B: Backend
         .queue_counts(&query(&stages, "anna", None, 0))
         .unwrap();
     assert_eq!((counts.cards, counts.reviewed, counts.others), (6, 0, 3));
+    let both = [
+        query(&stages, "anna", None, 0),
+        QueueQuery {
+            all: true,
+            ..query(&stages, "anna", None, 0)
+        },
+    ];
+    assert_eq!(
+        store.queue_counts_many(&both).unwrap(),
+        [counts, store.queue_counts(&both[1]).unwrap()],
+        "the funnel screen's figures, read together"
+    );
     assert_eq!(
         counts.to_review() as usize,
         listed.len(),
