@@ -19,7 +19,20 @@ use crate::text::versions as msg;
 /// Records the funnel with this fingerprint as a new version if the store has not seen it.
 /// Best effort: a busy or read-only store records it at the next run, the command goes on.
 pub fn note(store: &Store, funnel: &Funnel, fingerprint: &str) {
-    if let Err(e) = try_note(store, funnel, fingerprint)
+    note_at(
+        store,
+        funnel,
+        fingerprint,
+        chrono::Local::now().naive_local(),
+    );
+}
+
+/// [`note`] for an import or a sync that wrote cards under the funnel, as of its start (`at`,
+/// the clock it dates the moves it found by): the version is first used no later than that,
+/// so every move of the run that brought it is on its side of the split, however long the
+/// run took (tester37 F6) — also when another command recorded it while the run went on.
+pub fn note_at(store: &Store, funnel: &Funnel, fingerprint: &str, at: chrono::NaiveDateTime) {
+    if let Err(e) = try_note(store, funnel, fingerprint, at)
         && !e.is_busy()
     {
         super::warn(msg::not_recorded(&e.to_string()));
@@ -30,9 +43,11 @@ fn try_note(
     store: &Store,
     funnel: &Funnel,
     fingerprint: &str,
+    at: chrono::NaiveDateTime,
 ) -> Result<(), crate::store::StoreError> {
+    let at = crate::store::cards::fmt_time(&at);
     if store.has_funnel_version(fingerprint)? {
-        return Ok(());
+        return store.first_used_by(fingerprint, &at);
     }
     let Some(text) = super::paths::loaded_text(fingerprint) else {
         return Ok(());
@@ -46,10 +61,9 @@ fn try_note(
             ..FunnelDiff::default()
         },
     };
-    let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     store.record_funnel_version(
         fingerprint,
-        &now,
+        &at,
         &funnel.name,
         &text,
         &serde_json::to_string(&changes).unwrap_or_default(),
