@@ -105,6 +105,13 @@ fn sides(stages: &Json, stage: &str) -> (Json, Json) {
     (pick(&row["before"]), pick(&row["after"]))
 }
 
+/// When the store's last import began.
+fn last_run_began(desk: &Desk) -> String {
+    let batches = desk.rows(okk::store::inspect::Table::ImportBatches);
+    let began = batches.iter().map(|b| common::text(b, "started_at")).max();
+    began.expect("an import ran")
+}
+
 /// The second import run while another writer holds the store for `held`: the import read its
 /// clock at its start and waits for the lock, so it lasts that long.
 fn import_held(desk: &Desk, funnel: &Path, file: &str, held: Duration) {
@@ -123,12 +130,7 @@ fn import_held(desk: &Desk, funnel: &Path, file: &str, held: Duration) {
     assert!(started.elapsed() >= held);
     // The import did read its clock before it waited: its run began over a second before the
     // lock was let go.
-    let began: String = lock
-        .query_row("SELECT max(started_at) FROM import_batches", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let began = common::time(&began);
+    let began = common::time(&last_run_began(desk));
     assert!(
         released - began > chrono::TimeDelta::seconds(1),
         "the import began at {began}, the lock went at {released}"
@@ -158,12 +160,7 @@ fn an_import_s_moves_fall_on_the_same_side_of_its_version_however_long_it_took()
     // Version 2 was first used when that import began.
     let history: Json =
         serde_json::from_str(&okk(&slow, &funnel_s, &["funnel", "history", "--json"])).unwrap();
-    let began: String = slow
-        .conn()
-        .query_row("SELECT max(started_at) FROM import_batches", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let began = last_run_began(&slow);
     assert_eq!(history["versions"][1]["first_used"], json!(began));
 
     // The team server reads the same split from the store copied to it.
@@ -211,16 +208,13 @@ fn a_version_recorded_while_an_import_ran_is_first_used_at_the_import_s_start() 
     .unwrap();
     lock.execute_batch("COMMIT").unwrap();
     assert!(child.wait().unwrap().success(), "the held import failed");
-    let (began, first_used): (String, String) = lock
-        .query_row(
-            "SELECT (SELECT max(started_at) FROM import_batches),
-                    (SELECT first_used FROM funnel_versions WHERE hash = ?1)",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let began = last_run_began(&desk);
+    let history: Json =
+        serde_json::from_str(&okk(&desk, &funnel, &["funnel", "history", "--json"])).unwrap();
+    assert_eq!(history["versions"][1]["hash"], json!(hash), "{history}");
+    let first_used = history["versions"][1]["first_used"].clone();
     assert!(began < later, "{began} {later}");
-    assert_eq!(first_used, began);
+    assert_eq!(first_used, json!(began));
     let stages = split(&desk, &funnel);
     assert_eq!(
         sides(&stages, "Квалификация"),
