@@ -4234,6 +4234,31 @@ fn a_stage_renamed_in_the_crm_is_said_with_the_alias_to_add_in_either_language()
     );
 }
 
+/// `okk sync --dry-run` names the stages the funnel does not know as the sync would leave the
+/// store, as `okk import --dry-run` does (each group of pages rolls back before the next, and
+/// the store before the run said 0 cards at the stage the CRM renamed to): the real run's
+/// figures, read over groups of pages that each rolled back.
+#[test]
+fn a_dry_sync_names_the_unknown_stages_as_the_sync_would_leave_them() {
+    let crm = FakeCrm::start(State::with_deals(900), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    crm.with(|s| {
+        s.amo_names
+            .insert((7_000_001, 60_000_002), "Первичный контакт (звонок)");
+        // Pages slower than a group stays open: more than one group.
+        s.faults.page_delay = Duration::from_millis(600);
+    });
+    let dry = desk.sync(&["--dry-run"]);
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let real = desk.sync(&[]);
+    let renamed = (real["unknown_stages"].as_array().unwrap().iter())
+        .find(|u| u["stage"] == "Первичный контакт (звонок)")
+        .unwrap_or_else(|| panic!("{real}"));
+    assert!(renamed["cards"].as_u64().unwrap() > 0, "{real}");
+    assert_eq!(dry["unknown_stages"], real["unknown_stages"], "{dry}");
+}
+
 /// A sync that found a stage renamed and was killed while it read every deal again: the next
 /// one finds the rename still to do (the CRM's stages are written with the run's last
 /// transaction) and reads on until no card keeps the old name.

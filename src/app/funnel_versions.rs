@@ -19,20 +19,42 @@ use crate::text::versions as msg;
 /// Records the funnel with this fingerprint as a new version if the store has not seen it.
 /// Best effort: a busy or read-only store records it at the next run, the command goes on.
 pub fn note(store: &Store, funnel: &Funnel, fingerprint: &str) {
-    if let Err(e) = try_note(store, funnel, fingerprint)
+    let now = chrono::Local::now().naive_local();
+    said(try_note(store, funnel, fingerprint, now, false));
+}
+
+/// [`note`] for an import or a sync that wrote cards under the funnel, as of its start (`at`,
+/// the clock it dates the moves it found by): the version is first used no later than that,
+/// so every move of the run that brought it is on its side of the split, however long the
+/// run took (tester37 F6) — also when another command recorded it while the run went on.
+pub fn note_at(store: &Store, funnel: &Funnel, fingerprint: &str, at: chrono::NaiveDateTime) {
+    said(try_note(store, funnel, fingerprint, at, true));
+}
+
+/// A note that failed is said, unless the store was busy.
+fn said(noted: Result<(), crate::store::StoreError>) {
+    if let Err(e) = noted
         && !e.is_busy()
     {
         super::warn(msg::not_recorded(&e.to_string()));
     }
 }
 
+/// `run_began`: `at` is when a run that wrote cards began, which dates the version back if
+/// another command recorded it later.
 fn try_note(
     store: &Store,
     funnel: &Funnel,
     fingerprint: &str,
+    at: chrono::NaiveDateTime,
+    run_began: bool,
 ) -> Result<(), crate::store::StoreError> {
+    let at = crate::store::cards::fmt_time(&at);
     if store.has_funnel_version(fingerprint)? {
-        return Ok(());
+        return match run_began {
+            true => store.first_used_by(fingerprint, &at),
+            false => Ok(()),
+        };
     }
     let Some(text) = super::paths::loaded_text(fingerprint) else {
         return Ok(());
@@ -46,10 +68,9 @@ fn try_note(
             ..FunnelDiff::default()
         },
     };
-    let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     store.record_funnel_version(
         fingerprint,
-        &now,
+        &at,
         &funnel.name,
         &text,
         &serde_json::to_string(&changes).unwrap_or_default(),

@@ -50,6 +50,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             &mut store,
             &funnel,
             &fingerprint,
+            opts.now,
             args.no_check,
             all_judged,
         )?;

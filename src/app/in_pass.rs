@@ -30,25 +30,29 @@ pub fn judging(fingerprint: &str, today: chrono::NaiveDateTime) -> PassRules {
     }
 }
 
-/// After cards changed: the rules' marker is dropped (`--no-check`), the rules run over the
-/// whole store (the pass could not judge every card), or the funnel the pass judged by is noted.
+/// After cards changed: the funnel the run wrote them under is noted as of the run's start
+/// (`started`, the clock its moves are dated by: see [`super::funnel_versions::note_at`]),
+/// then the rules' marker is dropped (`--no-check`), or the rules run over the whole store
+/// (the pass could not judge every card), or the renamed stages' cards are looked for.
 pub fn after(
     paths: &Paths,
     store: &mut Store,
     funnel: &Funnel,
     fingerprint: &str,
+    started: chrono::NaiveDateTime,
     no_check: bool,
     all_judged: bool,
 ) -> Result<()> {
+    // Also with `--no-check`: the run's moves were found under this funnel, whichever command
+    // judges by it first.
+    super::funnel_versions::note_at(store, funnel, fingerprint, started);
     if no_check {
         super::audit::mark_stale(store)
     } else if !all_judged {
         let today = paths.today(store)?;
         super::audit::refresh(store, funnel, fingerprint, today, true).map(drop)
     } else {
-        // Judged in the pass: the funnel they were judged by is a version all the same, and
-        // the renamed stages' cards are looked for as the rules run would.
-        super::funnel_versions::note(store, funnel, fingerprint);
+        // Judged in the pass: the renamed stages' cards are looked for as the rules run would.
         super::audit::mend_renamed(store, funnel, fingerprint)
     }
 }

@@ -85,6 +85,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
             &mut store,
             &funnel,
             &fingerprint,
+            opts.now,
             args.no_check,
             all_judged,
         )?;

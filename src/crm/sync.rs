@@ -22,7 +22,7 @@ use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::crm_stage;
 use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
-use crate::domain::import_report::{UnknownStage, unknown_stages};
+use crate::domain::import_report::{DryHeld, UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::stage_move::Entry;
 use crate::domain::stage_rename::RenameWatch;
@@ -522,6 +522,7 @@ fn run(
     if lander.report.judged && (landed > 0 || opts.full) && !opts.dry_run {
         store.fill_summaries()?;
     }
+    let dry_held = std::mem::take(&mut lander.dry_held);
     let mut report = lander.report;
     let read_at = |stage: &str| {
         (report.unknown_stages.iter())
@@ -534,8 +535,11 @@ fn run(
         r.reviewed = store.reviewed_cards(&r.ids)?;
     }
     // The stages the funnel does not know by the cards the store holds in them: the deals
-    // read now are only those that changed.
-    let held = store.source_stages(&conn.name, &|s: &str| funnel.resolve(s).is_none())?;
+    // read now are only those that changed. A dry run's, as it would leave the store.
+    let held = match dry_held.held() {
+        Some(held) => held,
+        None => store.source_stages(&conn.name, &|s: &str| funnel.resolve(s).is_none())?,
+    };
     let read = std::mem::take(&mut report.unknown_stages);
     report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);
@@ -841,6 +845,8 @@ struct Deal<'r> {
 /// Lands pages in the store: the file import's mapper and digest, the store's sync writer.
 struct Lander<'a> {
     conn: &'a Connection,
+    /// A dry run's stages the funnel does not know, as the run would leave the store.
+    dry_held: DryHeld,
     funnel: &'a Funnel,
     opts: &'a SyncOptions,
     mapper: Mapper,
@@ -953,6 +959,7 @@ impl<'a> Lander<'a> {
             .map(|f| f.to_string())
             .collect();
         Ok(Lander {
+            dry_held: DryHeld::default(),
             conn,
             funnel,
             opts,
@@ -1130,6 +1137,12 @@ impl<'a> Lander<'a> {
                 store.forget_refused_first_sync(&self.conn.name)?;
             }
             return Err(refused);
+        }
+        if self.opts.dry_run && self.dry_held.wants_before() {
+            let funnel = self.funnel;
+            let unknown = |s: &str| funnel.resolve(s).is_none();
+            self.dry_held
+                .before(store.source_stages(&self.conn.name, &unknown)?);
         }
         let label = format!("{}:{}", self.conn.kind.name(), self.conn.name);
         // The run's first group asks the store (where it can tell before the group begins), so
@@ -1319,7 +1332,17 @@ impl<'a> Lander<'a> {
             import.save_crm_stages(&self.conn.name, &stages)?;
         }
         import.save_crm_state(&self.conn.name, &self.to_save(state))?;
-        let counts = import.finish(counts, &[], !self.opts.dry_run)?;
+        let counts = if self.opts.dry_run {
+            // Read in the group's transaction before it rolls back: the stages as it leaves
+            // them (as a dry import's, `ImportTx::finish_dry`).
+            let funnel = self.funnel;
+            let unknown = |s: &str| funnel.resolve(s).is_none();
+            let (counts, held) = import.finish_dry(counts, &[], &self.conn.name, &unknown)?;
+            self.dry_held.group(held);
+            counts
+        } else {
+            import.finish(counts, &[], true)?
+        };
         if record && !self.opts.dry_run {
             self.columns_pending = false;
         }

@@ -48,7 +48,7 @@ pub struct NearMiss {
 pub struct UnknownStage {
     pub stage: String,
     /// The source's cards in the stage, not gone, once the import or sync is through (a dry
-    /// run's: as the store stands, since it writes nothing).
+    /// run's: as the run would leave the store, read before it rolls back: [`DryHeld`]).
     pub cards: u64,
     /// The rows or deals this import or sync read in the stage.
     pub read: u64,
@@ -83,6 +83,59 @@ pub fn unknown_stages(
             .then_with(|| a.stage.cmp(&b.stage))
     });
     out
+}
+
+/// A dry sync's cards per stage as the run would leave the store. Each group of pages rolls
+/// back before the next lands, so each reads the store as it was before the run with that
+/// group's change alone: the changes add up to the run's (a run lands each deal it reads in
+/// one group), over the store before the run.
+#[derive(Debug, Default)]
+pub struct DryHeld {
+    /// The store before the run's first group (`None` until then).
+    before: Option<Vec<(String, u64)>>,
+    change: std::collections::BTreeMap<String, i64>,
+}
+
+impl DryHeld {
+    /// Whether the store before the run is still to be read ([`DryHeld::before`]).
+    pub fn wants_before(&self) -> bool {
+        self.before.is_none()
+    }
+
+    /// The cards per stage before the run's first group.
+    pub fn before(&mut self, held: Vec<(String, u64)>) {
+        self.before = Some(held);
+    }
+
+    /// The cards per stage a group's transaction held just before it rolled back.
+    pub fn group(&mut self, after: Vec<(String, u64)>) {
+        let before = self.before.as_deref().unwrap_or_default();
+        for (stage, n) in &after {
+            *self.change.entry(stage.clone()).or_default() += *n as i64;
+        }
+        for (stage, n) in before {
+            *self.change.entry(stage.clone()).or_default() -= *n as i64;
+        }
+    }
+
+    /// The cards per stage (none at 0) once every group is in; `None` when no group landed:
+    /// the store stands as it was.
+    pub fn held(self) -> Option<Vec<(String, u64)>> {
+        let mut held: std::collections::BTreeMap<String, i64> = self
+            .before?
+            .into_iter()
+            .map(|(s, n)| (s, n as i64))
+            .collect();
+        for (stage, d) in self.change {
+            *held.entry(stage).or_default() += d;
+        }
+        Some(
+            held.into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| (s, n as u64))
+                .collect(),
+        )
+    }
 }
 
 /// What one file's import did. Its JSON (`okk import --json`) is a machine contract.
@@ -152,6 +205,24 @@ mod tests {
             cards,
             read,
         }
+    }
+
+    /// Two groups, each rolled back: the first moves the store's 3 cards at «Старый» to
+    /// «Новый», the second brings 2 new ones to «Новый». The run would leave 5 at «Новый» and
+    /// none at «Старый».
+    #[test]
+    fn a_dry_sync_s_groups_add_their_changes_to_the_store_before_it() {
+        let held = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> {
+            pairs.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+        };
+        let mut dry = DryHeld::default();
+        assert!(dry.wants_before());
+        dry.before(held(&[("Старый", 3), ("Архив", 1)]));
+        assert!(!dry.wants_before());
+        dry.group(held(&[("Новый", 3), ("Архив", 1)]));
+        dry.group(held(&[("Новый", 2), ("Старый", 3), ("Архив", 1)]));
+        assert_eq!(dry.held(), Some(held(&[("Архив", 1), ("Новый", 5)])));
+        assert_eq!(DryHeld::default().held(), None);
     }
 
     #[test]

@@ -22,6 +22,23 @@ fn moment(text: &str) -> Option<chrono::NaiveDateTime> {
     crate::store::analytics::moment(Some(text.as_bytes()))
 }
 
+/// When the visit of a card that never moved began, as its first move will write it
+/// (`Import::history`): the run that first brought it (`started`), or, a file's card, the
+/// deal's last edit the store holds when that is earlier (`domain::stage_move::first_visit`:
+/// a backfill's cards were there by their files' dates, not the sitting's). A sync's card
+/// keeps its run's clock, which the CRM's record of the path dates instead.
+pub(crate) fn unmoved_since(
+    started: &str,
+    edited: Option<&str>,
+    synced: bool,
+) -> Option<chrono::NaiveDateTime> {
+    let at = moment(started)?;
+    let edited = edited
+        .filter(|_| !synced)
+        .and_then(crate::store::cards::parse_time);
+    Some(crate::domain::stage_move::first_visit(at, edited))
+}
+
 /// Hands `f` one card's history rows (`seen_at`, stage; drained) as its visits: in time order
 /// (a stable sort: runs break ties), a sync that found the card where it already was no move.
 pub(crate) fn visits_of(
@@ -193,15 +210,17 @@ impl Store {
         f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT b.started_at, c.stage FROM cards c JOIN import_batches b ON b.id = c.first_batch
+            "SELECT b.started_at, c.updated_at, b.encoding = ?1, c.stage
+             FROM cards c JOIN import_batches b ON b.id = c.first_batch
              WHERE c.gone_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([crate::store::cards::SYNC_ENCODING])?;
         while let Some(r) = rows.next()? {
-            let (at, stage): (String, String) = (r.get(0)?, r.get(1)?);
-            if let Some(at) = moment(&at) {
-                f(&[(at, stage)]);
+            let (at, edited, synced): (String, Option<String>, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
+            if let Some(at) = unmoved_since(&at, edited.as_deref(), synced) {
+                f(&[(at, r.get(3)?)]);
             }
         }
         Ok(())

@@ -62,6 +62,26 @@ impl Store {
         )?)
     }
 
+    /// Dates the version with this hash as first used at `at` if it was recorded later: a run
+    /// that wrote cards under it began before another command recorded it, midway.
+    pub fn first_used_by(&self, hash: &str, at: &str) -> Result<(), StoreError> {
+        // Read first: most runs find it recorded earlier, and a write would take the lock.
+        let later = self
+            .conn
+            .prepare_cached("SELECT 1 FROM funnel_versions WHERE hash = ?1 AND first_used > ?2")?
+            .query_row(params![hash, at], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !later {
+            return Ok(());
+        }
+        self.conn.execute(
+            "UPDATE funnel_versions SET first_used = ?2 WHERE hash = ?1 AND first_used > ?2",
+            params![hash, at],
+        )?;
+        Ok(())
+    }
+
     /// Every version, oldest first.
     pub fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(

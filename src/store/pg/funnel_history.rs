@@ -67,15 +67,18 @@ impl FunnelHistory for PgStore {
     fn for_each_unmoved_card(&self, f: &mut dyn FnMut(&StageVisits)) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut rows = conn.query_raw(
-            "SELECT b.started_at, c.stage FROM cards c JOIN import_batches b ON b.id = c.first_batch
+            "SELECT b.started_at, c.updated_at, b.encoding = $1, c.stage
+             FROM cards c JOIN import_batches b ON b.id = c.first_batch
              WHERE c.gone_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
-            NO_PARAMS,
+            [crate::store::cards::SYNC_ENCODING],
         )?;
         while let Some(r) = rows.next()? {
-            let (at, stage): (String, String) = (r.get(0), r.get(1));
-            if let Some(at) = crate::store::analytics::moment(Some(at.as_bytes())) {
-                f(&[(at, stage)]);
+            let (at, edited, synced): (String, Option<String>, bool) =
+                (r.get(0), r.get(1), r.get(2));
+            let since = crate::store::funnel_facts::unmoved_since(&at, edited.as_deref(), synced);
+            if let Some(at) = since {
+                f(&[(at, r.get(3))]);
             }
         }
         Ok(())
