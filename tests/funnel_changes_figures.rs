@@ -402,3 +402,48 @@ fn on_the_server_the_figures_and_the_queue_say_the_same() {
     let said = String::from_utf8(out.stderr).unwrap();
     assert!(said.ends_with(NO_CARD_EN), "{said}");
 }
+
+/// The reviewer's stats screen (`4`): under «in all», why the stages' samples add up to more.
+#[test]
+fn the_stats_screen_says_the_stages_samples_add_up_to_more_than_all() {
+    let (desk, funnel) = moved_desk();
+    let store = okk::store::Store::open(&desk.db).expect("open the store");
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&funnel).expect("the funnel"));
+    let day = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = okk::app::audit::today(&store, Some(day)).expect("the store's day");
+    let mut tui = okk::tui::desk::Desk::new(
+        store,
+        funnel.clone(),
+        "anna".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = okk::tui::state::State::new(funnel, "anna".into(), keymap);
+    state.shared.now = tui.now();
+    state.shared.today = tui.today();
+    okk::tui::update::load_stages(&mut state, &tui).expect("stages");
+    common::reviewer::press(&mut state, &mut tui, "4");
+    for (lang, totals, said) in [
+        (
+            okk::text::lang::Lang::En,
+            "in all: 40% not ok of 5",
+            "in all each card once; the stages' samples sum to 6 (okk stats says why)",
+        ),
+        (
+            okk::text::lang::Lang::Ru,
+            "всего: не ок 40% из 5",
+            "во «всего» карточка один раз; выборки этапов в сумме 6 (почему — okk stats)",
+        ),
+    ] {
+        // At 80×24, as the desk opens.
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, 80, 24));
+        // The trend box's text, its lines joined: the sentence wraps in it.
+        let inside: String = (screen.lines())
+            .filter_map(|l| l.split('│').nth(3))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat(&inside).contains(totals), "{screen}");
+        assert!(flat(&inside).contains(said), "{screen}");
+    }
+}

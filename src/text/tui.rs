@@ -1197,10 +1197,9 @@ pub fn stats_not_ok(unclear: u64) -> String {
 
 /// Under the stats screen's totals, when cards judged at more than one stage make the stages'
 /// samples add up to more (`rows`) than the cards judged in all.
-pub fn stats_several_stages(count: u64, rows: u64) -> String {
+pub fn stats_several_stages(rows: u64) -> String {
     tr!(
         "tui-stats-several-stages",
-        count = super::common::int(count as i64),
         rows = super::common::int(rows as i64)
     )
 }

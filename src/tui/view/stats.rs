@@ -171,7 +171,7 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
     let mut counts = vec![msg::stats_not_ok(a.totals.figures.review_verdicts.unclear)];
     if a.several_stages > 0 {
         let rows = a.stages.iter().map(|s| s.group.figures.judged).sum();
-        counts.push(msg::stats_several_stages(a.several_stages, rows));
+        counts.push(msg::stats_several_stages(rows));
     }
     let counts = dim_notes(counts, inner, theme);
     let [spark, legend, below] = Layout::vertical([
