@@ -12,6 +12,7 @@
 //! Funnel version 2 removes «Переговоры» (no card is there any more): its reviews stay.
 
 mod common;
+mod pty;
 
 #[path = "support/server_db.rs"]
 mod server_db;
@@ -365,6 +366,28 @@ fn queue_and_check_of_a_stage_only_reviews_name_say_so() {
         said.contains("no stage «Нет такого» in the funnel or the store"),
         "{said}"
     );
+}
+
+/// `okk review --stage` of that stage, in a terminal, says the same as `okk queue`.
+#[test]
+fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
+    let (desk, funnel) = moved_desk();
+    let args = [
+        "--db",
+        &path_arg(&desk.db),
+        "--funnel",
+        &path_arg(&funnel),
+        "--today",
+        TODAY,
+        "review",
+        "--stage",
+        "Переговоры",
+    ];
+    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
+    term.wait_for("no card is at «Переговоры» now");
+    term.wait_for("1 review was made there");
+    let status = term.wait_exit();
+    assert_eq!(status.exit_code(), 1, "{status}");
 }
 
 /// The same on the team server: its figures are the file's, and its queue says the same.

@@ -832,6 +832,19 @@ impl Desk {
         self.store.borrow_mut().lead_rows()
     }
 
+    /// Current reviews made at a stage the CRM named `name` (compared loosely): a stage no card
+    /// is at may hold them.
+    pub fn reviews_at(&self, name: &str) -> DeskResult<u64> {
+        use crate::domain::names::fold;
+        let key = fold(name);
+        let stages = self.store.borrow().reviewed_stages()?;
+        Ok(stages
+            .iter()
+            .filter(|(n, _)| fold(n) == key)
+            .map(|(_, n)| n)
+            .sum())
+    }
+
     /// The checklist of `stage`, which the funnel no longer has, as the latest funnel version
     /// the store recorded with it had it: what a review made there answered. `None` where the
     /// funnel has the stage, or no version had it.
