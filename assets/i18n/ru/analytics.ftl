@@ -11,7 +11,7 @@ analytics-not-ok-note = Ошибки: вердикт «не тот этап», �
 analytics-several-stages = { $count_n ->
     [one] { $count } карточка проверена
     [few] { $count } карточки проверены
-   *[many] { $count } карточек проверены
+   *[many] { $count } карточек проверено
 } больше чем на одном этапе: каждый из этих этапов считает { $count_n ->
     [one] её
    *[other] их
