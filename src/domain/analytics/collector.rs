@@ -447,10 +447,10 @@ impl<'f> Collector<'f> {
     }
 
     pub fn finish(mut self) -> (Analytics, StageCounts) {
-        // Each card judged counts for its owner now; a card not synced yet has none. Its
-        // reviews at every stage settled as one make the verdict that stands on the card: it
-        // counts once so in the totals and its manager's row, and, there now, once at its
-        // stage now (as the CRM export takes it). A stage's row counts it at that stage.
+        // Each card judged counts for its owner now. A stage's row counts it by its reviews
+        // there. Its reviews at every stage settled as one make the verdict that stands on the
+        // card: by it the card counts once in the totals, its manager's row and the trend, and
+        // (not gone) once at its CRM stage now, as the CRM export takes it.
         let mut standing: Map<i64, (CardReviews, u32)> = Map::default();
         for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
             let now = self.cards.get(card);
