@@ -835,6 +835,12 @@ fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
         .filter(|st| st.name != FIRST)
         .cloned()
         .collect();
+    // The funnel the cards were reviewed under, as the store records a funnel version.
+    let built_in = std::fs::read_to_string(common::funnel_path()).unwrap();
+    okk::store::Store::open(&d.db)
+        .unwrap()
+        .record_funnel_version("v1", "2026-11-01 10:00:00", &base.name, &built_in, "{}")
+        .unwrap();
     let (mut s, mut desk) = lead_under(&d, rebuilt(removed));
     let score = s.lead.as_ref().unwrap().rows[0].score.expect("a score");
     press(&mut s, &mut desk, "<enter>");
@@ -846,10 +852,47 @@ fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
     let gone = okk::text::tui::review_stage_gone(FIRST);
     assert!(right_pane(&screen).contains(&gone), "«{gone}» in\n{screen}");
     assert!(screen.contains(&format!("{score:.0}%")), "{screen}");
+    // The items by their names, as the funnel version the store recorded with the stage had
+    // them (the import's: the default funnel), not by their ids.
+    let had = &base.stage(at).checklist;
     for id in answered.keys() {
-        assert!(screen.contains(id.as_str()), "{id} in\n{screen}");
+        let item = had.iter().find(|i| &i.id == id).expect("the stage's item");
+        let named = item.text.chars().take(30).collect::<String>();
+        assert!(flat(&screen).contains(&named), "«{named}» in\n{screen}");
+        assert!(!screen.contains(id.as_str()), "no {id} in\n{screen}");
     }
     common::reviewer::assert_rows_whole(&common::reviewer::buffer(&s, 80, 24, &Theme::plain()));
+
+    // No funnel version the store recorded names the stage: the ids stand for the items,
+    // each marked as no longer in the funnel.
+    let conn = rusqlite::Connection::open(&d.db).unwrap();
+    conn.execute("DELETE FROM funnel_versions", []).unwrap();
+    drop(conn);
+    let (mut s, mut desk) = lead_under(
+        &d,
+        rebuilt(
+            (base.stages.iter())
+                .filter(|st| st.name != FIRST)
+                .cloned()
+                .collect(),
+        ),
+    );
+    press(&mut s, &mut desk, "<enter>");
+    let screen = common::reviewer::screen(&s, 160, 60);
+    for id in answered.keys() {
+        let marked = okk::text::tui::item_not_in_funnel(id);
+        assert!(flat(&screen).contains(&marked), "«{marked}» in\n{screen}");
+    }
+}
+
+/// A screen's text with every run of spaces and box lines one space: a wrapped item reads
+/// whole.
+fn flat(screen: &str) -> String {
+    screen
+        .replace(['│', '┃'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]

@@ -150,6 +150,8 @@ fn totals(a: &crate::domain::analytics::Analytics) -> serde_json::Value {
     if let Some(t) = totals.as_object_mut() {
         t.insert("estimate_shown".into(), short.shown().into());
         t.insert("judged_needed".into(), short.cards.into());
+        // The stage rows count these at each stage they were judged at, the totals once.
+        t.insert("judged_at_several_stages".into(), a.several_stages.into());
     }
     totals
 }

@@ -36,6 +36,15 @@ pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<
             let m: Vec<String> = names.into_iter().filter(|n| fold(n) == key).collect();
             if m.is_empty() {
                 let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
+                // No card there now, but reviews made there (a stage the funnel no longer
+                // lists and the CRM no longer uses): the stage is in the store all the same.
+                let reviews: u64 = (store.reviewed_stages()?.iter())
+                    .filter(|(n, _)| fold(n) == key)
+                    .map(|(_, n)| n)
+                    .sum();
+                if reviews > 0 {
+                    return Err(user(msg::stage_reviews_only(name, reviews, &stages)));
+                }
                 let store_only: Vec<&str> = store_only.iter().map(String::as_str).collect();
                 return Err(user(msg::unknown_stage(name, &stages, &store_only)));
             }

@@ -166,7 +166,20 @@ fn begin(
     match &args.stage {
         Some(name) => {
             let rows = desk.stages()?;
-            let row = find_stage(&state.shared.funnel, &rows, name)?;
+            let row = match find_stage(&state.shared.funnel, &rows, name) {
+                Ok(row) => row,
+                // No card there now, but reviews made there: said so, as `okk queue` says it.
+                Err(unknown) => match desk.reviews_at(name)? {
+                    0 => return Err(unknown),
+                    n => {
+                        let funnel = &state.shared.funnel;
+                        let stages: Vec<&str> =
+                            funnel.stages.iter().map(|s| s.name.as_str()).collect();
+                        let said = crate::text::check::stage_reviews_only(name, n, &stages);
+                        return Err(super::user(said));
+                    }
+                },
+            };
             state.stages.rows = rows;
             update::start_at_stage(&mut state, row, &desk)?;
         }

@@ -34,6 +34,7 @@ pub mod merge;
 pub mod names;
 pub mod others_review;
 pub mod output;
+pub mod past_checklist;
 pub mod pending;
 pub mod ports;
 pub mod prune;

@@ -51,10 +51,17 @@ pub fn funnel(rows: &[StageRow]) -> String {
         let y = 26.0 + ROW * i as f64;
         let (b, f) = (&r.base, &r.figures);
         let w = cards_w * b.cards as f64 / max;
+        // A stage the funnel does not list (a later version removed it, its reviews stay) is
+        // marked as the table beside it marks it, and drawn muted.
+        let mark = crate::text::analytics::stage_mark_word(b).filter(|_| !b.known);
+        let (title, class) = match &mark {
+            Some(mark) => (format!("{} — {mark}", b.stage), "label muted"),
+            None => (b.stage.clone(), "label"),
+        };
         let _ = write!(
             s,
-            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="label">{}</text>"#,
-            esc(&b.stage),
+            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="{class}">{}</text>"#,
+            esc(&title),
             y + 15.0,
             esc(&cut(&b.stage, 34))
         );

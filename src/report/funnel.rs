@@ -110,7 +110,7 @@ fn before_after(s: &mut String, r: &Report) {
         let said = vmsg::stage_notes(split, row).join("; ");
         let _ = write!(s, "<tr><td class=\"text\">{}", esc(&row.stage));
         if !said.is_empty() {
-            let _ = write!(s, "<br><span class=\"muted\">{}</span>", esc(&said));
+            let _ = write!(s, "<br/><span class=\"muted\">{}</span>", esc(&said));
         }
         s.push_str("</td>");
         match &row.before {

@@ -254,7 +254,11 @@ fn funnel(s: &mut String, r: &Report) {
     s.push('\n');
     head(s, &msg::stage_columns(), &[8]);
     for row in r.rows {
-        let _ = write!(s, "<tr><td>{}</td>", esc(&row.base.stage));
+        let _ = write!(s, "<tr><td>{}", esc(&row.base.stage));
+        if let Some(mark) = crate::text::analytics::stage_mark_word(&row.base) {
+            let _ = write!(s, "<br/><span class=\"muted\">{}</span>", esc(&mark));
+        }
+        s.push_str("</td>");
         let why = stage_why(row.figures.judged_before_change.as_ref());
         figure_cells(
             s,
@@ -266,7 +270,16 @@ fn funnel(s: &mut String, r: &Report) {
         );
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody>\n</table>\n</section>\n");
+    s.push_str("</tbody>\n</table>\n");
+    let several = crate::text::analytics::several_stages(
+        r.rows.iter().map(|r| &r.figures),
+        r.analytics,
+        &msg::count,
+    );
+    if let Some(several) = several {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&several));
+    }
+    s.push_str("</section>\n");
 }
 
 fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) {

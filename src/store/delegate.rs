@@ -11,6 +11,10 @@ macro_rules! desk_ports {
                 $store::crm_stage_names(self)
             }
 
+            fn reviewed_stages(&self) -> $crate::domain::ports::StoreResult<Vec<(String, u64)>> {
+                $store::reviewed_stages(self)
+            }
+
             fn queue(
                 &self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

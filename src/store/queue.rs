@@ -171,6 +171,17 @@ impl Store {
         Ok(out)
     }
 
+    /// The stage names current reviews were made at, each with how many, sorted.
+    pub fn reviewed_stages(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, count(*) FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+             GROUP BY stage ORDER BY stage",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Up to `limit` cards the auditor has still to review, in queue order.
     pub fn queue(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
         if q.crm_stages.is_empty() || q.limit == 0 {

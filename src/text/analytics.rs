@@ -235,6 +235,9 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, left_out(&dropped, cols));
     }
     note(&mut s, crate::tr!("analytics-judged-note"));
+    if let Some(several) = several_stages(rows.iter().map(|r| &r.figures), a, &int) {
+        note(&mut s, several);
+    }
     note(&mut s, not_ok_note(&t.figures, &int));
     for note_text in before_change_notes(rows) {
         note(&mut s, note_text);
@@ -262,6 +265,27 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         );
     }
     s
+}
+
+/// Why the stage rows' samples add up to more than the Total's: cards judged at more than one
+/// stage count at each, the Total (and each manager) once. `None` when no card was.
+pub fn several_stages<'a>(
+    rows: impl Iterator<Item = &'a Figures>,
+    a: &Analytics,
+    count: &dyn Fn(u64) -> String,
+) -> Option<String> {
+    if a.several_stages == 0 {
+        return None;
+    }
+    let summed: u64 = rows.map(|f| f.judged).sum();
+    Some(crate::tr!(
+        "analytics-several-stages",
+        count = count(a.several_stages),
+        count_n = a.several_stages,
+        rows = count(summed),
+        total = count(a.totals.figures.judged),
+        total_n = a.totals.figures.judged
+    ))
 }
 
 /// What "not ok" counts, with how many of the cards not ok are only unclear: the lead sends
@@ -631,14 +655,20 @@ pub fn fit_lines(text: &str, cols: usize) -> String {
 /// What the stage table says after a stage's figures: a stage the funnel does not know, a
 /// won or lost stage, or one under extra control.
 fn stage_mark(b: &crate::domain::analytics::stages::StageFigures) -> String {
-    let mark = match (b.known, b.kind, b.extra_control) {
+    stage_mark_word(b).map_or_else(String::new, |mark| format!("  {mark}"))
+}
+
+/// What sets a stage's row apart, in `okk stats`' words (the report marks its rows alike): a
+/// stage the funnel does not list (never did, or a later version removed it), a won or lost
+/// one, an extra control.
+pub fn stage_mark_word(b: &crate::domain::analytics::stages::StageFigures) -> Option<String> {
+    Some(match (b.known, b.kind, b.extra_control) {
         (false, _, _) => crate::tr!("analytics-mark-unknown"),
         (_, Some(StageKind::Won), _) => crate::tr!("analytics-mark-won"),
         (_, Some(StageKind::Lost), _) => crate::tr!("analytics-mark-lost"),
         (_, _, true) => crate::tr!("analytics-mark-extra"),
-        _ => return String::new(),
-    };
-    format!("  {mark}")
+        _ => return None,
+    })
 }
 
 /// A line under a table, indented as its rows.

@@ -40,6 +40,19 @@ pub fn unknown_stage(name: &str, stages: &[&str], store_only: &[&str]) -> String
     }
 }
 
+/// A stage no card is at now that current reviews were made at (the funnel does not list it,
+/// and the CRM moved every card on): `count` of them. `stages`: the funnel's.
+pub fn stage_reviews_only(name: &str, count: u64, stages: &[&str]) -> String {
+    let stages: Vec<String> = stages.iter().map(|n| line(n).into_owned()).collect();
+    crate::tr!(
+        "check-stage-reviews-only",
+        name = line(name),
+        count = super::common::int(count as i64),
+        count_n = count,
+        stages = stages.join(", ")
+    )
+}
+
 /// A flag's severity as a word of the language (the JSON keeps the code).
 pub fn severity(s: Severity) -> String {
     match s {

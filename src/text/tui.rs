@@ -1154,6 +1154,11 @@ pub fn no() -> String {
 }
 
 /// On the lead's decide screen: the stage the review was made at is gone from the funnel.
+/// A checklist item a review answered that no funnel version the store recorded names: its id.
+pub fn item_not_in_funnel(id: &str) -> String {
+    tr!("tui-item-not-in-funnel", id = safe::line(id))
+}
+
 pub fn review_stage_gone(stage: &str) -> String {
     tr!("tui-review-stage-gone", stage = safe::line(stage))
 }
@@ -1188,6 +1193,15 @@ pub fn flags_from(day: &str) -> String {
 /// not ok are only unclear.
 pub fn stats_not_ok(unclear: u64) -> String {
     tr!("tui-stats-not-ok-counts", unclear = unclear)
+}
+
+/// Under the stats screen's totals, when cards judged at more than one stage make the stages'
+/// samples add up to more (`rows`) than the cards judged in all.
+pub fn stats_several_stages(rows: u64) -> String {
+    tr!(
+        "tui-stats-several-stages",
+        rows = super::common::int(rows as i64)
+    )
 }
 
 pub fn stats_stages() -> String {

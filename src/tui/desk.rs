@@ -842,6 +842,39 @@ impl Desk {
         self.store.borrow_mut().lead_rows()
     }
 
+    /// Current reviews made at a stage the CRM named `name` (compared loosely): a stage no card
+    /// is at may hold them.
+    pub fn reviews_at(&self, name: &str) -> DeskResult<u64> {
+        use crate::domain::names::fold;
+        let key = fold(name);
+        let stages = self.store.borrow().reviewed_stages()?;
+        Ok(stages
+            .iter()
+            .filter(|(n, _)| fold(n) == key)
+            .map(|(_, n)| n)
+            .sum())
+    }
+
+    /// The checklist of `stage`, which the funnel no longer has, as the latest funnel version
+    /// the store recorded with it had it: what a review made there answered. `None` where the
+    /// funnel has the stage, or no version had it.
+    pub fn past_checklist(
+        &self,
+        stage: &str,
+    ) -> DeskResult<Option<Vec<crate::domain::funnel::ChecklistItem>>> {
+        if self.funnel.resolve(stage).is_some() {
+            return Ok(None);
+        }
+        let versions =
+            crate::domain::ports::FunnelHistory::funnel_versions(&**self.store.borrow())?;
+        let funnels: Vec<_> = (versions.iter())
+            .filter_map(crate::funnel_config::load_version)
+            .collect();
+        Ok(crate::domain::past_checklist::past_checklist(
+            &funnels, stage,
+        ))
+    }
+
     /// `auditor`'s current review of a card (the lead looks at someone else's).
     pub fn review_of(&self, card_id: CardId, auditor: &str) -> DeskResult<Option<StoredReview>> {
         self.store.borrow_mut().current_review(card_id, auditor)

@@ -217,6 +217,9 @@ pub struct CardRead {
     /// Other auditors' current reviews of the card, with the lead's word on each (the
     /// auditor's own card; none on the lead's screen, which shows the auditor's review).
     pub others: Vec<crate::domain::others_review::OthersReview>,
+    /// The checklist the review answered, where it was made at a stage the funnel no longer
+    /// has, as the latest funnel version with that stage had it (the lead's screen only).
+    pub past_checklist: Option<Vec<crate::domain::funnel::ChecklistItem>>,
 }
 
 /// What the screen does with an answer.
@@ -546,14 +549,23 @@ fn read_with(detail: CardDetail, whose: &Whose, desk: &Desk) -> DeskResult<CardR
                 decision,
                 draft,
                 others,
+                past_checklist: None,
             }
         }
-        Whose::Of { auditor, review_id } => CardRead {
-            review: desk.review_of(card_id, auditor)?,
-            decision: desk.latest_decision(review_id)?,
-            draft: None,
-            others: Vec::new(),
-            detail,
-        },
+        Whose::Of { auditor, review_id } => {
+            let review = desk.review_of(card_id, auditor)?;
+            let past_checklist = match &review {
+                Some(r) => desk.past_checklist(&r.stage)?,
+                None => None,
+            };
+            CardRead {
+                review,
+                decision: desk.latest_decision(review_id)?,
+                draft: None,
+                others: Vec::new(),
+                past_checklist,
+                detail,
+            }
+        }
     })
 }

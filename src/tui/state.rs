@@ -164,6 +164,9 @@ pub struct CardState {
     /// Other auditors' current reviews of the card, with the lead's word on each: the auditor's
     /// card says whose it is, or that the lead settled it, before she spends a verdict on it.
     pub others: Vec<crate::domain::others_review::OthersReview>,
+    /// Where `checked` is none (the review's stage is no longer in the funnel): that stage's
+    /// checklist as the latest funnel version with it had it, which names the items answered.
+    pub past_checklist: Option<Vec<crate::domain::funnel::ChecklistItem>>,
 }
 
 /// How the review being built on a card stands with the auditor's draft of it in the store: a

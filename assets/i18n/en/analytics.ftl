@@ -7,6 +7,16 @@ analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or uncle
     [0] {"."}
    *[other] ; unclear: { $unclear } of the { $not_ok } not ok.
 }
+analytics-several-stages = { $count } { $count_n ->
+    [one] card was
+   *[other] cards were
+} judged at more than one stage: each of those stages counts { $count_n ->
+    [one] it
+   *[other] them
+} in its sample, the totals and the managers once, by the verdict that stands on the card; so the stages' samples add up to { $rows } while { $total } { $total_n ->
+    [one] card was
+   *[other] cards were
+} judged in all.
 analytics-total-lying = { $measured ->
     [yes] Lying: { $lying }
    *[other] Likely lying: { $lying } ({ $low }–{ $high })

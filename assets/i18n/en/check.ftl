@@ -2,6 +2,16 @@
 
 check-unknown-rule = unknown rule «{ $code }»; use one of: { $codes }
 check-unknown-stage = no stage «{ $name }» in the funnel or the store; the funnel's stages are: { $stages }
+check-stage-reviews-only = no card is at «{ $name }» now: the funnel does not list it and no card in the store is there; { $count } { $count_n ->
+    [one] review was
+   *[other] reviews were
+} made there (`okk stats` counts { $count_n ->
+    [one] it
+   *[other] them
+}, `okk lead` and `okk export` show { $count_n ->
+    [one] it
+   *[other] them
+}); the funnel's stages are: { $stages }
 check-unknown-stage-store = the store also has cards at stages the funnel does not know: { $stages }
 check-total = { $n ->
     [one] { $n } flagged card

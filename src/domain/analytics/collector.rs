@@ -103,13 +103,15 @@ impl Cards {
     }
 }
 
-/// A manager (`None`: no owner), their counts across the stages, the open cards their
-/// estimate speaks for, and their cards judged at each funnel stage by version.
+/// A manager (`None`: no owner), their counts across the stages (each card judged once), the
+/// open cards their estimate speaks for, their cards judged at each funnel stage by version,
+/// and those stage samples summed (a card judged at two stages twice).
 type ManagerTally<'a> = (
     Option<&'a String>,
     Tally,
     u64,
     Vec<(String, BTreeMap<i64, u64>)>,
+    u64,
 );
 
 /// Takes every card, then every current review; [`Collector::finish`] makes the figures.
@@ -126,6 +128,12 @@ pub struct Collector<'f> {
     cards: Cards,
     /// Each card's current reviews in the window, per stage (slot) they were made at.
     judged: Map<(i64, u32), CardReviews>,
+    /// Per owner, their cards judged each once, their reviews at every stage settled as one
+    /// (made in [`Collector::finish`]): what the totals' and the managers' samples count.
+    once: Map<Owner, Tally>,
+    /// Cards counted (judged or disputed) at more than one stage: the stage rows count them at
+    /// each, the totals and the managers once.
+    several_stages: u64,
     /// Current reviews in the window of cards the store does not hold (see
     /// [`super::Analytics::without_card`]): counted apart, in no figure.
     without_card: u64,
@@ -164,6 +172,8 @@ impl<'f> Collector<'f> {
             owners: Vec::new(),
             cards: Cards::default(),
             judged: Map::default(),
+            once: Map::default(),
+            several_stages: 0,
             without_card: 0,
             weeks: BTreeMap::new(),
             returned: 0,
@@ -305,15 +315,22 @@ impl<'f> Collector<'f> {
 
     /// Counts a card's reviews at the stage at `slot` as one card judged, by the verdict that
     /// stands on it, for `owner` (the card's now). `open_here`: the card is open at that stage
-    /// now, so the stage's estimate knows it for certain.
-    fn count_card(&mut self, slot: usize, owner: Owner, reviews: &CardReviews, open_here: bool) {
+    /// now, so the stage's estimate knows it for certain. Whether it counted (judged or
+    /// disputed).
+    fn count_card(
+        &mut self,
+        slot: usize,
+        owner: Owner,
+        reviews: &CardReviews,
+        open_here: bool,
+    ) -> bool {
         let checklist = self.checklist(slot);
         let t = self.slots[slot].by_owner.entry(owner).or_default();
         let pick = match reviews.settled() {
-            Settled::Nothing => return,
+            Settled::Nothing => return false,
             Settled::Disputed => {
                 t.disputed += 1;
-                return;
+                return true;
             }
             Settled::Judged(pick) => pick,
         };
@@ -337,6 +354,33 @@ impl<'f> Collector<'f> {
             t.count_item(slot, id, failed, mismatch);
         }
         t.mismatches_unanswered += u64::from(mismatch && !answered);
+        true
+    }
+
+    /// Counts a card once for `owner` (the card's now), its reviews at every stage settled as
+    /// one: the totals' and the manager's sample, and the week of the verdict that stands.
+    /// Checklist items stay the stages' (each item belongs to one stage's checklist).
+    fn count_once(&mut self, owner: Owner, reviews: &CardReviews) {
+        let t = self.once.entry(owner).or_default();
+        let pick = match reviews.settled() {
+            Settled::Nothing => return,
+            Settled::Disputed => {
+                t.disputed += 1;
+                return;
+            }
+            Settled::Judged(pick) => pick,
+        };
+        let mismatch = pick.verdict != Verdict::Ok;
+        t.judged += 1;
+        *t.judged_by_version
+            .entry(pick.version.unwrap_or(0))
+            .or_default() += 1;
+        t.verdicts.add(pick.verdict, 1);
+        if let Some(s) = pick.score {
+            t.score_sum += s;
+            t.scored += 1;
+        }
+        t.mismatches_unanswered += u64::from(mismatch && pick.answered.is_empty());
         let week = self.weeks.entry(trend::monday(pick.day)).or_default();
         week.judged += 1;
         week.mismatches += u64::from(mismatch);
@@ -403,24 +447,30 @@ impl<'f> Collector<'f> {
     }
 
     pub fn finish(mut self) -> (Analytics, StageCounts) {
-        // Each card judged counts for its owner now; a card not synced yet has none. A card
-        // there now also counts once at its stage now, its reviews at every stage settled as
-        // one: the verdict that stands on the card, as the CRM export takes it.
-        let mut standing: Map<i64, CardReviews> = Map::default();
+        // Each card judged counts for its owner now. A stage's row counts it by its reviews
+        // there. Its reviews at every stage settled as one make the verdict that stands on the
+        // card: by it the card counts once in the totals, its manager's row and the trend, and
+        // (not gone) once at its CRM stage now, as the CRM export takes it.
+        let mut standing: Map<i64, (CardReviews, u32)> = Map::default();
         for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
             let now = self.cards.get(card);
             let owner = now.map_or(NO_OWNER, |c| c.owner);
             let open_here =
                 now.is_some_and(|c| c.open && self.crm[c.crm as usize].slot == slot as usize);
-            self.count_card(slot as usize, owner, &reviews, open_here);
-            if now.is_some_and(|c| !c.gone) {
-                standing.entry(card).or_default().merge(reviews);
-            }
+            let counted = self.count_card(slot as usize, owner, &reviews, open_here);
+            let (all, stages) = standing.entry(card).or_default();
+            all.merge(reviews);
+            *stages += u32::from(counted);
         }
-        for (card, reviews) in standing {
+        for (card, (reviews, stages)) in standing {
             let Some(now) = self.cards.get(card) else {
                 continue;
             };
+            self.count_once(now.owner, &reviews);
+            self.several_stages += u64::from(stages > 1);
+            if now.gone {
+                continue;
+            }
             // A card whose every review was sent back is not reviewed: it waits in the queue
             // for a new verdict (and counts in no sample), as the auditor's queue counts it.
             let at = &mut self.crm[now.crm as usize];
@@ -497,13 +547,15 @@ impl<'f> Collector<'f> {
             all_left_out: (self.in_window == 0 && self.left_out.reviews > 0)
                 .then_some(self.left_out),
             last_review: self.last_review,
+            several_stages: self.several_stages,
             stages,
             managers: managers
                 .iter()
-                .map(|(owner, t, over, by_stage)| ManagerGroup {
+                .map(|(owner, t, over, by_stage, samples)| ManagerGroup {
                     manager: owner.cloned(),
                     group: group(t, t.estimate(*over)),
                     judged_by_stage: by_stage.clone(),
+                    stage_samples: *samples,
                     changed_stages: Vec::new(),
                 })
                 .collect(),
@@ -542,13 +594,15 @@ impl<'f> Collector<'f> {
         order
     }
 
-    /// Everyone's counts together, and each manager's across the stages with the open cards
-    /// their estimate speaks for (theirs at the stages where a card of theirs was judged):
+    /// Everyone's counts together, and each manager's across the stages (each card judged
+    /// counted once, by the verdict that stands on it) with the open cards their estimate
+    /// speaks for (theirs at the stages where a card of theirs was judged):
     /// ranked managers by the cards likely lying, then those with too few cards judged to
     /// rank, by cards.
     fn managers(&self) -> (Tally, Vec<ManagerTally<'_>>) {
         let mut totals = Tally::default();
-        type Sum = (Tally, u64, Vec<(String, BTreeMap<i64, u64>)>);
+        let mut once = Tally::default();
+        type Sum = (Tally, u64, Vec<(String, BTreeMap<i64, u64>)>, u64);
         let mut managers: BTreeMap<Option<&String>, Sum> = BTreeMap::new();
         for slot in &self.slots {
             for (owner, t) in &slot.by_owner {
@@ -556,6 +610,7 @@ impl<'f> Collector<'f> {
                     .entry(self.owners.get(*owner as usize))
                     .or_default();
                 m.0.merge(t);
+                m.3 += t.judged;
                 if t.judged > 0 {
                     m.1 += t.open;
                     if slot.kind.is_some() {
@@ -565,11 +620,19 @@ impl<'f> Collector<'f> {
                 totals.merge(t);
             }
         }
+        for (owner, t) in &self.once {
+            let m = managers
+                .entry(self.owners.get(*owner as usize))
+                .or_default();
+            m.0.count_cards_as(t);
+            once.merge(t);
+        }
+        totals.count_cards_as(&once);
         let mut managers: Vec<ManagerTally<'_>> = managers
             .into_iter()
-            .map(|(m, (t, over, by_stage))| (m, t, over, by_stage))
+            .map(|(m, (t, over, by_stage, samples))| (m, t, over, by_stage, samples))
             .collect();
-        managers.sort_by(|(a, ta, oa, _), (b, tb, ob, _)| {
+        managers.sort_by(|(a, ta, oa, _, _), (b, tb, ob, _, _)| {
             let lying = |t: &Tally, over: u64| {
                 (t.estimate(over).filter(|_| t.ranked())).map_or(-1.0, |e| e.lying)
             };

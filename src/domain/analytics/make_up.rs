@@ -442,7 +442,10 @@ impl StatsFigures {
         }
         for m in &mut a.managers {
             let f = &mut m.group.figures;
-            let marked = manager_judged_before(&m.judged_by_stage, f.judged, |s| at(true, s));
+            // Of the stage samples `judged_by_stage` counts (a card judged at two stages in
+            // each), not of the row's cards judged (each once).
+            let marked =
+                manager_judged_before(&m.judged_by_stage, m.stage_samples, |s| at(true, s));
             (f.judged_before_change, m.changed_stages) = match marked {
                 Some((j, stages)) => (Some(j), stages),
                 None => (None, Vec::new()),

@@ -59,6 +59,10 @@ pub struct ManagerGroup {
     /// stage's make-up changed.
     #[serde(skip)]
     pub judged_by_stage: Vec<(String, BTreeMap<i64, u64>)>,
+    /// Their cards judged at each stage summed: a card judged at two stages counts twice, as
+    /// in the stage rows (the sample `judged_by_stage` marks, not the row's cards judged).
+    #[serde(skip)]
+    pub stage_samples: u64,
     /// With `judged_before_change`: the stages whose change most of their cards judged predate.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changed_stages: Vec<String>,
@@ -73,6 +77,10 @@ pub struct Analytics {
     /// does not bound the reviews, and a page dated by it says when they end.
     #[serde(skip)]
     pub last_review: Option<NaiveDate>,
+    /// Cards judged (or disputed) at more than one stage: each of those stages' rows counts
+    /// them, the totals and their manager's row once, so the rows add up to more.
+    #[serde(skip)]
+    pub several_stages: u64,
     pub totals: Group,
     /// Current reviews the lead sent back: left out of every figure until judged again.
     pub returned: u64,
@@ -433,6 +441,53 @@ mod tests {
             ),
             (2, 1, 1)
         );
+        // The totals and Ольга's row count each card once, its reviews at every stage settled
+        // as one: card 4's stale and ok split too. Cards 1 and 2 wrong_stage; 3 and 4 disputed.
+        for f in [&a.totals.figures, &a.managers[0].group.figures] {
+            assert_eq!(
+                (f.judged, f.review_verdicts.wrong_stage, f.disputed),
+                (2, 2, 2)
+            );
+            assert_eq!(f.mismatch_rate, Some(1.0));
+        }
+        assert_eq!(a.several_stages, 1);
+        let weeks: u64 = a.trend.iter().map(|w| w.judged).sum();
+        assert_eq!(weeks, 2);
+    }
+
+    #[test]
+    fn a_card_judged_at_two_stages_is_a_sample_at_each_and_one_card_in_the_totals() {
+        let funnel = crate::funnel_config::default_funnel();
+        let (met, booking) = ("Встреча проведена", "Бронирование");
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        c.add_card(&card(1, booking, "Ольга", 18));
+        c.add_card(&card(2, booking, "Ольга", 18));
+        // Card 1: stale at the meeting, then (moved on) stale here by another auditor. Card 2:
+        // ok here.
+        c.add_review(&finding(1, met, Verdict::Stale, 10));
+        c.add_review(&Finding {
+            auditor: "boris",
+            ..finding(1, booking, Verdict::Stale, 17)
+        });
+        c.add_review(&finding(2, booking, Verdict::Ok, 17));
+        let (a, _) = c.finish();
+        let at = |stage: &str| &a.stages[funnel.resolve(stage).unwrap()].group.figures;
+        assert_eq!((at(met).judged, at(met).mismatches), (1, 1));
+        assert_eq!((at(booking).judged, at(booking).mismatches), (2, 1));
+        // Once in all: 1 of 2 not ok, not 2 of 3.
+        let (t, olga) = (&a.totals.figures, &a.managers[0].group.figures);
+        for f in [t, olga] {
+            assert_eq!((f.judged, f.mismatches, f.reviews), (2, 1, 3));
+            assert_eq!(f.mismatch_rate, Some(0.5));
+        }
+        // Her estimate: 1 of 2 over her 2 open cards (at the stage her cards were judged at
+        // and are now; the meeting holds none).
+        assert_eq!(olga.estimated_lying, Some(1.0));
+        assert_eq!(a.several_stages, 1);
+        assert_eq!(a.managers[0].stage_samples, 3);
+        // The week of the verdict that stands (the later one): one card a week, not two.
+        let weeks: Vec<(u64, u64)> = a.trend.iter().map(|w| (w.judged, w.mismatches)).collect();
+        assert_eq!(weeks, [(0, 0), (2, 1)]);
     }
 
     #[test]

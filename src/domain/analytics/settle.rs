@@ -43,6 +43,11 @@ impl Answered {
         a
     }
 
+    /// No item judged (pass or fail): the checklist says nothing of the card.
+    pub fn is_empty(&self) -> bool {
+        self.judged == 0 && self.others.is_empty()
+    }
+
     /// (item id, failed) per item judged, in [`judged_items`]' order; `checklist` is the one
     /// [`Answered::new`] was given.
     pub fn items<'a>(

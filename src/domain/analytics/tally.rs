@@ -174,6 +174,21 @@ impl Tally {
         }
     }
 
+    /// Takes the sample of `once` (cards judged each once, their reviews at every stage settled
+    /// as one) for its own: a group over several stages, whose stage tallies count a card
+    /// judged at two stages twice. What is counted per stage stays: the cards, the reviews,
+    /// the checklist items (each belongs to one stage's checklist), and the open cards judged
+    /// where they are now (each at one stage only).
+    pub fn count_cards_as(&mut self, once: &Tally) {
+        self.judged = once.judged;
+        self.disputed = once.disputed;
+        self.verdicts = once.verdicts;
+        self.score_sum = once.score_sum;
+        self.scored = once.scored;
+        self.judged_by_version = once.judged_by_version.clone();
+        self.mismatches_unanswered = once.mismatches_unanswered;
+    }
+
     /// Judged cards whose verdict is not ok.
     pub fn mismatches(&self) -> u64 {
         self.judged - self.verdicts.ok

@@ -12,6 +12,10 @@ pub trait QueueStore {
     /// Distinct stage names as the CRM wrote them, sorted.
     fn crm_stage_names(&self) -> StoreResult<Vec<String>>;
 
+    /// The stage names current reviews were made at (as the CRM named them then), each with
+    /// how many, sorted: a stage no card is at now may still hold reviews.
+    fn reviewed_stages(&self) -> StoreResult<Vec<(String, u64)>>;
+
     /// Up to `q.limit` cards the auditor has still to review, in queue order: the auditor's
     /// pending calibration cards (first page only), then flagged cards (most severe, then most
     /// flags), then the longest idle, then by external id. A page continues after `q.after`;

@@ -350,6 +350,19 @@ impl PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    pub fn reviewed_stages(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT stage, count(*) FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+             GROUP BY stage ORDER BY stage COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     pub fn queue(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
         if q.crm_stages.is_empty() || q.limit == 0 {
             return Ok(Vec::new());

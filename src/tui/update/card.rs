@@ -794,6 +794,7 @@ pub(super) fn card_read(
         item: 0,
         decision: read.decision,
         others,
+        past_checklist: read.past_checklist,
     });
     state.screen = Screen::Card;
 }

@@ -346,6 +346,7 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
         item: 0,
         decision: read.decision,
         others: Vec::new(),
+        past_checklist: read.past_checklist,
         detail: read.detail,
     });
     state.screen = Screen::Decide;

@@ -834,24 +834,27 @@ fn draw_checklist(
 }
 
 /// The answers of a review made at a stage the funnel no longer has (removed since, no alias
-/// left), as recorded: one item per answer, its id for its text. `None` where the funnel knows
-/// the checklist answered, or nothing was answered.
+/// left), as recorded: the checklist the latest funnel version with that stage had, its items
+/// by their names; an answered item no version names, by its id marked as no longer in the
+/// funnel. `None` where the funnel knows the checklist answered, or nothing was answered.
 fn recorded_items(c: &CardState) -> Option<Vec<crate::domain::funnel::ChecklistItem>> {
     if c.checked.is_some() || c.draft.answers.is_empty() {
         return None;
     }
-    let items = (c.draft.answers.keys())
+    let past = c.past_checklist.as_deref().unwrap_or(&[]);
+    let named = past.iter().cloned();
+    let unnamed = (c.draft.answers.keys())
+        .filter(|id| !past.iter().any(|i| &i.id == *id))
         .map(|id| crate::domain::funnel::ChecklistItem {
             id: id.clone(),
-            text: clip(id, 120),
+            text: msg::item_not_in_funnel(&clip(id, 120)),
             weight: 0,
             critical: false,
             field: None,
             checks: Default::default(),
             scale: None,
-        })
-        .collect();
-    Some(items)
+        });
+    Some(named.chain(unnamed).collect())
 }
 
 /// The checklist's items, each as its lines, wrapped to `width` past its number.

@@ -168,8 +168,12 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         ));
     let inner = block.inner(trend);
     frame.render_widget(block, trend);
-    let counts = msg::stats_not_ok(a.totals.figures.review_verdicts.unclear);
-    let counts = dim_notes(vec![counts], inner, theme);
+    let mut counts = vec![msg::stats_not_ok(a.totals.figures.review_verdicts.unclear)];
+    if a.several_stages > 0 {
+        let rows = a.stages.iter().map(|s| s.group.figures.judged).sum();
+        counts.push(msg::stats_several_stages(rows));
+    }
+    let counts = dim_notes(counts, inner, theme);
     let [spark, legend, below] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(2),

@@ -229,9 +229,13 @@ pub fn paging_and_counts<B: Backend>(backend: &B) {
         .unwrap();
     assert_eq!((counts.cards, counts.flagged, counts.reviewed), (6, 3, 0));
     assert_eq!(counts.to_review(), 6);
+    assert!(store.reviewed_stages().unwrap().is_empty());
 
     let p = verdict(&*store, "anna", "w2", Verdict::Ok, "r-w2", now());
     save(&mut *store, &p);
+    // The stage the review was made at, with its current reviews: what `okk queue` names for
+    // a stage no card is at any more.
+    assert_eq!(store.reviewed_stages().unwrap(), [(STAGE.to_string(), 1)]);
     let paged = pages(&*store, "anna", 2);
     assert_eq!(ids(&paged), ["c1", "w1", "i1", "i2", "i0"]);
     let counts = store

@@ -1,0 +1,472 @@
+//! The lead's figures through a month of a changing funnel (tester findings F2, F8, F13): a card
+//! the CRM moved on and that was judged at both stages, and a stage a later funnel version
+//! removed while it still holds reviews. On a store file and on the team server alike.
+//!
+//! | cards | stage (CRM) in the first export | in the second      | reviews                     |
+//! |-------|---------------------------------|--------------------|-----------------------------|
+//! | K1    | Первичный контакт               | Квалификация       | stale at both (two auditors)|
+//! | K2–K3 | Первичный контакт               | Первичный контакт  | ok                          |
+//! | Q1–Q2 | Квалификация                    | Квалификация       | Q1 dead                     |
+//! | P1–P2 | Переговоры                      | Квалификация       | P1 ok at «Переговоры»       |
+//!
+//! Funnel version 2 removes «Переговоры» (no card is there any more): its reviews stay.
+
+mod common;
+mod pty;
+
+#[path = "support/server_db.rs"]
+mod server_db;
+
+use std::path::{Path, PathBuf};
+
+use common::{Desk, path_arg, succeeded};
+use serde_json::Value as Json;
+
+const TODAY: &str = "2026-11-20";
+
+const FUNNEL_V1: &str = r#"name = "Продажи"
+
+[rules]
+idle = "off"
+markers = "off"
+closed_open = "off"
+backwards = "off"
+gone = "off"
+unknown_stage = "off"
+required = "off"
+
+[[stages]]
+name = "Первичный контакт"
+
+[[stages]]
+name = "Квалификация"
+
+[[stages]]
+name = "Переговоры"
+
+[[stages]]
+name = "Успех"
+kind = "won"
+"#;
+
+fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
+    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
+}
+
+fn json_of(desk: &Desk, funnel: &Path, args: &[&str]) -> Json {
+    serde_json::from_str(&okk(desk, funnel, args)).expect("JSON")
+}
+
+fn review(verdict: &str) -> okk::domain::review::Review {
+    okk::domain::review::Review {
+        verdict: okk::domain::review::Verdict::from_name(verdict).unwrap(),
+        draft: Default::default(),
+        score: None,
+        seconds_spent: 30.0,
+    }
+}
+
+fn export(desk: &Desk, name: &str, cards: &[(&str, &str, &str)]) -> PathBuf {
+    let mut lines = vec![
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка"
+            .to_string(),
+    ];
+    for (id, owner, stage) in cards {
+        lines.push(format!(
+            "{id},Сделка {id},100000,{owner},01.11.2026 10:00:00,\
+             19.11.2026 10:00:00,не закрыта,{stage},Продажи"
+        ));
+    }
+    let csv = desk.dir.path().join(name);
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    csv
+}
+
+/// The fingerprint of the store's `at`-th funnel version.
+fn fingerprint(desk: &Desk, funnel: &Path, at: usize) -> String {
+    let history = json_of(desk, funnel, &["funnel", "history", "--json"]);
+    history["versions"][at]["hash"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no version {at}: {history}"))
+        .to_string()
+}
+
+/// Two weekly exports with the reviews of each week between them, and «Переговоры» removed
+/// by funnel version 2.
+fn moved_desk() -> (Desk, PathBuf) {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("funnel.toml");
+    std::fs::write(&funnel, FUNNEL_V1).unwrap();
+    let first = export(
+        &desk,
+        "week1.csv",
+        &[
+            ("K1", "Оля", "Первичный контакт"),
+            ("K2", "Оля", "Первичный контакт"),
+            ("K3", "Оля", "Первичный контакт"),
+            ("Q1", "Игорь", "Квалификация"),
+            ("Q2", "Игорь", "Квалификация"),
+            ("P1", "Игорь", "Переговоры"),
+            ("P2", "Игорь", "Переговоры"),
+        ],
+    );
+    okk(&desk, &funnel, &["import", &path_arg(&first)]);
+    let v1 = fingerprint(&desk, &funnel, 0);
+    let at = "2026-11-10 12:00:00";
+    desk.save_review_under("K1", "anna", at, &v1, &review("stale"));
+    for card in ["K2", "K3", "P1"] {
+        desk.save_review_under(card, "anna", at, &v1, &review("ok"));
+    }
+    desk.save_review_under("Q1", "anna", at, &v1, &review("dead"));
+    let second = export(
+        &desk,
+        "week2.csv",
+        &[
+            ("K1", "Оля", "Квалификация"),
+            ("K2", "Оля", "Первичный контакт"),
+            ("K3", "Оля", "Первичный контакт"),
+            ("Q1", "Игорь", "Квалификация"),
+            ("Q2", "Игорь", "Квалификация"),
+            ("P1", "Игорь", "Квалификация"),
+            ("P2", "Игорь", "Квалификация"),
+        ],
+    );
+    okk(&desk, &funnel, &["import", &path_arg(&second)]);
+    let removed = FUNNEL_V1.replace("[[stages]]\nname = \"Переговоры\"\n\n", "");
+    assert_ne!(removed, FUNNEL_V1);
+    std::fs::write(&funnel, removed).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let v2 = fingerprint(&desk, &funnel, 1);
+    desk.save_review_under("K1", "boris", "2026-11-17 12:00:00", &v2, &review("stale"));
+    (desk, funnel)
+}
+
+fn row<'a>(stats: &'a Json, stage: &str) -> &'a Json {
+    stats["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == stage)
+        .unwrap_or_else(|| panic!("no «{stage}» in {stats}"))
+}
+
+fn manager<'a>(stats: &'a Json, name: &str) -> &'a Json {
+    stats["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["manager"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {stats}"))
+}
+
+/// A text with its lines joined: the notes break at 80 columns.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const SEVERAL_EN: &str = "1 card was judged at more than one stage: each of those stages \
+                          counts it in its sample, the totals and the managers once, by the \
+                          verdict that stands on the card; so the stages' samples add up to 6 \
+                          while 5 cards were judged in all.";
+const SEVERAL_RU: &str = "1 карточка проверена больше чем на одном этапе: каждый из этих \
+                          этапов считает её в своей выборке, а итоги и ответственные — один \
+                          раз, по вердикту, который за карточкой остался; поэтому выборки \
+                          этапов в сумме дают 6, а всего проверено 5 карточек.";
+
+/// K1, judged stale at «Первичный контакт» and again at «Квалификация» after the CRM moved it,
+/// is a sample at each of those stages but one card judged in the totals and in Оля's row:
+/// every output says the same, and says why the stages add up to more.
+#[test]
+fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row() {
+    let (desk, funnel) = moved_desk();
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let judged = |r: &Json| r["judged"].as_u64().unwrap();
+    // Each stage's row: its own sample, K1 in both.
+    assert_eq!(judged(row(&stats, "Первичный контакт")), 3);
+    assert_eq!(judged(row(&stats, "Квалификация")), 2);
+    assert_eq!(judged(row(&stats, "Переговоры")), 1);
+    let rows: u64 = stats["stages"].as_array().unwrap().iter().map(judged).sum();
+    assert_eq!(rows, 6);
+    // The totals: K1 once, by the verdict that stands on it (stale): K1 and Q1 not ok of 5.
+    let t = &stats["totals"];
+    assert_eq!((judged(t), t["mismatches"].as_u64()), (5, Some(2)), "{t}");
+    assert_eq!(t["mismatch_rate"], 0.4, "{t}");
+    assert_eq!(t["review_verdicts"]["stale"], 1, "{t}");
+    assert_eq!(t["judged_at_several_stages"], 1, "{t}");
+    // Оля's row: K1, K2, K3 once each, K1 not ok; her estimate over her 3 open cards.
+    let olya = manager(&stats, "Оля");
+    assert_eq!(
+        (judged(olya), olya["mismatches"].as_u64()),
+        (3, Some(1)),
+        "{olya}"
+    );
+    assert_eq!(olya["reviews"], 4, "{olya}");
+    assert_eq!(olya["estimated_lying"], 1.0, "{olya}");
+    let igor = manager(&stats, "Игорь");
+    assert_eq!(
+        (judged(igor), igor["mismatches"].as_u64()),
+        (2, Some(1)),
+        "{igor}"
+    );
+    // The managers add up to the totals; so do the weeks (K1 in the week of its standing
+    // verdict, boris's).
+    let sum = |key: &str| -> u64 { stats[key].as_array().unwrap().iter().map(judged).sum() };
+    assert_eq!((sum("managers"), sum("trend")), (5, 5));
+
+    // The text: the Total row says 5 and 40 %, and a note says why the stages say 6.
+    let text = okk(&desk, &funnel, &["stats"]);
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Total"))
+        .unwrap();
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(cells[4..6], ["5", "40%"], "{text}");
+    assert!(flat(&text).contains(SEVERAL_EN), "{text}");
+    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    assert!(flat(&russian).contains(SEVERAL_RU), "{russian}");
+    for t in [&text, &russian] {
+        for l in t.lines() {
+            assert!(unicode_width::UnicodeWidthStr::width(l) <= 80, "{l}");
+        }
+    }
+
+    // The CSV's managers: Оля's sample is 3.
+    let csv = okk(
+        &desk,
+        &funnel,
+        &["stats", "--csv", "--headers", "en", "--table", "managers"],
+    );
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "judged").unwrap();
+    let olya = csv.lines().find(|l| l.starts_with("Оля")).unwrap();
+    assert_eq!(olya.split(',').nth(at), Some("3"), "{csv}");
+
+    // The report: 5 cards judged at its head, the note under the stages' table.
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    well_formed(&page);
+    assert!(
+        page.contains("<b>5</b><span class=\"muted\">cards judged"),
+        "{page}"
+    );
+    let said = SEVERAL_EN.replace('\'', "&#39;");
+    assert!(page.contains(&said), "{page}");
+}
+
+/// Funnel version 2 removed «Переговоры», which still holds P1's review: `okk stats` marks its
+/// row as a stage not in the funnel, and the report marks its row and its bar alike.
+#[test]
+fn the_report_marks_a_stage_the_funnel_removed_as_okk_stats_does() {
+    let (desk, funnel) = moved_desk();
+    let text = okk(&desk, &funnel, &["stats"]);
+    assert!(text.contains("? not in the funnel: «Переговоры»"), "{text}");
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    assert!(
+        page.contains(
+            "<tr><td>Переговоры<br/><span class=\"muted\">? not in the funnel</span></td>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<title>Переговоры — ? not in the funnel</title>"),
+        "{page}"
+    );
+    // The stages the funnel lists stay unmarked; a won one says so.
+    assert!(page.contains("<tr><td>Квалификация</td>"), "{page}");
+    assert!(
+        page.contains("<tr><td>Успех<br/><span class=\"muted\">won</span></td>"),
+        "{page}"
+    );
+    let russian = okk(&desk, &funnel, &["--lang", "ru", "report", "--out", "-"]);
+    let mark = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        okk::tr!("analytics-mark-unknown")
+    });
+    assert!(
+        russian.contains(&format!(
+            "<tr><td>Переговоры<br/><span class=\"muted\">{mark}</span>"
+        )),
+        "{russian}"
+    );
+}
+
+/// The page parses as XML, as the report's own tests read it.
+fn well_formed(page: &str) {
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, xml.etree.ElementTree as ET; ET.fromstring(sys.stdin.read())",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn fails(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
+    let out = desk
+        .okk_funnel(funnel)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+const NO_CARD_EN: &str = "okk: no card is at «Переговоры» now: the funnel does not list it and \
+                          no card in the store is there; 1 review was made there (`okk stats` \
+                          counts it, `okk lead` and `okk export` show it); the funnel's stages \
+                          are: Первичный контакт, Квалификация, Успех\n";
+
+/// `okk queue` and `okk check` of the removed stage no card is at any more: not "not in the
+/// store" (its review is), but what is true.
+#[test]
+fn queue_and_check_of_a_stage_only_reviews_name_say_so() {
+    let (desk, funnel) = moved_desk();
+    for args in [
+        &["queue", "--stage", "Переговоры"][..],
+        &["check", "--stage", "переговоры"][..],
+    ] {
+        let said = fails(&desk, &funnel, args);
+        assert!(
+            said.ends_with(
+                NO_CARD_EN
+                    .replace("«Переговоры»", &format!("«{}»", args[2]))
+                    .as_str()
+            ),
+            "{said}"
+        );
+    }
+    let mut russian = vec!["--lang", "ru"];
+    russian.extend(["queue", "--stage", "Переговоры"]);
+    let said = fails(&desk, &funnel, &russian);
+    assert!(
+        said.contains(
+            "на этапе «Переговоры» сейчас нет ни одной карточки: в воронке его нет, и ни одна \
+             карточка в хранилище на нём не стоит; на нём сделана 1 проверка"
+        ),
+        "{said}"
+    );
+    // A name neither the funnel, the cards nor the reviews know is still unknown.
+    let said = fails(&desk, &funnel, &["queue", "--stage", "Нет такого"]);
+    assert!(
+        said.contains("no stage «Нет такого» in the funnel or the store"),
+        "{said}"
+    );
+}
+
+/// `okk review --stage` of that stage, in a terminal, says the same as `okk queue`.
+#[test]
+fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
+    let (desk, funnel) = moved_desk();
+    let args = [
+        "--db",
+        &path_arg(&desk.db),
+        "--funnel",
+        &path_arg(&funnel),
+        "--today",
+        TODAY,
+        "review",
+        "--stage",
+        "Переговоры",
+    ];
+    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
+    term.wait_for("no card is at «Переговоры» now");
+    term.wait_for("1 review was made there");
+    let status = term.wait_exit();
+    assert_eq!(status.exit_code(), 1, "{status}");
+}
+
+/// The same on the team server: its figures are the file's, and its queue says the same.
+#[test]
+fn on_the_server_the_figures_and_the_queue_say_the_same() {
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    let (desk, funnel) = moved_desk();
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let on = |db: &str, args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&funnel);
+        succeeded(cmd.args(["--today", TODAY]).args(args))
+    };
+    let file = path_arg(&desk.db);
+    let stats = on(&server.url, &["stats", "--json"]);
+    assert_eq!(stats, on(&file, &["stats", "--json"]));
+    let stats: Json = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["totals"]["judged"], 5, "{stats}");
+    assert_eq!(stats["totals"]["judged_at_several_stages"], 1, "{stats}");
+    assert!(flat(&on(&server.url, &["stats"])).contains(SEVERAL_EN));
+    let mut cmd = desk.okk_bare();
+    cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
+    let out = cmd
+        .args(["--today", TODAY, "queue", "--stage", "Переговоры"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.ends_with(NO_CARD_EN), "{said}");
+}
+
+/// The reviewer's stats screen (`4`): under «in all», why the stages' samples add up to more.
+#[test]
+fn the_stats_screen_says_the_stages_samples_add_up_to_more_than_all() {
+    let (desk, funnel) = moved_desk();
+    let store = okk::store::Store::open(&desk.db).expect("open the store");
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&funnel).expect("the funnel"));
+    let day = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = okk::app::audit::today(&store, Some(day)).expect("the store's day");
+    let mut tui = okk::tui::desk::Desk::new(
+        store,
+        funnel.clone(),
+        "anna".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = okk::tui::state::State::new(funnel, "anna".into(), keymap);
+    state.shared.now = tui.now();
+    state.shared.today = tui.today();
+    okk::tui::update::load_stages(&mut state, &tui).expect("stages");
+    common::reviewer::press(&mut state, &mut tui, "4");
+    for (lang, totals, said) in [
+        (
+            okk::text::lang::Lang::En,
+            "in all: 40% not ok of 5",
+            "in all each card once; the stages' samples sum to 6 (okk stats says why)",
+        ),
+        (
+            okk::text::lang::Lang::Ru,
+            "всего: не ок 40% из 5",
+            "во «всего» карточка один раз; выборки этапов в сумме 6 (почему — okk stats)",
+        ),
+    ] {
+        // At 80×24, as the desk opens.
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, 80, 24));
+        // The trend box's text, its lines joined: the sentence wraps in it.
+        let inside: String = (screen.lines())
+            .filter_map(|l| l.split('│').nth(3))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat(&inside).contains(totals), "{screen}");
+        assert!(flat(&inside).contains(said), "{screen}");
+    }
+}
