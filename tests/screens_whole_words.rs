@@ -213,9 +213,14 @@ fn parted_numbers(screen: &str, units: &BTreeSet<String>) -> BTreeSet<String> {
             // A row that opens with a label (`этап →`, `lead olga:`, `in all:`) is a line of
             // its own, not the rest of the one above.
             let label = (next.split_whitespace().take(3)).any(|w| w.ends_with(':') || w == "→");
+            // A wrap parts a word only from a row it would not fit on: a row with room left for
+            // it ended there (the fields view's `0/1` over a field named «Ответственный …»).
+            let room = b - a;
+            let wrapped = text.trim_end().chars().count() + 1 + first.chars().count() > room;
             if last.ends_with(|c: char| c.is_ascii_digit())
                 && units.contains(&word.to_lowercase())
                 && !label
+                && wrapped
             {
                 found.insert(format!("{last}│{first}"));
             }
@@ -273,6 +278,13 @@ fn the_check_finds_a_number_parted_from_its_word() {
         parted_numbers(&screen, &some),
         ["(7│дней)", "12│сек"].map(String::from).into()
     );
+    // A row with room for the word ended before it: a line of its own, not a wrap.
+    let listed = [
+        "\"│  Переговоры   3   3 100%  Попова 0/1          │\"",
+        "\"│Дней в работе                                  │\"",
+    ]
+    .join("\n");
+    assert!(parted_numbers(&listed, &some).is_empty());
     // The catalogues' own: what follows a number okk writes.
     let all = units();
     for unit in ["дней", "сек", "days", "cards"] {

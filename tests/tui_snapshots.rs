@@ -1391,12 +1391,14 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
             .into_iter()
             .find(|r| r.starts_with(&format!("{n} ")))
     };
-    let below = okk::text::tui::items_below(1);
+    // The items in sight (how many depends on how their lines wrap).
+    let in_sight = |screen: &str| (1..=7).filter(|&n| item(screen, n).is_some()).count();
     let screen = d.screen(80, 24);
     assert!(item(&screen, 7).is_none(), "7 does not fit:\n{screen}");
+    let below = okk::text::tui::items_below(7 - in_sight(&screen));
     assert!(
         screen.contains(&below),
-        "the box says one is below:\n{screen}"
+        "the box says how many are below:\n{screen}"
     );
 
     d.press("7");
@@ -1405,8 +1407,8 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
     assert!(seventh.starts_with("7 ✔ "), "answered: {seventh}\n{screen}");
     assert!(!screen.contains(&below), "{screen}");
     assert!(
-        screen.contains(&okk::text::tui::items_above(1)),
-        "the box says one is above:\n{screen}"
+        screen.contains(&okk::text::tui::items_above(7 - in_sight(&screen))),
+        "the box says how many are above:\n{screen}"
     );
     d.snap("card_last_item");
 
@@ -1727,7 +1729,7 @@ fn the_stats_screen_says_how_many_stages_and_managers_do_not_fit() {
             let names: Vec<String> = match from {
                 "stages" => figures.rows.iter().map(|r| r.base.stage.clone()).collect(),
                 _ => (figures.analytics.managers.iter())
-                    .map(|m| m.manager.clone().unwrap_or("—".into()))
+                    .map(|m| m.manager.clone().unwrap_or_else(okk::text::tui::no_owner))
                     .collect(),
             };
             names
@@ -1943,6 +1945,93 @@ fn fields_view_from_the_stats_screen() {
             highlighted[0]
         );
     }
+}
+
+/// The fields view scrolled (tui2 F1): at every place in the list the line under the header is
+/// a field's name, the name of the field of the stages under it, never a stage whose field's
+/// name went off the top; and its bar offers no enter, which opens nothing there.
+#[test]
+fn the_fields_view_keeps_the_field_s_name_over_its_stages_at_every_scroll() {
+    let mut d = demo();
+    d.press("4f");
+    let rows = d
+        .state
+        .stats
+        .as_ref()
+        .unwrap()
+        .fields
+        .as_ref()
+        .unwrap()
+        .rows
+        .clone();
+    for (w, h) in SIZES {
+        d.press("g");
+        for n in 0..rows.len() {
+            let screen = d.screen(w, h);
+            let lines: Vec<&str> = screen.lines().collect();
+            // The title bar, the box's top edge, the columns' header: then the list.
+            let top = lines[3].trim_matches('"').trim_start_matches('│');
+            let selected = d
+                .state
+                .stats
+                .as_ref()
+                .unwrap()
+                .fields
+                .as_ref()
+                .unwrap()
+                .selected;
+            assert_eq!(selected, n);
+            // The field whose stage is the first listed under the name, or the name itself.
+            let named = (rows.iter()).find(|r| {
+                top.starts_with(&format!("{} ", r.field))
+                    || top.trim_end_matches('│').trim_end() == r.field
+            });
+            assert!(
+                named.is_some(),
+                "{w}x{h} row {n}: the list starts with {top:?}, not a field's name:\n{screen}"
+            );
+            let bar = lines[h as usize - 1];
+            assert!(!bar.contains("enter"), "{w}x{h}: {bar}");
+            d.press("j");
+        }
+    }
+    d.press("G");
+    d.snap("stats_fields_scrolled");
+}
+
+/// A card I began and left (tui2 F9): its row in the queue carries the draft mark, which the
+/// legend under the list explains, as the store keeps it (the queue opened again shows it); a
+/// verdict on the card takes the draft, and its row shows the verdict instead.
+#[test]
+fn the_queue_marks_the_card_that_holds_my_draft() {
+    let mut d = demo();
+    d.press("<enter>");
+    let first = d.state.queue.as_ref().unwrap().items[0].entry.card_id;
+    let row = |d: &Desktop| d.screen(80, 24).lines().nth(3).unwrap().to_string();
+    // The legend is on the box's bottom edge.
+    let legend = |d: &Desktop| {
+        let screen = d.screen(80, 24);
+        let edge = screen.lines().find(|l| l.starts_with("\"└"));
+        edge.unwrap().to_string()
+    };
+    assert!(!row(&d).contains('✎'), "{}", row(&d));
+    assert!(!legend(&d).contains('✎'), "{}", legend(&d));
+    // A checklist item answered, then back to the list without a verdict.
+    d.press("<enter>1q");
+    assert_eq!(d.state.screen, Screen::Queue);
+    assert!(d.state.queue.as_ref().unwrap().drafted.contains(&first));
+    assert!(row(&d).starts_with("\"│▶✎ "), "{}", row(&d));
+    assert!(legend(&d).contains("✎ "), "{}", legend(&d));
+    d.snap("queue_draft");
+    // Read from the store: the reviewer opened again lists it marked.
+    d.reopen().press("<enter>");
+    assert!(row(&d).starts_with("\"│▶✎ "), "{}", row(&d));
+    // Its verdict took the draft: the verdict's mark, and none of the draft's.
+    d.press("<enter>aq");
+    assert_eq!(d.state.screen, Screen::Queue);
+    assert!(!d.state.queue.as_ref().unwrap().drafted.contains(&first));
+    d.press("g");
+    assert!(row(&d).starts_with("\"│▶✔ "), "{}", row(&d));
 }
 
 /// A card at a stage the funnel has no checklist for (here one the funnel does not know): the

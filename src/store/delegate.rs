@@ -184,6 +184,16 @@ macro_rules! desk_ports {
                 $store::draft(self, card.0, auditor)
             }
 
+            fn drafted(
+                &self,
+                auditor: &str,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::ids::CardId>> {
+                Ok($store::drafted(self, auditor)?
+                    .into_iter()
+                    .map($crate::domain::ids::CardId)
+                    .collect())
+            }
+
             fn save_draft(
                 &mut self,
                 card: $crate::domain::ids::CardId,

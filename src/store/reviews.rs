@@ -253,6 +253,16 @@ impl Store {
             .optional()?)
     }
 
+    /// The cards the auditor left a draft on (the drafts table holds no more than the cards
+    /// begun and left: no card is read).
+    pub fn drafted(&self, auditor: &str) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT card_id FROM drafts WHERE auditor = ?1")?;
+        let ids = stmt.query_map(params![auditor], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
     /// Every owner the cards name, sorted: the owner picker's list. From the summary the rules
     /// run keeps, else (an import came since, or no card has an owner) from the cards, which
     /// reads all of them.

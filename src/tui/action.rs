@@ -100,9 +100,20 @@ const SCREENS: &[Mode] = &[
     M::Reviews,
     M::Decide,
     M::Stats,
+    M::Fields,
 ];
-const NOT_CARD: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Decide, M::Stats];
+const NOT_CARD: &[Mode] = &[
+    M::Funnel,
+    M::Queue,
+    M::Reviews,
+    M::Decide,
+    M::Stats,
+    M::Fields,
+];
+/// The lists whose rows open something (enter).
 const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
+/// Every list moved through: those and the fields view, whose rows open nothing.
+const MOVED: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats, M::Fields];
 const CARDS: &[Mode] = &[M::Card, M::Decide];
 const TYPING: &[Mode] = &[M::Picker, M::Filter, M::Input, M::Comment];
 const LISTS_TYPED: &[Mode] = &[M::Picker, M::Filter];
@@ -254,13 +265,16 @@ pub static TABLE: &[Entry] = &[
         "tui-action-stats-hint",
         "tui-action-stats-help",
     ),
-    entry(
-        Action::Fields,
-        "fields",
-        &[(&[M::Stats], &["f"], OFTEN)],
-        "tui-action-fields-hint",
-        "tui-action-fields-help",
-    ),
+    Entry {
+        help_in: &[(M::Fields, "tui-action-fields-help-fields")],
+        ..entry(
+            Action::Fields,
+            "fields",
+            &[(&[M::Stats, M::Fields], &["f"], OFTEN)],
+            "tui-action-fields-hint",
+            "tui-action-fields-help",
+        )
+    },
     Entry {
         short: Some("tui-action-owner-short"),
         ..entry(
@@ -392,7 +406,7 @@ pub static TABLE: &[Entry] = &[
             Action::Down,
             "down",
             &[
-                (LISTS, &["j", "down"], HELP_ONLY),
+                (MOVED, &["j", "down"], HELP_ONLY),
                 (CARDS, &["j", "down"], HELP_ONLY),
                 (LISTS_TYPED, &["down", "ctrl-n"], RARE),
                 (&[M::Help], &["j", "down"], HELP_ONLY),
@@ -407,7 +421,7 @@ pub static TABLE: &[Entry] = &[
             Action::Up,
             "up",
             &[
-                (LISTS, &["k", "up"], HELP_ONLY),
+                (MOVED, &["k", "up"], HELP_ONLY),
                 (CARDS, &["k", "up"], HELP_ONLY),
                 (LISTS_TYPED, &["up", "ctrl-p"], HELP_ONLY),
                 (&[M::Help], &["k", "up"], HELP_ONLY),

@@ -569,6 +569,11 @@ impl Desk {
         self.store.borrow().others_reviews(card_id, &self.auditor)
     }
 
+    /// The cards this auditor left a draft on: the queue marks them.
+    pub fn drafted(&self) -> DeskResult<Vec<CardId>> {
+        self.store.borrow().drafted(&self.auditor)
+    }
+
     pub fn draft(&self, card_id: CardId) -> DeskResult<Option<ReviewDraft>> {
         self.store.borrow_mut().draft(card_id, &self.auditor)
     }

@@ -172,10 +172,12 @@ pub enum Mode {
     Decide,
     /// Where the funnel leaks: figures per stage and manager, bottlenecks.
     Stats,
+    /// The stats screen's fields view: a list to read, with nothing to open.
+    Fields,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 11] = [
+    pub const ALL: [Mode; 12] = [
         Mode::Funnel,
         Mode::Queue,
         Mode::Card,
@@ -187,6 +189,7 @@ impl Mode {
         Mode::Reviews,
         Mode::Decide,
         Mode::Stats,
+        Mode::Fields,
     ];
 
     pub fn name(self) -> &'static str {
@@ -202,6 +205,7 @@ impl Mode {
             Mode::Reviews => "reviews",
             Mode::Decide => "decide",
             Mode::Stats => "stats",
+            Mode::Fields => "fields",
         }
     }
 
@@ -944,6 +948,37 @@ mod tests {
                 }
             });
         }
+    }
+
+    /// tui2 F1: the stats screen's fields view listed `enter открыть`, which opened nothing
+    /// there. Its keys are its own: they move, close it, help, and none opens a row.
+    #[test]
+    fn the_fields_view_offers_only_what_works_there() {
+        let k = Keymap::default();
+        let fields = |s: &str| k.lookup(Mode::Fields, Key::parse(s).unwrap());
+        assert_eq!(fields("enter"), None);
+        for (key, action) in [
+            ("j", Action::Down),
+            ("k", Action::Up),
+            ("PgDn", Action::PageDown),
+            ("g", Action::First),
+            ("G", Action::Last),
+            ("f", Action::Fields),
+            ("q", Action::Back),
+            ("?", Action::Help),
+        ] {
+            assert_eq!(fields(key), Some(action), "{key}");
+        }
+        for lang in crate::text::lang::Lang::ALL {
+            let bar = crate::text::lang::with(lang, || k.hint_bar(Mode::Fields, 200));
+            assert!(bar.iter().all(|h| h.action != Action::Open), "{bar:?}");
+            assert!(bar.iter().any(|h| h.action == Action::Fields), "{bar:?}");
+        }
+        // The figures under it still open a bottleneck's cards.
+        assert_eq!(
+            k.lookup(Mode::Stats, Key::parse("enter").unwrap()),
+            Some(Action::Open)
+        );
     }
 
     fn keys_of(hints: &[Hint]) -> Vec<String> {

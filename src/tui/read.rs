@@ -138,6 +138,8 @@ pub enum Answer {
         /// A filtered list read from the start that lists nothing: the cards it finds that
         /// other auditors judged, and who ([`crate::tui::state::Queue::judged_by_others`]).
         judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
+        /// The cards she left a draft on ([`crate::tui::state::Queue::drafted`]).
+        drafted: Vec<CardId>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -408,6 +410,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
     };
     let judged_by_others = others_judged(p, &entries, desk)?;
     Ok(Answer::Pages {
+        drafted: desk.drafted()?,
         entries,
         exhausted,
         counts,
@@ -497,6 +500,7 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
     };
     let judged_by_others = others_judged(p, &entries, desk)?;
     Ok(Answer::Pages {
+        drafted: desk.drafted()?,
         judged_by_others,
         exhausted,
         entries,

@@ -78,6 +78,9 @@ pub struct Queue {
     pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
     /// Opened from a bottleneck of the stats screen: going back returns there.
     pub from_stats: bool,
+    /// The cards she left a draft on (a verdict or checklist begun), as the store said when
+    /// the list was read and her drafts kept since: their rows are marked.
+    pub drafted: std::collections::BTreeSet<crate::domain::ids::CardId>,
 }
 
 impl Queue {
@@ -754,6 +757,10 @@ impl State {
             Screen::Card => Mode::Card,
             Screen::Reviews => Mode::Reviews,
             Screen::Decide => Mode::Decide,
+            // The fields view over the figures has keys of its own: its rows open nothing.
+            Screen::Stats if self.stats.as_ref().is_some_and(|s| s.fields.is_some()) => {
+                Mode::Fields
+            }
             Screen::Stats => Mode::Stats,
         }
     }
@@ -1017,6 +1024,7 @@ mod tests {
             given_back: Vec::new(),
             measure: Measured::default(),
             several_sources: false,
+            drafted: Default::default(),
             judged_unlisted: 0,
             judged_by_others: Vec::new(),
             from_stats: false,

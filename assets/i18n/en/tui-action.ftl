@@ -33,6 +33,7 @@ tui-action-all-cards-help = show closed and gone cards without flags, and the ca
 tui-action-stats-hint = stats
 tui-action-fields-hint = fields
 tui-action-fields-help = how well each custom field is kept per stage, and who leaves it empty; again or q: back
+tui-action-fields-help-fields = back to the figures the fields view was opened over
 tui-action-stats-help = where the funnel leaks: stages, managers, bottlenecks
 tui-action-owner-hint = owner
 tui-action-owner-short = owner

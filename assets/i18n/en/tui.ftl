@@ -107,6 +107,7 @@ tui-screen-help = help
 tui-screen-reviews = reviews
 tui-screen-decide = decide
 tui-screen-stats = stats
+tui-screen-fields = fields
 tui-funnel-stage = Stage
 tui-funnel-cards = Queue
 tui-funnel-to-review = To review
@@ -139,10 +140,16 @@ tui-judged-by-other = judged by another auditor
 tui-others-review = { $auditor } judged it: { $verdict }
 tui-others-review-earlier = { $auditor } judged it before the CRM changed it: { $verdict }
 tui-filter = filter
+# A checklist item's weight in the score, beside its mark (`!`: a critical item).
+tui-item-weight = w{ $weight }{ $critical ->
+    [yes] !
+   *[no] {""}
+}
 tui-checklist = Checklist
 tui-no-checklist = The funnel has no checklist for this stage.
 tui-score = score { $pct }
 tui-score-unanswered = score { $pct } · { $count } unanswered
+tui-score-unanswered-short = score { $pct } · { $count } left
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ { $count } more
 tui-items-below = ↓ { $count } more
@@ -292,7 +299,10 @@ tui-stats-cards = Cards
 tui-stats-reviews = n
 tui-stats-not-ok = Not ok
 tui-stats-idle = Idle
-tui-stats-not-ok-counts = not ok: wrong stage, stale, dead or unclear ({ $unclear } unclear)
+tui-stats-not-ok-counts = not ok: wrong stage, stale, dead or unclear{ $unclear ->
+    [0] {""}
+   *[other] {" "}({ $unclear } unclear)
+}
 tui-stats-bottlenecks = Bottlenecks · ~lying (95 % interval) · not ok/n
 tui-stats-before-change = * most cards judged before funnel version { $version } changed their stage (okk stats says more)
 tui-stats-too-few = Too few cards judged to rank: a stage or a manager needs 5 cards judged before its share not ok is ranked.
@@ -316,7 +326,7 @@ tui-fields-emptiest = Left empty most by
 tui-fields-bound-required = bound+req
 tui-fields-bound = bound
 tui-fields-required = required
-tui-fields-no-owner = (no owner)
+tui-no-owner = (no owner)
 tui-marks = Marks
 tui-flag-required = a field the stage requires is empty
 tui-flag-idle = idle longer than the stage allows
@@ -337,10 +347,11 @@ tui-word-gone = gone
 tui-word-unknown-stage = unknown stage
 tui-word-no-task = no task
 tui-legend-returned = sent back
+tui-legend-draft = draft
 tui-legend-changed = changed
 tui-legend-judged-by-other = another's
 tui-filter-more = ? more
-tui-legend-more = ? all marks
+tui-legend-more = more in help
 tui-mark-funnel-extra = an extra-control stage: reviewed first
 tui-mark-funnel-unknown = a stage the cards name but the funnel does not know
 tui-mark-funnel-progress = my progress: cards with my verdict of the stage's cards
@@ -349,6 +360,7 @@ tui-mark-funnel-mine = cards of the stage with my current verdict
 tui-mark-queue-flags = one letter per flag: RR is two flags of one rule
 tui-mark-queue-idle-label = Idle
 tui-mark-queue-idle = days since the last activity or change
+tui-mark-queue-draft = my draft: a verdict or checklist begun and left (kept in the store)
 tui-mark-queue-changed = changed by a sync since my verdict: judge it again
 tui-mark-queue-calibration = calibration: all auditors review it, the lead compares
 tui-mark-queue-returned = returned by the lead, with the lead's note

@@ -33,6 +33,7 @@ tui-action-all-cards-help = показать и закрытые и пропав
 tui-action-stats-hint = статистика
 tui-action-fields-hint = поля
 tui-action-fields-help = насколько заполнено каждое доп. поле по этапам и кто оставляет его пустым; ещё раз или q: назад
+tui-action-fields-help-fields = назад к цифрам, над которыми открыт вид полей
 tui-action-stats-help = где воронка теряет: этапы, менеджеры, узкие места
 tui-action-owner-hint = ответств.
 tui-action-owner-short = отв.

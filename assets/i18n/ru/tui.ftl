@@ -114,6 +114,7 @@ tui-screen-help = справка
 tui-screen-reviews = проверки
 tui-screen-decide = решение
 tui-screen-stats = статистика
+tui-screen-fields = заполнение полей
 tui-funnel-stage = Этап
 tui-funnel-cards = Очередь
 tui-funnel-to-review = Проверить
@@ -147,10 +148,16 @@ tui-judged-by-other = проверена другим аудитором
 tui-others-review = проверена аудитором { $auditor }: { $verdict }
 tui-others-review-earlier = проверена аудитором { $auditor } до изменения в CRM: { $verdict }
 tui-filter = фильтр
+# A checklist item's weight in the score, beside its mark (`!`: a critical item).
+tui-item-weight = вес { $weight }{ $critical ->
+    [yes] !
+   *[no] {""}
+}
 tui-checklist = Чек-лист
 tui-no-checklist = У этого этапа в воронке нет чек-листа.
 tui-score = балл { $pct }
 tui-score-unanswered = балл { $pct } · без ответа: { $count }
+tui-score-unanswered-short = балл { $pct } · осталось { $count }
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ ещё { $count }
 tui-items-below = ↓ ещё { $count }
@@ -301,7 +308,10 @@ tui-stats-cards = Карт.
 tui-stats-reviews = n
 tui-stats-not-ok = Не ок
 tui-stats-idle = Дней
-tui-stats-not-ok-counts = ошибки: не тот этап, устарела, мёртвый лид или неясно (неясно: { $unclear })
+tui-stats-not-ok-counts = ошибки: не тот этап, устарела, мёртвый лид или неясно{ $unclear ->
+    [0] {""}
+   *[other] {" "}(неясно: { $unclear })
+}
 tui-stats-bottlenecks = Узкие места · ~врут (95 %) · не ок/n
 tui-stats-before-change = * большинство карточек проверены до версии { $version } воронки, изменившей их этап (подробнее — okk stats)
 tui-stats-too-few = Мало проверенных карточек для рейтинга: этапу или менеджеру нужно 5 проверенных карточек, чтобы его доля «не в порядке» попала в рейтинг.
@@ -325,7 +335,7 @@ tui-fields-emptiest = Чаще пусто у
 tui-fields-bound-required = привяз+обяз
 tui-fields-bound = привязано
 tui-fields-required = обязат.
-tui-fields-no-owner = (без ответственного)
+tui-no-owner = (без ответственного)
 tui-marks = Отметки
 tui-flag-required = пустое поле, обязательное на этапе
 tui-flag-idle = простаивает дольше, чем допускает этап
@@ -346,10 +356,11 @@ tui-word-gone = пропала
 tui-word-unknown-stage = чужой этап
 tui-word-no-task = нет задачи
 tui-legend-returned = возвращена
+tui-legend-draft = черновик
 tui-legend-changed = изменена
 tui-legend-judged-by-other = чужая
 tui-filter-more = ? ещё
-tui-legend-more = ? все отметки
+tui-legend-more = ещё — в помощи
 tui-mark-funnel-extra = этап доп. контроля: проверяется первым
 tui-mark-funnel-unknown = этап, который есть в карточках, но не в воронке
 tui-mark-funnel-progress = мой прогресс: карточки с моим вердиктом из карточек этапа
@@ -358,6 +369,7 @@ tui-mark-funnel-mine = карточки этапа с моим текущим в
 tui-mark-queue-flags = по букве на флаг: RR — два флага одного правила
 tui-mark-queue-idle-label = Дней
 tui-mark-queue-idle = дней с последней активности или изменения
+tui-mark-queue-draft = мой черновик: начатые и не оконченные вердикт или чек-лист (сохранены в хранилище)
 tui-mark-queue-changed = изменена синхронизацией после моего вердикта: оценить снова
 tui-mark-queue-calibration = калибровка: её проверяют все аудиторы, руководитель сравнивает
 tui-mark-queue-returned = возвращена руководителем, с его заметкой

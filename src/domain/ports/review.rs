@@ -42,6 +42,10 @@ pub trait ReviewStore {
     /// The review the auditor left unjudged on the card (her draft), if any.
     fn draft(&self, card: CardId, auditor: &str) -> StoreResult<Option<ReviewDraft>>;
 
+    /// The cards the auditor left a draft on: the queue marks them. Drafts are few (one per
+    /// card begun and left, gone with its verdict), so this reads no card.
+    fn drafted(&self, auditor: &str) -> StoreResult<Vec<CardId>>;
+
     /// Keeps the review being built on the card (answers, suggestions, corrections, comment)
     /// as the auditor's draft; an empty one removes the draft. A card the store no longer
     /// holds is refused ([`super::StoreError::CardGone`]).

@@ -537,6 +537,17 @@ impl PgStore {
             .map(|r| ReviewDraft::from_stored(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))))
     }
 
+    /// The cards the auditor left a draft on (SQLite's `drafted`).
+    pub fn drafted(&self, auditor: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query("SELECT card_id FROM drafts WHERE auditor = $1", &[&auditor])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     /// Keeps the review being built on the card; an empty one removes the draft (SQLite's
     /// `save_draft`).
     pub fn save_draft(

@@ -424,6 +424,8 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     let q = state.queue.as_mut().expect("a card is open from a queue");
     let before = q.items[index].done;
     q.items[index].done = Some(s.verdict);
+    // The verdict took her draft too.
+    q.drafted.remove(&q.items[index].entry.card_id);
     // Judged as it is now: no longer changed since her review.
     let changed_before = std::mem::take(&mut q.items[index].entry.changed_since_review);
     // Judged by her, another auditor's card (opened under `t` or a filter) counts as hers.

@@ -285,6 +285,15 @@ pub(super) fn keep_draft(state: &mut State, cx: &mut Cx, then: AfterDraft) -> bo
     };
     // Kept as far as the next pause can tell; a refusal marks it unkept again.
     card.kept = Kept::As(draft.clone());
+    // Her list marks the card as holding her draft, or no more (an empty one is removed).
+    if let Some(q) = state.queue.as_mut() {
+        let id = card.detail.card_id;
+        if draft.is_empty() {
+            q.drafted.remove(&id);
+        } else {
+            q.drafted.insert(id);
+        }
+    }
     cx.ask(Effect::SaveDraft {
         card_id: card.detail.card_id,
         draft,
@@ -460,6 +469,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 several_sources,
                 judged_unlisted,
                 judged_by_others,
+                drafted,
             },
         ) => {
             let read = queue::PagesRead {
@@ -469,6 +479,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 several_sources,
                 judged_unlisted,
                 judged_by_others,
+                drafted,
             };
             queue::pages_read(state, then, entries, read, cx)
         }

@@ -225,6 +225,8 @@ pub(super) struct PagesRead {
     pub judged_unlisted: Option<u64>,
     /// A filter that lists nothing: the cards it finds that other auditors judged.
     pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
+    /// The cards she left a draft on, as the store says now.
+    pub drafted: Vec<CardId>,
 }
 
 /// Pages of the queue came back.
@@ -242,6 +244,7 @@ pub(super) fn pages_read(
         several_sources,
         judged_unlisted,
         judged_by_others,
+        drafted,
     } = read;
     // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
     // card after a verdict passes it by, and her verdict marks it.
@@ -279,6 +282,7 @@ pub(super) fn pages_read(
             judged_unlisted: judged_unlisted.unwrap_or(0),
             judged_by_others,
             from_stats,
+            drafted: drafted.into_iter().collect(),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -318,6 +322,13 @@ pub(super) fn pages_read(
     };
     q.exhausted = exhausted;
     q.claimable = claimable;
+    // A list read afresh says her drafts as the store holds them; a page read on adds to
+    // what she kept meanwhile (a draft written after the store was read is not lost).
+    if then == Then::Reload {
+        q.drafted = drafted.into_iter().collect();
+    } else {
+        q.drafted.extend(drafted);
+    }
     if let Some(several) = several_sources {
         q.several_sources = several;
     }

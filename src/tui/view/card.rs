@@ -266,7 +266,10 @@ fn head_lines(
 /// Owner and budget: side by side when they fit, else one under the other (never wrapped
 /// mid-figure).
 fn owner_lines(card: &Card, theme: &Theme, width: u16, lines: &mut Vec<Line<'static>>) {
-    let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
+    let owner = card
+        .owner
+        .as_deref()
+        .map_or_else(msg::no_owner, |o| clip(o, 40));
     // A space after the name however long it is: a long one ran into the budget's label.
     let mut first = vec![
         label(&msg::owner(), theme),
@@ -793,12 +796,23 @@ fn draw_checklist(
     };
     let pct = pct.map_or("—".to_string(), |s| format!("{:.0}%", s));
     let open = unanswered(items, &c.draft.answers);
-    // The score says more than the box's name: on a narrow box the name gives way, whole.
-    let score = format!(" {} ", msg::score_title(&pct, open));
+    // The score says more than the box's name: on a narrow box the score takes fewer words to
+    // keep the name beside it (at 80 columns the name went as soon as an item was answered),
+    // and past that the name gives way, whole.
     let name = format!(" {} ", msg::checklist());
     let room = (area.width as usize).saturating_sub(2);
+    let beside = |score: &String| super::width(&name) + super::width(score) <= room;
+    let whole = format!(" {} ", msg::score_title(&pct, open));
+    let short = format!(" {} ", msg::score_title_short(&pct, open));
     let mut block = Block::default().borders(Borders::ALL);
-    if super::width(&name) + super::width(&score) <= room {
+    let score = if beside(&whole) {
+        whole
+    } else if beside(&short) {
+        short
+    } else {
+        whole
+    };
+    if beside(&score) {
         block = block.title(name);
     }
     let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
@@ -888,9 +902,7 @@ fn checklist_items(
                 Span::styled(
                     match recorded {
                         Some(_) => " ".to_string(),
-                        None => {
-                            format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" })
-                        }
+                        None => format!(" {} ", msg::item_weight(item.weight, item.critical)),
                     },
                     theme.dim,
                 ),

@@ -35,9 +35,10 @@ fn who(r: &FillRow) -> Option<(String, String)> {
         ));
     }
     emptiest(r).map(|o| {
-        let name = o.owner.as_deref().map_or_else(msg::fields_no_owner, |n| {
-            crate::text::safe::line(n).into_owned()
-        });
+        let name = o
+            .owner
+            .as_deref()
+            .map_or_else(msg::no_owner, |n| crate::text::safe::line(n).into_owned());
         (name, format!("{}/{}", o.filled, o.cards))
     })
 }
@@ -137,15 +138,17 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Paragraph::new(Line::from(Span::styled(header.join(" "), theme.bold))),
         head,
     );
-    let mut items = Vec::new();
+    // Each row's line, after its field's name where the field starts.
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut heading: Vec<Option<usize>> = Vec::new();
     let mut selected = 0;
     for (i, r) in v.rows.iter().enumerate() {
         if i == 0 || v.rows[i - 1].field != r.field {
-            let name = fit(&crate::text::safe::line(&r.field), inner.width as usize);
-            items.push(ListItem::new(Line::from(Span::styled(name, theme.bold))));
+            lines.push(field_name(&r.field, inner.width, theme));
+            heading.push(None);
         }
         if i == v.selected {
-            selected = items.len();
+            selected = lines.len();
         }
         let low = r.rate.is_some_and(|x| x < 0.8) && (r.bound || r.required);
         let who = whos[i]
@@ -170,12 +173,87 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             Span::raw(" "),
             Span::styled(who, theme.dim),
         ];
-        items.push(ListItem::new(Line::from(spans)));
+        lines.push(Line::from(spans));
+        heading.push(Some(i));
     }
-    let mut ls = ListState::default().with_selected(Some(selected));
+    let (first, name_of) = shown_from(&heading, selected, body.height as usize);
+    let mut items: Vec<ListItem> = Vec::new();
+    if let Some(row) = name_of {
+        items.push(ListItem::new(field_name(
+            &v.rows[row].field,
+            inner.width,
+            theme,
+        )));
+    }
+    let at = items.len() + selected - first;
+    items.extend(lines.into_iter().skip(first).map(ListItem::new));
+    let mut ls = ListState::default().with_selected(Some(at));
     frame.render_stateful_widget(
         List::new(items).highlight_style(theme.selected),
         body,
         &mut ls,
     );
+}
+
+/// A field's name on the line that heads its stages.
+fn field_name(field: &str, width: u16, theme: &Theme) -> Line<'static> {
+    let name = fit(&crate::text::safe::line(field), width as usize);
+    Line::from(Span::styled(name, theme.bold))
+}
+
+/// The first of the list's lines shown in `height` rows with line `selected` the last in view
+/// (or the list's top), and the row whose field's name heads them when that line is one of
+/// the field's stages: a stage's line is never shown without its field's name above it, at
+/// any scroll. `heading` holds, per line, the row it shows (`None`: a field's name).
+fn shown_from(heading: &[Option<usize>], selected: usize, height: usize) -> (usize, Option<usize>) {
+    let first = (selected + 1).saturating_sub(height.max(1));
+    match heading.get(first) {
+        // The name takes the first line's place: one line fewer shown, the selected one still
+        // the last; a field that starts right there heads its own stages.
+        Some(Some(row)) if first > 0 && first < selected => match heading.get(first + 1) {
+            Some(None) => (first + 1, None),
+            _ => (first + 1, Some(*row)),
+        },
+        _ => (first, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_from;
+
+    /// tui2 F1: scrolled down, the lines at the top were stages whose field's name had gone
+    /// off the top. At every height and scroll, the first line shown is a field's name or the
+    /// name of the field its stage belongs to heads it, and the selected line is in view.
+    #[test]
+    fn a_stage_line_is_never_shown_without_its_field_s_name() {
+        // Field A's stages are rows 0..3, field B's rows 3..6, each under its name's line.
+        let heading = [
+            None,
+            Some(0),
+            Some(1),
+            Some(2),
+            None,
+            Some(3),
+            Some(4),
+            Some(5),
+        ];
+        let field = |row: usize| row / 3;
+        for height in 2..=9 {
+            for selected in (0..heading.len()).filter(|&l| heading[l].is_some()) {
+                let (first, name) = shown_from(&heading, selected, height);
+                let shown = usize::from(name.is_some()) + selected + 1 - first;
+                assert!(shown <= height, "{height} {selected}: {first} {name:?}");
+                match (heading[first], name) {
+                    (None, None) => {}
+                    (Some(row), Some(named)) => assert_eq!(field(row), field(named)),
+                    other => panic!("{height} {selected}: {other:?} at line {first}"),
+                }
+            }
+        }
+        // Three rows high, on A's last stage: A's name, then its second and third stages.
+        assert_eq!(shown_from(&heading, 3, 3), (2, Some(0)));
+        // On B's first stage: B's own name heads it, nothing of A's above.
+        assert_eq!(shown_from(&heading, 5, 3), (4, None));
+    }
 }

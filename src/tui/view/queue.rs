@@ -47,14 +47,31 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
     }
 }
 
+/// The mark of a card holding her draft (a verdict or checklist begun and left), in the
+/// verdicts' column: the card's verdict, once given, is marked instead.
+pub const DRAFT: &str = "✎";
+
+/// The cards she left a draft on ([`crate::tui::state::Queue::drafted`]).
+type Drafted = std::collections::BTreeSet<crate::domain::ids::CardId>;
+
+/// The row shows the draft mark: a draft and no verdict of hers.
+fn shows_draft(item: &Item, drafted: &Drafted) -> bool {
+    item.done.is_none() && drafted.contains(&item.entry.card_id)
+}
+
 /// The queue's one-line legend: the marks beside the titles of the rows on screen (↩ sent back,
 /// ↻ changed, ◎ calibration, ◇ another auditor's: the title's words after them are often cut at 80 columns), then
 /// their flag letters and verdict marks, with their words, as many as fit in `room` columns,
 /// and where the rest are explained.
-fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
+fn legend(rows: &[crate::tui::state::Item], drafted: &Drafted, room: usize) -> String {
     let mut flags = [false; RuleCode::ALL.len()];
     let mut verdicts = [false; VERDICTS.len()];
     let title_marks = [
+        (
+            DRAFT,
+            msg::legend_draft(),
+            rows.iter().any(|i| shows_draft(i, drafted)),
+        ),
         (
             "↩",
             msg::legend_returned(),
@@ -182,7 +199,12 @@ pub fn draw(
         .borders(Borders::ALL)
         .title(title)
         .title_bottom(
-            Line::from(legend(shown, table_area.width.saturating_sub(4) as usize)).right_aligned(),
+            Line::from(legend(
+                shown,
+                &q.drafted,
+                table_area.width.saturating_sub(4) as usize,
+            ))
+            .right_aligned(),
         );
     if q.items.is_empty() {
         let inner = block.inner(table_area);
@@ -209,7 +231,7 @@ pub fn draw(
     );
     let rows = shown
         .iter()
-        .map(|item| queue_row(item, sources, &widths, theme));
+        .map(|item| queue_row(item, shows_draft(item, &q.drafted), sources, &widths, theme));
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
     let table = Table::new(rows, constraints).header(header).block(block);
     super::draw_list(frame, table_area, table, q.selected - first, theme);
@@ -267,6 +289,13 @@ pub fn several_sources(q: &Queue) -> bool {
     q.several_sources || measured(q).sources.several
 }
 
+/// A card's owner as its row names it: a card with none says so, as the card and the stats do.
+fn owner(e: &QueueEntry) -> std::borrow::Cow<'_, str> {
+    e.owner
+        .as_deref()
+        .map_or_else(|| msg::no_owner().into(), std::borrow::Cow::Borrowed)
+}
+
 /// A card's id, title (with its marks), owner and flags: the columns its row takes.
 fn measure(e: &QueueEntry) -> [usize; 4] {
     let title = (title_spans(e, &Theme::plain()).iter())
@@ -275,7 +304,7 @@ fn measure(e: &QueueEntry) -> [usize; 4] {
     [
         super::width(&e.id),
         title,
-        super::width(e.owner.as_deref().unwrap_or("")),
+        super::width(&owner(e)),
         e.flags.len(),
     ]
 }
@@ -323,9 +352,19 @@ fn fit_title(spans: Vec<Span<'static>>, cols: usize) -> Vec<Span<'static>> {
 
 /// One card's row: its verdict mark, id (with its source, in a list of several `sources`),
 /// title with what changed, owner, idle days, flags, each cut to its column's width.
-fn queue_row<'a>(item: &'a Item, sources: bool, widths: &[usize], theme: &Theme) -> Row<'a> {
+fn queue_row<'a>(
+    item: &'a Item,
+    draft: bool,
+    sources: bool,
+    widths: &[usize],
+    theme: &Theme,
+) -> Row<'a> {
     let e = &item.entry;
-    let mark = item.done.map_or(" ", verdict_icon);
+    let mark = match item.done {
+        Some(v) => Span::raw(verdict_icon(v)),
+        None if draft => Span::styled(DRAFT, theme.warn),
+        None => Span::raw(" "),
+    };
     let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
     let title = fit_title(title_spans(e, theme), widths[2]);
     let id = if sources {
@@ -337,7 +376,10 @@ fn queue_row<'a>(item: &'a Item, sources: bool, widths: &[usize], theme: &Theme)
         Cell::from(mark),
         Cell::from(super::cell(&id, widths[1])),
         Cell::from(Line::from(title)),
-        Cell::from(super::cell(e.owner.as_deref().unwrap_or(""), widths[3])),
+        Cell::from(match &e.owner {
+            Some(o) => Span::raw(super::cell(o, widths[3])),
+            None => Span::styled(super::cell(&msg::no_owner(), widths[3]), theme.dim),
+        }),
         Cell::from(
             Line::from(e.idle_days.map_or(String::new(), |d| d.to_string())).right_aligned(),
         ),
@@ -375,6 +417,48 @@ mod tests {
         }
     }
 
+    /// tui2 F8 (b): `?` twice in one legend («? неясно · ? все отметки»), the unclear verdict's
+    /// mark and the help key. The legend's pointer to help names no key (the hint bar does):
+    /// however wide, `?` is in it once at most, as the unclear verdict's mark.
+    #[test]
+    fn the_legend_shows_the_question_mark_once_at_most() {
+        for lang in [crate::text::lang::Lang::Ru, crate::text::lang::Lang::En] {
+            crate::text::lang::with(lang, || {
+                let mut unclear = item(None, &["required", "idle", "markers"]);
+                unclear.done = Some(crate::domain::review::Verdict::Unclear);
+                let rows = [unclear, item(Some("Нет звонка"), &["closed_open"])];
+                for room in 30..=140 {
+                    let line = legend(&rows, &Default::default(), room);
+                    assert!(line.matches('?').count() <= 1, "{lang:?} {room}: {line}");
+                }
+            });
+        }
+    }
+
+    /// A card holding her draft is marked in its row and the legend says what the mark is; a
+    /// card she judged since shows its verdict instead (tui2 F9).
+    #[test]
+    fn a_card_holding_my_draft_is_marked_and_the_legend_says_so() {
+        let drafted: Drafted = [crate::domain::ids::CardId(1)].into();
+        let mut judged = item(None, &[]);
+        judged.done = Some(crate::domain::review::Verdict::Ok);
+        assert!(shows_draft(&item(None, &[]), &drafted));
+        assert!(!shows_draft(&judged, &drafted));
+        assert!(!shows_draft(&item(None, &[]), &Default::default()));
+        for lang in [crate::text::lang::Lang::Ru, crate::text::lang::Lang::En] {
+            crate::text::lang::with(lang, || {
+                let line = legend(&[item(None, &["idle"])], &drafted, 76);
+                assert!(
+                    line.contains(&format!("{DRAFT} {}", msg::legend_draft())),
+                    "{line}"
+                );
+                let marks = super::super::popup::legend(crate::tui::keymap::Mode::Queue);
+                assert!(marks.iter().any(|(m, _)| m == DRAFT), "{lang:?}");
+                assert!(!legend(&[judged.clone()], &drafted, 76).contains(DRAFT));
+            });
+        }
+    }
+
     /// The tester's rows at 80 columns: a card sent back, a card idle; the legend names ↩ too,
     /// and when the rows show more marks than fit, ↩ first and where the rest are explained.
     #[test]
@@ -382,7 +466,7 @@ mod tests {
         for lang in [crate::text::lang::Lang::Ru, crate::text::lang::Lang::En] {
             crate::text::lang::with(lang, || {
                 let rows = [item(Some("Нет звонка"), &[]), item(None, &["idle"])];
-                let line = legend(&rows, 76);
+                let line = legend(&rows, &Default::default(), 76);
                 assert!(
                     line.contains(&format!("↩ {}", msg::legend_returned())),
                     "{line}"
@@ -393,12 +477,12 @@ mod tests {
                     item(None, &["markers", "closed_open"]),
                     item(None, &["date", "backwards"]),
                 ];
-                let line = legend(&crowded, 76);
+                let line = legend(&crowded, &Default::default(), 76);
                 assert!(
                     line.contains('↩') && line.contains(&msg::legend_more()),
                     "{line}"
                 );
-                assert!(!legend(&rows[1..], 76).contains('↩'));
+                assert!(!legend(&rows[1..], &Default::default(), 76).contains('↩'));
             });
         }
     }

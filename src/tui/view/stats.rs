@@ -208,9 +208,10 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
     frame.render_widget(Paragraph::new(counts), below);
 }
 
-/// A manager's name as the panel shows it.
-fn name(m: &crate::domain::analytics::ManagerGroup) -> &str {
-    m.manager.as_deref().unwrap_or("—")
+/// A manager's name as the panel shows it: cards with no owner are said as the fields view and
+/// the card say them.
+fn name(m: &crate::domain::analytics::ManagerGroup) -> String {
+    m.manager.clone().unwrap_or_else(msg::no_owner)
 }
 
 fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers: Rect) {
@@ -222,8 +223,9 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         .map(|m| crate::text::analytics::num(m.group.figures.median_idle_days))
         .collect();
     let idle_w = idle.iter().map(|d| super::width(d)).max().unwrap_or(0);
+    let names: Vec<String> = a.managers.iter().map(name).collect();
     let cols = [
-        Col::of(&headers[0], a.managers.iter().map(name), 8),
+        Col::of(&headers[0], names.iter().map(String::as_str), 8),
         Col::keep(5.max(super::width(&headers[1]))),
         Col::keep(4.max(super::width(&headers[2]))),
         Col::keep(4.max(super::width(&headers[3]))),
@@ -235,7 +237,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         (headers.iter().zip(&widths).enumerate())
             .map(|(i, (h, w))| super::head(h, *w, i > 0, theme)),
     );
-    let rows = a.managers.iter().zip(idle).map(|(m, idle)| {
+    let rows = (a.managers.iter().zip(idle).zip(&names)).map(|((m, idle), name)| {
         // Too few cards judged to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
             ratatui::style::Style::new()
@@ -243,7 +245,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
             theme.dim
         };
         Row::new(vec![
-            Cell::from(super::cell(name(m), widths[0])),
+            Cell::from(super::cell(name, widths[0])),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
             Cell::from(Line::from(m.group.figures.judged.to_string()).right_aligned()),
             Cell::from(

@@ -352,6 +352,16 @@ pub fn verdict_takes_the_draft<B: Backend>(backend: &B) {
     let (c1, c2) = (card_id(&*store, "c1"), card_id(&*store, "w2"));
     store.save_draft(c1, "anna", &whole_draft(), now()).unwrap();
     store.save_draft(c2, "anna", &whole_draft(), now()).unwrap();
+    // Her queue marks the cards she left a draft on (tui2 F9): hers, not another's.
+    let drafted = |store: &dyn DeskStore, auditor: &str| {
+        let mut ids = store.drafted(auditor).unwrap();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![c1, c2];
+    both.sort();
+    assert_eq!(drafted(&*store, "anna"), both);
+    assert_eq!(drafted(&*store, "boris"), Vec::<CardId>::new());
     // Changed on the card since: the draft follows.
     let mut fewer = whole_draft();
     fewer.answers.clear();
@@ -363,6 +373,7 @@ pub fn verdict_takes_the_draft<B: Backend>(backend: &B) {
         .save_draft(c2, "anna", &ReviewDraft::default(), now())
         .unwrap();
     assert_eq!(store.draft(c2, "anna").unwrap(), None);
+    assert_eq!(drafted(&*store, "anna"), [c1]);
     let judged = verdict(&*store, "anna", "c1", Verdict::Stale, "r-1", now());
     save(&mut *store, &judged);
     assert_eq!(
@@ -370,6 +381,7 @@ pub fn verdict_takes_the_draft<B: Backend>(backend: &B) {
         None,
         "the verdict took it"
     );
+    assert_eq!(drafted(&*store, "anna"), Vec::<CardId>::new());
 }
 
 pub fn pending_replay<B: Backend>(backend: &B) {
