@@ -470,3 +470,37 @@ fn the_stats_screen_says_the_stages_samples_add_up_to_more_than_all() {
         assert!(flat(&inside).contains(said), "{screen}");
     }
 }
+
+/// A card judged at two stages that the auditors split on is in no total's sample until the
+/// lead decides: the note that says why the stages add up to more names it beside the cards
+/// judged (tester40 F3: «samples add up to 12, while 8 were judged» read as 4 lost).
+#[test]
+fn the_several_stages_note_names_the_card_the_auditors_split_on() {
+    let (desk, funnel) = moved_desk();
+    let v2 = fingerprint(&desk, &funnel, 1);
+    // anna judged K1 stale at «Первичный контакт», boris stale at «Квалификация»; vera: ok.
+    desk.save_review_under("K1", "vera", "2026-11-18 12:00:00", &v2, &review("ok"));
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let t = &stats["totals"];
+    assert_eq!(
+        (t["judged"].as_u64(), t["disputed"].as_u64()),
+        (Some(4), Some(1)),
+        "{t}"
+    );
+    let text = flat(&okk(&desk, &funnel, &["stats"]));
+    assert!(
+        text.contains(
+            "while 4 cards were judged in all (and 1 more the auditors split on, in the \
+             totals' sample once the lead decides)."
+        ),
+        "{text}"
+    );
+    let russian = flat(&okk(&desk, &funnel, &["--lang", "ru", "stats"]));
+    assert!(
+        russian.contains(
+            "а всего проверено 4 карточки (и ещё 1, о которой аудиторы разошлись: в выборку \
+             итогов она войдёт, когда решит руководитель)."
+        ),
+        "{russian}"
+    );
+}

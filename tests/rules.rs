@@ -237,7 +237,7 @@ fn idle_counts_days_since_the_last_touch() {
     // Past twice the limit: one severity up, and the sentence says how far past.
     assert_eq!(
         okk::text::rules::message(&found[0]),
-        "no activity for 37 days (last 14.10.2026): 2× the 14 days «Встреча проведена» allows"
+        "no activity for 37 days (last 14.10.2026): 2.6× the 14 days «Встреча проведена» allows"
     );
     assert_eq!(found[0].severity, Severity::Critical);
     // Within twice the limit: the rule's own severity.

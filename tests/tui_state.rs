@@ -2372,3 +2372,99 @@ fn a_russian_word_typed_on_the_card_gives_no_verdict_and_slash_opens_the_filter(
     assert_eq!(q.filter, "Попова");
     assert_eq!(s.current_verdicts().len(), 1);
 }
+
+/// Another auditor judges the card on her screen: the next refresh (the runtime's watcher saw
+/// the write) brings the card's line of whose verdict stands, without a key.
+#[test]
+fn another_auditors_verdict_on_the_card_on_screen_shows_at_the_next_refresh() {
+    use okk::tui::effect::{Msg, Outcome};
+    let mut s = session();
+    s.stage(MET);
+    let id = s.card_id();
+    assert!(s.state.card.as_ref().unwrap().others.is_empty());
+    let (mut boris, boris_desk) = common::reviewer::open(&s.db, "boris");
+    load_stages(&mut boris, &boris_desk).unwrap();
+    let row = common::reviewer::stage_row(&boris, MET);
+    start_at_stage(&mut boris, row, &boris_desk).unwrap();
+    assert_eq!(common::reviewer::shown_card(&boris), id);
+    let mut boris_desk = boris_desk;
+    common::reviewer::press(&mut boris, &mut boris_desk, "s");
+    okk::tui::run::dispatch(
+        &mut s.state,
+        Msg::Done(Box::new(Outcome::OthersActed)),
+        &mut s.desk,
+    );
+    assert_eq!(s.card_id(), id, "her card stays on screen");
+    let others = &s.state.card.as_ref().unwrap().others;
+    assert_eq!(
+        (others.iter())
+            .map(|o| (o.auditor.as_str(), o.verdict))
+            .collect::<Vec<_>>(),
+        [("boris", okk::domain::review::Verdict::Stale)]
+    );
+}
+
+/// A card she judged at one stage that the CRM then moved: opened at its stage now, her earlier
+/// answers (another stage's checklist) are not carried into the new verdict.
+#[test]
+fn a_card_judged_before_the_crm_moved_it_starts_its_new_stage_s_checklist_afresh() {
+    let mut s = session();
+    s.stage(MET);
+    let id = s.card_id();
+    s.keys("12a");
+    let answered = |s: &Session| -> String {
+        let reviews = s.rows(Table::Reviews);
+        let r = (reviews.iter())
+            .filter(|r| r["superseded_by"].is_null() && r["withdrawn_at"].is_null())
+            .find(|r| str_of(r, "card_external_id") == id)
+            .expect("her current review");
+        str_of(r, "checklist")
+    };
+    assert!(answered(&s).contains("meeting_result"), "{}", answered(&s));
+    // The CRM moves the card to the lost stage (another checklist), and changes it.
+    let conn = s.conn();
+    conn.execute(
+        "UPDATE cards SET stage = ?1, content_hash = content_hash + 1 WHERE external_id = ?2",
+        [LOST, id.as_str()],
+    )
+    .unwrap();
+    // Its standing copies the card's stage (as the rules run writes it).
+    conn.execute(
+        "UPDATE standings SET stage = ?1
+         WHERE card_id = (SELECT id FROM cards WHERE external_id = ?2)",
+        [LOST, id.as_str()],
+    )
+    .unwrap();
+    drop(conn);
+    let (state, desk) = common::reviewer::open(&s.db, "anna");
+    (s.state, s.desk) = (state, desk);
+    load_stages(&mut s.state, &s.desk).unwrap();
+    s.stage(LOST).keys("q/").keys(&id);
+    tick(&mut s.state, &mut s.desk);
+    s.keys("<enter>");
+    if s.state.screen != Screen::Card {
+        s.keys("<enter>");
+    }
+    assert_eq!(s.card_id(), id);
+    let c = s.state.card.as_ref().unwrap();
+    assert!(
+        c.previous.is_some(),
+        "her review at the stage before is shown"
+    );
+    let lost = &s.state.shared.funnel;
+    let asked: Vec<String> = (lost.stage(c.stage.unwrap()).checklist.iter())
+        .map(|i| i.id.clone())
+        .collect();
+    assert!(
+        c.draft.answers.is_empty(),
+        "none of her answers at «{MET}» carried: {:?} (asked here: {asked:?})",
+        c.draft.answers
+    );
+    s.keys("d");
+    let saved: serde_json::Value = serde_json::from_str(&answered(&s)).unwrap();
+    let saved = saved.as_object().unwrap();
+    assert!(
+        saved.keys().all(|k| asked.contains(k)),
+        "the new verdict holds only «{LOST}»'s items: {saved:?}"
+    );
+}

@@ -84,6 +84,25 @@ impl ReviewDraft {
         out
     }
 
+    /// The draft as the card's stage now takes it: only the answers to its checklist's items
+    /// (`items`; none at a stage the funnel does not know). `answered_at_another`: the answers
+    /// were given at another stage (her review before the CRM moved the card), where even an
+    /// item of the same id asked about another moment of the deal, so none is kept. An answer
+    /// the stage's checklist does not ask would be saved unseen with the next verdict, and
+    /// counted as that stage's item in the lead's figures.
+    pub fn for_stage(
+        mut self,
+        items: &[crate::domain::funnel::ChecklistItem],
+        answered_at_another: bool,
+    ) -> Self {
+        if answered_at_another {
+            self.answers.clear();
+        }
+        self.answers
+            .retain(|id, _| items.iter().any(|i| i.id == *id));
+        self
+    }
+
     /// Suggests `owner` as the card's new owner (`None` or blank: none). A review names one
     /// owner: the owner picker and a correction of the owner field are two ways of saying it,
     /// so the later replaces the earlier. Returns the other owner it replaced, if any.
@@ -201,6 +220,45 @@ pub struct Review {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_keeps_only_the_answers_its_stage_asks() {
+        let item = |id: &str| crate::domain::funnel::ChecklistItem {
+            id: id.into(),
+            text: id.into(),
+            weight: 1,
+            critical: false,
+            field: None,
+            checks: Default::default(),
+            scale: None,
+        };
+        let draft = ReviewDraft {
+            answers: [
+                ("next_step".to_string(), crate::domain::score::Answer::Pass),
+                (
+                    "meeting_result".to_string(),
+                    crate::domain::score::Answer::Fail,
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            comment: "перезвонить".into(),
+            ..ReviewDraft::default()
+        };
+        let items = [item("next_step"), item("objection")];
+        let here = draft.clone().for_stage(&items, false);
+        assert_eq!(
+            here.answers.keys().collect::<Vec<_>>(),
+            ["next_step"],
+            "an item of another stage's checklist goes"
+        );
+        let moved = draft.for_stage(&items, true);
+        assert!(
+            moved.answers.is_empty(),
+            "answered at another stage: none kept"
+        );
+        assert_eq!(moved.comment, "перезвонить", "the rest of the draft stays");
+    }
 
     /// The owner picker and a correction of the owner field say one thing: the later replaces
     /// the earlier, and says whom it replaced.

@@ -284,7 +284,9 @@ pub fn several_stages<'a>(
         count_n = a.several_stages,
         rows = count(summed),
         total = count(a.totals.figures.judged),
-        total_n = a.totals.figures.judged
+        total_n = a.totals.figures.judged,
+        disputed = count(a.totals.figures.disputed),
+        disputed_n = a.totals.figures.disputed
     ))
 }
 

@@ -158,13 +158,26 @@ fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
     )
 }
 
-/// Idle past twice the stage's limit: `times` whole limits.
+/// Idle past twice the stage's limit: `times` whole limits, said to a tenth below ten (19 days
+/// of 7 are 2.7 limits, not «2 times»), rounded down: never more than it is.
 fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
+    let ratio = days as f64 / f64::from(allowed.max(1));
+    let tenths = (ratio * 10.0).floor() / 10.0;
+    let (said, plural) = if times < 10 && tenths.fract() > 0.0 {
+        // A fraction takes the form of «2 раза» in Russian (в 2,7 раза).
+        (
+            crate::text::i18n::decimal(crate::text::lang::current(), tenths, 1),
+            2,
+        )
+    } else {
+        (times.to_string(), times)
+    };
     crate::tr!(
         "rules-idle-far",
         days = days,
         last = day(last),
-        times = times,
+        times = said,
+        times_n = plural,
         allowed = allowed,
         stage = stage
     )
@@ -351,5 +364,20 @@ mod tests {
         assert_eq!(ru(-3), "3 дня назад");
         assert_eq!(ru(-21), "21 день назад");
         assert_eq!(ru(5), "через 5 дней");
+    }
+
+    /// tester39 F16: 19 days of 7 read «в 2 раза дольше»; a tenth below ten limits, rounded down.
+    #[test]
+    fn far_idle_says_how_many_limits_to_a_tenth_below_ten() {
+        let last = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let far = |days, times| idle_far(days, last, "Договор", 7, times);
+        let ru =
+            |days, times| crate::text::lang::with(crate::text::lang::Lang::Ru, || far(days, times));
+        assert!(far(19, 2).contains(": 2.7× the 7 days"), "{}", far(19, 2));
+        assert!(ru(19, 2).contains("в 2,7 раза дольше"), "{}", ru(19, 2));
+        assert!(ru(21, 3).contains("в 3 раза дольше"), "{}", ru(21, 3));
+        assert!(ru(35, 5).contains("в 5 раз дольше"), "{}", ru(35, 5));
+        assert!(ru(160, 22).contains("в 22 раза дольше"), "{}", ru(160, 22));
+        assert!(far(160, 22).contains(": 22× the"), "{}", far(160, 22));
     }
 }

@@ -169,6 +169,9 @@ pub struct Counted {
     pub gone: Vec<CardId>,
     /// The card on screen read again when it changed.
     pub changed: Option<Box<CardRead>>,
+    /// Other auditors' reviews of the card on screen, read again when it did not change:
+    /// another auditor may have judged it meanwhile (the card's «whose verdict stands» line).
+    pub others_on_screen: Option<(CardId, Vec<crate::domain::others_review::OthersReview>)>,
     /// The list's first cards as the queue lists them now (`Ask::Counts::relist`).
     pub fresh: Option<Vec<QueueEntry>>,
 }
@@ -336,6 +339,14 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 Some(given_back) => desk.claim_returned(row, *all, given_back)?,
                 None => Vec::new(),
             };
+            let changed = match on_screen {
+                Some((card, hash)) => changed(*card, *hash, &Whose::Mine, desk)?,
+                None => None,
+            };
+            let others_on_screen = match on_screen {
+                Some((card, _)) if changed.is_none() => Some((*card, desk.others_reviews(*card)?)),
+                _ => None,
+            };
             Answer::Counts(Box::new(Counted {
                 counts: desk.counts_of(row, *all)?,
                 claimable: match claimed {
@@ -344,10 +355,8 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 },
                 back,
                 gone: desk.missing_cards(listed)?,
-                changed: match on_screen {
-                    Some((card, hash)) => changed(*card, *hash, &Whose::Mine, desk)?,
-                    None => None,
-                },
+                changed,
+                others_on_screen,
                 fresh: match relist {
                     Some(n) => Some(desk.queue(row, None, "", *n, *all)?),
                     None => None,

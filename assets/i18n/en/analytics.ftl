@@ -16,7 +16,11 @@ analytics-several-stages = { $count } { $count_n ->
 } in its sample, the totals and the managers once, by the verdict that stands on the card; so the stages' samples add up to { $rows } while { $total } { $total_n ->
     [one] card was
    *[other] cards were
-} judged in all.
+} judged in all{ $disputed_n ->
+    [0] {""}
+    [one] {" "}(and { $disputed } more the auditors split on, in the totals' sample once the lead decides)
+   *[other] {" "}(and { $disputed } more the auditors split on, in the totals' sample once the lead decides)
+}.
 analytics-total-lying = { $measured ->
     [yes] Lying: { $lying }
    *[other] Likely lying: { $lying } ({ $low }–{ $high })

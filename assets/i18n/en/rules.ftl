@@ -32,7 +32,9 @@ rules-field-notes = the notes
 
 rules-required-empty = { $field } is empty, required in «{ $stage }»
 rules-idle = no activity for { $days } days (last { $last }); «{ $stage }» allows { $allowed }
-rules-idle-far = no activity for { $days } days (last { $last }): { $times }× the { $allowed } days «{ $stage }» allows
+rules-idle-far = no activity for { $days } days (last { $last }): { $times_n ->
+   *[other] { $times }×
+} the { $allowed } days «{ $stage }» allows
 rules-not-a-date = { $field } holds «{ $raw }», which is not a date (DD.MM.YYYY); «{ $stage }» needs a date there
 rules-date-passed = { $field } { $day } has passed ({ $distance }), yet the card is in «{ $stage }»
 rules-date-not-future = { $field } { $day } is not in the future ({ $distance }), yet the card is in «{ $stage }»

@@ -52,7 +52,7 @@ rules-idle-far = нет активности { $days ->
     [few] { $days } дня
     [many] { $days } дней
    *[other] { $days } дня
-} (последняя — { $last }): в { $times ->
+} (последняя — { $last }): в { $times_n ->
     [one] { $times } раз
     [few] { $times } раза
    *[many] { $times } раз

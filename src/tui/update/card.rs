@@ -775,10 +775,21 @@ pub(super) fn card_read(
     });
     // What the store gives back on the next opening is kept already; a draft given here (undo)
     // is not: it is the auditor's draft again once its verdict is withdrawn.
+    // Only the answers the card's stage asks now: her review from before the CRM moved the
+    // card answered another stage's checklist, and a draft may hold an item the funnel no longer
+    // asks. What the next opening gives back is taken alike: opening the card writes nothing.
+    let items = stage.map_or(&[][..], |s| &funnel.stage(s).checklist[..]);
     let (draft, kept) = match (draft, read.draft, &read.review) {
         (Some(given), ..) => (given, Kept::Not),
-        (None, Some(kept), _) => (kept.clone(), Kept::As(kept)),
-        (None, None, Some(p)) => (p.draft.clone(), Kept::As(p.draft.clone())),
+        (None, Some(kept), _) => {
+            let kept = kept.for_stage(items, false);
+            (kept.clone(), Kept::As(kept))
+        }
+        (None, None, Some(p)) => {
+            let at_another = funnel.resolve(&p.stage) != stage;
+            let kept = p.draft.clone().for_stage(items, at_another);
+            (kept.clone(), Kept::As(kept))
+        }
         (None, None, None) => (ReviewDraft::default(), Kept::As(ReviewDraft::default())),
     };
     let others = others_shown(state.queue.as_ref(), index, read.others);
@@ -811,6 +822,21 @@ fn others_shown(
 ) -> Vec<OthersReview> {
     let calibration = (queue.and_then(|q| q.items.get(index))).is_some_and(|i| i.entry.calibration);
     if calibration { Vec::new() } else { others }
+}
+
+/// Other auditors' reviews of `card` read again (a refresh): shown if it is still on screen.
+pub(super) fn others_refreshed(
+    state: &mut State,
+    card: crate::domain::ids::CardId,
+    others: Vec<OthersReview>,
+) {
+    if state.screen != Screen::Card {
+        return;
+    }
+    let Some(c) = state.card.as_mut().filter(|c| c.detail.card_id == card) else {
+        return;
+    };
+    c.others = others_shown(state.queue.as_ref(), c.index, others);
 }
 
 /// The card on screen (queue item `index`) read again after the store refused `verdict` on it

@@ -97,6 +97,7 @@ pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
                 back,
                 gone,
                 changed,
+                others_on_screen,
                 fresh,
             } = *counted;
             // A prune took listed cards out of the store: they leave the list first (the
@@ -109,6 +110,11 @@ pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
                 && state.verdicts.saving.is_none()
             {
                 super::card::redraw_changed(state, *read, None);
+            }
+            // Another auditor judged the card on screen meanwhile (or the lead decided on
+            // their verdict): the line saying whose verdict stands follows.
+            if let Some((card, others)) = others_on_screen {
+                super::card::others_refreshed(state, card, others);
             }
             if let Some(fresh) = fresh {
                 super::queue::relist(state, fresh);
