@@ -173,3 +173,43 @@ fn typing_a_queue_filter_goes_on_while_the_queue_is_read_again() {
     assert!(!s.state.queue.as_ref().unwrap().filter_pending);
     assert!(!s.screen().contains("loading…"));
 }
+
+/// Back on the funnel from a stage, its rows stay and its figures are read again without
+/// holding the keys: a `q` typed before they come quits (it was taken for dropping the read,
+/// and lost, while a desk of many reviews took most of a second to count them), and the figures
+/// still show when they come.
+#[test]
+fn back_on_the_funnel_a_q_typed_before_its_figures_come_quits() {
+    let mut s = session();
+    let row = s.stage_row(MET);
+    start_at_stage(&mut s.state, row, &s.desk).unwrap();
+    assert_eq!(s.state.screen, Screen::Card);
+    assert!(
+        s.key("q").is_empty(),
+        "the card to its queue: nothing to read"
+    );
+    let reread = one_read(s.key("q"));
+    assert_eq!(s.state.screen, Screen::Funnel);
+    assert!(
+        !s.state.holds_keys(),
+        "the funnel's keys act while it is read again"
+    );
+    // Its figures come back and show.
+    s.state.stages.rows[row].counts = Default::default();
+    assert!(s.answer(reread).is_empty());
+    assert!(
+        s.state.stages.rows[row].counts.cards > 0,
+        "the figures read again show"
+    );
+    // Into the stage's queue again, back, and `q` before the figures come: it quits.
+    let queue = one_read(s.key("<enter>"));
+    assert!(s.answer(queue).is_empty());
+    assert_eq!(s.state.screen, Screen::Queue);
+    let _unanswered = one_read(s.key("q"));
+    assert_eq!(s.state.screen, Screen::Funnel);
+    s.key("q");
+    assert!(
+        s.state.shared.quit,
+        "q on the funnel quits while its figures are read"
+    );
+}

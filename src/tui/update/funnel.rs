@@ -5,7 +5,8 @@ use super::{Cx, queue, stats};
 use crate::text::tui as msg;
 use crate::tui::action::Action;
 use crate::tui::desk::StageRow;
-use crate::tui::read::{Ask, Then};
+use crate::tui::effect::Effect;
+use crate::tui::read::{Ask, Read, Then};
 use crate::tui::state::{Popup, State, Status};
 
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
@@ -28,6 +29,20 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Back => state.shared.quit = true,
         _ => {}
     }
+}
+
+/// Back on the funnel from a stage or the figures: its rows stay on screen, and keys act on
+/// them, while their figures are read again (no mark, as a refresh: on a desk of many reviews
+/// the read takes most of a second, and a `q` typed meanwhile was taken for dropping the read
+/// instead of quitting).
+pub(super) fn reread(state: &State, cx: &mut Cx) {
+    cx.ask(Effect::Read(Read {
+        ticket: 0,
+        ask: Ask::Stages,
+        then: Then::Refreshed {
+            writes: state.shared.own_writes,
+        },
+    }));
 }
 
 /// Asks for the stages' figures, then `then`.

@@ -78,7 +78,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             release_claims(state, &[], cx);
             state.queue = None;
             state.screen = Screen::Funnel;
-            funnel::read(state, Then::ShowStages, cx);
+            funnel::reread(state, cx);
         }
         _ => {}
     }

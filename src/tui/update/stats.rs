@@ -85,7 +85,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         }
         Action::Back => {
             state.screen = Screen::Funnel;
-            funnel::read(state, Then::ShowStages, cx);
+            funnel::reread(state, cx);
         }
         _ => {}
     }
