@@ -2230,8 +2230,13 @@ fn a_refresh_after_an_import_shows_the_card_on_screen_as_it_changed() {
     s.stage(MET);
     let first = s.card_id();
     s.keys("c").keys("клиент думает").keys("<enter>");
+    let said = s.state.shared.status.clone();
+    assert!(said.is_some(), "the comment is said to be kept");
     refresh(&mut s);
-    assert_eq!(s.state.shared.status, None, "nothing changed");
+    assert_eq!(
+        s.state.shared.status, said,
+        "nothing changed: the status stays"
+    );
     s.home
         .changed_in_the_crm(&[(&first, &[("Бюджет", "9990000")])]);
     refresh(&mut s);
@@ -2466,5 +2471,41 @@ fn a_card_judged_before_the_crm_moved_it_starts_its_new_stage_s_checklist_afresh
     assert!(
         saved.keys().all(|k| asked.contains(k)),
         "the new verdict holds only «{LOST}»'s items: {saved:?}"
+    );
+}
+
+/// Enter in the comment box keeps the comment and says so: the box may close over a card whose
+/// comment is out of sight (tester39 F7: nothing confirmed it was saved).
+#[test]
+fn a_comment_kept_by_enter_is_said_to_be_kept() {
+    let mut s = session();
+    s.stage(MET);
+    s.keys("c").keys("перезвонить в пятницу").keys("<enter>");
+    assert!(s.state.popup.is_none());
+    assert!(
+        matches!(&s.state.shared.status, Some(Status::Info(m)) if m.starts_with("comment kept")),
+        "{:?}",
+        s.state.shared.status
+    );
+    assert_eq!(
+        s.state.card.as_ref().unwrap().draft.comment,
+        "перезвонить в пятницу"
+    );
+    s.keys("c").keys("<ctrl-u>");
+    let area_empty = |s: &Session| match &s.state.popup {
+        Some(okk::tui::state::Popup::Comment { area, .. }) => area.lines().join("").is_empty(),
+        _ => false,
+    };
+    if !area_empty(&s) {
+        // No line-clearing key in this box: take the text out a character at a time.
+        for _ in 0.."перезвонить в пятницу".chars().count() {
+            s.keys("<backspace>");
+        }
+    }
+    s.keys("<enter>");
+    assert!(
+        matches!(&s.state.shared.status, Some(Status::Info(m)) if m == "comment taken out"),
+        "{:?}",
+        s.state.shared.status
     );
 }

@@ -186,6 +186,16 @@ pub fn discard_asked() -> String {
     tr!("tui-discard-asked")
 }
 
+/// The comment box closed on enter: the comment is the card's draft now (or taken out), and
+/// goes with its verdict; said, as the box may close over a card whose comment is out of sight.
+pub fn comment_kept(empty: bool) -> String {
+    if empty {
+        tr!("tui-comment-removed")
+    } else {
+        tr!("tui-comment-kept")
+    }
+}
+
 /// A decide key pressed on the lead's list (`open`: the key that opens a review).
 pub fn open_review_first(open: &str) -> String {
     tr!("tui-open-review-first", open = open)

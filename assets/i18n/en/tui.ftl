@@ -189,6 +189,8 @@ tui-comment-enter = save
 tui-text-esc = cancel
 tui-comment-esc-kept = close, text kept
 tui-discard-asked = esc again drops what you typed; enter keeps it
+tui-comment-kept = comment kept on the card: it goes with the verdict
+tui-comment-removed = comment taken out
 tui-no-match = no match
 tui-days-ago = { $count ->
     [0] today

@@ -197,6 +197,8 @@ tui-comment-enter = сохранить
 tui-text-esc = отмена
 tui-comment-esc-kept = закрыть, текст останется
 tui-discard-asked = ещё раз esc — набранное пропадёт; enter его сохранит
+tui-comment-kept = комментарий сохранён в карточке: уйдёт вместе с вердиктом
+tui-comment-removed = комментарий убран
 tui-no-match = ничего не найдено
 tui-days-ago = { $count ->
     [0] сегодня

@@ -558,12 +558,14 @@ fn draft_saved(
             Err(e)
         }
         (AfterDraft::Close, Ok(())) => {
+            let empty = draft.comment.is_empty();
             if let Some(c) = state.card.as_mut()
                 && c.detail.card_id == card_id
             {
                 c.draft.comment = draft.comment;
             }
             state.popup = None;
+            state.shared.status = Some(Status::Info(msg::comment_kept(empty)));
             Ok(())
         }
         // A busy store must not keep the auditor in: say so, and a second quit goes.
