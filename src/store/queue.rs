@@ -464,8 +464,8 @@ impl Store {
     /// The figures of several stages' queues for one auditor (the funnel screen's rows): each
     /// as [`Store::queue_counts`] gives it, but her reviews and the others' read once for all
     /// of them, counted by the card's stage and kind. Stage by stage, every stage read every
-    /// other auditor's review again: on a desk of 200,000 reviews the funnel screen took 14 s
-    /// to show its eleven stages.
+    /// other auditor's review again: on a desk of 200,000 reviews the funnel screen took 7 s
+    /// to show its eleven stages (docs/benchmarks.md, «Reviewer»).
     pub fn queue_counts_many(&self, qs: &[QueueQuery<'_>]) -> Result<Vec<QueueCounts>, StoreError> {
         let Some(first) = qs.first() else {
             return Ok(Vec::new());
