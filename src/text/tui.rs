@@ -532,6 +532,10 @@ pub fn owner_arrow() -> String {
 }
 
 /// A new owner suggestion replaced `was` (a review suggests one owner).
+pub fn owner_already(owner: &str) -> String {
+    tr!("tui-owner-already", owner = safe::line(owner))
+}
+
 pub fn owner_replaced(owner: &str, was: &str) -> String {
     tr!(
         "tui-owner-replaced",

@@ -156,6 +156,7 @@ tui-items-below = ↓ { $count } more
 tui-suggestion = Suggestion
 tui-stage-arrow = stage →
 tui-owner-arrow = owner →
+tui-owner-already = { $owner } already owns the card: no owner suggested
 tui-owner-replaced = owner suggested: { $owner }, in place of { $was }
 tui-comment = comment
 tui-your-verdict = your verdict

@@ -164,6 +164,7 @@ tui-items-below = ↓ ещё { $count }
 tui-suggestion = Предложение
 tui-stage-arrow = этап →
 tui-owner-arrow = ответств. →
+tui-owner-already = { $owner } уже ответственный за карточку: ответственный не предложен
 tui-owner-replaced = предложен ответственный { $owner } вместо { $was }
 tui-comment = комментарий
 tui-your-verdict = ваш вердикт
