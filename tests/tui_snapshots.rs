@@ -733,8 +733,18 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
         listed(&d).iter().all(|(id, _)| *id != first),
         "not to review"
     );
+    let bar = |d: &Desktop| {
+        d.screen(80, 24)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(bar(&d).contains(" t all cards "), "{}", bar(&d));
     d.press("t");
     assert!(listed(&d).contains(&(first.clone(), Some(okk::domain::review::Verdict::Ok))));
+    // The bar offers what `t` does now (tester39 F10).
+    assert!(bar(&d).contains(" t cards to check "), "{}", bar(&d));
     d.snap("queue_reviewed_all");
     d.press("t/").press(&first);
     okk::tui::update::tick(&mut d.state, &mut d.desk);
@@ -1915,6 +1925,10 @@ fn fields_view_from_the_stats_screen() {
     let mut d = demo();
     d.press("4f");
     assert!(d.state.stats.as_ref().unwrap().fields.is_some());
+    // `f` goes back there, and its hint says so (tester39 F10).
+    let screen = d.screen(80, 24);
+    let bar = screen.lines().last().unwrap_or_default();
+    assert!(bar.contains(" f back ") && !bar.contains("fields"), "{bar}");
     d.snap("stats_fields");
     // Each field's name heads its stages on a line of its own: the highlight stays on the row
     // selected, past the heading of the next field.
