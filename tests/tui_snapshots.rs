@@ -740,11 +740,14 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
             .unwrap_or_default()
             .to_string()
     };
-    assert!(bar(&d).contains(" t all cards "), "{}", bar(&d));
+    let all_cards = okk::tui::action::Action::AllCards;
+    let hint = |word: String| format!(" t {word} ");
+    assert!(bar(&d).contains(&hint(all_cards.hint())), "{}", bar(&d));
     d.press("t");
     assert!(listed(&d).contains(&(first.clone(), Some(okk::domain::review::Verdict::Ok))));
     // The bar offers what `t` does now (tester39 F10).
-    assert!(bar(&d).contains(" t cards to check "), "{}", bar(&d));
+    let back = all_cards.hint_on().expect("a word for all cards shown");
+    assert!(bar(&d).contains(&hint(back)), "{}", bar(&d));
     d.snap("queue_reviewed_all");
     d.press("t/").press(&first);
     okk::tui::update::tick(&mut d.state, &mut d.desk);
@@ -1928,7 +1931,12 @@ fn fields_view_from_the_stats_screen() {
     // `f` goes back there, and its hint says so (tester39 F10).
     let screen = d.screen(80, 24);
     let bar = screen.lines().last().unwrap_or_default();
-    assert!(bar.contains(" f back ") && !bar.contains("fields"), "{bar}");
+    let fields = okk::tui::action::Action::Fields;
+    let back = fields.hint_in(okk::tui::keymap::Mode::Fields);
+    assert!(
+        bar.contains(&format!(" f {back} ")) && !bar.contains(&fields.hint()),
+        "{bar}"
+    );
     d.snap("stats_fields");
     // Each field's name heads its stages on a line of its own: the highlight stays on the row
     // selected, past the heading of the next field.
