@@ -1937,6 +1937,47 @@ fn fields_view_from_the_stats_screen() {
         bar.contains(&format!(" f {back} ")) && !bar.contains(&fields.hint()),
         "{bar}"
     );
+    // The list is longer than the box: its bottom edge says how many rows are below, and
+    // at the end how many above (tester39 F6); no row's text runs into the right border.
+    let rows = d
+        .state
+        .stats
+        .as_ref()
+        .unwrap()
+        .fields
+        .as_ref()
+        .unwrap()
+        .rows
+        .len();
+    let edge = |screen: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[lines.len() - 3].to_string()
+    };
+    // «↓ N more» in either language: the arrow.
+    let below = "↓ ";
+    assert!(edge(&screen).contains(below), "{}", edge(&screen));
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        for line in screen.lines().skip(3).take(h as usize - 7) {
+            let line = line
+                .trim_matches('"')
+                .trim_end_matches(',')
+                .trim_end_matches('"');
+            let inside = line.trim_end_matches('│');
+            assert!(
+                inside.ends_with(' ') || !line.ends_with('│'),
+                "{w}x{h}: {line:?}\n{screen}"
+            );
+        }
+    }
+    for _ in 0..rows {
+        d.press("j");
+    }
+    let above = "↑ ";
+    let screen = d.screen(80, 24);
+    assert!(edge(&screen).contains(above), "{}", edge(&screen));
+    assert!(!edge(&screen).contains('↓'), "{}", edge(&screen));
+    d.press("g");
     d.snap("stats_fields");
     // Each field's name heads its stages on a line of its own: the highlight stays on the row
     // selected, past the heading of the next field.

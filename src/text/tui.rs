@@ -1551,6 +1551,11 @@ pub fn typed_not_verdict(typed: String) -> String {
     )
 }
 
+/// The fields view's count of an owner's cards that leave the field empty, of all theirs.
+pub fn fields_empty_of(empty: u64, cards: u64) -> String {
+    tr!("tui-fields-empty-of", empty = empty, cards = cards)
+}
+
 #[cfg(test)]
 mod tests {
     use super::given_back_unlisted;

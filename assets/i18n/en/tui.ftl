@@ -324,6 +324,7 @@ tui-fields-filled = Filled
 tui-fields-rate = Rate
 tui-fields-trend = By run
 tui-fields-emptiest = Left empty most by
+tui-fields-empty-of = { $empty }/{ $cards } empty
 tui-fields-bound-required = bound+req
 tui-fields-bound = bound
 tui-fields-required = required

@@ -333,6 +333,7 @@ tui-fields-filled = Запол.
 tui-fields-rate = Доля
 tui-fields-trend = По запускам
 tui-fields-emptiest = Чаще пусто у
+tui-fields-empty-of = пусто { $empty }/{ $cards }
 tui-fields-bound-required = привяз+обяз
 tui-fields-bound = привязано
 tui-fields-required = обязат.
