@@ -658,6 +658,8 @@ pub fn message_ids() -> Vec<&'static str> {
                 .into_iter()
                 .chain(e.short)
                 .chain(e.help_in.iter().map(|(_, id)| *id))
+                .chain(e.hint_in.iter().map(|(_, id)| *id))
+                .chain(e.hint_on)
         })
         .collect()
 }
