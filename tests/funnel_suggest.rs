@@ -763,6 +763,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         }],
         removed_unread: Vec::new(),
         read_with_current_funnel: false,
+        unchanged_left_out: 0,
     };
     let rows = [(version, diff)];
     let (history, before_after) = lang::with(Lang::Ru, || {
