@@ -43,6 +43,7 @@ name = "Квалификация"
 
 [[stages]]
 name = "Переговоры"
+aliases = ["Торг"]
 
 [[stages]]
 name = "Успех"
@@ -133,7 +134,10 @@ fn moved_desk() -> (Desk, PathBuf) {
         ],
     );
     okk(&desk, &funnel, &["import", &path_arg(&second)]);
-    let removed = FUNNEL_V1.replace("[[stages]]\nname = \"Переговоры\"\n\n", "");
+    let removed = FUNNEL_V1.replace(
+        "[[stages]]\nname = \"Переговоры\"\naliases = [\"Торг\"]\n\n",
+        "",
+    );
     assert_ne!(removed, FUNNEL_V1);
     std::fs::write(&funnel, removed).unwrap();
     okk(&desk, &funnel, &["check"]);
@@ -368,6 +372,61 @@ fn queue_and_check_of_a_stage_only_reviews_name_say_so() {
     );
 }
 
+/// Version 1's other name of the removed stage: `okk queue` and `okk check` say whose name it
+/// was and what is true of that stage, not only that no stage has the name (tester40 F9).
+#[test]
+fn queue_and_check_of_a_removed_stage_s_alias_say_whose_name_it_was() {
+    let (desk, funnel) = moved_desk();
+    for args in [
+        &["queue", "--stage", "Торг"][..],
+        &["check", "--stage", "торг"][..],
+    ] {
+        let said = fails(&desk, &funnel, args);
+        let whose = format!(
+            "okk: «{}» was another name of «Переговоры», which funnel version 2 removed: {}",
+            args[2],
+            NO_CARD_EN.trim_start_matches("okk: ")
+        );
+        assert!(said.ends_with(&whose), "{said}");
+    }
+    let said = fails(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "queue", "--stage", "Торг"],
+    );
+    assert!(
+        said.contains(
+            "«Торг» — другое имя этапа «Переговоры», который удалён версией воронки 2: на этапе \
+             «Переговоры» сейчас нет ни одной карточки"
+        ),
+        "{said}"
+    );
+}
+
+/// Version 2 only removed «Переговоры»: `okk stats --funnel-version 2` and the report's section
+/// list that stage, not the three it left as they were, and say how many were left out
+/// (tester40 F6).
+#[test]
+fn the_split_of_a_version_that_removed_a_stage_lists_that_stage_and_counts_the_others() {
+    let (desk, funnel) = moved_desk();
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    let stages: Vec<&str> = (split["stages"].as_array().unwrap().iter())
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["Переговоры"], "{split}");
+    assert_eq!(split["unchanged_left_out"], 3, "{split}");
+    let left_out = "Stages version 2 left as they were, not listed: 3";
+    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
+    assert!(text.contains(left_out), "{text}");
+    assert!(!text.contains("«Квалификация»"), "{text}");
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    assert!(page.contains(left_out), "{page}");
+}
+
 /// `okk review --stage` of that stage, in a terminal, says the same as `okk queue`.
 #[test]
 fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
@@ -424,6 +483,20 @@ fn on_the_server_the_figures_and_the_queue_say_the_same() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let said = String::from_utf8(out.stderr).unwrap();
     assert!(said.ends_with(NO_CARD_EN), "{said}");
+    // Version 1's other name of the removed stage, and the version's split, as on the file.
+    let mut cmd = desk.okk_bare();
+    cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
+    let out = cmd
+        .args(["--today", TODAY, "queue", "--stage", "Торг"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.contains("«Торг» was another name of «Переговоры»"),
+        "{said}"
+    );
+    let by_version = ["stats", "--funnel-version", "2", "--json"];
+    assert_eq!(on(&server.url, &by_version), on(&file, &by_version));
 }
 
 /// The reviewer's stats screen (`4`): under «in all», why the stages' samples add up to more.

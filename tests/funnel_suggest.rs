@@ -226,7 +226,7 @@ fn okk_fields_shows_how_each_column_is_kept_per_stage_and_who_leaves_it_empty() 
     // The text names the emptiest owner.
     let text = okk(&desk, &funnel, &["fields", "--stage", "Лид"]);
     assert!(
-        text.contains("Лид: 0 of 4 (0%)  emptiest: Игорь 0 of 2 (0%)"),
+        text.contains("Лид: 0 of 4 (0%)  emptiest: Игорь 2 of 2 empty"),
         "{text}"
     );
 }
@@ -628,7 +628,7 @@ fn in_russian_fields_suggest_and_history_speak_russian_and_keep_codes_and_keys()
     let fields = ru(&["fields"]);
     english::assert_russian("okk fields", &fields, &[]);
     assert!(
-        fields.contains("Лид: 0 из 4 (0%)  реже всех заполняет: Игорь — 0 из 2 (0%)"),
+        fields.contains("Лид: 0 из 4 (0%)  больше всех пустых: Игорь — пусто 2 из 2"),
         "{fields}"
     );
     assert!(
@@ -763,6 +763,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         }],
         removed_unread: Vec::new(),
         read_with_current_funnel: false,
+        unchanged_left_out: 0,
     };
     let rows = [(version, diff)];
     let (history, before_after) = lang::with(Lang::Ru, || {

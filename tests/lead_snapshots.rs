@@ -1023,6 +1023,21 @@ fn wrong_stage_then_offers_the_stages() {
     d.snap("lead_stage_picker_query");
 }
 
+/// boris judged deal 5001 at «Первичный контакт»; a sync moved it to «Квалификация» since.
+/// Overriding to «wrong stage», the lead may name the stage the card is at now (it may be
+/// where it belonged), and not the stage boris judged, which the verdict says is wrong
+/// (tester40 F4).
+#[test]
+fn the_lead_s_stage_picker_on_a_moved_card_leaves_out_the_stage_judged_not_the_stage_now() {
+    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(Later::moved(QUALIFYING)));
+    d.press("<enter>owrong<enter>");
+    let Some(Popup::Picker(p)) = &d.state.popup else {
+        panic!("the stage picker: {:?}", d.state.popup)
+    };
+    assert!(p.items.iter().any(|s| s == QUALIFYING), "{:?}", p.items);
+    assert!(p.items.iter().all(|s| s != FIRST), "{:?}", p.items);
+}
+
 /// The card's own CRM pipeline (as a sync read it) has no place for some stages: the lead's
 /// stage picker marks them, after the others, and says what the mark means.
 #[test]

@@ -733,8 +733,21 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
         listed(&d).iter().all(|(id, _)| *id != first),
         "not to review"
     );
+    let bar = |d: &Desktop| {
+        d.screen(80, 24)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let all_cards = okk::tui::action::Action::AllCards;
+    let hint = |word: String| format!(" t {word} ");
+    assert!(bar(&d).contains(&hint(all_cards.hint())), "{}", bar(&d));
     d.press("t");
     assert!(listed(&d).contains(&(first.clone(), Some(okk::domain::review::Verdict::Ok))));
+    // The bar offers what `t` does now (tester39 F10).
+    let back = all_cards.hint_on().expect("a word for all cards shown");
+    assert!(bar(&d).contains(&hint(back)), "{}", bar(&d));
     d.snap("queue_reviewed_all");
     d.press("t/").press(&first);
     okk::tui::update::tick(&mut d.state, &mut d.desk);
@@ -1915,6 +1928,56 @@ fn fields_view_from_the_stats_screen() {
     let mut d = demo();
     d.press("4f");
     assert!(d.state.stats.as_ref().unwrap().fields.is_some());
+    // `f` goes back there, and its hint says so (tester39 F10).
+    let screen = d.screen(80, 24);
+    let bar = screen.lines().last().unwrap_or_default();
+    let fields = okk::tui::action::Action::Fields;
+    let back = fields.hint_in(okk::tui::keymap::Mode::Fields);
+    assert!(
+        bar.contains(&format!(" f {back} ")) && !bar.contains(&fields.hint()),
+        "{bar}"
+    );
+    // The list is longer than the box: its bottom edge says how many rows are below, and
+    // at the end how many above (tester39 F6); no row's text runs into the right border.
+    let rows = d
+        .state
+        .stats
+        .as_ref()
+        .unwrap()
+        .fields
+        .as_ref()
+        .unwrap()
+        .rows
+        .len();
+    let edge = |screen: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[lines.len() - 3].to_string()
+    };
+    // «↓ N more» in either language: the arrow.
+    let below = "↓ ";
+    assert!(edge(&screen).contains(below), "{}", edge(&screen));
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        for line in screen.lines().skip(3).take(h as usize - 7) {
+            let line = line
+                .trim_matches('"')
+                .trim_end_matches(',')
+                .trim_end_matches('"');
+            let inside = line.trim_end_matches('│');
+            assert!(
+                inside.ends_with(' ') || !line.ends_with('│'),
+                "{w}x{h}: {line:?}\n{screen}"
+            );
+        }
+    }
+    for _ in 0..rows {
+        d.press("j");
+    }
+    let above = "↑ ";
+    let screen = d.screen(80, 24);
+    assert!(edge(&screen).contains(above), "{}", edge(&screen));
+    assert!(!edge(&screen).contains('↓'), "{}", edge(&screen));
+    d.press("g");
     d.snap("stats_fields");
     // Each field's name heads its stages on a line of its own: the highlight stays on the row
     // selected, past the heading of the next field.

@@ -11,13 +11,13 @@ use crate::domain::Funnel;
 use crate::domain::calibration::{Calibration, Ended};
 use crate::domain::calibration::{report, sample, unknown_auditors};
 use crate::domain::funnel::StageKind;
-use crate::domain::ports::{CalibrationStore, QueueStore, UserStore};
+use crate::domain::ports::{CalibrationStore, UserStore};
 use crate::domain::roles::set_up;
 use crate::text::calibrate as msg;
 
 /// What a calibration needs of a store: a file's or a team server's alike.
-trait CalibrateStore: CalibrationStore + QueueStore + UserStore {}
-impl<T: CalibrationStore + QueueStore + UserStore> CalibrateStore for T {}
+trait CalibrateStore: CalibrationStore + super::queue::StageStore + UserStore {}
+impl<T: CalibrationStore + super::queue::StageStore + UserStore> CalibrateStore for T {}
 
 /// The store `--db` names, with the funnel its cards are judged by (a server's own, when its
 /// lead applied one).

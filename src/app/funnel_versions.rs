@@ -168,8 +168,10 @@ pub fn split<S: StatsStore + FunnelHistory>(
     let read_with_current_funnel = own.is_none();
     let own = own.unwrap_or_else(|| funnel.clone());
     let previous = at.checked_sub(1).map(|p| &versions[p]);
+    // Every stage for the first version, or for a change that touched none: a change that
+    // only removed stages touched the removed ones, listed below (tester40 F6).
     let mut stages = diff.touched();
-    if diff.first || stages.is_empty() {
+    if diff.first || (stages.is_empty() && diff.stages_removed.is_empty()) {
         stages = own.stages.iter().map(|s| s.name.clone()).collect();
     }
     // The stages the version added, and those it split by them: a share of their cards moved
@@ -216,6 +218,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
     };
     let split: Vec<usize> = split_by.iter().map(|(i, _)| *i).collect();
     let mut rows = here.tally.rows(&own, &stages, &reviews, &split);
+    let unchanged_left_out = own.stages.len().saturating_sub(rows.len()) as u64;
     for row in &mut rows {
         row.change = stage_change(&diff, &row.stage);
         row.renamed_from = (diff.stages_renamed.iter())
@@ -282,6 +285,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
         not_in_version,
         removed_unread,
         read_with_current_funnel,
+        unchanged_left_out,
     }))
 }
 
@@ -369,6 +373,35 @@ pub fn latest_split<S: StatsStore + FunnelHistory>(
         return Ok(None);
     };
     split(store, funnel, today, last.version)
+}
+
+/// The stage a funnel version removed that `name` was another name of (an alias in the version
+/// before's text, not the stage's own name), and that version: the latest such.
+pub(super) fn removed_alias<S: FunnelHistory + ?Sized>(
+    store: &S,
+    name: &str,
+) -> Result<Option<(String, i64)>> {
+    let versions = store.funnel_versions()?;
+    let key = crate::domain::names::fold(name);
+    for (at, v) in versions.iter().enumerate().rev() {
+        let Some((_, diff)) = first_use(v) else {
+            continue;
+        };
+        if diff.stages_removed.is_empty() {
+            continue;
+        }
+        let Some(old) = at.checked_sub(1).and_then(|p| read_funnel(&versions[p])) else {
+            continue;
+        };
+        let Some(i) = old.resolve(name) else {
+            continue;
+        };
+        let stage = &old.stage(i).name;
+        if crate::domain::names::fold(stage) != key && diff.stages_removed.contains(stage) {
+            return Ok(Some((stage.clone(), v.version)));
+        }
+    }
+    Ok(None)
 }
 
 /// The moment a version was first used, for splitting the stage visits at it, and what it

@@ -9,14 +9,19 @@ use crate::cli::QueueArgs;
 use crate::domain::Funnel;
 use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
-use crate::domain::ports::QueueStore;
+use crate::domain::ports::{FunnelHistory, QueueStore};
 use crate::domain::queue::QueueQuery;
 use crate::domain::roles::Role;
 use crate::text::check as msg;
 
+/// What naming a stage asks of a store: its cards' and reviews' stage names, and the funnel
+/// versions, whose texts know the names of the stages they removed.
+pub trait StageStore: QueueStore + FunnelHistory {}
+impl<T: QueueStore + FunnelHistory + ?Sized> StageStore for T {}
+
 /// The CRM's names for a stage given by its funnel name, an alias, or a CRM name the funnel
 /// does not know.
-pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
+pub fn crm_names(store: &dyn StageStore, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
     let names = store.crm_stage_names()?;
     let unknown = |names: &[String]| -> Vec<String> {
         names
@@ -36,17 +41,29 @@ pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<
             let m: Vec<String> = names.into_iter().filter(|n| fold(n) == key).collect();
             if m.is_empty() {
                 let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
+                let store_only: Vec<&str> = store_only.iter().map(String::as_str).collect();
                 // No card there now, but reviews made there (a stage the funnel no longer
                 // lists and the CRM no longer uses): the stage is in the store all the same.
-                let reviews: u64 = (store.reviewed_stages()?.iter())
-                    .filter(|(n, _)| fold(n) == key)
-                    .map(|(_, n)| n)
-                    .sum();
-                if reviews > 0 {
-                    return Err(user(msg::stage_reviews_only(name, reviews, &stages)));
+                let reviewed = store.reviewed_stages()?;
+                let about = |name: &str| {
+                    let key = fold(name);
+                    let reviews: u64 = (reviewed.iter())
+                        .filter(|(n, _)| fold(n) == key)
+                        .map(|(_, n)| n)
+                        .sum();
+                    match reviews {
+                        0 => msg::unknown_stage(name, &stages, &store_only),
+                        _ => msg::stage_reviews_only(name, reviews, &stages),
+                    }
+                };
+                // Another name of a stage a funnel version removed: said, with what is true
+                // of that stage (tester40 F9).
+                if let Some((stage, version)) = super::funnel_versions::removed_alias(store, name)?
+                {
+                    let said = about(&stage);
+                    return Err(user(msg::removed_alias(name, &stage, version, &said)));
                 }
-                let store_only: Vec<&str> = store_only.iter().map(String::as_str).collect();
-                return Err(user(msg::unknown_stage(name, &stages, &store_only)));
+                return Err(user(about(name)));
             }
             m
         }
@@ -91,7 +108,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
 /// `--release`: the auditor's claims on the stage (on every stage without `--stage`) given
 /// back, and how many were held.
 fn release(
-    store: &mut dyn QueueStore,
+    store: &mut dyn StageStore,
     funnel: &Funnel,
     args: &QueueArgs,
     who: &str,
@@ -117,7 +134,7 @@ fn release(
 
 /// The queue (or, with `--claim`, the cards handed out) as text or JSON.
 fn list(
-    store: &mut dyn QueueStore,
+    store: &mut dyn StageStore,
     funnel: &Funnel,
     args: &QueueArgs,
     who: &str,

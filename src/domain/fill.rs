@@ -252,6 +252,13 @@ pub struct OwnerFill {
     pub rate: Option<f64>,
 }
 
+impl OwnerFill {
+    /// The owner's cards at the stage that leave the field empty.
+    pub fn empty(&self) -> u64 {
+        self.cards.saturating_sub(self.filled)
+    }
+}
+
 /// A share to four places, `None` where there is nothing to divide.
 pub fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
@@ -591,7 +598,9 @@ impl FillTally {
     }
 
     /// Each owner's cards at stage `si` and how many fill field `fi` (`None`: a field no card
-    /// fills), the one who leaves it empty most first.
+    /// fills), the one who leaves it empty on the most cards first: an owner of one card left
+    /// empty is not the one to name while another leaves it empty on eight (tester39 F5). Of
+    /// equal counts, the lower rate first.
     fn owner_fills(&self, si: u32, fi: Option<u32>) -> Vec<OwnerFill> {
         let mut owners: Vec<OwnerFill> = self
             .cards
@@ -610,7 +619,8 @@ impl FillTally {
         owners.sort_by(|a, b| {
             let ra = a.rate.unwrap_or(1.0);
             let rb = b.rate.unwrap_or(1.0);
-            ra.total_cmp(&rb)
+            (b.empty().cmp(&a.empty()))
+                .then(ra.total_cmp(&rb))
                 .then(b.cards.cmp(&a.cards))
                 .then(a.owner.cmp(&b.owner))
         });
@@ -680,6 +690,20 @@ mod tests {
         assert_eq!((row.cards, row.filled, row.rate), (3, 2, Some(0.6667)));
         assert_eq!(row.owners[0].owner.as_deref(), Some("Игорь"));
         assert_eq!((row.owners[0].cards, row.owners[0].filled), (1, 0));
+        // Five of Оля's cards more, four of them blank: she leaves it empty on more cards
+        // than Игорь's one, at a better rate (tester39 F5).
+        for _ in 0..4 {
+            tally.add(&funnel, &card("Оля", &blank));
+        }
+        tally.add(&funnel, &card("Оля", &met));
+        let rows = tally.rows(&funnel);
+        let row = rows
+            .iter()
+            .find(|r| r.field == "Дата встречи в офисе продаж" && r.stage == m)
+            .unwrap();
+        let first = &row.owners[0];
+        assert_eq!(first.owner.as_deref(), Some("Оля"));
+        assert_eq!((first.cards, first.filled, first.empty()), (7, 3, 4));
         // Bound and required rows come before the others.
         assert!(rows[0].bound || rows[0].required);
     }

@@ -49,6 +49,10 @@ impl Verdict {
     }
 }
 
+/// An owner suggestion that names the card's owner now: refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyOwner;
+
 /// Suggested corrections: field label → the value the auditor says it should hold.
 pub type Corrections = BTreeMap<String, String>;
 
@@ -106,26 +110,42 @@ impl ReviewDraft {
     /// Suggests `owner` as the card's new owner (`None` or blank: none). A review names one
     /// owner: the owner picker and a correction of the owner field are two ways of saying it,
     /// so the later replaces the earlier. Returns the other owner it replaced, if any.
-    pub fn suggest_owner(&mut self, owner: Option<String>) -> Option<String> {
+    /// `current`: the card's owner now; suggesting them would send the CRM a move to where the
+    /// card already is, so it is refused and the draft left as it was.
+    pub fn suggest_owner(
+        &mut self,
+        owner: Option<String>,
+        current: Option<&str>,
+    ) -> Result<Option<String>, AlreadyOwner> {
         let owner = owner.filter(|o| !o.trim().is_empty());
+        if let (Some(o), Some(c)) = (&owner, current)
+            && fold(o) == fold(c)
+        {
+            return Err(AlreadyOwner);
+        }
         let corrected = self.take_owner_correction();
         let was = std::mem::replace(&mut self.suggested_owner, owner).or(corrected);
         let same = |w: &String| Some(fold(w)) == self.suggested_owner.as_deref().map(fold);
-        was.filter(|w| self.suggested_owner.is_some() && !same(w))
+        Ok(was.filter(|w| self.suggested_owner.is_some() && !same(w)))
     }
 
     /// Corrects `field` to `value` (empty: the correction taken back). The owner field is the
     /// owner suggestion ([`ReviewDraft::suggest_owner`]): returns the owner it replaced.
-    pub fn correct(&mut self, field: String, value: String) -> Option<String> {
+    pub fn correct(
+        &mut self,
+        field: String,
+        value: String,
+        current_owner: Option<&str>,
+    ) -> Result<Option<String>, AlreadyOwner> {
         if is_owner_field(&field) {
-            return self.suggest_owner(Some(value));
+            return self.suggest_owner(Some(value), current_owner);
         }
         if value.is_empty() {
             self.corrections.remove(&field);
         } else {
             self.corrections.insert(field, value);
         }
-        None
+        Ok(None)
     }
 
     /// The pipeline the review corrects the card to, which a move of its stage lands in (as
@@ -265,23 +285,51 @@ mod tests {
     #[test]
     fn the_later_owner_suggestion_replaces_the_earlier_whichever_way_it_came() {
         let mut d = ReviewDraft::default();
-        assert_eq!(d.suggest_owner(Some("Смирнова Ольга".into())), None);
-        let was = d.correct("owner".into(), "Попова Анна".into());
-        assert_eq!(was.as_deref(), Some("Смирнова Ольга"));
+        assert_eq!(
+            d.suggest_owner(Some("Смирнова Ольга".into()), None),
+            Ok(None)
+        );
+        let was = d.correct("owner".into(), "Попова Анна".into(), None);
+        assert_eq!(was, Ok(Some("Смирнова Ольга".into())));
         assert_eq!(d.suggested_owner.as_deref(), Some("Попова Анна"));
         assert!(d.corrections.is_empty(), "{:?}", d.corrections);
         assert_eq!(d.corrected("owner"), Some("Попова Анна"));
         // The picker again: its owner stands, the correction's is gone.
-        let was = d.suggest_owner(Some("Васильев Игорь".into()));
-        assert_eq!(was.as_deref(), Some("Попова Анна"));
+        let was = d.suggest_owner(Some("Васильев Игорь".into()), None);
+        assert_eq!(was, Ok(Some("Попова Анна".into())));
         assert_eq!(d.suggested_owner.as_deref(), Some("Васильев Игорь"));
         // The same owner again replaces no one; an empty correction takes the owner back.
-        assert_eq!(d.correct("Owner".into(), " васильев игорь".into()), None);
-        assert_eq!(d.correct("owner".into(), String::new()), None);
+        assert_eq!(
+            d.correct("Owner".into(), " васильев игорь".into(), None),
+            Ok(None)
+        );
+        assert_eq!(d.correct("owner".into(), String::new(), None), Ok(None));
         assert_eq!(d.suggested_owner, None);
         // Other fields stay corrections.
-        assert_eq!(d.correct("amount".into(), "1 000".into()), None);
+        assert_eq!(d.correct("amount".into(), "1 000".into(), None), Ok(None));
         assert_eq!(d.corrected("amount"), Some("1 000"));
+    }
+
+    /// The card's owner now is no suggestion, by the picker or the owner field (tester39 F2):
+    /// refused, and the suggestion that stood stays.
+    #[test]
+    fn a_suggestion_of_the_card_s_owner_now_is_refused() {
+        let mut d = ReviewDraft::default();
+        let now = Some("Сидоров Олег");
+        assert_eq!(
+            d.suggest_owner(Some("Сидоров Олег".into()), now),
+            Err(AlreadyOwner)
+        );
+        assert_eq!(d.suggested_owner, None);
+        d.suggest_owner(Some("Попова Анна".into()), now).unwrap();
+        assert_eq!(
+            d.correct("owner".into(), "сидоров олег".into(), now),
+            Err(AlreadyOwner)
+        );
+        assert_eq!(d.suggested_owner.as_deref(), Some("Попова Анна"));
+        // Taking the suggestion back is no suggestion of anyone.
+        assert_eq!(d.suggest_owner(None, now), Ok(None));
+        assert_eq!(d.suggested_owner, None);
     }
 
     /// A review written before the two became one may hold both: read back, it names one.

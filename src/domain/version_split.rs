@@ -102,6 +102,9 @@ pub struct VersionSplit {
     /// The version's text no longer reads as a funnel (an older okk wrote it): its stages are
     /// named by the funnel okk runs with now.
     pub read_with_current_funnel: bool,
+    /// The version's stages it left as they were, not listed: a lead reading the stages listed
+    /// should know the rest were left out, not missing.
+    pub unchanged_left_out: u64,
 }
 
 fn moment<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {

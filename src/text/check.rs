@@ -53,6 +53,18 @@ pub fn stage_reviews_only(name: &str, count: u64, stages: &[&str]) -> String {
     )
 }
 
+/// `name` was another name of `stage`, which funnel version `version` removed; `about`: what is
+/// true of that stage now.
+pub fn removed_alias(name: &str, stage: &str, version: i64, about: &str) -> String {
+    crate::tr!(
+        "check-removed-alias",
+        name = line(name),
+        stage = line(stage),
+        version = version,
+        about = about
+    )
+}
+
 /// A flag's severity as a word of the language (the JSON keeps the code).
 pub fn severity(s: Severity) -> String {
     match s {

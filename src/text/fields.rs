@@ -29,7 +29,7 @@ pub fn table(rows: &[FillRow]) -> String {
         let worst = r
             .owners
             .iter()
-            .find(|o| o.cards > 0 && o.filled < o.cards)
+            .find(|o| o.cards > 0 && o.empty() > 0)
             .map(|o| {
                 format!(
                     "  {}",
@@ -39,9 +39,8 @@ pub fn table(rows: &[FillRow]) -> String {
                             .owner
                             .as_deref()
                             .map_or_else(no_owner, |o| line(o).into_owned()),
-                        filled = o.filled,
-                        cards = o.cards,
-                        rate = pct(o.rate)
+                        empty = o.empty(),
+                        cards = o.cards
                     )
                 )
             })

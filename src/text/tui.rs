@@ -542,6 +542,10 @@ pub fn owner_arrow() -> String {
 }
 
 /// A new owner suggestion replaced `was` (a review suggests one owner).
+pub fn owner_already(owner: &str) -> String {
+    tr!("tui-owner-already", owner = safe::line(owner))
+}
+
 pub fn owner_replaced(owner: &str, was: &str) -> String {
     tr!(
         "tui-owner-replaced",
@@ -1555,6 +1559,11 @@ pub fn typed_not_verdict(typed: String) -> String {
         "tui-typed-not-verdict",
         key = super::safe::line(&typed).into_owned()
     )
+}
+
+/// The fields view's count of an owner's cards that leave the field empty, of all theirs.
+pub fn fields_empty_of(empty: u64, cards: u64) -> String {
+    tr!("tui-fields-empty-of", empty = empty, cards = cards)
 }
 
 #[cfg(test)]

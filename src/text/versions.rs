@@ -214,6 +214,13 @@ pub fn split_notes(split: &VersionSplit) -> Vec<String> {
             stages = stages
         ));
     }
+    if split.unchanged_left_out > 0 {
+        out.push(crate::tr!(
+            "versions-unchanged-left-out",
+            version = split.version,
+            count = split.unchanged_left_out
+        ));
+    }
     if split.read_with_current_funnel {
         out.push(crate::tr!(
             "versions-read-with-current",

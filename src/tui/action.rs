@@ -90,6 +90,12 @@ pub struct Entry {
     pub help: &'static str,
     /// Screens where the action does something else and help says so.
     pub help_in: &'static [(Mode, &'static str)],
+    /// Screens where the hint bar's word differs, for the same reason (`f` on the fields view
+    /// goes back).
+    pub hint_in: &'static [(Mode, &'static str)],
+    /// The word while the switch the action flips is on: the bar offers what the key does
+    /// next, not what it did (`t` over all cards goes back to the cards to check).
+    pub hint_on: Option<&'static str>,
 }
 
 use Mode as M;
@@ -133,6 +139,8 @@ const fn entry(
         short: None,
         help,
         help_in: &[],
+        hint_in: &[],
+        hint_on: None,
     }
 }
 
@@ -145,6 +153,8 @@ const fn item(n: u8, name: &'static str, keys: &'static [Keys]) -> Entry {
         short: Some("tui-action-item-short"),
         help: "tui-action-item-help",
         help_in: &[(M::Decide, "tui-action-item-help-decide")],
+        hint_in: &[],
+        hint_on: None,
     }
 }
 
@@ -251,13 +261,16 @@ pub static TABLE: &[Entry] = &[
         "tui-action-all-hint",
         "tui-action-all-help",
     ),
-    entry(
-        Action::AllCards,
-        "all_cards",
-        &[(&[M::Queue], &["t"], RARE)],
-        "tui-action-all-cards-hint",
-        "tui-action-all-cards-help",
-    ),
+    Entry {
+        hint_on: Some("tui-action-all-cards-hint-on"),
+        ..entry(
+            Action::AllCards,
+            "all_cards",
+            &[(&[M::Queue], &["t"], RARE)],
+            "tui-action-all-cards-hint",
+            "tui-action-all-cards-help",
+        )
+    },
     entry(
         Action::Stats,
         "stats",
@@ -267,6 +280,7 @@ pub static TABLE: &[Entry] = &[
     ),
     Entry {
         help_in: &[(M::Fields, "tui-action-fields-help-fields")],
+        hint_in: &[(M::Fields, "tui-action-fields-hint-fields")],
         ..entry(
             Action::Fields,
             "fields",
@@ -589,6 +603,20 @@ impl Action {
         crate::text::tui::action(self.entry().hint, self.number())
     }
 
+    /// The hint bar's word for the action on a screen (where it does something else there).
+    pub fn hint_in(self, mode: Mode) -> String {
+        let e = self.entry();
+        let id = (e.hint_in.iter())
+            .find(|(m, _)| *m == mode)
+            .map_or(e.hint, |(_, id)| id);
+        crate::text::tui::action(id, self.number())
+    }
+
+    /// The hint bar's word while the switch the action flips is on, where it has one.
+    pub fn hint_on(self) -> Option<String> {
+        (self.entry().hint_on).map(|id| crate::text::tui::action(id, self.number()))
+    }
+
     /// Whether the action records a verdict.
     pub fn is_verdict(self) -> bool {
         matches!(
@@ -630,6 +658,8 @@ pub fn message_ids() -> Vec<&'static str> {
                 .into_iter()
                 .chain(e.short)
                 .chain(e.help_in.iter().map(|(_, id)| *id))
+                .chain(e.hint_in.iter().map(|(_, id)| *id))
+                .chain(e.hint_on)
         })
         .collect()
 }

@@ -525,7 +525,7 @@ impl Keymap {
             .map(|(key, action, rank)| {
                 let word = (saying.iter())
                     .find(|(a, _)| *a == action)
-                    .map_or_else(|| action.hint(), |(_, word)| word.clone());
+                    .map_or_else(|| action.hint_in(mode), |(_, word)| word.clone());
                 (Hint { key, action, word }, rank)
             })
             .collect();

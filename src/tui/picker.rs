@@ -79,12 +79,15 @@ impl Owners {
         }
     }
 
-    /// The owner picker: the source's own owners, then the others, marked.
-    pub fn picker(&self) -> Picker {
-        let items = self.own.iter().chain(&self.others).cloned().collect();
-        let marked = (self.own.iter().map(|_| false))
-            .chain(self.others.iter().map(|_| true))
-            .collect();
+    /// The owner picker: the source's own owners, then the others, marked. The card's owner
+    /// now (`current`) is left out, as the stage picker leaves out the card's stage: choosing
+    /// them would suggest no change.
+    pub fn picker(&self, current: Option<&str>) -> Picker {
+        let current = current.map(crate::domain::names::fold);
+        let keep = |o: &&String| current.as_deref() != Some(crate::domain::names::fold(o).as_str());
+        let own = self.own.iter().filter(keep).map(|o| (o.clone(), false));
+        let others = self.others.iter().filter(keep).map(|o| (o.clone(), true));
+        let (items, marked) = own.chain(others).unzip();
         Picker::new(PickerFor::Owner, items).with_marks(marked)
     }
 }
@@ -298,7 +301,7 @@ mod tests {
         let own = vec!["Васильев Игорь".to_string(), "Попова Анна".to_string()];
         let owners = Owners::split("amo".into(), all, own);
         assert_eq!(owners.others, ["005Ec000004oBPNIA2", "Петров Пётр"]);
-        let mut p = owners.picker();
+        let mut p = owners.picker(None);
         assert_eq!(p.purpose, PickerFor::Owner);
         let listed: Vec<&str> = p.matches.iter().map(|&i| p.items[i].as_str()).collect();
         assert_eq!(
@@ -320,7 +323,23 @@ mod tests {
             own: vec!["Попова Анна".into()],
             others: Vec::new(),
         };
-        assert!(!one.picker().any_marked());
+        assert!(!one.picker(None).any_marked());
+    }
+
+    /// The card's owner now is not offered, however the store spells them: choosing them
+    /// would suggest a move to where the card already is (tester39 F2).
+    #[test]
+    fn the_owner_picker_leaves_out_the_card_s_owner_now() {
+        let owners = Owners {
+            source: "amo".into(),
+            own: vec!["Иванова Светлана".into(), "Сидоров Олег".into()],
+            others: vec!["Петров Пётр".into()],
+        };
+        let p = owners.picker(Some("сидоров  олег"));
+        assert_eq!(p.items, ["Иванова Светлана", "Петров Пётр"]);
+        let marked: Vec<bool> = (0..p.items.len()).map(|i| p.is_marked(i)).collect();
+        assert_eq!(marked, [false, true], "the marks stay with their owners");
+        assert_eq!(owners.picker(None).items.len(), 3, "an ownerless card: all");
     }
 
     /// A stage marked (no place in the card's CRM pipeline) comes after the unmarked ones

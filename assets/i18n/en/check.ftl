@@ -2,6 +2,7 @@
 
 check-unknown-rule = unknown rule «{ $code }»; use one of: { $codes }
 check-unknown-stage = no stage «{ $name }» in the funnel or the store; the funnel's stages are: { $stages }
+check-removed-alias = «{ $name }» was another name of «{ $stage }», which funnel version { $version } removed: { $about }
 check-stage-reviews-only = no card is at «{ $name }» now: the funnel does not list it and no card in the store is there; { $count } { $count_n ->
     [one] review was
    *[other] reviews were

@@ -45,6 +45,7 @@ versions-cards-not-in-version = { $count ->
    *[other] { $count } cards there now, in a stage version { $version } does not have
 }
 versions-not-in-version = Cards now in stages version { $version } does not have: { $stages }
+versions-unchanged-left-out = Stages version { $version } left as they were, not listed: { $count }
 versions-read-with-current = Version { $version }'s text no longer reads as a funnel: its stages are named as the funnel okk runs with now names them.
 versions-removed-unread = Stages version { $version } removed, not split (the text of the version before no longer reads as a funnel): { $stages }
 versions-report-title = Before and after funnel version { $version }

@@ -42,6 +42,7 @@ versions-stage-not-current = нет в воронке, с которой okk р�
 versions-cards-now = карточек на этапе сейчас: { $count }
 versions-cards-not-in-version = карточек на этапе сейчас: { $count }, а в версии { $version } такого этапа нет
 versions-not-in-version = Карточки сейчас на этапах, которых нет в версии { $version }: { $stages }
+versions-unchanged-left-out = Этапы, которые версия { $version } не меняла, не показаны: { $count }
 versions-read-with-current = Текст версии { $version } больше не читается как воронка: этапы названы так, как их называет воронка, с которой okk работает сейчас.
 versions-removed-unread = Этапы, удалённые версией { $version }, без разбивки (текст предыдущей версии больше не читается как воронка): { $stages }
 versions-report-title = До и после версии воронки { $version }

@@ -197,7 +197,8 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
 
 /// The owners are known: the owner picker opens (on the card it was asked on).
 pub(super) fn owners_read(state: &mut State, owners: crate::tui::picker::Owners) {
-    let picker = owners.picker();
+    let current = (state.card.as_ref()).and_then(|c| c.detail.card.owner.clone());
+    let picker = owners.picker(current.as_deref());
     state.verdicts.owners = Some(owners);
     if state.screen == Screen::Card && state.popup.is_none() {
         state.popup = Some(Popup::Picker(picker));
@@ -241,7 +242,10 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
         PickerFor::Verdict | PickerFor::LeadStage => {}
         PickerFor::WrongStage => verdict(state, Verdict::WrongStage, Some(chosen), cx),
         PickerFor::Owner => {
-            let replaced = c.draft.suggest_owner(Some(chosen.clone()));
+            let current = c.detail.card.owner.clone();
+            let replaced = c
+                .draft
+                .suggest_owner(Some(chosen.clone()), current.as_deref());
             owner_replaced(state, &chosen, replaced);
         }
         PickerFor::Field => {
@@ -279,16 +283,24 @@ pub(super) fn correct(state: &mut State, field: String, value: String) {
     }
     state.popup = None;
     if let Some(c) = state.card.as_mut() {
-        let replaced = c.draft.correct(field, value.clone());
+        let current = c.detail.card.owner.clone();
+        let replaced = c.draft.correct(field, value.clone(), current.as_deref());
         owner_replaced(state, &value, replaced);
     }
 }
 
 /// A new owner suggestion took the place of another (the picker's and the owner field's are
 /// one): the status line says which went, so that the auditor is not left thinking both stand.
-fn owner_replaced(state: &mut State, owner: &str, replaced: Option<String>) {
-    if let Some(was) = replaced {
-        state.shared.status = Some(Status::Info(msg::owner_replaced(owner, &was)));
+/// A suggestion of the card's owner now is refused, and says so.
+fn owner_replaced(
+    state: &mut State,
+    owner: &str,
+    replaced: Result<Option<String>, crate::domain::review::AlreadyOwner>,
+) {
+    match replaced {
+        Ok(Some(was)) => state.shared.status = Some(Status::Info(msg::owner_replaced(owner, &was))),
+        Ok(None) => {}
+        Err(_) => state.shared.status = Some(Status::Error(msg::owner_already(owner))),
     }
 }
 

@@ -436,7 +436,10 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
             };
             match v {
                 Verdict::WrongStage => {
-                    let here = state.card.as_ref().and_then(|c| c.stage);
+                    // The stage the review judged wrong is left out, not the card's stage
+                    // now: a sync may have moved the card since, and the stage it was moved
+                    // to may be the one the lead holds it belonged at (tester40 F4).
+                    let here = state.card.as_ref().and_then(|c| c.checked);
                     // Nor the auditor's stage: naming it again would be an accept.
                     let auditors = (state.card.as_ref())
                         .and_then(|c| c.previous.as_ref())

@@ -148,6 +148,14 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         None if state.screen == crate::tui::state::Screen::Funnel => {
             vec![(Action::Back, msg::funnel_back_quits())]
         }
+        // Over all cards `t` goes back to the cards to check.
+        None if state.screen == crate::tui::state::Screen::Queue
+            && state.queue.as_ref().is_some_and(|q| q.all) =>
+        {
+            (Action::AllCards.hint_on())
+                .map(|word| vec![(Action::AllCards, word)])
+                .unwrap_or_default()
+        }
         Some(Popup::Comment { .. }) => {
             vec![(Action::Choose, msg::comment_enter()), (Action::Close, esc)]
         }

@@ -572,6 +572,10 @@ fn note_lines(
     theme: &Theme,
     lines: &mut Vec<Line<'static>>,
 ) {
+    // No notes: no heading to say so (the card's other lines are what there is).
+    if card.notes.is_empty() {
+        return;
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!("{} ({})", msg::notes(), card.notes.len()),
@@ -585,6 +589,10 @@ fn note_lines(
                 theme.dim,
             )));
             break;
+        }
+        // A dot between two notes; none closes the last.
+        if n > 0 {
+            lines.push(Line::from(Span::styled("  ·", theme.dim)));
         }
         let limit = NOTE_LIMIT.min(budget);
         let (shown, rest) = match note.char_indices().nth(limit) {
@@ -622,7 +630,6 @@ fn note_lines(
                 theme.dim,
             )));
         }
-        lines.push(Line::from(Span::styled("  ·", theme.dim)));
     }
 }
 
@@ -1064,6 +1071,26 @@ mod tests {
             short.contains(&format!("Анна{}Бюджет", " ".repeat(18))),
             "{short}"
         );
+    }
+
+    /// Notes are parted by a dot, with none after the last; a card with none shows no heading
+    /// for them (tester39 F12).
+    #[test]
+    fn notes_are_parted_by_a_dot_and_none_shows_no_heading() {
+        let theme = super::super::Theme::plain();
+        let shown = |notes: &[&str]| {
+            let card = crate::domain::Card {
+                notes: notes.iter().map(|n| n.to_string()).collect(),
+                ..Default::default()
+            };
+            let mut lines = Vec::new();
+            super::note_lines(&card, &[], &theme, &mut lines);
+            lines.iter().map(|l| l.to_string()).collect::<Vec<_>>()
+        };
+        assert!(shown(&[]).is_empty());
+        let two = shown(&["first", "second"]);
+        let heading = format!("{} (2)", crate::text::tui::notes());
+        assert_eq!(two, ["", heading.as_str(), "  first", "  ·", "  second"]);
     }
 
     /// A budget with kopecks shows them, with the language's decimal mark; a whole one shows

@@ -19,13 +19,14 @@ fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
 }
 
-/// The owner whose cards at the stage keep the field least (listed first), if any leaves it
-/// empty at all.
+/// The owner who leaves the field empty on the most cards at the stage (listed first), if any
+/// leaves it empty at all.
 fn emptiest(r: &FillRow) -> Option<&OwnerFill> {
-    r.owners.iter().find(|o| o.cards > 0 && o.filled < o.cards)
+    r.owners.iter().find(|o| o.cards > 0 && o.empty() > 0)
 }
 
-/// The owner who leaves the field empty most: the name, and the cards they keep it on of theirs.
+/// The owner who leaves the field empty most: the name, and how many of their cards leave it
+/// empty (the column says «empty», so the count is of the empty ones).
 fn who(r: &FillRow) -> Option<(String, String)> {
     // A field the CRM never sends: said in place of an owner to blame.
     if !r.not_exported_by.is_empty() {
@@ -39,7 +40,7 @@ fn who(r: &FillRow) -> Option<(String, String)> {
             .owner
             .as_deref()
             .map_or_else(msg::no_owner, |n| crate::text::safe::line(n).into_owned());
-        (name, format!("{}/{}", o.filled, o.cards))
+        (name, msg::fields_empty_of(o.empty(), o.cards))
     })
 }
 
@@ -69,8 +70,8 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .title(super::box_title(&msg::fields_title(), area.width, 0));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     if v.rows.is_empty() {
+        frame.render_widget(block, area);
         frame.render_widget(
             Paragraph::new(super::wrapped(msg::fields_none(), inner.width)),
             inner,
@@ -125,7 +126,8 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             10,
         ),
     ];
-    let w = widths(inner.width as usize, 1, &cols, 6);
+    // A column short of the border: the last column's text never runs into it.
+    let w = widths((inner.width as usize).saturating_sub(1), 1, &cols, 6);
     // The figures' headers sit over their figures, at the right.
     let header: Vec<String> = (headers.iter().enumerate())
         .map(|(i, h)| match (i, no_trend) {
@@ -177,6 +179,22 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         heading.push(Some(i));
     }
     let (first, name_of) = shown_from(&heading, selected, body.height as usize);
+    // The rows out of sight above and below are said at the box's bottom edge, as the card's
+    // boxes say theirs: a long list is seen to be long.
+    let room = (body.height as usize).saturating_sub(usize::from(name_of.is_some()));
+    let rows_in = |lines: &[Option<usize>]| lines.iter().filter(|h| h.is_some()).count();
+    let above = rows_in(&heading[..first.min(heading.len())]);
+    let below = rows_in(heading.get(first + room..).unwrap_or_default());
+    let mut block = block;
+    if above > 0 {
+        let above = format!(" {} ", msg::items_above(above));
+        block = block.title_bottom(Line::from(above).left_aligned());
+    }
+    if below > 0 {
+        let below = format!(" {} ", msg::items_below(below));
+        block = block.title_bottom(Line::from(below).right_aligned());
+    }
+    frame.render_widget(block, area);
     let mut items: Vec<ListItem> = Vec::new();
     if let Some(row) = name_of {
         items.push(ListItem::new(field_name(
