@@ -28,6 +28,8 @@ pub mod schema;
 mod stats;
 mod suggest;
 mod sync;
+#[cfg(test)]
+mod test_db;
 pub mod watch;
 mod written;
 

@@ -10,13 +10,20 @@ use crate::domain::writer::Writer;
 use crate::store::StoreError;
 use crate::store::pending::{Journal, journal, journal_files, replay_files};
 
+/// How long one of the desk's statements may run before it is given up: a runaway read must
+/// not hold the reader thread for ever; no read of a million-card server comes near it.
+const STATEMENT_BOUND: Duration = Duration::from_secs(60);
+
 crate::store::delegate::desk_ports!(PgStore, {
-    /// A lock not had within `wait` (and a statement running past it) answers busy.
+    /// A lock not had within `wait` answers busy. A statement is bounded apart, and far
+    /// longer: the desk's reads count a stage's cards, and on a server of a million cards one
+    /// stage's count takes more than a second; bounded at three waits (300 ms), the reviewer
+    /// could not open the funnel at all and was told another okk was writing.
     fn set_write_wait(&self, wait: Duration) -> StoreResult<()> {
         let ms = wait.as_millis().max(1);
         self.conn.borrow_mut().batch_execute(&format!(
             "SET lock_timeout = {ms}; SET statement_timeout = {}",
-            ms * 3
+            STATEMENT_BOUND.as_millis()
         ))?;
         Ok(())
     }
@@ -98,5 +105,33 @@ impl crate::domain::ports::PruneStore for PgStore {
         with_work: bool,
     ) -> StoreResult<crate::domain::prune::Pruned> {
         PgStore::prune_with(self, selector, dry_run, with_work)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::ports::ReviewStore;
+    use crate::store::pg::PgStore;
+    use crate::store::pg::test_db::Db;
+
+    /// The desk waits for a lock as long as it is told, but its reads run long on a server of
+    /// a million cards: a statement is bounded far beyond the wait (bounded at three waits, the
+    /// reviewer could not open the funnel of such a server).
+    #[test]
+    fn the_desk_waits_briefly_for_a_lock_and_long_for_a_read() {
+        let Some(db) = Db::new("okk_wait") else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = PgStore::open(&db.url, dir.path()).unwrap();
+        store
+            .set_write_wait(std::time::Duration::from_millis(100))
+            .unwrap();
+        let mut conn = store.conn.borrow_mut();
+        let show = |conn: &mut postgres::Client, what: &str| -> String {
+            conn.query_one(&format!("SHOW {what}"), &[]).unwrap().get(0)
+        };
+        assert_eq!(show(&mut conn, "lock_timeout"), "100ms");
+        assert_eq!(show(&mut conn, "statement_timeout"), "1min");
     }
 }

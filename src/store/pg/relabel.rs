@@ -96,48 +96,7 @@ mod tests {
     use crate::store::fields::FieldNames;
     use crate::store::pg::PgStore;
 
-    /// A database of the test's own on `OKK_TEST_PG`'s server, dropped after it.
-    struct Db {
-        server: String,
-        name: String,
-        url: String,
-    }
-
-    impl Db {
-        fn new() -> Option<Db> {
-            let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "CI runs the server's migrations: OKK_TEST_PG must name a PostgreSQL server"
-                );
-                eprintln!("skipped: OKK_TEST_PG is not set (a PostgreSQL server)");
-                return None;
-            };
-            let name = format!("okk_relabel_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-            admin
-                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
-                .unwrap();
-            let (base, _) = server.rsplit_once('/').unwrap();
-            let url = format!("{base}/{name}");
-            Some(Db { server, name, url })
-        }
-
-        fn client(&self) -> postgres::Client {
-            postgres::Client::connect(&self.url, postgres::NoTls).unwrap()
-        }
-    }
-
-    impl Drop for Db {
-        fn drop(&mut self) {
-            if let Ok(mut admin) = postgres::Client::connect(&self.server, postgres::NoTls) {
-                let _ = admin.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ));
-            }
-        }
-    }
+    use crate::store::pg::test_db::Db;
 
     fn import(store: &mut PgStore, file: &str) {
         let opts = crate::sync::ImportOptions {
@@ -196,7 +155,9 @@ mod tests {
 
     #[test]
     fn an_old_pipedrive_server_store_migrates_to_the_labels_and_a_reimport_adds_no_second_name() {
-        let Some(db) = Db::new() else { return };
+        let Some(db) = Db::new("okk_relabel") else {
+            return;
+        };
         let dir = tempfile::tempdir().unwrap();
         let mut store = PgStore::open(&db.url, dir.path()).unwrap();
         import(&mut store, "pipedrive_deals_ru.csv");
