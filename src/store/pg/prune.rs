@@ -528,24 +528,13 @@ mod tests {
     /// word here fails this test. Needs `OKK_TEST_PG` (skipped without it, outside CI).
     #[test]
     fn every_server_table_that_names_a_card_is_classified() {
-        let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI runs the server's tests: OKK_TEST_PG must name a PostgreSQL server"
-            );
-            eprintln!("skipped: OKK_TEST_PG is not set");
+        let Some(db) = crate::store::pg::test_db::Db::new("okk_prune") else {
             return;
         };
-        let name = format!("okk_prune_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
-            .unwrap();
-        let (base, _) = server.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
+        let url = &db.url;
         let dir = tempfile::tempdir().unwrap();
         let found: Vec<String> = {
-            let store = PgStore::open(&url, dir.path()).unwrap();
+            let store = PgStore::open(url, dir.path()).unwrap();
             let rows = store
                 .conn
                 .borrow_mut()
@@ -559,7 +548,7 @@ mod tests {
                 .unwrap();
             rows.iter().map(|r| r.get(0)).collect()
         };
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        drop(db);
         let classified: BTreeSet<&str> = DESK_WORK
             .iter()
             .map(|(t, _, _)| *t)
