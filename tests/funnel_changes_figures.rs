@@ -19,10 +19,9 @@ mod server_db;
 
 use std::path::{Path, PathBuf};
 
+use common::figures::{TODAY, flat, manager_row, plain_review, stage_row};
 use common::{Desk, path_arg, succeeded};
 use serde_json::Value as Json;
-
-const TODAY: &str = "2026-11-20";
 
 const FUNNEL_V1: &str = r#"name = "Продажи"
 
@@ -50,23 +49,6 @@ name = "Успех"
 kind = "won"
 "#;
 
-fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
-    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
-}
-
-fn json_of(desk: &Desk, funnel: &Path, args: &[&str]) -> Json {
-    serde_json::from_str(&okk(desk, funnel, args)).expect("JSON")
-}
-
-fn review(verdict: &str) -> okk::domain::review::Review {
-    okk::domain::review::Review {
-        verdict: okk::domain::review::Verdict::from_name(verdict).unwrap(),
-        draft: Default::default(),
-        score: None,
-        seconds_spent: 30.0,
-    }
-}
-
 fn export(desk: &Desk, name: &str, cards: &[(&str, &str, &str)]) -> PathBuf {
     let mut lines = vec![
         "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
@@ -82,15 +64,6 @@ fn export(desk: &Desk, name: &str, cards: &[(&str, &str, &str)]) -> PathBuf {
     let csv = desk.dir.path().join(name);
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
     csv
-}
-
-/// The fingerprint of the store's `at`-th funnel version.
-fn fingerprint(desk: &Desk, funnel: &Path, at: usize) -> String {
-    let history = json_of(desk, funnel, &["funnel", "history", "--json"]);
-    history["versions"][at]["hash"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no version {at}: {history}"))
-        .to_string()
 }
 
 /// Two weekly exports with the reviews of each week between them, and «Переговоры» removed
@@ -112,14 +85,14 @@ fn moved_desk() -> (Desk, PathBuf) {
             ("P2", "Игорь", "Переговоры"),
         ],
     );
-    okk(&desk, &funnel, &["import", &path_arg(&first)]);
-    let v1 = fingerprint(&desk, &funnel, 0);
+    desk.okk_on(&funnel, &["import", &path_arg(&first)]);
+    let v1 = desk.version_hash(&funnel, 0);
     let at = "2026-11-10 12:00:00";
-    desk.save_review_under("K1", "anna", at, &v1, &review("stale"));
+    desk.save_review_under("K1", "anna", at, &v1, &plain_review("stale"));
     for card in ["K2", "K3", "P1"] {
-        desk.save_review_under(card, "anna", at, &v1, &review("ok"));
+        desk.save_review_under(card, "anna", at, &v1, &plain_review("ok"));
     }
-    desk.save_review_under("Q1", "anna", at, &v1, &review("dead"));
+    desk.save_review_under("Q1", "anna", at, &v1, &plain_review("dead"));
     let second = export(
         &desk,
         "week2.csv",
@@ -133,40 +106,23 @@ fn moved_desk() -> (Desk, PathBuf) {
             ("P2", "Игорь", "Квалификация"),
         ],
     );
-    okk(&desk, &funnel, &["import", &path_arg(&second)]);
+    desk.okk_on(&funnel, &["import", &path_arg(&second)]);
     let removed = FUNNEL_V1.replace(
         "[[stages]]\nname = \"Переговоры\"\naliases = [\"Торг\"]\n\n",
         "",
     );
     assert_ne!(removed, FUNNEL_V1);
     std::fs::write(&funnel, removed).unwrap();
-    okk(&desk, &funnel, &["check"]);
-    let v2 = fingerprint(&desk, &funnel, 1);
-    desk.save_review_under("K1", "boris", "2026-11-17 12:00:00", &v2, &review("stale"));
+    desk.okk_on(&funnel, &["check"]);
+    let v2 = desk.version_hash(&funnel, 1);
+    desk.save_review_under(
+        "K1",
+        "boris",
+        "2026-11-17 12:00:00",
+        &v2,
+        &plain_review("stale"),
+    );
     (desk, funnel)
-}
-
-fn row<'a>(stats: &'a Json, stage: &str) -> &'a Json {
-    stats["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["stage"] == stage)
-        .unwrap_or_else(|| panic!("no «{stage}» in {stats}"))
-}
-
-fn manager<'a>(stats: &'a Json, name: &str) -> &'a Json {
-    stats["managers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["manager"] == name)
-        .unwrap_or_else(|| panic!("no {name} in {stats}"))
-}
-
-/// A text with its lines joined: the notes break at 80 columns.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 const SEVERAL_EN: &str = "1 card was judged at more than one stage: each of those stages \
@@ -184,12 +140,12 @@ const SEVERAL_RU: &str = "1 карточка проверена больше ч�
 #[test]
 fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row() {
     let (desk, funnel) = moved_desk();
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
     let judged = |r: &Json| r["judged"].as_u64().unwrap();
     // Each stage's row: its own sample, K1 in both.
-    assert_eq!(judged(row(&stats, "Первичный контакт")), 3);
-    assert_eq!(judged(row(&stats, "Квалификация")), 2);
-    assert_eq!(judged(row(&stats, "Переговоры")), 1);
+    assert_eq!(judged(stage_row(&stats, "Первичный контакт")), 3);
+    assert_eq!(judged(stage_row(&stats, "Квалификация")), 2);
+    assert_eq!(judged(stage_row(&stats, "Переговоры")), 1);
     let rows: u64 = stats["stages"].as_array().unwrap().iter().map(judged).sum();
     assert_eq!(rows, 6);
     // The totals: K1 once, by the verdict that stands on it (stale): K1 and Q1 not ok of 5.
@@ -199,7 +155,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     assert_eq!(t["review_verdicts"]["stale"], 1, "{t}");
     assert_eq!(t["judged_at_several_stages"], 1, "{t}");
     // Оля's row: K1, K2, K3 once each, K1 not ok; her estimate over her 3 open cards.
-    let olya = manager(&stats, "Оля");
+    let olya = manager_row(&stats, "Оля");
     assert_eq!(
         (judged(olya), olya["mismatches"].as_u64()),
         (3, Some(1)),
@@ -207,7 +163,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     );
     assert_eq!(olya["reviews"], 4, "{olya}");
     assert_eq!(olya["estimated_lying"], 1.0, "{olya}");
-    let igor = manager(&stats, "Игорь");
+    let igor = manager_row(&stats, "Игорь");
     assert_eq!(
         (judged(igor), igor["mismatches"].as_u64()),
         (2, Some(1)),
@@ -219,7 +175,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     assert_eq!((sum("managers"), sum("trend")), (5, 5));
 
     // The text: the Total row says 5 and 40 %, and a note says why the stages say 6.
-    let text = okk(&desk, &funnel, &["stats"]);
+    let text = desk.okk_on(&funnel, &["stats"]);
     let total = text
         .lines()
         .find(|l| l.trim_start().starts_with("Total"))
@@ -227,7 +183,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     let cells: Vec<&str> = total.split_whitespace().collect();
     assert_eq!(cells[4..6], ["5", "40%"], "{text}");
     assert!(flat(&text).contains(SEVERAL_EN), "{text}");
-    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats"]);
     assert!(flat(&russian).contains(SEVERAL_RU), "{russian}");
     for t in [&text, &russian] {
         for l in t.lines() {
@@ -236,8 +192,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     }
 
     // The CSV's managers: Оля's sample is 3.
-    let csv = okk(
-        &desk,
+    let csv = desk.okk_on(
         &funnel,
         &["stats", "--csv", "--headers", "en", "--table", "managers"],
     );
@@ -247,7 +202,7 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
     assert_eq!(olya.split(',').nth(at), Some("3"), "{csv}");
 
     // The report: 5 cards judged at its head, the note under the stages' table.
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     well_formed(&page);
     assert!(
         page.contains("<b>5</b><span class=\"muted\">cards judged"),
@@ -262,9 +217,9 @@ fn a_card_judged_at_two_stages_counts_once_in_the_totals_and_its_manager_s_row()
 #[test]
 fn the_report_marks_a_stage_the_funnel_removed_as_okk_stats_does() {
     let (desk, funnel) = moved_desk();
-    let text = okk(&desk, &funnel, &["stats"]);
+    let text = desk.okk_on(&funnel, &["stats"]);
     assert!(text.contains("? not in the funnel: «Переговоры»"), "{text}");
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     assert!(
         page.contains(
             "<tr><td>Переговоры<br/><span class=\"muted\">? not in the funnel</span></td>"
@@ -281,7 +236,7 @@ fn the_report_marks_a_stage_the_funnel_removed_as_okk_stats_does() {
         page.contains("<tr><td>Успех<br/><span class=\"muted\">won</span></td>"),
         "{page}"
     );
-    let russian = okk(&desk, &funnel, &["--lang", "ru", "report", "--out", "-"]);
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "report", "--out", "-"]);
     let mark = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
         okk::tr!("analytics-mark-unknown")
     });
@@ -409,21 +364,17 @@ fn queue_and_check_of_a_removed_stage_s_alias_say_whose_name_it_was() {
 #[test]
 fn the_split_of_a_version_that_removed_a_stage_lists_that_stage_and_counts_the_others() {
     let (desk, funnel) = moved_desk();
-    let split = json_of(
-        &desk,
-        &funnel,
-        &["stats", "--funnel-version", "2", "--json"],
-    );
+    let split = desk.json_on(&funnel, &["stats", "--funnel-version", "2", "--json"]);
     let stages: Vec<&str> = (split["stages"].as_array().unwrap().iter())
         .map(|s| s["stage"].as_str().unwrap())
         .collect();
     assert_eq!(stages, ["Переговоры"], "{split}");
     assert_eq!(split["unchanged_left_out"], 3, "{split}");
     let left_out = "Stages version 2 left as they were, not listed: 3";
-    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
+    let text = desk.okk_on(&funnel, &["stats", "--funnel-version", "2"]);
     assert!(text.contains(left_out), "{text}");
     assert!(!text.contains("«Квалификация»"), "{text}");
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     assert!(page.contains(left_out), "{page}");
 }
 
@@ -550,17 +501,23 @@ fn the_stats_screen_says_the_stages_samples_add_up_to_more_than_all() {
 #[test]
 fn the_several_stages_note_names_the_card_the_auditors_split_on() {
     let (desk, funnel) = moved_desk();
-    let v2 = fingerprint(&desk, &funnel, 1);
+    let v2 = desk.version_hash(&funnel, 1);
     // anna judged K1 stale at «Первичный контакт», boris stale at «Квалификация»; vera: ok.
-    desk.save_review_under("K1", "vera", "2026-11-18 12:00:00", &v2, &review("ok"));
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    desk.save_review_under(
+        "K1",
+        "vera",
+        "2026-11-18 12:00:00",
+        &v2,
+        &plain_review("ok"),
+    );
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
     let t = &stats["totals"];
     assert_eq!(
         (t["judged"].as_u64(), t["disputed"].as_u64()),
         (Some(4), Some(1)),
         "{t}"
     );
-    let text = flat(&okk(&desk, &funnel, &["stats"]));
+    let text = flat(&desk.okk_on(&funnel, &["stats"]));
     assert!(
         text.contains(
             "while 4 cards were judged in all (and 1 more the auditors split on, in the \
@@ -568,7 +525,7 @@ fn the_several_stages_note_names_the_card_the_auditors_split_on() {
         ),
         "{text}"
     );
-    let russian = flat(&okk(&desk, &funnel, &["--lang", "ru", "stats"]));
+    let russian = flat(&desk.okk_on(&funnel, &["--lang", "ru", "stats"]));
     assert!(
         russian.contains(
             "а всего проверено 4 карточки (и ещё 1, о которой аудиторы разошлись: в выборку \

@@ -12,10 +12,9 @@ mod server_db;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::figures::TODAY;
 use common::{Desk, path_arg, succeeded};
 use serde_json::{Value as Json, json};
-
-const TODAY: &str = "2026-11-20";
 
 const FUNNEL: &str = r#"name = "Продажи"
 
@@ -72,10 +71,6 @@ fn export(desk: &Desk, name: &str, stages: [&str; 2]) -> String {
     path_arg(&path)
 }
 
-fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
-    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
-}
-
 /// D1 and D2 imported at «Квалификация» under version 1, then the funnel file changed: the
 /// desk, its funnel file, and the second export (D1 moved to «Переговоры»).
 fn desk_before_the_change() -> (Desk, PathBuf, String) {
@@ -83,7 +78,7 @@ fn desk_before_the_change() -> (Desk, PathBuf, String) {
     let funnel = desk.dir.path().join("funnel.toml");
     std::fs::write(&funnel, FUNNEL).unwrap();
     let first = export(&desk, "first.csv", ["Квалификация", "Квалификация"]);
-    okk(&desk, &funnel, &["import", &first]);
+    desk.okk_on(&funnel, &["import", &first]);
     std::fs::write(&funnel, funnel_v2()).unwrap();
     let second = export(&desk, "second.csv", ["Переговоры", "Квалификация"]);
     (desk, funnel, second)
@@ -92,7 +87,7 @@ fn desk_before_the_change() -> (Desk, PathBuf, String) {
 /// Version 2's stages (`before` and `after` of each), as `okk stats --funnel-version 2 --json`
 /// splits them.
 fn split(desk: &Desk, funnel: &Path) -> Json {
-    let out = okk(desk, funnel, &["stats", "--funnel-version", "2", "--json"]);
+    let out = desk.okk_on(funnel, &["stats", "--funnel-version", "2", "--json"]);
     let split: Json = serde_json::from_str(&out).expect("JSON");
     split["stages"].clone()
 }
@@ -140,7 +135,7 @@ fn import_held(desk: &Desk, funnel: &Path, file: &str, held: Duration) {
 #[test]
 fn an_import_s_moves_fall_on_the_same_side_of_its_version_however_long_it_took() {
     let (quick, funnel_q, second_q) = desk_before_the_change();
-    okk(&quick, &funnel_q, &["import", &second_q]);
+    quick.okk_on(&funnel_q, &["import", &second_q]);
     let (slow, funnel_s, second_s) = desk_before_the_change();
     import_held(&slow, &funnel_s, &second_s, Duration::from_millis(2500));
 
@@ -159,7 +154,7 @@ fn an_import_s_moves_fall_on_the_same_side_of_its_version_however_long_it_took()
     );
     // Version 2 was first used when that import began.
     let history: Json =
-        serde_json::from_str(&okk(&slow, &funnel_s, &["funnel", "history", "--json"])).unwrap();
+        serde_json::from_str(&slow.okk_on(&funnel_s, &["funnel", "history", "--json"])).unwrap();
     let began = last_run_began(&slow);
     assert_eq!(history["versions"][1]["first_used"], json!(began));
 
@@ -210,7 +205,7 @@ fn a_version_recorded_while_an_import_ran_is_first_used_at_the_import_s_start() 
     assert!(child.wait().unwrap().success(), "the held import failed");
     let began = last_run_began(&desk);
     let history: Json =
-        serde_json::from_str(&okk(&desk, &funnel, &["funnel", "history", "--json"])).unwrap();
+        serde_json::from_str(&desk.okk_on(&funnel, &["funnel", "history", "--json"])).unwrap();
     assert_eq!(history["versions"][1]["hash"], json!(hash), "{history}");
     let first_used = history["versions"][1]["first_used"].clone();
     assert!(began < later, "{began} {later}");
@@ -233,7 +228,7 @@ fn a_card_that_never_moved_was_at_its_stage_by_its_deal_s_last_edit() {
     let funnel = desk.dir.path().join("funnel.toml");
     std::fs::write(&funnel, FUNNEL).unwrap();
     let first = export(&desk, "first.csv", ["Квалификация", "Переговоры"]);
-    okk(&desk, &funnel, &["import", &first]);
+    desk.okk_on(&funnel, &["import", &first]);
     let store = okk::store::Store::open(&desk.db).unwrap();
     let mut seen = Vec::new();
     FunnelHistory::for_each_unmoved_card(&store, &mut |v| seen.extend(v.iter().cloned())).unwrap();
@@ -248,7 +243,7 @@ fn a_card_that_never_moved_was_at_its_stage_by_its_deal_s_last_edit() {
     );
     // Version 1 was first used when the import ran: both cards were at their stages before.
     let by_version = ["stats", "--funnel-version", "1", "--json"];
-    let split: Json = serde_json::from_str(&okk(&desk, &funnel, &by_version)).unwrap();
+    let split: Json = serde_json::from_str(&desk.okk_on(&funnel, &by_version)).unwrap();
     assert_eq!(
         sides(&split["stages"], "Квалификация"),
         (json!([1, 0]), json!([1, 0]))

@@ -15,12 +15,11 @@ mod common;
 #[path = "support/server_db.rs"]
 mod server_db;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use common::figures::{TODAY, flat, manager_row, plain_review, stage_row};
 use common::{Desk, path_arg, succeeded};
 use serde_json::{Value as Json, json};
-
-const TODAY: &str = "2026-11-20";
 
 const FUNNEL_V1: &str = r#"name = "Продажи"
 
@@ -47,23 +46,6 @@ name = "Успех"
 kind = "won"
 "#;
 
-fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
-    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
-}
-
-fn json_of(desk: &Desk, funnel: &Path, args: &[&str]) -> Json {
-    serde_json::from_str(&okk(desk, funnel, args)).expect("JSON")
-}
-
-fn review(verdict: &str) -> okk::domain::review::Review {
-    okk::domain::review::Review {
-        verdict: okk::domain::review::Verdict::from_name(verdict).unwrap(),
-        draft: Default::default(),
-        score: None,
-        seconds_spent: 30.0,
-    }
-}
-
 /// The cards imported under version 1, P and Q judged under it, the merge recorded as version
 /// 2 and N1 judged under it. The desk, its funnel file, and the two versions' fingerprints.
 fn merged_desk() -> (Desk, PathBuf, [String; 2]) {
@@ -89,13 +71,25 @@ fn merged_desk() -> (Desk, PathBuf, [String; 2]) {
     }
     let csv = desk.dir.path().join("deals.csv");
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
-    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
-    let v1 = fingerprint(&desk, &funnel, 0);
+    desk.okk_on(&funnel, &["import", &path_arg(&csv)]);
+    let v1 = desk.version_hash(&funnel, 0);
     for card in ["P1", "P2", "P3", "P4", "Q1"] {
-        desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review("stale"));
+        desk.save_review_under(
+            card,
+            "anna",
+            "2026-11-18 12:00:00",
+            &v1,
+            &plain_review("stale"),
+        );
     }
     for card in ["Q2", "Q3", "Q4", "Q5"] {
-        desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review("ok"));
+        desk.save_review_under(
+            card,
+            "anna",
+            "2026-11-18 12:00:00",
+            &v1,
+            &plain_review("ok"),
+        );
     }
     // Version 2: «Неразобранное» merged into «Первичный контакт».
     let merged = FUNNEL_V1
@@ -106,33 +100,16 @@ fn merged_desk() -> (Desk, PathBuf, [String; 2]) {
         );
     assert_ne!(merged, FUNNEL_V1);
     std::fs::write(&funnel, merged).unwrap();
-    okk(&desk, &funnel, &["check"]);
-    let v2 = fingerprint(&desk, &funnel, 1);
-    desk.save_review_under("N1", "anna", "2026-11-21 12:00:00", &v2, &review("ok"));
+    desk.okk_on(&funnel, &["check"]);
+    let v2 = desk.version_hash(&funnel, 1);
+    desk.save_review_under(
+        "N1",
+        "anna",
+        "2026-11-21 12:00:00",
+        &v2,
+        &plain_review("ok"),
+    );
     (desk, funnel, [v1, v2])
-}
-
-/// The fingerprint of the store's `at`-th funnel version.
-fn fingerprint(desk: &Desk, funnel: &Path, at: usize) -> String {
-    let history = json_of(desk, funnel, &["funnel", "history", "--json"]);
-    history["versions"][at]["hash"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no version {at}: {history}"))
-        .to_string()
-}
-
-fn row<'a>(stats: &'a Json, stage: &str) -> &'a Json {
-    stats["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["stage"] == stage)
-        .unwrap_or_else(|| panic!("no «{stage}» in {stats}"))
-}
-
-/// A text with its lines joined: the notes break at 80 columns.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 const EN: &str = "* «Первичный контакт»: estimated from reviews made before funnel version 2 \
@@ -143,8 +120,8 @@ const RU: &str = "* «Первичный контакт»: оценка по п�
 #[test]
 fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_before() {
     let (desk, funnel, [_, v2]) = merged_desk();
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
-    let contact = row(&stats, "Первичный контакт");
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
+    let contact = stage_row(&stats, "Первичный контакт");
     assert_eq!(contact["judged"], 5, "{contact}");
     assert_eq!(contact["covered_cards"], 8, "{contact}");
     assert_eq!(
@@ -153,7 +130,7 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
         "{contact}"
     );
     // A stage the version left as it was is not marked, however old its reviews.
-    let qualified = row(&stats, "Квалификация");
+    let qualified = stage_row(&stats, "Квалификация");
     assert_eq!(qualified["judged"], 5, "{qualified}");
     assert!(
         qualified.get("judged_before_change").is_none(),
@@ -162,7 +139,7 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
 
     // The text: the share marked in the row, the sentence under the table and under the
     // stage that lies most; every line within 80 columns.
-    let text = okk(&desk, &funnel, &["stats"]);
+    let text = desk.okk_on(&funnel, &["stats"]);
     let marked = text
         .lines()
         .find(|l| l.trim_start().starts_with("Первичный контакт"))
@@ -183,7 +160,7 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
         ),
         "{text}"
     );
-    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats"]);
     assert!(flat(&russian).contains(RU), "{russian}");
     assert!(
         flat(&russian).contains(
@@ -202,8 +179,7 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
     }
 
     // The CSV's last two columns: the version and the cards judged before it.
-    let csv = okk(
-        &desk,
+    let csv = desk.okk_on(
         &funnel,
         &["stats", "--csv", "--headers", "en", "--table", "stages"],
     );
@@ -223,7 +199,7 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
 
     // The report: beside the stage's estimate, under the stage that lies most, and beside its
     // bottleneck and Оля's there (her cards are the stage's sample).
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     let said = "stimated from reviews made before funnel version 2 changed this stage (a \
                 merge): 4 of 5 cards were judged before it";
     assert_eq!(page.matches(said).count(), 4, "{page}");
@@ -231,19 +207,31 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
     // Judged after the merge, the mark goes once most of its cards judged are: N2 and N3 make
     // 4 of 7 before it, P5 4 of 8.
     for card in ["N2", "N3"] {
-        desk.save_review_under(card, "boris", "2026-11-21 13:00:00", &v2, &review("ok"));
+        desk.save_review_under(
+            card,
+            "boris",
+            "2026-11-21 13:00:00",
+            &v2,
+            &plain_review("ok"),
+        );
     }
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
     assert_eq!(
-        row(&stats, "Первичный контакт")["judged_before_change"],
+        stage_row(&stats, "Первичный контакт")["judged_before_change"],
         json!({"version": 2, "change": "merge", "before": 4, "of": 7})
     );
-    desk.save_review_under("P5", "boris", "2026-11-21 13:00:00", &v2, &review("ok"));
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
-    let contact = row(&stats, "Первичный контакт");
+    desk.save_review_under(
+        "P5",
+        "boris",
+        "2026-11-21 13:00:00",
+        &v2,
+        &plain_review("ok"),
+    );
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
+    let contact = stage_row(&stats, "Первичный контакт");
     assert_eq!(contact["judged"], 8, "{contact}");
     assert!(contact.get("judged_before_change").is_none(), "{contact}");
-    assert!(!okk(&desk, &funnel, &["stats"]).contains("80%*"));
+    assert!(!desk.okk_on(&funnel, &["stats"]).contains("80%*"));
 }
 
 /// The reviewer's stats screen (`4`) reads the same figures: «Первичный контакт»'s share is
@@ -328,7 +316,7 @@ fn on_the_server_the_merged_stage_s_estimate_is_marked_as_on_a_file() {
     assert_eq!(stats, on(&file, &["stats", "--json"]));
     let stats: Json = serde_json::from_str(&stats).unwrap();
     assert_eq!(
-        row(&stats, "Первичный контакт")["judged_before_change"],
+        stage_row(&stats, "Первичный контакт")["judged_before_change"],
         json!({"version": 2, "change": "merge", "before": 4, "of": 5}),
         "{stats}"
     );
@@ -374,15 +362,15 @@ fn two_managers_desk() -> (Desk, PathBuf) {
     }
     let csv = desk.dir.path().join("deals.csv");
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
-    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
-    let v1 = fingerprint(&desk, &funnel, 0);
+    desk.okk_on(&funnel, &["import", &path_arg(&csv)]);
+    let v1 = desk.version_hash(&funnel, 0);
     let at = "2026-11-18 12:00:00";
     for (cards, verdict) in [
         (&["P1", "P2", "P3", "P4", "Q1"][..], "stale"),
         (&["P5", "P6", "Q2", "Q3", "Q4", "Q5"][..], "ok"),
     ] {
         for card in cards {
-            desk.save_review_under(card, "anna", at, &v1, &review(verdict));
+            desk.save_review_under(card, "anna", at, &v1, &plain_review(verdict));
         }
     }
     let merged = FUNNEL_V1
@@ -392,15 +380,15 @@ fn two_managers_desk() -> (Desk, PathBuf) {
             "name = \"Первичный контакт\"\naliases = [\"Неразобранное\"]\n",
         );
     std::fs::write(&funnel, merged).unwrap();
-    okk(&desk, &funnel, &["check"]);
-    let v2 = fingerprint(&desk, &funnel, 1);
+    desk.okk_on(&funnel, &["check"]);
+    let v2 = desk.version_hash(&funnel, 1);
     let at = "2026-11-21 12:00:00";
     for (cards, verdict) in [
         (&["N1", "N2"][..], "stale"),
         (&["N3", "N4", "N5"][..], "ok"),
     ] {
         for card in cards {
-            desk.save_review_under(card, "anna", at, &v2, &review(verdict));
+            desk.save_review_under(card, "anna", at, &v2, &plain_review(verdict));
         }
     }
     (desk, funnel)
@@ -417,18 +405,15 @@ fn bottleneck<'a>(stats: &'a Json, stage: &str, manager: Option<&str>) -> &'a Js
         .unwrap_or_else(|| panic!("no bottleneck «{stage}» {manager:?} in {stats}"))
 }
 
-fn manager<'a>(stats: &'a Json, name: &str) -> &'a Json {
-    (stats["managers"].as_array().unwrap().iter())
-        .find(|m| m["manager"] == name)
-        .unwrap_or_else(|| panic!("no manager {name} in {stats}"))
-}
-
 /// What the two-manager desk's `--json` must mark, and must not.
 fn assert_lists_marked(stats: &Json) {
     let merge =
         |before: u64, of: u64| json!({"version": 2, "change": "merge", "before": before, "of": of});
     let contact = "Первичный контакт";
-    assert_eq!(row(stats, contact)["judged_before_change"], merge(6, 11));
+    assert_eq!(
+        stage_row(stats, contact)["judged_before_change"],
+        merge(6, 11)
+    );
     let b = bottleneck(stats, contact, None);
     assert_eq!(b["judged_before_change"], merge(6, 11), "{b}");
     let b = bottleneck(stats, contact, Some("Оля"));
@@ -443,11 +428,11 @@ fn assert_lists_marked(stats: &Json) {
     ] {
         assert!(b.get("judged_before_change").is_none(), "{b}");
     }
-    let olya = manager(stats, "Оля");
+    let olya = manager_row(stats, "Оля");
     assert_eq!(olya["judged_before_change"], merge(6, 6), "{olya}");
     assert_eq!(olya["changed_stages"], json!([contact]), "{olya}");
     // Игорь's old reviews are at a stage the version left as it was.
-    let igor = manager(stats, "Игорь");
+    let igor = manager_row(stats, "Игорь");
     assert_eq!(igor["judged"], 10, "{igor}");
     assert!(igor.get("judged_before_change").is_none(), "{igor}");
     assert!(igor.get("changed_stages").is_none(), "{igor}");
@@ -480,22 +465,18 @@ fn between(text: &str, from: &str, to: &str) -> String {
 #[test]
 fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_changed() {
     let (desk, funnel) = two_managers_desk();
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
     assert_lists_marked(&stats);
     // Each table's JSON alone says it too.
-    let bottlenecks = json_of(
-        &desk,
-        &funnel,
-        &["stats", "--json", "--table", "bottlenecks"],
-    );
+    let bottlenecks = desk.json_on(&funnel, &["stats", "--json", "--table", "bottlenecks"]);
     assert_eq!(bottlenecks["bottlenecks"], stats["bottlenecks"]);
-    let managers = json_of(&desk, &funnel, &["stats", "--json", "--table", "managers"]);
+    let managers = desk.json_on(&funnel, &["stats", "--json", "--table", "managers"]);
     assert_eq!(managers["managers"], stats["managers"]);
 
     // The text: the estimate marked in the bottleneck lists (a count: every card there is
     // judged), the share in the managers' table,
     // a sentence under each; the unmarked rows without `*`.
-    let text = okk(&desk, &funnel, &["stats"]);
+    let text = desk.okk_on(&funnel, &["stats"]);
     let lists = &text[text.find("Bottlenecks").unwrap()..];
     let line_of = |label: &str| {
         (lists.lines())
@@ -529,7 +510,7 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
         .find(|l| l.trim_start().starts_with("Игорь"))
         .unwrap();
     assert!(!igor.contains('*'), "{text}");
-    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats"]);
     assert!(flat(&russian).contains(PAIR_RU), "{russian}");
     assert!(flat(&russian).contains(MANAGER_RU), "{russian}");
     for t in [&text, &russian] {
@@ -543,8 +524,7 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
 
     // The CSV: the bottlenecks' and the managers' last columns, as the stages' have them.
     let csv = |table: &str| {
-        okk(
-            &desk,
+        desk.okk_on(
             &funnel,
             &["stats", "--csv", "--headers", "en", "--table", table],
         )
@@ -583,7 +563,7 @@ fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_cha
 
     // The report: beside the stage's estimate in the funnel's table and in the bottlenecks',
     // under the stage that lies most; beside the pair's and the manager's.
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     let stage = "stimated from reviews made before funnel version 2 changed this stage (a \
                  merge): 6 of 11 cards were judged before it";
     assert_eq!(page.matches(stage).count(), 3, "{page}");
@@ -759,11 +739,17 @@ fn talks_desk() -> (Desk, PathBuf, String) {
     std::fs::write(&funnel, FUNNEL_TALKS).unwrap();
     talks_export(&desk, "deals.csv", 20, |_| "Переговоры");
     let csv = path_arg(&desk.dir.path().join("deals.csv"));
-    okk(&desk, &funnel, &["import", &csv]);
-    let v1 = fingerprint(&desk, &funnel, 0);
+    desk.okk_on(&funnel, &["import", &csv]);
+    let v1 = desk.version_hash(&funnel, 0);
     for (cards, verdict) in [(["T1", "T2", "T3"], "stale"), (["T4", "T5", "T6"], "ok")] {
         for card in cards {
-            desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review(verdict));
+            desk.save_review_under(
+                card,
+                "anna",
+                "2026-11-18 12:00:00",
+                &v1,
+                &plain_review(verdict),
+            );
         }
     }
     (desk, funnel, v1)
@@ -779,35 +765,35 @@ fn an_alias_for_the_name_the_crm_renamed_a_stage_to_marks_nothing() {
     let (desk, funnel, _) = talks_desk();
     talks_export(&desk, "renamed.csv", 20, |_| "Переговоры с клиентом");
     let csv = path_arg(&desk.dir.path().join("renamed.csv"));
-    okk(&desk, &funnel, &["import", &csv]);
+    desk.okk_on(&funnel, &["import", &csv]);
     let aliased = FUNNEL_TALKS.replace(
         "name = \"Переговоры\"\n",
         "name = \"Переговоры\"\naliases = [\"Переговоры с клиентом\"]\n",
     );
     std::fs::write(&funnel, aliased).unwrap();
-    okk(&desk, &funnel, &["check"]);
-    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    desk.okk_on(&funnel, &["check"]);
+    let history = desk.json_on(&funnel, &["funnel", "history", "--json"]);
     assert_eq!(
         history["versions"][1]["changes"]["aliases_added"],
         json!([["Переговоры", "Переговоры с клиентом"]]),
         "{history}"
     );
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
-    let talks = row(&stats, "Переговоры");
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
+    let talks = stage_row(&stats, "Переговоры");
     assert_eq!(
         (talks["cards"].clone(), talks["judged"].clone()),
         (json!(20), json!(6))
     );
     assert!(talks.get("judged_before_change").is_none(), "{talks}");
-    let olya = manager(&stats, "Оля");
+    let olya = manager_row(&stats, "Оля");
     assert!(olya.get("judged_before_change").is_none(), "{olya}");
     let b = bottleneck(&stats, "Переговоры", None);
     assert!(b.get("judged_before_change").is_none(), "{b}");
     for lang in ["en", "ru"] {
-        let text = okk(&desk, &funnel, &["--lang", lang, "stats"]);
+        let text = desk.okk_on(&funnel, &["--lang", lang, "stats"]);
         assert!(!text.contains('*'), "{text}");
     }
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     assert!(!page.contains("before funnel version"), "{page}");
 }
 
@@ -826,7 +812,7 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
         "[[stages]]\nname = \"Торг\"\n\n[[stages]]\nname = \"Договор\"\n",
     );
     std::fs::write(&funnel, with_bargain).unwrap();
-    okk(&desk, &funnel, &["check"]);
+    desk.okk_on(&funnel, &["check"]);
     talks_export(&desk, "split.csv", 20, |i| {
         if i % 2 == 0 {
             "Торг"
@@ -835,16 +821,20 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
         }
     });
     let csv = path_arg(&desk.dir.path().join("split.csv"));
-    okk(&desk, &funnel, &["import", &csv]);
+    desk.okk_on(&funnel, &["import", &csv]);
 
     let split = json!({"version": 2, "change": "split", "before": 6, "of": 6});
-    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
-    let talks = row(&stats, "Переговоры");
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
+    let talks = stage_row(&stats, "Переговоры");
     assert_eq!(talks["cards"], 10, "{talks}");
     assert_eq!(talks["judged_before_change"], split, "{talks}");
-    assert!(row(&stats, "Торг").get("judged_before_change").is_none());
-    assert_eq!(manager(&stats, "Оля")["judged_before_change"], split);
-    let text = okk(&desk, &funnel, &["stats"]);
+    assert!(
+        stage_row(&stats, "Торг")
+            .get("judged_before_change")
+            .is_none()
+    );
+    assert_eq!(manager_row(&stats, "Оля")["judged_before_change"], split);
+    let text = desk.okk_on(&funnel, &["stats"]);
     assert!(
         flat(&text).contains(
             "* «Переговоры»: estimated from reviews made before funnel version 2 changed this \
@@ -852,17 +842,13 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
         ),
         "{text}"
     );
-    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats"]);
     assert!(
         flat(&russian).contains("(разделение): 6 из 6 проверены до неё"),
         "{russian}"
     );
 
-    let by_version = json_of(
-        &desk,
-        &funnel,
-        &["stats", "--funnel-version", "2", "--json"],
-    );
+    let by_version = desk.json_on(&funnel, &["stats", "--funnel-version", "2", "--json"]);
     let stages = by_version["stages"].as_array().unwrap();
     let names: Vec<&str> = stages
         .iter()
@@ -878,7 +864,7 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
     assert_eq!(bargain["before"], Json::Null, "{bargain}");
     assert_eq!(bargain["after"]["entered"], 10, "{bargain}");
     assert_eq!(bargain["cards_now"], 10, "{bargain}");
-    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
+    let text = desk.okk_on(&funnel, &["stats", "--funnel-version", "2"]);
     assert!(
         text.contains(
             "«Переговоры» — split by version 2: a share of its cards moved to «Торг», the stage \
@@ -890,11 +876,7 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
         text.contains("before: none — version 2 added the stage"),
         "{text}"
     );
-    let russian = okk(
-        &desk,
-        &funnel,
-        &["--lang", "ru", "stats", "--funnel-version", "2"],
-    );
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats", "--funnel-version", "2"]);
     assert!(
         russian.contains("«Переговоры» — разделён версией 2"),
         "{russian}"
@@ -905,7 +887,7 @@ fn a_stage_the_crm_split_into_a_stage_a_version_added_is_marked_and_the_new_one_
     );
 
     // The report: the mark beside the estimate, and the before/after section says the same.
-    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
     assert!(
         page.contains("changed this stage (a split): 6 of 6 cards were judged before it"),
         "{page}"
@@ -951,7 +933,7 @@ fn on_the_server_a_split_by_a_new_stage_is_marked_as_on_a_file() {
         "[[stages]]\nname = \"Торг\"\n\n[[stages]]\nname = \"Договор\"\n",
     );
     std::fs::write(&funnel, with_bargain).unwrap();
-    okk(&desk, &funnel, &["check"]);
+    desk.okk_on(&funnel, &["check"]);
     talks_export(&desk, "split.csv", 20, |i| {
         if i % 2 == 0 {
             "Торг"
@@ -960,7 +942,7 @@ fn on_the_server_a_split_by_a_new_stage_is_marked_as_on_a_file() {
         }
     });
     let csv = path_arg(&desk.dir.path().join("split.csv"));
-    okk(&desk, &funnel, &["import", &csv]);
+    desk.okk_on(&funnel, &["import", &csv]);
     succeeded(
         desk.okk_funnel(&funnel)
             .args(["db", "copy"])
@@ -977,7 +959,7 @@ fn on_the_server_a_split_by_a_new_stage_is_marked_as_on_a_file() {
     assert_eq!(stats, on(&file, &["stats", "--json"]));
     let stats: Json = serde_json::from_str(&stats).unwrap();
     assert_eq!(
-        row(&stats, "Переговоры")["judged_before_change"],
+        stage_row(&stats, "Переговоры")["judged_before_change"],
         json!({"version": 2, "change": "split", "before": 6, "of": 6}),
         "{stats}"
     );

@@ -45,6 +45,15 @@ pub(crate) fn others_hold_sql(auditor: &str) -> String {
     )
 }
 
+/// Review `r` is her current verdict (`?1`: the auditor) on card `c` as it is now, not sent
+/// back: the card is judged, and leaves her queue.
+fn judged_as_is_sql() -> String {
+    format!(
+        "r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+         AND r.card_hash = c.content_hash AND {RETURNED} IS NULL"
+    )
+}
+
 /// Cards counted by their CRM stage, then by [`card_kind_sql`].
 type ByKind = std::collections::HashMap<String, [i64; 4]>;
 
@@ -228,11 +237,10 @@ impl Store {
                     coalesce(s.flag_count, 0), c.touched_at, s.place
              FROM reviews r JOIN cards c ON c.id = r.card_id
              LEFT JOIN standings s ON s.card_id = c.id
-             WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
-               AND c.stage IN ({stages}) {kept} {text} {sources}
+             WHERE {judged} AND c.stage IN ({stages}) {kept} {text} {sources}
              ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
             kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
+            judged = judged_as_is_sql(),
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
@@ -430,9 +438,8 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT count(DISTINCT c.id) FROM reviews r JOIN cards c ON c.id = r.card_id
-             WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
-               AND c.stage IN ({}) {} AND NOT {}",
+             WHERE {} AND c.stage IN ({}) {} AND NOT {}",
+                judged_as_is_sql(),
                 q.stage_marks(2),
                 q.filter_or_flagged(HAS_STANDING),
                 pending_calibration_sql("?1")
@@ -479,9 +486,9 @@ impl Store {
             &format!(
                 "SELECT c.stage, {kind}, count(DISTINCT c.id)
                  FROM reviews r JOIN cards c ON c.id = r.card_id
-                 WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                   AND r.card_hash = c.content_hash AND {RETURNED} IS NULL AND NOT {}
+                 WHERE {} AND NOT {}
                  GROUP BY 1, 2",
+                judged_as_is_sql(),
                 pending_calibration_sql("?1")
             ),
             first.auditor,

@@ -4,6 +4,7 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod figures;
 pub mod funnel;
 #[path = "../support/keys.rs"]
 pub mod keys;

@@ -339,15 +339,7 @@ impl<'f> Collector<'f> {
             t.open_judged += 1;
             t.open_mismatches += u64::from(mismatch);
         }
-        t.judged += 1;
-        *t.judged_by_version
-            .entry(pick.version.unwrap_or(0))
-            .or_default() += 1;
-        t.verdicts.add(pick.verdict, 1);
-        if let Some(s) = pick.score {
-            t.score_sum += s;
-            t.scored += 1;
-        }
+        t.judged_by(pick);
         let mut answered = false;
         for (id, failed) in pick.answered.items(checklist) {
             answered = true;
@@ -371,15 +363,7 @@ impl<'f> Collector<'f> {
             Settled::Judged(pick) => pick,
         };
         let mismatch = pick.verdict != Verdict::Ok;
-        t.judged += 1;
-        *t.judged_by_version
-            .entry(pick.version.unwrap_or(0))
-            .or_default() += 1;
-        t.verdicts.add(pick.verdict, 1);
-        if let Some(s) = pick.score {
-            t.score_sum += s;
-            t.scored += 1;
-        }
+        t.judged_by(pick);
         t.mismatches_unanswered += u64::from(mismatch && pick.answered.is_empty());
         let week = self.weeks.entry(trend::monday(pick.day)).or_default();
         week.judged += 1;

@@ -142,6 +142,21 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// One card judged, by the review that stands on it: its verdict, version and score (its
+    /// checklist items are the caller's: they count at a stage, not in the totals).
+    pub fn judged_by(&mut self, pick: &super::settle::Pick) {
+        self.judged += 1;
+        *self
+            .judged_by_version
+            .entry(pick.version.unwrap_or(0))
+            .or_default() += 1;
+        self.verdicts.add(pick.verdict, 1);
+        if let Some(s) = pick.score {
+            self.score_sum += s;
+            self.scored += 1;
+        }
+    }
+
     pub fn merge(&mut self, other: &Tally) {
         self.cards += other.cards;
         self.flagged += other.flagged;
