@@ -37,13 +37,13 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
     common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
         state.shared.status,
-        Some(Status::Info(format!("{url} — copy it (no browser here)")))
+        Some(Status::Info(format!("{url} — copy it (no browser opened)")))
     );
     // At 80 columns the address is whole on screen: in the status line with all its message
     // (in both languages), and on the card, scheme included, on lines of its own broken after
     // a slash.
     let screen = common::reviewer::screen(&state, 80, 24);
-    let status = format!(" {url} — copy it (no browser here)");
+    let status = format!(" {url} — copy it (no browser opened)");
     assert!(screen.lines().any(|l| l.contains(&status)), "{screen}");
     let first = "│https://demo.amocrm.ru/leads/detail/ ";
     assert!(screen.lines().any(|l| l.contains(first)), "{screen}");

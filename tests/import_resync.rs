@@ -1132,3 +1132,36 @@ fn weekly_exports_imported_in_one_sitting_keep_the_files_dates() {
     assert!(last - batch_started(&desk, 1) < chrono::Duration::hours(1));
     assert!(last > at("2026-11-20 00:00"));
 }
+
+/// A partial export of the cards that moved on: every one of them left «Встреча проведена» for
+/// «Переговоры», a name the funnel lacks — as a rename would look in those rows alone — but
+/// «Переговоры» held the source's cards before this file: a stage of its own, the cards moved.
+#[test]
+fn cards_moved_on_to_an_unknown_stage_that_held_cards_before_are_no_rename() {
+    let desk = Desk::new();
+    let mut first = vec![
+        ("5001", "", "Встреча проведена"),
+        ("5002", "", "Встреча проведена"),
+        ("5003", "", "Встреча проведена"),
+        ("5004", "", "Встреча проведена"),
+    ];
+    first.extend([
+        ("5006", "", "Переговоры"),
+        ("5007", "", "Переговоры"),
+        ("5008", "", "Переговоры"),
+        ("5009", "", "Переговоры"),
+        ("5010", "", "Переговоры"),
+    ]);
+    let v1 = export_of(&desk, "v1.csv", &first);
+    desk.import_one(&[&v1]);
+    let moved: Vec<_> = first[..4]
+        .iter()
+        .map(|(id, note, _)| (*id, *note, "Переговоры"))
+        .collect();
+    let v2 = export_of(&desk, "v2.csv", &moved);
+    for args in [&["--partial", "--dry-run"][..], &["--partial"]] {
+        let r = desk.import_one(&[args, &[v2.as_str()]].concat());
+        assert_eq!(r["stage_changes"], 4, "{args:?} {r}");
+        assert!(r.get("probable_renames").is_none(), "{args:?} {r}");
+    }
+}

@@ -249,6 +249,39 @@ fn an_unknown_stage_of_two_connections_is_counted_per_connection_and_said_so() {
     assert!(out.contains(&line), "{line}\n{out}");
 }
 
+#[test]
+fn deals_moved_on_to_a_stage_the_funnel_does_not_know_are_moves_not_a_rename() {
+    // «Первичный контакт» is in the funnel, «Переговоры» is not, and holds deals already.
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let moved = crm.with(|s| {
+        let ids: Vec<i64> = (s.deals.iter())
+            .filter(|d| d.pipeline == 7_000_001 && d.status == 60_000_002)
+            .map(|d| d.id)
+            .collect();
+        assert!(
+            (s.deals.iter()).any(|d| d.pipeline == 7_000_001 && d.status == 60_000_003),
+            "«Переговоры» holds deals before the moves"
+        );
+        for id in &ids {
+            s.move_deal(*id, 60_000_003);
+        }
+        ids.len()
+    });
+    assert!(moved >= 3, "{moved}");
+    // Every card the sync reads left «Первичный контакт» for «Переговоры»: read alone, that is
+    // what a rename looks like; the stages' ids say nothing was renamed.
+    for args in [&["--dry-run"][..], &[]] {
+        let report = desk.sync(args);
+        assert_eq!(report["stage_changes"], moved, "{args:?} {report}");
+        assert!(
+            report.get("probable_renames").is_none(),
+            "{args:?} {report}"
+        );
+    }
+}
+
 /// Between two syncs the CRM moves deal `moved` to stage `to`, renames 30000002, deletes
 /// 30000003 and gains a deal, whose id it returns.
 fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
@@ -2815,6 +2848,65 @@ fn bitrix24_webhook_without_the_user_scope_keeps_owner_ids_and_warns_once() {
             .as_str()
             .unwrap()
             .contains("\"1\"")
+    );
+}
+
+/// A server that takes connections and never says a word (a CRM hung behind its balancer).
+fn silent_server() -> (std::net::SocketAddr, std::sync::mpsc::Sender<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while stopped.try_recv().is_err() {
+            match listener.accept() {
+                Ok((stream, _)) => held.push(stream),
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+    });
+    (addr, stop)
+}
+
+#[test]
+fn a_crm_that_holds_the_connection_and_says_nothing_is_given_up_after_three_tries() {
+    let (addr, _stop) = silent_server();
+    let desk = Synced::at(&format!("http://{addr}"));
+    let out = desk
+        .okk()
+        .env("OKK_SYNC_ANSWER_MS", "200")
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the server did not answer in time"),
+        "{stderr}"
+    );
+    // Not six tries of a wait each: a server silent twice is silent the third time.
+    assert!(stderr.contains("after 3 tries"), "{stderr}");
+
+    // https to a port that never sets up TLS: said as such, with the address to check.
+    let desk = Synced::at(&format!("https://{addr}"));
+    let out = desk
+        .okk()
+        .env("OKK_SYNC_ANSWER_MS", "200")
+        .env("OKK_LANG", "ru")
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("защищённое соединение (https) не установилось вовремя"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("после 3 попыток"), "{stderr}");
+    assert!(
+        stderr.contains("crm list"),
+        "the address to check: {stderr}"
     );
 }
 

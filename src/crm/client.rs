@@ -21,6 +21,17 @@ const MAX_BODY: u64 = 64 * 1024 * 1024;
 const KEPT_BODY: usize = 8 * 1024 * 1024;
 /// Tries for one request that gets "too many requests" or a network error.
 const MAX_TRIES: u32 = 6;
+/// Tries for one request the CRM let wait past [`ANSWER_WAIT`] (or [`CONNECT_WAIT`]): a server
+/// that holds the connection and says nothing is as silent on the third try as on the sixth,
+/// and six tries of two minutes each held a morning's sync for twelve.
+const MAX_SILENT_TRIES: u32 = 3;
+/// How long a connection (TLS included) may take to be set up.
+const CONNECT_WAIT: Duration = Duration::from_secs(10);
+/// How long the CRM may take to begin its answer: a page of 250 deals or a `batch` of fifty
+/// lists comes in seconds from a busy portal; thirty with nothing is a server that will not.
+pub const ANSWER_WAIT: Duration = Duration::from_secs(30);
+/// How long one answer may take in all, its body read whole.
+const WHOLE_WAIT: Duration = Duration::from_secs(120);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Reads a whole answer into `buf` from its start; how many bytes it holds. `buf`'s length is
@@ -82,7 +93,11 @@ pub enum NetKind {
     Refused,
     /// The host's name was not found.
     NotResolved,
+    /// Connected, and no answer came in time.
     TimedOut,
+    /// The connection (TLS included) was not set up in time: packets dropped on the way, or an
+    /// `https` address whose port speaks plain HTTP and waits for a request that never comes.
+    SetupTimedOut,
     /// The secure connection could not be set up (a certificate, a proxy in the way).
     Tls,
     /// An answer cut off, a bad gateway, anything else.
@@ -94,6 +109,7 @@ impl NetKind {
         use std::io::ErrorKind as K;
         match e {
             ureq::Error::HostNotFound => NetKind::NotResolved,
+            ureq::Error::Timeout(ureq::Timeout::Connect) => NetKind::SetupTimedOut,
             ureq::Error::Timeout(_) => NetKind::TimedOut,
             ureq::Error::Tls(_)
             | ureq::Error::Rustls(_)
@@ -155,22 +171,24 @@ pub const EVENTS_HELD: usize = 100_000;
 
 impl Client {
     pub fn new(conn: &Connection, bearer: Option<Secret>) -> Client {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .timeout_connect(Some(Duration::from_secs(20)))
-            .user_agent(concat!("okk/", env!("CARGO_PKG_VERSION")))
-            .build();
-        let (resolver, resolved) = OnceResolver::new();
-        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
         // On this machine only (tests, the fake server): the limits may be lifted, so that
-        // tests of 429 bursts and big accounts run in seconds.
+        // tests of 429 bursts, silent servers and big accounts run in seconds.
         let local = |var: &str| {
             conn.loopback
                 .then(|| std::env::var(var).ok())
                 .flatten()
                 .and_then(|v| v.parse::<u64>().ok())
         };
+        let answer_wait = local("OKK_SYNC_ANSWER_MS").map_or(ANSWER_WAIT, Duration::from_millis);
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(WHOLE_WAIT))
+            .timeout_connect(Some(CONNECT_WAIT.min(answer_wait)))
+            .timeout_recv_response(Some(answer_wait))
+            .user_agent(concat!("okk/", env!("CARGO_PKG_VERSION")))
+            .build();
+        let (resolver, resolved) = OnceResolver::new();
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
         let rate = match local("OKK_SYNC_RATE") {
             Some(0) => f64::INFINITY,
             Some(r) => r as f64,
@@ -286,7 +304,11 @@ impl Client {
                 }
                 Attempt::Network(detail) => {
                     self.resolved.forget();
-                    if tries >= MAX_TRIES {
+                    let most = match detail.kind {
+                        NetKind::TimedOut | NetKind::SetupTimedOut => MAX_SILENT_TRIES,
+                        _ => MAX_TRIES,
+                    };
+                    if tries >= most {
                         return Err(CrmError::Network(detail, tries));
                     }
                     self.backoff_for(tries)

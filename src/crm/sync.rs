@@ -224,11 +224,17 @@ impl Failure {
                         NetKind::Refused => msg::net_refused(),
                         NetKind::NotResolved => msg::net_not_resolved(),
                         NetKind::TimedOut => msg::net_timed_out(),
+                        NetKind::SetupTimedOut => {
+                            msg::net_setup_timed_out(conn.base_url().starts_with("https:"))
+                        }
                         NetKind::Tls => msg::net_tls(&f.detail),
                         NetKind::Other => f.detail.clone(),
                     };
                     // Nothing answers at that address: the address is what to check.
-                    let address = matches!(f.kind, NetKind::Refused | NetKind::NotResolved);
+                    let address = matches!(
+                        f.kind,
+                        NetKind::Refused | NetKind::NotResolved | NetKind::SetupTimedOut
+                    );
                     msg::network(
                         name,
                         &conn.shown_url(),
@@ -274,8 +280,9 @@ pub fn sync(
     let mut client = Client::new(conn, secret);
     client.stop_on(opts.stop.clone());
     let saved = store.crm_state(&conn.name)?;
-    // A CRM that does not answer is retried for a quarter of a minute, before the first
-    // request as after: the line counts the retries as they begin, not when a page comes.
+    // A CRM that refuses the connection is retried for a quarter of a minute, one that takes it
+    // and says nothing three times (`client::ANSWER_WAIT` each), before the first request as
+    // after: the line counts the retries as they begin, not when a page comes.
     let line = progress(opts.progress).map(|bar| Arc::new(Line::new(bar, &conn.name)));
     if let Some(l) = &line {
         let l = l.clone();
@@ -524,22 +531,29 @@ fn run(
     }
     let dry_held = std::mem::take(&mut lander.dry_held);
     let mut report = lander.report;
-    let read_at = |stage: &str| {
-        (report.unknown_stages.iter())
-            .find(|u| u.stage == stage)
-            .map_or(0, |u| u.read)
-    };
-    let probable = lander.renames.probable(read_at);
-    report.probable_renames = probable;
-    for r in &mut report.probable_renames {
-        r.reviewed = store.reviewed_cards(&r.ids)?;
-    }
     // The stages the funnel does not know by the cards the store holds in them: the deals
     // read now are only those that changed. A dry run's, as it would leave the store.
     let held = match dry_held.held() {
         Some(held) => held,
         None => store.source_stages(&conn.name, &|s: &str| funnel.resolve(s).is_none())?,
     };
+    // A rename is told by the stages' ids once the connection has synced (`renamed_stages`):
+    // cards that left a stage for an unknown name are moves then, however many left it. Only a
+    // first sync, over cards the store holds from the account's exports, has the names alone.
+    if before.is_empty() {
+        let at_new = |stage: &str| {
+            let read = (report.unknown_stages.iter())
+                .find(|u| u.stage == stage)
+                .map_or(0, |u| u.read);
+            // A name that held cards before this run is not a stage the CRM just renamed.
+            let held = held.iter().find(|(s, _)| s == stage).map_or(0, |h| h.1);
+            read.max(held)
+        };
+        report.probable_renames = lander.renames.probable(at_new);
+        for r in &mut report.probable_renames {
+            r.reviewed = store.reviewed_cards(&r.ids)?;
+        }
+    }
     let read = std::mem::take(&mut report.unknown_stages);
     report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);

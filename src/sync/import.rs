@@ -360,12 +360,16 @@ pub fn import_file(
             .and_then(|counts| Ok((counts, store.source_stages(&source, &unknown)?)))
     }
     .map_err(|e| fail.store(e))?;
-    let read_at = |stage: &str| {
-        (facts.unknown.iter())
+    // The cards at the new name: those read there, or all the source's there after the read
+    // when more (a name that held cards before this file is not a stage it renamed).
+    let at_new = |stage: &str| {
+        let read = (facts.unknown.iter())
             .find(|u| u.stage == stage)
-            .map_or(0, |u| u.read)
+            .map_or(0, |u| u.read);
+        let held = held.iter().find(|(s, _)| s == stage).map_or(0, |h| h.1);
+        read.max(held)
     };
-    let mut probable_renames = std::mem::take(&mut tally.renames).probable(read_at);
+    let mut probable_renames = std::mem::take(&mut tally.renames).probable(at_new);
     let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
     for r in &mut probable_renames {
         r.reviewed = (store.reviewed_cards(&r.ids)).map_err(|e| fail.store(e))?;

@@ -515,6 +515,15 @@ pub fn net_timed_out() -> String {
     crate::tr!("crm-net-timed-out")
 }
 
+/// `https`: the address asks for a secure connection, which a port of plain HTTP never sets up.
+pub fn net_setup_timed_out(https: bool) -> String {
+    if https {
+        crate::tr!("crm-net-setup-timed-out-https")
+    } else {
+        crate::tr!("crm-net-setup-timed-out")
+    }
+}
+
 pub fn net_tls(detail: &str) -> String {
     crate::tr!("crm-net-tls", detail = safe::line(detail))
 }

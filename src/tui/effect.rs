@@ -328,8 +328,12 @@ pub fn read_outcome(read: Read, desk: &Desk) -> Outcome {
     }
 }
 
+/// How long a browser's launcher is waited for to fail before the address counts as opened.
+const LAUNCH_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// Opens the address in the browser. `false` when this machine has none to open (no graphical
-/// session and no `$BROWSER`): the caller shows the address to copy instead.
+/// session and no `$BROWSER`) or the one it has did not start: the caller shows the address to
+/// copy instead.
 pub fn open_in_browser(url: &str) -> bool {
     #[cfg(all(unix, not(target_os = "macos")))]
     {
@@ -338,5 +342,45 @@ pub fn open_in_browser(url: &str) -> bool {
             return false;
         }
     }
-    open::that_detached(url).is_ok()
+    let url = url.to_string();
+    launched(move || open::that(&url).is_ok(), LAUNCH_WAIT)
+}
+
+/// Whether `launch` started the browser: it failed within `wait`, or not. A launcher that
+/// gives the browser its own process returns at once; one that runs it (xdg-open with a
+/// `$BROWSER` of its own) returns only when the browser closes, so one still running after
+/// `wait` has started it. (Not told apart before, a display with no browser that would run
+/// said «opened in the browser».)
+fn launched(launch: impl FnOnce() -> bool + Send + 'static, wait: std::time::Duration) -> bool {
+    let (told, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = told.send(launch());
+    });
+    match answer.recv_timeout(wait) {
+        Ok(started) => started,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => true,
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::launched;
+    use std::time::Duration;
+
+    #[test]
+    fn a_launcher_that_fails_at_once_opened_nothing_and_one_still_running_opened_the_browser() {
+        let wait = Duration::from_millis(300);
+        assert!(
+            !launched(|| false, wait),
+            "failed: the address is shown to copy"
+        );
+        assert!(launched(|| true, wait));
+        let running = || {
+            std::thread::sleep(Duration::from_secs(2));
+            false
+        };
+        assert!(launched(running, wait), "still running: the browser is up");
+        assert!(!launched(|| panic!("no launcher"), wait));
+    }
 }

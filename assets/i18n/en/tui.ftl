@@ -407,6 +407,6 @@ tui-mark-decide-calibration = calibration: other auditors' verdicts listed besid
 tui-all-cards-on = All cards: closed, gone and reviewed by you too (t: only those to look at)
 tui-all-cards-off = Cards to look at: open cards, and closed or gone ones a rule flagged (t: all cards)
 tui-crm-opened = opened in the browser: { $url }
-tui-crm-no-browser = { $url } — copy it (no browser here)
+tui-crm-no-browser = { $url } — copy it (no browser opened)
 tui-crm-no-link = no CRM link: the card's source «{ $source }» is not a connected CRM (connections: okk crm list)
 tui-loading = loading…
