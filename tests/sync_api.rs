@@ -840,6 +840,11 @@ fn a_first_sync_resumed_after_a_kill_is_a_full_pass() {
     assert_eq!(report["full"], true, "{report}");
     assert!(report["full_sweep_at"].is_string(), "{report}");
     assert!(report["full_sweep_begun_at"].is_string(), "{report}");
+    // The pass began with the run the kill stopped, as its report says, and so did the sync.
+    assert_eq!(
+        report["full_sweep_at"], report["full_sweep_begun_at"],
+        "{report}"
+    );
     assert_eq!(report["gone"], 0, "{report}");
     assert_eq!(distinct_ids(&desk.desk), 1000);
     assert_eq!(listed(&desk, "b24")[5], listed(&desk, "b24")[6]);

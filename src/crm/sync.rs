@@ -498,9 +498,11 @@ fn run(
         return Err(f);
     }
     let landed = lander.pages;
-    state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
-    // The run's last transaction: it went through.
-    state.run_begun_at = None;
+    // When the sync that went through began: a run resumed after a kill is that run, and keeps
+    // its moment (what changed in the CRM after it is the next sync's to read).
+    state.synced_at = (state.run_begun_at.take())
+        .or_else(|| Some(crate::store::cards::fmt_time(&opts.now)));
+    // The run's last transaction: it went through (`run_begun_at` taken above).
     if since.is_none() {
         // Every deal was read, each value written as this okk writes it.
         state.values_version = Some(values);
@@ -514,7 +516,8 @@ fn run(
             listed.extend(all_ids);
             last.deleted = missing(store, conn, &listed)?;
         }
-        state.full_at = state.synced_at.clone();
+        // When the pass began: a sweep resumed after a kill began with the run that started it.
+        state.full_at = resumed.clone().or_else(|| state.synced_at.clone());
         lander.report.full = true;
         lander.report.deletions_checked = true;
         lander.report.full_sweep_begun_at = resumed.as_deref().map(utc_iso);
