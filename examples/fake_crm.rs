@@ -40,18 +40,22 @@ fn main() {
             _ => usage(&a),
         }
     }
-    let server =
-        match fake::FakeCrm::try_start(fake::State::with_deals_and_fields(deals, fields), port) {
-            Ok(server) => server,
-            Err(e) => {
-                eprintln!(
-                    "fake_crm: cannot serve on 127.0.0.1:{port} ({e}); another port: --port {} \
+    let mut state = fake::State::with_deals_and_fields(deals, fields);
+    // The portal a user tries has every field the docs name, «Дата встречи в офисе продаж»
+    // too, so that the meeting-date rules judge its deals as they do amoCRM's (the tests'
+    // portal keeps «Источник» alone, as it always had).
+    state.b24_all_fields = true;
+    let server = match fake::FakeCrm::try_start(state, port) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "fake_crm: cannot serve on 127.0.0.1:{port} ({e}); another port: --port {} \
                  (or --port 0 for any free one)",
-                    port.wrapping_add(1)
-                );
-                std::process::exit(1);
-            }
-        };
+                port.wrapping_add(1)
+            );
+            std::process::exit(1);
+        }
+    };
     // Each kind its own connection name, so both fakes can be added to one config.
     let name = if kind == "bitrix24" {
         "fake-b24"

@@ -500,8 +500,8 @@ fn run(
     let landed = lander.pages;
     // When the sync that went through began: a run resumed after a kill is that run, and keeps
     // its moment (what changed in the CRM after it is the next sync's to read).
-    state.synced_at = (state.run_begun_at.take())
-        .or_else(|| Some(crate::store::cards::fmt_time(&opts.now)));
+    state.synced_at =
+        (state.run_begun_at.take()).or_else(|| Some(crate::store::cards::fmt_time(&opts.now)));
     // The run's last transaction: it went through (`run_begun_at` taken above).
     if since.is_none() {
         // Every deal was read, each value written as this okk writes it.
