@@ -320,7 +320,7 @@ fn crm_add_keeps_a_token_files_whole_path_and_warns_of_a_token_it_cannot_read_ye
     let said = failed(&desk.okk("en", &["crm", "test", "env"]));
     assert!(
         said.contains(
-            "the environment variable NO_SUCH_VAR_X that holds its token is not set; set it \
+            "the environment variable NO_SUCH_VAR_X that holds its token is not set or empty; set it \
              where okk runs (`export NO_SUCH_VAR_X=TOKEN`), or put that line in your shell \
              profile"
         ),
@@ -366,14 +366,25 @@ fn a_pipeline_the_crm_lacks_fails_crm_test_and_both_name_the_real_ones() {
         let said = failed(&out);
         assert!(stdout(&out).contains(" works: "), "{out:?}");
         assert!(
-            said.contains(&format!("okk: {name}: the CRM has no pipeline «Нет такой»")),
+            said.contains(&format!(
+                "config.toml:{}:14: {name}: the CRM has no pipeline «Нет такой»",
+                if name == "amo" { 6 } else { 5 }
+            )),
             "{said}"
         );
         assert!(said.contains(real), "{said}");
+        // The sync points at the name as the config file writes it (tester41 F9).
+        let text = std::fs::read_to_string(&desk.config).unwrap();
+        let (line, row) = (text.lines().enumerate())
+            .find(|(_, l)| l.contains("Нет такой"))
+            .unwrap();
+        let column = row[..row.find("\"Нет такой").unwrap()].chars().count() + 1;
         let said = failed(&desk.okk("en", &["sync"]));
         assert!(
             said.starts_with(&format!(
-                "okk: {name}: the CRM has no pipeline «Нет такой» ("
+                "okk: {}:{}:{column}: {name}: the CRM has no pipeline «Нет такой» (",
+                desk.config.display(),
+                line + 1
             )),
             "{said}"
         );

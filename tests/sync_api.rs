@@ -1677,6 +1677,22 @@ fn crm_add_keeps_only_what_works_and_its_errors_speak_of_the_flags() {
         written.contains("url = \"https://x.amocrm.ru\"\n"),
         "{written}"
     );
+    // An address with no scheme, as a browser's bar shows it: https (tester41 F9).
+    let out = add(&[
+        "bare",
+        "--kind",
+        "kommo",
+        "--url",
+        "z.kommo.com/leads/",
+        "--token-env",
+        "T",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains("url = \"https://z.kommo.com\"\n"),
+        "{written}"
+    );
     // A webhook with a method after its code: the method goes.
     let out = add(&[
         "b24",
@@ -1714,7 +1730,7 @@ fn crm_add_keeps_only_what_works_and_its_errors_speak_of_the_flags() {
                 "--token-env",
                 "T",
             ][..],
-            "--url: the address must use https",
+            "--url: the address must use https: `--url https://x.amocrm.ru`",
         ),
         (
             &[

@@ -79,10 +79,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         {
             *file = dir.join(&*file);
         }
-        c.token_at = r.token_offset().map(|offset| {
+        let place = |offset| {
             let (line, column) = index.position(offset);
             format!("{}:{line}:{column}", path.display())
-        });
+        };
+        c.token_at = r.token_offset().map(place);
+        c.pipelines_at = r.pipeline_offsets().map(place).collect();
     }
     let same_account = crate::crm::config::same_account(&crm)
         .into_iter()

@@ -19,7 +19,7 @@ pub struct RawConnection {
     token_env: Option<Spanned<String>>,
     token_file: Option<Spanned<String>>,
     #[serde(default)]
-    pipelines: Vec<String>,
+    pipelines: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ pub struct Connection {
     /// Where the config file names its token (`FILE:LINE:COLUMN` of `token_env`/`token_file`):
     /// what a problem with the token points at.
     pub token_at: Option<String>,
+    /// Where the config file names each of `pipelines` (`FILE:LINE:COLUMN`), in their order:
+    /// what a pipeline the CRM has not points at.
+    pub pipelines_at: Vec<String>,
 }
 
 /// A secret that never prints.
@@ -64,6 +67,11 @@ impl RawConnection {
     /// Where its token's source (`token_env`, `token_file`) is written, if it names one.
     pub fn token_offset(&self) -> Option<usize> {
         (self.token_file.as_ref().or(self.token_env.as_ref())).map(|t| t.span().start)
+    }
+
+    /// Where each of its `pipelines` is written.
+    pub fn pipeline_offsets(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pipelines.iter().map(|p| p.span().start)
     }
 }
 
@@ -115,9 +123,12 @@ pub fn check(raw: &[RawConnection]) -> Result<Vec<Connection>, AtError> {
             kind,
             url,
             token,
-            pipelines: r.pipelines.iter().map(|p| p.trim().to_string()).collect(),
+            pipelines: (r.pipelines.iter())
+                .map(|p| p.get_ref().trim().to_string())
+                .collect(),
             loopback,
             token_at: None,
+            pipelines_at: Vec::new(),
         });
     }
     Ok(out)
@@ -129,10 +140,19 @@ pub fn check(raw: &[RawConnection]) -> Result<Vec<Connection>, AtError> {
 /// Returns the address and what was cut off; errors speak of the flags.
 pub fn add_address(kind: Kind, url: &str) -> Result<(String, Option<String>), String> {
     let url = url.trim();
+    // An address as a browser's bar shows it, with no scheme: a CRM's is https.
+    let https;
+    let url = if url.contains("://") || url.is_empty() {
+        url
+    } else {
+        https = format!("https://{url}");
+        &https
+    };
     let flagged = |m: String| msg::add_flag("--url", &m);
     check_url(url.trim_end_matches('/')).map_err(|e| {
         if e == msg::https_required() {
-            flagged(e)
+            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+            flagged(msg::https_instead(&format!("https://{rest}")))
         } else {
             msg::add_bad_url()
         }

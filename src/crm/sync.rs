@@ -204,7 +204,14 @@ impl Failure {
         match self {
             Failure::Config(m) => m.clone(),
             Failure::UnknownPipeline { pipeline, known } => {
-                msg::unknown_pipeline(name, pipeline, known)
+                let said = msg::unknown_pipeline(name, pipeline, known);
+                let at = (conn.pipelines.iter().zip(&conn.pipelines_at))
+                    .find(|(p, _)| *p == pipeline)
+                    .map(|(_, at)| at);
+                match at {
+                    Some(at) => format!("{at}: {said}"),
+                    None => said,
+                }
             }
             Failure::Store(e) => format!("{name}: {e}"),
             Failure::TwinSource {

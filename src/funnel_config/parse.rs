@@ -164,6 +164,12 @@ mod tests {
             assert!(m.contains("control character"), "{m}");
             let m = text::toml_error_at("auditor = \"a\n", 10, "invalid basic string");
             assert!(m.contains("not closed"), "{m}");
+            // tester41 F9: two `[crm]` tables.
+            let src = "[crm]\nname = \"a\"\n[crm]\nname = \"b\"\n";
+            let m = text::toml_error_at(src, 17, "duplicate key");
+            assert!(m.contains("[[crm]]"), "{m}");
+            let m = text::toml_error_at("a = 1\na = 2\n", 6, "duplicate key");
+            assert!(m.contains("set twice"), "{m}");
         });
     }
 }

@@ -26,6 +26,11 @@ pub fn https_required() -> String {
     crate::tr!("crm-https-required")
 }
 
+/// [`https_required`] with the address to give instead.
+pub fn https_instead(url: &str) -> String {
+    crate::tr!("crm-https-instead", url = safe::line(url))
+}
+
 pub fn two_tokens() -> String {
     crate::tr!("crm-two-tokens")
 }

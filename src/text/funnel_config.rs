@@ -212,6 +212,17 @@ pub fn toml_error_at(src: &str, at: usize, message: &str) -> String {
     if in_string && raw_control {
         return tr!("funnel_config-syntax-control-in-string");
     }
+    // A table's header written twice (`[crm]` for each of two connections): what a list of
+    // tables needs is the double brackets, not one of the two headers gone.
+    let header = src.get(start..end).map(str::trim).and_then(|line| {
+        let name = line.strip_prefix('[')?.split(']').next()?;
+        (!line.starts_with("[[")).then(|| name.trim().to_string())
+    });
+    if kind == "duplicate key"
+        && let Some(name) = header
+    {
+        return tr!("funnel_config-table-twice", name = name);
+    }
     toml_error(message)
 }
 

@@ -6,11 +6,12 @@ crm-duplicate-name = a connection named «{ $name }» is already defined above
 crm-bad-kind = unknown CRM kind «{ $kind }»; use one of: amocrm, kommo, bitrix24
 crm-bad-url = expected the account's address, e.g. url = "https://example.amocrm.ru" (Bitrix24: the incoming webhook, https://portal.bitrix24.ru/rest/1/CODE/)
 crm-https-required = the address must use https (plain http only for this machine: 127.0.0.1, localhost, [::1])
+crm-https-instead = the address must use https: `--url { $url }` (plain http only for this machine: 127.0.0.1, localhost, [::1])
 crm-two-tokens = give token_env or token_file, not both
 crm-bad-token-env = token_env names an environment variable, e.g. token_env = "OKK_AMOCRM_TOKEN"
 crm-no-webhook-secret = a Bitrix24 connection without a token needs the incoming webhook's address, https://PORTAL/rest/USER/CODE/
 crm-no-token = connection «{ $name }» needs token_env = "VARIABLE" or token_file = "PATH" (mode 0600)
-crm-token-env-unset = connection «{ $name }»: the environment variable { $var } that holds its token is not set; set it where okk runs (`export { $var }=TOKEN`), or put that line in your shell profile (~/.bashrc, ~/.zshrc) to have it in every terminal
+crm-token-env-unset = connection «{ $name }»: the environment variable { $var } that holds its token is not set or empty; set it where okk runs (`export { $var }=TOKEN`), or put that line in your shell profile (~/.bashrc, ~/.zshrc) to have it in every terminal
 crm-token-file-unreadable = connection «{ $name }»: cannot read the token file { $path }: { $error }
 crm-token-file-missing = connection «{ $name }»: cannot read the token file { $path }: there is no such file; create it with the token alone in it, then run `chmod 600 { $shell_path }`
 crm-token-file-open = connection «{ $name }»: the token file { $path } can be read by others (mode { $mode }); run `chmod 600 { $shell_path }`

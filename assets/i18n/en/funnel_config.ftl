@@ -9,6 +9,7 @@ funnel_config-syntax = not valid TOML: { $detail }; fix the text at this spot
 funnel_config-unknown-key-none = unknown key «{ $key }»; this table takes no keys, remove it
 funnel_config-unknown-key = unknown key «{ $key }»; remove it or use one of: { $expected }
 funnel_config-duplicate-key = this key is set twice in the same table; keep only one
+funnel_config-table-twice = the table [{ $name }] is written twice: several tables of one name are a list, each headed with double brackets, [[{ $name }]]; a single table is written once
 funnel_config-missing-key = the key «{ $key }» is missing; add { $key } = … to this table
 funnel_config-unknown-value = «{ $value }» is not a value this key takes; use one of: { $expected }
 funnel_config-syntax-no-value = not valid TOML: this key has no value; write key = value

@@ -6,11 +6,12 @@ crm-duplicate-name = подключение «{ $name }» уже описано 
 crm-bad-kind = неизвестный вид CRM «{ $kind }»; используйте один из: amocrm, kommo, bitrix24
 crm-bad-url = ожидается адрес аккаунта, например url = "https://example.amocrm.ru" (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/КОД/)
 crm-https-required = адрес должен быть https (обычный http — только для этой машины: 127.0.0.1, localhost, [::1])
+crm-https-instead = адрес должен быть https: `--url { $url }` (обычный http — только для этой машины: 127.0.0.1, localhost, [::1])
 crm-two-tokens = укажите token_env или token_file, но не оба
 crm-bad-token-env = token_env — имя переменной окружения, например token_env = "OKK_AMOCRM_TOKEN"
 crm-no-webhook-secret = подключению Битрикс24 без токена нужен адрес входящего вебхука, https://ПОРТАЛ/rest/ПОЛЬЗОВАТЕЛЬ/КОД/
 crm-no-token = подключению «{ $name }» нужен token_env = "ПЕРЕМЕННАЯ" или token_file = "ПУТЬ" (права 0600)
-crm-token-env-unset = подключение «{ $name }»: переменная окружения { $var } с его токеном не задана; задайте её там, где запускается okk (`export { $var }=ТОКЕН`), или допишите эту строку в профиль оболочки (~/.bashrc, ~/.zshrc), чтобы она была в каждом терминале
+crm-token-env-unset = подключение «{ $name }»: переменная окружения { $var } с его токеном не задана или пуста; задайте её там, где запускается okk (`export { $var }=ТОКЕН`), или допишите эту строку в профиль оболочки (~/.bashrc, ~/.zshrc), чтобы она была в каждом терминале
 crm-token-file-unreadable = подключение «{ $name }»: не удаётся прочитать файл токена { $path }: { $error }
 crm-token-file-missing = подключение «{ $name }»: не удаётся прочитать файл токена { $path }: такого файла нет; создайте его, положив в него только токен, затем выполните `chmod 600 { $shell_path }`
 crm-token-file-open = подключение «{ $name }»: файл токена { $path } могут читать другие (права { $mode }); выполните `chmod 600 { $shell_path }`

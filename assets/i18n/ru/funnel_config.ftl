@@ -9,6 +9,7 @@ funnel_config-syntax = ошибка TOML ({ $detail }); исправьте те�
 funnel_config-unknown-key-none = неизвестный ключ «{ $key }»; в этой таблице ключей нет, удалите его
 funnel_config-unknown-key = неизвестный ключ «{ $key }»; удалите его или используйте один из: { $expected }
 funnel_config-duplicate-key = этот ключ задан дважды в одной таблице; оставьте один
+funnel_config-table-twice = таблица [{ $name }] написана дважды: несколько таблиц с одним именем — это список, и заголовок каждой пишется в двойных скобках: [[{ $name }]]; одна таблица пишется один раз
 funnel_config-missing-key = нет ключа «{ $key }»; добавьте { $key } = … в эту таблицу
 funnel_config-unknown-value = «{ $value }» — недопустимое значение этого ключа; используйте одно из: { $expected }
 funnel_config-syntax-no-value = ошибка TOML: у ключа нет значения; пишите ключ = значение
