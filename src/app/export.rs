@@ -120,6 +120,15 @@ fn write_reviews<S: ReviewExportSource>(
         })
     })?;
     super::say_beside(target, msg::wrote_reviews(written, out))?;
+    // Russian headers in the CRMs' own layout: a Russian Excel opens it as one column of
+    // mojibake. Said, not switched: scripts and the CRMs' importers read this layout.
+    if headers == Lang::Ru
+        && args.layout.delimiter == ","
+        && !args.layout.bom
+        && !target.is_stdout()
+    {
+        super::say_beside(target, msg::for_russian_excel())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -36,6 +36,11 @@ pub fn wrote_reviews(n: u64, path: &Path) -> String {
     )
 }
 
+/// The flags a Russian Excel needs, beside a file written in the CRMs' layout.
+pub fn for_russian_excel() -> String {
+    crate::tr!("export-for-russian-excel")
+}
+
 /// `crm`: the export profile's label; `method`: its REST method, for the REST-lines format.
 pub fn wrote_changes(
     n: usize,

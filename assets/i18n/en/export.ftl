@@ -8,6 +8,7 @@ export-wrote-reviews = okk: wrote { $count } { $count ->
     [one] review
    *[other] reviews
 } to { $path }
+export-for-russian-excel = okk: for Excel with Russian settings, add --delimiter ';' --bom (a `;`-separated file with a byte order mark)
 export-changes-csv = changes to { $count } { $count ->
     [one] card
    *[other] cards

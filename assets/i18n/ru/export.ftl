@@ -9,6 +9,7 @@ export-wrote-reviews = okk: { $count ->
     [few] { $count } проверки записаны
    *[many] { $count } проверок записано
 } в { $path }
+export-for-russian-excel = okk: для Excel с русскими настройками добавьте --delimiter ';' --bom (файл с «;» и меткой UTF-8)
 export-changes-csv = изменения { $count ->
     [one] { $count } карточки
    *[many] { $count } карточек
