@@ -400,6 +400,29 @@ fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
     assert_eq!(status.exit_code(), 1, "{status}");
 }
 
+/// `okk review --stage` of version 1's other name of the removed stage, in a terminal, says
+/// whose name it was, as `okk queue` does.
+#[test]
+fn the_reviewer_at_a_removed_stage_s_alias_says_whose_name_it_was() {
+    let (desk, funnel) = moved_desk();
+    let args = [
+        "--db",
+        &path_arg(&desk.db),
+        "--funnel",
+        &path_arg(&funnel),
+        "--today",
+        TODAY,
+        "review",
+        "--stage",
+        "Торг",
+    ];
+    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
+    term.wait_for("«Торг» was another name of «Переговоры», which funnel version 2 removed");
+    term.wait_for("1 review was made there");
+    let status = term.wait_exit();
+    assert_eq!(status.exit_code(), 1, "{status}");
+}
+
 /// The same on the team server: its figures are the file's, and its queue says the same.
 #[test]
 fn on_the_server_the_figures_and_the_queue_say_the_same() {
@@ -448,6 +471,21 @@ fn on_the_server_the_figures_and_the_queue_say_the_same() {
     );
     let by_version = ["stats", "--funnel-version", "2", "--json"];
     assert_eq!(on(&server.url, &by_version), on(&file, &by_version));
+    // The reviewer on the server says it too.
+    let args = [
+        "--db",
+        &server.url,
+        "--funnel",
+        &path_arg(&funnel),
+        "--today",
+        TODAY,
+        "review",
+        "--stage",
+        "Торг",
+    ];
+    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
+    term.wait_for("«Торг» was another name of «Переговоры»");
+    assert_eq!(term.wait_exit().exit_code(), 1);
 }
 
 /// The reviewer's stats screen (`4`): under «in all», why the stages' samples add up to more.
