@@ -158,13 +158,16 @@ fn lease(args: &ReviewArgs) -> std::time::Duration {
     std::time::Duration::from_secs(args.lease.max(3))
 }
 
+/// A removed stage's name and the funnel version that removed it.
+type Removed = (String, i64);
+
 /// The stage a funnel version removed that `stage` (`--stage`) was another name of, and that
 /// version: read from the store's funnel history before the screen opens (the screen's desk
 /// knows no versions).
 fn removed_alias(
     store: &(impl crate::domain::ports::FunnelHistory + ?Sized),
     stage: Option<&str>,
-) -> Result<Option<(String, i64)>> {
+) -> Result<Option<Removed>> {
     match stage {
         Some(name) => super::funnel_versions::removed_alias(store, name),
         None => Ok(None),
@@ -177,7 +180,7 @@ fn begin(
     mut state: State,
     desk: Desk,
     args: &ReviewArgs,
-    removed: Option<(String, i64)>,
+    removed: Option<Removed>,
     flags_from: Option<String>,
     started: Instant,
 ) -> Result<ExitCode> {
@@ -234,7 +237,7 @@ fn server_desk(
     given: Option<&str>,
     role: Role,
     stage: Option<&str>,
-) -> Result<(State, Desk, Option<(String, i64)>)> {
+) -> Result<(State, Desk, Option<Removed>)> {
     let mut store = paths.open_server(url)?;
     let (funnel, fingerprint, note) = super::stored_funnel::load_reading(paths, &store)?;
     let who = acting(&mut store, given, config, role)?;
