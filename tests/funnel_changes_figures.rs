@@ -595,3 +595,106 @@ fn the_report_does_not_hold_back_a_measured_stage_with_few_cards_judged() {
     assert!(!row("Первичный контакт").contains(unranked), "{page}");
     assert!(row("Квалификация").contains(unranked), "{page}");
 }
+
+/// The CRM removes «Молчуны» by moving its cards on to «Контакт» (the deals' edit dates the
+/// moves, days before the desk records funnel version 2, which drops the stage).
+fn emptied_desk() -> (Desk, PathBuf) {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("funnel.toml");
+    let v1 = FUNNEL_V1.replace(
+        "[[stages]]\nname = \"Переговоры\"\naliases = [\"Торг\"]\n",
+        "[[stages]]\nname = \"Молчуны\"\n\n[[stages]]\nname = \"Контакт\"\n",
+    );
+    std::fs::write(&funnel, &v1).unwrap();
+    let write = |name: &str, edited: &str, cards: &[(&str, &str)]| {
+        let mut lines = vec![
+            "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+             Дата закрытия,Этап сделки,Воронка"
+                .to_string(),
+        ];
+        for (id, stage) in cards {
+            lines.push(format!(
+                "{id},Сделка {id},100000,Оля,01.11.2026 10:00:00,{edited},не закрыта,{stage},\
+                 Продажи"
+            ));
+        }
+        let csv = desk.dir.path().join(name);
+        std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+        path_arg(&csv)
+    };
+    let first = write(
+        "week1.csv",
+        "05.11.2026 10:00:00",
+        &[
+            ("M1", "Молчуны"),
+            ("M2", "Молчуны"),
+            ("M3", "Молчуны"),
+            ("K1", "Квалификация"),
+        ],
+    );
+    desk.okk_on(&funnel, &["import", &first]);
+    let second = write(
+        "week2.csv",
+        "18.11.2026 10:00:00",
+        &[
+            ("M1", "Контакт"),
+            ("M2", "Контакт"),
+            ("M3", "Контакт"),
+            ("K1", "Квалификация"),
+        ],
+    );
+    desk.okk_on(&funnel, &["import", &second]);
+    std::fs::write(
+        &funnel,
+        v1.replace("[[stages]]\nname = \"Молчуны\"\n\n", ""),
+    )
+    .unwrap();
+    desk.okk_on(&funnel, &["check"]);
+    (desk, funnel)
+}
+
+/// «Молчуны», removed: its three cards moving on to «Контакт» before version 2 read as 3 of 3
+/// moved on; the row says those moves were most likely the removal itself, in the text, the
+/// JSON and the report, in both languages (tester40 F7).
+#[test]
+fn a_removed_stage_s_emptying_before_the_version_is_said_under_its_row() {
+    let (desk, funnel) = emptied_desk();
+    let split = desk.json_on(&funnel, &["stats", "--funnel-version", "2", "--json"]);
+    let row = (split["stages"].as_array().unwrap().iter())
+        .find(|s| s["stage"] == "Молчуны")
+        .unwrap_or_else(|| panic!("{split}"));
+    assert_eq!(row["change"], "removed", "{row}");
+    assert_eq!(
+        (&row["before"]["entered"], &row["before"]["moved_on"]),
+        (&Json::from(3), &Json::from(3)),
+        "{row}"
+    );
+    assert_eq!(
+        row["emptied_into"],
+        serde_json::json!({"stage": "Контакт", "moves": 3}),
+        "{row}"
+    );
+    let said = "of its moves on before, 3 went to «Контакт» after the last card had come in: \
+                the stage emptied there, most likely the removal moving its cards, not work done";
+    let text = desk.okk_on(&funnel, &["stats", "--funnel-version", "2"]);
+    let at = text.find("«Молчуны»").unwrap();
+    let under = &text[at..];
+    let before = under.find("before:").unwrap();
+    assert!(
+        under[before..].find(said) < under[before..].find("after:"),
+        "{text}"
+    );
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats", "--funnel-version", "2"]);
+    assert!(
+        russian.contains(
+            "из ушедших дальше до версии 3 ушли в «Контакт» уже после того, как на этап попала \
+             последняя карточка"
+        ),
+        "{russian}"
+    );
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
+    well_formed(&page);
+    assert!(page.contains(said), "{page}");
+    // A stage the version kept says nothing of the kind.
+    assert_eq!(text.matches("emptied there").count(), 1, "{text}");
+}
