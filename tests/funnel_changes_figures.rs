@@ -698,3 +698,66 @@ fn a_removed_stage_s_emptying_before_the_version_is_said_under_its_row() {
     // A stage the version kept says nothing of the kind.
     assert_eq!(text.matches("emptied there").count(), 1, "{text}");
 }
+
+/// The lead overrides anna's K1 review at «Первичный контакт» to ok: boris's later «stale» at
+/// «Квалификация» no longer stands, and that row counts K1 by the lead's word. The rule stays
+/// (the lead's word on a card stands over a later review, at any stage); the JSON, the text
+/// and the report say where it counts so (tester40 F2).
+#[test]
+fn a_stage_counting_a_card_by_the_lead_s_decision_at_another_stage_says_so() {
+    let (desk, funnel) = moved_desk();
+    let quiet = desk.okk_on(&funnel, &["stats"]);
+    assert!(!quiet.contains("by the lead's decision"), "{quiet}");
+    let anna_k1: String = desk
+        .conn()
+        .query_row(
+            "SELECT id FROM reviews WHERE card_external_id = 'K1' AND auditor = 'anna'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    desk.decide(
+        &anna_k1,
+        "olga",
+        "override",
+        (Some("ok"), None, None),
+        "2026-11-18 09:00:00",
+    );
+    let stats = desk.json_on(&funnel, &["stats", "--json"]);
+    let qual = stage_row(&stats, "Квалификация");
+    assert_eq!(qual["decided_elsewhere"], 1, "{qual}");
+    // K1 ok by the lead's word, Q1 dead: 1 of 2 not ok there.
+    assert_eq!(qual["mismatches"], 1, "{qual}");
+    let first = stage_row(&stats, "Первичный контакт");
+    assert!(first.get("decided_elsewhere").is_none(), "{first}");
+    let said = "1 card counts at a stage by the lead's decision on its review at another stage, \
+                not by what was said of it there («Квалификация» 1): the lead's word on a card \
+                stands over a later review, at every stage.";
+    let text = desk.okk_on(&funnel, &["stats"]);
+    assert!(flat(&text).contains(said), "{text}");
+    let page = desk.okk_on(&funnel, &["report", "--out", "-"]);
+    assert!(page.contains(&said.replace('\'', "&#39;")), "{page}");
+    let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats"]);
+    assert!(
+        flat(&russian).contains(
+            "1 карточка считается на этапе по решению руководителя о проверке на другом этапе, \
+             а не по тому, что о ней сказано там («Квалификация» 1)"
+        ),
+        "{russian}"
+    );
+    // The team server counts it so too.
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let mut cmd = desk.okk_bare();
+    cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
+    let on_server = succeeded(cmd.args(["--today", TODAY, "stats", "--json"]));
+    let on_server: Json = serde_json::from_str(&on_server).unwrap();
+    assert_eq!(on_server, stats);
+}

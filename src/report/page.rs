@@ -281,6 +281,10 @@ fn funnel(s: &mut String, r: &Report) {
     if let Some(several) = several {
         let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&several));
     }
+    let by_stage = r.rows.iter().map(|r| (r.base.stage.as_str(), &r.figures));
+    if let Some(elsewhere) = crate::text::analytics::decided_elsewhere(by_stage, &msg::count) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&elsewhere));
+    }
     s.push_str("</section>\n");
 }
 
