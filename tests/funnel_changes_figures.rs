@@ -708,14 +708,11 @@ fn a_stage_counting_a_card_by_the_lead_s_decision_at_another_stage_says_so() {
     let (desk, funnel) = moved_desk();
     let quiet = desk.okk_on(&funnel, &["stats"]);
     assert!(!quiet.contains("by the lead's decision"), "{quiet}");
-    let anna_k1: String = desk
-        .conn()
-        .query_row(
-            "SELECT id FROM reviews WHERE card_external_id = 'K1' AND auditor = 'anna'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let reviews = desk.rows(common::Table::Reviews);
+    let anna_k1 = (reviews.iter())
+        .find(|r| r["card_external_id"] == "K1" && r["auditor"] == "anna")
+        .map(|r| common::text(r, "id"))
+        .expect("anna's review of K1");
     desk.decide(
         &anna_k1,
         "olga",
