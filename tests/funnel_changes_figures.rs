@@ -687,7 +687,7 @@ fn a_removed_stage_s_emptying_before_the_version_is_said_under_its_row() {
     let russian = desk.okk_on(&funnel, &["--lang", "ru", "stats", "--funnel-version", "2"]);
     assert!(
         russian.contains(
-            "из ушедших дальше до версии 3 ушли в «Контакт» уже после того, как на этап попала \
+            "из ушедших дальше до неё 3 ушли в «Контакт» уже после того, как на этап попала \
              последняя карточка"
         ),
         "{russian}"
