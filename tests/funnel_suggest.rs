@@ -722,6 +722,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
                 split_with: Vec::new(),
                 cards_now: 4,
                 in_current_funnel: true,
+                emptied_into: None,
             },
             StageSplit {
                 stage: "Показ".into(),
@@ -733,6 +734,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
                 split_with: vec!["Торг".into()],
                 cards_now: 5,
                 in_current_funnel: true,
+                emptied_into: None,
             },
             StageSplit {
                 stage: "Торг".into(),
@@ -744,6 +746,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
                 split_with: Vec::new(),
                 cards_now: 3,
                 in_current_funnel: true,
+                emptied_into: None,
             },
             StageSplit {
                 stage: "Пусто".into(),
@@ -755,6 +758,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
                 split_with: Vec::new(),
                 cards_now: 3,
                 in_current_funnel: false,
+                emptied_into: None,
             },
         ],
         not_in_version: vec![StageCards {

@@ -857,7 +857,8 @@ fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
     let had = &base.stage(at).checklist;
     for id in answered.keys() {
         let item = had.iter().find(|i| &i.id == id).expect("the stage's item");
-        let named = item.text.chars().take(30).collect::<String>();
+        // Its first words: beside its weight, the rest may wrap under the card's pane.
+        let named = item.text.chars().take(20).collect::<String>();
         assert!(flat(&screen).contains(&named), "«{named}» in\n{screen}");
         assert!(!screen.contains(id.as_str()), "no {id} in\n{screen}");
     }
@@ -882,6 +883,68 @@ fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
     for id in answered.keys() {
         let marked = okk::text::tui::item_not_in_funnel(id);
         assert!(flat(&screen).contains(&marked), "«{marked}» in\n{screen}");
+    }
+}
+
+/// boris judged the card at «Первичный контакт», which the funnel removed since; the CRM moved
+/// the card on to «Квалификация», where anna judged it. boris's review on the lead's desk says
+/// what it says of any moved card — the stage it is at now —, the items' weights and critical
+/// marks as the funnel version that had the stage gave them, and that anna judged it at
+/// another stage (tester40 F5).
+#[test]
+fn a_review_at_a_removed_stage_says_the_move_the_weights_and_the_other_s_stage() {
+    let d = deal_desk(FIRST, &["amocrm"], &["a"], Some(Later::moved(QUALIFYING)));
+    reviewer(&d.db, "anna", QUALIFYING, &["a"]);
+    let base = okk::funnel_config::default_funnel();
+    let built_in = std::fs::read_to_string(common::funnel_path()).unwrap();
+    okk::store::Store::open(&d.db)
+        .unwrap()
+        .record_funnel_version("v1", "2026-11-01 10:00:00", &base.name, &built_in, "{}")
+        .unwrap();
+    let removed = okk::domain::Funnel::new(
+        base.name.clone(),
+        (base.stages.iter())
+            .filter(|st| st.name != FIRST)
+            .cloned()
+            .collect(),
+        base.custom_fields.clone(),
+        base.checklist_default,
+    );
+    let (mut s, mut desk) = lead_under(&d, removed);
+    let rows = &s.lead.as_ref().unwrap().rows;
+    let boris = rows
+        .iter()
+        .position(|r| r.auditor == "boris")
+        .expect("boris's review");
+    assert!(
+        rows.iter()
+            .any(|r| r.auditor == "anna" && r.stage == QUALIFYING)
+    );
+    press(&mut s, &mut desk, &format!("{}<enter>", "j".repeat(boris)));
+    let l = s.lead.as_ref().unwrap();
+    assert_eq!(l.rows[l.open.unwrap()].auditor, "boris");
+    let screen = common::reviewer::screen(&s, 160, 60);
+    let pane = right_pane(&screen);
+    let gone = okk::text::tui::review_stage_gone(FIRST);
+    assert!(pane.contains(&gone), "«{gone}» in\n{screen}");
+    let moved = okk::text::tui::review_card_moved(QUALIFYING, FIRST);
+    assert!(pane.contains(&moved), "«{moved}» in\n{screen}");
+    let at = okk::text::tui::others_at_stage(QUALIFYING);
+    assert!(pane.contains(&at), "«{at}» in\n{screen}");
+    // Each answered item with its weight (and `!` where critical), as the built-in funnel has it.
+    let had = &base.stage(base.resolve(FIRST).unwrap()).checklist;
+    let c = s.card.as_ref().expect("the card");
+    assert!(!c.draft.answers.is_empty());
+    for item in had {
+        let weight = okk::text::tui::item_weight(item.weight, item.critical);
+        let named = item.text.chars().take(20).collect::<String>();
+        let line = (screen.lines())
+            .find(|l| l.contains(&named))
+            .unwrap_or_else(|| panic!("«{named}» in\n{screen}"));
+        assert!(
+            line.contains(&weight),
+            "«{weight}» beside «{named}» in\n{screen}"
+        );
     }
 }
 

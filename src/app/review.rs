@@ -24,11 +24,13 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let given = args.auditor.as_deref();
-        let (mut state, desk) = server_desk(paths, url, &config, given, Role::Auditor)?;
+        let stage = args.stage.as_deref();
+        let (mut state, desk, removed) =
+            server_desk(paths, url, &config, given, Role::Auditor, stage)?;
         // A server's queue is shared: always taken by claim.
         let desk = desk.claiming(lease(&args));
         say_unnamed(&mut state, &args, &config);
-        return begin(state, desk, &args, None, started);
+        return begin(state, desk, &args, removed, None, started);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_existing_store()?;
@@ -124,12 +126,13 @@ pub fn open(
     let mut store = store;
     let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
     let today = paths.today(&store)?;
+    let removed = removed_alias(&store, args.stage.as_deref())?;
     let (mut state, mut desk) = desk(store, today, funnel, fingerprint, &config, who)?;
     say_unnamed(&mut state, args, &config);
     if args.claim {
         desk = desk.claiming(lease(args));
     }
-    begin(state, desk, args, flags_from, started)
+    begin(state, desk, args, removed, flags_from, started)
 }
 
 /// With no name given (`--auditor`, `OKK_AUDITOR`, the config's `auditor`), the reviewer saves
@@ -155,11 +158,29 @@ fn lease(args: &ReviewArgs) -> std::time::Duration {
     std::time::Duration::from_secs(args.lease.max(3))
 }
 
-/// The reviewer at the funnel, or at the stage `args` names.
+/// A removed stage's name and the funnel version that removed it.
+type Removed = (String, i64);
+
+/// The stage a funnel version removed that `stage` (`--stage`) was another name of, and that
+/// version: read from the store's funnel history before the screen opens (the screen's desk
+/// knows no versions).
+fn removed_alias(
+    store: &(impl crate::domain::ports::FunnelHistory + ?Sized),
+    stage: Option<&str>,
+) -> Result<Option<Removed>> {
+    match stage {
+        Some(name) => super::funnel_versions::removed_alias(store, name),
+        None => Ok(None),
+    }
+}
+
+/// The reviewer at the funnel, or at the stage `args` names; `removed`: the removed stage
+/// that name was another name of ([`removed_alias`]).
 fn begin(
     mut state: State,
     desk: Desk,
     args: &ReviewArgs,
+    removed: Option<Removed>,
     flags_from: Option<String>,
     started: Instant,
 ) -> Result<ExitCode> {
@@ -168,17 +189,33 @@ fn begin(
             let rows = desk.stages()?;
             let row = match find_stage(&state.shared.funnel, &rows, name) {
                 Ok(row) => row,
-                // No card there now, but reviews made there: said so, as `okk queue` says it.
-                Err(unknown) => match desk.reviews_at(name)? {
-                    0 => return Err(unknown),
-                    n => {
-                        let funnel = &state.shared.funnel;
-                        let stages: Vec<&str> =
-                            funnel.stages.iter().map(|s| s.name.as_str()).collect();
-                        let said = crate::text::check::stage_reviews_only(name, n, &stages);
-                        return Err(super::user(said));
-                    }
-                },
+                // No card there now, but reviews made there: said so, as `okk queue` says it;
+                // and another name of a removed stage says whose name it was (as `okk queue`).
+                Err(unknown) => {
+                    let funnel = &state.shared.funnel;
+                    let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
+                    let reviews_only = |name: &str| -> Result<Option<String>> {
+                        Ok(match desk.reviews_at(name)? {
+                            0 => None,
+                            n => Some(crate::text::check::stage_reviews_only(name, n, &stages)),
+                        })
+                    };
+                    let Some((stage, version)) = removed else {
+                        return Err(reviews_only(name)?.map(super::user).unwrap_or(unknown));
+                    };
+                    let about = match reviews_only(&stage)? {
+                        Some(said) => said,
+                        None => {
+                            let store_only: Vec<&str> = (rows.iter())
+                                .filter(|r| r.stage.is_none())
+                                .map(|r| r.name.as_str())
+                                .collect();
+                            crate::text::check::unknown_stage(&stage, &stages, &store_only)
+                        }
+                    };
+                    let said = crate::text::check::removed_alias(name, &stage, version, &about);
+                    return Err(super::user(said));
+                }
             };
             state.stages.rows = rows;
             update::start_at_stage(&mut state, row, &desk)?;
@@ -192,16 +229,19 @@ fn begin(
 /// there to show them on.
 /// The desk on the team server at `url`, for `given` (or the configured name) acting as `role`:
 /// the reviewer's and the lead's start-up there, under the server's day.
+/// `stage`: the `--stage` given, whose removed stage ([`removed_alias`]) comes back too.
 fn server_desk(
     paths: &Paths,
     url: &str,
     config: &config::Config,
     given: Option<&str>,
     role: Role,
-) -> Result<(State, Desk)> {
+    stage: Option<&str>,
+) -> Result<(State, Desk, Option<Removed>)> {
     let mut store = paths.open_server(url)?;
     let (funnel, fingerprint, note) = super::stored_funnel::load_reading(paths, &store)?;
     let who = acting(&mut store, given, config, role)?;
+    let removed = removed_alias(&store, stage)?;
     let (mut state, desk) = desk(
         store,
         paths.server_today(),
@@ -216,7 +256,7 @@ fn server_desk(
         let note = note.trim_start_matches("okk: ").to_string();
         state.shared.status = Some(crate::tui::state::Status::Error(note));
     }
-    Ok((state, desk))
+    Ok((state, desk, removed))
 }
 
 fn desk(
@@ -293,7 +333,7 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     if let Some(url) = paths.server() {
         let given = args.lead.as_deref();
-        let (mut state, desk) = server_desk(paths, url, &config, given, Role::Lead)?;
+        let (mut state, desk, _) = server_desk(paths, url, &config, given, Role::Lead, None)?;
         crate::tui::lead::load(&mut state, &desk)?;
         return show(state, desk, None, started);
     }

@@ -70,6 +70,22 @@ pub struct StageSplit {
     pub cards_now: u64,
     /// The funnel okk runs with now knows the stage (by its name or an alias).
     pub in_current_funnel: bool,
+    /// A stage the version removed: its moves on before the version that most likely were the
+    /// removal itself, not work done (see [`Emptied`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emptied_into: Option<Emptied>,
+}
+
+/// A removed stage's last cards moving out into one stage before the version was first used:
+/// the moves on (before) made after the last card came into it, to the stage that took most of
+/// them. The CRM removing the stage moves its cards to the one that replaces it, dated by the
+/// deal's edit — before the desk recorded the version —, so they read as the stage's
+/// conversion (tester40 F7). They stay in `moved_on`: okk cannot tell them from work done for
+/// sure, so the row says so instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Emptied {
+    pub stage: String,
+    pub moves: u64,
 }
 
 /// Cards now (not gone) in a stage the version does not have.
@@ -142,6 +158,10 @@ pub struct SplitTally {
     added: Vec<usize>,
     removed: Vec<usize>,
     sides: HashMap<(usize, Span), Counts>,
+    /// Per removed stage: when the last card came into it, and its moves on before the version
+    /// (when, and to which stage).
+    last_entry: HashMap<usize, NaiveDateTime>,
+    exits: HashMap<usize, Vec<(NaiveDateTime, usize)>>,
 }
 
 /// Which span of time a count is of: before the version, from it on, or the stage's whole life
@@ -176,7 +196,26 @@ impl SplitTally {
             added,
             removed,
             sides: HashMap::new(),
+            last_entry: HashMap::new(),
+            exits: HashMap::new(),
         }
+    }
+
+    /// Where removed stage `i` emptied before the version (see [`Emptied`]), named by `funnel`.
+    fn emptied(&self, funnel: &Funnel, i: usize) -> Option<Emptied> {
+        let last = self.last_entry.get(&i)?;
+        let mut to: HashMap<usize, (u64, NaiveDateTime)> = HashMap::new();
+        for (at, j) in self.exits.get(&i)?.iter().filter(|(at, _)| at >= last) {
+            let e = to.entry(*j).or_insert((0, *at));
+            e.0 += 1;
+            e.1 = e.1.max(*at);
+        }
+        // Most moves; on a tie, the stage the last card went to.
+        let (j, (moves, _)) = to.into_iter().max_by_key(|(j, (n, at))| (*n, *at, *j))?;
+        Some(Emptied {
+            stage: funnel.stage(j).name.clone(),
+            moves,
+        })
     }
 
     /// One card's visits (when each was first seen, in order); a card that never moved is one
@@ -213,6 +252,13 @@ impl SplitTally {
                 }
             };
             let removed_now = self.removed.contains(&i) && left.is_some_and(|l| l >= self.since);
+            if self.removed.contains(&i) {
+                let last = self.last_entry.entry(i).or_insert(*seen);
+                *last = (*last).max(*seen);
+                if let (Some(l), Some(j)) = (left.filter(|l| *l < self.since), forward) {
+                    self.exits.entry(i).or_default().push((l, j));
+                }
+            }
             count(Span::Whole, !removed_now);
             if *seen < self.since {
                 count(Span::Before, left.is_some_and(|l| l < self.since));
@@ -289,6 +335,9 @@ impl SplitTally {
                     split_with: Vec::new(),
                     cards_now: now.map_or(0, |g| g.group.cards),
                     in_current_funnel: true,
+                    emptied_into: (self.removed.contains(&i))
+                        .then(|| self.emptied(funnel, i))
+                        .flatten(),
                 })
             })
             .collect()
@@ -384,5 +433,58 @@ mod tests {
         // A removed: its cards moved out from the moment on are the removal's.
         let t = run(Vec::new(), vec![a]);
         assert_eq!(sides(&t, &f, &[]), ((5, 0), (0, 0)));
+    }
+
+    /// tester40 F7: a removed stage's last cards moving on together into one stage before the
+    /// version was first used are told apart from the moves on before the last card came in
+    /// (work done); they stay in the conversion.
+    #[test]
+    fn a_removed_stage_s_last_moves_before_the_version_are_told_as_its_emptying() {
+        let f = funnel();
+        let a = f.resolve("A").unwrap();
+        let mut t = SplitTally::new(at(20), Vec::new(), vec![a]);
+        let visit = |d: u32, s: &str| (at(d), s.to_string());
+        // Worked on: one card moved on to B before the last card came in (day 5).
+        t.add(&f, &[visit(1, "A"), visit(3, "B")]);
+        t.add(&f, &[visit(5, "A"), visit(15, "S")]);
+        t.add(&f, &[visit(1, "A"), visit(15, "S")]);
+        t.add(&f, &[visit(2, "A"), visit(16, "S")]);
+        // One went to B after it too, and one was lost: neither is S's.
+        t.add(&f, &[visit(2, "A"), visit(14, "B")]);
+        t.add(&f, &[visit(2, "A"), visit(14, "L")]);
+        let row = |t: &SplitTally| {
+            let (empty, _) = crate::domain::analytics::collector::Collector::new(
+                &f,
+                at(20).date(),
+                crate::domain::analytics::Window::default(),
+            )
+            .finish();
+            let reviews = Reviews {
+                before: &empty,
+                after: &empty,
+                now: &empty,
+                added: &[],
+                whole: None,
+            };
+            t.rows(&f, &["A".to_string()], &reviews, &[]).remove(0)
+        };
+        let r = row(&t);
+        let before = r.before.as_ref().unwrap();
+        assert_eq!((before.entered, before.moved_on), (6, 5));
+        assert_eq!(
+            r.emptied_into,
+            Some(Emptied {
+                stage: "S".into(),
+                moves: 3
+            })
+        );
+        // A stage the version did not remove is not told so.
+        let mut kept = SplitTally::new(at(20), Vec::new(), Vec::new());
+        kept.add(&f, &[visit(1, "A"), visit(15, "S")]);
+        assert_eq!(row(&kept).emptied_into, None);
+        // Moves after the version was first used are the removal's, counted nowhere: not told.
+        let mut late = SplitTally::new(at(10), Vec::new(), vec![a]);
+        late.add(&f, &[visit(1, "A"), visit(15, "S")]);
+        assert_eq!(row(&late).emptied_into, None);
     }
 }

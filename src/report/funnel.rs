@@ -107,7 +107,9 @@ fn before_after(s: &mut String, r: &Report) {
     head(s, &vmsg::report_columns(), &[]);
     for row in &split.stages {
         // The stage, and what the version did to it (added, removed: the version before's).
-        let said = vmsg::stage_notes(split, row).join("; ");
+        let mut said = vmsg::stage_notes(split, row);
+        said.extend(vmsg::emptied_into(row));
+        let said = said.join("; ");
         let _ = write!(s, "<tr><td class=\"text\">{}", esc(&row.stage));
         if !said.is_empty() {
             let _ = write!(s, "<br/><span class=\"muted\">{}</span>", esc(&said));

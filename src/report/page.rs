@@ -227,14 +227,16 @@ fn figure_cells(
     );
 }
 
-/// Likely lying with its interval, whether the sample is too small to rank, and `why` it is
-/// marked.
+/// Likely lying with its interval, whether the sample is too small to rank (not said of a
+/// measured one), and `why` it is marked.
 fn lying_cell(f: &Figures, why: Option<String>) -> String {
     let Some(cards) = f.lying_cards else {
         return "—".into();
     };
     let mut within = msg::about_within(cards);
-    if !f.ranked {
+    // A measured group's figure is a count of its judged open cards: it holds nothing back,
+    // however few they are (docs/analytics.md), and `okk stats` marks it no more.
+    if !f.ranked && !f.measured {
         within = format!("{within} · {}", &msg::not_ranked());
     }
     if let Some(why) = why {
@@ -278,6 +280,10 @@ fn funnel(s: &mut String, r: &Report) {
     );
     if let Some(several) = several {
         let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&several));
+    }
+    let by_stage = r.rows.iter().map(|r| (r.base.stage.as_str(), &r.figures));
+    if let Some(elsewhere) = crate::text::analytics::decided_elsewhere(by_stage, &msg::count) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&elsewhere));
     }
     s.push_str("</section>\n");
 }

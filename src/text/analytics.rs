@@ -238,6 +238,10 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
     if let Some(several) = several_stages(rows.iter().map(|r| &r.figures), a, &int) {
         note(&mut s, several);
     }
+    let by_stage = rows.iter().map(|r| (r.base.stage.as_str(), &r.figures));
+    if let Some(elsewhere) = decided_elsewhere(by_stage, &int) {
+        note(&mut s, elsewhere);
+    }
     note(&mut s, not_ok_note(&t.figures, &int));
     for note_text in before_change_notes(rows) {
         note(&mut s, note_text);
@@ -287,6 +291,32 @@ pub fn several_stages<'a>(
         total_n = a.totals.figures.judged,
         disputed = count(a.totals.figures.disputed),
         disputed_n = a.totals.figures.disputed
+    ))
+}
+
+/// The stage rows that count a card by the lead's decision on its review at another stage
+/// (`«Stage» 1`), and how many such cards in all. `None` when no row does.
+pub fn decided_elsewhere<'a>(
+    rows: impl Iterator<Item = (&'a str, &'a Figures)>,
+    count: &dyn Fn(u64) -> String,
+) -> Option<String> {
+    let at: Vec<(&str, u64)> = rows
+        .filter(|(_, f)| f.decided_elsewhere > 0)
+        .map(|(stage, f)| (stage, f.decided_elsewhere))
+        .collect();
+    let n: u64 = at.iter().map(|(_, n)| n).sum();
+    if n == 0 {
+        return None;
+    }
+    let stages = (at.iter())
+        .map(|(stage, n)| format!("«{}» {}", line(stage), count(*n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(crate::tr!(
+        "analytics-decided-elsewhere",
+        count = count(n),
+        count_n = n,
+        stages = stages
     ))
 }
 

@@ -1011,6 +1011,12 @@ pub fn others() -> String {
     tr!("tui-others")
 }
 
+/// Beside another auditor's word on the card: the stage they judged it at, where it is not the
+/// one the review open was made at.
+pub fn others_at_stage(stage: &str) -> String {
+    tr!("tui-others-at-stage", stage = safe::line(stage))
+}
+
 /// The card's auditors disagree and no decision settles it (the CRM export leaves it out).
 pub fn auditors_split() -> String {
     tr!("tui-auditors-split")

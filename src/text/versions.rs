@@ -188,6 +188,17 @@ pub fn stage_notes(split: &VersionSplit, row: &StageSplit) -> Vec<String> {
     out
 }
 
+/// A removed stage's moves on before the version that most likely were its removal (see
+/// [`crate::domain::version_split::Emptied`]): said under its before.
+pub fn emptied_into(row: &StageSplit) -> Option<String> {
+    let e = row.emptied_into.as_ref()?;
+    Some(crate::tr!(
+        "versions-emptied-into",
+        moves = e.moves,
+        stage = line(&e.stage)
+    ))
+}
+
 /// What the split as a whole has to say: the cards the version has no stage for, a version
 /// read with the funnel of now.
 pub fn split_notes(split: &VersionSplit) -> Vec<String> {
@@ -252,6 +263,9 @@ pub fn before_after(split: &VersionSplit) -> String {
             None => crate::tr!("versions-before-none", version = split.version),
         };
         out.push_str(&format!("  {before}\n"));
+        if let Some(emptied) = emptied_into(r) {
+            out.push_str(&format!("    {emptied}\n"));
+        }
         out.push_str(&format!(
             "  {}\n",
             crate::tr!("versions-after", side = side(&r.after))

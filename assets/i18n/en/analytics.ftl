@@ -7,6 +7,10 @@ analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or uncle
     [0] {"."}
    *[other] ; unclear: { $unclear } of the { $not_ok } not ok.
 }
+analytics-decided-elsewhere = { $count } { $count_n ->
+    [one] card counts
+   *[other] cards count
+} at a stage by the lead's decision on its review at another stage, not by what was said of it there ({ $stages }): the lead's word on a card stands over a later review, at every stage.
 analytics-several-stages = { $count } { $count_n ->
     [one] card was
    *[other] cards were

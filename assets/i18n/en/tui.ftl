@@ -274,6 +274,7 @@ tui-lead-sent-back = lead { $lead }: sent back
 tui-lead-note = lead { $lead }'s note
 tui-calibration = calibration
 tui-others = others
+tui-others-at-stage = at «{ $stage }»
 tui-auditors-split = auditors disagree, your word settles it
 tui-card-settled = the card stands at { $verdict }: lead { $lead } decided on { $auditor }'s review, { $at }
 tui-came-after-decision = ↻ made after that decision: new to you; the card's verdict stands until you decide this review

@@ -29,6 +29,7 @@ versions-before-none = before: none — version { $version } added the stage; af
 versions-idle-now = median idle days now: { $days }
 versions-stage-added = added by version { $version }
 versions-stage-removed = removed by version { $version } (version { $previous } had it)
+versions-emptied-into = of its moves on before, { $moves } went to «{ $stage }» after the last card had come in: the stage emptied there, most likely the removal moving its cards, not work done
 versions-stage-renamed = renamed by version { $version } from «{ $from }»
 versions-stage-split = split by version { $version }: a share of its cards moved to { $count ->
     [one] { $stages }, the stage it added

@@ -283,6 +283,7 @@ tui-lead-sent-back = руководитель { $lead }: возвращено
 tui-lead-note = заметка руководителя { $lead }
 tui-calibration = калибровка
 tui-others = другие
+tui-others-at-stage = на этапе «{ $stage }»
 tui-auditors-split = аудиторы расходятся, решает ваше слово
 tui-card-settled = вердикт карточки — { $verdict }: руководитель { $lead } решил по проверке { $auditor }, { $at }
 tui-came-after-decision = ↻ сделана после этого решения: для вас новая; вердикт карточки в силе, пока вы не решите эту проверку

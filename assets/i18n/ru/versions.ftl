@@ -32,6 +32,10 @@ versions-before-none = до:    нет — этап добавила верси�
 versions-idle-now = медиана дней простоя сейчас: { $days }
 versions-stage-added = добавлен версией { $version }
 versions-stage-removed = удалён версией { $version } (был в версии { $previous })
+versions-emptied-into = из ушедших дальше до неё { $moves } { $moves ->
+    [one] ушла
+   *[other] ушли
+} в «{ $stage }» уже после того, как на этап попала последняя карточка: этап опустел туда — скорее всего, это само удаление, а не работа с карточками
 versions-stage-renamed = переименован версией { $version } из «{ $from }»
 versions-stage-split = разделён версией { $version }: заметная часть карточек перешла { $count ->
     [one] на этап { $stages }, добавленный ею

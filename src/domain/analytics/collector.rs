@@ -340,6 +340,7 @@ impl<'f> Collector<'f> {
             t.open_mismatches += u64::from(mismatch);
         }
         t.judged_by(pick);
+        t.decided_elsewhere += u64::from(pick.elsewhere);
         let mut answered = false;
         for (id, failed) in pick.answered.items(checklist) {
             answered = true;

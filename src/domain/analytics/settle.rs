@@ -79,6 +79,10 @@ pub struct Pick {
     pub day: NaiveDate,
     /// The funnel version it was made under ([`Finding::version`]).
     pub version: Option<i64>,
+    /// Its verdict is the lead's decision on another review of the card (one at another stage:
+    /// the stage holds none the decision stands on), not what was said of it here: the lead's
+    /// word on a card stands over a later review, at any stage (tester40 F2).
+    pub elsewhere: bool,
 }
 
 impl Pick {
@@ -145,8 +149,16 @@ impl CardReviews {
             self.waiting_not_ok |= verdict != Verdict::Ok;
             &mut self.waiting
         };
+        // What was said of the card here: the lead's override of this review, else the
+        // auditor's verdict (none once sent back).
+        let own = match review.lead {
+            Some((DecisionKind::Return, _)) => None,
+            Some((DecisionKind::Override, Some(v))) => Some(v),
+            _ => Some(review.verdict),
+        };
         if Pick::is_later(review, slot) {
             *slot = Some(Pick {
+                elsewhere: !approved && review.settled.is_some() && own != Some(verdict),
                 at: review.at.into(),
                 tie: tie(review.auditor, review.id).into(),
                 verdict,

@@ -139,6 +139,9 @@ pub struct Tally {
     /// Judged cards not ok whose standing review marked no checklist item pass or fail: the
     /// checklist says nothing of why they are not ok (no item failed there is no reason).
     pub mismatches_unanswered: u64,
+    /// Judged cards whose standing verdict here is the lead's decision on a review at another
+    /// stage ([`super::settle::Pick::elsewhere`]).
+    pub decided_elsewhere: u64,
 }
 
 impl Tally {
@@ -175,6 +178,7 @@ impl Tally {
         self.open_judged += other.open_judged;
         self.open_mismatches += other.open_mismatches;
         self.mismatches_unanswered += other.mismatches_unanswered;
+        self.decided_elsewhere += other.decided_elsewhere;
         for (version, n) in &other.judged_by_version {
             *self.judged_by_version.entry(*version).or_default() += n;
         }
@@ -294,6 +298,7 @@ impl Tally {
             top_failing: self.top(info, |t| t.failed),
             judged_by_version: self.judged_by_version.clone(),
             judged_before_change: None,
+            decided_elsewhere: self.decided_elsewhere,
         }
     }
 
@@ -388,6 +393,15 @@ pub struct Figures {
     /// (whose stages [`super::ManagerGroup::changed_stages`] names), not on the totals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judged_before_change: Option<super::make_up::JudgedBefore>,
+    /// On a stage's row: of its cards judged, those it counts by the lead's decision on a
+    /// review made at another stage (the lead's word on a card stands at every stage). Not in
+    /// the JSON when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub decided_elsewhere: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

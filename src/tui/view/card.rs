@@ -902,14 +902,17 @@ fn checklist_items(
                 (None, Some(s)) => suggested_mark(*s, item.scale, theme),
                 _ => answer_mark(a, item.scale, theme),
             };
+            // A recorded answer's weight is known where a funnel version names its item
+            // (tester40 F5), not where its id stands for its text.
+            let past = c.past_checklist.as_deref().unwrap_or(&[]);
+            let weighed = recorded.is_none() || past.iter().any(|p| p.id == item.id);
             let marks = vec![
                 Span::styled(format!("{} ", i + 1), theme.key),
                 mark,
-                // A recorded answer's weight is not known: its id stands for its text.
                 Span::styled(
-                    match recorded {
-                        Some(_) => " ".to_string(),
-                        None => format!(" {} ", msg::item_weight(item.weight, item.critical)),
+                    match weighed {
+                        false => " ".to_string(),
+                        true => format!(" {} ", msg::item_weight(item.weight, item.critical)),
                     },
                     theme.dim,
                 ),

@@ -362,7 +362,7 @@ pub fn review_lines(
         .filter(|o| {
             o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
         })
-        .map(other_said)
+        .map(|o| other_said(o, (!same_stage(&shared.funnel, o, r)).then_some(&o.stage)))
         .collect();
     if r.calibration || !others.is_empty() {
         // A calibration card whose auditors split is both: neither word hides the other.
@@ -399,13 +399,18 @@ pub fn review_lines(
 /// Попова Анна» — for two "wrong stage" verdicts may split on the stage alone. Name and verdict
 /// are joined by non-breaking spaces, as the arrow and the word after it: a row ends between
 /// auditors or inside a stage's or owner's name, not between «anna» and «не тот этап».
-fn other_said(o: &LeadRow) -> String {
+/// `at`: the stage the other judged it at, where it is not the open review's (tester40 F5: a
+/// verdict given after the CRM moved the card on is of another stage).
+fn other_said(o: &LeadRow, at: Option<&String>) -> String {
     let glued = |s: &str| s.replace(' ', "\u{a0}");
     let mut said = glued(&format!(
         "{} {}",
         clip(&o.auditor, 20),
         msg::verdict(o.verdict)
     ));
+    if let Some(stage) = at {
+        said.push_str(&format!(" ({})", msg::others_at_stage(&clip(stage, 60))));
+    }
     let arrow_to = |to: &str| format!("→\u{a0}{}", clip(to, 60));
     if let Some(stage) = o.suggested_stage.as_deref() {
         said.push_str(&format!(" {}", arrow_to(stage)));
@@ -419,6 +424,16 @@ fn other_said(o: &LeadRow) -> String {
     said
 }
 
+/// Reviews `o` and `r` were made at one stage: one the funnel knows by either's name, else
+/// one name.
+fn same_stage(funnel: &crate::domain::Funnel, o: &LeadRow, r: &LeadRow) -> bool {
+    use crate::domain::names::fold;
+    match (funnel.resolve(&o.stage), funnel.resolve(&r.stage)) {
+        (Some(a), Some(b)) => a == b,
+        _ => fold(&o.stage) == fold(&r.stage),
+    }
+}
+
 /// What a sync changed on the card since review `r` of it, which the card pane shows as it is
 /// now: the stage it moved to (the checklist beside it is the reviewed stage's), a stage the
 /// funnel lost since, or that it changed; then the other fields it changed, from what to what,
@@ -428,8 +443,11 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
     let funnel = &shared.funnel;
     let card = &c.detail.card;
     let warn = |s: String| Line::from(Span::styled(s, theme.warn));
+    // A stage the funnel lost since is said, and then what changed, as of any card (tester40
+    // F5: the move was left unsaid).
+    let mut lines = Vec::new();
     if c.checked.is_none() && funnel.resolve(&r.stage).is_none() {
-        return vec![warn(msg::review_stage_gone(&clip(&r.stage, 60)))];
+        lines.push(warn(msg::review_stage_gone(&clip(&r.stage, 60))));
     }
     let moved = match (c.checked, c.stage) {
         (Some(then), Some(now)) => then != now,
@@ -439,7 +457,7 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
     let changed = review
         .is_some_and(|p| crate::domain::stored_review::changed_since(p.card_hash, c.detail.hash));
     if !moved && !changed {
-        return Vec::new();
+        return lines;
     }
     // The stage is said first, with the checklist it leaves beside the card.
     let changes: Vec<_> = (review.and_then(|p| p.as_judged.as_ref()))
@@ -448,7 +466,6 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
         .into_iter()
         .filter(|ch| !super::card::is_stage(&ch.field))
         .collect();
-    let mut lines = Vec::new();
     if moved {
         let now = c
             .stage
@@ -656,7 +673,7 @@ mod tests {
     fn another_auditor_is_named_with_the_stage_or_owner_asked_for() {
         for lang in [crate::text::lang::Lang::En, crate::text::lang::Lang::Ru] {
             crate::text::lang::with(lang, || {
-                let said = |r: &LeadRow| other_said(r).replace('\u{a0}', " ");
+                let said = |r: &LeadRow| other_said(r, None).replace('\u{a0}', " ");
                 let wrong = msg::verdict(Verdict::WrongStage);
                 let boris = LeadRow {
                     auditor: "boris".into(),
@@ -680,7 +697,7 @@ mod tests {
                 );
                 assert!(!shown.contains('\u{1b}'), "{shown:?}");
                 // The verdict stays with the name, the arrow with the stage's first word.
-                let raw = other_said(&boris);
+                let raw = other_said(&boris, None);
                 assert!(raw.contains("boris\u{a0}"));
                 assert!(raw.contains("→\u{a0}Принятие"));
             });
