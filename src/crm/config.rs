@@ -288,7 +288,21 @@ impl Connection {
             .strip_suffix(":443")
             .filter(|_| self.url.starts_with("https"))
             .unwrap_or(host.as_str());
-        host.trim_end_matches('.').to_string()
+        let host = host.trim_end_matches('.');
+        // This machine by any of its names (the fake CRM's docs say 127.0.0.1, a user may
+        // write localhost): one account at one port.
+        let (name, port) = match host.rsplit_once(':').filter(|(n, _)| !n.ends_with(':')) {
+            Some((n, p)) if !host.ends_with(']') => (n, Some(p)),
+            _ => (host, None),
+        };
+        let name = match name {
+            "localhost" | "[::1]" => "127.0.0.1",
+            other => other,
+        };
+        match port {
+            Some(p) => format!("{name}:{p}"),
+            None => name.to_string(),
+        }
     }
 
     /// Whether some deal both connections read: one account (amoCRM and Kommo are one API),
@@ -561,6 +575,34 @@ pipelines = ["Сделки"]
 "#,
         );
         assert_eq!(c[1].account(), "x.amocrm.ru");
+        // tester41 F10: this machine by two names is one account at one port.
+        let local = connections(
+            r#"
+[[crm]]
+name = "fake"
+kind = "amocrm"
+url = "http://127.0.0.1:18741"
+token_env = "T"
+[[crm]]
+name = "fake2"
+kind = "amocrm"
+url = "http://localhost:18741"
+token_env = "T"
+[[crm]]
+name = "fake3"
+kind = "amocrm"
+url = "http://[::1]:18741"
+token_env = "T"
+[[crm]]
+name = "other-port"
+kind = "amocrm"
+url = "http://localhost:18742"
+token_env = "T"
+"#,
+        );
+        assert_eq!(local[1].account(), "127.0.0.1:18741");
+        assert_eq!(local[2].account(), "127.0.0.1:18741");
+        assert_eq!(same_account(&local), vec![(0, 1), (0, 2)]);
         // main/again: one account; sales/rent: one account, pipelines apart; two webhooks of
         // one portal: one account.
         assert_eq!(same_account(&c), vec![(0, 1), (4, 5)]);
