@@ -244,6 +244,13 @@ pub enum CrmCommand {
         #[arg(value_name = "NAME")]
         name: String,
     },
+    /// Remove a connection from the config file (the rest of the file as it was); the cards
+    /// it synced stay in the store.
+    Remove {
+        /// The connection's name, as `okk crm list` shows it.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -799,3 +799,50 @@ fn a_hand_written_relative_token_file_is_found_beside_the_config_and_its_problem
         "{said}"
     );
 }
+
+/// tester41 F10: `okk crm remove NAME` takes the connection's table out of the config file and
+/// leaves the rest as written (comments too); a name the file has not is said with those it has.
+#[test]
+fn crm_remove_takes_one_table_out_and_keeps_the_rest_as_written() {
+    let desk = Crm::new();
+    std::fs::write(
+        &desk.config,
+        "# the desk's own settings\nauditor = \"anna\"\n",
+    )
+    .unwrap();
+    for (name, url) in [
+        ("one", "https://one.amocrm.ru"),
+        ("two", "https://two.amocrm.ru"),
+    ] {
+        desk.add(
+            "en",
+            &[name, "--kind", "amocrm", "--url", url, "--token-env", "T"],
+        );
+    }
+    let out = desk.okk("en", &["crm", "remove", "one"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains("removed connection «one» from"),
+        "{out:?}"
+    );
+    let written = desk.written();
+    assert!(
+        written.starts_with("# the desk's own settings\nauditor = \"anna\"\n"),
+        "{written}"
+    );
+    assert!(!written.contains("one.amocrm.ru"), "{written}");
+    assert!(written.contains("name = \"two\""), "{written}");
+    let listed = stdout(&desk.okk("en", &["crm", "list"]));
+    assert!(
+        listed.contains("two") && !listed.contains("one"),
+        "{listed}"
+    );
+
+    let out = desk.okk("ru", &["crm", "remove", "one"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stderr(&out).contains("нет подключения «one»; есть «two»"),
+        "{out:?}"
+    );
+    assert_eq!(desk.written(), written, "a failed remove writes nothing");
+}

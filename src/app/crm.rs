@@ -1,4 +1,4 @@
-//! `okk crm add|list|test`: the config file's CRM connections.
+//! `okk crm add|list|test|remove`: the config file's CRM connections.
 
 use crate::store::sync_tx::SyncStore;
 use std::process::ExitCode;
@@ -18,7 +18,48 @@ pub fn run(paths: &Paths, command: CrmCommand) -> Result<ExitCode> {
         CrmCommand::Add(args) => add(paths, args),
         CrmCommand::List => list(paths),
         CrmCommand::Test { name } => test(paths, &name),
+        CrmCommand::Remove { name } => remove(paths, &name),
     }
+}
+
+/// Takes the connection's `[[crm]]` table out of the config file, edited in place so that the
+/// user's comments and the other tables stay as written. The store keeps what it synced: its
+/// cards, their reviews and the connection's cursors (added again, it goes on from them).
+fn remove(paths: &Paths, name: &str) -> Result<ExitCode> {
+    let text = match std::fs::read_to_string(&paths.config) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(user(format!("{}: {e}", paths.config.display()))),
+    };
+    // The file as it is must load (its own errors point at its own lines).
+    let existing = config::parse(&paths.config, &text)?;
+    let Some(at) = existing.crm.iter().position(|c| c.name == name.trim()) else {
+        let names: Vec<&str> = existing.crm.iter().map(|c| c.name.as_str()).collect();
+        return Err(user(msg::remove_unknown(name, &paths.config, &names)));
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| user(e.to_string()))?;
+    let tables = doc
+        .get_mut("crm")
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+        .ok_or_else(|| user(msg::remove_unknown(name, &paths.config, &[])))?;
+    tables.remove(at);
+    if tables.is_empty() {
+        doc.remove("crm");
+    }
+    let edited = doc.to_string();
+    // What is left must load as it did.
+    config::parse(&paths.config, &edited)?;
+    let path = paths.config.clone();
+    crate::export::file::write_atomically(&paths.config, true, |w| {
+        use std::io::Write;
+        w.write_all(edited.as_bytes())
+            .map_err(|e| crate::export::ExportError::Io { path, source: e })
+    })
+    .map_err(|e| user(e.to_string()))?;
+    super::say(msg::removed(name.trim(), &paths.config))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {

@@ -45,6 +45,7 @@ pub fn about(path: &str) -> Option<String> {
         "crm add" => crate::tr!("cli-crm-add-about"),
         "crm list" => crate::tr!("cli-crm-list-about"),
         "crm test" => crate::tr!("cli-crm-test-about"),
+        "crm remove" => crate::tr!("cli-crm-remove-about"),
         _ => return None,
     })
 }
@@ -193,6 +194,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("crm add", "name") => crate::tr!("cli-crm-add-arg-name"),
         ("crm add", "kind") => crate::tr!("cli-crm-add-arg-kind"),
         ("crm test", "name") => crate::tr!("cli-crm-test-arg-name"),
+        ("crm remove", "name") => crate::tr!("cli-crm-test-arg-name"),
         ("crm add", "url") => crate::tr!("cli-crm-add-arg-url"),
         ("crm add", "token_env") => crate::tr!("cli-crm-add-arg-token-env"),
         ("crm add", "token_file") => crate::tr!("cli-crm-add-arg-token-file"),

@@ -195,6 +195,26 @@ pub fn add_duplicate(name: &str, config: &Path) -> String {
     )
 }
 
+/// `okk crm remove NAME` of a name the config file has not (`names`: those it has).
+pub fn remove_unknown(name: &str, config: &Path, names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|n| format!("«{n}»")).collect();
+    crate::tr!(
+        "crm-remove-unknown",
+        name = safe::line(name),
+        config = safe::line(&config.display().to_string()).into_owned(),
+        count = names.len(),
+        names = safe::line(&names.join(", ")).into_owned()
+    )
+}
+
+pub fn removed(name: &str, config: &Path) -> String {
+    crate::tr!(
+        "crm-removed",
+        name = safe::line(name),
+        config = safe::line(&config.display().to_string()).into_owned()
+    )
+}
+
 /// A connection that reads deals an earlier one reads too (`place`: FILE:LINE:COLUMN of its
 /// name): a warning.
 pub fn same_account(

@@ -125,6 +125,7 @@ cli-crm-add-arg-token-file = A file that holds the token (mode 0600)
 cli-crm-add-arg-pipelines = Sync only this pipeline (repeat for more) [default: all]
 cli-crm-list-about = List the connections (addresses with secrets redacted, never a token)
 cli-crm-test-about = One cheap authenticated call: whose token it is and what it may read
+cli-crm-remove-about = Remove a connection from the config file (the rest of the file as it was); the cards it synced stay in the store
 
 # clap's own words, as okk re-renders them in a language clap does not speak (src/app/help.rs).
 cli-value-path = PATH

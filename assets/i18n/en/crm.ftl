@@ -34,6 +34,11 @@ crm-same-account = okk: { $place }: connection «{ $name }» reads the same acco
 crm-add-same-account = «{ $name }» would read the same account as «{ $first }» ({ $account }) and the same pipelines: every deal they share would be synced twice, as two cards under two sources; sync «{ $first }» instead, or give the two pipelines apart (--pipeline here, pipelines = […] in «{ $first }»'s table)
 crm-add-cut = kept { $url }: the rest of the address given ({ $dropped }) is not needed
 crm-added = added connection «{ $name }» to { $config }; try it with `{ $command }`
+crm-remove-unknown = { $config } has no connection named «{ $name }»{ $count ->
+    [0] {""}
+   *[other] ; it has { $names }
+}
+crm-removed = removed connection «{ $name }» from { $config }; the cards it synced stay in the store (added again under the same name, it goes on from its last sync)
 crm-list-token-warning = okk: warning: { $problem }; until then its sync stops before the first request
 crm-add-token-warning = okk: warning: { $problem }. The connection is written all the same: okk reads the token at each sync
 crm-column-name = name
