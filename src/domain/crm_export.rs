@@ -59,7 +59,14 @@ pub enum StageForm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
     /// The CRM's import cannot set this field; left out of `cards` rows.
-    CannotSet { field: String, cards: usize },
+    /// `ids`: the cards' external ids, to set by hand; `rest`: the file is REST lines (the API
+    /// could set it; okk's lines do not), not an import file.
+    CannotSet {
+        field: String,
+        cards: usize,
+        ids: Vec<String>,
+        rest: bool,
+    },
     /// A custom field written under a header the CRM's import will not match to a field by
     /// itself (Salesforce's Data Loader takes API names, custom ones ending in `__c`): the
     /// column is there, to be mapped by hand.

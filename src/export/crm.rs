@@ -84,10 +84,16 @@ pub fn sheet(
         .map(|(why, cards)| why.warning(cards));
     let unmatched = not_api_names(profile, &laid);
     let (headers, rows) = columns(profile, laid);
+    let rest = profile.format != Format::Csv;
     let cannot = layout
         .cannot
         .into_iter()
-        .map(|(field, cards)| Warning::CannotSet { field, cards });
+        .map(|(field, ids)| Warning::CannotSet {
+            field,
+            cards: ids.len(),
+            ids,
+            rest,
+        });
     Sheet {
         headers,
         rows,
@@ -135,8 +141,8 @@ struct Layout<'a> {
     exported: &'a ExportedColumns,
     owners: &'a OwnerMap,
     dates: DateParser,
-    /// Fields the CRM's import cannot set, with how many cards asked for them.
-    cannot: BTreeMap<String, usize>,
+    /// Fields the CRM's import cannot set, with the cards that asked for them.
+    cannot: BTreeMap<String, Vec<String>>,
     unmapped: BTreeMap<String, usize>,
     learned: BTreeMap<String, usize>,
     /// Cards whose move has nowhere to land in the CRM, by why.
@@ -218,7 +224,7 @@ impl Layout<'_> {
             (Value::Pipeline, s.pipeline.is_some()),
         ] {
             if given && !profile.has(value) {
-                self.unset(value_field(value));
+                self.unset(value_field(value), change);
             }
         }
         let fixed: Vec<Cell<'static>> = (profile.columns.iter())
@@ -287,8 +293,8 @@ impl Layout<'_> {
         }
     }
 
-    fn unset(&mut self, field: &str) {
-        *self.cannot.entry(field.to_string()).or_default() += 1;
+    fn unset(&mut self, field: &str, change: &Change) {
+        (self.cannot.entry(field.to_string()).or_default()).push(change.external_id.clone());
     }
 
     /// The text of one of the profile's own columns for `change`.
@@ -327,7 +333,7 @@ impl Layout<'_> {
         let mut corrected = BTreeMap::new();
         for (field, raw) in &change.suggestion.corrections {
             let Some(target) = target(self.profile, self.funnel, field) else {
-                self.unset(field);
+                self.unset(field, change);
                 continue;
             };
             let target = match self.custom_column(target, change, field, raw) {
@@ -397,7 +403,7 @@ impl Layout<'_> {
                 None
             }
             Column::OtherRecord => {
-                self.unset(field);
+                self.unset(field, change);
                 None
             }
         }
@@ -671,11 +677,15 @@ mod tests {
             [
                 Warning::CannotSet {
                     field: "email".into(),
-                    cards: 1
+                    cards: 1,
+                    ids: vec!["006C".into()],
+                    rest: false,
                 },
                 Warning::CannotSet {
                     field: "phone".into(),
-                    cards: 2
+                    cards: 2,
+                    ids: vec!["006A".into(), "006C".into()],
+                    rest: false,
                 },
                 Warning::BadValue {
                     external_id: "006B".into(),

@@ -171,11 +171,26 @@ fn label(field: &str) -> String {
 
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
-        Warning::CannotSet { field, cards } => crate::tr!(
+        Warning::CannotSet {
+            field,
+            cards,
+            ids,
+            rest,
+        } if *rest => crate::tr!(
+            "export-cannot-set-rest",
+            crm = crm,
+            field = label(field),
+            count = *cards,
+            cards = listed(ids)
+        ),
+        Warning::CannotSet {
+            field, cards, ids, ..
+        } => crate::tr!(
             "export-cannot-set",
             crm = crm,
             field = label(field),
-            count = *cards
+            count = *cards,
+            cards = listed(ids)
         ),
         Warning::NotApiName {
             field,

@@ -35,7 +35,11 @@ export-gone = okk: { $count } cards are gone from the CRM (a later full import o
 export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: left out for { $count } { $count ->
     [one] card
    *[other] cards
-}
+}; set it by hand in { $crm }: { $cards }
+export-cannot-set-rest = okk: warning: the REST lines okk writes for { $crm } do not set «{ $field }»: left out for { $count } { $count ->
+    [one] card
+   *[other] cards
+}; set it by hand in { $crm }: { $cards }
 export-not-api-name = okk: warning: { $crm }'s import matches a column to a field by its API name, and «{ $field }» is none (custom fields end in { $suffix }): written for { $count } { $count ->
     [one] card
    *[other] cards

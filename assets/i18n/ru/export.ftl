@@ -41,7 +41,11 @@ export-gone = okk: { $count ->
 export-cannot-set = okk: внимание: импорт { $crm } не умеет задавать «{ $field }»: пропущено для { $count ->
     [one] { $count } карточки
    *[many] { $count } карточек
-}
+}; задайте вручную в { $crm }: { $cards }
+export-cannot-set-rest = okk: внимание: строки REST, которые пишет okk для { $crm }, не задают «{ $field }»: пропущено для { $count ->
+    [one] { $count } карточки
+   *[many] { $count } карточек
+}; задайте вручную в { $crm }: { $cards }
 export-not-api-name = okk: внимание: импорт { $crm } сопоставляет столбец с полем по API-имени, а «{ $field }» — не оно (имена пользовательских полей оканчиваются на { $suffix }): записано для { $count ->
     [one] { $count } карточки
    *[many] { $count } карточек
