@@ -684,7 +684,7 @@ mod tests {
                 Warning::CannotSet {
                     field: "phone".into(),
                     cards: 2,
-                    ids: vec!["006A".into(), "006C".into()],
+                    ids: vec!["006A".into(), "006B".into()],
                     rest: false,
                 },
                 Warning::BadValue {
