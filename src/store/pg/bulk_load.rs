@@ -13,10 +13,12 @@ use crate::store::StoreError;
 const CARD_KEYS: &str = "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
     WHERE conrelid = 'cards'::regclass AND contype IN ('p', 'u') ORDER BY contype";
 
-/// The queue indexes of `cards` and `standings` a bulk load rebuilds.
+/// The indexes of `cards` and `standings` a bulk load rebuilds: the queue's, and the funnel
+/// figures' (`cards_figures`).
 const QUEUE_INDEXES: &str = "SELECT indexname::text, indexdef FROM pg_indexes
     WHERE schemaname = current_schema() AND tablename IN ('cards', 'standings')
-      AND indexname IN ('cards_queue', 'cards_open', 'standings_queue', 'standings_open')";
+      AND indexname IN ('cards_queue', 'cards_open', 'cards_figures', 'standings_queue',
+                        'standings_open')";
 
 /// The triggers that mark a card `judged` as it is inserted: off during the load, each card's
 /// mark set at the end from the reviews that name it.

@@ -193,6 +193,7 @@ impl PgStore {
             writer.finish()?;
             copied.rows.push((table, n));
         }
+        tx.batch_execute(super::stage_counts::KEEP_STAGE_COUNTS)?;
         tx.commit()?;
         // The planner's figures for the tables just filled: without them the queue's first
         // pages plan as if the tables were empty, until autovacuum comes round.

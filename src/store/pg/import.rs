@@ -888,6 +888,8 @@ impl PgImport<'_> {
         if counts.inserted + counts.updated + counts.gone > 0 {
             self.tx.execute("SELECT pg_notify('okk', 'cards')", &[])?;
         }
+        self.tx
+            .batch_execute(super::stage_counts::KEEP_STAGE_COUNTS)?;
         self.tx.commit()?;
         Ok(counts)
     }

@@ -25,6 +25,7 @@ mod relabel;
 pub mod roles;
 mod rules_run;
 pub mod schema;
+mod stage_counts;
 mod stats;
 mod suggest;
 mod sync;

@@ -179,6 +179,7 @@ impl PgStore {
         if dry_run {
             tx.rollback()?;
         } else {
+            tx.batch_execute(super::stage_counts::KEEP_STAGE_COUNTS)?;
             tx.commit()?;
         }
         Ok(pruned)

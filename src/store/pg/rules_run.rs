@@ -111,6 +111,7 @@ impl PgStore {
         flag_rows.send(&mut tx)?;
         standing_rows.send(&mut tx)?;
         tx.execute(MARK_RULES_RUN, &[&ran_for])?;
+        tx.batch_execute(super::stage_counts::KEEP_STAGE_COUNTS)?;
         tx.commit()?;
         Ok(run)
     }

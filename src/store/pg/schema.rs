@@ -893,6 +893,97 @@ BEGIN
                    current_schema());
 END $$;
 "#,
+    // 24: each stage's figures kept (SQLite's `stage_counts`), so that the funnel screen does
+    // not count a million cards per stage each time it shows (9.7 s on the server): cards per
+    // CRM stage, how many are flagged, of those not gone and of those open. Whatever writes
+    // cards or standings (an import, a sync, a rules run, a prune, a copy, psql) marks them
+    // stale by a statement trigger: a row in `stage_counts_stale`, inserted, never updated, so
+    // no writer waits on another for it. `okk_stage_counts()` answers from the kept figures
+    // while no such row stands; else it counts them again and keeps them (it deletes the
+    // stale rows it saw before it counts: a writer committing meanwhile leaves its row, and
+    // the next call counts again), or only counts while another call is keeping them or in a
+    // read-only transaction. The writers that count anyway call it as they commit. IF NOT
+    // EXISTS and OR REPLACE: tests step a store back by hand and migrate it again.
+    r#"
+CREATE TABLE IF NOT EXISTS stage_counts (
+    stage        text COLLATE "C" PRIMARY KEY,
+    cards        bigint NOT NULL,
+    flagged      bigint NOT NULL,
+    live         bigint NOT NULL,
+    live_flagged bigint NOT NULL,
+    open         bigint NOT NULL,
+    open_flagged bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stage_counts_stale (
+    marked_at timestamptz NOT NULL DEFAULT now()
+);
+-- One row a transaction (`okk.stage_counts_stale`, local to it, says it wrote one): an import
+-- sends its cards in many statements.
+CREATE OR REPLACE FUNCTION okk_stage_counts_stale() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+BEGIN
+    IF coalesce(current_setting('okk.stage_counts_stale', true), '') <> 'marked' THEN
+        INSERT INTO stage_counts_stale DEFAULT VALUES;
+        PERFORM set_config('okk.stage_counts_stale', 'marked', true);
+    END IF;
+    RETURN NULL;
+END $$;
+-- The verdict's `judged` mark writes neither trigger's columns: a verdict leaves them kept.
+DROP TRIGGER IF EXISTS cards_stage_counts ON cards;
+DROP TRIGGER IF EXISTS standings_stage_counts ON standings;
+CREATE TRIGGER cards_stage_counts AFTER INSERT OR DELETE OR TRUNCATE
+    OR UPDATE OF stage, gone_at, closed, closed_at ON cards
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_stage_counts_stale();
+CREATE TRIGGER standings_stage_counts AFTER INSERT OR DELETE OR TRUNCATE
+    OR UPDATE OF card_id ON standings
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_stage_counts_stale();
+-- Counted as the queue counts: a card is flagged when it has a standing.
+CREATE OR REPLACE FUNCTION okk_stage_counts_counted() RETURNS SETOF stage_counts LANGUAGE sql STABLE AS $$
+    SELECT c.stage, count(*), count(s.card_id),
+           count(*) FILTER (WHERE c.gone_at IS NULL),
+           count(s.card_id) FILTER (WHERE c.gone_at IS NULL),
+           count(*) FILTER (WHERE c.gone_at IS NULL AND coalesce(c.closed, 0) = 0
+                            AND c.closed_at IS NULL),
+           count(s.card_id) FILTER (WHERE c.gone_at IS NULL AND coalesce(c.closed, 0) = 0
+                                    AND c.closed_at IS NULL)
+    FROM cards c LEFT JOIN standings s ON s.card_id = c.id
+    GROUP BY c.stage
+$$;
+CREATE OR REPLACE FUNCTION okk_stage_counts() RETURNS SETOF stage_counts LANGUAGE plpgsql
+SECURITY DEFINER AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM stage_counts_stale) THEN
+        RETURN QUERY SELECT * FROM stage_counts;
+        RETURN;
+    END IF;
+    IF current_setting('transaction_read_only') = 'on'
+       OR NOT pg_try_advisory_xact_lock(hashtext('okk stage_counts')) THEN
+        RETURN QUERY SELECT * FROM okk_stage_counts_counted();
+        RETURN;
+    END IF;
+    DELETE FROM stage_counts_stale;
+    PERFORM set_config('okk.stage_counts_stale', '', true);
+    DELETE FROM stage_counts;
+    INSERT INTO stage_counts SELECT * FROM okk_stage_counts_counted();
+    RETURN QUERY SELECT * FROM stage_counts;
+END $$;
+-- The figures each card gives the funnel's count of the reviews (`pg::stage_counts`), read
+-- from this index alone: the reviews' cards found without reading a million cards' rows
+-- (1.8 s of the funnel screen's start, 3.6 s before it, on a loaded machine).
+CREATE INDEX IF NOT EXISTS cards_figures ON cards (id)
+    INCLUDE (stage, content_hash, gone_at, closed, closed_at);
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION okk_stage_counts_stale() SET search_path = %I, pg_temp',
+                   current_schema());
+    EXECUTE format('ALTER FUNCTION okk_stage_counts() SET search_path = %I, pg_temp',
+                   current_schema());
+END $$;
+-- A trigger's alone (a statement calling it is refused anyway).
+REVOKE EXECUTE ON FUNCTION okk_stage_counts_stale() FROM PUBLIC;
+INSERT INTO stage_counts_stale DEFAULT VALUES;
+SELECT count(*) FROM okk_stage_counts();
+"#,
 ];
 
 /// The migration after whose text `pg::relabel` moves Pipedrive's old field names.

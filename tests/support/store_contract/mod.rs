@@ -90,6 +90,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_stages_figures_follow_every_write_of_its_cards_and_are_its_queues_length() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::stage_figures_follow_every_write(&backend);
+            }
+        }
+        #[test]
         fn paging_through_a_queue_lists_every_card_once_and_the_counts_agree() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

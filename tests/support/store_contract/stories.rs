@@ -2872,3 +2872,95 @@ pub fn a_pruned_source_keeps_its_cards_with_desk_work<B: Backend>(backend: &B) {
     );
     assert_eq!(store.calibrations().unwrap().len(), 1);
 }
+
+/// The cards a queue of `stage` lists under a filter (`all`, or `closed_stage`), and its
+/// figures (cards, flagged), each stage's read alone and with the other's.
+fn figures_and_listed(
+    store: &dyn DeskStore,
+    stage: &str,
+    all: bool,
+    closed_stage: bool,
+) -> ((u64, u64), usize) {
+    let one = [stage.to_string()];
+    let both = [STAGE.to_string(), OTHER_STAGE.to_string()];
+    let queries: Vec<QueueQuery<'_>> = [&one[..], &both[..1], &both[1..]]
+        .into_iter()
+        .map(|stages| QueueQuery {
+            all,
+            closed_stage,
+            ..query(stages, "anna", None, 100)
+        })
+        .collect();
+    let alone = store.queue_counts(&queries[0]).unwrap();
+    let together = store.queue_counts_many(&queries[1..]).unwrap();
+    let at = usize::from(stage == OTHER_STAGE);
+    assert_eq!(alone, together[at], "{stage}: read alone and together");
+    let listed = store.queue(&queries[0]).unwrap().len();
+    ((alone.cards, alone.flagged), listed)
+}
+
+/// Every stage's figures under the three filters: ((cards, flagged), cards listed) for the
+/// queue's default, a won or lost stage's (`closed_stage`) and `t` (`all`).
+fn stage_figures(store: &dyn DeskStore, stage: &str) -> [((u64, u64), usize); 3] {
+    [
+        figures_and_listed(store, stage, false, false),
+        figures_and_listed(store, stage, false, true),
+        figures_and_listed(store, stage, true, false),
+    ]
+}
+
+pub fn stage_figures_follow_every_write<B: Backend>(backend: &B) {
+    let o1 = Seed {
+        stage: OTHER_STAGE,
+        ..closed("o1", 12, &[Warning])
+    };
+    let o2 = Seed {
+        stage: OTHER_STAGE,
+        ..seed("o2", 12, &[])
+    };
+    let mut cards = SIX.to_vec();
+    cards.extend([o1, o2]);
+    let handle = backend.seeded(&cards);
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(stage_figures(&*store, STAGE), [((6, 3), 6); 3]);
+    assert_eq!(
+        stage_figures(&*store, OTHER_STAGE),
+        [((2, 1), 2); 3],
+        "a closed card with a flag is in every queue"
+    );
+    drop(store);
+
+    // i0 moves on, w1 and i2 close (w1 keeps its flag), c1 leaves the export: gone.
+    let later: Vec<Seed> = cards
+        .iter()
+        .filter(|c| c.id != "c1")
+        .map(|&c| match c.id {
+            "i0" => Seed {
+                stage: OTHER_STAGE,
+                ..c
+            },
+            "w1" => closed("w1", 16, &[Warning]),
+            "i2" => closed("i2", 1, &[]),
+            _ => c,
+        })
+        .collect();
+    backend.import(&handle, None, &later);
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(
+        stage_figures(&*store, STAGE),
+        [((3, 2), 3), ((4, 2), 4), ((5, 2), 5)],
+        "w2 w1 i1 open or flagged; i2 closed; c1 gone"
+    );
+    assert_eq!(stage_figures(&*store, OTHER_STAGE), [((3, 1), 3); 3]);
+    let source = card_source(&*store, "i1");
+    drop(store);
+
+    backend.deleted_in_crm(&handle, &source, &["i1"]);
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(
+        stage_figures(&*store, STAGE),
+        [((2, 2), 2), ((3, 2), 3), ((5, 2), 5)],
+        "i1 gone too"
+    );
+    assert_eq!(stage_figures(&*store, OTHER_STAGE), [((3, 1), 3); 3]);
+}
