@@ -461,7 +461,8 @@ fn u_after_the_last_card_of_a_stage_takes_its_verdict_back() {
     assert_eq!(card_id(&term.screen()), *last, "one card left");
     // Saved, the stage done: the status line says so, not «saved».
     term.send("d");
-    term.wait_for(&format!("«{LOST}» is done"));
+    term.wait_for("is done.");
+    term.wait_for("enter: stage «");
     term.wait_for("u undo");
     term.send("u");
     term.wait_for(&format!("verdict on #{last} withdrawn: «dead»"));

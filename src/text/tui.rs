@@ -288,33 +288,42 @@ pub struct NextStage {
     pub to_review: u64,
 }
 
-/// The status line after a stage's last card: one line at 80 columns, so names are cut short.
-pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>) -> String {
-    let short = |s: &str| {
-        let s = safe::line(s);
-        match s.char_indices().nth(28) {
-            Some((i, _)) => format!("{}…", &s[..i]),
-            None => s.into_owned(),
-        }
-    };
-    let done = if filter.is_empty() {
-        tr!("tui-stage-done", stage = short(stage))
-    } else {
+/// The status line after a stage's last card, or on a stage with nothing in it (`empty`): what
+/// is done on its first row, where `enter` goes on the second, so that at 80 columns the next
+/// stage's name is never parted by a row's end (a long name is cut short, as in the funnel).
+pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>, empty: bool) -> String {
+    let done = if !filter.is_empty() {
         tr!(
             "tui-stage-done-filtered",
-            stage = short(stage),
-            filter = short(filter)
+            stage = cut(stage, 40),
+            filter = cut(filter, 28)
         )
+    } else if empty {
+        tr!("tui-stage-empty", stage = cut(stage, 40))
+    } else {
+        tr!("tui-stage-done", stage = cut(stage, 40))
     };
     match next {
-        Some(n) => tr!(
-            "tui-stage-done-next",
-            done = done,
-            next = short(&n.name),
-            count = n.to_review
-        ),
+        Some(n) => {
+            let then = tr!(
+                "tui-stage-done-next",
+                next = cut(&n.name, 40),
+                count = n.to_review
+            );
+            format!("{done}.\n{then}")
+        }
         None => tr!("tui-stage-done-last", done = done),
     }
+}
+
+/// `s` made safe and cut to `chars` characters, `…` the last of them when cut.
+fn cut(s: &str, chars: usize) -> String {
+    let s = safe::line(s);
+    if s.chars().count() <= chars {
+        return s.into_owned();
+    }
+    let keep: String = s.chars().take(chars.saturating_sub(1)).collect();
+    format!("{keep}…")
 }
 
 pub fn all_done() -> String {

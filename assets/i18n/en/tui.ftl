@@ -85,9 +85,10 @@ tui-given-back-unlisted = { $count ->
     [one] { $count } card you held is back in the shared queue: the list leaves it out
    *[other] { $count } cards you held are back in the shared queue: the list leaves them out
 }
-tui-stage-done = «{ $stage }» is done
-tui-stage-done-filtered = «{ $stage }» is done for «{ $filter }» (esc clears the filter)
-tui-stage-done-next = { $done }. enter: the first card of «{ $next }» ({ $count } to review); q: back
+tui-stage-done = Stage «{ $stage }» is done
+tui-stage-empty = Stage «{ $stage }» has nothing to review
+tui-stage-done-filtered = Stage «{ $stage }» is done for «{ $filter }» (esc clears the filter)
+tui-stage-done-next = enter: stage «{ $next }», { $count } to review; q: back
 tui-stage-done-last = { $done }, and so is every other stage. q: back
 tui-all-done = No other stage has cards to review.
 tui-typed-not-verdict = «{ $key }» came right after other keys typed: taken for a word, not a verdict (no text box is open here; / filters the list). Press it again to judge the card.

@@ -92,9 +92,10 @@ tui-given-back-unlisted = { $count ->
     [few] { $count } карточки, которые вы держали, снова в общей очереди: их нет в списке
    *[many] { $count } карточек, которые вы держали, снова в общей очереди: их нет в списке
 }
-tui-stage-done = «{ $stage }» проверен
-tui-stage-done-filtered = «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
-tui-stage-done-next = { $done }. enter: первая карточка этапа «{ $next }» (проверить: { $count }); q: назад
+tui-stage-done = Этап «{ $stage }» проверен
+tui-stage-empty = На этапе «{ $stage }» нечего проверять
+tui-stage-done-filtered = Этап «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
+tui-stage-done-next = enter: этап «{ $next }», проверить: { $count }; q: назад
 tui-stage-done-last = { $done }, и все остальные этапы тоже. q: назад
 tui-all-done = На других этапах нечего проверять.
 tui-typed-not-verdict = «{ $key }» нажата сразу за другими буквами: это похоже на набранное слово, а не на вердикт (поля для текста здесь нет; / — фильтр списка). Нажмите её ещё раз, чтобы вынести вердикт.
