@@ -1,7 +1,7 @@
 //! Checklist scoring: an auditor's answers to a stage's checklist, the score they make, and the
 //! answers the rules suggest (never counted until the auditor confirms them).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -116,32 +116,32 @@ pub fn score(items: &[ChecklistItem], answers: &Answers) -> Option<f64> {
 /// judges: a `filled` item only fails when the field is empty (`required`); a `valid` item on
 /// any flag naming the field. A suggestion is only shown; the auditor confirms it (`a`, or by
 /// answering the item) before it counts.
+///
+/// An item also names the rules whose flag speaks against it whatever field it names (its
+/// `flags`): an idle card's next step.
 pub fn suggest(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
-    let flagged = |checks: Checks| -> HashSet<String> {
-        flags
-            .iter()
-            .filter(|f| checks == Checks::Valid || f.code == RuleCode::Required)
-            .filter_map(|f| f.field.as_deref())
-            .map(fold)
-            .collect()
-    };
-    let (empty, wrong) = (flagged(Checks::Filled), flagged(Checks::Valid));
     stage
         .checklist
         .iter()
         .map(|item| {
-            let against = match item.checks {
-                Checks::Filled => &empty,
-                Checks::Valid => &wrong,
-            };
-            let caught = item
-                .field
-                .as_ref()
-                .is_some_and(|field| against.contains(&fold(field.label())));
+            let caught = against(item, flags).is_some();
             let default = if caught { DefaultAnswer::Fail } else { default };
             (item.id.clone(), Answer::from_default(default, item.scale))
         })
         .collect()
+}
+
+/// The first of `flags` that speaks against `item` (see [`suggest`]): the reason its suggestion
+/// is a fail, which the card names beside it.
+pub fn against<'f>(item: &ChecklistItem, flags: &'f [Flag]) -> Option<&'f Flag> {
+    let field = item.field.as_ref().map(|f| fold(f.label()));
+    flags.iter().find(|f| {
+        let on_field = || {
+            let judged = item.checks == Checks::Valid || f.code == RuleCode::Required;
+            judged && field.is_some() && f.field.as_deref().map(fold) == field
+        };
+        item.flags.contains(&f.code) || on_field()
+    })
 }
 
 /// The answers with every item the auditor left unanswered taking its suggestion: what `a`
@@ -178,6 +178,7 @@ mod tests {
             field: None,
             checks: Checks::Filled,
             scale: None,
+            flags: Vec::new(),
         }
     }
 
@@ -437,6 +438,58 @@ mod tests {
             suggest(&stage, &[idle], DefaultAnswer::Pass),
             answers(&[("phone_saved", Answer::Pass)])
         );
+    }
+
+    fn idle_flag() -> Flag {
+        Flag {
+            code: RuleCode::Idle,
+            severity: Severity::Critical,
+            evidence: Evidence::Idle {
+                days: 69,
+                last: chrono::NaiveDate::from_ymd_opt(2026, 9, 12).unwrap(),
+                allowed: 3,
+                stage: "Первичный контакт".into(),
+            },
+            field: None,
+        }
+    }
+
+    /// tester39 F1: a card idle for months was suggested «next step set» ✔?. An item that
+    /// names the idle rule among its `flags` is suggested failed when the card is idle, and
+    /// the idle flag is the reason; an item that does not name it keeps the default.
+    #[test]
+    fn an_item_naming_a_rule_is_suggested_failed_by_that_rules_flag_whatever_its_field() {
+        let mut next = critical(item("next_step", 4));
+        next.flags = vec![RuleCode::Idle, RuleCode::NoTask];
+        let stage = stage_with(vec![next.clone(), item("call", 3)]);
+        let idle = [idle_flag()];
+        assert_eq!(
+            suggest(&stage, &idle, DefaultAnswer::Pass),
+            answers(&[("next_step", Answer::Fail), ("call", Answer::Pass)])
+        );
+        assert_eq!(against(&next, &idle).map(|f| f.code), Some(RuleCode::Idle));
+        assert_eq!(against(&stage.checklist[1], &idle), None);
+        // A flag of a rule it does not name leaves it as the funnel's default.
+        assert_eq!(against(&next, &[date_flag_on("Дата договора")]), None);
+        assert_eq!(
+            suggest(&stage, &[], DefaultAnswer::Pass),
+            answers(&[("next_step", Answer::Pass), ("call", Answer::Pass)])
+        );
+        // The built-in funnel binds every stage's next step to the idle and no-task flags.
+        let funnel = crate::funnel_config::default_funnel();
+        let steps: Vec<_> = (funnel.stages.iter())
+            .flat_map(|s| &s.checklist)
+            .filter(|i| i.id == "next_step")
+            .collect();
+        assert!(!steps.is_empty());
+        for step in steps {
+            assert_eq!(
+                step.flags,
+                [RuleCode::Idle, RuleCode::NoTask],
+                "{}",
+                step.text
+            );
+        }
     }
 
     #[test]

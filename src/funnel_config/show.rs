@@ -174,6 +174,10 @@ fn item_extras(item: &ChecklistItem) -> String {
             extras.push(text::show_checks_valid());
         }
     }
+    if !item.flags.is_empty() {
+        let codes: Vec<&str> = item.flags.iter().map(|c| c.as_str()).collect();
+        extras.push(text::show_item_flags(&codes.join(", ")));
+    }
     if extras.is_empty() {
         String::new()
     } else {

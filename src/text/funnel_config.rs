@@ -374,6 +374,20 @@ pub fn marker_without_words() -> String {
     tr!("funnel_config-marker-without-words")
 }
 
+/// A checklist item's `flags` names no rule.
+pub fn item_flag_unknown(code: &str, codes: &[&str]) -> String {
+    tr!(
+        "funnel_config-item-flag-unknown",
+        code = code,
+        codes = codes.join(", ")
+    )
+}
+
+/// `flags idle, no_task` among an item's extras in `okk funnel show`.
+pub fn show_item_flags(codes: &str) -> String {
+    tr!("funnel_config-show-item-flags", codes = codes)
+}
+
 pub fn rule_code_unknown(code: &str, codes: &[&str]) -> String {
     tr!(
         "funnel_config-rule-code-unknown",

@@ -874,6 +874,7 @@ fn recorded_items(c: &CardState) -> Option<Vec<crate::domain::funnel::ChecklistI
             field: None,
             checks: Default::default(),
             scale: None,
+            flags: Vec::new(),
         });
     Some(named.chain(unnamed).collect())
 }
@@ -919,6 +920,14 @@ fn checklist_items(
             let head = marks[0].width();
             let mut spans = marks;
             spans.push(Span::styled(item.text.clone(), text_style));
+            // A fail suggested by a flag names that flag: why the card's checklist says ✘?.
+            let why = (a.is_none() && c.suggested.contains_key(&item.id))
+                .then(|| crate::domain::score::against(item, &c.detail.flags))
+                .flatten();
+            if let Some(flag) = why {
+                let said = format!("  ⚑\u{a0}{}", msg::flag_word(flag.code));
+                spans.push(Span::styled(said, theme.dim));
+            }
             super::hang::hang(Line::from(spans), head, width)
         })
         .collect()
