@@ -1420,6 +1420,55 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
     assert_ne!(s.state.stage_row().unwrap().name, LOST);
 }
 
+/// A scale item under its suggested maximum: «almost fine» is one press past the suggestion
+/// (tester39 F4: 5/5 → н/п → 0/5 → … took 7 presses to 4/5); the cycle goes on down to 0, then
+/// н/п, then the maximum again.
+#[test]
+fn a_scale_item_goes_down_from_its_maximum_so_four_of_five_is_two_presses() {
+    use okk::domain::score::Answer;
+    let mut s = session();
+    let first = s.state.stages.rows[0].name.clone();
+    s.stage(&first);
+    let items = {
+        let c = s.state.card.as_ref().unwrap();
+        c.checklist(&s.state.shared.funnel).to_vec()
+    };
+    let (n, item) = (items.iter().enumerate())
+        .find(|(_, i)| i.scale == Some(5))
+        .expect("a 0..5 item on the first stage");
+    let key = (n + 1).to_string();
+    let answer = |s: &Session| {
+        s.state
+            .card
+            .as_ref()
+            .unwrap()
+            .draft
+            .answers
+            .get(&item.id)
+            .copied()
+    };
+    assert_eq!(
+        s.state.card.as_ref().unwrap().suggested.get(&item.id),
+        Some(&Answer::Scale(5))
+    );
+    s.keys(&key);
+    assert_eq!(
+        answer(&s),
+        Some(Answer::Scale(5)),
+        "the first press confirms"
+    );
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Scale(4)));
+    for _ in 0..4 {
+        s.keys(&key);
+    }
+    assert_eq!(answer(&s), Some(Answer::Scale(0)));
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Na));
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Scale(5)));
+}
+
 /// A store whose first stage has nothing to review opens with the cursor on the first that
 /// has (tester39 F11: the cursor sat on an empty stage); that stage opened, its status line
 /// points `enter` at the next stage with cards, as after a stage's last card.

@@ -24,8 +24,10 @@ pub enum Answer {
 
 impl Answer {
     /// The answer after this one when the auditor presses the item's key again: pass → fail → n/a →
-    /// pass, or on a scale item 0 → 1 → … → max → n/a → 0. An answer of the other kind (left over
-    /// from a config change) first reads as its nearest equivalent.
+    /// pass, or on a scale item down from the maximum, max → max−1 → … → 0 → n/a → max: «almost
+    /// fine», the usual answer below the suggested maximum, is one press past it (tester39 F4:
+    /// 4 of 5 took 7 presses going up from 0). An answer of the other kind (left over from a
+    /// config change) first reads as its nearest equivalent.
     pub fn next(self, scale: Option<u8>) -> Answer {
         match scale {
             None => match self {
@@ -36,11 +38,10 @@ impl Answer {
                 Answer::Scale(_) => Answer::Fail,
             },
             Some(max) => match self {
-                Answer::Na => Answer::Scale(0),
-                Answer::Fail => Answer::Scale(1.min(max)),
-                Answer::Pass => Answer::Na,
-                Answer::Scale(n) if n >= max => Answer::Na,
-                Answer::Scale(n) => Answer::Scale(n + 1),
+                Answer::Na => Answer::Scale(max),
+                Answer::Fail | Answer::Scale(0) => Answer::Na,
+                Answer::Pass => Answer::Scale(max.saturating_sub(1)),
+                Answer::Scale(n) => Answer::Scale(n.min(max) - 1),
             },
         }
     }
@@ -343,29 +344,33 @@ mod tests {
     }
 
     #[test]
-    fn scale_items_cycle_through_every_step_then_na() {
-        let mut seen = vec![Answer::Na];
-        for _ in 0..5 {
-            seen.push(seen.last().unwrap().next(Some(3)));
+    fn scale_items_cycle_down_from_the_maximum_through_every_step_then_na() {
+        let mut seen = vec![Answer::Scale(5)];
+        for _ in 0..7 {
+            seen.push(seen.last().unwrap().next(Some(5)));
         }
         assert_eq!(
             seen,
             [
-                Answer::Na,
-                Answer::Scale(0),
-                Answer::Scale(1),
-                Answer::Scale(2),
+                Answer::Scale(5),
+                Answer::Scale(4),
                 Answer::Scale(3),
+                Answer::Scale(2),
+                Answer::Scale(1),
+                Answer::Scale(0),
                 Answer::Na,
+                Answer::Scale(5),
             ]
         );
+        // A value above the maximum (the scale was narrowed) reads as the maximum.
+        assert_eq!(Answer::Scale(9).next(Some(5)), Answer::Scale(4));
     }
 
     #[test]
     fn an_answer_of_the_other_kind_cycles_from_its_nearest_equivalent() {
         // A scale item read with a pass/fail answer, e.g. after `scale` was added to the config.
-        assert_eq!(Answer::Pass.next(Some(4)), Answer::Na);
-        assert_eq!(Answer::Fail.next(Some(4)), Answer::Scale(1));
+        assert_eq!(Answer::Pass.next(Some(4)), Answer::Scale(3));
+        assert_eq!(Answer::Fail.next(Some(4)), Answer::Na);
         // A pass/fail item read with a scale answer, after `scale` was removed.
         assert_eq!(Answer::Scale(3).next(None), Answer::Fail);
         assert_eq!(Answer::Scale(0).next(None), Answer::Na);
