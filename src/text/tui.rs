@@ -47,6 +47,20 @@ pub fn day(d: chrono::NaiveDate) -> String {
     super::common::day(d)
 }
 
+/// When a verdict was given, as short as the suggestion box at 80 columns needs it to stay on
+/// the verdict's line (tester39 F14: with its seconds it wrapped): the time alone on the day
+/// judged, the day and month within its year, else the day.
+pub fn judged_when(t: &chrono::NaiveDateTime, today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if t.date() == today {
+        t.format("%H:%M").to_string()
+    } else if t.year() == today.year() {
+        day_month(t.date())
+    } else {
+        day(t.date())
+    }
+}
+
 /// A day of the month without the year, as the card's "since" shows it: "20.11".
 pub fn day_month(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()
@@ -1579,6 +1593,28 @@ pub fn fields_empty_of(empty: u64, cards: u64) -> String {
 mod tests {
     use super::given_back_unlisted;
     use crate::text::lang::{Lang, with};
+
+    /// A verdict's moment fits the suggestion box's row at 80 columns beside its word (tester39
+    /// F14: «06.12.2026 22:41:39» wrapped): the time on the day judged, else the day.
+    #[test]
+    fn a_verdict_s_moment_is_the_time_on_the_day_judged_else_the_day_without_seconds() {
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        with(Lang::Ru, || {
+            assert_eq!(
+                super::judged_when(&at("2026-12-06 22:41:39"), today),
+                "22:41"
+            );
+            assert_eq!(
+                super::judged_when(&at("2026-11-20 09:05:00"), today),
+                "20.11"
+            );
+            assert_eq!(
+                super::judged_when(&at("2025-12-31 23:59:59"), today),
+                "31.12.2025"
+            );
+        });
+    }
 
     /// The stats screen's day box names the unclear verdicts only when there are some: «(неясно:
     /// 0)» read as a figure to look into (tui2's item 4).

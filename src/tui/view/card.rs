@@ -228,7 +228,11 @@ fn head_lines(
             Span::raw(format!("{}, {when}", date(t))),
         ];
         if c.detail.flags.iter().any(|f| f.code.as_str() == "idle") {
-            act.push(Span::styled(format!("  ⚠ {}", msg::idle()), theme.warn));
+            // The mark and its word on one row.
+            act.push(Span::styled(
+                format!("  ⚠\u{a0}{}", msg::idle()),
+                theme.warn,
+            ));
         }
         lines.push(Line::from(act));
     }
@@ -336,8 +340,9 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
             msg::came_after_day_judged(today)
         } else {
             let days = (today - since.date()).num_days();
+            // «с» never left at a row's end, away from its day.
             format!(
-                "{} {} ({})",
+                "{}\u{a0}{} ({})",
                 msg::since(),
                 msg::day_month(since.date()),
                 msg::since_days(days)
@@ -956,8 +961,12 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::your_verdict()), theme.dim),
             Span::styled(msg::verdict(p.verdict), theme.bold),
+            // The mark and the moment part from the verdict's word as one, not at a row's end.
             Span::styled(
-                format!(" · {}", clip(&msg::moment(&p.created_at), 20)),
+                format!(
+                    "\u{a0}·\u{a0}{}",
+                    msg::judged_when(&p.created_at, shared.today.date())
+                ),
                 theme.dim,
             ),
         ]));
