@@ -61,6 +61,12 @@ pub fn judged_when(t: &chrono::NaiveDateTime, today: chrono::NaiveDate) -> Strin
     }
 }
 
+/// A whole percentage (`v` of 100) as the language writes it: `95%`; in Russian after a no-break
+/// space, `95 %`, as the screens' legends have it (tester39 F15: «95 %» beside «0%»).
+pub fn percent(v: f64) -> String {
+    tr!("tui-percent", n = format!("{v:.0}"))
+}
+
 /// A day of the month without the year, as the card's "since" shows it: "20.11".
 pub fn day_month(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()
@@ -1593,6 +1599,26 @@ pub fn fields_empty_of(empty: u64, cards: u64) -> String {
 mod tests {
     use super::given_back_unlisted;
     use crate::text::lang::{Lang, with};
+
+    /// One name for a stage outside the funnel (tester39 F15: «U чужой этап» in the queue's
+    /// legend, «? нет в воронке» on the funnel screen).
+    #[test]
+    fn a_stage_outside_the_funnel_has_one_name_on_every_screen() {
+        for lang in [Lang::Ru, Lang::En] {
+            with(lang, || {
+                let word = super::flag_word(crate::domain::flag::RuleCode::UnknownStage);
+                assert_eq!(word, super::not_in_funnel());
+            });
+        }
+    }
+
+    /// One style of per cent on the screens (tester39 F15: «95 %» beside «0%»): Russian after
+    /// a no-break space, English without one.
+    #[test]
+    fn a_percentage_is_written_as_the_language_writes_it() {
+        with(Lang::Ru, || assert_eq!(super::percent(95.4), "95\u{a0}%"));
+        with(Lang::En, || assert_eq!(super::percent(0.0), "0%"));
+    }
 
     /// A verdict's moment fits the suggestion box's row at 80 columns beside its word (tester39
     /// F14: «06.12.2026 22:41:39» wrapped): the time on the day judged, else the day.

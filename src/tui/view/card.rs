@@ -806,7 +806,7 @@ fn draw_checklist(
         Some(_) => c.previous.as_ref().and_then(|p| p.score),
         None => score(items, &c.draft.answers),
     };
-    let pct = pct.map_or("—".to_string(), |s| format!("{:.0}%", s));
+    let pct = pct.map_or("—".to_string(), msg::percent);
     let open = unanswered(items, &c.draft.answers);
     // The score says more than the box's name: on a narrow box the score takes fewer words to
     // keep the name beside it (at 80 columns the name went as soon as an item was answered),
@@ -976,7 +976,8 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
     if let Some(dec) = &c.decision {
         lines.push(suggestion::decision_line(dec, theme));
     }
-    lines.extend(suggestion::change_lines(&c.draft, theme));
+    let currency = c.detail.card.currency.as_deref();
+    lines.extend(suggestion::change_lines(&c.draft, currency, theme));
     lines
 }
 
