@@ -175,8 +175,7 @@ fn item_extras(item: &ChecklistItem) -> String {
         }
     }
     if !item.flags.is_empty() {
-        let codes: Vec<&str> = item.flags.iter().map(|c| c.as_str()).collect();
-        extras.push(text::show_item_flags(&codes.join(", ")));
+        extras.push(text::show_item_flags(&item.flags));
     }
     if extras.is_empty() {
         String::new()

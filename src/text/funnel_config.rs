@@ -383,9 +383,11 @@ pub fn item_flag_unknown(code: &str, codes: &[&str]) -> String {
     )
 }
 
-/// `flags idle, no_task` among an item's extras in `okk funnel show`.
-pub fn show_item_flags(codes: &str) -> String {
-    tr!("funnel_config-show-item-flags", codes = codes)
+/// `failed by the flags idle, no_task` among an item's extras in `okk funnel show`: each rule
+/// as `okk check` names it (its code in English, a word of the language in another).
+pub fn show_item_flags(codes: &[crate::domain::flag::RuleCode]) -> String {
+    let names: Vec<String> = codes.iter().map(|c| super::check::rule_name(*c)).collect();
+    tr!("funnel_config-show-item-flags", codes = names.join(", "))
 }
 
 pub fn rule_code_unknown(code: &str, codes: &[&str]) -> String {
