@@ -517,7 +517,7 @@ fn the_stats_screen_says_the_stages_samples_add_up_to_more_than_all() {
         ),
         (
             okk::text::lang::Lang::Ru,
-            "всего: не ок 40% из 5",
+            "всего: не ок 40 % из 5",
             "во «всего» карточка один раз; выборки этапов в сумме 6 (почему — okk stats)",
         ),
     ] {

@@ -59,7 +59,7 @@ fn every_single_mistake_is_reported_at_its_place_with_what_to_write() {
     }
     let text = std::fs::read_to_string(fixture("mistakes.toml")).expect("mistakes.toml");
     let cases: Cases = toml::from_str(&text).expect("mistakes.toml is a list of [[mistake]]");
-    assert_eq!(cases.mistake.len(), 25, "every case read");
+    assert_eq!(cases.mistake.len(), 26, "every case read");
     for m in &cases.mistake {
         let p = only_problem(&m.funnel);
         assert_eq!(at(&p), (m.at.0, m.at.1, m.at.2.as_str()), "{}", m.story);

@@ -851,7 +851,7 @@ fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
     let screen = common::reviewer::screen(&s, 120, 40);
     let gone = okk::text::tui::review_stage_gone(FIRST);
     assert!(right_pane(&screen).contains(&gone), "«{gone}» in\n{screen}");
-    assert!(screen.contains(&format!("{score:.0}%")), "{screen}");
+    assert!(screen.contains(&okk::text::tui::percent(score)), "{screen}");
     // The items by their names, as the funnel version the store recorded with the stage had
     // them (the import's: the default funnel), not by their ids.
     let had = &base.stage(at).checklist;

@@ -46,6 +46,7 @@ fn row(max_weight: u32) -> impl Strategy<Value = Row> {
                 field: None,
                 checks: Default::default(),
                 scale,
+                flags: Vec::new(),
             },
             answer,
         })

@@ -110,8 +110,11 @@ impl Desktop {
     fn select_stage(&mut self, name: &str) -> &mut Self {
         let row = common::reviewer::stage_row(&self.state, name);
         assert_eq!(self.state.screen, Screen::Funnel);
-        for _ in 0..row {
-            self.press("j");
+        // The funnel opens on the first stage with cards to review, not always the first row.
+        let from = self.state.stages.selected;
+        let key = if row < from { "k" } else { "j" };
+        for _ in 0..row.abs_diff(from) {
+            self.press(key);
         }
         assert_eq!(self.state.stages.selected, row);
         self
@@ -1462,7 +1465,9 @@ fn a_suggestion_is_never_cut_unsaid_at_80x24() {
         c.draft.corrections.get("amount").map(String::as_str),
         Some("12 000 000")
     );
-    let budget = format!("{} → 12 000 000", okk::text::tui::field_label("amount"));
+    // In lower case, as `stage →` is, and in the card's currency (tester39 F15).
+    let label = okk::text::tui::field_label("amount").to_lowercase();
+    let budget = format!("{label} → 12 000 000 ₽");
     let screen = d.screen(80, 24);
     assert!(
         screen.contains(&budget),
@@ -1673,8 +1678,12 @@ fn hostile_text_is_made_visible_and_keeps_the_layout() {
 
 #[test]
 fn empty_queue() {
-    // The hostile store has no card in the first stage (an extra-control one).
+    // The hostile store has no card in the first stage (an extra-control one): the funnel
+    // opens on a later stage, and the empty one is a row up.
     let mut d = hostile();
+    assert_ne!(d.state.stages.selected, 0);
+    let first = d.state.stages.rows[0].name.clone();
+    d.select_stage(&first);
     d.press("<enter>");
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
     d.snap("queue_empty");
@@ -1715,7 +1724,10 @@ fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() 
         .collect();
     assert_eq!(marked, ["Отработка возражений"]);
     let screen = d.screen(80, 24);
-    assert!(screen.contains("75%*"), "{screen}");
+    assert!(
+        screen.contains(&format!("{}*", okk::text::tui::percent(75.0))),
+        "{screen}"
+    );
     d.snap("stats_judged_before_change");
 }
 
@@ -1774,6 +1786,27 @@ fn the_stats_screen_says_how_many_stages_and_managers_do_not_fit() {
             assert!(left(edges[1]).contains(&two), "{screen}");
         }
     }
+}
+
+/// tester39 F13: names cut short beside blank columns («Первичный конт…», «Новикова Екатер…»
+/// at 80). The stages' and the managers' names as long as the demo's take the room their boxes
+/// have: whole at 80×24 but the one longer than every other stage, whole at 120×40.
+#[test]
+fn the_stats_screen_gives_names_the_room_its_boxes_have() {
+    let mut d = demo();
+    d.press("<enter><enter>asdiqq4");
+    let narrow = d.screen(80, 24);
+    for whole in [
+        "│Первичный контакт ",
+        "│Контакт после встречи ",
+        "│Отработка возражений ",
+        "│Новикова Екатерина ",
+        "│Кузнецов Дмитрий ",
+    ] {
+        assert!(narrow.contains(whole), "«{whole}» at 80:\n{narrow}");
+    }
+    let wide = d.screen(120, 40);
+    assert!(wide.contains("│Закрыто и не реализовано "), "{wide}");
 }
 
 /// tester31 F10: the daily chart's title says how many days it draws — as many as its box has

@@ -1410,7 +1410,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
         panic!("the status says the stage is done");
     };
     assert!(
-        said.contains("is done") && said.contains("enter: the first card of «"),
+        said.contains("is done") && said.contains("enter: stage «"),
         "{said}"
     );
     assert!(s.state.queue.as_ref().unwrap().finished());
@@ -1418,6 +1418,118 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
     s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Card);
     assert_ne!(s.state.stage_row().unwrap().name, LOST);
+}
+
+/// A scale item under its suggested maximum: «almost fine» is one press past the suggestion
+/// (tester39 F4: 5/5 → н/п → 0/5 → … took 7 presses to 4/5); the cycle goes on down to 0, then
+/// н/п, then the maximum again.
+#[test]
+fn a_scale_item_goes_down_from_its_maximum_so_four_of_five_is_two_presses() {
+    use okk::domain::score::Answer;
+    let mut s = session();
+    let first = s.state.stages.rows[0].name.clone();
+    s.stage(&first);
+    let items = {
+        let c = s.state.card.as_ref().unwrap();
+        c.checklist(&s.state.shared.funnel).to_vec()
+    };
+    let (n, item) = (items.iter().enumerate())
+        .find(|(_, i)| i.scale == Some(5))
+        .expect("a 0..5 item on the first stage");
+    let key = (n + 1).to_string();
+    let answer = |s: &Session| {
+        s.state
+            .card
+            .as_ref()
+            .unwrap()
+            .draft
+            .answers
+            .get(&item.id)
+            .copied()
+    };
+    assert_eq!(
+        s.state.card.as_ref().unwrap().suggested.get(&item.id),
+        Some(&Answer::Scale(5))
+    );
+    s.keys(&key);
+    assert_eq!(
+        answer(&s),
+        Some(Answer::Scale(5)),
+        "the first press confirms"
+    );
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Scale(4)));
+    for _ in 0..4 {
+        s.keys(&key);
+    }
+    assert_eq!(answer(&s), Some(Answer::Scale(0)));
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Na));
+    s.keys(&key);
+    assert_eq!(answer(&s), Some(Answer::Scale(5)));
+}
+
+/// A store whose first stage has nothing to review opens with the cursor on the first that
+/// has (tester39 F11: the cursor sat on an empty stage); that stage opened, its status line
+/// points `enter` at the next stage with cards, as after a stage's last card.
+#[test]
+fn the_funnel_opens_on_the_first_stage_with_cards_and_an_empty_stage_points_to_the_next() {
+    let mut s = session();
+    assert_eq!(
+        s.state.stages.selected, 0,
+        "the demo's first stage has cards"
+    );
+    let first = s.state.stages.rows[0].name.clone();
+    let second = s.state.stages.rows[1].name.clone();
+    judge_all(&mut s, &first, "a");
+    let (mut state, desk) = common::reviewer::open(&s.db, "anna");
+    load_stages(&mut state, &desk).unwrap();
+    (s.state, s.desk) = (state, desk);
+    assert_eq!(s.state.stages.rows[0].counts.to_review(), 0);
+    assert_eq!(
+        s.state.stages.selected, 1,
+        "the cursor skips the stage judged"
+    );
+    s.keys("k<enter>");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let Some(Status::Info(said)) = s.state.shared.status.clone() else {
+        panic!("the empty stage's status line names the next stage");
+    };
+    assert!(
+        said.contains(&format!("is done.\nenter: stage «{second}»")),
+        "{said}"
+    );
+    s.keys("<enter>");
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.state.stage_row().unwrap().name, second);
+}
+
+/// A stage with no card at all says it has nothing to review, not that it is done; every
+/// stage empty, the funnel opens on its first row.
+#[test]
+fn a_stage_without_cards_says_nothing_to_review_and_an_empty_store_opens_on_the_first_row() {
+    let mut s = session();
+    let silent = (s.state.stages.rows.iter())
+        .position(|r| r.counts.cards == 0)
+        .expect("the demo has a stage without cards");
+    let name = s.state.stages.rows[silent].name.clone();
+    s.state.stages.selected = silent;
+    s.keys("<enter>");
+    let Some(Status::Info(said)) = s.state.shared.status.clone() else {
+        panic!("the empty stage's status line names the next stage");
+    };
+    assert!(
+        said.starts_with(&format!(
+            "Stage «{name}» has nothing to review.\nenter: stage «"
+        )),
+        "{said}"
+    );
+    let home = common::Desk::new();
+    home.empty_store();
+    let (mut state, desk) = common::reviewer::open(&home.db, "anna");
+    load_stages(&mut state, &desk).unwrap();
+    assert!(!state.stages.rows.is_empty());
+    assert_eq!(state.stages.selected, 0);
 }
 
 #[test]
@@ -1435,7 +1547,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
     };
     let first = s.state.stages.rows[0].name.clone();
     assert!(
-        said.contains("is done") && said.contains(&format!("enter: the first card of «{first}»")),
+        said.contains("is done") && said.contains(&format!("enter: stage «{first}»")),
         "{said}"
     );
     assert!(!said.contains("every other stage"), "{said}");
@@ -1459,7 +1571,7 @@ fn a_filtered_queue_done_says_done_for_the_filter_not_for_the_stage() {
     };
     assert!(
         said.contains(&format!(
-            "«{MET}» is done for «{id}» (esc clears the filter)"
+            "Stage «{MET}» is done for «{id}» (esc clears the filter)"
         )),
         "{said}"
     );

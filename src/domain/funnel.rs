@@ -75,6 +75,10 @@ pub struct ChecklistItem {
     pub checks: Checks,
     /// `Some(n)`: answered on a 0..=n scale instead of pass/fail.
     pub scale: Option<u8>,
+    /// Rules whose flag on the card speaks against this item, whatever field the flag names
+    /// (`flags = ["idle", "no_task"]`): a card idle for months has no next step set, though
+    /// no field of it says so.
+    pub flags: Vec<super::flag::RuleCode>,
 }
 
 /// What a checklist item bound to a field judges. «Срок брони внесён» is about presence: a

@@ -251,6 +251,7 @@ mod tests {
             field: None,
             checks: Default::default(),
             scale: None,
+            flags: Vec::new(),
         };
         let draft = ReviewDraft {
             answers: [

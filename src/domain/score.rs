@@ -1,7 +1,7 @@
 //! Checklist scoring: an auditor's answers to a stage's checklist, the score they make, and the
 //! answers the rules suggest (never counted until the auditor confirms them).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +24,10 @@ pub enum Answer {
 
 impl Answer {
     /// The answer after this one when the auditor presses the item's key again: pass → fail → n/a →
-    /// pass, or on a scale item 0 → 1 → … → max → n/a → 0. An answer of the other kind (left over
-    /// from a config change) first reads as its nearest equivalent.
+    /// pass, or on a scale item down from the maximum, max → max−1 → … → 0 → n/a → max: «almost
+    /// fine», the usual answer below the suggested maximum, is one press past it (tester39 F4:
+    /// 4 of 5 took 7 presses going up from 0). An answer of the other kind (left over from a
+    /// config change) first reads as its nearest equivalent.
     pub fn next(self, scale: Option<u8>) -> Answer {
         match scale {
             None => match self {
@@ -36,11 +38,10 @@ impl Answer {
                 Answer::Scale(_) => Answer::Fail,
             },
             Some(max) => match self {
-                Answer::Na => Answer::Scale(0),
-                Answer::Fail => Answer::Scale(1.min(max)),
-                Answer::Pass => Answer::Na,
-                Answer::Scale(n) if n >= max => Answer::Na,
-                Answer::Scale(n) => Answer::Scale(n + 1),
+                Answer::Na => Answer::Scale(max),
+                Answer::Fail | Answer::Scale(0) => Answer::Na,
+                Answer::Pass => Answer::Scale(max.saturating_sub(1)),
+                Answer::Scale(n) => Answer::Scale(n.min(max) - 1),
             },
         }
     }
@@ -116,32 +117,32 @@ pub fn score(items: &[ChecklistItem], answers: &Answers) -> Option<f64> {
 /// judges: a `filled` item only fails when the field is empty (`required`); a `valid` item on
 /// any flag naming the field. A suggestion is only shown; the auditor confirms it (`a`, or by
 /// answering the item) before it counts.
+///
+/// An item also names the rules whose flag speaks against it whatever field it names (its
+/// `flags`): an idle card's next step.
 pub fn suggest(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
-    let flagged = |checks: Checks| -> HashSet<String> {
-        flags
-            .iter()
-            .filter(|f| checks == Checks::Valid || f.code == RuleCode::Required)
-            .filter_map(|f| f.field.as_deref())
-            .map(fold)
-            .collect()
-    };
-    let (empty, wrong) = (flagged(Checks::Filled), flagged(Checks::Valid));
     stage
         .checklist
         .iter()
         .map(|item| {
-            let against = match item.checks {
-                Checks::Filled => &empty,
-                Checks::Valid => &wrong,
-            };
-            let caught = item
-                .field
-                .as_ref()
-                .is_some_and(|field| against.contains(&fold(field.label())));
+            let caught = against(item, flags).is_some();
             let default = if caught { DefaultAnswer::Fail } else { default };
             (item.id.clone(), Answer::from_default(default, item.scale))
         })
         .collect()
+}
+
+/// The first of `flags` that speaks against `item` (see [`suggest`]): the reason its suggestion
+/// is a fail, which the card names beside it.
+pub fn against<'f>(item: &ChecklistItem, flags: &'f [Flag]) -> Option<&'f Flag> {
+    let field = item.field.as_ref().map(|f| fold(f.label()));
+    flags.iter().find(|f| {
+        let on_field = || {
+            let judged = item.checks == Checks::Valid || f.code == RuleCode::Required;
+            judged && field.is_some() && f.field.as_deref().map(fold) == field
+        };
+        item.flags.contains(&f.code) || on_field()
+    })
 }
 
 /// The answers with every item the auditor left unanswered taking its suggestion: what `a`
@@ -178,6 +179,7 @@ mod tests {
             field: None,
             checks: Checks::Filled,
             scale: None,
+            flags: Vec::new(),
         }
     }
 
@@ -342,29 +344,33 @@ mod tests {
     }
 
     #[test]
-    fn scale_items_cycle_through_every_step_then_na() {
-        let mut seen = vec![Answer::Na];
-        for _ in 0..5 {
-            seen.push(seen.last().unwrap().next(Some(3)));
+    fn scale_items_cycle_down_from_the_maximum_through_every_step_then_na() {
+        let mut seen = vec![Answer::Scale(5)];
+        for _ in 0..7 {
+            seen.push(seen.last().unwrap().next(Some(5)));
         }
         assert_eq!(
             seen,
             [
-                Answer::Na,
-                Answer::Scale(0),
-                Answer::Scale(1),
-                Answer::Scale(2),
+                Answer::Scale(5),
+                Answer::Scale(4),
                 Answer::Scale(3),
+                Answer::Scale(2),
+                Answer::Scale(1),
+                Answer::Scale(0),
                 Answer::Na,
+                Answer::Scale(5),
             ]
         );
+        // A value above the maximum (the scale was narrowed) reads as the maximum.
+        assert_eq!(Answer::Scale(9).next(Some(5)), Answer::Scale(4));
     }
 
     #[test]
     fn an_answer_of_the_other_kind_cycles_from_its_nearest_equivalent() {
         // A scale item read with a pass/fail answer, e.g. after `scale` was added to the config.
-        assert_eq!(Answer::Pass.next(Some(4)), Answer::Na);
-        assert_eq!(Answer::Fail.next(Some(4)), Answer::Scale(1));
+        assert_eq!(Answer::Pass.next(Some(4)), Answer::Scale(3));
+        assert_eq!(Answer::Fail.next(Some(4)), Answer::Na);
         // A pass/fail item read with a scale answer, after `scale` was removed.
         assert_eq!(Answer::Scale(3).next(None), Answer::Fail);
         assert_eq!(Answer::Scale(0).next(None), Answer::Na);
@@ -437,6 +443,58 @@ mod tests {
             suggest(&stage, &[idle], DefaultAnswer::Pass),
             answers(&[("phone_saved", Answer::Pass)])
         );
+    }
+
+    fn idle_flag() -> Flag {
+        Flag {
+            code: RuleCode::Idle,
+            severity: Severity::Critical,
+            evidence: Evidence::Idle {
+                days: 69,
+                last: chrono::NaiveDate::from_ymd_opt(2026, 9, 12).unwrap(),
+                allowed: 3,
+                stage: "Первичный контакт".into(),
+            },
+            field: None,
+        }
+    }
+
+    /// tester39 F1: a card idle for months was suggested «next step set» ✔?. An item that
+    /// names the idle rule among its `flags` is suggested failed when the card is idle, and
+    /// the idle flag is the reason; an item that does not name it keeps the default.
+    #[test]
+    fn an_item_naming_a_rule_is_suggested_failed_by_that_rules_flag_whatever_its_field() {
+        let mut next = critical(item("next_step", 4));
+        next.flags = vec![RuleCode::Idle, RuleCode::NoTask];
+        let stage = stage_with(vec![next.clone(), item("call", 3)]);
+        let idle = [idle_flag()];
+        assert_eq!(
+            suggest(&stage, &idle, DefaultAnswer::Pass),
+            answers(&[("next_step", Answer::Fail), ("call", Answer::Pass)])
+        );
+        assert_eq!(against(&next, &idle).map(|f| f.code), Some(RuleCode::Idle));
+        assert_eq!(against(&stage.checklist[1], &idle), None);
+        // A flag of a rule it does not name leaves it as the funnel's default.
+        assert_eq!(against(&next, &[date_flag_on("Дата договора")]), None);
+        assert_eq!(
+            suggest(&stage, &[], DefaultAnswer::Pass),
+            answers(&[("next_step", Answer::Pass), ("call", Answer::Pass)])
+        );
+        // The built-in funnel binds every stage's next step to the idle and no-task flags.
+        let funnel = crate::funnel_config::default_funnel();
+        let steps: Vec<_> = (funnel.stages.iter())
+            .flat_map(|s| &s.checklist)
+            .filter(|i| i.id == "next_step")
+            .collect();
+        assert!(!steps.is_empty());
+        for step in steps {
+            assert_eq!(
+                step.flags,
+                [RuleCode::Idle, RuleCode::NoTask],
+                "{}",
+                step.text
+            );
+        }
     }
 
     #[test]

@@ -324,6 +324,7 @@ fn checklist_item(
         Some(label) => field_ref(label, &format!("{key}.field"), fields, report).map(Some),
     };
     let checks = checks(item.checks.as_ref(), key, report);
+    let flags = item_flags(&item.flags, key, report);
     Some(ChecklistItem {
         id: id?,
         text: text?,
@@ -332,7 +333,34 @@ fn checklist_item(
         field: field?,
         checks: checks?,
         scale: scale?,
+        flags: flags?,
     })
+}
+
+/// The rules whose flag speaks against an item (`flags = ["idle", "no_task"]`): each a rule
+/// code, as `[rules]` names them.
+fn item_flags(
+    raw: &[Spanned<String>],
+    key: &str,
+    report: &mut Report,
+) -> Option<Vec<crate::domain::flag::RuleCode>> {
+    use crate::domain::flag::RuleCode;
+    let mut codes = Vec::new();
+    let mut ok = true;
+    for (i, name) in raw.iter().enumerate() {
+        let word = name.get_ref().trim();
+        match RuleCode::from_name(word) {
+            Some(code) if !codes.contains(&code) => codes.push(code),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = RuleCode::ALL.iter().map(|c| c.as_str()).collect();
+                let message = text::item_flag_unknown(word, &known);
+                report.add(name.span(), format!("{key}.flags[{i}]"), message);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(codes)
 }
 
 /// The item's id, trimmed; a missing one or one the stage already has is reported.

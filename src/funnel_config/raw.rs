@@ -60,7 +60,7 @@ const STAGE_KEYS: Keys = Keys {
 
 const ITEM_KEYS: Keys = Keys {
     names: &[
-        "id", "text", "weight", "critical", "field", "checks", "scale",
+        "id", "text", "weight", "critical", "field", "checks", "scale", "flags",
     ],
     tables: &[],
 };
@@ -204,6 +204,8 @@ pub struct RawChecklistItem {
     pub field: Option<Spanned<String>>,
     pub checks: Option<Spanned<String>>,
     pub scale: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub flags: Vec<Spanned<String>>,
 }
 
 /// A `required` entry: a field's name, or `{ field = "…", severity = "critical" }`. Read by

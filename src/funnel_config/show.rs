@@ -174,6 +174,9 @@ fn item_extras(item: &ChecklistItem) -> String {
             extras.push(text::show_checks_valid());
         }
     }
+    if !item.flags.is_empty() {
+        extras.push(text::show_item_flags(&item.flags));
+    }
     if extras.is_empty() {
         String::new()
     } else {

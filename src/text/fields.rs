@@ -73,10 +73,25 @@ pub fn table(rows: &[FillRow]) -> String {
     out
 }
 
-/// A field no source's exports have: `not given by amocrm` in place of its rate.
+/// A field no source's exports have: `not given by amoCRM` in place of its rate.
 pub fn not_exported(sources: &[String]) -> String {
-    let sources: Vec<String> = sources.iter().map(|s| line(s).into_owned()).collect();
+    let sources: Vec<String> = sources.iter().map(|s| source_name(s)).collect();
     crate::tr!("fields-not-exported", sources = sources.join(", "))
+}
+
+/// A source by the CRM's own name where it is a profile's (`amocrm` → `amoCRM`: tester39 F15),
+/// else as the import named it.
+fn source_name(source: &str) -> String {
+    let known = [
+        ("amocrm", "amoCRM"),
+        ("bitrix24", "Bitrix24"),
+        ("hubspot", "HubSpot"),
+        ("pipedrive", "Pipedrive"),
+        ("salesforce", "Salesforce"),
+    ];
+    (known.iter())
+        .find(|(id, _)| *id == source)
+        .map_or_else(|| line(source).into_owned(), |(_, name)| name.to_string())
 }
 
 // The report's fields section.
@@ -127,4 +142,17 @@ pub fn no_owner() -> String {
 
 pub fn report_trend() -> String {
     crate::tr!("fields-report-trend")
+}
+
+#[cfg(test)]
+mod tests {
+    /// A CRM by its own name (tester39 F15: «не приходит из amocrm»); a source of the user's
+    /// own naming as it is.
+    #[test]
+    fn a_field_no_export_gives_names_the_crm_by_its_own_name() {
+        crate::text::lang::with(crate::text::lang::Lang::Ru, || {
+            let said = super::not_exported(&["amocrm".into(), "moi_crm".into()]);
+            assert_eq!(said, "не приходит из amoCRM, moi_crm");
+        });
+    }
 }

@@ -385,6 +385,22 @@ pub fn marker_without_words() -> String {
     tr!("funnel_config-marker-without-words")
 }
 
+/// A checklist item's `flags` names no rule.
+pub fn item_flag_unknown(code: &str, codes: &[&str]) -> String {
+    tr!(
+        "funnel_config-item-flag-unknown",
+        code = code,
+        codes = codes.join(", ")
+    )
+}
+
+/// `failed by the flags idle, no_task` among an item's extras in `okk funnel show`: each rule
+/// as `okk check` names it (its code in English, a word of the language in another).
+pub fn show_item_flags(codes: &[crate::domain::flag::RuleCode]) -> String {
+    let names: Vec<String> = codes.iter().map(|c| super::check::rule_name(*c)).collect();
+    tr!("funnel_config-show-item-flags", codes = names.join(", "))
+}
+
 pub fn rule_code_unknown(code: &str, codes: &[&str]) -> String {
     tr!(
         "funnel_config-rule-code-unknown",

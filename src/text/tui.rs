@@ -47,6 +47,26 @@ pub fn day(d: chrono::NaiveDate) -> String {
     super::common::day(d)
 }
 
+/// When a verdict was given, as short as the suggestion box at 80 columns needs it to stay on
+/// the verdict's line (tester39 F14: with its seconds it wrapped): the time alone on the day
+/// judged, the day and month within its year, else the day.
+pub fn judged_when(t: &chrono::NaiveDateTime, today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if t.date() == today {
+        t.format("%H:%M").to_string()
+    } else if t.year() == today.year() {
+        day_month(t.date())
+    } else {
+        day(t.date())
+    }
+}
+
+/// A whole percentage (`v` of 100) as the language writes it: `95%`; in Russian after a no-break
+/// space, `95 %`, as the screens' legends have it (tester39 F15: «95 %» beside «0%»).
+pub fn percent(v: f64) -> String {
+    tr!("tui-percent", n = format!("{v:.0}"))
+}
+
 /// A day of the month without the year, as the card's "since" shows it: "20.11".
 pub fn day_month(d: chrono::NaiveDate) -> String {
     d.format("%d.%m").to_string()
@@ -288,33 +308,42 @@ pub struct NextStage {
     pub to_review: u64,
 }
 
-/// The status line after a stage's last card: one line at 80 columns, so names are cut short.
-pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>) -> String {
-    let short = |s: &str| {
-        let s = safe::line(s);
-        match s.char_indices().nth(28) {
-            Some((i, _)) => format!("{}…", &s[..i]),
-            None => s.into_owned(),
-        }
-    };
-    let done = if filter.is_empty() {
-        tr!("tui-stage-done", stage = short(stage))
-    } else {
+/// The status line after a stage's last card, or on a stage with nothing in it (`empty`): what
+/// is done on its first row, where `enter` goes on the second, so that at 80 columns the next
+/// stage's name is never parted by a row's end (a long name is cut short, as in the funnel).
+pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>, empty: bool) -> String {
+    let done = if !filter.is_empty() {
         tr!(
             "tui-stage-done-filtered",
-            stage = short(stage),
-            filter = short(filter)
+            stage = cut(stage, 40),
+            filter = cut(filter, 28)
         )
+    } else if empty {
+        tr!("tui-stage-empty", stage = cut(stage, 40))
+    } else {
+        tr!("tui-stage-done", stage = cut(stage, 40))
     };
     match next {
-        Some(n) => tr!(
-            "tui-stage-done-next",
-            done = done,
-            next = short(&n.name),
-            count = n.to_review
-        ),
+        Some(n) => {
+            let then = tr!(
+                "tui-stage-done-next",
+                next = cut(&n.name, 40),
+                count = n.to_review
+            );
+            format!("{done}.\n{then}")
+        }
         None => tr!("tui-stage-done-last", done = done),
     }
+}
+
+/// `s` made safe and cut to `chars` characters, `…` the last of them when cut.
+fn cut(s: &str, chars: usize) -> String {
+    let s = safe::line(s);
+    if s.chars().count() <= chars {
+        return s.into_owned();
+    }
+    let keep: String = s.chars().take(chars.saturating_sub(1)).collect();
+    format!("{keep}…")
 }
 
 pub fn all_done() -> String {
@@ -1576,6 +1605,48 @@ pub fn fields_empty_of(empty: u64, cards: u64) -> String {
 mod tests {
     use super::given_back_unlisted;
     use crate::text::lang::{Lang, with};
+
+    /// One name for a stage outside the funnel (tester39 F15: «U чужой этап» in the queue's
+    /// legend, «? нет в воронке» on the funnel screen).
+    #[test]
+    fn a_stage_outside_the_funnel_has_one_name_on_every_screen() {
+        for lang in [Lang::Ru, Lang::En] {
+            with(lang, || {
+                let word = super::flag_word(crate::domain::flag::RuleCode::UnknownStage);
+                assert_eq!(word, super::not_in_funnel());
+            });
+        }
+    }
+
+    /// One style of per cent on the screens (tester39 F15: «95 %» beside «0%»): Russian after
+    /// a no-break space, English without one.
+    #[test]
+    fn a_percentage_is_written_as_the_language_writes_it() {
+        with(Lang::Ru, || assert_eq!(super::percent(95.4), "95\u{a0}%"));
+        with(Lang::En, || assert_eq!(super::percent(0.0), "0%"));
+    }
+
+    /// A verdict's moment fits the suggestion box's row at 80 columns beside its word (tester39
+    /// F14: «06.12.2026 22:41:39» wrapped): the time on the day judged, else the day.
+    #[test]
+    fn a_verdict_s_moment_is_the_time_on_the_day_judged_else_the_day_without_seconds() {
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        with(Lang::Ru, || {
+            assert_eq!(
+                super::judged_when(&at("2026-12-06 22:41:39"), today),
+                "22:41"
+            );
+            assert_eq!(
+                super::judged_when(&at("2026-11-20 09:05:00"), today),
+                "20.11"
+            );
+            assert_eq!(
+                super::judged_when(&at("2025-12-31 23:59:59"), today),
+                "31.12.2025"
+            );
+        });
+    }
 
     /// The stats screen's day box names the unclear verdicts only when there are some: «(неясно:
     /// 0)» read as a figure to look into (tui2's item 4).

@@ -58,6 +58,7 @@ funnel_config-custom-field-is-system = «{ $name }» is the name of a profile fi
 funnel_config-marker-list-not-a-list = marker list «{ $name }» must be a list of phrases, found { $found }; write e.g. { $name } = ["отказ", "не актуально"]
 funnel_config-marker-not-text = a marker is a phrase in double quotes, found { $found }; write it as "…"
 funnel_config-marker-without-words = this marker has no words to match; remove it or write the phrase
+funnel_config-item-flag-unknown = there is no rule «{ $code }»; an item's flags name rules: { $codes }
 funnel_config-rule-code-unknown = there is no rule «{ $code }»; [rules] takes: { $codes }
 funnel_config-rule-level-unknown = «{ $value }» is not a severity; use "info", "warning", "critical" or "off"
 funnel_config-severity-unknown = severity «{ $value }» is not known; use "info", "warning" or "critical" (to turn a rule off, remove it)
@@ -96,6 +97,7 @@ funnel_config-show-no-custom-fields = Custom fields: none
 funnel_config-show-extra-control = extra control
 funnel_config-show-not-skippable = may not be skipped
 funnel_config-show-critical = critical
+funnel_config-show-item-flags = failed by the flags { $codes }
 funnel_config-show-checks-valid = its value, not only that it is filled
 funnel_config-show-rules = rules:
 funnel_config-show-markers = Marker lists:

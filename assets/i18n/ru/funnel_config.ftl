@@ -58,6 +58,7 @@ funnel_config-custom-field-is-system = «{ $name }» — название пол
 funnel_config-marker-list-not-a-list = список маркеров «{ $name }» должен быть списком фраз, а здесь { $found }; напишите, например, { $name } = ["отказ", "не актуально"]
 funnel_config-marker-not-text = маркер — фраза в двойных кавычках, а здесь { $found }; напишите её как "…"
 funnel_config-marker-without-words = в этом маркере нет слов для поиска; удалите его или напишите фразу
+funnel_config-item-flag-unknown = правила «{ $code }» нет; flags пункта называет правила: { $codes }
 funnel_config-rule-code-unknown = правила «{ $code }» нет; в [rules] допустимы: { $codes }
 funnel_config-rule-level-unknown = «{ $value }» — не уровень важности; используйте "info", "warning", "critical" или "off"
 funnel_config-severity-unknown = severity «{ $value }» — неизвестное значение; используйте "info", "warning" или "critical" (чтобы отключить правило, удалите его)
@@ -96,6 +97,7 @@ funnel_config-show-no-custom-fields = Дополнительные поля: н�
 funnel_config-show-extra-control = доп. контроль
 funnel_config-show-not-skippable = нельзя пропускать
 funnel_config-show-critical = критичный
+funnel_config-show-item-flags = не выполнен при флагах { $codes }
 funnel_config-show-checks-valid = его значение, а не только заполненность
 funnel_config-show-rules = правила:
 funnel_config-show-markers = Списки маркеров:

@@ -92,9 +92,11 @@ tui-given-back-unlisted = { $count ->
     [few] { $count } карточки, которые вы держали, снова в общей очереди: их нет в списке
    *[many] { $count } карточек, которые вы держали, снова в общей очереди: их нет в списке
 }
-tui-stage-done = «{ $stage }» проверен
-tui-stage-done-filtered = «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
-tui-stage-done-next = { $done }. enter: первая карточка этапа «{ $next }» (проверить: { $count }); q: назад
+tui-percent = { $n } %
+tui-stage-done = Этап «{ $stage }» проверен
+tui-stage-empty = На этапе «{ $stage }» нечего проверять
+tui-stage-done-filtered = Этап «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
+tui-stage-done-next = enter: этап «{ $next }», проверить: { $count }; q: назад
 tui-stage-done-last = { $done }, и все остальные этапы тоже. q: назад
 tui-all-done = На других этапах нечего проверять.
 tui-typed-not-verdict = «{ $key }» нажата сразу за другими буквами: это похоже на набранное слово, а не на вердикт (поля для текста здесь нет; / — фильтр списка). Нажмите её ещё раз, чтобы вынести вердикт.
@@ -210,10 +212,10 @@ tui-days-ago = { $count ->
 tui-came-after-day-judged = перешла сюда после дня оценки ({ $judged })
 tui-after-day-judged = после дня оценки ({ $judged }): простой 0 дн.
 tui-field-input-title = Новое значение «{ $field }»
-tui-field-input-how = ввод заменяет · ← → Home End правка · пусто — удалить
+tui-field-input-how = ввод заменяет · ← → Home End правка · пусто — убрать мою правку
 tui-field-input-date = дата, 31.12.2026 · { $how }
 tui-field-input-number = число, 1 250 000 · { $how }
-tui-field-input-text = { $how } исправление
+tui-field-input-text = { $how }
 tui-not-a-date = «{ $value }» — не дата: «{ $field }» принимает дату вида 31.12.2026 или 2026-12-31
 tui-negative-amount = «{ $value }» — меньше нуля: «{ $field }» принимает бюджет от 0
 tui-not-a-number = «{ $value }» — не число: «{ $field }» принимает число вида 1 250 000 или 1250000,50
@@ -316,7 +318,7 @@ tui-stats-not-ok-counts = ошибки: не тот этап, устарела, 
     [0] {""}
    *[other] {" "}(неясно: { $unclear })
 }
-tui-stats-bottlenecks = Узкие места · ~врут (95 %) · не ок/n
+tui-stats-bottlenecks = Узкие места · ~врут (95 %) · не ок/n
 tui-stats-before-change = * большинство карточек проверены до версии { $version } воронки, изменившей их этап (подробнее — okk stats)
 tui-stats-too-few = Мало проверенных карточек для рейтинга: этапу или менеджеру нужно 5 проверенных карточек, чтобы его доля «не в порядке» попала в рейтинг.
 tui-stats-n = n={ $count }
@@ -337,7 +339,7 @@ tui-fields-rate = Доля
 tui-fields-trend = По запускам
 tui-fields-emptiest = Чаще пусто у
 tui-fields-empty-of = пусто { $empty }/{ $cards }
-tui-fields-bound-required = привяз+обяз
+tui-fields-bound-required = привяз., обязат.
 tui-fields-bound = привязано
 tui-fields-required = обязат.
 tui-no-owner = (без ответственного)
@@ -358,7 +360,7 @@ tui-word-markers = маркеры
 tui-word-closed-open = закрыта/открыта
 tui-word-backwards = назад
 tui-word-gone = пропала
-tui-word-unknown-stage = чужой этап
+tui-word-unknown-stage = нет в воронке
 tui-word-no-task = нет задачи
 tui-legend-returned = возвращена
 tui-legend-draft = черновик
@@ -384,7 +386,7 @@ tui-mark-card-flag = флаг правила (красный или жирный
 tui-mark-card-items = пункт чек-листа: да / нет / неприменимо
 tui-mark-card-suggested = предложенный ответ (бледный): засчитывается после подтверждения; a подтверждает все
 tui-mark-card-unanswered = пункт без ответа и без предложения
-tui-mark-card-scale = пункт-шкала: 3 балла из 5 (5/5 — полностью да)
+tui-mark-card-scale = пункт-шкала: 3 балла из 5 (5/5 — полностью да); его цифра идёт вниз: 5 → 4 → … → 0 → н/п
 tui-mark-card-hidden = пункты чек-листа, не вошедшие в рамку, ниже (выше: ↑); клавиша пункта покажет его
 tui-mark-card-weight = вес пункта в балле
 tui-mark-card-critical = критичный: «нет» обнуляет балл

@@ -72,6 +72,15 @@ pub(super) fn stages_read(state: &mut State, then: Then, rows: Vec<StageRow>, cx
         }
     }
     match then {
+        // The first look at the funnel: the cursor on the first stage with cards to review, in
+        // the funnel's order (the extra-control stages first), else the first row; an auditor
+        // who opens her store should not land on a stage with nothing in it.
+        Then::ShowStages => {
+            let rows = &state.stages.rows;
+            state.stages.selected = (rows.iter())
+                .position(|r| r.counts.to_review() > 0)
+                .unwrap_or(0);
+        }
         Then::StageDone => say_stage_done(state),
         Then::NextStage => match next_stage_row(state) {
             Some(row) => queue::start_at(state, row, cx),
@@ -84,18 +93,26 @@ pub(super) fn stages_read(state: &mut State, then: Then, rows: Vec<StageRow>, cx
 /// The open stage has no card left to review: says so (of the filtered cards, when a filter is
 /// on), and names the next stage in queue order that has some, wrapping round to the earlier
 /// ones, with the figures as the store has them now.
-fn say_stage_done(state: &mut State) {
+pub(super) fn say_stage_done(state: &mut State) {
     let name = state
         .stage_row()
         .map(|r| r.name.clone())
         .unwrap_or_default();
     let filter = state.queue.as_ref().map_or("", |q| q.filter.as_str());
+    // A stage that had no card for her to begin with is not one she checked.
+    let empty = state.queue.as_ref().is_some_and(|q| q.items.is_empty())
+        && state.stage_row().is_some_and(|r| r.counts.reviewed == 0);
     let rows = &state.stages.rows;
     let next = next_stage_row(state).map(|i| msg::NextStage {
         name: rows[i].name.clone(),
         to_review: rows[i].counts.to_review(),
     });
-    state.shared.status = Some(Status::Info(msg::stage_done(&name, filter, next.as_ref())));
+    state.shared.status = Some(Status::Info(msg::stage_done(
+        &name,
+        filter,
+        next.as_ref(),
+        empty,
+    )));
 }
 
 /// The next stage in queue order with cards to review, after the open one, else the first

@@ -288,6 +288,10 @@ pub(super) fn pages_read(
         state.screen = Screen::Queue;
         if first_card {
             open_first_card(state, cx);
+        } else if !from_stats && state.queue.as_ref().is_some_and(|q| q.finished()) {
+            // Opened on a stage with nothing left to review: `enter` goes to the next stage
+            // with cards (as after the stage's last card), and the status line says which.
+            funnel::say_stage_done(state);
         }
         return;
     }

@@ -63,7 +63,7 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 /// server's reason) wraps over up to this many, the body giving way, so it is read whole.
 pub const STATUS_ROWS: usize = 4;
 
-/// The status message wrapped to `width` columns (at most [`STATUS_ROWS`] rows, the last cut at
+/// The status message wrapped to `width` columns, each of its lines on a row of its own (at most [`STATUS_ROWS`] rows, the last cut at
 /// a word's end, marked, if it needs more); none without a message.
 pub fn status_lines(shared: &Shared, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let (text, style) = match &shared.status {
@@ -72,11 +72,16 @@ pub fn status_lines(shared: &Shared, theme: &Theme, width: u16) -> Vec<Line<'sta
         None => return Vec::new(),
     };
     let width = usize::from(width);
-    let mut lines = super::hang::hang(
-        Line::from(Span::styled(format!(" {text}"), style)),
-        1,
-        width,
-    );
+    // A message of two parts (what is done, then where `enter` goes) starts each on a row.
+    let mut lines: Vec<Line<'static>> = (text.split('\n'))
+        .flat_map(|part| {
+            super::hang::hang(
+                Line::from(Span::styled(format!(" {part}"), style)),
+                1,
+                width,
+            )
+        })
+        .collect();
     if lines.len() > STATUS_ROWS {
         // The rows kept, then what is left of the message cut at a word's end on the last.
         let kept: String = (lines[..STATUS_ROWS - 1].iter())
@@ -208,5 +213,19 @@ mod tests {
         assert_eq!(cut.len(), STATUS_ROWS, "{cut:?}");
         assert!(cut.iter().all(|l| super::super::width(l) <= 80), "{cut:?}");
         assert!(cut[STATUS_ROWS - 1].ends_with('…'), "{cut:?}");
+    }
+
+    /// A stage done: where `enter` goes starts a row of its own, the next stage's name whole
+    /// on it at 80 columns (tester39 F8: it was parted at the row's end).
+    #[test]
+    fn a_message_of_two_lines_starts_its_second_on_a_row_of_its_own() {
+        let next = crate::text::tui::NextStage {
+            name: "Закрыто и не реализовано".into(),
+            to_review: 20,
+        };
+        let said = crate::text::tui::stage_done("Успешно реализовано", "", Some(&next), false);
+        let rows = lines_of(Some(Status::Info(said)), 80);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[1].contains("«Закрыто и не реализовано»"), "{rows:?}");
     }
 }

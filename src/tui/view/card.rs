@@ -228,7 +228,11 @@ fn head_lines(
             Span::raw(format!("{}, {when}", date(t))),
         ];
         if c.detail.flags.iter().any(|f| f.code.as_str() == "idle") {
-            act.push(Span::styled(format!("  ⚠ {}", msg::idle()), theme.warn));
+            // The mark and its word on one row.
+            act.push(Span::styled(
+                format!("  ⚠\u{a0}{}", msg::idle()),
+                theme.warn,
+            ));
         }
         lines.push(Line::from(act));
     }
@@ -336,8 +340,9 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
             msg::came_after_day_judged(today)
         } else {
             let days = (today - since.date()).num_days();
+            // «с» never left at a row's end, away from its day.
             format!(
-                "{} {} ({})",
+                "{}\u{a0}{} ({})",
                 msg::since(),
                 msg::day_month(since.date()),
                 msg::since_days(days)
@@ -801,7 +806,7 @@ fn draw_checklist(
         Some(_) => c.previous.as_ref().and_then(|p| p.score),
         None => score(items, &c.draft.answers),
     };
-    let pct = pct.map_or("—".to_string(), |s| format!("{:.0}%", s));
+    let pct = pct.map_or("—".to_string(), msg::percent);
     let open = unanswered(items, &c.draft.answers);
     // The score says more than the box's name: on a narrow box the score takes fewer words to
     // keep the name beside it (at 80 columns the name went as soon as an item was answered),
@@ -874,6 +879,7 @@ fn recorded_items(c: &CardState) -> Option<Vec<crate::domain::funnel::ChecklistI
             field: None,
             checks: Default::default(),
             scale: None,
+            flags: Vec::new(),
         });
     Some(named.chain(unnamed).collect())
 }
@@ -922,6 +928,14 @@ fn checklist_items(
             let head = marks[0].width();
             let mut spans = marks;
             spans.push(Span::styled(item.text.clone(), text_style));
+            // A fail suggested by a flag names that flag: why the card's checklist says ✘?.
+            let why = (a.is_none() && c.suggested.contains_key(&item.id))
+                .then(|| crate::domain::score::against(item, &c.detail.flags))
+                .flatten();
+            if let Some(flag) = why {
+                let said = format!("  ⚑\u{a0}{}", msg::flag_word(flag.code));
+                spans.push(Span::styled(said, theme.dim));
+            }
             super::hang::hang(Line::from(spans), head, width)
         })
         .collect()
@@ -950,8 +964,12 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::your_verdict()), theme.dim),
             Span::styled(msg::verdict(p.verdict), theme.bold),
+            // The mark and the moment part from the verdict's word as one, not at a row's end.
             Span::styled(
-                format!(" · {}", clip(&msg::moment(&p.created_at), 20)),
+                format!(
+                    "\u{a0}·\u{a0}{}",
+                    msg::judged_when(&p.created_at, shared.today.date())
+                ),
                 theme.dim,
             ),
         ]));
@@ -961,7 +979,8 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
     if let Some(dec) = &c.decision {
         lines.push(suggestion::decision_line(dec, theme));
     }
-    lines.extend(suggestion::change_lines(&c.draft, theme));
+    let currency = c.detail.card.currency.as_deref();
+    lines.extend(suggestion::change_lines(&c.draft, currency, theme));
     lines
 }
 

@@ -16,7 +16,7 @@ use crate::text::tui as msg;
 use crate::tui::state::FieldsView;
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("—".into(), |v| crate::text::tui::percent(v * 100.0))
 }
 
 /// The owner who leaves the field empty on the most cards at the stage (listed first), if any
@@ -110,7 +110,7 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         keep(&headers[1], marks.clone()),
         keep(&headers[2], figures(|r| r.cards).collect()),
         keep(&headers[3], figures(|r| r.filled).collect()),
-        keep(&headers[4], vec!["100%".into()]),
+        keep(&headers[4], vec![pct(Some(1.0))]),
         // A column of nothing (no run recorded a rate) takes no room.
         if no_trend {
             Col::keep(0)

@@ -382,7 +382,8 @@ pub fn review_lines(
             Span::raw(others.join("; ")),
         ]));
     }
-    lines.extend(suggestion::suggestion_lines(&c.draft, theme));
+    let currency = c.detail.card.currency.as_deref();
+    lines.extend(suggestion::suggestion_lines(&c.draft, currency, theme));
     lines.push(Line::from(Span::styled(
         format!(
             "{} · {}",

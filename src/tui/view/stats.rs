@@ -13,8 +13,13 @@ use crate::domain::analytics::{Analytics, StatsFigures};
 use crate::text::tui as msg;
 use crate::tui::state::StatsScreen;
 
+/// The stage row's columns but its name and bars: cards, the share not ok, its sample.
+const STAGE_FIGURES: usize = 7 + 6 + 6;
+/// The fewest cells a stage's bar keeps before its name gives way.
+const LEAST_BAR: usize = 3;
+
 fn pct(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("—".into(), |v| msg::percent(v * 100.0))
 }
 
 /// A bar of `width` cells for `value` of `max`.
@@ -58,9 +63,17 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
     let (table, below) = under_rows(inner, f.rows.len(), notes.len());
     let block = more_below(block, f.rows.len(), table.height);
     frame.render_widget(block, stages);
+    // The names take what they need (tester39 F13: «Первичный конт…» beside ten blank columns),
+    // short of leaving the two bars fewer than three cells each; the bars take the rest.
     let inner_w = stages.width.saturating_sub(2) as usize;
-    let name_w = (inner_w / 3).max(10);
-    let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
+    let longest = (f.rows.iter())
+        .map(|r| super::width(&crate::text::safe::line(&r.base.stage)))
+        .max()
+        .unwrap_or(0);
+    let name_w = (longest + 1)
+        .min(inner_w.saturating_sub(STAGE_FIGURES + 2 * LEAST_BAR))
+        .max(10);
+    let bar_w = inner_w.saturating_sub(name_w + STAGE_FIGURES) / 2;
     let max_cards = f.rows.iter().map(|r| r.base.cards).max().unwrap_or(0) as f64;
     let lines: Vec<Line> = f
         .rows
@@ -81,8 +94,9 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
                     pad(&bar(rate.unwrap_or(0.0), 1.0, bar_w), bar_w),
                     theme.fail,
                 ),
+                // «100 %*» in Russian: a share, its no-break space and the mark.
                 Span::raw(format!(
-                    "{:>5}",
+                    "{:>6}",
                     crate::text::analytics::marked_share(
                         pct(rate),
                         r.figures.judged_before_change.as_ref()
@@ -224,12 +238,37 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         .collect();
     let idle_w = idle.iter().map(|d| super::width(d)).max().unwrap_or(0);
     let names: Vec<String> = a.managers.iter().map(name).collect();
+    // The figures as wide as their widest cell or header, no wider: the names take the rest
+    // (tester39 F13: «Новикова Екатер…» beside figure columns wider than their figures).
+    let figure = |header: &str, cells: Vec<String>| {
+        let w = cells.iter().map(|c| super::width(c)).max().unwrap_or(0);
+        Col::keep(w.max(super::width(header)))
+    };
+    let shares: Vec<String> = (a.managers.iter())
+        .map(|m| {
+            crate::text::analytics::marked_share(
+                pct(m.group.figures.mismatch_rate),
+                m.group.figures.judged_before_change.as_ref(),
+            )
+        })
+        .collect();
     let cols = [
         Col::of(&headers[0], names.iter().map(String::as_str), 8),
-        Col::keep(5.max(super::width(&headers[1]))),
-        Col::keep(4.max(super::width(&headers[2]))),
-        Col::keep(4.max(super::width(&headers[3]))),
-        Col::keep(4.max(super::width(&headers[4])).max(idle_w)),
+        figure(
+            &headers[1],
+            a.managers
+                .iter()
+                .map(|m| m.group.cards.to_string())
+                .collect(),
+        ),
+        figure(
+            &headers[2],
+            (a.managers.iter())
+                .map(|m| m.group.figures.judged.to_string())
+                .collect(),
+        ),
+        figure(&headers[3], shares),
+        Col::keep(idle_w.max(super::width(&headers[4]))),
     ];
     let widths = widths((managers.width as usize).saturating_sub(2), 1, &cols, 0);
     // All but the manager are figures.

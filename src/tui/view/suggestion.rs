@@ -49,15 +49,20 @@ pub fn note_line(dec: &LeadDecision, theme: &Theme) -> Option<Line<'static>> {
 }
 
 /// "stage → …" and "owner → …" (— for none), a line per field correction, then the comment.
-pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = change_lines(d, theme);
+/// `currency`: the card's, which a corrected budget is shown in.
+pub fn suggestion_lines(
+    d: &ReviewDraft,
+    currency: Option<&str>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = change_lines(d, currency, theme);
     lines.extend(comment_lines(d, theme));
     lines
 }
 
 /// "stage → …" and "owner → …" (— for none), a line per field correction: what the review
-/// would change on the card.
-pub fn change_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
+/// would change on the card, a budget in the card's `currency` as the card shows it.
+pub fn change_lines(d: &ReviewDraft, currency: Option<&str>, theme: &Theme) -> Vec<Line<'static>> {
     let arrow = |label: &str, value: Option<&str>| {
         Line::from(vec![
             Span::styled(format!("{label} "), theme.dim),
@@ -68,17 +73,35 @@ pub fn change_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
         arrow(&msg::stage_arrow(), d.suggested_stage.as_deref()),
         arrow(&msg::owner_arrow(), d.suggested_owner.as_deref()),
     ];
-    // A field by the word the card and the field picker name it with, not by its key.
+    // A field by the word the card and the field picker name it with, not by its key, in
+    // lower case as `этап →` and `ответств. →` are (tester39 F15: «Бюджет → 5 000 000»); a
+    // budget with its currency, as the card shows it.
     for (field, value) in &d.corrections {
+        let amount = (crate::domain::SystemField::from_name(field)
+            == Some(crate::domain::SystemField::Amount))
+        .then(|| crate::formats::amount::parse_amount(value.trim(), true))
+        .flatten();
+        let shown = amount.map_or_else(|| clip(value, 80), |a| super::card::money(a, currency));
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{} → ", clip(&msg::field_label(field), 30)),
+                format!("{} → ", clip(&lower_first(&msg::field_label(field)), 30)),
                 theme.dim,
             ),
-            Span::raw(clip(value, 80)),
+            Span::raw(shown),
         ]));
     }
     lines
+}
+
+/// `s` with its first letter in lower case, unless it opens an abbreviation (`ЖК`, `UTM`).
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
 }
 
 /// The comment under its heading (none without a comment).
@@ -95,4 +118,39 @@ pub fn comment_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::lang::{Lang, with};
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        (lines.iter())
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// tester39 F15: «Бюджет → 5 000 000» without ₽ and capitalised, beside `этап →` and
+    /// `ответств. →`; a budget reads as the card writes it, in the card's currency.
+    #[test]
+    fn a_corrected_budget_reads_in_lower_case_with_the_card_s_currency() {
+        let mut d = ReviewDraft::default();
+        d.correct("amount".into(), "5000000".into(), None).unwrap();
+        d.correct("ЖК".into(), "Речной".into(), None).unwrap();
+        with(Lang::Ru, || {
+            let lines = text(&change_lines(&d, None, &Theme::plain()));
+            assert!(
+                lines.contains(&"бюджет → 5 000 000 ₽".to_string()),
+                "{lines:?}"
+            );
+            // An abbreviation keeps its capitals.
+            assert!(lines.contains(&"ЖК → Речной".to_string()), "{lines:?}");
+            let lines = text(&change_lines(&d, Some("USD"), &Theme::plain()));
+            assert!(
+                lines.contains(&"бюджет → 5 000 000 $".to_string()),
+                "{lines:?}"
+            );
+        });
+    }
 }
