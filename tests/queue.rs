@@ -902,18 +902,8 @@ fn kept_figures_are_what_a_fresh_read_gives() {
     ] {
         review(&desk.db, card, auditor);
     }
-    let stages = ["Квалификация".to_string(), "Встреча назначена".to_string()];
-    let queries: Vec<QueueQuery<'_>> = (stages.iter())
-        .flat_map(|stage| {
-            [(false, false), (false, true), (true, false)].map(|(all, closed_stage)| QueueQuery {
-                crm_stages: std::slice::from_ref(stage),
-                limit: 0,
-                all,
-                closed_stage,
-                ..query("anna")
-            })
-        })
-        .collect();
+    let stages = figure_stages();
+    let queries = figure_queries(&stages);
     let mut hers = Store::open(&desk.db).unwrap();
     let mut last = hers.queue_counts_many(&queries).unwrap();
     let mut step = |hers: &Store, what: &str| {
@@ -979,5 +969,59 @@ fn kept_figures_are_what_a_fresh_read_gives() {
     step(
         &hers,
         "her verdict on the card vera holds, after the import",
+    );
+}
+
+fn figure_stages() -> [String; 2] {
+    ["Квалификация".to_string(), "Встреча назначена".to_string()]
+}
+
+/// Her figures of both stages, with and without closed cards, and every card.
+fn figure_queries(stages: &[String]) -> Vec<QueueQuery<'_>> {
+    (stages.iter())
+        .flat_map(|stage| {
+            [(false, false), (false, true), (true, false)].map(|(all, closed_stage)| QueueQuery {
+                crm_stages: std::slice::from_ref(stage),
+                limit: 0,
+                all,
+                closed_stage,
+                ..query("anna")
+            })
+        })
+        .collect()
+}
+
+/// The reviewer's other connections (her reads, her writes) take the figures her first one
+/// read, but only while nobody else has committed since.
+#[test]
+fn a_twin_takes_her_figures_only_while_they_hold() {
+    use okk::domain::ports::Reopen;
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    review(&desk.db, "q3", "boris");
+    let (stages, hers) = (figure_stages(), Store::open(&desk.db).unwrap());
+    let queries = figure_queries(&stages);
+    let fresh = || {
+        Store::open(&desk.db)
+            .unwrap()
+            .queue_counts_many(&queries)
+            .unwrap()
+    };
+    let before = hers.queue_counts_many(&queries).unwrap();
+    let twin = hers.reopen().unwrap();
+    assert_eq!(twin.queue_counts_many(&queries).unwrap(), before);
+    review(&desk.db, "q7", "vera");
+    let late = hers.reopen().unwrap();
+    let after = fresh();
+    assert_ne!(after, before, "vera's verdict moves the figures");
+    assert_eq!(
+        late.queue_counts_many(&queries).unwrap(),
+        after,
+        "opened after it"
+    );
+    assert_eq!(
+        twin.queue_counts_many(&queries).unwrap(),
+        after,
+        "opened before it"
     );
 }

@@ -18,14 +18,70 @@ use super::queue::{ByKind, RETURNED, card_kind_sql, judged_as_is_sql, others_hol
 use super::{Store, StoreError};
 
 /// A card's part in the figures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Part {
-    stage: String,
+    /// Its stage, as [`Parts::stages`] numbers it.
+    stage: u32,
     kind: u8,
     /// Her current verdict judged it as it is now and was not sent back.
     hers: bool,
     /// Another auditor holds it and she does not.
     others: bool,
+}
+
+/// The figures and the cards they count (a desk of 200,000 others' reviews: a few MB).
+#[derive(Debug, Clone, Default)]
+struct Parts {
+    stages: Vec<String>,
+    cards: HashMap<i64, Part>,
+    /// By stage (as numbered) and kind: no name copied per card.
+    hers: Vec<[i64; 4]>,
+    others: Vec<[i64; 4]>,
+}
+
+impl Parts {
+    fn stage(&mut self, name: &str) -> u32 {
+        match self.stages.iter().position(|s| s == name) {
+            Some(i) => i as u32,
+            None => {
+                self.stages.push(name.to_string());
+                self.hers.push([0; 4]);
+                self.others.push([0; 4]);
+                (self.stages.len() - 1) as u32
+            }
+        }
+    }
+
+    fn count(&mut self, part: Part, sign: i64) {
+        let (stage, kind) = (part.stage as usize, usize::from(part.kind));
+        if part.hers {
+            self.hers[stage][kind] += sign;
+        }
+        if part.others {
+            self.others[stage][kind] += sign;
+        }
+    }
+
+    /// Hers and the others', by stage name.
+    fn by_kind(&self) -> (ByKind, ByKind) {
+        let named = |counts: &[[i64; 4]]| -> ByKind {
+            (self.stages.iter().cloned())
+                .zip(counts.iter().copied())
+                .collect()
+        };
+        (named(&self.hers), named(&self.others))
+    }
+
+    /// Card `id`'s part as the store has it now.
+    fn set(&mut self, id: i64, part: Option<Part>) {
+        if let Some(old) = self.cards.remove(&id) {
+            self.count(old, -1);
+        }
+        if let Some(part) = part.filter(|p| p.hers || p.others) {
+            self.count(part, 1);
+            self.cards.insert(id, part);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -34,37 +90,10 @@ pub(super) struct KeptFigures {
     /// `data_version` and `total_changes` of the read they hold.
     version: i64,
     changes: u64,
-    /// The cards with a part, by id.
-    parts: HashMap<i64, Part>,
-    hers: ByKind,
-    others: ByKind,
+    /// Shared with the twins that took them ([`Store::lend_figures`]) until one changes them.
+    parts: std::sync::Arc<Parts>,
     /// Cards this connection's own writes touched since: looked at again before the next use.
     touched: Vec<i64>,
-}
-
-impl KeptFigures {
-    fn add(&mut self, id: i64, part: Part, sign: i64) {
-        let kind = usize::from(part.kind);
-        if part.hers {
-            self.hers.entry(part.stage.clone()).or_default()[kind] += sign;
-        }
-        if part.others {
-            self.others.entry(part.stage.clone()).or_default()[kind] += sign;
-        }
-        if sign > 0 {
-            self.parts.insert(id, part);
-        }
-    }
-
-    /// Card `id`'s part as the store has it now.
-    fn set(&mut self, id: i64, part: Option<Part>) {
-        if let Some(old) = self.parts.remove(&id) {
-            self.add(id, old, -1);
-        }
-        if let Some(part) = part.filter(|p| p.hers || p.others) {
-            self.add(id, part, 1);
-        }
-    }
 }
 
 impl Store {
@@ -77,7 +106,7 @@ impl Store {
             // Inside the caller's transaction: what it wrote is not yet anyone's; read afresh.
             self.map_cards()?;
             let fresh = self.read_figures(auditor)?;
-            return Ok((fresh.hers, fresh.others));
+            return Ok(fresh.parts.by_kind());
         }
         if let Some(kept) = self.kept_figures_in_snapshot(auditor, false)? {
             return Ok(kept);
@@ -117,10 +146,11 @@ impl Store {
         }
         let k = kept.as_mut().expect("kept just now");
         for id in std::mem::take(&mut k.touched) {
-            let part = self.card_part(auditor, id)?;
-            k.set(id, part);
+            let parts = std::sync::Arc::make_mut(&mut k.parts);
+            let part = self.card_part(auditor, id, parts)?;
+            parts.set(id, part);
         }
-        let out = (k.hers.clone(), k.others.clone());
+        let out = k.parts.by_kind();
         drop(kept);
         tx.commit()?;
         Ok(Some(out))
@@ -143,35 +173,7 @@ impl Store {
     /// The figures read whole (see [`Store::desk_figures`]): her judged cards once, the
     /// others' holding reviews once.
     fn read_figures(&self, auditor: &str) -> Result<KeptFigures, StoreError> {
-        let (hers, others) = self.read_parts(auditor)?;
-        let mut out = KeptFigures {
-            auditor: auditor.to_string(),
-            ..KeptFigures::default()
-        };
-        for (id, part) in hers.into_iter().chain(others) {
-            let merged = match out.parts.remove(&id) {
-                Some(mut had) => {
-                    had.hers |= part.hers;
-                    had.others |= part.others;
-                    had
-                }
-                None => part,
-            };
-            out.parts.insert(id, merged);
-        }
-        let parts = std::mem::take(&mut out.parts);
-        for (id, part) in parts {
-            out.add(id, part, 1);
-        }
-        Ok(out)
-    }
-
-    /// Her judged cards and the cards others hold (not hers), each with its part.
-    #[allow(clippy::type_complexity)]
-    fn read_parts(
-        &self,
-        auditor: &str,
-    ) -> Result<(Vec<(i64, Part)>, Vec<(i64, Part)>), StoreError> {
+        let mut parts = Parts::default();
         let kind = card_kind_sql();
         let pending = pending_calibration_sql("?1");
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -180,21 +182,23 @@ impl Store {
              WHERE {} AND NOT {pending}",
             judged_as_is_sql(),
         ))?;
-        let hers = stmt
-            .query_map([auditor], |r| {
-                Ok((
-                    r.get(0)?,
-                    Part {
-                        stage: r.get(1)?,
-                        kind: r.get(2)?,
-                        hers: true,
-                        others: false,
-                    },
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let others = self.others_parts(auditor)?;
-        Ok((hers, others))
+        let mut rows = stmt.query([auditor])?;
+        while let Some(row) = rows.next()? {
+            let stage = parts.stage(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+            let part = Part {
+                stage,
+                kind: row.get(2)?,
+                hers: true,
+                others: false,
+            };
+            parts.set(row.get(0)?, Some(part));
+        }
+        self.others_parts(auditor, &mut parts)?;
+        Ok(KeptFigures {
+            auditor: auditor.to_string(),
+            parts: std::sync::Arc::new(parts),
+            ..KeptFigures::default()
+        })
     }
 
     /// The cards other auditors hold that are not `auditor`'s ([`others_hold_sql`]). Each
@@ -202,7 +206,7 @@ impl Store {
     /// are read once, from the auditors' index (`CROSS JOIN` keeps that order), with no search
     /// for a witness among the card's reviews; her own holding reviews are read apart and the
     /// cards told apart here, as are the cards two others hold.
-    fn others_parts(&self, auditor: &str) -> Result<Vec<(i64, Part)>, StoreError> {
+    fn others_parts(&self, auditor: &str, parts: &mut Parts) -> Result<(), StoreError> {
         let holds = |r: &str| {
             format!(
                 "{r}.superseded_by IS NULL AND {r}.withdrawn_at IS NULL
@@ -227,29 +231,35 @@ impl Store {
             pending_calibration_sql("?1")
         ))?;
         let mut rows = stmt.query([auditor])?;
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
-            if hers.contains(&id) || !seen.insert(id) {
+            if hers.contains(&id) {
                 continue;
             }
-            out.push((
-                id,
-                Part {
-                    stage: row.get(1)?,
-                    kind: row.get(2)?,
-                    hers: false,
-                    others: true,
-                },
-            ));
+            let had = parts.cards.get(&id).copied();
+            if had.is_some_and(|p| p.others) {
+                continue; // held by two others
+            }
+            let stage = parts.stage(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+            let part = Part {
+                stage,
+                kind: row.get(2)?,
+                hers: had.is_some_and(|p| p.hers),
+                others: true,
+            };
+            parts.set(id, Some(part));
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Card `id`'s part as the store has it now (`None`: no such card), by the same rules as
     /// [`Store::read_parts`], asked of the one card.
-    fn card_part(&self, auditor: &str, id: i64) -> Result<Option<Part>, StoreError> {
+    fn card_part(
+        &self,
+        auditor: &str,
+        id: i64,
+        parts: &mut Parts,
+    ) -> Result<Option<Part>, StoreError> {
         use rusqlite::OptionalExtension;
         let pending = pending_calibration_sql("?1");
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -261,15 +271,48 @@ impl Store {
             judged_as_is_sql(),
             others_hold_sql("?1"),
         ))?;
-        Ok(stmt
+        let row: Option<(String, u8, bool, bool)> = stmt
             .query_row(rusqlite::params![auditor, id], |r| {
-                Ok(Part {
-                    stage: r.get(0)?,
-                    kind: r.get(1)?,
-                    hers: r.get(2)?,
-                    others: r.get(3)?,
-                })
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
-            .optional()?)
+            .optional()?;
+        Ok(row.map(|(stage, kind, hers, others)| Part {
+            stage: parts.stage(&stage),
+            kind,
+            hers,
+            others,
+        }))
+    }
+
+    /// Gives `twin`, a new connection to the same file, these figures when they hold for it:
+    /// nothing but this connection's own writes (which they were told of) came since they were
+    /// read, up to after the twin's first snapshot. Else the twin reads them whole when asked.
+    pub(super) fn lend_figures(&self, twin: &Store) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() || self.kept_figures.borrow().is_none() {
+            return Ok(());
+        }
+        let tx = twin.conn.unchecked_transaction()?;
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        // Read after the twin's snapshot began: unmoved, nobody else committed before it.
+        let mine: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let kept = self.kept_figures.borrow();
+        let Some(k) = kept
+            .as_ref()
+            .filter(|k| k.version == mine && k.changes == self.conn.total_changes())
+        else {
+            return Ok(());
+        };
+        *twin.kept_figures.borrow_mut() = Some(KeptFigures {
+            auditor: k.auditor.clone(),
+            version,
+            changes: twin.conn.total_changes(),
+            parts: k.parts.clone(),
+            touched: k.touched.clone(),
+        });
+        drop(kept);
+        tx.commit()?;
+        Ok(())
     }
 }
