@@ -884,3 +884,144 @@ fn a_queue_looked_at_with_no_name_given_says_how_to_give_one() {
     assert!(named.contains("zed is not a user of this store"), "{named}");
     assert!(!named.contains("no name given"), "{named}");
 }
+
+/// Her figures are kept between reads on her connection: after each change, whoever made it,
+/// they are what a fresh connection reads, and each change here moves them (figures that were
+/// kept when they should have been read again would stay as before).
+#[test]
+fn kept_figures_are_what_a_fresh_read_gives() {
+    use okk::domain::ids::CardId;
+    use okk::store::reviews::{ReviewedCard, Stamp};
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    for (card, auditor) in [
+        ("q2", "boris"),
+        ("q3", "boris"),
+        ("q6", "boris"),
+        ("q7", "vera"),
+    ] {
+        review(&desk.db, card, auditor);
+    }
+    let stages = figure_stages();
+    let queries = figure_queries(&stages);
+    let mut hers = Store::open(&desk.db).unwrap();
+    let mut last = hers.queue_counts_many(&queries).unwrap();
+    let mut step = |hers: &Store, what: &str| {
+        let kept = hers.queue_counts_many(&queries).unwrap();
+        let fresh = Store::open(&desk.db)
+            .unwrap()
+            .queue_counts_many(&queries)
+            .unwrap();
+        assert_eq!(kept, fresh, "{what}: kept figures against a fresh read");
+        assert_ne!(kept, last, "{what}: the step moves the figures");
+        last = kept;
+    };
+    let verdict = |hers: &mut Store, external_id: &str| -> String {
+        let conn = desk.conn();
+        let card = conn
+            .query_row(
+                "SELECT id, source, stage, content_hash FROM cards WHERE external_id = ?1",
+                [external_id],
+                |r| {
+                    Ok(ReviewedCard {
+                        card_id: CardId(r.get(0)?),
+                        source: r.get(1)?,
+                        external_id: external_id.to_string(),
+                        stage: r.get(2)?,
+                        hash: r.get(3)?,
+                        as_judged: None,
+                    })
+                },
+            )
+            .unwrap();
+        let stamp = Stamp {
+            auditor: "anna",
+            funnel_fingerprint: "fp",
+            now: now(),
+        };
+        (hers.save_review(&card, &common::figures::plain_review("ok"), &stamp)).unwrap()
+    };
+
+    // Hers, on a card boris holds: it leaves the others' figure for her reviewed one.
+    let id = verdict(&mut hers, "q3");
+    step(&hers, "her verdict on a card another holds");
+    hers.withdraw_review(&id, now()).unwrap();
+    step(&hers, "her verdict taken back");
+    verdict(&mut hers, "q4");
+    step(&hers, "her verdict on a card nobody holds");
+    // Others', through another connection: a verdict, then one taken back in place.
+    review(&desk.db, "q1", "vera");
+    step(&hers, "another auditor's verdict");
+    desk.conn()
+        .execute(
+            "UPDATE reviews SET withdrawn_at = '2026-11-20 12:30:00'
+             WHERE auditor = 'boris' AND card_external_id = 'q2'",
+            [],
+        )
+        .unwrap();
+    step(&hers, "another auditor's verdict withdrawn");
+    // An import that moves q6 on to «Встреча назначена» and leaves q5 out (gone): boris's
+    // verdict on q6 no longer holds it.
+    desk.import_one(&["--no-check", &path_arg(&v3(&desk))]);
+    step(&hers, "an import that changed cards");
+    // Hers again after all that: kept from the fresh read the import made her connection do.
+    verdict(&mut hers, "q7");
+    step(
+        &hers,
+        "her verdict on the card vera holds, after the import",
+    );
+}
+
+fn figure_stages() -> [String; 2] {
+    ["Квалификация".to_string(), "Встреча назначена".to_string()]
+}
+
+/// Her figures of both stages, with and without closed cards, and every card.
+fn figure_queries(stages: &[String]) -> Vec<QueueQuery<'_>> {
+    (stages.iter())
+        .flat_map(|stage| {
+            [(false, false), (false, true), (true, false)].map(|(all, closed_stage)| QueueQuery {
+                crm_stages: std::slice::from_ref(stage),
+                limit: 0,
+                all,
+                closed_stage,
+                ..query("anna")
+            })
+        })
+        .collect()
+}
+
+/// The reviewer's other connections (her reads, her writes) take the figures her first one
+/// read, but only while nobody else has committed since.
+#[test]
+fn a_twin_takes_her_figures_only_while_they_hold() {
+    use okk::domain::ports::Reopen;
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    review(&desk.db, "q3", "boris");
+    let (stages, hers) = (figure_stages(), Store::open(&desk.db).unwrap());
+    let queries = figure_queries(&stages);
+    let fresh = || {
+        Store::open(&desk.db)
+            .unwrap()
+            .queue_counts_many(&queries)
+            .unwrap()
+    };
+    let before = hers.queue_counts_many(&queries).unwrap();
+    let twin = hers.reopen().unwrap();
+    assert_eq!(twin.queue_counts_many(&queries).unwrap(), before);
+    review(&desk.db, "q7", "vera");
+    let late = hers.reopen().unwrap();
+    let after = fresh();
+    assert_ne!(after, before, "vera's verdict moves the figures");
+    assert_eq!(
+        late.queue_counts_many(&queries).unwrap(),
+        after,
+        "opened after it"
+    );
+    assert_eq!(
+        twin.queue_counts_many(&queries).unwrap(),
+        after,
+        "opened before it"
+    );
+}

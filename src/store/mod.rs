@@ -27,6 +27,7 @@ pub mod inspect;
 mod json_text;
 pub mod judged;
 mod judging;
+mod kept_figures;
 pub mod pending;
 pub mod pg;
 pub mod ports;
@@ -83,6 +84,8 @@ pub struct Store {
     read_only: bool,
     /// The summary a sync's groups of pages carry from one to the next (`run_summary`).
     carried: Option<run_summary::Carried>,
+    /// The reviewer's figures, kept while they hold (`kept_figures`).
+    kept_figures: std::cell::RefCell<Option<kept_figures::KeptFigures>>,
 }
 
 impl Store {
@@ -189,6 +192,7 @@ impl Store {
                 path: path.to_path_buf(),
                 read_only: true,
                 carried: None,
+                kept_figures: Default::default(),
             });
         }
         // An empty file given as --db becomes a store, one made before this check another
@@ -208,6 +212,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only: false,
             carried: None,
+            kept_figures: Default::default(),
         };
         // An older store has no `meta`, so no note (the migrations make the table).
         if version >= schema::META_FROM {

@@ -46,6 +46,9 @@ impl Reopen for Store {
         // card would only hold a second copy of them (measured: +15 MB of the reviewer's peak).
         twin.conn
             .pragma_update(None, "cache_size", -super::schema::TWIN_CACHE_KIB)?;
+        // The figures this connection read hold for the twin too, unless a commit came
+        // between (checked): not read a second time. Without them it reads them when asked.
+        let _ = self.lend_figures(&twin);
         Ok(Box::new(twin))
     }
 

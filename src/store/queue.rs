@@ -5,7 +5,6 @@
 
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
-use super::calibration::pending_calibration_sql;
 use super::cards::StoreTime;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
@@ -47,7 +46,7 @@ pub(crate) fn others_hold_sql(auditor: &str) -> String {
 
 /// Review `r` is her current verdict (`?1`: the auditor) on card `c` as it is now, not sent
 /// back: the card is judged, and leaves her queue.
-fn judged_as_is_sql() -> String {
+pub(super) fn judged_as_is_sql() -> String {
     format!(
         "r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
          AND r.card_hash = c.content_hash AND {RETURNED} IS NULL"
@@ -55,12 +54,12 @@ fn judged_as_is_sql() -> String {
 }
 
 /// Cards counted by their CRM stage, then by [`card_kind_sql`].
-type ByKind = std::collections::HashMap<String, [i64; 4]>;
+pub(super) type ByKind = std::collections::HashMap<String, [i64; 4]>;
 
 /// What a card is to the queue's filters: 3 open (kept, flagged or not), 0 closed or gone but
 /// flagged (kept), 1 gone, 2 closed; [`QuerySql::keeps_kind`] says which a query keeps, as
 /// [`QuerySql::filter_or_flagged`] does. Its standing is looked up only where the kind needs it.
-fn card_kind_sql() -> String {
+pub(super) fn card_kind_sql() -> String {
     format!(
         "CASE WHEN c.gone_at IS NULL AND coalesce(c.closed, 0) = 0 AND c.closed_at IS NULL
               THEN 3 WHEN {HAS_STANDING} THEN 0 WHEN c.gone_at IS NOT NULL THEN 1 ELSE 2 END"
@@ -423,77 +422,33 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The queue's figures for the auditor: cards, flagged, reviewed (counted from the index
-    /// and the auditor's own reviews, without reading the cards).
+    /// The queue's figures for the auditor: cards and flagged from the last rules run's
+    /// figures (or the index), reviewed and the others' from her kept figures
+    /// ([`Store::desk_figures`]).
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
-        if q.crm_stages.is_empty() {
-            return Ok(QueueCounts::default());
-        }
-        let (cards, flagged) = self.cards_and_flagged(q)?;
-        self.map_cards()?;
-        let stages: Vec<Value> = q.crm_stages.iter().cloned().map(Value::from).collect();
-        let mut args = vec![Value::from(q.auditor.to_string())];
-        args.extend(stages);
-        let reviewed: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(DISTINCT c.id) FROM reviews r JOIN cards c ON c.id = r.card_id
-             WHERE {} AND c.stage IN ({}) {} AND NOT {}",
-                judged_as_is_sql(),
-                q.stage_marks(2),
-                q.filter_or_flagged(HAS_STANDING),
-                pending_calibration_sql("?1")
-            ))?
-            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-        // The cards another auditor holds that are not hers: driven from the others' reviews,
-        // as `reviewed` is from hers (their card ids read from the auditors' index alone, never
-        // the reviews' rows, which keep the card as judged; `CROSS JOIN` keeps that order),
-        // never a scan of the stage.
-        let others: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT count(DISTINCT c.id) FROM reviews o CROSS JOIN cards c ON c.id = o.card_id
-             WHERE o.auditor <> ?1 AND c.stage IN ({}) {} AND {} AND NOT {}",
-                q.stage_marks(2),
-                q.filter_or_flagged(HAS_STANDING),
-                others_hold_sql("?1"),
-                pending_calibration_sql("?1")
-            ))?
-            .query_row(params_from_iter(args), |r| r.get(0))?;
-        Ok(QueueCounts {
-            cards: cards as u64,
-            flagged: flagged as u64,
-            reviewed: reviewed as u64,
-            others: others as u64,
-        })
+        Ok(self.queue_counts_many(std::slice::from_ref(q))?.remove(0))
     }
 
-    /// The figures of several stages' queues for one auditor (the funnel screen's rows): each
-    /// as [`Store::queue_counts`] gives it, but her reviews and the others' read once for all
-    /// of them, counted by the card's stage and kind. Stage by stage, every stage read every
-    /// other auditor's review again: on a desk of 200,000 reviews the funnel screen took 7 s
-    /// to show its eleven stages (docs/benchmarks.md, «Reviewer»).
+    /// The figures of several stages' queues for one auditor (the funnel screen's rows): her
+    /// figures by stage and kind read once for all of them ([`Store::desk_figures`]), and kept:
+    /// after her verdict the title bar's figures cost a look at the card she judged.
     pub fn queue_counts_many(&self, qs: &[QueueQuery<'_>]) -> Result<Vec<QueueCounts>, StoreError> {
         let Some(first) = qs.first() else {
             return Ok(Vec::new());
         };
-        if qs.len() == 1 || qs.iter().any(|q| q.auditor != first.auditor) {
-            return qs.iter().map(|q| self.queue_counts(q)).collect();
+        if qs.iter().any(|q| q.auditor != first.auditor) {
+            return qs
+                .iter()
+                .map(|q| {
+                    self.queue_counts_many(std::slice::from_ref(q))
+                        .map(|mut c| c.remove(0))
+                })
+                .collect();
         }
-        self.map_cards()?;
-        let kind = card_kind_sql();
-        let hers = self.by_stage_and_kind(
-            &format!(
-                "SELECT c.stage, {kind}, count(DISTINCT c.id)
-                 FROM reviews r JOIN cards c ON c.id = r.card_id
-                 WHERE {} AND NOT {}
-                 GROUP BY 1, 2",
-                judged_as_is_sql(),
-                pending_calibration_sql("?1")
-            ),
-            first.auditor,
-        )?;
-        let others = self.others_by_stage_and_kind(first.auditor)?;
+        if qs.iter().all(|q| q.crm_stages.is_empty()) {
+            return Ok(vec![QueueCounts::default(); qs.len()]);
+        }
+        let (hers, others) = self.desk_figures(first.auditor)?;
         qs.iter()
             .map(|q| {
                 if q.crm_stages.is_empty() {
@@ -513,74 +468,18 @@ impl Store {
     /// The figures find every other auditor's reviewed card: read in place through the memory
     /// map, as the passes over every card are, not a page copied by a system call each (on a
     /// desk of 200,000 reviews that copying was nine tenths of the funnel screen's time).
-    fn map_cards(&self) -> Result<(), StoreError> {
-        Ok(self
-            .conn
-            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?)
+    /// The size of the map before, for [`Store::unmap_cards`].
+    pub(super) fn map_cards(&self) -> Result<i64, StoreError> {
+        let before: i64 = self.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?;
+        Ok(before)
     }
 
-    /// A count of cards by stage and [`card_kind_sql`] (`sql`'s three columns), the auditor
-    /// as `?1`.
-    fn by_stage_and_kind(&self, sql: &str, auditor: &str) -> Result<ByKind, StoreError> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let mut rows = stmt.query([auditor])?;
-        let mut out = ByKind::new();
-        while let Some(row) = rows.next()? {
-            let (stage, kind, n): (String, u8, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            out.entry(stage).or_default()[usize::from(kind)] += n;
-        }
-        Ok(out)
-    }
-
-    /// The cards other auditors hold that are not `auditor`'s ([`others_hold_sql`]), by
-    /// (stage, [`card_kind_sql`]). Each other auditor's review that holds its card is a witness
-    /// of it, so the others' reviews are read once, from the auditors' index (`CROSS JOIN`
-    /// keeps that order), with no search for a witness among the card's reviews; her own
-    /// holding reviews are read apart and the cards told apart here, as are the cards two
-    /// others hold. A card's standing is looked up only where its kind needs it (closed or
-    /// gone: an open card is kept, flagged or not).
-    fn others_by_stage_and_kind(&self, auditor: &str) -> Result<ByKind, StoreError> {
-        let holds = |r: &str| {
-            format!(
-                "{r}.superseded_by IS NULL AND {r}.withdrawn_at IS NULL
-                 AND {r}.card_source = c.source AND {r}.card_external_id = c.external_id
-                 AND ({r}.card_hash = c.content_hash OR {} IS NOT NULL)",
-                RETURNED.replace("r.id", &format!("{r}.id"))
-            )
-        };
-        let mut hers = self.conn.prepare_cached(&format!(
-            "SELECT c.id FROM reviews r JOIN cards c ON c.id = r.card_id
-             WHERE r.auditor = ?1 AND {}",
-            holds("r")
-        ))?;
-        let hers: std::collections::HashSet<i64> =
-            (hers.query_map([auditor], |r| r.get(0))?).collect::<Result<_, _>>()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.stage, {}
-             FROM reviews o CROSS JOIN cards c ON c.id = o.card_id
-             WHERE o.auditor <> ?1 AND {} AND NOT {}",
-            card_kind_sql(),
-            holds("o"),
-            pending_calibration_sql("?1")
-        ))?;
-        let mut rows = stmt.query([auditor])?;
-        let mut seen = std::collections::HashSet::new();
-        let mut out = ByKind::new();
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if hers.contains(&id) || !seen.insert(id) {
-                continue;
-            }
-            let stage = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let kind = usize::from(row.get::<_, u8>(2)?);
-            match out.get_mut(stage) {
-                Some(kinds) => kinds[kind] += 1,
-                None => {
-                    out.entry(stage.to_string()).or_default()[kind] += 1;
-                }
-            }
-        }
-        Ok(out)
+    /// The map as it was before [`Store::map_cards`]: the pages a read touched stay in the
+    /// system's cache, not in this process's memory.
+    pub(super) fn unmap_cards(&self, before: i64) -> Result<(), StoreError> {
+        Ok(self.conn.pragma_update(None, "mmap_size", before)?)
     }
 
     /// A stage's cards and flagged cards the queue keeps.

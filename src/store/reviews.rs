@@ -43,6 +43,7 @@ impl Store {
         given: Given,
     ) -> Result<(), StoreError> {
         let late = given.late();
+        let before = self.conn.total_changes();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -105,7 +106,11 @@ impl Store {
                 params![held, stamp.auditor],
             )?;
         }
+        let touched = cards_of(&tx, &card.source, &card.external_id, stamp.auditor)?;
         tx.commit()?;
+        // Her verdict changes her figures on this card alone (under every id her reviews of
+        // it name).
+        self.own_write(before, &touched);
         Ok(())
     }
 
@@ -113,6 +118,7 @@ impl Store {
     /// replaced, if any, is current again. A review the lead has decided on is not withdrawn
     /// ([`StoreError::Decided`]).
     pub fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        let before = self.conn.total_changes();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -129,7 +135,20 @@ impl Store {
             signature: None,
         };
         super::withdrawals::reweigh_and_settle(&tx, id, &[undo])?;
+        let key: Option<(String, String, String)> = tx
+            .query_row(
+                "SELECT card_source, card_external_id, auditor FROM reviews WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let touched = match key {
+            Some((source, external_id, auditor)) => cards_of(&tx, &source, &external_id, &auditor)?,
+            None => Vec::new(),
+        };
         tx.commit()?;
+        // Her review taken back changes her figures on its card alone.
+        self.own_write(before, &touched);
         Ok(())
     }
 
@@ -188,6 +207,20 @@ impl Store {
     /// Keeps the review being built on the card (answers, suggestions, corrections, comment),
     /// so that leaving the card or a crash loses nothing; an empty one removes the draft.
     pub fn save_draft(
+        &mut self,
+        card_id: i64,
+        auditor: &str,
+        draft: &ReviewDraft,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let before = self.conn.total_changes();
+        self.write_draft(card_id, auditor, draft, now)?;
+        // A draft is no figure.
+        self.own_write(before, &[]);
+        Ok(())
+    }
+
+    fn write_draft(
         &mut self,
         card_id: i64,
         auditor: &str,
@@ -324,6 +357,23 @@ pub(crate) fn settle_current(
         set.execute(params![id, by])?;
     }
     Ok(())
+}
+
+/// The cards (ids) the auditor's reviews of a card's key name: what her write on it may change
+/// in the figures.
+fn cards_of(
+    tx: &rusqlite::Transaction<'_>,
+    source: &str,
+    external_id: &str,
+    auditor: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT card_id FROM reviews
+         WHERE card_source = ?1 AND card_external_id = ?2 AND auditor = ?3
+           AND card_id IS NOT NULL",
+    )?;
+    let ids = stmt.query_map(params![source, external_id, auditor], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
 }
 
 /// [`settle_current`]'s decision, for any backend: each review of one auditor's card (id, the

@@ -23,6 +23,7 @@ use super::action::Action;
 use super::desk::{Desk, DeskMaker, DeskResult};
 use super::effect::{Effect, Msg, Outcome, perform, read_outcome, unreachable};
 use super::keymap::Key;
+use super::read::Ask;
 use super::state::{Screen, State, Status};
 use super::update::{meant, passes_while_loading, update};
 use super::view::{Theme, view};
@@ -298,6 +299,8 @@ fn status_pending(state: &mut State, writes: usize) {
 #[allow(clippy::large_enum_variant)]
 enum Arrived {
     Done(u64, Outcome),
+    /// The writer's outcome: of a write, or of a read of the figures ([`on_writer`]).
+    Wrote(u64, Outcome),
     Back(u64, Box<Reconnected>),
 }
 
@@ -339,6 +342,24 @@ struct Workers {
     /// is being made: effects wait for it, up to the deadline.)
     offline: bool,
     open_url: fn(&str) -> bool,
+    /// The figures are read on the writer's connection ([`on_writer`]): a store file.
+    figures_on_writer: bool,
+}
+
+/// Whether `effect` reads the queues' figures. On a store file the writer's connection reads
+/// them: the figures it keeps ([`crate::store::Store::queue_counts`]) hold until another
+/// connection commits, and her verdicts are that connection's own, so after a verdict the
+/// title bar's figures cost a look at her card, not a read of every other auditor's (on the
+/// reader's connection each verdict of hers is another connection's commit).
+fn on_writer(effect: &Effect) -> bool {
+    match effect {
+        Effect::Read(read) => match &read.ask {
+            Ask::Stages | Ask::Counts { .. } => true,
+            Ask::Pages(p) => p.counts.is_some(),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 impl Workers {
@@ -361,6 +382,7 @@ impl Workers {
             maker: remote.then(|| Arc::new(desk.maker())),
             offline: false,
             open_url,
+            figures_on_writer: !remote,
         };
         // A server's connections are made in the background: a link that hangs already must
         // not hold the screen (what is asked meanwhile waits for them, up to the deadline).
@@ -417,7 +439,7 @@ impl Workers {
         self.writer = Some(std::thread::spawn(move || {
             for effect in todo {
                 let outcome = perform(effect, &mut writer, open_url);
-                if done.send(Arrived::Done(link, outcome)).is_err() {
+                if done.send(Arrived::Wrote(link, outcome)).is_err() {
                     break;
                 }
             }
@@ -443,8 +465,9 @@ impl Workers {
         self.reads_to = Some(reads_to);
     }
 
+    /// The writes under way (the figures' reads the writer has aside).
     fn writes(&self) -> usize {
-        self.writing.len()
+        self.writing.iter().filter(|e| !e.is_read()).count()
     }
 
     fn in_flight(&self) -> usize {
@@ -530,15 +553,18 @@ impl Workers {
                 Ok(a) => a,
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
             };
+            let got_from_writer = matches!(got, Arrived::Wrote(..));
             match got {
-                Arrived::Done(link, outcome) if link == self.link => {
-                    match &outcome {
-                        Outcome::Read { .. } => {
+                Arrived::Done(link, outcome) | Arrived::Wrote(link, outcome)
+                    if link == self.link =>
+                {
+                    match (&got_from_writer, &outcome) {
+                        (true, _) => self.written(),
+                        (false, Outcome::Read { .. }) => {
                             self.reading.pop_front();
                         }
                         // The watcher's, not an effect's: nothing waited for it.
-                        Outcome::OthersActed => {}
-                        _ => self.written(),
+                        _ => {}
                     }
                     if outcome.lost_link() {
                         self.lose_link(state, desk);
@@ -674,7 +700,7 @@ impl Workers {
                     inbox.push_back(Msg::Done(Box::new(outcome)));
                     continue;
                 }
-                if effect.is_read() {
+                if effect.is_read() && !(self.figures_on_writer && on_writer(&effect)) {
                     let sent = match &self.reads_to {
                         Some(to) => to.send(effect.clone()).is_ok(),
                         None => connecting,
