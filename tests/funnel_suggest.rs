@@ -1374,3 +1374,32 @@ fn a_history_from_one_sitting_proposes_no_merge_and_no_idle_limit_from_its_short
         "{text}"
     );
 }
+
+/// tester42 F2: the report's «emptiest owner» cell counts the cards that leave the field empty,
+/// as `okk fields` does — not the filled ones under a heading that says «empty».
+#[test]
+fn the_report_names_the_emptiest_owner_by_the_cards_left_empty() {
+    let desk = common::Desk::demo();
+    let fields = desk.run_ok(&["--lang", "ru", "fields", "--stage", "Отработка возражений"]);
+    let page = desk.dir.path().join("report.html");
+    desk.run_ok(&["--lang", "ru", "report", "--out", &path_arg(&page)]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let row = html
+        .lines()
+        .find(|l| {
+            l.contains(
+                "<td>Дата встречи в офисе продаж</td><td class=\"text\">Отработка возражений</td>",
+            )
+        })
+        .unwrap_or_else(|| panic!("no such row:\n{html}"));
+    // The same owner and count as `okk fields`.
+    let mut lines = fields.lines();
+    lines
+        .find(|l| *l == "«Дата встречи в офисе продаж»")
+        .unwrap_or_else(|| panic!("{fields}"));
+    let said = (lines.next())
+        .and_then(|l| l.split("больше всех пустых: ").nth(1))
+        .unwrap_or_else(|| panic!("{fields}"));
+    assert!(row.contains(said.trim()), "{said}\n{row}");
+    assert!(said.contains("— пусто "), "{said}");
+}

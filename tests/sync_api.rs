@@ -2893,15 +2893,20 @@ fn silent_server() -> (std::net::SocketAddr, std::sync::mpsc::Sender<()>) {
 #[test]
 fn a_crm_that_holds_the_connection_and_says_nothing_is_given_up_after_three_tries() {
     let (addr, _stop) = silent_server();
-    let desk = Synced::at(&format!("http://{addr}"));
-    let out = desk
-        .okk()
-        .env("OKK_SYNC_ANSWER_MS", "200")
-        .arg("sync")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // `okk sync` of a connection to the silent server at `url`, which must fail: its stderr.
+    let sync_fails = |url: String, lang: &str| {
+        let out = Synced::at(&url)
+            .okk()
+            .env("OKK_SYNC_ANSWER_MS", "200")
+            .env("OKK_LANG", lang)
+            .arg("sync")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        stderr
+    };
+    let stderr = sync_fails(format!("http://{addr}"), "en");
     assert!(
         stderr.contains("the server did not answer in time"),
         "{stderr}"
@@ -2910,16 +2915,7 @@ fn a_crm_that_holds_the_connection_and_says_nothing_is_given_up_after_three_trie
     assert!(stderr.contains("after 3 tries"), "{stderr}");
 
     // https to a port that never sets up TLS: said as such, with the address to check.
-    let desk = Synced::at(&format!("https://{addr}"));
-    let out = desk
-        .okk()
-        .env("OKK_SYNC_ANSWER_MS", "200")
-        .env("OKK_LANG", "ru")
-        .arg("sync")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = sync_fails(format!("https://{addr}"), "ru");
     assert!(
         stderr.contains("защищённое соединение (https) не установилось вовремя"),
         "{stderr}"

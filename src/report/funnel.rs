@@ -40,17 +40,17 @@ fn fields(s: &mut String, r: &Report) {
                 );
                 continue;
             }
+            // Whoever leaves it empty on the most cards, by the empty ones, as `okk fields` and
+            // the stats screen say it (the column's heading says «empty»).
             let worst = f
                 .owners
                 .iter()
-                .find(|o| o.filled < o.cards)
+                .find(|o| o.cards > 0 && o.empty() > 0)
                 .map(|o| {
-                    format!(
-                        "{} {} / {} ({})",
-                        o.owner.clone().unwrap_or_else(fmsg::no_owner),
-                        o.filled,
+                    fmsg::report_emptiest(
+                        &o.owner.clone().unwrap_or_else(fmsg::no_owner),
+                        o.empty(),
                         o.cards,
-                        pct(o.rate)
                     )
                 })
                 .unwrap_or_default();

@@ -107,6 +107,16 @@ pub fn report_none() -> String {
     crate::tr!("fields-report-none")
 }
 
+/// The report's «emptiest owner» cell: the owner and how many of their cards leave it empty.
+pub fn report_emptiest(owner: &str, empty: u64, cards: u64) -> String {
+    crate::tr!(
+        "fields-report-emptiest",
+        owner = owner.to_string(),
+        empty = empty,
+        cards = cards
+    )
+}
+
 pub fn report_columns() -> [String; 7] {
     [
         crate::tr!("fields-column-field"),

@@ -6,6 +6,7 @@ fields-bound-required = bound, required
 fields-bound = bound
 fields-required = required
 fields-emptiest = emptiest: { $owner } { $empty } of { $cards } empty
+fields-report-emptiest = { $owner }: { $empty } of { $cards } empty
 fields-filled = { $filled } of { $cards } ({ $rate })
 fields-not-exported = not given by { $sources }
 fields-no-owner = (no owner)

@@ -6,6 +6,7 @@ fields-bound-required = привязано, обязательно
 fields-bound = привязано
 fields-required = обязательно
 fields-emptiest = больше всех пустых: { $owner } — пусто { $empty } из { $cards }
+fields-report-emptiest = { $owner } — пусто { $empty } из { $cards }
 fields-filled = { $filled } из { $cards } ({ $rate })
 fields-not-exported = не приходит из { $sources }
 fields-no-owner = (без ответственного)
