@@ -500,6 +500,38 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
     assert_eq!(score, expected);
 }
 
+/// tester42 F3: `a` on a card idle for months confirms the next-step item's suggested fail
+/// (a critical item: the score is 0), which at 80×24 may be out of the box's sight; the status
+/// says so beside «saved», and a clean card's `a` says «saved» alone.
+#[test]
+fn a_that_confirms_a_critical_suggested_fail_says_so_beside_saved() {
+    let mut s = session();
+    s.stage("Отработка возражений");
+    let card = s.state.card.as_ref().unwrap();
+    assert_eq!(card.detail.card.external_id, "31646591");
+    s.keys(" ");
+    let card = s.state.card.as_ref().unwrap();
+    assert_eq!(card.detail.card.external_id, "31254370", "the idle card");
+    s.keys("a");
+    let (_, score) = checklist_and_score(&s.the_review());
+    assert_eq!(score, Some(0.0));
+    assert!(
+        matches!(&s.state.shared.status,
+            Some(Status::Error(m)) if m.starts_with("#31254370 saved: ok, critical «")
+                && m.contains("failed: score 0%")),
+        "{:?}",
+        s.state.shared.status
+    );
+    let mut clean = session();
+    clean.stage(MET);
+    clean.keys("a");
+    assert!(
+        matches!(&clean.state.shared.status, Some(Status::Info(m)) if !m.contains("critical")),
+        "{:?}",
+        clean.state.shared.status
+    );
+}
+
 #[test]
 fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     let mut s = session();

@@ -109,6 +109,16 @@ pub fn saved(v: Verdict, id: &str) -> String {
     tr!("tui-saved", id = safe::line(id), verdict = verdict(v))
 }
 
+/// [`saved`] of a verdict that confirmed a critical item's suggested fail (`item`).
+pub fn saved_critical_failed(v: Verdict, id: &str, item: &str) -> String {
+    tr!(
+        "tui-saved-critical-failed",
+        id = safe::line(id),
+        verdict = verdict(v),
+        item = safe::line(item)
+    )
+}
+
 fn busy_because(blocker: Option<Writer>) -> String {
     match blocker {
         Some(Writer::Import) => tr!("tui-busy-import"),
@@ -554,6 +564,21 @@ pub fn items_above(count: usize) -> String {
 }
 
 /// The checklist's box cut short: `count` items hidden below the ones it shows.
+/// The checklist's edge: `count` items above (`above`) or below the box, `fails` of them
+/// suggested ✘? and not answered yet.
+pub fn items_out_of_sight(above: bool, count: usize, fails: usize) -> String {
+    let items = if above {
+        items_above(count)
+    } else {
+        items_below(count)
+    };
+    if fails == 0 {
+        items
+    } else {
+        tr!("tui-items-failing", items = items, count = fails)
+    }
+}
+
 pub fn items_below(count: usize) -> String {
     tr!("tui-items-below", count = count)
 }

@@ -527,6 +527,9 @@ pub struct SavingVerdict {
     pub blocker: Option<crate::domain::writer::Writer>,
     /// A try at writing it is under way (the runtime has not answered yet).
     pub trying: bool,
+    /// An «ok» that confirmed a critical item's suggested fail (the score is 0): its text, said
+    /// beside «saved», since the item may have been out of the box's sight (tester42 F3).
+    pub critical_failed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

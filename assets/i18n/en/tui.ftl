@@ -14,6 +14,7 @@ tui-verdict-dead = dead
 tui-verdict-unclear = unclear
 tui-verdict-given = my verdict: { $verdict }
 tui-saved = #{ $id } saved: { $verdict }
+tui-saved-critical-failed = #{ $id } saved: { $verdict }, critical «{ $item }» failed: score 0% (u undoes)
 tui-busy-import = import running
 tui-busy-rules = rules running
 tui-busy-other = another program is writing to it
@@ -155,6 +156,7 @@ tui-score-unanswered-short = score { $pct } · { $count } left
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ { $count } more
 tui-items-below = ↓ { $count } more
+tui-items-failing = { $items } · ✘? { $count }
 tui-suggestion = Suggestion
 tui-stage-arrow = stage →
 tui-owner-arrow = owner →

@@ -14,6 +14,7 @@ tui-verdict-dead = мёртвый лид
 tui-verdict-unclear = неясно
 tui-verdict-given = мой вердикт: { $verdict }
 tui-saved = #{ $id } сохранено: { $verdict }
+tui-saved-critical-failed = #{ $id } сохранено: { $verdict }, критичный «{ $item }» не выполнен: балл 0 % (u — отмена)
 tui-busy-import = идёт импорт
 tui-busy-rules = идёт проверка правил
 tui-busy-other = в неё пишет другая программа
@@ -163,6 +164,7 @@ tui-score-unanswered-short = балл { $pct } · осталось { $count }
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ ещё { $count }
 tui-items-below = ↓ ещё { $count }
+tui-items-failing = { $items } · ✘? { $count }
 tui-suggestion = Предложение
 tui-stage-arrow = этап →
 tui-owner-arrow = ответств. →

@@ -304,6 +304,11 @@ fn owner_replaced(
     }
 }
 
+/// Whether the draft answers item `id` with a fail.
+fn draft_fails(draft: &crate::domain::review::ReviewDraft, id: &str) -> bool {
+    draft.answers.get(id) == Some(&crate::domain::score::Answer::Fail)
+}
+
 /// Asks for the verdict to be written (durably); the card stays until it is. `stage`: the
 /// stage it suggests (a wrong stage's pick, a dead lead's lost stage). The card's draft is
 /// left as it was: what `ok` confirms, or the stage, is the review's, so undo (or a failed
@@ -321,6 +326,13 @@ fn verdict(state: &mut State, verdict: Verdict, stage: Option<String>, cx: &mut 
         seconds_spent: c.opened.elapsed().as_secs_f64(),
     };
     let reviewed = ReviewedCard::from(&c.detail);
+    let critical_failed = (verdict == Verdict::Ok)
+        .then(|| {
+            (items.iter())
+                .find(|i| i.critical && draft_fails(&review.draft, &i.id))
+                .map(|i| i.text.clone())
+        })
+        .flatten();
     // The card stays (and keys that would leave it wait) until the store or the journal has
     // the verdict.
     state.verdicts.saving = Some(SavingVerdict {
@@ -332,6 +344,7 @@ fn verdict(state: &mut State, verdict: Verdict, stage: Option<String>, cx: &mut 
         draft: c.draft.clone(),
         blocker: None,
         trying: true,
+        critical_failed,
     });
     // The next card is read while the verdict is written: it shows as soon as the verdict
     // lands, instead of after one more read.
@@ -450,7 +463,10 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         // Judged, the card counts among the list's judged, no longer among what is left.
         q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     }
-    state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
+    state.shared.status = Some(match &s.critical_failed {
+        Some(item) => Status::Error(msg::saved_critical_failed(s.verdict, &s.external_id, item)),
+        None => Status::Info(msg::saved(s.verdict, &s.external_id)),
+    });
     super::live::own_write(state);
     state.verdicts.undo.push(Undo {
         review_id: id,

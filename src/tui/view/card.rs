@@ -837,12 +837,26 @@ fn draw_checklist(
     let inner = (area.height as usize).saturating_sub(2);
     let (first, last) = window(&heights, c.item, inner);
     let below = wrapped.len().saturating_sub(last + 1);
+    // Out of sight, a suggested fail is what `a` would confirm unseen (tester42 F3): the edge
+    // counts those beside the items.
+    let fails = |range: std::ops::Range<usize>| {
+        (items.get(range).unwrap_or(&[]).iter())
+            .filter(|i| {
+                !c.draft.answers.contains_key(&i.id)
+                    && c.suggested.get(&i.id) == Some(&crate::domain::score::Answer::Fail)
+            })
+            .count()
+    };
     if first > 0 {
-        let above = format!(" {} ", msg::items_above(first));
+        let above = format!(
+            " {} ",
+            msg::items_out_of_sight(true, first, fails(0..first))
+        );
         block = block.title_bottom(Line::from(above).left_aligned());
     }
     if below > 0 {
-        let below = format!(" {} ", msg::items_below(below));
+        let hidden = fails(last + 1..items.len());
+        let below = format!(" {} ", msg::items_out_of_sight(false, below, hidden));
         block = block.title_bottom(Line::from(below).right_aligned());
     }
     let lines: Vec<Line<'static>> = wrapped
