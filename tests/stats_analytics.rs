@@ -2091,3 +2091,22 @@ fn the_auditors_figures_are_written_rounded_as_every_other_table() {
         "{text}"
     );
 }
+
+/// tester42 F1: the estimate of lying cards extrapolates the auditors' queues, which put flagged
+/// cards first; the notes under it say so wherever it is explained (`okk stats`, the report).
+#[test]
+fn the_lying_estimate_says_its_sample_is_the_flagged_first_queues() {
+    let desk = common::Desk::demo();
+    let said = desk.run_ok(&["stats"]);
+    assert!(
+        said.contains("the auditors' queues, which put flagged cards first, not a random draw"),
+        "{said}"
+    );
+    let page = desk.dir.path().join("report.html");
+    desk.run_ok(&["--lang", "ru", "report", "--out", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("где карточки с флагами идут первыми, а не случайная выборка"),
+        "{html}"
+    );
+}

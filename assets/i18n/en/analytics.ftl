@@ -1,7 +1,7 @@
 # `okk stats` as text (src/text/analytics.rs): the stage table, the stage that lies most and why,
 # managers, bottlenecks, the weekly trend. Column names are short: they head aligned columns.
 
-analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked.
+analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked. The cards judged are the auditors' queues, which put flagged cards first, not a random draw: where most of them are flagged, the estimate likely runs high (`okk calibrate new` draws cards at random).
 analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
 analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage){ $not_ok_n ->
     [0] {"."}

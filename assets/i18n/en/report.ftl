@@ -52,7 +52,7 @@ report-not-ok = Cards judged not ok
 report-no-reviews = no card judged
 
 report-bottlenecks = Bottlenecks
-report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards.
+report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards. The cards judged are the auditors' queues, which put flagged cards first, not a random draw: where most of them are flagged, the estimate likely runs high (a calibration, okk calibrate new, draws cards at random).
 report-no-bottlenecks = None: no card judged is other than its stage says.
 report-no-bottlenecks-in-window = None: no review in the window.
 report-pairs = Managers at a stage
