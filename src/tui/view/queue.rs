@@ -138,7 +138,11 @@ fn legend(rows: &[crate::tui::state::Item], drafted: &Drafted, room: usize) -> S
         }
         line.push_str(&next);
     }
-    line + &more
+    // Every mark in view explained: nothing more to point at (docs/reviewer.md).
+    match line.strip_suffix(" ·") {
+        Some(all) => format!("{all} "),
+        None => line,
+    }
 }
 
 pub fn draw(
@@ -472,6 +476,9 @@ mod tests {
                     "{line}"
                 );
                 assert!(line.contains("I "), "{line}");
+                // Both marks explained: nothing more in help to point at (tester42 F4).
+                assert!(!line.contains(&msg::legend_more()), "{line}");
+                assert!(!line.trim_end().ends_with('·'), "{line}");
                 let crowded = [
                     item(Some("Нет звонка"), &["required", "idle"]),
                     item(None, &["markers", "closed_open"]),
