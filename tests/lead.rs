@@ -610,3 +610,34 @@ fn a_decision_on_a_card_an_import_changed_on_screen_is_refused_and_the_card_show
     press(&mut s, &mut d, "q");
     assert!(s.lead.as_ref().unwrap().kept_note.is_none());
 }
+
+/// tester42 F9: the last review a filter shows, decided, does not say that nothing waits while
+/// reviews outside the filter still do.
+#[test]
+fn the_last_review_a_filter_shows_decided_says_how_many_wait_outside_it() {
+    let store = common::Desk::demo();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "/");
+    press(&mut s, &mut d, "verdict:dead");
+    press(&mut s, &mut d, "<enter>");
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
+    press(&mut s, &mut d, "<enter>");
+    assert_eq!(s.screen, Screen::Decide);
+    press(&mut s, &mut d, "a");
+    assert_eq!(s.screen, Screen::Reviews);
+    assert_eq!(
+        s.shared.status,
+        Some(okk::tui::state::Status::Info(
+            "No review this filter shows is waiting for a decision; 3 others wait outside it \
+             (esc clears the filter)."
+                .into()
+        ))
+    );
+    press(&mut s, &mut d, "<esc>");
+    assert_eq!(
+        s.lead.as_ref().unwrap().shown.len(),
+        3,
+        "the three still waiting"
+    );
+}

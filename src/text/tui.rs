@@ -840,6 +840,11 @@ pub fn decided(kind: &str, id: &str) -> String {
     }
 }
 
+/// The reviews the filter shows are all decided; `awaiting` outside it still wait.
+pub fn all_decided_here(awaiting: usize) -> String {
+    tr!("tui-all-decided-here", count = awaiting)
+}
+
 pub fn all_decided() -> String {
     tr!("tui-all-decided")
 }

@@ -241,6 +241,10 @@ tui-accepted = #{ $id } accepted
 tui-overridden = #{ $id } overridden
 tui-sent-back = #{ $id } sent back
 tui-all-decided = No review is waiting for a decision.
+tui-all-decided-here = No review this filter shows is waiting for a decision; { $count } { $count ->
+    [one] other waits
+   *[other] others wait
+} outside it (esc clears the filter).
 tui-decision-undone = decision withdrawn
 tui-lead = lead
 tui-pick-verdict = Override with verdict

@@ -250,6 +250,11 @@ tui-accepted = #{ $id } принята
 tui-overridden = #{ $id } вердикт заменён
 tui-sent-back = #{ $id } возвращена
 tui-all-decided = Ни одна проверка не ждёт решения.
+tui-all-decided-here = По этому фильтру ни одна проверка не ждёт решения; вне его { $count ->
+    [one] ждёт ещё { $count }
+    [few] ждут ещё { $count }
+   *[many] ждут ещё { $count }
+} (esc снимает фильтр).
 tui-decision-undone = решение отозвано
 tui-lead = руководитель
 tui-pick-verdict = Заменить вердиктом

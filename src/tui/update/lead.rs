@@ -644,7 +644,13 @@ fn next_awaiting(state: &mut State, from: usize, cx: &mut Cx) {
             refilter(l);
             state.card = None;
             state.screen = Screen::Reviews;
-            state.shared.status = Some(Status::Info(msg::all_decided()));
+            // Under a filter only the shown reviews are decided: others may still wait.
+            let awaiting = l.rows.iter().filter(|r| r.awaits()).count();
+            state.shared.status = Some(Status::Info(if awaiting == 0 {
+                msg::all_decided()
+            } else {
+                msg::all_decided_here(awaiting)
+            }));
             super::live::refresh(state, cx);
         }
     }
