@@ -194,8 +194,11 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.send(NOTE);
     term.wait_for(NOTE);
     term.send("<enter>");
-    // The last one in view: the list comes back, its status in place of "#… sent back".
-    let list = term.wait_for("No review is waiting for a decision.");
+    // The last one in view: the list comes back, its status in place of "#… sent back" — and,
+    // under the filter, the two of boris's that still wait (tester42 F9).
+    let list = term.wait_for(
+        "No review this filter shows is waiting for a decision; 2 others wait outside it",
+    );
     assert!(
         list.contains("Reviews · 2 awaiting a decision, of 5"),
         "{list}"
