@@ -185,7 +185,7 @@ impl Store {
         self.conn
             .pragma_update(None, "mmap_size", crate::store::schema::MMAP_SIZE)?;
         let mut stmt = self.conn.prepare(
-            "SELECT id, stage, owner, touched_at, coalesce(closed, 0), gone_at IS NOT NULL
+            "SELECT id, stage, owner, touched_at, coalesce(closed, 0) <> 0 OR closed_at IS NOT NULL, gone_at IS NOT NULL
              FROM cards WHERE id >= ?1 AND id < ?2",
         )?;
         // The flagged ones, merged in: both walk in id order (a lookup per card would cost

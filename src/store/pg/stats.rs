@@ -26,7 +26,7 @@ const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 /// Every card into the collector, streamed (rows as they arrive, never all of them held).
 fn add_cards(conn: &mut postgres::Client, collector: &mut Collector) -> Result<(), StoreError> {
     let mut rows = conn.query_raw(
-        "SELECT c.id, c.stage, c.owner, c.touched_at, coalesce(c.closed, 0) <> 0,
+        "SELECT c.id, c.stage, c.owner, c.touched_at, (coalesce(c.closed, 0) <> 0 OR c.closed_at IS NOT NULL),
                 s.card_id IS NOT NULL, c.gone_at IS NOT NULL
          FROM cards c LEFT JOIN standings s ON s.card_id = c.id",
         NO_PARAMS,
