@@ -378,26 +378,32 @@ fn the_split_of_a_version_that_removed_a_stage_lists_that_stage_and_counts_the_o
     assert!(page.contains(left_out), "{page}");
 }
 
+/// `okk review --stage STAGE` on `db`, in a terminal, which must say each of `said` and exit 1
+/// before the screen opens.
+fn reviewer_refuses(desk: &Desk, db: &str, funnel: &Path, stage: &str, said: &[&str]) {
+    let funnel = path_arg(funnel);
+    let args = [
+        "--db", db, "--funnel", &funnel, "--today", TODAY, "review", "--stage", stage,
+    ];
+    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
+    for line in said {
+        term.wait_for(line);
+    }
+    let status = term.wait_exit();
+    assert_eq!(status.exit_code(), 1, "{status}");
+}
+
 /// `okk review --stage` of that stage, in a terminal, says the same as `okk queue`.
 #[test]
 fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
     let (desk, funnel) = moved_desk();
-    let args = [
-        "--db",
+    reviewer_refuses(
+        &desk,
         &path_arg(&desk.db),
-        "--funnel",
-        &path_arg(&funnel),
-        "--today",
-        TODAY,
-        "review",
-        "--stage",
+        &funnel,
         "Переговоры",
-    ];
-    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
-    term.wait_for("no card is at «Переговоры» now");
-    term.wait_for("1 review was made there");
-    let status = term.wait_exit();
-    assert_eq!(status.exit_code(), 1, "{status}");
+        &["no card is at «Переговоры» now", "1 review was made there"],
+    );
 }
 
 /// `okk review --stage` of version 1's other name of the removed stage, in a terminal, says
@@ -405,22 +411,16 @@ fn the_reviewer_at_a_stage_only_reviews_name_says_so() {
 #[test]
 fn the_reviewer_at_a_removed_stage_s_alias_says_whose_name_it_was() {
     let (desk, funnel) = moved_desk();
-    let args = [
-        "--db",
+    reviewer_refuses(
+        &desk,
         &path_arg(&desk.db),
-        "--funnel",
-        &path_arg(&funnel),
-        "--today",
-        TODAY,
-        "review",
-        "--stage",
+        &funnel,
         "Торг",
-    ];
-    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
-    term.wait_for("«Торг» was another name of «Переговоры», which funnel version 2 removed");
-    term.wait_for("1 review was made there");
-    let status = term.wait_exit();
-    assert_eq!(status.exit_code(), 1, "{status}");
+        &[
+            "«Торг» was another name of «Переговоры», which funnel version 2 removed",
+            "1 review was made there",
+        ],
+    );
 }
 
 /// The same on the team server: its figures are the file's, and its queue says the same.
@@ -448,23 +448,21 @@ fn on_the_server_the_figures_and_the_queue_say_the_same() {
     assert_eq!(stats["totals"]["judged"], 5, "{stats}");
     assert_eq!(stats["totals"]["judged_at_several_stages"], 1, "{stats}");
     assert!(flat(&on(&server.url, &["stats"])).contains(SEVERAL_EN));
-    let mut cmd = desk.okk_bare();
-    cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
-    let out = cmd
-        .args(["--today", TODAY, "queue", "--stage", "Переговоры"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let said = String::from_utf8(out.stderr).unwrap();
+    // `okk queue --stage STAGE` on the server, which must fail: what it said.
+    let queue_fails = |stage: &str| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
+        let out = cmd
+            .args(["--today", TODAY, "queue", "--stage", stage])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let said = queue_fails("Переговоры");
     assert!(said.ends_with(NO_CARD_EN), "{said}");
     // Version 1's other name of the removed stage, and the version's split, as on the file.
-    let mut cmd = desk.okk_bare();
-    cmd.args(["--db", &server.url]).arg("--funnel").arg(&funnel);
-    let out = cmd
-        .args(["--today", TODAY, "queue", "--stage", "Торг"])
-        .output()
-        .unwrap();
-    let said = String::from_utf8(out.stderr).unwrap();
+    let said = queue_fails("Торг");
     assert!(
         said.contains("«Торг» was another name of «Переговоры»"),
         "{said}"
@@ -472,20 +470,13 @@ fn on_the_server_the_figures_and_the_queue_say_the_same() {
     let by_version = ["stats", "--funnel-version", "2", "--json"];
     assert_eq!(on(&server.url, &by_version), on(&file, &by_version));
     // The reviewer on the server says it too.
-    let args = [
-        "--db",
+    reviewer_refuses(
+        &desk,
         &server.url,
-        "--funnel",
-        &path_arg(&funnel),
-        "--today",
-        TODAY,
-        "review",
-        "--stage",
+        &funnel,
         "Торг",
-    ];
-    let mut term = pty::Spawn::new(&args, 200, 30).start(desk.dir.path());
-    term.wait_for("«Торг» was another name of «Переговоры»");
-    assert_eq!(term.wait_exit().exit_code(), 1);
+        &["«Торг» was another name of «Переговоры»"],
+    );
 }
 
 /// The reviewer's stats screen (`4`): under «in all», why the stages' samples add up to more.

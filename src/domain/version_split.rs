@@ -365,12 +365,11 @@ mod tests {
             .unwrap()
     }
 
-    /// Each side's (entered, moved on) of stage A, with `split` the stages split.
-    fn sides(t: &SplitTally, f: &Funnel, split: &[usize]) -> ((u64, u64), (u64, u64)) {
-        let today = at(20).date();
+    /// Stage A's row with no review on either side, with `split` the stages split.
+    fn row_of_a(t: &SplitTally, f: &Funnel, split: &[usize]) -> StageSplit {
         let (empty, _) = crate::domain::analytics::collector::Collector::new(
             f,
-            today,
+            at(20).date(),
             crate::domain::analytics::Window::default(),
         )
         .finish();
@@ -381,7 +380,12 @@ mod tests {
             added: &[],
             whole: None,
         };
-        let row = t.rows(f, &["A".to_string()], &reviews, split).remove(0);
+        t.rows(f, &["A".to_string()], &reviews, split).remove(0)
+    }
+
+    /// Each side's (entered, moved on) of stage A, with `split` the stages split.
+    fn sides(t: &SplitTally, f: &Funnel, split: &[usize]) -> ((u64, u64), (u64, u64)) {
+        let row = row_of_a(t, f, split);
         let b = row.before.unwrap();
         (
             (b.entered, b.moved_on),
@@ -452,22 +456,7 @@ mod tests {
         // One went to B after it too, and one was lost: neither is S's.
         t.add(&f, &[visit(2, "A"), visit(14, "B")]);
         t.add(&f, &[visit(2, "A"), visit(14, "L")]);
-        let row = |t: &SplitTally| {
-            let (empty, _) = crate::domain::analytics::collector::Collector::new(
-                &f,
-                at(20).date(),
-                crate::domain::analytics::Window::default(),
-            )
-            .finish();
-            let reviews = Reviews {
-                before: &empty,
-                after: &empty,
-                now: &empty,
-                added: &[],
-                whole: None,
-            };
-            t.rows(&f, &["A".to_string()], &reviews, &[]).remove(0)
-        };
+        let row = |t: &SplitTally| row_of_a(t, &f, &[]);
         let r = row(&t);
         let before = r.before.as_ref().unwrap();
         assert_eq!((before.entered, before.moved_on), (6, 5));

@@ -98,21 +98,6 @@ mod tests {
 
     use crate::store::pg::test_db::Db;
 
-    fn import(store: &mut PgStore, file: &str) {
-        let opts = crate::sync::ImportOptions {
-            now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
-                .unwrap()
-                .and_hms_opt(12, 0, 0)
-                .unwrap(),
-            ..Default::default()
-        };
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/import")
-            .join(file);
-        let funnel = crate::funnel_config::default_funnel();
-        crate::sync::import_file(store, &funnel, &fixture, &opts).unwrap();
-    }
-
     type Fields = Vec<(String, Vec<(String, String)>)>;
 
     /// Each card's custom fields by name; the field names; the custom columns.
@@ -160,7 +145,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let mut store = PgStore::open(&db.url, dir.path()).unwrap();
-        import(&mut store, "pipedrive_deals_ru.csv");
+        crate::store::pg::test_db::import_fixture(&mut store, "pipedrive_deals_ru.csv");
         drop(store);
         let now = look(&db);
         assert!(now.1.contains(&"Дата встречи в офисе продаж".to_string()));
@@ -187,7 +172,7 @@ mod tests {
             super::super::schema::latest()
         );
         assert_eq!(look(&db), now, "the labels, with the values");
-        import(&mut store, "pipedrive_deals_ru.csv");
+        crate::store::pg::test_db::import_fixture(&mut store, "pipedrive_deals_ru.csv");
         drop(store);
         assert_eq!(look(&db), now, "one name a field, its value");
     }

@@ -180,17 +180,7 @@ mod tests {
     fn store(db: &Db) -> (PgStore, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = PgStore::open(&db.url, dir.path()).unwrap();
-        let opts = crate::sync::ImportOptions {
-            now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
-                .unwrap()
-                .and_hms_opt(12, 0, 0)
-                .unwrap(),
-            ..Default::default()
-        };
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/import/amocrm_utf8_bom.csv");
-        let funnel = crate::funnel_config::default_funnel();
-        crate::sync::import_file(&mut store, &funnel, &fixture, &opts).unwrap();
+        crate::store::pg::test_db::import_fixture(&mut store, "amocrm_utf8_bom.csv");
         (store, dir)
     }
 

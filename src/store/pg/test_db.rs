@@ -44,3 +44,20 @@ impl Drop for Db {
         }
     }
 }
+
+/// Imports `tests/fixtures/import/FILE` into `store` as of 20.11.2026, judged by the built-in
+/// funnel (the unit tests' one day).
+pub(super) fn import_fixture(store: &mut super::PgStore, file: &str) {
+    let opts = crate::sync::ImportOptions {
+        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap(),
+        ..Default::default()
+    };
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(file);
+    let funnel = crate::funnel_config::default_funnel();
+    crate::sync::import_file(store, &funnel, &fixture, &opts).unwrap();
+}
