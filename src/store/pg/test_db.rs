@@ -45,6 +45,9 @@ impl Drop for Db {
     }
 }
 
+// The module is the unit tests' alone; the mark says so to the layers check too (a unit test
+// may reach past the store, as this import does).
+#[cfg(test)]
 /// Imports `tests/fixtures/import/FILE` into `store` as of 20.11.2026, judged by the built-in
 /// funnel (the unit tests' one day).
 pub(super) fn import_fixture(store: &mut super::PgStore, file: &str) {
