@@ -4287,6 +4287,46 @@ fn bitrix24_a_stage_renamed_in_the_portal_takes_every_card_under_its_new_name_wi
     });
 }
 
+/// tester41 F3: Bitrix24 lists no deletions, and a deal deleted in the portal before a stage
+/// rename was not read again by the rename's reading of every deal: its card kept the old name
+/// («этапа нет в воронке: Переговоры») until a `--full`. The rename's reading is a full pass:
+/// the deal is found gone, no card keeps the old name, and the report says deletions were seen.
+#[test]
+fn bitrix24_a_deal_deleted_before_a_stage_rename_is_found_gone_by_the_rename_s_reading() {
+    const OLD: &str = "Первичный контакт";
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let at_old: Vec<String> = (desk.desk.rows(Table::Cards).into_iter())
+        .filter(|c| c["pipeline"] == "Продажи недвижимости" && c["stage"] == OLD)
+        .map(|c| c["external_id"].as_str().unwrap().to_string())
+        .collect();
+    let deleted = at_old.last().expect("cards at the stage").clone();
+    crm.with(|s| {
+        s.delete(deleted.parse().unwrap());
+        s.b24_names
+            .insert("PREPARATION", "Первичный контакт (звонок)");
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["reread"], "renamed", "{report}");
+    assert_eq!(report["gone"], 1, "{report}");
+    let unknown = report["unknown_stages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(unknown.iter().all(|u| u["stage"] != OLD), "{report}");
+    assert!(!desk.desk.card(&deleted)["gone_at"].is_null(), "{report}");
+    let left_at_old = (desk.desk.rows(Table::Cards).into_iter())
+        .filter(|c| c["pipeline"] == "Продажи недвижимости" && c["stage"] == OLD)
+        .filter(|c| c["gone_at"].is_null())
+        .count();
+    assert_eq!(left_at_old, 0, "{report}");
+    // The pass is the last full one: the next sync says when, and reads only what changed.
+    let quiet = desk.sync(&[]);
+    assert_eq!(quiet["updated"], 0, "{quiet}");
+    assert_eq!(quiet["gone"], 0, "{quiet}");
+}
+
 /// The text report names the rename and, while the funnel does not know the new name, the
 /// alias to add; with the alias in the funnel, the cards stay where the figures had them.
 #[test]

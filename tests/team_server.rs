@@ -3840,6 +3840,46 @@ fn a_bitrix24_store_an_older_okk_synced_is_read_whole_once_on_the_server_as_on_a
     assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
 }
 
+/// tester41 F3 on the server: a Bitrix24 stage renamed after a deal at it was deleted. The
+/// rename's reading of every deal is a full pass, so the deal is found gone on either store.
+#[test]
+fn a_bitrix24_rename_s_reading_finds_a_deleted_deal_gone_on_the_server_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(120), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let file = path_arg(&desk.db);
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    // A deal of «Первичный контакт» (PREPARATION) of «Продажи недвижимости».
+    let deleted = sync_facts_on_file(&desk)[0]
+        .iter()
+        .find(|r| r.split('|').nth(2) == Some("Первичный контакт"))
+        .map(|r| r.split('|').next().unwrap().to_string())
+        .expect("a card at the stage");
+    crm.with(|s| {
+        s.delete(deleted.parse().unwrap());
+        s.b24_names
+            .insert("PREPARATION", "Первичный контакт (звонок)");
+    });
+    let onto_file = synced(&desk, &file, &config);
+    let onto_server = synced(&desk, &server.url, &config);
+    assert_eq!(onto_server["reread"], "renamed", "{onto_server}");
+    assert_eq!(onto_server["gone"], 1, "{onto_server}");
+    assert_eq!(onto_server, onto_file, "the rename's report");
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(facts[0], sync_facts_on_file(&desk)[0]);
+    let row = facts[0]
+        .iter()
+        .find(|r| r.starts_with(&format!("{deleted}|")));
+    assert!(row.is_some_and(|r| r.ends_with("|gone")), "{row:?}");
+}
+
 /// The CRM's changes between two syncs: two moves of one deal (through «Переговоры»), an
 /// edit, a deletion, a new deal, a note on a deal that did not change and one on the new deal.
 fn crm_a_day_later(crm: &fake::FakeCrm) -> i64 {

@@ -406,6 +406,13 @@ fn run(
         reread.then_some(Reread::Values)
     };
     let since = since.filter(|_| reread.is_none());
+    // A rename's reading of every deal is a full pass too: a deal deleted in the CRM is not read
+    // again, and would keep the old name under the store's cards (Bitrix24 lists no deletions)
+    // until a `--full`; listing the deals read finds it gone now.
+    let renaming = reread == Some(Reread::Renamed);
+    let begins_sweep = opts.full || first || (renaming && !sweeping);
+    let listing = listing || (renaming && !sweeping);
+    let sweeping = sweeping || renaming;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
     // A run killed half-way: its history rows are this one's too (`RunMark`).
@@ -413,7 +420,7 @@ fn run(
     lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
     lander.listing = listing;
-    if opts.full || first {
+    if begins_sweep {
         lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
     }
     for w in reader.warnings() {

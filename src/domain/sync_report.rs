@@ -106,7 +106,7 @@ pub struct Landed {
     pub gone: u64,
 }
 
-/// Why a sync that is no sweep read every deal again.
+/// Why a sync that was not asked for a sweep read every deal again (a rename's reading is one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reread {
