@@ -213,7 +213,7 @@ fn crm_add_keeps_a_token_files_whole_path_and_warns_of_a_token_it_cannot_read_ye
         ],
     );
     assert_eq!(warned, "");
-    let whole = work.join("tok");
+    let whole = work.canonicalize().unwrap().join("tok");
     assert!(
         desk.written()
             .contains(&format!("token_file = \"{}\"\n", whole.display())),
@@ -328,6 +328,25 @@ fn crm_add_keeps_a_token_files_whole_path_and_warns_of_a_token_it_cannot_read_ye
     );
     let said = failed(&desk.okk("en", &["sync", "env"]));
     assert!(said.contains("`export NO_SUCH_VAR_X=TOKEN`"), "{said}");
+    // Given through `..`: written as the system names the folder (tester41 F11 d).
+    let fake2 = FakeCrm::start(State::with_deals(3), 0);
+    add_in(
+        &work,
+        "en",
+        &[
+            "tf-up",
+            "--kind",
+            "amocrm",
+            "--url",
+            &fake2.url,
+            "--token-file",
+            "../t-sync/tok",
+        ],
+    );
+    let written = desk.written();
+    assert!(!written.contains(".."), "{written}");
+    let line = format!("token_file = \"{}\"\n", whole.display());
+    assert_eq!(written.matches(&line).count(), 2, "{written}");
 }
 
 /// A `pipelines` entry the CRM has not: `crm test` finds it (exit 1) with the CRM's own

@@ -107,8 +107,14 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         table.push_str(&format!("token_env = {}\n", quote(v)));
     }
     if let Some(p) = &args.token_file {
-        // Absolute: `okk sync` may run from another folder (cron, another terminal).
+        // Absolute: `okk sync` may run from another folder (cron, another terminal). Its
+        // folder as the system names it (no `..`, tester41 F11); the file's own name kept, so
+        // a link to a token that is replaced in turn stays the link.
         let p = std::path::absolute(p).map_err(|e| user(format!("{}: {e}", p.display())))?;
+        let p = match (p.parent().map(std::fs::canonicalize), p.file_name()) {
+            (Some(Ok(dir)), Some(name)) => dir.join(name),
+            _ => p,
+        };
         table.push_str(&format!(
             "token_file = {}\n",
             quote(&p.display().to_string())
