@@ -31,12 +31,15 @@ impl SyncLock {
         let path = sibling(db, &format!("sync-{}", hex::encode(connection)))
             .ok_or_else(|| LockError::Io(std::io::Error::other("no file name")))?;
         loop {
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .map_err(LockError::Io)?;
+            let mut opts = OpenOptions::new();
+            opts.create(true).truncate(false).write(true);
+            // As private as the store beside it (tester41 F11 b).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let file = opts.open(&path).map_err(LockError::Io)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => return Err(LockError::Held),
@@ -82,6 +85,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("okk.db");
         let first = SyncLock::take(&db, "c3").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&first.path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}: others may read it");
+        }
         assert!(matches!(SyncLock::take(&db, "c3"), Err(LockError::Held)));
         // Another connection syncs meanwhile.
         let other = SyncLock::take(&db, "склад / 2").unwrap();
