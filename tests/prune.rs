@@ -798,6 +798,55 @@ fn until_waiting(conn: &mut postgres::Client, n: i64) {
     }
 }
 
+/// tester43 F5, F6: auditors sharing one home, each with a login on the server. Boris's
+/// verdict left in the journal (his reviewer killed) is not anna's okk's to write — the server
+/// takes a login's own user's verdicts only —, so her commands leave it, unsaid (they said it
+/// was "not saved yet: refused" on every command). Anna judges the card meanwhile; boris's next
+/// okk writes his and says that anna has a verdict on the card too.
+#[test]
+fn a_verdict_kept_under_a_shared_home_waits_for_its_auditor_and_names_whom_it_meets() {
+    use okk::domain::ports::ReviewStore;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    mistaken_server(&desk, &server);
+    let team = team(&desk, &mut server);
+    let mut owner = connect(&server.url);
+    let b = card_id(&mut owner, "bitrix24", "502").unwrap();
+    let shared = desk.dir.path().join("home/.local/share/okk/pending");
+    let boris = PgStore::open(&team.boris.url, &shared).unwrap();
+    drop(
+        boris
+            .keep_pending(&verdict_on(&boris, b, "boris", "boris-502"))
+            .unwrap(),
+    );
+    drop(boris);
+    let kept = || std::fs::read_dir(&shared).map_or(0, |d| d.count());
+    assert_eq!(kept(), 1);
+
+    let (ok, _, said) = run_on(&desk, &team.anna.url, &["stats", "--json"]);
+    assert!(ok, "{said}");
+    assert!(!said.contains("verdict"), "{said}");
+    assert_eq!(kept(), 1, "boris's, for his okk");
+    let mut anna = PgStore::open(&team.anna.url, &desk.dir.path().join("anna")).unwrap();
+    let hers = verdict_on(&anna, b, "anna", "anna-502");
+    anna.save_review(&hers, Given::Now).unwrap();
+
+    let (ok, _, said) = run_on(&desk, &team.boris.url, &["stats", "--json"]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("okk: saved 1 verdict left waiting for the store"),
+        "{said}"
+    );
+    assert!(
+        said.contains("okk: #502: anna has a verdict on this card too: both stand"),
+        "{said}"
+    );
+    assert_eq!(kept(), 0);
+}
+
 /// The verdict `id` of `auditor` (dead) on the card as their store reads it now.
 fn verdict_on(
     store: &okk::store::pg::PgStore,

@@ -165,7 +165,9 @@ fn after_the_link_comes_back_the_reviewer_writes_what_waits_and_goes_on() {
     assert!(!term.screen().contains("another program"));
     proxy.reset();
     proxy.resume();
-    term.wait_for("connection to the server is back");
+    // Said twice: back (then the kept verdicts are written), and written — the journal file
+    // goes after the server has the verdict, so only the second says it is gone.
+    term.wait_for("1 verdict kept on this machine is written");
     assert_eq!(reviews_on(&server.url), [(first.clone(), "ok".to_string())]);
     assert!(journal(&desk).is_empty());
     // The next card shows, and its verdict goes straight to the server.
@@ -408,7 +410,8 @@ fn an_undo_after_the_link_came_back_withdraws_the_verdict_on_the_server() {
     term.wait_for(&format!("#{first} kept on this machine"));
     proxy.reset();
     proxy.resume();
-    term.wait_for("connection to the server is back");
+    // Back, then the kept verdict written (see above): the second says it is on the server.
+    term.wait_for("1 verdict kept on this machine is written");
     assert_eq!(
         reviews_on(&server.url),
         [(first.clone(), "dead".to_string())]

@@ -272,6 +272,19 @@ fn replay_pending(store: &mut dyn ReviewStore) {
             if !changed.is_empty() {
                 super::warn(msg::pending_saved_changed(&changed));
             }
+            // Its auditor's claim ran out while it waited, and another took the card and judged
+            // it (tester43 F5): both stand, and neither auditor would know.
+            for s in &r.saved_cards {
+                let others: Vec<String> = (store.others_reviews(s.card, &s.auditor))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|o| o.holds())
+                    .map(|o| o.auditor)
+                    .collect();
+                if !others.is_empty() {
+                    super::warn(msg::pending_saved_beside(&s.external_id, &others));
+                }
+            }
             for file in &r.unreadable {
                 super::warn(msg::pending_unreadable(file));
             }

@@ -63,6 +63,8 @@ pub struct SavedLate {
     pub card: crate::domain::ids::CardId,
     pub external_id: String,
     pub hash: i64,
+    /// Whose verdict it is (another auditor may have judged the card while it waited).
+    pub auditor: String,
 }
 
 /// A journal entry left unfinished, as the warning names it.

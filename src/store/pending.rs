@@ -99,6 +99,7 @@ impl Store {
         let store = std::cell::RefCell::new(&mut *self);
         let result = replay_files(
             files,
+            |_| true,
             |p| {
                 (store.borrow_mut()).save_review_as(
                     &p.id,
@@ -244,6 +245,7 @@ fn card_named(bytes: &[u8]) -> Option<String> {
 /// store had it.
 pub(crate) fn replay_files(
     journal: Journal,
+    take: impl Fn(&PendingReview) -> bool,
     mut save: impl FnMut(&PendingReview) -> Result<(), StoreError>,
     mut withdraw: impl FnMut(&str, chrono::NaiveDateTime) -> Result<(), StoreError>,
 ) -> Result<Replayed, StoreError> {
@@ -275,6 +277,11 @@ pub(crate) fn replay_files(
                 continue;
             }
         };
+        // Another person's verdict, kept under a home they share: theirs to write (a server
+        // takes a verdict only from its own auditor's login), left in its file, unsaid.
+        if !take(&pending) {
+            continue;
+        }
         let written = save(&pending).and_then(|()| match pending.withdrawn_at {
             Some(at) => taken_back(withdraw(&pending.id, at)),
             None => Ok(()),
@@ -293,6 +300,7 @@ pub(crate) fn replay_files(
                             card: pending.card.card_id,
                             external_id: pending.card.external_id.clone(),
                             hash: pending.card.hash,
+                            auditor: pending.auditor.clone(),
                         });
                     }
                 }

@@ -266,6 +266,20 @@ pub fn pending_saved_changed(cards: &[&str]) -> String {
     crate::tr!("app-pending-saved-changed", n = cards.len(), cards = named)
 }
 
+/// A verdict the replay wrote on a card other auditors (`others`) hold a verdict of too.
+pub fn pending_saved_beside(card: &str, others: &[String]) -> String {
+    let names: Vec<String> = others
+        .iter()
+        .map(|o| super::safe::line(o).into_owned())
+        .collect();
+    crate::tr!(
+        "app-pending-saved-beside",
+        card = super::safe::line(card).into_owned(),
+        n = names.len(),
+        others = names.join(", ")
+    )
+}
+
 pub fn pending_unreadable(file: &Path) -> String {
     crate::tr!("app-pending-unreadable", file = file.display().to_string())
 }

@@ -47,6 +47,10 @@ app-pending-saved-changed = okk: { $cards }: { $n ->
     [one] the card has changed in the CRM since the verdict saved now was given: the verdict stands, marked ↻ in the queue; look at the card again
    *[other] the cards have changed in the CRM since the verdicts saved now were given: the verdicts stand, marked ↻ in the queue; look at the cards again
 }
+app-pending-saved-beside = okk: #{ $card }: { $n ->
+    [one] { $others } has a verdict on this card too
+   *[other] { $others } have verdicts on this card too
+}: both stand, and differing verdicts wait for the lead's decision
 app-pending-unreadable = okk: { $file }: a verdict left waiting for the store cannot be read; it is kept there
 app-pending-torn-card = okk: an unfinished verdict on #{ $card } was dropped ({ $file }): its reviewer was stopped while writing it, before the screen called it saved; judge the card again
 app-pending-torn = okk: an unfinished verdict was dropped ({ $file }): its reviewer was stopped while writing it, before the screen called it saved; judge its card again
