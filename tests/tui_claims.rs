@@ -616,6 +616,42 @@ fn on_a_shared_queue_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
     assert!(shown(&boris) != Some(next.clone()) && shown(&boris) != Some(judged));
 }
 
+/// tester43 F7: under `t` a shared queue lists the cards another auditor holds too, marked ◇ and
+/// never claimed, as a queue read whole does (a server's `t` listed only hers).
+#[test]
+fn under_t_a_shared_queue_lists_the_cards_another_auditor_holds_marked_theirs() {
+    let desk = Desk::demo();
+    let (mut boris, mut b) = claiming(&desk, "boris");
+    let mut his = Vec::new();
+    for _ in 0..2 {
+        his.push(shown(&boris).unwrap());
+        press(&mut boris, &mut b, "a");
+    }
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let hers = shown(&anna).unwrap();
+    assert!(!his.contains(&hers));
+    press(&mut anna, &mut a, "q");
+    assert!(
+        !his.iter().any(|id| listed(&anna).contains(id)),
+        "{:?}",
+        listed(&anna)
+    );
+    press(&mut anna, &mut a, "t");
+    let q = anna.queue.as_ref().unwrap();
+    for id in &his {
+        let item = (q.items.iter()).find(|i| &i.entry.id == id);
+        assert!(
+            item.is_some_and(|i| i.entry.judged_by_other && i.entry.my_verdict.is_none()),
+            "{id}: {:?}",
+            listed(&anna)
+        );
+    }
+    assert_eq!(q.held(), [anna_card(q, &hers)], "his cards are not claimed");
+    let screen = common::reviewer::screen(&anna, 120, 40);
+    let marked = screen.lines().filter(|l| l.contains('◇')).count();
+    assert!(marked >= 2, "{screen}");
+}
+
 fn anna_card(q: &okk::tui::state::Queue, id: &str) -> okk::domain::ids::CardId {
     q.items
         .iter()
@@ -648,11 +684,11 @@ fn on_a_shared_queue_her_judged_cards_beyond_the_bound_are_counted_and_a_filter_
     for (lang, said) in [
         (
             okk::text::lang::Lang::En,
-            " 2 more cards you judged are not listed: narrow the list with a filter (/)",
+            " 2 more judged cards are not listed: narrow the list with a filter (/)",
         ),
         (
             okk::text::lang::Lang::Ru,
-            " ещё 2 проверенные вами карточки не показаны: сузьте список фильтром (/)",
+            " ещё 2 проверенные карточки не показаны: сузьте список фильтром (/)",
         ),
     ] {
         let screen = okk::text::lang::with(lang, || common::reviewer::screen(&anna, 80, 24));

@@ -50,6 +50,13 @@ macro_rules! desk_ports {
                 $store::judged(self, q)
             }
 
+            fn held_by_others(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<$crate::domain::queue::JudgedList> {
+                $store::held_by_others(self, q)
+            }
+
             fn judged_by_others(
                 &self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

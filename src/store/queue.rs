@@ -222,6 +222,22 @@ impl Store {
     /// See `QueueStore::judged`: driven from the auditor's reviews (`reviews_auditor`), never
     /// a scan of the stage; each card's entry as the queue reads it.
     pub fn judged(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        self.listed_by_reviews(q, false)
+    }
+
+    /// See `QueueStore::held_by_others`: driven from the others' reviews, as [`Self::judged`]
+    /// from hers.
+    pub fn held_by_others(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        self.listed_by_reviews(q, true)
+    }
+
+    /// The cards her current reviews (`others`: another auditor's that hold the card) find,
+    /// each kept as the queue reads it with her verdict (`others`: marked another's).
+    fn listed_by_reviews(
+        &self,
+        q: &QueueQuery<'_>,
+        others: bool,
+    ) -> Result<JudgedList, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(JudgedList::default());
         }
@@ -239,7 +255,18 @@ impl Store {
              WHERE {judged} AND c.stage IN ({stages}) {kept} {text} {sources}
              ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
             kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
-            judged = judged_as_is_sql(),
+            judged = match others {
+                false => judged_as_is_sql(),
+                // Not one she holds too (the inner `r` hides the outer one): the rest counted
+                // are the list's.
+                true => format!(
+                    "r.auditor <> ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                     AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL)
+                     AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id
+                       AND r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                       AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL))"
+                ),
+            },
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
@@ -259,13 +286,17 @@ impl Store {
                 external_id: r.get(1)?,
             };
             if let Some(entry) = look.entry(&mine, r.get(0)?, key)?
-                && entry.my_verdict.is_some()
+                && (if others {
+                    entry.judged_by_other
+                } else {
+                    entry.my_verdict.is_some()
+                })
             {
                 out.push(entry);
             }
         }
-        // The rest are counted, not read: every row is a current verdict of hers (what
-        // `entry` asks again of the ones listed).
+        // The rest are counted, not read: every row is a current verdict of hers, or of
+        // another's that holds the card (what `entry` asks again of the ones listed).
         let mut unlisted = 0;
         while rows.next()?.is_some() {
             unlisted += 1;

@@ -495,6 +495,22 @@ impl Desk {
         self.store.borrow().judged(&q)
     }
 
+    /// Up to [`JUDGED_CAP`] cards of the stage other auditors hold, matching `filter`, and
+    /// how many more; see `QueueStore::held_by_others`.
+    pub fn held_by_others(
+        &self,
+        row: &StageRow,
+        filter: &str,
+        all: bool,
+    ) -> DeskResult<JudgedList> {
+        let filter = self.read_filter(filter)?;
+        if filter.none_match() {
+            return Ok(JudgedList::default());
+        }
+        let q = self.query(row, self.today(), None, &filter, self.judged_cap, all);
+        self.store.borrow().held_by_others(&q)
+    }
+
     /// Up to [`OTHERS_SHOWN`] cards of the stage matching `filter` that other auditors judged,
     /// with who; see `QueueStore::judged_by_others`.
     pub fn judged_by_others(

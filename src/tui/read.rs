@@ -484,17 +484,20 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
     let mut unlisted = None;
     // Read from the start under `t` or a filter, the list holds the cards she judged too, after
     // those handed out: hers already, they are listed, not claimed (opened, one shows her
-    // review, to change it).
+    // review, to change it); under `t`, then the cards another auditor holds, marked theirs,
+    // as a queue read whole lists them (tester43 F7: a server's `t` hid them). No claim hands
+    // either out. (A filter alone that finds only another's card says whose it is instead.)
     if p.have == 0 && (p.all || !p.filter.is_empty()) {
         let shown: Vec<CardId> = entries.iter().map(|e| e.card_id).collect();
         let judged = desk.judged(&p.row, &p.filter, p.all)?;
-        unlisted = Some(judged.unlisted);
-        entries.extend(
-            judged
-                .entries
-                .into_iter()
-                .filter(|e| !shown.contains(&e.card_id) && !c.listed.contains(&e.card_id)),
-        );
+        let held = match p.all {
+            true => desk.held_by_others(&p.row, &p.filter, p.all)?,
+            false => crate::domain::queue::JudgedList::default(),
+        };
+        unlisted = Some(judged.unlisted + held.unlisted);
+        let new = |e: &QueueEntry| !shown.contains(&e.card_id) && !c.listed.contains(&e.card_id);
+        entries.extend(judged.entries.into_iter().filter(new));
+        entries.extend(held.entries.into_iter().filter(new));
     }
     let counts = match p.counts {
         Some(all) => Some(desk.counts_of(&p.row, all)?),

@@ -125,10 +125,11 @@ impl Queue {
     }
 
     /// The cards a queue taken by claim holds: listed, not judged here, not calibration cards
-    /// (never held: every listed auditor judges those).
+    /// (never held: every listed auditor judges those), not another auditor's (listed under
+    /// `t`, never claimed).
     pub fn held(&self) -> Vec<crate::domain::ids::CardId> {
         (self.items.iter())
-            .filter(|i| i.done.is_none() && !i.entry.calibration)
+            .filter(|i| i.done.is_none() && !i.entry.calibration && !i.entry.judged_by_other)
             .map(|i| i.entry.card_id)
             .collect()
     }

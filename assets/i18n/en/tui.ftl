@@ -132,8 +132,8 @@ tui-judged-by-others = #{ $id } judged by { $count ->
 } { $auditors }
 tui-queue-judged-by-others = No card here is yours to judge under «{ $filter }»: { $cards }. A second opinion: okk calibrate new (esc clears the filter).
 tui-queue-judged-unlisted = { $count ->
-    [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
-   *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })
+    [one] { $count } more judged card is not listed: narrow the list with a filter ({ $key })
+   *[other] { $count } more judged cards are not listed: narrow the list with a filter ({ $key })
 }
 tui-queue-mine-of = mine { $mine } of { $cards }
 tui-queue-all = all cards

@@ -30,6 +30,14 @@ pub trait QueueStore {
     /// filter (hers, never handed out), so that she can open one and change her verdict.
     fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<JudgedList>;
 
+    /// The queue's cards another auditor holds (their current review judged the card as it is
+    /// now, or the lead sent it back to them; not hers: see `QueueQuery::reviewed`), each
+    /// marked `judged_by_other`, in queue order, matching the filter and kept as `q.all` keeps
+    /// cards; up to `q.limit`, and how many more. Found from the reviews, not the stage's
+    /// cards: a queue shared by claim lists them under `t`, after her judged ones, as a queue
+    /// read whole does (no claim hands them out).
+    fn held_by_others(&self, q: &QueueQuery<'_>) -> StoreResult<JudgedList>;
+
     /// The queue's cards matching `q.text` (and `q.sources`) that auditors other than
     /// `q.auditor` have a current review of, with who, in external id order: up to `q.limit`
     /// cards. A filter that lists nothing to her says whose the card she looked for is.

@@ -398,6 +398,22 @@ impl PgStore {
     /// See `QueueStore::judged`: her cards found from her reviews, then read as the queue
     /// reads them (only those cards, in queue order).
     pub fn judged(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        self.listed_by_reviews(q, false)
+    }
+
+    /// See `QueueStore::held_by_others`: found from the others' reviews that hold their cards,
+    /// as [`Self::judged`] from hers.
+    pub fn held_by_others(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        self.listed_by_reviews(q, true)
+    }
+
+    /// The cards her current reviews (`others`: another auditor's that hold the card) find,
+    /// read as the queue reads them, with her verdict (`others`: marked another's).
+    fn listed_by_reviews(
+        &self,
+        q: &QueueQuery<'_>,
+        others: bool,
+    ) -> Result<JudgedList, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(JudgedList::default());
         }
@@ -406,13 +422,24 @@ impl PgStore {
         // them): those a page lists, and what is left out when they are more than its limit.
         let sql = format!(
             "SELECT DISTINCT r.card_id FROM reviews r JOIN cards c ON c.id = r.card_id
-             WHERE r.auditor = $1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
+             WHERE {whose} AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                AND c.stage = ANY($2)
                AND ($3::text IS NULL OR strpos(c.search, $3) > 0)
                AND ($4::text[] IS NULL OR c.source = ANY($4))
                AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept}))",
             kept = kept(q),
+            whose = match others {
+                false => format!(
+                    "r.auditor = $1 AND r.card_hash = c.content_hash AND {RETURNED} IS NULL"
+                ),
+                // Not one she holds too (the inner `r` hides the outer one).
+                true => format!(
+                    "r.auditor <> $1 AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL)
+                     AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id
+                       AND r.auditor = $1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                       AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL))"
+                ),
+            },
         );
         let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
         let query: [&(dyn ToSql + Sync); 4] = [&q.auditor, &stages, &q.text, &q.sources];
@@ -438,7 +465,10 @@ impl PgStore {
             q.limit,
             Pass::Only(&ids),
         )?;
-        out.retain(|e| e.my_verdict.is_some());
+        out.retain(|e| match others {
+            false => e.my_verdict.is_some(),
+            true => e.judged_by_other,
+        });
         with_flags(conn, &mut out)?;
         let unlisted = if out.len() < q.limit {
             0

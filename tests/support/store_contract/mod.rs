@@ -308,6 +308,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn the_cards_others_hold_are_listed_as_the_queue_read_whole_marks_them() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::held_by_others_as_the_queue_marks_them(&backend);
+            }
+        }
+        #[test]
         fn the_cards_other_auditors_judged_are_said_with_who() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -2008,6 +2008,86 @@ fn judged_and_queued(store: &dyn DeskStore, q: &QueueQuery<'_>) -> [Vec<(String,
     [pairs(judged), pairs(queued)]
 }
 
+/// `QueueStore::held_by_others`: the cards another auditor holds, as the queue read whole
+/// (`reviewed`) marks them `judged_by_other`, in its order, under `t` and a filter alike: what a
+/// claiming reviewer lists under `t` (tester43 F7: the server's `t` hid them). Not a card she
+/// holds herself, nor one whose review judged a version the CRM changed since; a card sent back
+/// to its auditor is theirs.
+pub fn held_by_others_as_the_queue_marks_them<B: Backend>(backend: &B) {
+    use Verdict::*;
+    let handle = backend.seeded(JUDGED);
+    let mut store = backend.open(&handle).unwrap();
+    for (who, card, v) in [
+        ("anna", "c1", Ok),
+        ("anna", "x2", Ok),
+        ("anna", "w1", Stale),
+        ("anna", "x1", Dead),
+        ("anna", "i1", Ok),
+        ("boris", "c1", Dead),
+        ("boris", "i2", Ok),
+    ] {
+        let p = verdict(&*store, who, card, v, &format!("{who}-{card}"), at(20, 9));
+        save(&mut *store, &p);
+    }
+    let later: Vec<Seed> = (JUDGED.iter())
+        .map(|&c| match c.id {
+            "i1" => seed("i1", 19, &[]),
+            _ => c,
+        })
+        .collect();
+    backend.import(&handle, None, &later);
+    let mut store = backend.open(&handle).unwrap();
+    (store.decide(
+        "anna-w1",
+        "lena",
+        &Decision::send_back("ещё раз".into()),
+        now(),
+    ))
+    .unwrap();
+    let stages = stages();
+    let held = |who: &str, all: bool, text: Option<&str>| {
+        let q = QueueQuery {
+            all,
+            text,
+            ..query(&stages, who, None, 5000)
+        };
+        let listed = store.held_by_others(&q).unwrap();
+        assert_eq!(listed.unlisted, 0, "{listed:?}");
+        let listed: Vec<String> = listed.entries.iter().map(|e| e.id.clone()).collect();
+        let read = (store.queue(&QueueQuery {
+            reviewed: true,
+            limit: 100,
+            ..q
+        }))
+        .unwrap();
+        let marked: Vec<String> = (read.into_iter())
+            .filter(|e| e.judged_by_other)
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(
+            listed, marked,
+            "{who} (t: {all}, filter {text:?}): as the queue"
+        );
+        listed
+    };
+    assert_eq!(held("anna", true, None), ["i2"], "c1 she holds herself");
+    assert_eq!(
+        held("boris", true, None),
+        ["x2", "w1", "x1"],
+        "w1 sent back to anna is hers; i1 changed since"
+    );
+    assert_eq!(
+        held("boris", false, None),
+        ["x2", "w1"],
+        "x1 closed: under t"
+    );
+    assert_eq!(held("boris", true, Some("x")), ["x2", "x1"]);
+    let first = (store.held_by_others(&query(&stages, "boris", None, 1))).unwrap();
+    assert_eq!(first.entries.len(), 1);
+    assert_eq!(first.unlisted, 1, "the other left out, and said");
+    assert!(held("carol", true, None).len() >= 4);
+}
+
 /// `QueueStore::judged_by_others`, what a filter that lists nothing to the auditor says: the
 /// stage's cards matching it that other auditors have a current verdict on, and who, by id,
 /// up to the limit; not her own, not a verdict taken back.
