@@ -67,6 +67,9 @@ struct CardRef {
     flagged: bool,
 }
 
+// A million cards held as they are read: the stratum's flag fits the padding, 12 bytes a card.
+const _: () = assert!(std::mem::size_of::<Option<CardRef>>() == 12);
+
 /// Card id → [`CardRef`]. Store ids are dense (cards are never deleted), so a vector indexed by
 /// id: 12 bytes a card where a hash map takes about 50; ids far beyond the count go to a map.
 #[derive(Debug, Default)]

@@ -148,22 +148,23 @@ impl StratumTally {
     fn own(&self) -> StratumEstimate {
         if self.measured() {
             let lying = self.open_mismatches as f64;
-            return self.part(
-                self.open,
-                Some(Estimate {
-                    over: self.open,
-                    lying,
-                    low: lying,
-                    high: lying,
-                }),
-            );
+            let exact = Estimate {
+                over: self.open,
+                lying,
+                low: lying,
+                high: lying,
+            };
+            return StratumEstimate {
+                measured: true,
+                ..self.part(self.open, Some(exact))
+            };
         }
         self.over(self.open)
     }
 
     /// Its share not ok times `over` open cards, with the Wilson interval: `None` without open
     /// cards to speak for, or without a card judged in it (unsampled: no other stratum's share
-    /// stands in for it).
+    /// stands in for it). Never measured: a manager's open cards span stages.
     fn over(&self, over: u64) -> StratumEstimate {
         let estimate = (over > 0).then(|| {
             let (lo, hi) = wilson(self.mismatches, self.judged)?;
@@ -184,7 +185,7 @@ impl StratumTally {
             judged: self.judged,
             not_ok: self.mismatches,
             open_unjudged: open.saturating_sub(self.open_judged),
-            measured: open > 0 && self.open_judged >= open,
+            measured: false,
             estimate,
             unsampled: if self.judged == 0 { open } else { 0 },
         }
