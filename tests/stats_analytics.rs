@@ -296,7 +296,9 @@ fn stage_figures_match_the_hand_count() {
 
     // Q: 8 reviews (R1 R2 R3 R4 R10 R12 R13 R14) of 6 cards: a1 disputed (anna ok, boris
     // wrong_stage, no decision); a2 stale, a3 wrong_stage, a4 dead (the lead's override), a5 ok
-    // (two auditors, one card), a6 stale: 4 of 5 cards not ok = 0.8; × 6 open cards = 4.8.
+    // (two auditors, one card), a6 stale: 4 of 5 cards not ok = 0.8. Its estimate is by
+    // stratum: the flagged a2 a4, both judged, both not ok — a count, 2; the unflagged a1 a3 a5
+    // a6, 3 judged (a1 disputed), 2 not ok: 2/3 × 4 = 2.67. 4.7 (not 0.8 × 6 = 4.8).
     // Scores of the verdicts that stand 50, 0, 100, 100, 50 → 60. Flagged a2, a4: 2 of 6.
     // Idle 0, 2, 4, 6, 8, 10 → median (4 + 6) / 2 = 5.
     // need: judged on 5 cards (a2 a3 a4 a5 a6), failed 2 (a2 a3), both not ok; next_step:
@@ -319,14 +321,24 @@ fn stage_figures_match_the_hand_count() {
     );
     assert_eq!(q["mismatches"], 4);
     assert_eq!(q["mismatch_rate"], 0.8);
-    assert_eq!(q["estimated_lying"], 4.8);
-    // Wilson (95 %) of 4 of 5: 37.6 %–96.4 %, of 6 open cards.
+    assert_eq!(q["estimated_lying"], 4.7);
+    // Wilson (95 %) of 2 of 3: 20.8 %–93.9 %, of 4 unflagged open cards (0.83–3.75), plus the
+    // flagged ones' 2: 2.8–5.8.
     assert_eq!(
         (
             q["estimated_lying_low"].as_f64(),
             q["estimated_lying_high"].as_f64()
         ),
-        (Some(2.3), Some(5.8))
+        (Some(2.8), Some(5.8))
+    );
+    assert_eq!(
+        q["strata"],
+        json!({
+            "flagged": {"open": 2, "judged": 2, "not_ok": 2, "estimate": 2.0, "low": 2.0,
+                        "high": 2.0, "measured": true},
+            "unflagged": {"open": 4, "judged": 3, "not_ok": 2, "estimate": 2.7, "low": 0.8,
+                          "high": 3.8, "measured": false}
+        })
     );
     assert_eq!(q["covered_cards"], 6);
     assert_eq!(q["ranked"], true);
@@ -348,7 +360,9 @@ fn stage_figures_match_the_hand_count() {
     assert_eq!(q["reviewed"], 6);
     assert_eq!(q["verdicts"], q["review_verdicts"]);
 
-    // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2 → 0.5 × 3 = 1.5.
+    // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2; by stratum: b2
+    // (flagged, ok) is its one flagged open card, judged: 0; b1 stale is 1 of 1 unflagged
+    // judged, × b1 b3 = 2.
     // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (b1 b2),
     // result 1 (b1).
     let m = row(&s["stages"], "stage", M);
@@ -363,7 +377,7 @@ fn stage_figures_match_the_hand_count() {
         (Some(2), Some(1))
     );
     assert_eq!(m["mismatch_rate"], 0.5);
-    assert_eq!(m["estimated_lying"], 1.5);
+    assert_eq!(m["estimated_lying"], 2.0);
     assert_eq!(m["ranked"], false);
     assert_eq!(m["average_score"], 25.0);
     assert_eq!(m["flagged_share"], 0.3333);
@@ -417,25 +431,38 @@ fn stage_figures_match_the_hand_count() {
     assert_eq!(t["mismatch_rate"], 0.7778);
     assert_eq!(t["average_score"], 50.0);
     assert_eq!(t["median_idle_days"], 5.5);
-    // Likely lying in the funnel: each stage's share over its own open cards, summed: Q 4.8
-    // (of 6) + M 1.5 (of 3) + won 0 (of 0) + unknown 1 (of 1) = 7.3 of 10 open cards — not the
-    // funnel's 7 of 9 × 11 cards = 8.6. The interval's ends summed: 2.25 + 0.28 + 0 + 0.21 =
-    // 3.5 (the unknown stage's one open card is judged there: measured, its 1 exact, no
-    // interval); 5.78 + 2.72 + 0 + 1 = 9.5.
+    // Likely lying in the funnel: each stage's estimate (by stratum), summed: Q 4.67 (of 6) +
+    // M 2 (of 3) + won 0 (of 0) + unknown 1 (of 1) = 7.7 of 10 open cards — not the funnel's
+    // 7 of 9 × 11 cards = 8.6. The interval's ends summed: 2.83 + 0.41 (1 of 1 is 20.7 %–100 %,
+    // of M's 2 unflagged) + 0 + 1 = 4.2 (the unknown stage's one open card is judged there:
+    // measured, its 1 exact, no interval); 5.75 + 2 + 0 + 1 = 8.8.
     assert_eq!(t["covered_cards"], 10);
-    assert_eq!(t["estimated_lying"], 7.3);
-    // People are not shown it: M (2 judged) has one open card left to judge, and no more is
-    // asked of it; the unknown stage, its one card judged, is measured and asks nothing.
+    assert_eq!(t["estimated_lying"], 7.7);
+    // People are not shown it: Q's unflagged cards (3 judged) have a1 left to judge, M's (1
+    // judged) b3, and no more is asked of them; the unknown stage, its one card judged, and
+    // the flagged cards of Q and M, all judged, are measured and ask nothing.
     assert_eq!(
         (t["estimate_shown"].as_bool(), t["judged_needed"].as_u64()),
-        (Some(false), Some(1))
+        (Some(false), Some(2))
     );
     assert_eq!(
         (
             t["estimated_lying_low"].as_f64(),
             t["estimated_lying_high"].as_f64()
         ),
-        (Some(3.5), Some(9.5))
+        (Some(4.2), Some(8.8))
+    );
+    // The strata summed over the stages with cards judged: flagged a2 a4 b2 (3 judged, 2 not
+    // ok), unflagged a1 a3 a5 a6, b1 b3, d1 (c1 is won: no open card); every kind sampled.
+    let strata = &t["strata"];
+    assert_eq!(
+        (
+            &strata["flagged"]["open"],
+            &strata["flagged"]["judged"],
+            &strata["unflagged"]["open"],
+            &strata["unflagged"]["judged"]
+        ),
+        (&json!(3), &json!(3), &json!(7), &json!(6))
     );
     // The text and the report give each mean score with the cards it is the mean of: a score
     // of two cards must not read as the stage's whole.
@@ -723,11 +750,13 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     let desk = fixture();
     let s = stats(&desk, &[]);
 
-    // Игорь: a3 a4 b3 d1; a3 wrong, a4 dead, d1 unclear (b3 sent back): 3 of 3 → 1.0 × his 3
-    // open cards at the stages where his cards were judged (a3 a4 at Q, d1; not b3 at M).
+    // Игорь: a3 a4 b3 d1; a3 wrong, a4 dead, d1 unclear (b3 sent back): 3 of 3 → 1.0, by
+    // stratum over his open cards at the stages where his cards were judged (a3 a4 at Q, d1;
+    // not b3 at M): flagged a4, 1 of 1 × 1; unflagged a3 d1, 2 of 2 × 2.
     // Scores 0, 100 → 50. Idle 0 1 6 8 → 3.5. Flagged a4.
     // Ольга: a1 a2 a5 a6 b1 c1; a2 stale, a5 ok, a6 stale, b1 stale, c1 wrong (a1 disputed):
-    // 4 of 5 → 0.8 × her 5 open cards at Q, M and won (a1 a2 a5 a6, b1; c1 is won) = 4.
+    // 4 of 5 → 0.8; by stratum over her 5 open cards at Q, M and won (c1 is won): flagged a2,
+    // 1 of 1 × 1; unflagged a1 a5 a6 b1, a5 a6 b1 c1 judged, 3 of 4 × 4 = 3: 4.
     // Scores 50 100 50 0 → 50. Idle a1 10, a2 2, a5 4, a6 8, b1 19 (c1 won) → 8. need (a2),
     // next_step (a6) at Q and objects, result (b1) at M each failed once: the first three by
     // stage, then id.
@@ -760,13 +789,13 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         ),
         (Some(3), Some(3.0))
     );
-    // 3 of 3: the share is 44 %–100 % (Wilson, 95 %), so 1.3 to 3 of those 3 cards.
+    // 1 of 1 is 20.7 %–100 % (Wilson, 95 %) of 1 card, 2 of 2 34.2 %–100 % of 2: 0.9 to 3.
     assert_eq!(
         (
             igor["estimated_lying_low"].as_f64(),
             igor["estimated_lying_high"].as_f64()
         ),
-        (Some(1.3), Some(3.0))
+        (Some(0.9), Some(3.0))
     );
     assert_eq!(igor["average_score"], 50.0);
     assert_eq!(igor["median_idle_days"], 3.5);
@@ -788,7 +817,7 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     assert_eq!(olga["top_failing"][2]["stage"], M);
     assert_eq!(row(managers, "manager", SCRIPT)["estimated_lying"], 0.0);
 
-    // Stages: Q 4.8 (5 cards judged); M (2) and the unknown one (1) are too few to rank; won
+    // Stages: Q 4.7 (5 cards judged); M (2) and the unknown one (1) are too few to rank; won
     // 0 is no bottleneck.
     let stages = &s["bottlenecks"]["stages"];
     let order: Vec<(u64, &str, f64)> = stages
@@ -803,7 +832,7 @@ fn managers_and_bottlenecks_match_the_hand_count() {
             )
         })
         .collect();
-    assert_eq!(order, [(1, Q, 4.8)]);
+    assert_eq!(order, [(1, Q, 4.7)]);
     assert_eq!(
         (
             stages[0]["judged"].as_u64(),
@@ -844,7 +873,7 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         says(
             &text,
             "Lies most: «Квалификация» — 4 of 5 cards judged not ok (80%), so about 5 of its 6 \
-             open cards (95 % interval 2–6)."
+             open cards (95 % interval 3–6)."
         ),
         "{text}"
     );
@@ -856,14 +885,17 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         ),
         "{text}"
     );
-    // The funnel's likely lying cards (7.3 in the JSON's totals) are held back: M has 2 cards
-    // judged of its 3 open, and only its 1 left to judge is asked for; the unknown stage, its
-    // 1 open card judged, is measured.
+    // The funnel's likely lying cards (7.7 in the JSON's totals) are held back: Q's unflagged
+    // cards have 3 judged of 4 open, M's 1 of 2, and only the one left to judge at each is
+    // asked for; the unknown stage, its 1 open card judged, is measured, and so are the
+    // flagged cards of Q and M.
     assert!(
         says(
             &text,
-            "Likely lying: not estimated yet: 9 cards judged, but 1 stage with open cards has \
-             fewer than 5 cards judged; judge 1 more card there for an estimate."
+            "Likely lying: not estimated yet: 9 cards judged, but 2 stages with open cards have \
+             fewer than 5 cards judged among their flagged cards or among those without flags \
+             (each kind is estimated on its own sample); judge 2 more cards there for an \
+             estimate."
         ),
         "{text}"
     );
@@ -982,7 +1014,7 @@ fn every_table_as_csv_reads_back_in_python() {
     let stages = csv_table(&desk, "stages");
     let q = stages.iter().find(|r| r[0] == Q).unwrap();
     assert_eq!(q[column(&stages, "mismatch_rate")], "0.8");
-    assert_eq!(q[column(&stages, "estimated_lying")], "4.8");
+    assert_eq!(q[column(&stages, "estimated_lying")], "4.7");
     assert_eq!(q[column(&stages, "median_idle_days")], "5");
     assert_eq!(q[column(&stages, "reviews")], "8");
     assert_eq!(q[column(&stages, "judged")], "5");
@@ -1012,7 +1044,7 @@ fn every_table_as_csv_reads_back_in_python() {
     assert_eq!(levels, [("stage", Q)]);
     assert_eq!(
         bottlenecks[1][column(&bottlenecks, "estimated_lying_low")],
-        "2.3"
+        "2.8"
     );
     assert_eq!(bottlenecks[1][column(&bottlenecks, "judged")], "5");
     assert_eq!(bottlenecks[1][column(&bottlenecks, "covered_cards")], "6");
@@ -1075,8 +1107,8 @@ fn stats_csv_opens_in_a_russian_excel_with_the_reviews_exports_delimiter_and_bom
     let rows = python_csv(&path, ';');
     let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
     let q = rows.iter().find(|r| r[0] == Q).unwrap();
-    // 4.8 likely lying; 0.8 not ok.
-    assert_eq!(q[at("Врут, оценка")], "4,8");
+    // 4.7 likely lying; 0.8 not ok.
+    assert_eq!(q[at("Врут, оценка")], "4,7");
     assert_eq!(q[at("Выборка, карточек")], "5");
     // The same options, the same bytes as `okk export reviews` writes its header with.
     let reviews = desk.file("reviews.csv");
@@ -1255,7 +1287,7 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
     assert!(html.contains("Lies most: «Квалификация»"));
     // Estimates carry their interval, and the page says what it is.
     assert!(
-        html.contains("~5 (2–6)"),
+        html.contains("~5 (3–6)"),
         "the interval of Квалификация's estimate"
     );
     assert!(html.contains("95 % interval (Wilson)"));
@@ -1263,12 +1295,15 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
     assert!(
         html.contains("4 managers at a stage with cards not ok have fewer than 5 cards judged")
     );
-    // The headline's likely lying cards are `okk stats`' totals (7.3 of 10 open cards), held
-    // back as there: 1 more card to judge at M (the unknown stage is measured).
+    // The headline's likely lying cards are `okk stats`' totals (7.7 of 10 open cards), held
+    // back as there: 1 more unflagged card to judge at Q, 1 at M (the unknown stage, and the
+    // flagged cards of both, are measured).
     assert!(
         html.contains(
             "<div class=\"kpi\"><b>—</b><span class=\"muted\">cards likely lying: not \
-             estimated until every stage with cards judged has at least 5 (1 more to judge)"
+             estimated until every stage with cards judged has at least 5 judged among its \
+             flagged cards, and among those without flags, wherever either kind is judged (2 \
+             more to judge)"
         ),
         "{html}"
     );
@@ -1658,8 +1693,10 @@ fn the_report_without_checked_fields_has_no_orphan_trend_note() {
 /// Five cards judged, none of their stages with the 5 a stage needs to be ranked: Q a1, a2
 /// (2 of its 6 open cards), M b1, b2 (2 of 3), the unknown stage's d1 (1 of 1), all not ok, in
 /// five quick reviews of 30 s. The funnel's estimate would say ~10 of 10 open cards lie; it
-/// needs 3 + 1 = 4 more cards judged at 2 stages first: M has one open card left to judge (no
-/// more can be asked of it), and the unknown stage, its one card judged, is measured.
+/// needs 5 more cards judged at 2 stages first, each kind of card (flagged now, or not) on
+/// its own sample: at Q 1 flagged (a4: no more are open) and 3 unflagged (a3 a5 a6), at M 1
+/// unflagged (b3); M's one flagged card, b2, is judged (measured), and so is the unknown
+/// stage's one card.
 fn five_judged_at_three_stages() -> Desk {
     let desk = cards_only();
     for (card, verdict) in [
@@ -1683,21 +1720,24 @@ fn a_funnel_estimate_from_too_few_cards_judged_is_held_back_and_says_how_many_mo
     assert!(t["estimated_lying"].as_f64().is_some(), "{t:#}");
     assert_eq!(
         (t["estimate_shown"].as_bool(), t["judged_needed"].as_u64()),
-        (Some(false), Some(4)),
+        (Some(false), Some(5)),
         "{t:#}"
     );
     for (lang, held, not) in [
         (
             "en",
             "Likely lying: not estimated yet: 5 cards judged, but 2 stages with open cards \
-             have fewer than 5 cards judged each; judge 4 more cards there for an estimate.",
+             have fewer than 5 cards judged among their flagged cards or among those without \
+             flags (each kind is estimated on its own sample); judge 5 more cards there for an \
+             estimate.",
             "Likely lying: ~",
         ),
         (
             "ru",
             "Сколько карточек врёт, пока не оценить: проверено 5 карточек, но на 2 этапах с \
-             открытыми карточками проверено меньше чем по 5; проверьте там ещё 4 карточки, \
-             чтобы получить оценку.",
+             открытыми карточками среди карточек с флагами или среди карточек без флагов \
+             проверено меньше 5 (каждый вид оценивается по своей выборке); проверьте там ещё 5 \
+             карточек, чтобы получить оценку.",
             "Вероятно, врут: ~",
         ),
     ] {
@@ -2092,21 +2132,75 @@ fn the_auditors_figures_are_written_rounded_as_every_other_table() {
     );
 }
 
-/// tester42 F1: the estimate of lying cards extrapolates the auditors' queues, which put flagged
-/// cards first; the notes under it say so wherever it is explained (`okk stats`, the report).
+/// tester42 F1: 7 flagged cards judged of «Контакт после встречи» (26 of its 67 open cards
+/// flagged; one flagged card is closed), 6 not ok. okk said «врут примерно 68 из 68 (44–68)»:
+/// the flagged cards' share spread over the unflagged cards nobody judged. Now the flagged
+/// cards' share speaks for the 26 flagged open cards (6/7 × 26 = 22.3; Wilson 48.7 %–97.4 %:
+/// 12.7–25.3), and the 41 without flags are said to be unsampled — in `okk stats`, its JSON,
+/// the report and the stats screen alike.
 #[test]
-fn the_lying_estimate_says_its_sample_is_the_flagged_first_queues() {
+fn the_flagged_cards_share_speaks_for_the_flagged_open_cards_only() {
     let desk = common::Desk::demo();
-    let said = desk.run_ok(&["stats"]);
-    assert!(
-        said.contains("the auditors' queues, which put flagged cards first, not a random draw"),
-        "{said}"
+    let stage = "Контакт после встречи";
+    let flagged = [
+        "31654770", "31654591", "31654176", "31652216", "31652190", "31624924", "31624841",
+    ];
+    for (i, card) in flagged.iter().enumerate() {
+        let verdict = if i == 0 { "ok" } else { "stale" };
+        let at = format!("2026-11-19 10:0{i}:00");
+        desk.review(card, "anna", &at, &common::Verdict::of(verdict));
+    }
+    let s = desk.json_ok(&["stats", "--json"]);
+    let row = (s["stages"].as_array().unwrap().iter())
+        .find(|r| r["stage"] == stage)
+        .unwrap();
+    assert_eq!(
+        (
+            &row["open_cards"],
+            &row["covered_cards"],
+            &row["estimated_lying"]
+        ),
+        (&json!(67), &json!(26), &json!(22.3)),
+        "{row:#}"
     );
+    assert_eq!(
+        row["strata"],
+        json!({
+            "flagged": {"open": 26, "judged": 7, "not_ok": 6, "estimate": 22.3, "low": 12.7,
+                        "high": 25.3, "measured": false},
+            "unflagged": {"open": 41, "judged": 0, "not_ok": 0, "estimate": null, "low": null,
+                          "high": null, "measured": false}
+        })
+    );
+    assert_eq!(
+        (
+            &s["totals"]["covered_cards"],
+            &s["totals"]["estimate_shown"]
+        ),
+        (&json!(26), &json!(true))
+    );
+    let said = desk.run_ok(&["stats"]);
+    for words in [
+        "Likely lying: ~22 (13–25) of the 26 open cards at the stage with cards judged",
+        "Lies most: «Контакт после встречи» — 6 of 7 cards judged not ok (86%), so about 22 of \
+         its 26 flagged open cards (95 % interval 13–25).",
+        "Not sampled, so left out of the estimate: «Контакт после встречи» 41 open cards \
+         without flags: no card of that kind was judged at the stage",
+    ] {
+        assert!(says(&said, words), "{words}\n{said}");
+    }
+    assert!(!said.contains("not a random draw"), "{said}");
     let page = desk.dir.path().join("report.html");
     desk.run_ok(&["--lang", "ru", "report", "--out", page.to_str().unwrap()]);
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(
-        html.contains("где карточки с флагами идут первыми, а не случайная выборка"),
-        "{html}"
-    );
+    for words in [
+        "значит, врут примерно 22 из 26 его открытых карточек с флагами (95-процентный \
+         интервал 13–25).",
+        "Нет выборки, поэтому не входят в оценку: «Контакт после встречи» — 41 открытая \
+         карточка без флагов",
+        "Карточки с флагами и без флагов оцениваются отдельно",
+    ] {
+        assert!(says(&html, words), "{words}\n{html}");
+    }
+    assert!(!html.contains("68 из 68"), "{html}");
 }

@@ -1846,6 +1846,31 @@ fn the_daily_chart_s_title_says_how_many_days_it_draws() {
 /// columns beside its figures. The stage gives way first («Отр. возр.», as the lead's list
 /// shortens it), then the manager's name to «Морозов А.» and «Морозов»: the pairs of one stage
 /// read apart by their managers, where the whole stage name used to cut every manager off.
+/// tester42 F1: the first 7 cards of «Контакт после встречи»'s queue, all flagged, judged (6
+/// stale, 1 ok). The bottleneck's figure speaks for the stage's 26 flagged open cards only
+/// (~22 of them, not "~60 of 67"), and the line under the list says that the 41 without flags,
+/// none judged, are left out.
+#[test]
+fn the_stats_screen_says_the_unflagged_cards_nobody_judged_are_left_out() {
+    let mut d = demo();
+    d.select_stage("Контакт после встречи")
+        .press("<enter><enter>")
+        .press("ssssssa")
+        .press("qq")
+        .press("4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("~22 (13–25) 6/7"), "{screen}");
+    let unsampled = okk::text::tui::stats_unsampled(41);
+    let words: String = unsampled
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(screen.contains(&words), "{words}\n{screen}");
+    d.snap("stats_unsampled");
+}
+
 #[test]
 fn the_stats_screen_at_80_columns_keeps_each_bottleneck_pairs_manager() {
     let mut d = demo();

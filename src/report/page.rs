@@ -129,6 +129,10 @@ fn header(s: &mut String, r: &Report, title: &str) {
     if !short.shown() && f.lying_cards.is_some() {
         sentence = crate::text::analytics::estimate_held(a, &msg::count) + "\n" + &sentence;
     }
+    // The open cards the headline figure leaves out, a kind of card none judged at its stage.
+    if let Some(unsampled) = crate::text::analytics::unsampled(a, &msg::count) {
+        sentence = sentence + "\n" + &unsampled;
+    }
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");

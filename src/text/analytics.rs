@@ -249,6 +249,9 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
     if let Some(lying) = total_lying(a, &int) {
         note(&mut s, lying);
     }
+    if let Some(unsampled) = unsampled(a, &int) {
+        note(&mut s, unsampled);
+    }
     if t.figures.disputed > 0 {
         note(
             &mut s,
@@ -554,6 +557,47 @@ pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<Strin
     ))
 }
 
+/// The open cards the estimate leaves out at the stages it speaks for: those of a kind (flagged
+/// now, or not) none of which was judged there, stage by stage. `None` when there are none.
+pub fn unsampled(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
+    let mut list = Vec::new();
+    for st in a.stages.iter().filter(|st| st.group.figures.judged > 0) {
+        let Some(strata) = st.group.figures.strata else {
+            continue;
+        };
+        let stage = line(&st.stage);
+        let n = strata.unflagged.unsampled;
+        if n > 0 {
+            list.push(crate::tr!(
+                "analytics-unsampled-unflagged",
+                stage = stage.clone(),
+                open = count(n),
+                open_n = n
+            ));
+        }
+        let n = strata.flagged.unsampled;
+        if n > 0 {
+            list.push(crate::tr!(
+                "analytics-unsampled-flagged",
+                stage = stage,
+                open = count(n),
+                open_n = n
+            ));
+        }
+    }
+    (!list.is_empty()).then(|| crate::tr!("analytics-unsampled", list = list.join(", ")))
+}
+
+/// Which of a stage's open cards its estimate speaks for: all of them, or only the flagged or
+/// the unflagged ones (the other kind unsampled), as the stage that lies most says.
+fn covered_part(f: &Figures) -> &'static str {
+    match f.strata {
+        Some(s) if s.flagged.unsampled > 0 && s.unflagged.unsampled == 0 => "unflagged",
+        Some(s) if s.unflagged.unsampled > 0 && s.flagged.unsampled == 0 => "flagged",
+        _ => "all",
+    }
+}
+
 /// The stage table's columns that leave it first where it is wider than the screen: the gone
 /// cards, the reviews made, the score, the flagged cards (the TUI's stats screen and `--json`
 /// give them all).
@@ -756,6 +800,7 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     // Every open card judged there: what lies is counted, and said so (no "about", no interval
     // of a point).
     let measured = row.is_some_and(|st| st.group.figures.measured);
+    let part = row.map_or("all", |st| covered_part(&st.group.figures));
     let mut s = crate::tr!(
         "analytics-lies-most",
         stage = line(&b.stage),
@@ -766,6 +811,7 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         judged_n = b.judged,
         share = pct(Some(b.mismatch_rate)),
         measured = yes_no(measured),
+        part = part,
         lying = count(b.lying_cards.lying),
         lying_n = b.lying_cards.lying,
         open = count(b.covered_cards),

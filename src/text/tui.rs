@@ -1325,6 +1325,16 @@ pub fn stats_before_change(version: i64) -> String {
     tr!("tui-stats-before-change", version = version)
 }
 
+/// The line under the stats screen's bottlenecks when their stages' estimates leave out open
+/// cards of a kind (flagged now, or not) none of which was judged there; `okk stats` says where.
+pub fn stats_unsampled(count: u64) -> String {
+    tr!(
+        "tui-stats-unsampled",
+        count = super::common::int(count as i64),
+        count_n = count
+    )
+}
+
 /// The sample a share comes from: `n=12`; nothing without one.
 pub fn of_reviews(n: u64) -> String {
     if n == 0 {

@@ -1,7 +1,7 @@
 # `okk stats` as text (src/text/analytics.rs): the stage table, the stage that lies most and why,
 # managers, bottlenecks, the weekly trend. Column names are short: they head aligned columns.
 
-analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked. The cards judged are the auditors' queues, which put flagged cards first, not a random draw: where most of them are flagged, the estimate likely runs high (`okk calibrate new` draws cards at random).
+analytics-lying-note = Lying: estimated open cards that likely lie, with its 95 % interval (Wilson) in brackets: the share not ok among the flagged cards judged × the flagged open cards there, plus the share among the cards judged without flags × the open cards without flags (the queues put flagged cards first, and flagged cards lie more: one share would speak for both by the flagged ones'); open cards of a kind none of which was judged there are left out; groups with fewer than 5 cards judged are not ranked.
 analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
 analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage){ $not_ok_n ->
     [0] {"."}
@@ -39,15 +39,24 @@ analytics-total-lying = { $measured ->
    *[other] cards
 } judged, { $not_ok } not ok); { $measured ->
     [yes] every one of those open cards judged: a count, not an estimate.
-   *[other] each stage's share applied to its own open cards, the 95 % intervals summed.
+   *[other] at each stage the share not ok among its flagged cards judged applied to its flagged open cards, and the share among those without flags to its open cards without flags, the 95 % intervals summed.
+}
+analytics-unsampled = Not sampled, so left out of the estimate: { $list }: no card of that kind was judged at the stage, and the flagged cards' share does not speak for the cards without flags, nor theirs for the flagged; judge some of them.
+analytics-unsampled-unflagged = «{ $stage }» { $open } open { $open_n ->
+    [one] card
+   *[other] cards
+} without flags
+analytics-unsampled-flagged = «{ $stage }» { $open } flagged open { $open_n ->
+    [one] card
+   *[other] cards
 }
 analytics-total-lying-held = Likely lying: not estimated yet: { $judged } { $judged_n ->
     [one] card
    *[other] cards
 } judged, but { $stages_n ->
-    [one] { $stages } stage with open cards has fewer than { $min } cards judged
-   *[other] { $stages } stages with open cards have fewer than { $min } cards judged each
-}; judge { $needed } more { $needed_n ->
+    [one] { $stages } stage with open cards has fewer than { $min } cards judged among its flagged cards or among those without flags
+   *[other] { $stages } stages with open cards have fewer than { $min } cards judged among their flagged cards or among those without flags
+} (each kind is estimated on its own sample); judge { $needed } more { $needed_n ->
     [one] card
    *[other] cards
 } there for an estimate.
@@ -132,16 +141,28 @@ analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } {
     [0] {""}
    *[other] ; { $unclear } of them unclear
 }){ $measured ->
-    [yes] : { $lying } of its { $open } open { $open_n ->
+    [yes] : { $lying } of its { $open }{ $part ->
+        [flagged] {" "}flagged
+       *[other] {""}
+    } open { $open_n ->
         [one] card
        *[other] cards
+    }{ $part ->
+        [unflagged] {" "}without flags
+       *[other] {""}
     } { $lying_n ->
         [one] lies
        *[other] lie
     }, every one of them judged.
-   *[other] , so about { $lying } of its { $open } open { $open_n ->
+   *[other] , so about { $lying } of its { $open }{ $part ->
+        [flagged] {" "}flagged
+       *[other] {""}
+    } open { $open_n ->
         [one] card
        *[other] cards
+    }{ $part ->
+        [unflagged] {" "}without flags
+       *[other] {""}
     } (95 % interval { $low }–{ $high }).
 }
 analytics-why-none = Why: no checklist item was failed on those cards.

@@ -31,7 +31,7 @@ report-kpi-lying = { $n ->
    *[other] each stage's share × its open cards; 95 % intervals summed
 })
 report-kpi-lying-none = cards likely lying: no card judged to estimate them from
-report-kpi-lying-held = cards likely lying: not estimated until every stage with cards judged has at least { $min } ({ $needed } more to judge)
+report-kpi-lying-held = cards likely lying: not estimated until every stage with cards judged has at least { $min } judged among its flagged cards, and among those without flags, wherever either kind is judged ({ $needed } more to judge)
 report-disputed = { $n ->
     [one] { $count } card whose auditors disagree on whether it is ok is left out until the lead decides.
    *[other] { $count } cards whose auditors disagree on whether they are ok are left out until the lead decides.
@@ -52,7 +52,7 @@ report-not-ok = Cards judged not ok
 report-no-reviews = no card judged
 
 report-bottlenecks = Bottlenecks
-report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards. The cards judged are the auditors' queues, which put flagged cards first, not a random draw: where most of them are flagged, the estimate likely runs high (a calibration, okk calibrate new, draws cards at random).
+report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. The flagged cards and those without flags are estimated apart and added (the auditors' queues put flagged cards first, and flagged cards lie more): the flagged cards' share over the flagged open cards, the others' over the open cards without flags; open cards of a kind none of which was judged are left out of the figure. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards.
 report-no-bottlenecks = None: no card judged is other than its stage says.
 report-no-bottlenecks-in-window = None: no review in the window.
 report-pairs = Managers at a stage

@@ -317,6 +317,10 @@ tui-stats-not-ok-counts = not ok: wrong stage, stale, dead or unclear{ $unclear 
 }
 tui-stats-bottlenecks = Bottlenecks · ~lying (95 % interval) · not ok/n
 tui-stats-before-change = * most cards judged before funnel version { $version } changed their stage (okk stats says more)
+tui-stats-unsampled = ~lying: flagged cards and the others estimated apart; left out, none of their kind judged at their stage: { $count } open { $count_n ->
+    [one] card
+   *[other] cards
+} (okk stats says where)
 tui-stats-too-few = Too few cards judged to rank: a stage or a manager needs 5 cards judged before its share not ok is ranked.
 tui-stats-n = n={ $count }
 tui-stats-no-reviews = No reviews yet: the bottlenecks come from the auditors' verdicts.

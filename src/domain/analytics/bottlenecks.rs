@@ -110,19 +110,10 @@ pub fn rank(
 mod tests {
     use super::*;
     use crate::domain::analytics::tally::ItemInfo;
-    use crate::domain::review::Verdict;
 
     /// `cards` open cards, `judged` of them judged, `not_ok` of those not ok.
     fn tally(cards: u64, judged: u64, not_ok: u64) -> Tally {
-        let mut t = Tally {
-            cards,
-            open: cards,
-            judged,
-            ..Tally::default()
-        };
-        t.verdicts.add(Verdict::Ok, judged - not_ok);
-        t.verdicts.add(Verdict::Stale, not_ok);
-        t
+        Tally::unflagged(cards, judged, not_ok)
     }
 
     #[test]

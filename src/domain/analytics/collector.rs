@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::facts::{CardFact, Finding, LeftOut, Window};
 use super::settle::{Answered, CardReviews, Settled};
-use super::tally::{Estimate, ItemInfo, Namer, Tally};
+use super::tally::{Estimate, ItemInfo, Namer, Stratified, Tally};
 use super::trend::WeekCounts;
 use super::{Analytics, Bottlenecks, Group, ManagerGroup, StageGroup, bottlenecks, trend};
 use crate::domain::analytics::stages::{CrmStageCount, StageCounts, VerdictCounts};
@@ -63,7 +63,12 @@ struct CardRef {
     gone: bool,
     /// Open (not closed, not at a won or lost stage): what the reviews sample.
     open: bool,
+    /// Flagged now: the stratum its verdict counts in.
+    flagged: bool,
 }
+
+// A million cards held as they are read: the stratum's flag fits the padding, 12 bytes a card.
+const _: () = assert!(std::mem::size_of::<Option<CardRef>>() == 12);
 
 /// Card id → [`CardRef`]. Store ids are dense (cards are never deleted), so a vector indexed by
 /// id: 12 bytes a card where a hash map takes about 50; ids far beyond the count go to a map.
@@ -104,12 +109,12 @@ impl Cards {
 }
 
 /// A manager (`None`: no owner), their counts across the stages (each card judged once), the
-/// open cards their estimate speaks for, their cards judged at each funnel stage by version,
+/// open cards their estimate speaks for (by stratum: unflagged, flagged), their cards judged at each funnel stage by version,
 /// and those stage samples summed (a card judged at two stages twice).
 type ManagerTally<'a> = (
     Option<&'a String>,
     Tally,
-    u64,
+    [u64; 2],
     Vec<(String, BTreeMap<i64, u64>)>,
     u64,
 );
@@ -251,6 +256,7 @@ impl<'f> Collector<'f> {
                 owner,
                 gone: card.gone,
                 open,
+                flagged: card.flagged,
             },
         );
         let c = &mut self.crm[crm as usize];
@@ -265,6 +271,7 @@ impl<'f> Collector<'f> {
         t.cards += 1;
         t.flagged += u64::from(card.flagged);
         t.open += u64::from(open);
+        t.strata[usize::from(card.flagged)].open += u64::from(open);
         if open && let Some(day) = card.touched {
             let days = (self.today - day).num_days().clamp(0, i64::from(u32::MAX)) as u32;
             *t.idle.entry(days).or_default() += 1;
@@ -315,14 +322,15 @@ impl<'f> Collector<'f> {
 
     /// Counts a card's reviews at the stage at `slot` as one card judged, by the verdict that
     /// stands on it, for `owner` (the card's now). `open_here`: the card is open at that stage
-    /// now, so the stage's estimate knows it for certain. Whether it counted (judged or
-    /// disputed).
+    /// now, so the stage's estimate knows it for certain; `flagged`: it is flagged now, the
+    /// stratum it counts in. Whether it counted (judged or disputed).
     fn count_card(
         &mut self,
         slot: usize,
         owner: Owner,
         reviews: &CardReviews,
         open_here: bool,
+        flagged: bool,
     ) -> bool {
         let checklist = self.checklist(slot);
         let t = self.slots[slot].by_owner.entry(owner).or_default();
@@ -340,6 +348,7 @@ impl<'f> Collector<'f> {
             t.open_mismatches += u64::from(mismatch);
         }
         t.judged_by(pick);
+        t.judged_in_stratum(flagged, mismatch, open_here);
         t.decided_elsewhere += u64::from(pick.elsewhere);
         let mut answered = false;
         for (id, failed) in pick.answered.items(checklist) {
@@ -353,7 +362,7 @@ impl<'f> Collector<'f> {
     /// Counts a card once for `owner` (the card's now), its reviews at every stage settled as
     /// one: the totals' and the manager's sample, and the week of the verdict that stands.
     /// Checklist items stay the stages' (each item belongs to one stage's checklist).
-    fn count_once(&mut self, owner: Owner, reviews: &CardReviews) {
+    fn count_once(&mut self, owner: Owner, flagged: bool, reviews: &CardReviews) {
         let t = self.once.entry(owner).or_default();
         let pick = match reviews.settled() {
             Settled::Nothing => return,
@@ -365,6 +374,7 @@ impl<'f> Collector<'f> {
         };
         let mismatch = pick.verdict != Verdict::Ok;
         t.judged_by(pick);
+        t.judged_in_stratum(flagged, mismatch, false);
         t.mismatches_unanswered += u64::from(mismatch && pick.answered.is_empty());
         let week = self.weeks.entry(trend::monday(pick.day)).or_default();
         week.judged += 1;
@@ -442,7 +452,8 @@ impl<'f> Collector<'f> {
             let owner = now.map_or(NO_OWNER, |c| c.owner);
             let open_here =
                 now.is_some_and(|c| c.open && self.crm[c.crm as usize].slot == slot as usize);
-            let counted = self.count_card(slot as usize, owner, &reviews, open_here);
+            let flagged = now.is_some_and(|c| c.flagged);
+            let counted = self.count_card(slot as usize, owner, &reviews, open_here, flagged);
             let (all, stages) = standing.entry(card).or_default();
             all.merge(reviews);
             *stages += u32::from(counted);
@@ -451,7 +462,7 @@ impl<'f> Collector<'f> {
             let Some(now) = self.cards.get(card) else {
                 continue;
             };
-            self.count_once(now.owner, &reviews);
+            self.count_once(now.owner, now.flagged, &reviews);
             self.several_stages += u64::from(stages > 1);
             if now.gone {
                 continue;
@@ -501,32 +512,44 @@ impl<'f> Collector<'f> {
 
     fn analytics(&self) -> Analytics {
         let info = |stage: usize, id: &str| self.item_info(stage, id);
-        let group = |t: &Tally, estimate: Option<Estimate>| Group {
+        let group = |t: &Tally, strata: &Stratified| Group {
             cards: t.cards,
             flagged: t.flagged,
-            figures: t.figures(&info, estimate),
+            figures: t.figures(&info, strata.total(t.judged)).with_strata(strata),
         };
         let merged: Vec<Tally> = self.slots.iter().map(Slot::merged).collect();
+        let strata: Vec<Stratified> = merged.iter().map(Tally::own_strata).collect();
         let order = self.stage_order(&merged);
         let stages = order
             .iter()
             .map(|&i| StageGroup {
                 stage: self.slots[i].name.clone(),
                 known: self.slots[i].kind.is_some(),
-                group: group(&merged[i], merged[i].own_estimate()),
+                group: group(&merged[i], &strata[i]),
             })
             .collect();
-        // The funnel's likely lying cards: each stage's share not ok over its own open cards,
-        // summed over the stages with a card judged (stages differ, and so do their samples).
+        // The funnel's likely lying cards: each stage's estimate (its strata's shares not ok
+        // over their own open cards), summed over the stages with a card judged (stages differ,
+        // and so do their samples). The strata are summed over the same stages, so that what
+        // the total leaves unsampled is said of the stages it speaks for.
         let total = merged
             .iter()
             .filter_map(Tally::own_estimate)
             .reduce(Estimate::plus);
+        let total_strata = (merged.iter().zip(&strata))
+            .filter(|(t, _)| t.judged > 0)
+            .map(|(_, s)| *s)
+            .reduce(Stratified::plus)
+            .unwrap_or_default();
         let (totals, managers) = self.managers();
         Analytics {
             window: self.window,
             today: self.today,
-            totals: group(&totals, total),
+            totals: Group {
+                cards: totals.cards,
+                flagged: totals.flagged,
+                figures: totals.figures(&info, total).with_strata(&total_strata),
+            },
             returned: self.returned,
             without_card: self.without_card,
             all_left_out: (self.in_window == 0 && self.left_out.reviews > 0)
@@ -538,7 +561,7 @@ impl<'f> Collector<'f> {
                 .iter()
                 .map(|(owner, t, over, by_stage, samples)| ManagerGroup {
                     manager: owner.cloned(),
-                    group: group(t, t.estimate(*over)),
+                    group: group(t, &t.strata_over(*over)),
                     judged_by_stage: by_stage.clone(),
                     stage_samples: *samples,
                     changed_stages: Vec::new(),
@@ -587,7 +610,7 @@ impl<'f> Collector<'f> {
     fn managers(&self) -> (Tally, Vec<ManagerTally<'_>>) {
         let mut totals = Tally::default();
         let mut once = Tally::default();
-        type Sum = (Tally, u64, Vec<(String, BTreeMap<i64, u64>)>, u64);
+        type Sum = (Tally, [u64; 2], Vec<(String, BTreeMap<i64, u64>)>, u64);
         let mut managers: BTreeMap<Option<&String>, Sum> = BTreeMap::new();
         for slot in &self.slots {
             for (owner, t) in &slot.by_owner {
@@ -597,7 +620,9 @@ impl<'f> Collector<'f> {
                 m.0.merge(t);
                 m.3 += t.judged;
                 if t.judged > 0 {
-                    m.1 += t.open;
+                    for (over, s) in m.1.iter_mut().zip(&t.strata) {
+                        *over += s.open;
+                    }
                     if slot.kind.is_some() {
                         m.2.push((slot.name.clone(), t.judged_by_version.clone()));
                     }
@@ -618,8 +643,9 @@ impl<'f> Collector<'f> {
             .map(|(m, (t, over, by_stage, samples))| (m, t, over, by_stage, samples))
             .collect();
         managers.sort_by(|(a, ta, oa, _, _), (b, tb, ob, _, _)| {
-            let lying = |t: &Tally, over: u64| {
-                (t.estimate(over).filter(|_| t.ranked())).map_or(-1.0, |e| e.lying)
+            let lying = |t: &Tally, over: [u64; 2]| {
+                (t.strata_over(over).total(t.judged).filter(|_| t.ranked()))
+                    .map_or(-1.0, |e| e.lying)
             };
             tb.ranked()
                 .cmp(&ta.ranked())

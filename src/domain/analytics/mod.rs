@@ -26,7 +26,10 @@ pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
 pub use facts::{AsOf, CardFact, Finding, LeftOut, VersionSide, Window};
 use stages::StageFigures;
-pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
+pub use tally::{
+    Estimate, FailingItem, Figures, ItemInfo, StrataFigures, Stratified, StratumFigures, Tally,
+    WholeCards,
+};
 pub use trend::Week;
 
 /// The figures of one group beside its cards.
@@ -128,13 +131,25 @@ impl Analytics {
         let mut short = EstimateShort::default();
         for s in &self.stages {
             let f = &s.group.figures;
-            // A stage whose every open card is judged there is measured, not sampled: its
-            // estimate is exact, however few its cards. The ask never exceeds the open cards
-            // left to judge.
-            let left = f.open_unjudged;
-            if f.judged > 0 && f.covered_cards > 0 && f.judged < tally::MIN_SAMPLE && left > 0 {
+            if f.judged == 0 || f.covered_cards == 0 {
+                continue;
+            }
+            // Each stratum sampled is a share of its own: a stratum judged on a card or two
+            // would swing the figure as a stage would. A stratum whose every open card is judged
+            // there is measured, not sampled: its part is exact, however few its cards. The ask
+            // never exceeds the open cards left to judge.
+            let strata = f.strata.map_or([0; 2], |t| {
+                [&t.flagged, &t.unflagged].map(|s| match s.estimate.is_some() && !s.measured {
+                    true => tally::MIN_SAMPLE
+                        .saturating_sub(s.judged)
+                        .min(s.open_unjudged),
+                    false => 0,
+                })
+            });
+            let cards: u64 = strata.iter().sum();
+            if cards > 0 {
                 short.stages += 1;
-                short.cards += (tally::MIN_SAMPLE - f.judged).min(left);
+                short.cards += cards;
             }
         }
         short
@@ -880,5 +895,194 @@ mod tests {
         let b = a.worst_stage().expect("five judged rank the stage");
         assert_eq!((b.mismatches, b.mismatches_unanswered), (3, 2));
         assert!(b.likely_cause.is_empty());
+    }
+
+    /// `open` open cards at `stage`, Ольга's, ids from `first`; the first `flagged` of them
+    /// flagged now.
+    fn open_cards(c: &mut Collector, stage: &str, first: i64, open: i64, flagged: i64) {
+        for id in first..first + open {
+            let mut f = card(id, stage, "Ольга", 18);
+            f.flagged = id < first + flagged;
+            c.add_card(&f);
+        }
+    }
+
+    /// Cards `ids` judged at `stage`, the first `not_ok` of them stale, the rest ok.
+    fn judge(c: &mut Collector, stage: &str, ids: std::ops::Range<i64>, not_ok: i64) {
+        let first = ids.start;
+        for id in ids {
+            let verdict = if id < first + not_ok {
+                Verdict::Stale
+            } else {
+                Verdict::Ok
+            };
+            c.add_review(&finding(id, stage, verdict, 12));
+        }
+    }
+
+    fn close(got: f64, want: f64) {
+        assert!((got - want).abs() < 0.05, "{got} != {want}");
+    }
+
+    /// tester42 F1: 7 cards judged at «Контакт после встречи», all of them flagged, 6 not ok;
+    /// 27 of its 68 open cards are flagged. The flagged cards' share speaks for the 27 flagged
+    /// cards only: the 41 unflagged ones, none judged, are left out and said to be (okk said
+    /// "68 of 68 (44–68)" when one share spoke for all).
+    #[test]
+    fn the_flagged_cards_share_is_never_spread_over_the_unflagged_cards_nobody_judged() {
+        let funnel = crate::funnel_config::default_funnel();
+        let stage = "Контакт после встречи";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        open_cards(&mut c, stage, 1, 68, 27);
+        judge(&mut c, stage, 1..8, 6);
+        let (a, _) = c.finish();
+        let s = a.stages.iter().find(|s| s.stage == stage).unwrap();
+        let f = &s.group.figures;
+        assert_eq!((f.judged, f.mismatches, f.covered_cards), (7, 6, 27));
+        let strata = f.strata.unwrap();
+        assert_eq!(
+            (
+                strata.flagged.open,
+                strata.flagged.judged,
+                strata.flagged.not_ok
+            ),
+            (27, 7, 6)
+        );
+        assert_eq!((strata.unflagged.open, strata.unflagged.judged), (41, 0));
+        assert_eq!(
+            (strata.unflagged.estimate, strata.unflagged.unsampled),
+            (None, 41)
+        );
+        // 6 of 7 (Wilson 48.7 %–97.4 %) of the 27 flagged cards: 23.1 (13.1–26.3).
+        close(f.estimated_lying.unwrap(), 23.1);
+        close(f.estimated_lying_low.unwrap(), 13.1);
+        close(f.estimated_lying_high.unwrap(), 26.3);
+        assert!(f.estimated_lying_high.unwrap() <= 27.0);
+        // The funnel's figure speaks for the same 27 and is shown: the one stratum sampled has
+        // 7 cards judged; the 41 are said to be unsampled.
+        let t = &a.totals.figures;
+        assert_eq!(
+            (t.covered_cards, t.estimated_lying),
+            (27, f.estimated_lying)
+        );
+        assert_eq!(t.strata.unwrap().unsampled(), 41);
+        assert!(a.estimate_short().shown());
+        // Ольга's estimate too: her flagged cards' share over her flagged open cards.
+        let olga = &a.managers[0].group.figures;
+        assert_eq!(
+            (olga.covered_cards, olga.estimated_lying),
+            (27, f.estimated_lying)
+        );
+    }
+
+    /// One unflagged card judged does not put the 41 into the funnel's figure on its own word:
+    /// a stratum sampled on fewer than 5 cards holds the figure back, as a stage does.
+    #[test]
+    fn an_unflagged_stratum_judged_on_one_card_holds_the_funnels_figure_back() {
+        let funnel = crate::funnel_config::default_funnel();
+        let stage = "Контакт после встречи";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        open_cards(&mut c, stage, 1, 68, 27);
+        judge(&mut c, stage, 1..8, 6);
+        judge(&mut c, stage, 30..31, 1);
+        let (a, _) = c.finish();
+        let f = &a
+            .stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .unwrap()
+            .group
+            .figures;
+        assert_eq!(f.covered_cards, 68);
+        let short = a.estimate_short();
+        assert_eq!((short.stages, short.cards), (1, 4));
+        assert!(!short.shown());
+    }
+
+    /// Both strata sampled: each share over its own open cards, the ends summed. One share over
+    /// all 60 (4 of 10) would say 24.
+    #[test]
+    fn a_stage_sampled_in_both_strata_sums_each_strata_share_over_its_own_cards() {
+        let funnel = crate::funnel_config::default_funnel();
+        let stage = "Контакт после встречи";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        open_cards(&mut c, stage, 1, 60, 20);
+        judge(&mut c, stage, 1..6, 4);
+        judge(&mut c, stage, 21..26, 0);
+        let (a, _) = c.finish();
+        let f = &a
+            .stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .unwrap()
+            .group
+            .figures;
+        let strata = f.strata.unwrap();
+        // Flagged: 4 of 5 (37.6 %–96.4 %) of 20; unflagged: 0 of 5 (0–43.4 %) of 40.
+        close(strata.flagged.estimate.unwrap(), 16.0);
+        close(strata.unflagged.estimate.unwrap(), 0.0);
+        close(f.estimated_lying.unwrap(), 16.0);
+        let (flo, fhi) = super::tally::wilson(4, 5).unwrap();
+        let (ulo, uhi) = super::tally::wilson(0, 5).unwrap();
+        close(f.estimated_lying_low.unwrap(), 20.0 * flo + 40.0 * ulo);
+        close(f.estimated_lying_high.unwrap(), 20.0 * fhi + 40.0 * uhi);
+        assert_eq!((f.covered_cards, strata.unsampled()), (60, 0));
+    }
+
+    /// A stratum whose every open card is judged is counted, the other estimated; a card judged
+    /// whose flags have cleared since counts among the unflagged; a stage nobody judged adds no
+    /// unsampled cards to the funnel's figure, and the totals sum the stages'.
+    #[test]
+    fn a_measured_stratum_is_counted_and_the_totals_sum_the_stages_strata() {
+        let funnel = crate::funnel_config::default_funnel();
+        let (meeting, booking, nobody) = ("Контакт после встречи", "Бронирование", "Квалификация");
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        // «Контакт после встречи»: 3 flagged, all judged (2 not ok); 10 unflagged, 5 judged
+        // (1 not ok), card 4 among them: flagged when judged, its flags cleared since.
+        open_cards(&mut c, meeting, 1, 13, 3);
+        judge(&mut c, meeting, 1..4, 2);
+        judge(&mut c, meeting, 4..9, 1);
+        // «Бронирование»: 10 flagged, 5 judged, 5 not ok; 10 unflagged, none judged.
+        open_cards(&mut c, booking, 100, 20, 10);
+        judge(&mut c, booking, 100..105, 5);
+        open_cards(&mut c, nobody, 200, 30, 5);
+        let (a, _) = c.finish();
+        let at = |name: &str| {
+            &a.stages
+                .iter()
+                .find(|s| s.stage == name)
+                .unwrap()
+                .group
+                .figures
+        };
+        let m = at(meeting);
+        let ms = m.strata.unwrap();
+        assert!(ms.flagged.measured && !ms.unflagged.measured && !m.measured);
+        assert_eq!(ms.flagged.estimate, Some(2.0));
+        assert_eq!((ms.flagged.low, ms.flagged.high), (Some(2.0), Some(2.0)));
+        assert_eq!((ms.unflagged.judged, ms.unflagged.not_ok), (5, 1));
+        close(ms.unflagged.estimate.unwrap(), 2.0);
+        close(m.estimated_lying.unwrap(), 4.0);
+        let b = at(booking);
+        assert_eq!((b.covered_cards, b.strata.unwrap().unsampled()), (10, 10));
+        close(b.estimated_lying.unwrap(), 10.0);
+        assert_eq!(at(nobody).estimated_lying, None);
+        let t = &a.totals.figures;
+        let ts = t.strata.unwrap();
+        assert_eq!(
+            (ts.flagged.open, ts.flagged.judged, ts.flagged.not_ok),
+            (13, 8, 7)
+        );
+        assert_eq!((ts.unflagged.open, ts.unflagged.judged), (20, 5));
+        // The unflagged «Бронирование» cards only: «Квалификация» was judged nowhere.
+        assert_eq!(ts.unsampled(), 10);
+        assert_eq!(t.covered_cards, 13 + 10);
+        close(t.estimated_lying.unwrap(), 14.0);
+        // Each figure in tenths of the unrounded sum.
+        let low = t.estimated_lying_low.unwrap();
+        let summed = m.estimated_lying_low.unwrap() + b.estimated_lying_low.unwrap();
+        assert!((low - summed).abs() <= 0.11, "{low} != {summed}");
+        // The measured flagged stratum holds nothing back, though 3 < 5.
+        assert!(a.estimate_short().shown());
     }
 }

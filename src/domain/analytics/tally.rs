@@ -105,6 +105,229 @@ impl Estimate {
     }
 }
 
+/// The two strata of a group's open cards an estimate is made over: [`UNFLAGGED`] and
+/// [`FLAGGED`] (the card has a flag of the stage rules now, as the queues tell a flagged card).
+/// The auditors' queues put flagged cards first, so the cards judged are mostly flagged, and
+/// flagged cards lie more: one share over all the open cards would speak for the unflagged ones
+/// by the flagged ones' (tester42 F1).
+pub const UNFLAGGED: usize = 0;
+pub const FLAGGED: usize = 1;
+
+/// One stratum's counts in a group: its open cards, and the cards judged whose card is in the
+/// stratum now (a card judged flagged whose flags have cleared since is unflagged now).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StratumTally {
+    /// Open cards there now in the stratum.
+    pub open: u64,
+    /// Cards judged (each once, by the verdict that stands) in the stratum now.
+    pub judged: u64,
+    /// Those whose verdict is not ok.
+    pub mismatches: u64,
+    /// Of the judged, those open here now: all of `open`, the stratum is measured.
+    pub open_judged: u64,
+    /// Those of them not ok.
+    pub open_mismatches: u64,
+}
+
+impl StratumTally {
+    fn add(&mut self, o: &StratumTally) {
+        self.open += o.open;
+        self.judged += o.judged;
+        self.mismatches += o.mismatches;
+        self.open_judged += o.open_judged;
+        self.open_mismatches += o.open_mismatches;
+    }
+
+    /// Every open card of the stratum judged here: its lying cards are counted.
+    fn measured(&self) -> bool {
+        self.open > 0 && self.open_judged >= self.open
+    }
+
+    /// The stratum's part of a stage's estimate: over its own open cards, the count where it is
+    /// measured.
+    fn own(&self) -> StratumEstimate {
+        if self.measured() {
+            let lying = self.open_mismatches as f64;
+            let exact = Estimate {
+                over: self.open,
+                lying,
+                low: lying,
+                high: lying,
+            };
+            return StratumEstimate {
+                measured: true,
+                ..self.part(self.open, Some(exact))
+            };
+        }
+        self.over(self.open)
+    }
+
+    /// Its share not ok times `over` open cards, with the Wilson interval: `None` without open
+    /// cards to speak for, or without a card judged in it (unsampled: no other stratum's share
+    /// stands in for it). Never measured: a manager's open cards span stages.
+    fn over(&self, over: u64) -> StratumEstimate {
+        let estimate = (over > 0).then(|| {
+            let (lo, hi) = wilson(self.mismatches, self.judged)?;
+            let n = over as f64;
+            Some(Estimate {
+                over,
+                lying: self.mismatches as f64 / self.judged as f64 * n,
+                low: lo * n,
+                high: hi * n,
+            })
+        });
+        self.part(over, estimate.flatten())
+    }
+
+    fn part(&self, open: u64, estimate: Option<Estimate>) -> StratumEstimate {
+        StratumEstimate {
+            open,
+            judged: self.judged,
+            not_ok: self.mismatches,
+            open_unjudged: open.saturating_sub(self.open_judged),
+            measured: false,
+            estimate,
+            unsampled: if self.judged == 0 { open } else { 0 },
+        }
+    }
+}
+
+/// One stratum's part of an estimate.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StratumEstimate {
+    /// The stratum's open cards the estimate would speak for.
+    pub open: u64,
+    pub judged: u64,
+    pub not_ok: u64,
+    /// Open cards not judged where they are: the most more judging can still sample here.
+    pub open_unjudged: u64,
+    /// Every one of its open cards judged here: the estimate is the count.
+    pub measured: bool,
+    /// `None`: no open card, or none judged (unsampled).
+    pub estimate: Option<Estimate>,
+    /// Open cards with no card of their stratum judged: the estimate leaves them out. Summed
+    /// over stages, those of the stages whose stratum had none.
+    pub unsampled: u64,
+}
+
+impl StratumEstimate {
+    /// Two strata's parts over different cards (two stages' flagged cards), added.
+    fn plus(self, o: StratumEstimate) -> StratumEstimate {
+        let open = self.open + o.open;
+        StratumEstimate {
+            open,
+            judged: self.judged + o.judged,
+            not_ok: self.not_ok + o.not_ok,
+            open_unjudged: self.open_unjudged + o.open_unjudged,
+            measured: open > 0 && (self.open == 0 || self.measured) && (o.open == 0 || o.measured),
+            estimate: match (self.estimate, o.estimate) {
+                (Some(a), Some(b)) => Some(a.plus(b)),
+                (a, b) => a.or(b),
+            },
+            unsampled: self.unsampled + o.unsampled,
+        }
+    }
+}
+
+/// An estimate by stratum: each stratum's share over its own open cards, summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Stratified {
+    /// By [`UNFLAGGED`] and [`FLAGGED`].
+    pub strata: [StratumEstimate; 2],
+}
+
+impl Stratified {
+    /// The group's estimate: its sampled strata's summed, the interval ends too (as the funnel's
+    /// sums its stages'). With cards judged but no open card anywhere (a won or lost stage),
+    /// 0 over none; with open cards only in strata no card was judged in, none.
+    pub fn total(&self, judged: u64) -> Option<Estimate> {
+        let [a, b] = self.strata.map(|s| s.estimate);
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.plus(b)),
+            (Some(e), None) | (None, Some(e)) => Some(e),
+            (None, None) => {
+                (judged > 0 && self.strata.iter().all(|s| s.open == 0)).then_some(Estimate {
+                    over: 0,
+                    lying: 0.0,
+                    low: 0.0,
+                    high: 0.0,
+                })
+            }
+        }
+    }
+
+    /// Open cards the estimate leaves out: those of a stratum no card was judged in.
+    pub fn unsampled(&self) -> u64 {
+        self.strata.iter().map(|s| s.unsampled).sum()
+    }
+
+    /// Two groups' (two stages'), stratum by stratum.
+    pub fn plus(self, o: Stratified) -> Stratified {
+        Stratified {
+            strata: [
+                self.strata[0].plus(o.strata[0]),
+                self.strata[1].plus(o.strata[1]),
+            ],
+        }
+    }
+
+    /// The figures people and scripts read: tenths, as the group's.
+    pub fn figures(&self) -> StrataFigures {
+        let f = |s: &StratumEstimate| StratumFigures {
+            open: s.open,
+            judged: s.judged,
+            not_ok: s.not_ok,
+            estimate: s.estimate.map(|e| tenths(e.lying)),
+            low: s.estimate.map(|e| tenths(e.low)),
+            high: s.estimate.map(|e| tenths(e.high)),
+            measured: s.measured,
+            lying_cards: s.estimate.map(|e| e.whole()),
+            unsampled: s.unsampled,
+            open_unjudged: s.open_unjudged,
+        };
+        StrataFigures {
+            flagged: f(&self.strata[FLAGGED]),
+            unflagged: f(&self.strata[UNFLAGGED]),
+        }
+    }
+}
+
+/// A group's estimate by stratum, in `strata` of `okk stats --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StrataFigures {
+    pub flagged: StratumFigures,
+    pub unflagged: StratumFigures,
+}
+
+impl StrataFigures {
+    /// Open cards no card judged speaks for, in both strata.
+    pub fn unsampled(&self) -> u64 {
+        self.flagged.unsampled + self.unflagged.unsampled
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StratumFigures {
+    /// The stratum's open cards.
+    pub open: u64,
+    /// Cards judged in it now, and those not ok.
+    pub judged: u64,
+    pub not_ok: u64,
+    /// Its lying cards, with the 95 % interval: `null` without a card judged in it.
+    pub estimate: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub measured: bool,
+    #[serde(skip)]
+    pub lying_cards: Option<WholeCards>,
+    /// Its open cards when none of its cards is judged: left out of the estimate.
+    #[serde(skip)]
+    pub unsampled: u64,
+    /// Its open cards not judged where they are.
+    #[serde(skip)]
+    pub open_unjudged: u64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     /// Cards there now (not gone).
@@ -142,9 +365,34 @@ pub struct Tally {
     /// Judged cards whose standing verdict here is the lead's decision on a review at another
     /// stage ([`super::settle::Pick::elsewhere`]).
     pub decided_elsewhere: u64,
+    /// By [`UNFLAGGED`] and [`FLAGGED`]: what the estimate is made of.
+    pub strata: [StratumTally; 2],
 }
 
 impl Tally {
+    /// A test's group: `open` cards, all unflagged and open, `judged` of them judged elsewhere
+    /// (none open here), `not_ok` of those not ok.
+    #[cfg(test)]
+    pub(crate) fn unflagged(open: u64, judged: u64, not_ok: u64) -> Tally {
+        let mut t = Tally {
+            cards: open,
+            open,
+            judged,
+            ..Tally::default()
+        };
+        t.verdicts
+            .add(crate::domain::review::Verdict::Ok, judged - not_ok);
+        t.verdicts
+            .add(crate::domain::review::Verdict::Stale, not_ok);
+        t.strata[UNFLAGGED] = StratumTally {
+            open,
+            judged,
+            mismatches: not_ok,
+            ..StratumTally::default()
+        };
+        t
+    }
+
     /// One card judged, by the review that stands on it: its verdict, version and score (its
     /// checklist items are the caller's: they count at a stage, not in the totals).
     pub fn judged_by(&mut self, pick: &super::settle::Pick) {
@@ -179,6 +427,9 @@ impl Tally {
         self.open_mismatches += other.open_mismatches;
         self.mismatches_unanswered += other.mismatches_unanswered;
         self.decided_elsewhere += other.decided_elsewhere;
+        for (mine, theirs) in self.strata.iter_mut().zip(&other.strata) {
+            mine.add(theirs);
+        }
         for (version, n) in &other.judged_by_version {
             *self.judged_by_version.entry(*version).or_default() += n;
         }
@@ -206,6 +457,21 @@ impl Tally {
         self.scored = once.scored;
         self.judged_by_version = once.judged_by_version.clone();
         self.mismatches_unanswered = once.mismatches_unanswered;
+        for (mine, once) in self.strata.iter_mut().zip(&once.strata) {
+            mine.judged = once.judged;
+            mine.mismatches = once.mismatches;
+        }
+    }
+
+    /// One card judged in stratum `flagged` (its flags now), `open_here`: open at this stage.
+    pub fn judged_in_stratum(&mut self, flagged: bool, mismatch: bool, open_here: bool) {
+        let s = &mut self.strata[usize::from(flagged)];
+        s.judged += 1;
+        s.mismatches += u64::from(mismatch);
+        if open_here {
+            s.open_judged += 1;
+            s.open_mismatches += u64::from(mismatch);
+        }
     }
 
     /// Judged cards whose verdict is not ok.
@@ -217,33 +483,27 @@ impl Tally {
         share(self.mismatches(), self.judged)
     }
 
-    /// How many of `over` open cards likely lie: the share of judged cards not ok, times them,
-    /// with the Wilson interval of the share times them. `None` before any card is judged.
-    pub fn estimate(&self, over: u64) -> Option<Estimate> {
-        let rate = self.mismatch_rate()?;
-        let (lo, hi) = wilson(self.mismatches(), self.judged)?;
-        let n = over as f64;
-        Some(Estimate {
-            over,
-            lying: rate * n,
-            low: lo * n,
-            high: hi * n,
-        })
+    /// How many of a manager's open cards likely lie: each stratum's share not ok (their cards
+    /// judged in it) times `over`, their open cards in it at the stages where a card of theirs
+    /// was judged; summed, as [`Stratified::total`].
+    pub fn strata_over(&self, over: [u64; 2]) -> Stratified {
+        Stratified {
+            strata: [0, 1].map(|i| self.strata[i].over(over[i])),
+        }
     }
 
-    /// A stage's, or a manager's at one stage: over its open cards. Every open card judged
-    /// here, it is no estimate but the count: the open cards not ok, exactly (no interval).
-    pub fn own_estimate(&self) -> Option<Estimate> {
-        if self.measured() {
-            let lying = self.open_mismatches as f64;
-            return Some(Estimate {
-                over: self.open,
-                lying,
-                low: lying,
-                high: lying,
-            });
+    /// A stage's, or a manager's at one stage, by stratum: each over its own open cards; a
+    /// stratum whose every open card is judged here is no estimate but the count.
+    pub fn own_strata(&self) -> Stratified {
+        Stratified {
+            strata: self.strata.map(|s| s.own()),
         }
-        self.estimate(self.open)
+    }
+
+    /// [`Tally::own_strata`] summed: its sampled strata's lying cards. `None` before any card
+    /// is judged, or while no card is judged in the strata that hold its open cards.
+    pub fn own_estimate(&self) -> Option<Estimate> {
+        self.own_strata().total(self.judged)
     }
 
     /// Every open card here is judged here: what lies is known, not estimated.
@@ -299,6 +559,7 @@ impl Tally {
             judged_by_version: self.judged_by_version.clone(),
             judged_before_change: None,
             decided_elsewhere: self.decided_elsewhere,
+            strata: None,
         }
     }
 
@@ -398,6 +659,18 @@ pub struct Figures {
     /// the JSON when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub decided_elsewhere: u64,
+    /// The estimate by stratum (flagged now, or not): on the stages, the managers and the
+    /// totals ([`Figures::with_strata`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strata: Option<StrataFigures>,
+}
+
+impl Figures {
+    /// With the estimate's strata beside it.
+    pub fn with_strata(mut self, strata: &Stratified) -> Figures {
+        self.strata = Some(strata.figures());
+        self
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -482,13 +755,8 @@ mod tests {
 
     #[test]
     fn one_card_not_ok_says_little_about_twenty_one_cards() {
-        let mut t = Tally {
-            cards: 25,
-            open: 21,
-            judged: 1,
-            ..Tally::default()
-        };
-        t.verdicts.add(crate::domain::review::Verdict::Stale, 1);
+        let mut t = Tally::unflagged(21, 1, 1);
+        t.cards = 25;
         let e = t.own_estimate().unwrap();
         // Over the 21 open cards, not the 25 there.
         assert_eq!((e.over, e.lying), (21, 21.0));
@@ -503,13 +771,7 @@ mod tests {
     fn people_read_an_estimate_rounded_once_from_the_unrounded_figure() {
         // 3 of 5 not ok over 30 open cards: 6.92–26.47, 18. The JSON's tenths say 26.5, which
         // rounded again would read 27.
-        let mut t = Tally {
-            open: 30,
-            judged: 5,
-            ..Tally::default()
-        };
-        t.verdicts.add(crate::domain::review::Verdict::Ok, 2);
-        t.verdicts.add(crate::domain::review::Verdict::Dead, 3);
+        let t = Tally::unflagged(30, 5, 3);
         let e = t.own_estimate().unwrap();
         assert!((e.high - 26.47).abs() < 0.01, "{}", e.high);
         let f = t.figures(

@@ -148,6 +148,22 @@ fn legend<'a>(
     dim_notes(notes, inner, theme)
 }
 
+/// The line under the bottlenecks when a stage they list leaves out open cards of a kind none
+/// of which was judged there (its flagged or its unflagged cards): the figure beside it speaks
+/// for the others only.
+fn unsampled_note(a: &Analytics, inner: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    let listed = |name: &str| (a.bottlenecks.stages.iter()).any(|b| b.stage == name);
+    let left_out: u64 = (a.stages.iter())
+        .filter(|s| listed(&s.stage))
+        .filter_map(|s| s.group.figures.strata.map(|t| t.unsampled()))
+        .sum();
+    let notes = (left_out > 0)
+        .then(|| msg::stats_unsampled(left_out))
+        .into_iter()
+        .collect();
+    dim_notes(notes, inner, theme)
+}
+
 /// A box's `inner` area split into its `rows` and the `notes` lines right under them, a line
 /// apart where there is room; the rows give way to the notes when the box is short.
 fn under_rows(inner: Rect, rows: usize, notes: usize) -> (Rect, Rect) {
@@ -429,7 +445,8 @@ fn bottlenecks_panel(
         .iter()
         .chain(&b.pairs)
         .map(|x| &x.judged_before_change);
-    let notes = legend(marked, inner, theme);
+    let mut notes = legend(marked, inner, theme);
+    notes.extend(unsampled_note(a, inner, theme));
     let (list, below) = under_rows(inner, items.len(), notes.len());
     // The list scrolls to keep the selection in view: the rows above and below it are said at
     // the box's edges. The offset is set here, as the list would take it, so that what the

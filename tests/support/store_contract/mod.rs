@@ -411,6 +411,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn the_estimates_strata_are_the_open_cards_flagged_now_and_not() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::estimate_strata_open_cards(&backend);
+            }
+        }
+        #[test]
         fn a_store_made_by_a_newer_okk_is_refused() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
