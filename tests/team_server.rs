@@ -413,7 +413,13 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
     refuses(
         &desk,
         &file,
-        &["funnel", "apply", &path_arg(&funnel_path()), "--lead", "anna"],
+        &[
+            "funnel",
+            "apply",
+            &path_arg(&funnel_path()),
+            "--lead",
+            "anna",
+        ],
         "anna is an auditor on this store: only a lead applies the funnel",
     );
     let (ok, _, err) = run_on(&desk, &file, &["--lang", "ru", "lead", "--lead", "anna"]);
@@ -833,7 +839,9 @@ fn a_file_copied_back_judges_by_the_server_s_applied_funnel_not_the_laptop_s() {
     let (ok, said, err) = run_on(
         &desk,
         &server.url,
-        &["--today", TODAY, "funnel", "apply", &other, "--lead", "lena"],
+        &[
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ],
     );
     assert!(ok && said.contains("funnel version"), "{said}{err}");
     let back = desk.dir.path().join("back.db");
@@ -847,7 +855,14 @@ fn a_file_copied_back_judges_by_the_server_s_applied_funnel_not_the_laptop_s() {
     for args in [
         &["stats", "--json"][..],
         &["stats", "--auditors", "--json"],
-        &["queue", "--stage", "Бронь клиента", "--auditor", "anna", "--json"],
+        &[
+            "queue",
+            "--stage",
+            "Бронь клиента",
+            "--auditor",
+            "anna",
+            "--json",
+        ],
     ] {
         let (on_server, _) = run(&server.url, args);
         let (on_file, err) = run(&back, args);
@@ -1486,6 +1501,27 @@ fn reviewer_on_server(
         .unwrap();
     okk::tui::update::start_at_stage(&mut state, row, &desk).unwrap();
     (state, desk)
+}
+
+/// tester43 F1 on the server: a lead's `okk funnel apply` notifies, and the open reviewer's
+/// screen says the store's funnel changed.
+#[test]
+fn on_the_server_a_funnel_applied_while_the_reviewer_is_open_is_said_on_her_screen() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let other = desk.funnel_without_booking();
+    common::reviewer::hears_the_funnel_applied(&mut anna, &mut a, || {
+        let args = [
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ];
+        let (ok, _, err) = run_on(&desk, &server.url, &args);
+        assert!(ok, "{err}");
+    });
 }
 
 /// On the server, as on a shared file: the card she holds stays in her list under a filter it

@@ -136,7 +136,9 @@ fn applied_on_file(paths: &Paths) -> Result<Option<(FunnelVersion, String, Strin
     if paths.server().is_some() || !paths.db.is_file() {
         return Ok(None);
     }
-    crate::store::funnel_versions::applied_in(&paths.db).map_err(|e| user(e.to_string()))
+    // A file that cannot be read as a store is said so by the store's own opening, in its
+    // words ("not an okk database"), once the command opens it.
+    Ok(crate::store::funnel_versions::applied_in(&paths.db).unwrap_or(None))
 }
 
 /// [`to_read`] on a store file: its applied version, said so; `None` without one.
