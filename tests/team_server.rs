@@ -922,6 +922,36 @@ fn a_file_copied_back_judges_by_the_server_s_applied_funnel_not_the_laptop_s() {
     assert!(!err.contains("is not used"), "{err}");
 }
 
+/// The other way: a store file whose lead applied a funnel, copied onto a server, gives the
+/// server that funnel, and the two read the same.
+#[test]
+fn a_file_s_applied_funnel_is_the_server_s_after_the_copy() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let other = desk.funnel_without_booking();
+    let (ok, said, err) = run_on(
+        &desk,
+        &laptop,
+        &[
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ],
+    );
+    assert!(ok && said.contains("funnel version"), "{said}{err}");
+    copied_to(&desk, &server.url);
+    let stats = |db: &str| run_on(&desk, db, &["--today", TODAY, "stats", "--json"]);
+    let ((_, on_file, _), (ok, on_server, err)) = (stats(&laptop), stats(&server.url));
+    assert!(ok, "{err}");
+    assert!(on_server.contains("Бронь клиента"), "{on_server}");
+    assert_eq!(on_server, on_file);
+    assert!(
+        err.contains("is not used"),
+        "the laptop's funnel named: {err}"
+    );
+}
+
 /// `okk db copy` of the desk's store to the server at `url`, succeeded: what it said.
 fn copied_to(desk: &Desk, url: &str) -> String {
     succeeded(desk.okk().args(["db", "copy"]).arg(&desk.db).arg(url))
