@@ -634,8 +634,8 @@ pub enum FunnelCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Make FILE the funnel of the team server's store (--db): every command on it judges by
-    /// it from then on, whatever funnel file the auditor's machine holds (a lead's command).
+    /// Make FILE the funnel of the store (--db: a team server's, or a store file): every command
+    /// on it judges by it from then on, whatever funnel file the machine holds (a lead's command).
     Apply {
         /// The funnel config to apply.
         #[arg(value_name = "FILE")]

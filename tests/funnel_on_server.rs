@@ -51,23 +51,6 @@ fn demo_on(desk: &Desk, url: &str) {
     succeeded(okk_on(desk, url).args(["--today", TODAY, "import", &demo]));
 }
 
-/// The built-in funnel with «Бронирование» renamed and its aliases dropped: the CRM's
-/// «Бронирование» is a stage it does not know. Written into the desk; its path.
-fn funnel_without_booking(desk: &Desk) -> String {
-    let text = std::fs::read_to_string(funnel_path()).unwrap();
-    let text = text.replace(
-        "name = \"Бронирование\"\naliases = [\"Бронь\", \"Платная бронь\"]",
-        "name = \"Бронь клиента\"",
-    );
-    assert!(
-        text.contains("Бронь клиента"),
-        "the stage is there to rename"
-    );
-    let path = desk.dir.path().join("desk-funnel.toml");
-    std::fs::write(&path, text).unwrap();
-    path_arg(&path)
-}
-
 /// `okk stats --json` on `db` (no `--funnel`: the store's): (cards, flagged) at `stage`, and
 /// what it said on stderr.
 fn flagged_at(desk: &Desk, db: &str, stage: &str) -> ((i64, i64), String) {
@@ -98,7 +81,7 @@ fn funnel_apply_on_the_server_judges_the_flags_by_the_version_at_once() {
         "some booked cards are fine: {before} of {cards}"
     );
 
-    let reduced = funnel_without_booking(&desk);
+    let reduced = desk.funnel_without_booking();
     let (ok, said, err) = run_on(
         &desk,
         &server.url,
@@ -144,7 +127,7 @@ fn a_reader_on_the_server_says_when_the_flags_are_another_funnel_s() {
     };
     let desk = Desk::new();
     demo_on(&desk, &server.url);
-    let reduced = funnel_without_booking(&desk);
+    let reduced = desk.funnel_without_booking();
     let (ok, _, err) = run_on(
         &desk,
         &server.url,
@@ -201,7 +184,7 @@ fn funnel_show_and_check_on_the_server_read_the_store_s_funnel() {
     };
     let desk = Desk::new();
     demo_on(&desk, &server.url);
-    let reduced = funnel_without_booking(&desk);
+    let reduced = desk.funnel_without_booking();
     let (ok, _, err) = run_on(
         &desk,
         &server.url,

@@ -413,8 +413,14 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
     refuses(
         &desk,
         &file,
-        &["funnel", "apply", &path_arg(&funnel_path())],
-        "okk funnel apply is for a team server's store",
+        &[
+            "funnel",
+            "apply",
+            &path_arg(&funnel_path()),
+            "--lead",
+            "anna",
+        ],
+        "anna is an auditor on this store: only a lead applies the funnel",
     );
     let (ok, _, err) = run_on(&desk, &file, &["--lang", "ru", "lead", "--lead", "anna"]);
     assert!(!ok, "{err}");
@@ -810,6 +816,139 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
     assert!(
         !again.status.success(),
         "a server store with cards is not copied over"
+    );
+}
+
+/// tester43 F4: a server whose lead applied a funnel other than the laptop's, copied back to a
+/// file: the file judges by the server's version as the server does (the laptop's `--funnel`
+/// named and not used), so stats, the queue and both exports read the same on both; a lead's
+/// `okk funnel apply` on the file moves it onto another funnel.
+#[test]
+fn a_file_copied_back_judges_by_the_server_s_applied_funnel_not_the_laptop_s() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let judged = queue(&desk, &laptop, "Бронирование", "anna", &["--limit", "4"]);
+    for card in &judged {
+        desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("stale"));
+    }
+    copied_to(&desk, &server.url);
+    let other = desk.funnel_without_booking();
+    let (ok, said, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ],
+    );
+    assert!(ok && said.contains("funnel version"), "{said}{err}");
+    let back = desk.dir.path().join("back.db");
+    succeeded(desk.okk().args(["db", "copy", &server.url]).arg(&back));
+    let back = path_arg(&back);
+    let run = |db: &str, args: &[&str]| {
+        let (ok, out, err) = run_on(&desk, db, &[&["--today", TODAY][..], args].concat());
+        assert!(ok, "{args:?}: {err}");
+        (out, err)
+    };
+    for args in [
+        &["stats", "--json"][..],
+        &["stats", "--auditors", "--json"],
+        &[
+            "queue",
+            "--stage",
+            "Бронь клиента",
+            "--auditor",
+            "anna",
+            "--json",
+        ],
+    ] {
+        let (on_server, _) = run(&server.url, args);
+        let (on_file, err) = run(&back, args);
+        assert_eq!(on_file, on_server, "okk {args:?} on the file copied back");
+        assert!(
+            err.contains("the store's funnel is used (version")
+                && err.contains("funnel.toml differs from it and is not used"),
+            "the laptop's funnel named, not used: {err}"
+        );
+    }
+    let (laptop_stats, _) = run(&laptop, &["stats", "--json"]);
+    assert_ne!(
+        run(&back, &["stats", "--json"]).0,
+        laptop_stats,
+        "the server's funnel is not the laptop's"
+    );
+    let export = |db: &str, kind: &str| {
+        let out = desk.dir.path().join(format!("{kind}-{}.csv", db.len()));
+        let file = path_arg(&out);
+        let mut args = vec!["export", kind, "--out", &file];
+        if kind == "crm" {
+            args.extend(["--profile", "amocrm"]);
+        }
+        run(db, &args);
+        std::fs::read(out).unwrap()
+    };
+    for kind in ["reviews", "crm"] {
+        assert_eq!(
+            export(&back, kind),
+            export(&server.url, kind),
+            "okk export {kind} on the file copied back"
+        );
+    }
+    // `funnel show` on the file reads the store's version, and says so.
+    let (ok, shown, err) = desk
+        .okk_bare()
+        .args(["--db", &back, "funnel", "show"])
+        .output()
+        .map(|o| {
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .unwrap();
+    assert!(
+        ok && shown.contains("Бронь клиента") && err.contains("the store's funnel (version"),
+        "{shown}{err}"
+    );
+    // The file's lead moves it onto the laptop's funnel: from then on it reads as the laptop.
+    let full = path_arg(&funnel_path());
+    let (said, err) = run(&back, &["funnel", "apply", &full, "--lead", "lena"]);
+    assert!(said.contains("funnel version"), "{said}{err}");
+    let (after, err) = run(&back, &["stats", "--json"]);
+    assert_eq!(after, laptop_stats, "{err}");
+    assert!(!err.contains("is not used"), "{err}");
+}
+
+/// The other way: a store file whose lead applied a funnel, copied onto a server, gives the
+/// server that funnel, and the two read the same.
+#[test]
+fn a_file_s_applied_funnel_is_the_server_s_after_the_copy() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let other = desk.funnel_without_booking();
+    let (ok, said, err) = run_on(
+        &desk,
+        &laptop,
+        &[
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ],
+    );
+    assert!(ok && said.contains("funnel version"), "{said}{err}");
+    copied_to(&desk, &server.url);
+    let stats = |db: &str| run_on(&desk, db, &["--today", TODAY, "stats", "--json"]);
+    let ((_, on_file, _), (ok, on_server, err)) = (stats(&laptop), stats(&server.url));
+    assert!(ok, "{err}");
+    assert!(on_server.contains("Бронь клиента"), "{on_server}");
+    assert_eq!(on_server, on_file);
+    assert!(
+        err.contains("is not used"),
+        "the laptop's funnel named: {err}"
     );
 }
 
@@ -1392,6 +1531,27 @@ fn reviewer_on_server(
         .unwrap();
     okk::tui::update::start_at_stage(&mut state, row, &desk).unwrap();
     (state, desk)
+}
+
+/// tester43 F1 on the server: a lead's `okk funnel apply` notifies, and the open reviewer's
+/// screen says the store's funnel changed.
+#[test]
+fn on_the_server_a_funnel_applied_while_the_reviewer_is_open_is_said_on_her_screen() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let other = desk.funnel_without_booking();
+    common::reviewer::hears_the_funnel_applied(&mut anna, &mut a, || {
+        let args = [
+            "--today", TODAY, "funnel", "apply", &other, "--lead", "lena",
+        ];
+        let (ok, _, err) = run_on(&desk, &server.url, &args);
+        assert!(ok, "{err}");
+    });
 }
 
 /// On the server, as on a shared file: the card she holds stays in her list under a filter it

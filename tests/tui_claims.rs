@@ -389,6 +389,20 @@ fn the_lead_sending_a_review_back_changes_the_auditors_figures_without_a_key() {
     );
 }
 
+/// tester43 F1 on a store file: a lead's `okk funnel apply` reaches the open reviewer.
+#[test]
+fn a_funnel_applied_while_the_reviewer_is_open_is_said_on_her_screen() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = common::reviewer::open_at_stage(&desk.db, "anna", MET);
+    let other = desk.funnel_without_booking();
+    common::reviewer::hears_the_funnel_applied(&mut anna, &mut a, || {
+        common::succeeded(
+            desk.okk()
+                .args(["funnel", "apply", &other, "--lead", "lena"]),
+        );
+    });
+}
+
 #[test]
 fn an_auditors_verdict_shows_in_the_leads_list_without_a_key() {
     let desk = Desk::demo();

@@ -156,3 +156,27 @@ fn okk_keys_reads_each_action_s_help_from_the_action_table_in_either_language() 
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     english::assert_russian("okk keys", &ru, &names);
 }
+
+/// tester43 F1, the real binary: a lead's `okk funnel apply` while the reviewer is open on the
+/// same store reaches her screen through the watcher, in Russian, and stays said after a key.
+#[test]
+fn a_funnel_applied_while_the_reviewer_is_open_is_said_on_her_screen_in_russian() {
+    let desk = Desk::demo();
+    let args = desk.okk_args(&["review", "--auditor", "anna"]);
+    let mut term = Spawn::new(&args, 100, 30)
+        .env("LANG", "ru_RU.UTF-8")
+        .start(desk.dir.path());
+    term.wait_for("Проверить");
+    let other = desk.funnel_without_booking();
+    common::succeeded(
+        desk.okk()
+            .args(["funnel", "apply", &other, "--lead", "lena"]),
+    );
+    let said = "воронка хранилища сменилась (версия";
+    term.wait_for(said);
+    term.send("<enter>");
+    let queue = term.wait_for("Название");
+    assert!(queue.contains(said), "{queue}");
+    term.send("qq");
+    assert!(term.wait_exit().success());
+}

@@ -39,15 +39,19 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
     }
     // On a server with an applied funnel, `show` and `check --store` read the store's (every
     // other command judges by it); a bare `check` validates the local file for `funnel apply`.
+    // A store file with an applied funnel (a server's copied back) reads the same way.
     let stores = match (paths.server(), &command) {
         (Some(url), FunnelCommand::Show | FunnelCommand::Check { store: true }) => {
             super::stored_funnel::to_read(paths, &paths.open_server(url)?)?
+        }
+        (None, FunnelCommand::Show | FunnelCommand::Check { store: true }) => {
+            super::stored_funnel::to_read_on_file(paths)?
         }
         _ => None,
     };
     let (funnel, name) = match stores {
         Some((funnel, name)) => (funnel, name),
-        None => (paths.load_funnel()?, paths.funnel.clone()),
+        None => (paths.local_funnel_for(false)?.0, paths.funnel.clone()),
     };
     match command {
         FunnelCommand::Check { store } => {

@@ -205,9 +205,20 @@ impl Paths {
     }
 
     /// [`Paths::load_funnel_with_fingerprint`] for a command that may be a dry run, which
-    /// writes nothing: where the default path holds no funnel yet, it takes the built-in
-    /// default from memory and says that a real run would write it there.
+    /// writes nothing (see [`Paths::local_funnel_for`]). A store file with an applied funnel
+    /// judges by it, as a server does ([`super::stored_funnel::on_file`]).
     pub fn load_funnel_for(&self, dry_run: bool) -> Result<(Funnel, String)> {
+        if let Some(applied) = super::stored_funnel::on_file(self)? {
+            return Ok(applied);
+        }
+        self.local_funnel_for(dry_run)
+    }
+
+    /// The local funnel file (`--funnel`, else the default one), whatever the store applied:
+    /// a bare `okk funnel check`, a file being made ready for `okk funnel apply`. Where the
+    /// default path holds no funnel yet, a dry run takes the built-in default from memory and
+    /// says that a real run would write it there.
+    pub fn local_funnel_for(&self, dry_run: bool) -> Result<(Funnel, String)> {
         if self.funnel_is_default && !self.funnel.exists() {
             if dry_run {
                 super::warn(msg::would_write_default_funnel(&self.funnel));
@@ -324,7 +335,7 @@ fn loaded(text: &[u8]) -> String {
     fp
 }
 
-fn remember_text(fingerprint: &str, text: &[u8]) {
+pub(super) fn remember_text(fingerprint: &str, text: &[u8]) {
     if let Ok(mut slot) = LOADED.lock() {
         *slot = Some((
             fingerprint.to_string(),

@@ -17,9 +17,6 @@ use crate::text::app as msg;
 /// lead's name (an auditor is refused here, and by the server's policies if this check is
 /// passed by).
 pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode> {
-    let Some(url) = paths.server() else {
-        return Err(user(msg::funnel_apply_on_file()));
-    };
     let funnel = crate::funnel_config::load(file).map_err(|e| user(e.to_string()))?;
     let text = std::fs::read_to_string(file).map_err(|e| {
         user(crate::text::funnel_config::cannot_read(
@@ -27,27 +24,15 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
         ))
     })?;
     let config = super::config::load(&paths.config)?;
-    let mut store = paths.open_server(url)?;
     let fallback = super::review::auditor(None, &config);
+    let Some(url) = paths.server() else {
+        return apply_on_file(paths, (&funnel, text), lead, &fallback);
+    };
+    let mut store = paths.open_server(url)?;
     let who = super::roles::leading(&mut store, lead, &fallback, LeadWork::ApplyFunnel)?;
-    let changes = match store.applied_funnel().map_err(|e| user(e.to_string()))? {
-        Some((prev, _, _)) => crate::funnel_config::load_str(&prev.content, Path::new("previous"))
-            .map(|old| diff(&old, &funnel))
-            .unwrap_or_default(),
-        None => FunnelDiff {
-            first: true,
-            ..FunnelDiff::default()
-        },
-    };
-    let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    let version = FunnelVersion {
-        version: 0,
-        hash: super::paths::fingerprint(text.as_bytes()),
-        first_used: at.clone(),
-        name: funnel.name.clone(),
-        content: text,
-        changes: serde_json::to_string(&changes).unwrap_or_default(),
-    };
+    let previous = store.applied_funnel().map_err(|e| user(e.to_string()))?;
+    let version = version_of(&funnel, text, previous.map(|(v, _, _)| v));
+    let at = version.first_used.clone();
     let number = store
         .apply_funnel(&version, &who, &at)
         .map_err(|e| user(e.to_string()))?;
@@ -68,6 +53,100 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `funnel` (its `text`) as a version to record, its changes from `previous` (the store's
+/// funnel until now; none: the first the store is given), dated now.
+fn version_of(funnel: &Funnel, text: String, previous: Option<FunnelVersion>) -> FunnelVersion {
+    let changes = match previous {
+        Some(prev) => crate::funnel_config::load_str(&prev.content, Path::new("previous"))
+            .map(|old| diff(&old, funnel))
+            .unwrap_or_default(),
+        None => FunnelDiff {
+            first: true,
+            ..FunnelDiff::default()
+        },
+    };
+    let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    FunnelVersion {
+        version: 0,
+        hash: super::paths::fingerprint(text.as_bytes()),
+        first_used: at,
+        name: funnel.name.clone(),
+        content: text,
+        changes: serde_json::to_string(&changes).unwrap_or_default(),
+    }
+}
+
+/// `okk funnel apply FILE` on a store file: FILE becomes the file's funnel as on a server (the
+/// way a lead moves a file copied back from a server, which judges by the server's version,
+/// onto another funnel); the cards are judged by it at once.
+fn apply_on_file(
+    paths: &Paths,
+    (funnel, text): (&Funnel, String),
+    lead: Option<&str>,
+    fallback: &str,
+) -> Result<ExitCode> {
+    let mut store = paths.open_existing_store()?;
+    let who = super::roles::leading(&mut store, lead, fallback, LeadWork::ApplyFunnel)?;
+    // What the store judged by until now: its applied version, else the last one it ran with.
+    let previous = match store.applied_funnel()? {
+        Some((v, _, _)) => Some(v),
+        None => store.last_funnel_version()?,
+    };
+    let version = version_of(funnel, text, previous);
+    let at = version.first_used.clone();
+    let number = store.apply_funnel(&version, &who, &at)?;
+    super::paths::remember_text(&version.hash, version.content.as_bytes());
+    let today = paths.today(&store)?;
+    let run = super::audit::refresh(&mut store, funnel, &version.hash, today, true)?;
+    let run = run.unwrap_or_default();
+    super::say(msg::funnel_applied(
+        number,
+        &paths.db,
+        run.flagged,
+        run.cards,
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The funnel (and its fingerprint) a command on a store file judges by when the file has an
+/// applied funnel (a server's, carried by `okk db copy`; or `okk funnel apply` on the file):
+/// the store's version, a `--funnel` file that differs named and not used, as on a server.
+/// `None`: no applied funnel (a laptop's store, the demo's), and the local file is the funnel.
+pub fn on_file(paths: &Paths) -> Result<Option<(Funnel, String)>> {
+    let Some((version, by, at)) = applied_on_file(paths)? else {
+        return Ok(None);
+    };
+    let (funnel, _) = applied(&paths.db, &version)?;
+    if given_differs(paths, &version.hash) {
+        super::warn(msg::stored_funnel_used(
+            &paths.funnel,
+            version.version,
+            &by,
+            &at,
+        ));
+    }
+    super::paths::remember_text(&version.hash, version.content.as_bytes());
+    Ok(Some((funnel, version.hash)))
+}
+
+/// The applied funnel of the store file `--db` names, if it names one that is there.
+fn applied_on_file(paths: &Paths) -> Result<Option<(FunnelVersion, String, String)>> {
+    if paths.server().is_some() || !paths.db.is_file() {
+        return Ok(None);
+    }
+    // A file that cannot be read as a store is said so by the store's own opening, in its
+    // words ("not an okk database"), once the command opens it.
+    Ok(crate::store::funnel_versions::applied_in(&paths.db).unwrap_or(None))
+}
+
+/// [`to_read`] on a store file: its applied version, said so; `None` without one.
+pub fn to_read_on_file(paths: &Paths) -> Result<Option<(Funnel, PathBuf)>> {
+    let Some(applied) = applied_on_file(paths)? else {
+        return Ok(None);
+    };
+    to_read_applied(paths, &paths.db, applied)
 }
 
 /// The funnel (and its fingerprint) commands on a server store judge by: the store's when its
@@ -126,7 +205,7 @@ fn load_version(
     let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
         return Ok((paths.load_funnel_for(dry_run)?, None));
     };
-    let (funnel, _) = applied(store, &version)?;
+    let (funnel, _) = applied(store.shown(), &version)?;
     if given_differs(paths, &version.hash) {
         super::warn(msg::stored_funnel_used(
             &paths.funnel,
@@ -143,9 +222,18 @@ fn load_version(
 /// differs from it — the file, said to be not the store's. `None`: the store has no applied
 /// funnel, and commands judge by the local file as on a store file.
 pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf)>> {
-    let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
+    let Some(applied) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
         return Ok(None);
     };
+    to_read_applied(paths, store.shown(), applied)
+}
+
+/// [`to_read`] of the store shown as `shown`, whose applied funnel is `version`.
+fn to_read_applied(
+    paths: &Paths,
+    shown: &Path,
+    (version, by, at): (FunnelVersion, String, String),
+) -> Result<Option<(Funnel, PathBuf)>> {
     if given_differs(paths, &version.hash) {
         // A file being made ready for `funnel apply`: read as given, said not to be the store's.
         super::warn(msg::given_funnel_not_stores(
@@ -154,21 +242,18 @@ pub fn to_read(paths: &Paths, store: &PgStore) -> Result<Option<(Funnel, PathBuf
             &by,
             &at,
         ));
-        let (funnel, _) = paths.load_funnel_for(true)?;
+        let (funnel, _) = paths.local_funnel_for(true)?;
         return Ok(Some((funnel, paths.funnel.clone())));
     }
-    let (funnel, name) = applied(store, &version)?;
+    let (funnel, name) = applied(shown, &version)?;
     super::warn(msg::stores_funnel_shown(version.version, &by, &at));
     Ok(Some((funnel, name)))
 }
 
-/// The store's applied funnel `version`, read, and the name it goes by (`URL#funnel-N`).
-fn applied(store: &PgStore, version: &FunnelVersion) -> Result<(Funnel, PathBuf)> {
-    let name = PathBuf::from(format!(
-        "{}#funnel-{}",
-        store.shown().display(),
-        version.version
-    ));
+/// The applied funnel `version` of the store shown as `shown`, read, and the name it goes by
+/// (`URL#funnel-N`, `FILE#funnel-N`).
+fn applied(shown: &Path, version: &FunnelVersion) -> Result<(Funnel, PathBuf)> {
+    let name = PathBuf::from(format!("{}#funnel-{}", shown.display(), version.version));
     let funnel =
         crate::funnel_config::load_str(&version.content, &name).map_err(|e| user(e.to_string()))?;
     Ok((funnel, name))

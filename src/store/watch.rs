@@ -49,4 +49,9 @@ impl Changes for FileWatch {
             std::thread::sleep(left.min(POLL));
         }
     }
+
+    fn applied_funnel(&mut self) -> Result<Option<(i64, String)>, StoreError> {
+        let applied = super::funnel_versions::applied_on(&self.conn)?;
+        Ok(applied.map(|(v, _, _)| (v.version, v.hash)))
+    }
 }

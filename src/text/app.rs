@@ -572,11 +572,6 @@ pub fn flags_of_another_funnel(version: i64) -> String {
     crate::tr!("app-flags-of-another-funnel", version = version)
 }
 
-/// `okk funnel apply` on a store file.
-pub fn funnel_apply_on_file() -> String {
-    crate::tr!("app-funnel-apply-on-file")
-}
-
 /// The store's funnel is used and the `--funnel` file given differs from it.
 pub fn stored_funnel_used(file: &Path, version: i64, by: &str, at: &str) -> String {
     crate::tr!(

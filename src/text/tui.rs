@@ -1589,6 +1589,11 @@ pub fn sent_back_listed(count: usize) -> String {
     tr!("tui-sent-back-listed", count = count)
 }
 
+/// A lead applied another funnel to the store while the screen was open.
+pub fn funnel_changed(version: i64) -> String {
+    tr!("tui-funnel-changed", version = version)
+}
+
 pub fn given_back_unlisted(count: usize) -> String {
     tr!("tui-given-back-unlisted", count = count)
 }

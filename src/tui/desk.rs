@@ -255,6 +255,11 @@ impl Desk {
         self.lease
     }
 
+    /// The fingerprint of the funnel the session judges by (recorded with each verdict).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     /// A second handle that waits for others' writes (the live refresh; see `ports::Watch`).
     pub fn watch(&self) -> DeskResult<Box<dyn crate::domain::ports::Changes>> {
         self.store.borrow_mut().watch()

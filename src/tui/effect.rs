@@ -150,6 +150,12 @@ pub enum Outcome {
     /// Another auditor or the lead wrote (not an effect's outcome: the runtime's watcher
     /// sends it): figures on screen may be stale.
     OthersActed,
+    /// The store's applied funnel, as the watcher found it (at its start and after others'
+    /// writes): its version's number and fingerprint.
+    FunnelApplied {
+        version: i64,
+        hash: String,
+    },
     Read {
         ticket: u64,
         then: Then,

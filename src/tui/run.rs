@@ -765,7 +765,16 @@ const WATCH_GATHER: Duration = Duration::from_millis(300);
 /// key. A store that cannot be watched is only not live.
 fn watch(mut changes: Box<dyn crate::domain::ports::Changes>, link: u64, told: Sender<Arrived>) {
     std::thread::spawn(move || {
+        // The store's applied funnel, told at the start (an apply between the funnel's load
+        // and this watch) and whenever it changes.
+        let (mut funnel, mut ask) = (None, true);
         loop {
+            if std::mem::take(&mut ask)
+                && let Some(applied) = funnel_heard(changes.as_mut(), &mut funnel)
+                && told.send(Arrived::Done(link, applied)).is_err()
+            {
+                break;
+            }
             match changes.wait(WATCH_WAIT) {
                 Ok(true) => {
                     std::thread::sleep(WATCH_GATHER);
@@ -777,12 +786,28 @@ fn watch(mut changes: Box<dyn crate::domain::ports::Changes>, link: u64, told: S
                     {
                         break;
                     }
+                    ask = true;
                 }
                 Ok(false) => {}
                 Err(_) => break,
             }
         }
     });
+}
+
+/// The store's applied funnel, when it is not the one `known` last (none: never asked): said
+/// to the screens. A store that cannot say is asked again after the next write.
+fn funnel_heard(
+    changes: &mut dyn crate::domain::ports::Changes,
+    known: &mut Option<Option<(i64, String)>>,
+) -> Option<Outcome> {
+    let now = changes.applied_funnel().ok()?;
+    if known.as_ref() == Some(&now) {
+        return None;
+    }
+    *known = Some(now.clone());
+    let (version, hash) = now?;
+    Some(Outcome::FunnelApplied { version, hash })
 }
 
 /// One message through `update`, and every effect it asks for performed in order, each outcome

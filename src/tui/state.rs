@@ -567,6 +567,9 @@ pub struct Shared {
     /// The day cards are judged against (idle days, days in the stage), set with `now`.
     pub today: chrono::NaiveDateTime,
     pub status: Option<Status>,
+    /// The store's applied funnel became another than the session judges by (its version
+    /// number): the status line says so whenever it has nothing else to say.
+    pub funnel_changed: Option<i64>,
     /// A store read under way.
     pub loading: Option<Loading>,
     /// The last read's ticket.
@@ -697,6 +700,7 @@ impl State {
                 now: chrono::NaiveDateTime::default(),
                 today: chrono::NaiveDateTime::default(),
                 status: None,
+                funnel_changed: None,
                 loading: None,
                 tickets: 0,
                 own_writes: 0,

@@ -10,6 +10,23 @@ use super::Desk;
 pub const BROKEN: &str = "name = \"Сломанная\"\n\n[[stages]]\nname = \"Первичный контакт\"\nkind = \"closed\"\nmax_idle_days = 0\n";
 
 impl Desk {
+    /// The built-in funnel with «Бронирование» renamed and its aliases dropped: the CRM's
+    /// «Бронирование» is a stage it does not know. Written into the desk's dir; its path.
+    pub fn funnel_without_booking(&self) -> String {
+        let text = std::fs::read_to_string(super::funnel_path()).unwrap();
+        let text = text.replace(
+            "name = \"Бронирование\"\naliases = [\"Бронь\", \"Платная бронь\"]",
+            "name = \"Бронь клиента\"",
+        );
+        assert!(
+            text.contains("Бронь клиента"),
+            "the stage is there to rename"
+        );
+        let path = self.dir.path().join("desk-funnel.toml");
+        std::fs::write(&path, text).unwrap();
+        super::path_arg(&path)
+    }
+
     /// [`BROKEN`] written to `broken.toml` in the desk's dir.
     pub fn broken_funnel(&self) -> PathBuf {
         let broken = self.dir.path().join("broken.toml");

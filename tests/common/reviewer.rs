@@ -181,3 +181,43 @@ pub fn assert_rows_whole(buf: &Buffer) {
         );
     }
 }
+
+/// tester43 F1: a lead applies another funnel to the store (`apply`, another process) while
+/// the reviewer (`state` on `desk`) is open: her watcher hears it (the apply notifies), and the
+/// screen says the store's funnel changed, a key later still, until the store's funnel is the
+/// session's again.
+pub fn hears_the_funnel_applied(state: &mut State, desk: &mut Desk, apply: impl FnOnce()) {
+    use okk::tui::effect::{Msg, Outcome};
+    let mut watch = desk.watch().expect("a watch on the store");
+    assert_eq!(
+        watch.applied_funnel().expect("asked"),
+        None,
+        "the store judges by the reviewer's funnel file so far"
+    );
+    apply();
+    assert!(
+        watch
+            .wait(std::time::Duration::from_secs(5))
+            .expect("waited"),
+        "the apply heard"
+    );
+    let (version, hash) = (watch.applied_funnel().expect("asked")).expect("a funnel applied");
+    let said = format!("the store's funnel changed (version {version})");
+    assert!(!screen(state, 200, 30).contains(&said));
+    let heard = |hash: String| Msg::Done(Box::new(Outcome::FunnelApplied { version, hash }));
+    okk::tui::run::dispatch(state, heard(hash), desk);
+    assert!(
+        screen(state, 200, 30).contains(&said),
+        "{}",
+        screen(state, 200, 30)
+    );
+    press(state, desk, "<space>");
+    assert!(
+        screen(state, 200, 30).contains(&said),
+        "said until she opens okk again: {}",
+        screen(state, 200, 30)
+    );
+    // The store's funnel is the session's again: nothing to say.
+    okk::tui::run::dispatch(state, heard(desk.fingerprint().to_string()), desk);
+    assert!(!screen(state, 200, 30).contains(&said));
+}

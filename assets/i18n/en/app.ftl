@@ -110,6 +110,5 @@ app-funnel-apply-rules-failed = okk: warning: the flags were not judged again by
 app-stores-funnel-shown = okk: the store's funnel (version { $version }, applied by { $by } at { $at }): every command on this store judges by it, not by a local funnel file
 app-given-funnel-not-stores = okk: { $file } is the file given with --funnel, not the funnel this store judges by: that is the store's version { $version } (applied by { $by } at { $at }); to make the file the store's: okk funnel apply { $file }
 app-flags-of-another-funnel = okk: warning: the server's flags were judged by another funnel than the store's (version { $version }) and are shown as they are (a stage the version has may still read «not in the funnel»); a lead's okk check judges them again
-app-funnel-apply-on-file = okk funnel apply is for a team server's store (--db postgres://…): a store file is one person's and judges by the --funnel file
 app-stored-funnel-used = the store's funnel is used (version { $version }, applied by { $by } at { $at }); { $file } differs from it and is not used
 app-copy-target-exists = { $path } is there already: okk db copy writes a server store into a new file only, never over one

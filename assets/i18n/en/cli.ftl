@@ -220,7 +220,7 @@ cli-db-prune-arg-dry-run = Say what would be taken out and what kept; change not
 cli-db-prune-arg-yes = Take the cards out without asking (off a terminal, where okk cannot ask, it is needed)
 cli-db-prune-arg-json = The report as one JSON object instead of text
 cli-db-prune-arg-with-work = Also take out the selected cards kept only for reviews and drafts, with those reviews (any state, and the lead's decisions on them) and drafts. A card an auditor holds now or an open calibration samples still stays
-cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db): every command on it judges by it from then on, whatever funnel file the auditor's machine holds (a lead's command)
+cli-funnel-apply-about = Make FILE the funnel of the store (--db: a team server's, or a store file): every command on it judges by it from then on, whatever funnel file the machine holds (a lead's command)
 cli-funnel-apply-arg-file = The funnel config to apply
 cli-funnel-apply-arg-lead = The lead applying it [default: $OKK_LEAD, else `auditor` in the config file, else the login name]
 cli-value-user = NAME[=LOGIN]

@@ -72,6 +72,7 @@ tui-cards-removed = { $count ->
     [one] { $count } card of this list was removed from the store (okk db prune): it is off the list
    *[other] { $count } cards of this list were removed from the store (okk db prune): they are off the list
 }
+tui-funnel-changed = the store's funnel changed (version { $version }): this screen still judges by the old one and records verdicts under it; quit and open okk again
 tui-sent-back-listed = { $count ->
     [one] { $count } card sent back by the lead is in your list again (↩)
    *[other] { $count } cards sent back by the lead are in your list again (↩)

@@ -80,4 +80,9 @@ pub type Opener = Box<dyn Fn() -> StoreResult<Box<dyn DeskStore>> + Send + Sync>
 pub trait Changes: Send {
     /// Waits up to `timeout` for a write committed through another handle; true when one came.
     fn wait(&mut self, timeout: std::time::Duration) -> StoreResult<bool>;
+
+    /// The store's applied funnel as it is now (`okk funnel apply`): its version's number and
+    /// fingerprint; none while each machine judges by its own funnel file. An open reviewer
+    /// asks after others' writes, to say that the store's funnel is no longer hers.
+    fn applied_funnel(&mut self) -> StoreResult<Option<(i64, String)>>;
 }

@@ -193,6 +193,13 @@ impl PgStore {
             writer.finish()?;
             copied.rows.push((table, n));
         }
+        // The file's applied funnel stays the store's funnel on the server.
+        if let Some((v, by, at)) = crate::store::funnel_versions::applied_on(&from.conn)? {
+            tx.execute(
+                "INSERT INTO funnel_applied (hash, applied_by, applied_at) VALUES ($1, $2, $3)",
+                &[&v.hash, &by, &at],
+            )?;
+        }
         tx.batch_execute(super::stage_counts::KEEP_STAGE_COUNTS)?;
         tx.commit()?;
         // The planner's figures for the tables just filled: without them the queue's first
@@ -255,6 +262,18 @@ impl PgStore {
         if let Some(name) = mapped {
             crate::store::flags::set_meta_on(&tx, crate::store::bundle::SIGNS_AS, &name)?;
             crate::store::copied::mark(&tx)?;
+        }
+        // The server's applied funnel is the file's: commands on the copy judge by it, as
+        // they do on the server, not by the funnel file of the laptop it lands on.
+        let applied = read.query_opt(
+            "SELECT a.hash, a.applied_by, a.applied_at
+             FROM funnel_applied a JOIN funnel_versions v ON v.hash = a.hash
+             ORDER BY a.seq DESC LIMIT 1",
+            &[],
+        )?;
+        if let Some(r) = applied {
+            let (hash, by, at): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+            crate::store::funnel_versions::set_applied_on(&tx, &hash, &by, &at)?;
         }
         let summary = crate::store::run_summary::RunSummary::of_store(&tx)?;
         crate::store::run_summary::store_run_summary(&tx, &summary)?;

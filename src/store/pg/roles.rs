@@ -236,6 +236,8 @@ impl PgStore {
             "INSERT INTO funnel_applied (hash, applied_by, applied_at) VALUES ($1, $2, $3)",
             &[&version.hash, &by, &at],
         )?;
+        // Sent at the commit: the open reviewers' watchers hear that the funnel changed.
+        tx.execute("SELECT pg_notify('okk', 'funnel')", &[])?;
         tx.commit()?;
         Ok(number)
     }

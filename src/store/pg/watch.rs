@@ -33,4 +33,9 @@ impl Changes for PgWatch {
         while more.next()?.is_some() {}
         Ok(true)
     }
+
+    fn applied_funnel(&mut self) -> Result<Option<(i64, String)>, StoreError> {
+        let applied = self.store.applied_funnel()?;
+        Ok(applied.map(|(v, _, _)| (v.version, v.hash)))
+    }
 }

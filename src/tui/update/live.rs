@@ -79,6 +79,13 @@ pub(super) fn others_acted(state: &State, cx: &mut Cx) {
     refresh(state, cx);
 }
 
+/// The store's applied funnel heard: when it is not the funnel this session judges by (a lead
+/// applied another while the screen was open), the screen says so until the end of the
+/// session, or until the store's funnel is this session's again.
+pub(super) fn funnel_applied(state: &mut State, version: i64, hash: &str, cx: &Cx) {
+    state.shared.funnel_changed = (hash != cx.desk.fingerprint()).then_some(version);
+}
+
 /// One of the session's own writes landed (the screen counted it already): a refresh under way
 /// may have read the store before it, and its answer is dropped and asked again (it may carry
 /// others' writes too, which the next answer then shows).

@@ -366,6 +366,10 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             live::others_acted(state, cx);
             Ok(())
         }
+        Outcome::FunnelApplied { version, hash } => {
+            live::funnel_applied(state, version, &hash, cx);
+            Ok(())
+        }
         // A card read ahead: kept for when it opens; a failure leaves the usual read to it.
         Outcome::Read {
             then: Then::Ahead { index },

@@ -66,10 +66,11 @@ pub const STATUS_ROWS: usize = 4;
 /// The status message wrapped to `width` columns, each of its lines on a row of its own (at most [`STATUS_ROWS`] rows, the last cut at
 /// a word's end, marked, if it needs more); none without a message.
 pub fn status_lines(shared: &Shared, theme: &Theme, width: u16) -> Vec<Line<'static>> {
-    let (text, style) = match &shared.status {
-        Some(Status::Info(s)) => (s, theme.bold),
-        Some(Status::Error(s)) => (s, theme.error),
-        None => return Vec::new(),
+    let changed = shared.funnel_changed.map(crate::text::tui::funnel_changed);
+    let (text, style) = match (&shared.status, &changed) {
+        (Some(Status::Info(s)), _) => (s, theme.bold),
+        (Some(Status::Error(s)), _) | (None, Some(s)) => (s, theme.error),
+        (None, None) => return Vec::new(),
     };
     let width = usize::from(width);
     // A message of two parts (what is done, then where `enter` goes) starts each on a row.
