@@ -627,7 +627,12 @@ fn a_review_of_a_card_moved_since_shows_the_reviewed_stage_s_checklist() {
     // `okk stats --auditors`: boris's first item is measured against the lead's correction.
     let store = okk::store::Store::open(&d.db).expect("open the store");
     let facts = store.review_facts().expect("the reviews");
-    let figures = okk::domain::auditors::figures(&facts, &[], &funnel);
+    let figures = okk::domain::auditors::figures(
+        &facts,
+        &[],
+        &funnel,
+        &okk::domain::past_checklist::PastFunnels::default(),
+    );
     let boris = figures
         .iter()
         .find(|f| f.auditor == "boris")
@@ -946,6 +951,85 @@ fn a_review_at_a_removed_stage_says_the_move_the_weights_and_the_other_s_stage()
             "«{weight}» beside «{named}» in\n{screen}"
         );
     }
+}
+
+/// boris judged the card at «Первичный контакт» under the built-in funnel («fp»); the funnel
+/// merged that stage into «Квалификация» since (removed, its name and aliases made
+/// «Квалификация»'s aliases, as docs/funnel.md's merge fix does). The lead's list names the
+/// stage he judged it at, and his review shows the checklist he answered — the version's
+/// «Первичный контакт» —, none of it unanswered, not «Квалификация»'s (tester43 F3).
+#[test]
+fn a_review_at_a_stage_merged_since_shows_the_checklist_its_auditor_answered() {
+    let d = deal_desk(FIRST, &["amocrm"], &["a"], None);
+    let base = okk::funnel_config::default_funnel();
+    let built_in = std::fs::read_to_string(common::funnel_path()).unwrap();
+    okk::store::Store::open(&d.db)
+        .unwrap()
+        .record_funnel_version("fp", "2026-11-01 10:00:00", &base.name, &built_in, "{}")
+        .unwrap();
+    let first = base.stage(base.resolve(FIRST).unwrap()).clone();
+    let mut stages: Vec<okk::domain::Stage> = (base.stages.iter())
+        .filter(|st| st.name != FIRST)
+        .cloned()
+        .collect();
+    let into = (stages.iter())
+        .position(|st| st.name == QUALIFYING)
+        .unwrap();
+    stages[into].aliases.push(FIRST.into());
+    stages[into].aliases.extend(first.aliases.iter().cloned());
+    let merged = okk::domain::Funnel::new(
+        base.name.clone(),
+        stages,
+        base.custom_fields.clone(),
+        base.checklist_default,
+    );
+    let (mut s, mut desk) = lead_under(&d, merged);
+    let rows = &s.lead.as_ref().unwrap().rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].stage, FIRST,
+        "the stage judged, not the one that took its name"
+    );
+    let screen = common::reviewer::screen(&s, 120, 40);
+    assert!(screen.contains(FIRST), "{screen}");
+    press(&mut s, &mut desk, "<enter>");
+    let c = s.card.as_ref().expect("the card");
+    assert_eq!(c.checked, None);
+    let answered = c.draft.answers.clone();
+    assert_eq!(answered.len(), first.checklist.len());
+    let screen = common::reviewer::screen(&s, 160, 60);
+    let gone = okk::text::tui::review_stage_gone(FIRST);
+    assert!(right_pane(&screen).contains(&gone), "«{gone}» in\n{screen}");
+    let score = rows_score(&s);
+    let whole = okk::text::tui::score_title(&okk::text::tui::percent(score), 0);
+    assert!(
+        flat(&screen).contains(&flat(&whole)),
+        "«{whole}» in\n{screen}"
+    );
+    for item in &first.checklist {
+        let weight = okk::text::tui::item_weight(item.weight, item.critical);
+        let named = item.text.chars().take(20).collect::<String>();
+        let line = (screen.lines())
+            .find(|l| l.contains(&named))
+            .unwrap_or_else(|| panic!("«{named}» in\n{screen}"));
+        assert!(
+            line.contains(&weight),
+            "«{weight}» beside «{named}» in\n{screen}"
+        );
+    }
+    let qualifying = &base.stage(base.resolve(QUALIFYING).unwrap()).checklist;
+    let pane = right_pane(&screen);
+    let own = |t: &str| first.checklist.iter().any(|i| i.text == t);
+    for item in qualifying.iter().filter(|i| !own(&i.text)) {
+        let named = item.text.chars().take(20).collect::<String>();
+        assert!(!pane.contains(&named), "no «{named}» in\n{screen}");
+    }
+}
+
+/// The score the lead's list shows for the review open.
+fn rows_score(s: &State) -> f64 {
+    let l = s.lead.as_ref().unwrap();
+    l.rows[l.open.unwrap()].score.expect("a score")
 }
 
 /// A screen's text with every run of spaces and box lines one space: a wrapped item reads

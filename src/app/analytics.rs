@@ -119,7 +119,7 @@ pub fn note_make_up_changes<S: FunnelHistory>(
 }
 
 /// The auditors' figures, with their agreement with the lead's calibration references.
-pub fn auditor_figures<S: CalibrationStore + StatsStore>(
+pub fn auditor_figures<S: CalibrationStore + StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
 ) -> Result<Vec<AuditorFigures>> {
@@ -138,6 +138,7 @@ pub fn auditor_figures<S: CalibrationStore + StatsStore>(
         &store.review_facts()?,
         &calibration,
         funnel,
+        &super::funnel_versions::past_funnels(store, funnel)?,
     ))
 }
 

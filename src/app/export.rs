@@ -52,7 +52,7 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
 }
 
 /// `okk export reviews` from `store`: one layout from a store file and from a team server.
-fn write_reviews<S: ReviewExportSource>(
+fn write_reviews<S: ReviewExportSource + crate::domain::ports::FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     links: &crate::crm::links::CrmLinks,
@@ -84,8 +84,10 @@ fn write_reviews<S: ReviewExportSource>(
     let awaiting = store.awaiting_lead()?;
     let calibrations = store.calibrations()?;
     let calibrations = Membership::new(&calibrations);
+    let past = super::funnel_versions::past_funnels(store, funnel)?;
     let rows = ReviewRows {
         funnel,
+        past: &past,
         stage: stage.as_ref(),
         settled: &settled,
         awaiting: &awaiting,
@@ -135,6 +137,8 @@ fn write_reviews<S: ReviewExportSource>(
 /// What the writing thread of `okk export reviews` needs to turn a review into a row.
 struct ReviewRows<'a> {
     funnel: &'a Funnel,
+    /// What the stage a review was made at was then, where the funnel has it no longer.
+    past: &'a crate::domain::past_checklist::PastFunnels,
     stage: Option<&'a StageFilter>,
     settled: &'a SettledCards,
     awaiting: &'a AwaitingLead,
@@ -174,9 +178,14 @@ impl ReviewRows<'_> {
                     let url = self.links.url(&r.source, &r.external_id);
                     let card = (r.source.as_str(), r.external_id.as_str());
                     let calibration = self.calibrations.of(card, &r.auditor, &r.created_at);
+                    let fingerprint = r.funnel_fingerprint.as_deref();
+                    let at = reviews::StageAt {
+                        funnel: self.funnel,
+                        gone: (self.past).gone_stage(self.funnel, &r.stage, fingerprint),
+                    };
                     table
                         .row(&reviews::row(
-                            self.funnel,
+                            at,
                             &r,
                             self.settled.get(&r.source, &r.external_id),
                             self.awaiting.get(&r.source, &r.external_id),

@@ -93,10 +93,7 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
         .map(|(i, v)| {
             let recorded: FunnelDiff = serde_json::from_str(&v.changes).unwrap_or_default();
             let before = i.checked_sub(1).and_then(|p| funnels[p].as_ref());
-            let d = match (before, &funnels[i]) {
-                (Some(old), Some(new)) if !recorded.first => diff(old, new),
-                _ => recorded,
-            };
+            let d = crate::domain::funnel_diff::of_version(recorded, before, funnels[i].as_ref());
             (v, d)
         })
         .collect();
@@ -157,7 +154,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
     let Some(at) = versions.iter().position(|v| v.version == version) else {
         return Ok(None);
     };
-    let Some((first_used, diff)) = first_use(&versions[at]) else {
+    let Some((first_used, recorded)) = first_use(&versions[at]) else {
         return Ok(None);
     };
     let cut = Cut {
@@ -165,9 +162,12 @@ pub fn split<S: StatsStore + FunnelHistory>(
         first_used,
     };
     let own = read_funnel(&versions[at]);
+    let previous = at.checked_sub(1).map(|p| &versions[p]);
+    // The removed stages, as the version before had them.
+    let old = previous.and_then(read_funnel);
+    let diff = crate::domain::funnel_diff::of_version(recorded, old.as_ref(), own.as_ref());
     let read_with_current_funnel = own.is_none();
     let own = own.unwrap_or_else(|| funnel.clone());
-    let previous = at.checked_sub(1).map(|p| &versions[p]);
     // Every stage for the first version, or for a change that touched none: a change that
     // only removed stages touched the removed ones, listed below (tester40 F6).
     let mut stages = diff.touched();
@@ -224,6 +224,11 @@ pub fn split<S: StatsStore + FunnelHistory>(
         row.renamed_from = (diff.stages_renamed.iter())
             .find(|(_, new)| *new == row.stage)
             .map(|(old, _)| old.clone());
+        // Its before holds the reviews made at the stages merged into it, by their names.
+        row.merged_from = (diff.stages_merged.iter())
+            .filter(|(_, into)| *into == row.stage)
+            .map(|(gone, _)| gone.clone())
+            .collect();
         let split = (split_by.iter()).find(|(i, _)| own.stage(*i).name == row.stage);
         if let Some((_, with)) = split {
             row.split_with = with.iter().map(|&j| own.stage(j).name.clone()).collect();
@@ -234,8 +239,6 @@ pub fn split<S: StatsStore + FunnelHistory>(
         }
     }
     let now = here.after;
-    // The removed stages, as the version before had them.
-    let old = previous.and_then(read_funnel);
     let mut removed_names: Vec<String> = Vec::new();
     let mut removed_unread = Vec::new();
     match old.as_ref() {
@@ -254,6 +257,9 @@ pub fn split<S: StatsStore + FunnelHistory>(
             };
             for mut row in s.tally.rows(old, &diff.stages_removed, &reviews, &[]) {
                 row.change = Some(StageChange::Removed);
+                row.merged_into = (diff.stages_merged.iter())
+                    .find(|(gone, _)| *gone == row.stage)
+                    .map(|(_, into)| into.clone());
                 removed_names.push(row.stage.clone());
                 rows.push(row);
             }
@@ -355,6 +361,21 @@ fn stage_change(diff: &FunnelDiff, stage: &str) -> Option<StageChange> {
     } else {
         None
     }
+}
+
+/// The store's funnel versions that still read, by fingerprint: what the stage a review was
+/// made at was then.
+pub(super) fn past_funnels<S: FunnelHistory + ?Sized>(
+    store: &S,
+    funnel: &Funnel,
+) -> Result<crate::domain::past_checklist::PastFunnels> {
+    let versions = store.funnel_versions()?;
+    Ok(crate::domain::past_checklist::PastFunnels::new(
+        funnel,
+        (versions.iter())
+            .filter_map(|v| Some((v.hash.clone(), read_funnel(v)?)))
+            .collect(),
+    ))
 }
 
 /// A recorded version's funnel, read from the text it was recorded with.

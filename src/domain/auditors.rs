@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::decision::DecisionKind;
 use super::funnel::Funnel;
+use super::past_checklist::PastFunnels;
 use super::score::Answers;
 
 /// One review as the figures need it (not withdrawn).
@@ -28,6 +29,8 @@ pub struct ReviewFact {
     pub answers: Answers,
     /// The lead's answers when the lead corrected them.
     pub lead_answers: Option<Answers>,
+    /// The funnel version it was made under (`None` before okk recorded it).
+    pub funnel_fingerprint: Option<String>,
 }
 
 impl ReviewFact {
@@ -145,11 +148,13 @@ fn median(v: &mut [f64]) -> Option<f64> {
     })
 }
 
-/// `calibration`: (auditor, matched the lead's reference) per calibration card judged.
+/// `calibration`: (auditor, matched the lead's reference) per calibration card judged. `past`
+/// tells the stage a review was made at where `funnel` no longer has it there.
 pub fn figures(
     reviews: &[ReviewFact],
     calibration: &[(String, bool)],
     funnel: &Funnel,
+    past: &PastFunnels,
 ) -> Vec<AuditorFigures> {
     let mut by: BTreeMap<&str, Vec<&ReviewFact>> = BTreeMap::new();
     for r in reviews {
@@ -175,16 +180,24 @@ pub fn figures(
                 .collect();
             // (stage index, item index) → (sum, n): funnel and checklist order.
             let mut items: BTreeMap<(usize, usize), (f64, u64)> = BTreeMap::new();
+            let gone =
+                |r: &ReviewFact| past.gone_stage(funnel, &r.stage, r.funnel_fingerprint.as_deref());
+            // Of the checklist each review answered: a stage merged into another since had
+            // its own (tester43 F3).
             let unanswered: usize = rs
                 .iter()
                 .filter(|r| r.current)
                 .filter_map(|r| {
-                    let stage = funnel.stage(funnel.resolve(&r.stage)?);
+                    let stage =
+                        gone(r).or_else(|| Some(funnel.stage(funnel.resolve(&r.stage)?)))?;
                     Some(super::score::unanswered(&stage.checklist, &r.answers))
                 })
                 .sum();
             for r in &rs {
-                let (Some(reference), Some(at)) = (r.reference(), funnel.resolve(&r.stage)) else {
+                let at = (gone(r).is_none())
+                    .then(|| funnel.resolve(&r.stage))
+                    .flatten();
+                let (Some(reference), Some(at)) = (r.reference(), at) else {
                     continue;
                 };
                 for (i, item) in funnel.stage(at).checklist.iter().enumerate() {
@@ -250,7 +263,7 @@ mod tests {
         ];
         let cal = vec![("anna".to_string(), true), ("anna".to_string(), false)];
         let funnel = crate::funnel_config::default_funnel();
-        let f = figures(&facts, &cal, &funnel);
+        let f = figures(&facts, &cal, &funnel, &PastFunnels::default());
         let anna = &f[0];
         assert_eq!(anna.reviews, 4);
         // boris's review sent back and then judged again: one card, one review; the return
@@ -258,7 +271,12 @@ mod tests {
         let mut again = facts.clone();
         again[4].current = false;
         again.push(r("boris", 20.0, None));
-        let f2 = figures(&again, &cal, &crate::funnel_config::default_funnel());
+        let f2 = figures(
+            &again,
+            &cal,
+            &crate::funnel_config::default_funnel(),
+            &PastFunnels::default(),
+        );
         assert_eq!((f2[1].reviews, f2[1].decided), (1, 1));
         assert_eq!(f2[1].returned, Some(1.0));
         // 2 reviews in 30 s, 4 in 360 s: too few, too quick for a pace; the median of 30, 60,
@@ -269,12 +287,15 @@ mod tests {
         // Five reviews in 600 s: 30 an hour; in 599 s, not yet a pace.
         let five = |s: f64| vec![r("vera", s / 5.0, None); 5];
         assert_eq!(
-            figures(&five(600.0), &[], &funnel)[0].cards_per_hour,
+            figures(&five(600.0), &[], &funnel, &PastFunnels::default())[0].cards_per_hour,
             Some(30.0)
         );
-        assert_eq!(figures(&five(599.0), &[], &funnel)[0].cards_per_hour, None);
         assert_eq!(
-            figures(&five(600.0)[..4], &[], &funnel)[0].cards_per_hour,
+            figures(&five(599.0), &[], &funnel, &PastFunnels::default())[0].cards_per_hour,
+            None
+        );
+        assert_eq!(
+            figures(&five(600.0)[..4], &[], &funnel, &PastFunnels::default())[0].cards_per_hour,
             None
         );
         assert_eq!(anna.decided, 3);
@@ -301,7 +322,8 @@ mod tests {
             r(20.0, DecisionKind::Return),
         ];
         let funnel = crate::funnel_config::default_funnel();
-        let f = figures(&facts, &vec![("anna".to_string(), true); 3], &funnel);
+        let cal = vec![("anna".to_string(), true); 3];
+        let f = figures(&facts, &cal, &funnel, &PastFunnels::default());
         // Kept exact for the text and the report, which round once.
         assert_eq!(f[0].accepted, Some(1.0 / 3.0));
         assert_eq!(f[0].median_seconds, Some(12.36));
@@ -343,7 +365,7 @@ mod tests {
                 DecisionKind::Return,
             ),
         ];
-        let f = figures(&facts, &[], &funnel);
+        let f = figures(&facts, &[], &funnel, &PastFunnels::default());
         // Named by their texts, in checklist order, each with its sample.
         let items: Vec<(&str, f64, u64)> = f[0]
             .items
@@ -382,7 +404,7 @@ mod tests {
             ])),
             ..ReviewFact::default()
         };
-        let f = figures(&[fact], &[], &funnel);
+        let f = figures(&[fact], &[], &funnel, &PastFunnels::default());
         assert!(f[0].items.iter().all(|i| i.id != i2));
         assert_eq!(
             (f[0].items[0].id.as_str(), f[0].items[0].alignment),

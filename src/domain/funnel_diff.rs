@@ -26,7 +26,12 @@ pub struct FunnelVersion {
 #[serde(default)]
 pub struct FunnelDiff {
     pub stages_added: Vec<String>,
+    /// Every stage no stage of the new version continues (by its name, or by an alias naming
+    /// it as a rename keeps the old name): one dropped outright, and one merged into another
+    /// stage, whose name is now that stage's alias (listed in `stages_merged` too).
     pub stages_removed: Vec<String>,
+    /// (removed stage, the stage its name is now an alias of): a merge.
+    pub stages_merged: Vec<(String, String)>,
     /// (old name, new name).
     pub stages_renamed: Vec<(String, String)>,
     /// (stage, alias): a name that now brings its cards to the stage (the old name a renamed
@@ -70,20 +75,40 @@ impl FunnelDiff {
     }
 }
 
+/// The stage of `old` (by index) that `st`, a stage of a later funnel, continues: the one of its
+/// name, else one an alias of it names (a rename keeping the old name). A stage merged into
+/// another is continued by none: the other continues the stage of its own name.
+pub fn continued(old: &Funnel, st: &super::funnel::Stage) -> Option<usize> {
+    (old.stages.iter())
+        .position(|o| fold(&o.name) == fold(&st.name))
+        .or_else(|| {
+            (old.stages.iter()).position(|o| st.aliases.iter().any(|a| fold(a) == fold(&o.name)))
+        })
+}
+
+/// What a version changed: compared by this okk with the version before, from the texts the
+/// store keeps (`before`, `this`), where both read — a diff recorded by an older okk may not
+/// tell all it tells now (aliases, a merge: tester43 F2) —, else as recorded.
+pub fn of_version(
+    recorded: FunnelDiff,
+    before: Option<&Funnel>,
+    this: Option<&Funnel>,
+) -> FunnelDiff {
+    match (before, this) {
+        (Some(old), Some(new)) if !recorded.first => diff(old, new),
+        _ => recorded,
+    }
+}
+
 /// `new` compared with `old`.
 pub fn diff(old: &Funnel, new: &Funnel) -> FunnelDiff {
     let mut d = FunnelDiff::default();
+    let mut continued_by: Vec<bool> = vec![false; old.stages.len()];
     for st in &new.stages {
-        // The old stage this one continues: by name, else by one of its aliases.
-        let before = old
-            .stages
-            .iter()
-            .find(|o| fold(&o.name) == fold(&st.name))
-            .or_else(|| {
-                old.stages
-                    .iter()
-                    .find(|o| st.aliases.iter().any(|a| fold(a) == fold(&o.name)))
-            });
+        let before = continued(old, st).map(|i| {
+            continued_by[i] = true;
+            old.stage(i)
+        });
         let Some(o) = before else {
             d.stages_added.push(st.name.clone());
             continue;
@@ -125,9 +150,11 @@ pub fn diff(old: &Funnel, new: &Funnel) -> FunnelDiff {
                 .push((st.name.clone(), st.extra_control));
         }
     }
-    for o in &old.stages {
-        if new.resolve(&o.name).is_none() {
-            d.stages_removed.push(o.name.clone());
+    for (o, _) in (old.stages.iter().zip(continued_by)).filter(|(_, c)| !c) {
+        d.stages_removed.push(o.name.clone());
+        if let Some(i) = new.resolve(&o.name) {
+            d.stages_merged
+                .push((o.name.clone(), new.stage(i).name.clone()));
         }
     }
     d
@@ -306,6 +333,26 @@ mod tests {
             d.aliases_added.is_empty() && d.aliases_removed.is_empty(),
             "{d:?}"
         );
+    }
+
+    /// tester43 F2: a stage merged into another (removed, its names made the other's aliases,
+    /// as docs/funnel.md's merge fix does) is removed all the same, and said merged, though
+    /// the new funnel resolves its name.
+    #[test]
+    fn a_stage_whose_names_became_another_s_aliases_is_removed_by_a_merge() {
+        let old = load(
+            "name = \"t\"\n[[stages]]\nname = \"A\"\n\
+             [[stages]]\nname = \"B\"\naliases = [\"b1\"]\n[[stages]]\nname = \"C\"\n",
+        );
+        let new = load(
+            "name = \"t\"\n[[stages]]\nname = \"A\"\naliases = [\"B\", \"b1\"]\n\
+             [[stages]]\nname = \"C2\"\naliases = [\"C\"]\n",
+        );
+        let d = diff(&old, &new);
+        assert_eq!(d.stages_removed, ["B"]);
+        assert_eq!(d.stages_merged, [("B".to_string(), "A".to_string())]);
+        assert_eq!(d.stages_renamed, [("C".to_string(), "C2".to_string())]);
+        assert_eq!(d.aliases_added.len(), 2, "{d:?}");
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub struct LeadRow {
     pub split: bool,
     /// The lead's decision that settles the card (on this review or another of the card's).
     pub settled: Option<Settled>,
+    /// The funnel version the review was made under (`None` before okk recorded it).
+    pub funnel_fingerprint: Option<String>,
+    /// The stage the review was made at is gone from the funnel since (removed, or merged
+    /// into another: its name now the other's alias): `stage` names it, the checklist
+    /// answered is that version's (`domain::past_checklist::PastFunnels::gone_stage`).
+    pub stage_gone: bool,
 }
 
 impl LeadRow {

@@ -66,6 +66,14 @@ pub struct StageSplit {
     /// For a stage the version split: the stages it added that took cards from it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub split_with: Vec<String>,
+    /// For a stage the version removed by merging it into another (its name now that stage's
+    /// alias): that stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+    /// For a stage the version merged others into: those stages. Its before counts their
+    /// reviews too (the version's funnel reads their names as its own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
     /// Cards in the stage now (not gone).
     pub cards_now: u64,
     /// The funnel okk runs with now knows the stage (by its name or an alias).
@@ -333,6 +341,8 @@ impl SplitTally {
                     change: None,
                     renamed_from: None,
                     split_with: Vec::new(),
+                    merged_into: None,
+                    merged_from: Vec::new(),
                     cards_now: now.map_or(0, |g| g.group.cards),
                     in_current_funnel: true,
                     emptied_into: (self.removed.contains(&i))

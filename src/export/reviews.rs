@@ -5,6 +5,7 @@
 use crate::domain::Funnel;
 use crate::domain::failed::failed_items;
 use crate::domain::final_word::{Split, final_verdict};
+use crate::domain::funnel::Stage;
 use crate::domain::score::unanswered;
 use crate::domain::settled::Settled;
 use crate::store::export::ExportedReview;
@@ -65,12 +66,22 @@ pub fn header() -> Vec<String> {
     HEADER.iter().map(|c| text::column(c)).collect()
 }
 
+/// The funnel a review is read with, and the stage it was made at where the funnel no longer
+/// has it there (removed, or merged into another since: `PastFunnels::gone_stage`).
+#[derive(Debug, Clone, Copy)]
+pub struct StageAt<'a> {
+    pub funnel: &'a Funnel,
+    pub gone: Option<&'a Stage>,
+}
+
 /// The cells of one review, in [`HEADER`] order, values for people (verdicts, decisions, yes/no)
 /// in the current language. `stage` is the card's stage (the CRM's name) when reviewed, and
 /// `funnel_stage` the funnel's name of it (empty for a stage the funnel does not know), one
 /// name per stage however the CRM renamed it;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
-/// checklist in `funnel`. `settled`, the lead's decision that settles the card (on this review
+/// checklist in `funnel` — of the stage gone since (`at.gone`) where it is: the checklist the
+/// auditor answered, named as its version named it (tester43 F3: not the stage that took its
+/// name). `settled`, the lead's decision that settles the card (on this review
 /// or another, maybe one its auditor has judged again since and so not in the file), gives the
 /// final verdict of every review of the card, and every row of the card names it
 /// (`settled_by`, `settled_decision`): where the final verdict comes from. Else, on a card whose
@@ -82,7 +93,7 @@ pub fn header() -> Vec<String> {
 /// `calibration`, the calibration the review belongs to (`domain::calibration::Membership`).
 /// `reader` says how fields and items are named.
 pub fn row<'a>(
-    funnel: &Funnel,
+    at: StageAt<'_>,
     r: &'a ExportedReview,
     settled: Option<&'a Settled>,
     split: Option<Split>,
@@ -90,11 +101,12 @@ pub fn row<'a>(
     calibration: Option<&'a str>,
     reader: Reader,
 ) -> Vec<Cell<'a>> {
+    let funnel = at.funnel;
     let funnel_name = |crm_stage: &str| {
         (funnel.resolve(crm_stage))
             .map_or(Cell::Empty, |i| Cell::text(funnel.stage(i).name.clone()))
     };
-    let stage = funnel.resolve(&r.stage).map(|i| funnel.stage(i));
+    let stage = (at.gone).or_else(|| funnel.resolve(&r.stage).map(|i| funnel.stage(i)));
     let checklist = stage.map_or(&[][..], |s| &s.checklist[..]);
     let failed = failed_items(checklist, &r.answers);
     // One owner suggestion: the owner field's correction is the owner's column, not a
@@ -186,7 +198,10 @@ pub fn row<'a>(
             false => Cell::Empty,
         },
         // A pivot per stage reads one name for a stage the CRM renamed.
-        funnel_name(&r.stage),
+        match at.gone {
+            Some(s) => Cell::text(s.name.clone()),
+            None => funnel_name(&r.stage),
+        },
         r.card
             .as_ref()
             .map_or(Cell::Empty, |c| funnel_name(&c.stage)),
@@ -228,7 +243,55 @@ mod tests {
             card_changed: Some(false),
             card_gone_at: gone_at.map(String::from),
             lead: None,
+            funnel_fingerprint: None,
         }
+    }
+
+    fn now(funnel: &Funnel) -> StageAt<'_> {
+        StageAt { funnel, gone: None }
+    }
+
+    /// tester43 F3: a review made at «Контакт после встречи» under a version since which the
+    /// stage was merged into «Встреча проведена» counts the unanswered items of the checklist
+    /// its auditor answered, and names the stage it was made at, not the one that took its name.
+    #[test]
+    fn a_review_at_a_stage_gone_since_is_told_by_the_stage_it_was_made_at() {
+        let funnel = crate::funnel_config::default_funnel();
+        let contact = (funnel.resolve("Контакт после встречи"))
+            .map(|i| funnel.stage(i).clone())
+            .unwrap();
+        let met = funnel.resolve("Встреча проведена").unwrap();
+        assert!(contact.checklist.len() != funnel.stage(met).checklist.len());
+        let mut r = review(None);
+        r.stage = "Контакт после встречи".into();
+        let answers = (contact.checklist.iter())
+            .map(|i| (i.id.clone(), crate::domain::score::Answer::Pass))
+            .collect();
+        r.answers = answers;
+        let col = |c: &str| HEADER.iter().position(|h| *h == c).unwrap();
+        let at = StageAt {
+            funnel: &funnel,
+            gone: Some(&contact),
+        };
+        let cells = row(at, &r, None, None, None, None, Reader::Scripts);
+        assert_eq!(cells[col("unanswered_items")], Cell::Number(0.0));
+        assert_eq!(
+            cells[col("funnel_stage")],
+            Cell::text("Контакт после встречи")
+        );
+        // The stage that took its name: its items but one it shares with «Контакт» unanswered
+        // (tester43: 0 → 6).
+        let met = funnel.stage(met);
+        let at = StageAt {
+            funnel: &funnel,
+            gone: Some(met),
+        };
+        let cells = row(at, &r, None, None, None, None, Reader::Scripts);
+        let theirs = (met.checklist.iter())
+            .filter(|i| !r.answers.contains_key(&i.id))
+            .count();
+        assert!(theirs > 0);
+        assert_eq!(cells[col("unanswered_items")], Cell::Number(theirs as f64));
     }
 
     /// A review of a card gone from the CRM says since when, in its own column; one of a card
@@ -238,11 +301,11 @@ mod tests {
         let funnel = crate::funnel_config::default_funnel();
         let gone = review(Some("2026-11-21 09:00:00"));
         let gone_at = HEADER.iter().position(|c| *c == "card_gone_at").unwrap();
-        let row = row(&funnel, &gone, None, None, None, None, Reader::Scripts);
+        let row = row(now(&funnel), &gone, None, None, None, None, Reader::Scripts);
         assert_eq!(row.len(), HEADER.len());
         assert_eq!(row[gone_at], Cell::text("2026-11-21 09:00:00"));
         let live = review(None);
-        let row = super::row(&funnel, &live, None, None, None, None, Reader::People);
+        let row = super::row(now(&funnel), &live, None, None, None, None, Reader::People);
         assert_eq!(row[gone_at], Cell::Empty);
     }
 }

@@ -333,6 +333,8 @@ impl Store {
                 source: r.get(15)?,
                 split: false,
                 settled: None,
+                funnel_fingerprint: r.get(17)?,
+                stage_gone: false,
                 decision,
                 review_id,
             });
@@ -357,7 +359,7 @@ pub(crate) fn lead_rows_sql(listed: &str, written: &str) -> String {
                           AND r.created_at >= k.created_at
                           AND (k.ended_at IS NULL OR r.created_at <= k.ended_at)
                           AND {listed}),
-                r.card_source, r.corrections
+                r.card_source, r.corrections, r.funnel_fingerprint
          FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
          WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
          ORDER BY r.created_at, {written}"

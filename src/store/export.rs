@@ -52,6 +52,8 @@ pub struct ExportedReview {
     /// there, or not in the store): a change for it has nothing to land on there.
     pub card_gone_at: Option<String>,
     pub lead: Option<LeadDecision>,
+    /// The funnel version the review was made under (`None` before okk recorded it).
+    pub funnel_fingerprint: Option<String>,
 }
 
 impl ExportedReview {
@@ -69,7 +71,8 @@ const SELECT: &str = "
 SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r.checklist,
        r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
        r.seconds_spent,
-       c.id, c.stage, c.owner, c.pipeline, c.title, r.card_hash, c.gone_at, c.content_hash
+       c.id, c.stage, c.owner, c.pipeline, c.title, r.card_hash, c.gone_at, c.content_hash,
+       r.funnel_fingerprint
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
@@ -328,6 +331,7 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
         card_changed: card_changed(r.get(19)?, r.get(21)?),
         card_gone_at: r.get(20)?,
         lead: None,
+        funnel_fingerprint: r.get(22)?,
     })
 }
 

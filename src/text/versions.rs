@@ -31,10 +31,23 @@ pub fn changes(d: &FunnelDiff) -> Vec<String> {
             stages = quote(&d.stages_added)
         ));
     }
-    if !d.stages_removed.is_empty() {
+    // A stage merged into another is said so, not as a stage removed and a name given.
+    let merged = |stage: &str| (d.stages_merged.iter()).any(|(gone, _)| gone == stage);
+    let removed: Vec<String> = (d.stages_removed.iter())
+        .filter(|s| !merged(s))
+        .cloned()
+        .collect();
+    if !removed.is_empty() {
         out.push(crate::tr!(
             "versions-stages-removed",
-            stages = quote(&d.stages_removed)
+            stages = quote(&removed)
+        ));
+    }
+    for (stage, into) in &d.stages_merged {
+        out.push(crate::tr!(
+            "versions-merged",
+            stage = line(stage),
+            into = line(into)
         ));
     }
     for (from, to) in &d.stages_renamed {
@@ -44,7 +57,11 @@ pub fn changes(d: &FunnelDiff) -> Vec<String> {
             to = line(to)
         ));
     }
-    for (s, a) in &d.aliases_added {
+    let fold = crate::domain::names::fold;
+    let told = |s: &str, a: &str| {
+        (d.stages_merged.iter()).any(|(gone, into)| into == s && fold(gone) == fold(a))
+    };
+    for (s, a) in d.aliases_added.iter().filter(|(s, a)| !told(s, a)) {
         out.push(crate::tr!(
             "versions-alias-added",
             alias = line(a),
@@ -142,11 +159,19 @@ pub fn stage_notes(split: &VersionSplit, row: &StageSplit) -> Vec<String> {
     let mut out = Vec::new();
     match row.change {
         Some(StageChange::Added) => out.push(crate::tr!("versions-stage-added", version = version)),
-        Some(StageChange::Removed) => out.push(crate::tr!(
-            "versions-stage-removed",
-            version = version,
-            previous = split.previous.unwrap_or(version - 1)
-        )),
+        Some(StageChange::Removed) => out.push(match &row.merged_into {
+            Some(into) => crate::tr!(
+                "versions-stage-merged",
+                version = version,
+                into = line(into),
+                previous = split.previous.unwrap_or(version - 1)
+            ),
+            None => crate::tr!(
+                "versions-stage-removed",
+                version = version,
+                previous = split.previous.unwrap_or(version - 1)
+            ),
+        }),
         Some(StageChange::Renamed) => out.push(crate::tr!(
             "versions-stage-renamed",
             version = version,
@@ -169,10 +194,21 @@ pub fn stage_notes(split: &VersionSplit, row: &StageSplit) -> Vec<String> {
         }
         None => {}
     }
+    if !row.merged_from.is_empty() {
+        let stages = (row.merged_from.iter())
+            .map(|s| format!("«{}»", line(s)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(crate::tr!(
+            "versions-stage-merged-from",
+            version = version,
+            stages = stages
+        ));
+    }
     // A stage the version removed is not in its funnel, nor (unless added back since) in the
-    // one of now: what is worth saying is the cards left in it.
+    // one of now: what is worth saying is the cards left in it — none, merged into another.
     if row.change == Some(StageChange::Removed) {
-        if row.cards_now > 0 {
+        if row.cards_now > 0 && row.merged_into.is_none() {
             out.push(crate::tr!(
                 "versions-cards-not-in-version",
                 count = row.cards_now,

@@ -864,8 +864,31 @@ impl Desk {
         self.store.borrow_mut().reviews_per_day(first, today)
     }
 
+    /// Every current review for the lead; one made at a stage gone from the funnel since
+    /// (removed, or merged into another) named as its funnel version named it.
     pub fn lead_rows(&self) -> DeskResult<Vec<LeadRow>> {
-        self.store.borrow_mut().lead_rows()
+        let mut rows = self.store.borrow_mut().lead_rows()?;
+        let past = self.past_funnels()?;
+        for r in &mut rows {
+            let gone = past.gone_stage(&self.funnel, &r.stage, r.funnel_fingerprint.as_deref());
+            if let Some(stage) = gone {
+                r.stage.clone_from(&stage.name);
+                r.stage_gone = true;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The funnel versions the store recorded, read.
+    fn past_funnels(&self) -> DeskResult<crate::domain::past_checklist::PastFunnels> {
+        let versions =
+            crate::domain::ports::FunnelHistory::funnel_versions(&**self.store.borrow())?;
+        Ok(crate::domain::past_checklist::PastFunnels::new(
+            &self.funnel,
+            (versions.iter())
+                .filter_map(|v| Some((v.hash.clone(), crate::funnel_config::load_version(v)?)))
+                .collect(),
+        ))
     }
 
     /// Current reviews made at a stage the CRM named `name` (compared loosely): a stage no card
@@ -881,24 +904,20 @@ impl Desk {
             .sum())
     }
 
-    /// The checklist of `stage`, which the funnel no longer has, as the latest funnel version
-    /// the store recorded with it had it: what a review made there answered. `None` where the
-    /// funnel has the stage, or no version had it.
+    /// The checklist a review made at `stage` under the funnel version of `fingerprint`
+    /// answered, where the funnel no longer has that stage there (removed, or merged into
+    /// another since): as that version had it, else as the latest version with the stage had
+    /// it. `None` where the funnel's stage of that name is the one, or no version had it.
     pub fn past_checklist(
         &self,
         stage: &str,
+        fingerprint: Option<&str>,
     ) -> DeskResult<Option<Vec<crate::domain::funnel::ChecklistItem>>> {
-        if self.funnel.resolve(stage).is_some() {
+        if self.funnel.resolve(stage).is_some() && fingerprint.is_none() {
             return Ok(None);
         }
-        let versions =
-            crate::domain::ports::FunnelHistory::funnel_versions(&**self.store.borrow())?;
-        let funnels: Vec<_> = (versions.iter())
-            .filter_map(crate::funnel_config::load_version)
-            .collect();
-        Ok(crate::domain::past_checklist::past_checklist(
-            &funnels, stage,
-        ))
+        let past = self.past_funnels()?;
+        Ok((past.gone_stage(&self.funnel, stage, fingerprint)).map(|s| s.checklist.clone()))
     }
 
     /// `auditor`'s current review of a card (the lead looks at someone else's).

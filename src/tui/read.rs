@@ -116,8 +116,13 @@ pub const CLAIM_AHEAD: usize = 20;
 pub enum Whose {
     /// The auditor's own current review, and her draft of the card.
     Mine,
-    /// Another auditor's (the lead deciding on review `review_id`).
-    Of { auditor: String, review_id: String },
+    /// Another auditor's (the lead deciding on review `review_id`, made under the funnel
+    /// version of `fingerprint`).
+    Of {
+        auditor: String,
+        review_id: String,
+        fingerprint: Option<String>,
+    },
 }
 
 pub enum Answer {
@@ -568,10 +573,14 @@ fn read_with(detail: CardDetail, whose: &Whose, desk: &Desk) -> DeskResult<CardR
                 past_checklist: None,
             }
         }
-        Whose::Of { auditor, review_id } => {
+        Whose::Of {
+            auditor,
+            review_id,
+            fingerprint,
+        } => {
             let review = desk.review_of(card_id, auditor)?;
             let past_checklist = match &review {
-                Some(r) => desk.past_checklist(&r.stage)?,
+                Some(r) => desk.past_checklist(&r.stage, fingerprint.as_deref())?,
                 None => None,
             };
             CardRead {

@@ -6,6 +6,7 @@ versions-no-limit = нет
 versions-first = первая версия, с которой okk работал на этом хранилище
 versions-stages-added = добавлены этапы: { $stages }
 versions-stages-removed = удалены этапы: { $stages }
+versions-merged = «{ $stage }» слит с «{ $into }» (этап удалён, его названия теперь псевдонимы «{ $into }»: его карточки считаются там)
 versions-renamed = переименован «{ $from }» → «{ $to }»
 versions-alias-added = «{ $alias }» теперь псевдоним «{ $stage }» (его карточки считаются там)
 versions-alias-removed = «{ $alias }» больше не псевдоним «{ $stage }»
@@ -32,6 +33,8 @@ versions-before-none = до:    нет — этап добавила верси�
 versions-idle-now = медиана дней простоя сейчас: { $days }
 versions-stage-added = добавлен версией { $version }
 versions-stage-removed = удалён версией { $version } (был в версии { $previous })
+versions-stage-merged = слит версией { $version } с «{ $into }» (был в версии { $previous }): его карточки теперь считаются там
+versions-stage-merged-from = версия { $version } слила с ним { $stages }: «до» считает и проверки, сделанные там
 versions-emptied-into = из ушедших дальше до неё { $moves } { $moves ->
     [one] ушла
    *[other] ушли

@@ -171,9 +171,13 @@ fn recorded(v: &FunnelVersion) -> Option<FunnelDiff> {
 
 /// Whether the alias `alias` version `at` of `history` gave the stage `stage` of `funnel`
 /// brought another stage's cards to it: a name an earlier version's funnel had for a stage
-/// other than this one (by its other names). A name none had is the CRM's new name for the
-/// stage — a rename kept as an alias, which moves no card. A funnel that no longer reads might
-/// have had it: a merge, to be safe.
+/// beside this one (one it had as well, by a name the version resolves to it). A name none had
+/// is the CRM's new name for the stage; one of the stage this one renamed is its own — a
+/// rename kept as an alias, which moves no card. A funnel that no longer reads might have had
+/// it: a merge, to be safe.
+///
+/// A stage merged in brings its aliases along with its name (tester43 F2): that its other
+/// names resolve here too says nothing; that this stage stood beside it does.
 fn takes_another_stage(
     history: &History<'_>,
     read: &mut [Option<Option<Funnel>>],
@@ -199,12 +203,11 @@ fn takes_another_stage(
         let Some(j) = old.resolve(alias) else {
             return false;
         };
-        let other = old.stage(j);
-        let same = std::iter::once(&other.name)
-            .chain(&other.aliases)
+        (old.stages.iter().enumerate())
+            .filter(|&(k, _)| k != j)
+            .flat_map(|(_, s)| std::iter::once(&s.name).chain(&s.aliases))
             .filter(|n| fold(n) != fold(alias))
-            .any(|n| new.resolve(n) == Some(this));
-        !same
+            .any(|n| new.resolve(n) == Some(this))
     })
 }
 
@@ -218,6 +221,15 @@ pub fn changes(funnel: &Funnel, history: &History<'_>) -> Vec<Option<Change>> {
         let Some(diff) = recorded(v) else {
             continue;
         };
+        // Compared again from the texts where they read: an older okk's record may lack what
+        // this one tells.
+        let from = at.saturating_sub(1);
+        for (i, slot) in read.iter_mut().enumerate().take(at + 1).skip(from) {
+            slot.get_or_insert_with(|| (history.read)(&history.versions[i]));
+        }
+        let text = |i: usize| read[i].as_ref().and_then(Option::as_ref);
+        let before = at.checked_sub(1).and_then(text);
+        let diff = crate::domain::funnel_diff::of_version(diff, before, text(at));
         if diff.first {
             continue;
         }
@@ -618,6 +630,46 @@ mod tests {
             [
                 Some(Change {
                     version: 3,
+                    make_up: MakeUp::Merge
+                }),
+                None
+            ]
+        );
+    }
+
+    /// tester43 F2: «Контакт после встречи» merged into «Встреча проведена» as docs/funnel.md's
+    /// merge fix does — removed, its name and its aliases made the other's aliases. Its
+    /// aliases resolving to the stage too is no rename; «Отработка возражений» renamed in the
+    /// same version, its old name kept as an alias, is one.
+    #[test]
+    fn a_stage_merged_in_with_its_aliases_is_a_merge_a_rename_beside_it_is_not() {
+        let v1 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча проведена\"\n\
+             aliases = [\"Встреча состоялась\"]\n\
+             [[stages]]\nname = \"Отработка возражений\"\naliases = [\"Возражения\"]\n\
+             [[stages]]\nname = \"Контакт после встречи\"\n\
+             aliases = [\"Касание после встречи\", \"Повторный контакт\"]\n",
+        );
+        let v2 = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча проведена\"\n\
+             aliases = [\"Встреча состоялась\", \"Контакт после встречи\", \
+             \"Касание после встречи\", \"Повторный контакт\"]\n\
+             [[stages]]\nname = \"Работа с возражениями\"\n\
+             aliases = [\"Возражения\", \"Отработка возражений\"]\n",
+        );
+        let diff = crate::domain::funnel_diff::diff;
+        let first = FunnelDiff {
+            first: true,
+            ..FunnelDiff::default()
+        };
+        let versions = [version(1, &first), version(2, &diff(&v1, &v2))];
+        let texts = [v1, v2.clone()];
+        let read = |v: &FunnelVersion| Some(texts[v.version as usize - 1].clone());
+        assert_eq!(
+            changes(&v2, &history(&versions, &read)),
+            [
+                Some(Change {
+                    version: 2,
                     make_up: MakeUp::Merge
                 }),
                 None

@@ -80,7 +80,7 @@ impl Store {
         use crate::domain::decision::DecisionKind;
         let mut stmt = self.conn.prepare(
             "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist,
-                    r.superseded_by IS NULL
+                    r.superseded_by IS NULL, r.funnel_fingerprint
              FROM reviews r LEFT JOIN lead_decisions d ON d.rowid = (
                  SELECT d2.rowid FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
@@ -99,6 +99,7 @@ impl Store {
                 stage: r.get(3)?,
                 answers: serde_json::from_str(&answers).unwrap_or_default(),
                 lead_answers: lead.and_then(|j| serde_json::from_str(&j).ok()),
+                funnel_fingerprint: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -826,6 +826,8 @@ impl PgStore {
                 source: r.get(15),
                 split: false,
                 settled: None,
+                funnel_fingerprint: r.get(17),
+                stage_gone: false,
                 decision,
                 review_id,
             });

@@ -24,7 +24,7 @@ SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r
        r.seconds_spent,
        c.id, c.stage, c.owner, c.pipeline, c.title, r.card_hash,
        d.id, d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner, d.note,
-       d.created_at, d.checklist, c.gone_at, c.content_hash
+       d.created_at, d.checklist, c.gone_at, c.content_hash, r.funnel_fingerprint
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 LEFT JOIN (SELECT DISTINCT ON (review_id) review_id, id, lead, decision, verdict,
@@ -200,6 +200,7 @@ fn review_row(r: &postgres::Row) -> ReviewRow {
             card_changed: crate::domain::stored_review::card_changed(r.get(19), r.get(30)),
             card_gone_at: r.get(29),
             lead,
+            funnel_fingerprint: r.get(31),
         },
     }
 }

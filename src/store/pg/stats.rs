@@ -207,7 +207,7 @@ impl PgStore {
     pub fn review_facts(&self) -> Result<Vec<ReviewFact>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist,
-                    r.superseded_by IS NULL
+                    r.superseded_by IS NULL, r.funnel_fingerprint
              FROM reviews r LEFT JOIN LATERAL (
                  SELECT d2.decision, d2.checklist FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
@@ -229,6 +229,7 @@ impl PgStore {
                     stage: r.get(3),
                     answers: serde_json::from_str(r.get(4)).unwrap_or_default(),
                     lead_answers: lead.and_then(|j| serde_json::from_str(j).ok()),
+                    funnel_fingerprint: r.get(7),
                 }
             })
             .collect())

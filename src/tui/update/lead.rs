@@ -32,10 +32,11 @@ pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
 }
 
 /// The reviews read back: the list shows them, keeping its filter and undo. Each stage by the
-/// funnel's name for it, as the queue and the card name it (the CRM's may be an alias).
+/// funnel's name for it, as the queue and the card name it (the CRM's may be an alias); a
+/// stage gone since by its own (tester43 F3: not by the stage that took its name).
 pub(super) fn rows_read(state: &mut State, mut rows: Vec<LeadRow>) {
     let funnel = &state.shared.funnel;
-    for r in &mut rows {
+    for r in rows.iter_mut().filter(|r| !r.stage_gone) {
         if let Some(i) = funnel.resolve(&r.stage) {
             let name = &funnel.stage(i).name;
             if *name != r.stage {
@@ -308,6 +309,7 @@ fn open(state: &mut State, row: usize, cx: &mut Cx) {
     let whose = Whose::Of {
         auditor: r.auditor.clone(),
         review_id: r.review_id.clone(),
+        fingerprint: r.funnel_fingerprint.clone(),
     };
     cx.read(state, Ask::Card { card_id, whose }, Then::Decide { row });
 }
@@ -327,8 +329,11 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
     let stage = funnel.resolve(&read.detail.card.stage);
     // The auditor answered the checklist of the stage she reviewed the card at (the list's
     // row names it, by the funnel's name where it knows the stage by an alias); a sync may
-    // have moved the card since. The lead's corrections answer that checklist too.
-    let checked = funnel.resolve(&l.rows[row].stage);
+    // have moved the card since. The lead's corrections answer that checklist too. A stage
+    // gone since is none the funnel has, whichever of its stages took the name (tester43 F3).
+    let checked = (!l.rows[row].stage_gone)
+        .then(|| funnel.resolve(&l.rows[row].stage))
+        .flatten();
     state.card = Some(CardState {
         index: row,
         stage,
@@ -544,6 +549,7 @@ pub(super) fn decision_refused(state: &mut State, row: usize, decision: Decision
     let whose = Whose::Of {
         auditor: r.auditor.clone(),
         review_id: r.review_id.clone(),
+        fingerprint: r.funnel_fingerprint.clone(),
     };
     let then = Then::DecideChanged {
         row,
@@ -730,6 +736,8 @@ mod tests {
             calibration: false,
             split: false,
             settled: None,
+            funnel_fingerprint: None,
+            stage_gone: false,
         }
     }
 

@@ -55,6 +55,7 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
                     whose: crate::tui::read::Whose::Of {
                         auditor: r.auditor.clone(),
                         review_id: r.review_id.clone(),
+                        fingerprint: r.funnel_fingerprint.clone(),
                     },
                 }
             }

@@ -426,10 +426,11 @@ fn other_said(o: &LeadRow, at: Option<&String>) -> String {
 }
 
 /// Reviews `o` and `r` were made at one stage: one the funnel knows by either's name, else
-/// one name.
+/// one name (a stage gone since is known by its own).
 fn same_stage(funnel: &crate::domain::Funnel, o: &LeadRow, r: &LeadRow) -> bool {
     use crate::domain::names::fold;
-    match (funnel.resolve(&o.stage), funnel.resolve(&r.stage)) {
+    let known = |x: &LeadRow| (!x.stage_gone).then(|| funnel.resolve(&x.stage)).flatten();
+    match (known(o), known(r)) {
         (Some(a), Some(b)) => a == b,
         _ => fold(&o.stage) == fold(&r.stage),
     }
@@ -447,7 +448,7 @@ fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> 
     // A stage the funnel lost since is said, and then what changed, as of any card (tester40
     // F5: the move was left unsaid).
     let mut lines = Vec::new();
-    if c.checked.is_none() && funnel.resolve(&r.stage).is_none() {
+    if c.checked.is_none() && (r.stage_gone || funnel.resolve(&r.stage).is_none()) {
         lines.push(warn(msg::review_stage_gone(&clip(&r.stage, 60))));
     }
     let moved = match (c.checked, c.stage) {
@@ -544,6 +545,8 @@ mod tests {
             calibration: false,
             split: false,
             settled: None,
+            funnel_fingerprint: None,
+            stage_gone: false,
         }
     }
 

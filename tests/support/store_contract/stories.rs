@@ -2024,7 +2024,12 @@ pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
     );
     assert!(!g.ranked);
     assert_eq!(a.totals.figures.estimated_lying, Some(1.5));
-    let auditors = okk::domain::auditors::figures(&store.review_facts().unwrap(), &[], &funnel);
+    let auditors = okk::domain::auditors::figures(
+        &store.review_facts().unwrap(),
+        &[],
+        &funnel,
+        &okk::domain::past_checklist::PastFunnels::default(),
+    );
     let reviews: Vec<(&str, u64)> = auditors
         .iter()
         .map(|x| (x.auditor.as_str(), x.reviews))
