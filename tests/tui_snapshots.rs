@@ -1446,6 +1446,30 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
     assert!(item(&screen, 7).is_none(), "{screen}");
 }
 
+/// tester42 F6: #31655211 at «Бронирование» has «Интерес к доп. услугам» empty — bound to the
+/// stage, not required, so no flag. Its item «Доп. услуги предложены…» is suggested ✘?, with
+/// «field empty» beside it where a flag would be named.
+#[test]
+fn an_empty_bound_field_suggests_its_item_failed_and_says_why() {
+    let mut d = demo();
+    d.select_stage("Бронирование")
+        .press("<enter>/")
+        .press("31655211");
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter><enter>");
+    assert_eq!(common::reviewer::shown_card(&d.state), "31655211");
+    let screen = d.screen(120, 40);
+    let rows = checklist_rows(&screen).join(" ").replace('\u{a0}', " ");
+    let item = (rows
+        .split_once("5 ✘? ")
+        .and_then(|(_, r)| r.split_once(" 6 ")))
+    .unwrap_or_else(|| panic!("item 5 suggested failed:\n{screen}"))
+    .0;
+    let why = okk::text::tui::why_empty();
+    assert!(item.contains(&why), "{item}");
+    d.snap("card_empty_bound_field");
+}
+
 /// At 80×24 a judged card opened again (`p`) has its verdict, the stage suggested, the owner and
 /// a correction to show: the suggestion's box takes the rows they need and the checklist gives
 /// way (the correction was out of sight, unsaid, below the box). What still does not fit — a

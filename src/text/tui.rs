@@ -1448,6 +1448,11 @@ pub fn flag_word(code: crate::domain::flag::RuleCode) -> String {
     }
 }
 
+/// Beside a checklist item suggested failed because the card has its field empty (no flag).
+pub fn why_empty() -> String {
+    tr!("tui-why-empty")
+}
+
 /// The queue legend's word for ↩ (a card the lead sent back), short: the row says the rest.
 pub fn legend_returned() -> String {
     tr!("tui-legend-returned")

@@ -359,6 +359,7 @@ tui-word-backwards = backwards
 tui-word-gone = gone
 tui-word-unknown-stage = not in the funnel
 tui-word-no-task = no task
+tui-why-empty = field empty
 tui-legend-returned = sent back
 tui-legend-draft = draft
 tui-legend-changed = changed

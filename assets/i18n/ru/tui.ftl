@@ -369,6 +369,7 @@ tui-word-backwards = назад
 tui-word-gone = пропала
 tui-word-unknown-stage = нет в воронке
 tui-word-no-task = нет задачи
+tui-why-empty = поле пустое
 tui-legend-returned = возвращена
 tui-legend-draft = черновик
 tui-legend-changed = изменена
