@@ -1236,6 +1236,42 @@ fn help_on_the_queue_lists_every_flag_letter_and_mark() {
 
 /// Keys past the end of the help (or of a card's pane) do not pile up: the first key back
 /// moves the text at once, as in a pager.
+/// tester42 F14: at 80 columns help's «(5/5 — полностью да); его цифра│» ran into the frame.
+/// Every line of help, scrolled through, on every screen of the reviewer, keeps a blank
+/// column before the popup's right border as it keeps one after its left.
+#[test]
+fn no_line_of_help_runs_into_its_frame_at_80_columns() {
+    for keys in ["?", "<enter>?", "<enter><enter>?"] {
+        let mut d = demo();
+        d.press(keys);
+        for _ in 0..12 {
+            let screen = d.screen(80, 24);
+            let rows: Vec<Vec<char>> = (screen.lines())
+                .map(|l| l.trim_matches('"').chars().collect())
+                .collect();
+            // The popup's rows: those between its corners, found on its top edge.
+            let top = (rows
+                .iter()
+                .position(|r| r.iter().filter(|c| **c == '┐').count() >= 2))
+            .unwrap_or_else(|| panic!("{keys}: the popup's top edge:\n{screen}"));
+            let right = (rows[top].iter().enumerate())
+                .filter(|(_, c)| **c == '┐')
+                .map(|(i, _)| i)
+                .nth_back(1)
+                .unwrap();
+            for row in rows
+                .iter()
+                .skip(top + 1)
+                .take_while(|r| r.get(right) == Some(&'│'))
+            {
+                let line: String = row.iter().collect();
+                assert_eq!(row[right - 1], ' ', "{keys}: {line}\n{screen}");
+            }
+            d.press("J");
+        }
+    }
+}
+
 #[test]
 fn scrolling_past_the_end_comes_back_with_the_first_key_up() {
     let mut d = demo();

@@ -373,6 +373,27 @@ pub fn action(id: &str, item: Option<u8>) -> String {
     super::i18n::message(id, Some(&args))
 }
 
+/// A checklist item key's help where the item is answered on a `0..=max` scale: its steps
+/// down from the maximum, all of them when few.
+pub fn action_scale(id: &str, item: u8, max: u8) -> String {
+    let steps: Vec<String> = if max <= 3 {
+        (0..=max).rev().map(|k| k.to_string()).collect()
+    } else {
+        [
+            max.to_string(),
+            (max - 1).to_string(),
+            "…".into(),
+            "0".into(),
+        ]
+        .into()
+    };
+    let mut args = super::i18n::FluentArgs::new();
+    args.set("n", item);
+    args.set("max", max);
+    args.set("steps", steps.join(" → "));
+    super::i18n::message(id, Some(&args))
+}
+
 pub fn too_small(w: u16, h: u16) -> String {
     tr!("tui-too-small", width = w, height = h)
 }
