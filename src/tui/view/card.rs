@@ -806,25 +806,19 @@ fn draw_checklist(
         Some(_) => c.previous.as_ref().and_then(|p| p.score),
         None => score(items, &c.draft.answers),
     };
-    let pct = pct.map_or("—".to_string(), msg::percent);
     let open = unanswered(items, &c.draft.answers);
-    // The score says more than the box's name: on a narrow box the score takes fewer words to
-    // keep the name beside it (at 80 columns the name went as soon as an item was answered),
-    // and past that the name gives way, whole.
+    // One wording at every width, short enough to sit beside the box's name at 80 columns
+    // (tester42 F12: the counter had two wordings and the name went as soon as an item was
+    // answered); the score says more than the name, which gives way, whole, only where both
+    // do not fit.
     let name = format!(" {} ", msg::checklist());
     let room = (area.width as usize).saturating_sub(2);
-    let beside = |score: &String| super::width(&name) + super::width(score) <= room;
-    let whole = format!(" {} ", msg::score_title(&pct, open));
-    let short = format!(" {} ", msg::score_title_short(&pct, open));
+    let score = format!(
+        " {} ",
+        msg::score_title(pct.map(msg::percent).as_deref(), open)
+    );
     let mut block = Block::default().borders(Borders::ALL);
-    let score = if beside(&whole) {
-        whole
-    } else if beside(&short) {
-        short
-    } else {
-        whole
-    };
-    if beside(&score) {
+    if super::width(&name) + super::width(&score) <= room {
         block = block.title(name);
     }
     let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
