@@ -199,7 +199,7 @@ fn demo_flags_read_as_a_qc_specialist_would_write_them() {
     );
     assert_eq!(
         messages("31252291"),
-        ["no activity for 164 days (last 09.06.2026): 11× the 14 days «Договор» allows"]
+        ["no activity for 164 days (last 09.06.2026): 12× the 14 days «Договор» allows"]
     );
     assert_eq!(
         messages("31307490"),
