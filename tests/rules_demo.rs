@@ -199,13 +199,13 @@ fn demo_flags_read_as_a_qc_specialist_would_write_them() {
     );
     assert_eq!(
         messages("31252291"),
-        ["no activity for 164 days (last 09.06.2026): 11× the 14 days «Договор» allows"]
+        ["no activity for 164 days (last 09.06.2026): 12× the 14 days «Договор» allows"]
     );
     assert_eq!(
         messages("31307490"),
         [
-            // Both critical now: idle 15× the limit steps up; then by rule code.
-            "no activity for 111 days (last 01.08.2026): 15× the 7 days «Бронирование» allows",
+            // Both critical now: idle 16× the limit steps up; then by rule code.
+            "no activity for 111 days (last 01.08.2026): 16× the 7 days «Бронирование» allows",
             "«Срок действия брони» 10.08.2026 has passed (102 days ago), yet the card is in «Бронирование»",
         ]
     );
@@ -227,7 +227,7 @@ fn demo_flags_read_as_a_qc_specialist_would_write_them() {
     for id in &demo.unknown {
         assert_eq!(messages(id), ["stage «Переговоры» is not in the funnel"]);
     }
-    // Most severe first, then by rule code: idle 15× its limit has stepped up to critical,
+    // Most severe first, then by rule code: idle 16× its limit has stepped up to critical,
     // beside the expired booking.
     let flags = &demo.flags["31307490"];
     assert_eq!(

@@ -1236,6 +1236,42 @@ fn help_on_the_queue_lists_every_flag_letter_and_mark() {
 
 /// Keys past the end of the help (or of a card's pane) do not pile up: the first key back
 /// moves the text at once, as in a pager.
+/// tester42 F14: at 80 columns help's «(5/5 — полностью да); его цифра│» ran into the frame.
+/// Every line of help, scrolled through, on every screen of the reviewer, keeps a blank
+/// column before the popup's right border as it keeps one after its left.
+#[test]
+fn no_line_of_help_runs_into_its_frame_at_80_columns() {
+    for keys in ["?", "<enter>?", "<enter><enter>?"] {
+        let mut d = demo();
+        d.press(keys);
+        for _ in 0..12 {
+            let screen = d.screen(80, 24);
+            let rows: Vec<Vec<char>> = (screen.lines())
+                .map(|l| l.trim_matches('"').chars().collect())
+                .collect();
+            // The popup's rows: those between its corners, found on its top edge.
+            let top = (rows
+                .iter()
+                .position(|r| r.iter().filter(|c| **c == '┐').count() >= 2))
+            .unwrap_or_else(|| panic!("{keys}: the popup's top edge:\n{screen}"));
+            let right = (rows[top].iter().enumerate())
+                .filter(|(_, c)| **c == '┐')
+                .map(|(i, _)| i)
+                .nth_back(1)
+                .unwrap();
+            for row in rows
+                .iter()
+                .skip(top + 1)
+                .take_while(|r| r.get(right) == Some(&'│'))
+            {
+                let line: String = row.iter().collect();
+                assert_eq!(row[right - 1], ' ', "{keys}: {line}\n{screen}");
+            }
+            d.press("J");
+        }
+    }
+}
+
 #[test]
 fn scrolling_past_the_end_comes_back_with_the_first_key_up() {
     let mut d = demo();
@@ -1444,6 +1480,50 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
     let screen = d.screen(80, 24);
     assert!(item(&screen, 1).is_some(), "{screen}");
     assert!(item(&screen, 7).is_none(), "{screen}");
+}
+
+/// tester42 F12: at 80×24 the checklist's title read «Чек-лист  балл — · без ответа: 6», then
+/// «балл 100 % · без ответа: 5» with its name gone, then «осталось 4». One wording, the name
+/// kept beside it, as items are answered.
+#[test]
+fn the_checklist_title_keeps_its_name_and_its_wording_as_items_are_answered() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let items = 6;
+    for answered in 0..=3 {
+        let screen = d.screen(80, 24);
+        let top = screen.lines().nth(1).expect("the boxes' top edge");
+        let open = okk::text::tui::score_title(None, items - answered);
+        assert!(
+            top.contains(&format!(" {} ", okk::text::tui::checklist())) && top.contains(&open),
+            "{answered} answered: {top}"
+        );
+        d.press(&(answered + 1).to_string());
+    }
+}
+
+/// tester42 F6: #31655211 at «Бронирование» has «Интерес к доп. услугам» empty — bound to the
+/// stage, not required, so no flag. Its item «Доп. услуги предложены…» is suggested ✘?, with
+/// «field empty» beside it where a flag would be named.
+#[test]
+fn an_empty_bound_field_suggests_its_item_failed_and_says_why() {
+    let mut d = demo();
+    d.select_stage("Бронирование")
+        .press("<enter>/")
+        .press("31655211");
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter><enter>");
+    assert_eq!(common::reviewer::shown_card(&d.state), "31655211");
+    let screen = d.screen(120, 40);
+    let rows = checklist_rows(&screen).join(" ").replace('\u{a0}', " ");
+    let item = (rows
+        .split_once("5 ✘? ")
+        .and_then(|(_, r)| r.split_once(" 6 ")))
+    .unwrap_or_else(|| panic!("item 5 suggested failed:\n{screen}"))
+    .0;
+    let why = okk::text::tui::why_empty();
+    assert!(item.contains(&why), "{item}");
+    d.snap("card_empty_bound_field");
 }
 
 /// At 80×24 a judged card opened again (`p`) has its verdict, the stage suggested, the owner and
@@ -1840,6 +1920,46 @@ fn the_daily_chart_s_title_says_how_many_days_it_draws() {
             assert_eq!(bars, (blank..days).collect::<Vec<_>>(), "{row}\n{screen}");
         }
     }
+}
+
+/// tester42 F14: at 80×24 a bottleneck's row read «Бронирование — Дата п…»: the name and its
+/// likely cause cut in one line. Where both do not fit beside the figures, the cause goes
+/// under the name, which keeps the row's room.
+#[test]
+fn a_bottleneck_s_cause_goes_under_its_name_where_both_do_not_fit() {
+    let mut d = demo();
+    // Every card of «Бронирование» judged stale with its second item failed: the stage's
+    // likely cause.
+    d.select_stage("Бронирование").press("<enter><enter>");
+    let cards = d.state.queue.as_ref().unwrap().counts.cards;
+    d.press(&"22s".repeat(cards as usize)).press("qq");
+    d.press("4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let b = &d
+        .state
+        .stats
+        .as_ref()
+        .unwrap()
+        .figures
+        .analytics
+        .bottlenecks;
+    let cause = b.stages[0].likely_cause[0].text.clone();
+    let screen = d.screen(80, 24);
+    let rows: Vec<String> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .map(|r| r.trim().trim_start_matches('▶').trim().to_string())
+        .collect();
+    let at = (rows
+        .iter()
+        .position(|r| r.ends_with(&format!("/{cards} Бронирование"))))
+    .unwrap_or_else(|| panic!("the stage's name whole:\n{screen}"));
+    let under = &rows[at + 1];
+    let start: String = cause.chars().take(12).collect();
+    assert!(
+        under.starts_with(&format!("— {start}")),
+        "{under}\n{screen}"
+    );
+    d.snap("stats_bottleneck_cause");
 }
 
 /// The tester's F8: at 80×24 the bottlenecks box leaves a stage and manager pair some 17

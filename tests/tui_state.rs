@@ -589,6 +589,48 @@ fn an_expired_booking_suggests_its_term_entered_not_failed() {
     );
 }
 
+/// tester42 F6: #31655211 at «Бронирование» shows «Интерес к доп. услугам: — пусто» (bound to
+/// the stage, not required: no flag). Its item «Доп. услуги предложены…» is suggested failed,
+/// and `a` saves it so: the status says «saved: ok» and the score counts the fail.
+#[test]
+fn an_empty_bound_field_suggests_its_item_failed_and_a_saves_the_fail() {
+    use okk::domain::score::Answer;
+    let mut s = session();
+    s.stage("Бронирование");
+    let mut seen = 0;
+    while s.card_id() != "31655211" {
+        seen += 1;
+        assert!(seen < 200, "#31655211 not in the queue");
+        s.keys("<space>");
+    }
+    let card = s.state.card.as_ref().unwrap();
+    assert_eq!(card.detail.card.field("Интерес к доп. услугам"), None);
+    assert!(
+        !(card.detail.flags.iter()).any(|f| f.field.as_deref() == Some("Интерес к доп. услугам")),
+        "no flag names the field"
+    );
+    assert_eq!(card.suggested["extra_services"], Answer::Fail);
+    let expected = okk::domain::score::score(
+        &okk::funnel_config::default_funnel().stages[okk::funnel_config::default_funnel()
+            .resolve("Бронирование")
+            .unwrap()]
+        .checklist,
+        &card.suggested,
+    );
+    assert!(expected.unwrap() < 100.0);
+    s.keys("a");
+    let (checklist, score) = checklist_and_score(&s.the_review());
+    let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
+    assert_eq!(saved["extra_services"], Answer::Fail);
+    assert_eq!(score, expected);
+    assert!(
+        matches!(&s.state.shared.status,
+            Some(Status::Info(m)) if m.starts_with("#31655211 saved: ok") && !m.contains("critical")),
+        "{:?}",
+        s.state.shared.status
+    );
+}
+
 #[test]
 fn r_suggests_an_owner_and_e_corrects_a_field_both_saved_with_the_verdict() {
     let mut s = session();

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::{Card, SystemField};
 use super::columns::SourceColumns;
+use super::funnel::{FieldRef, Funnel};
 use super::names::fold;
 
 /// A value longer than this (bytes) is kept as its digest: the diff says it changed, not from
@@ -124,6 +125,22 @@ impl Carried {
             okk: SYSTEM.into_iter().filter(|f| columns.carries(*f)).collect(),
             custom,
         })
+    }
+
+    /// Whether the source carried `field`: a custom field under its name or one of the funnel's
+    /// aliases of it (`SourceColumns::exports` reads a source's columns alike).
+    pub fn carries(&self, field: &FieldRef, funnel: &Funnel) -> bool {
+        match field {
+            FieldRef::System(f) => self.okk.contains(f),
+            FieldRef::Custom(name) => {
+                let folded = [fold(name)];
+                let keys = match funnel.custom_keys(name) {
+                    [] => &folded[..],
+                    keys => keys,
+                };
+                self.custom.iter().any(|c| keys.contains(&fold(c)))
+            }
+        }
     }
 }
 

@@ -85,10 +85,12 @@ pub struct ChecklistItem {
 /// booking date that has passed is still entered. «Бронь действует» is about the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Checks {
-    /// The field is filled: only a `required` flag (the field is empty) suggests a fail.
+    /// The field is filled: only its being empty (a `required` flag, or empty on the card)
+    /// suggests a fail.
     #[default]
     Filled,
-    /// The field holds a right value: any flag naming the field suggests a fail.
+    /// The field holds a right value: any flag naming the field, or its being empty, suggests a
+    /// fail.
     Valid,
 }
 

@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::as_judged::Carried;
+use super::card::Card;
 use super::flag::Flag;
 use super::flag::RuleCode;
-use super::funnel::{ChecklistItem, Checks, DefaultAnswer, Stage};
+use super::funnel::{ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Stage};
 use super::names::fold;
+use super::rules::values::is_filled;
 
 /// One answer to one checklist item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,34 +118,78 @@ pub fn score(items: &[ChecklistItem], answers: &Answers) -> Option<f64> {
 /// item bound to a field a flag speaks against — the rules found that field wrong, so the item is
 /// suggested failed (0 on a scale item). Which flags speak against it depends on what the item
 /// judges: a `filled` item only fails when the field is empty (`required`); a `valid` item on
-/// any flag naming the field. A suggestion is only shown; the auditor confirms it (`a`, or by
-/// answering the item) before it counts.
+/// any flag naming the field. A bound field the card has `empty` (see [`empty_bound`]) fails
+/// either kind, required or not: the card shows it empty, so its item cannot say it is filled
+/// (tester42 F6). A suggestion is only shown; the auditor confirms it (`a`, or by answering the
+/// item) before it counts.
 ///
 /// An item also names the rules whose flag speaks against it whatever field it names (its
 /// `flags`): an idle card's next step.
-pub fn suggest(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
+pub fn suggest(
+    stage: &Stage,
+    flags: &[Flag],
+    empty: &[FieldRef],
+    default: DefaultAnswer,
+) -> Answers {
     stage
         .checklist
         .iter()
         .map(|item| {
-            let caught = against(item, flags).is_some();
+            let caught = against(item, flags, empty).is_some();
             let default = if caught { DefaultAnswer::Fail } else { default };
             (item.id.clone(), Answer::from_default(default, item.scale))
         })
         .collect()
 }
 
-/// The first of `flags` that speaks against `item` (see [`suggest`]): the reason its suggestion
-/// is a fail, which the card names beside it.
-pub fn against<'f>(item: &ChecklistItem, flags: &'f [Flag]) -> Option<&'f Flag> {
+/// Why an item is suggested failed, which the card names beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Against<'f> {
+    /// A flag that speaks against it.
+    Flag(&'f Flag),
+    /// No flag does, but its field is empty on the card.
+    Empty,
+}
+
+/// What speaks against `item` (see [`suggest`]): the first of `flags` that does, else its field
+/// being among the card's `empty` ones.
+pub fn against<'f>(
+    item: &ChecklistItem,
+    flags: &'f [Flag],
+    empty: &[FieldRef],
+) -> Option<Against<'f>> {
     let field = item.field.as_ref().map(|f| fold(f.label()));
-    flags.iter().find(|f| {
+    let flag = flags.iter().find(|f| {
         let on_field = || {
             let judged = item.checks == Checks::Valid || f.code == RuleCode::Required;
             judged && field.is_some() && f.field.as_deref().map(fold) == field
         };
         item.flags.contains(&f.code) || on_field()
-    })
+    });
+    if let Some(flag) = flag {
+        return Some(Against::Flag(flag));
+    }
+    let empty_here = field.is_some_and(|field| empty.iter().any(|e| fold(e.label()) == field));
+    empty_here.then_some(Against::Empty)
+}
+
+/// The fields `stage`'s checklist items are bound to that `card` has empty, as its card shows
+/// them. A field its source's imports and syncs never `carried` is left out, as the `required`
+/// rule leaves it (docs/rules.md "A column the source never exports"): not the manager's fault.
+pub fn empty_bound(
+    stage: &Stage,
+    card: &Card,
+    funnel: &Funnel,
+    carried: Option<&Carried>,
+) -> Vec<FieldRef> {
+    let mut out: Vec<FieldRef> = Vec::new();
+    for field in stage.checklist.iter().filter_map(|i| i.field.as_ref()) {
+        let carried = carried.is_none_or(|c| c.carries(field, funnel));
+        if carried && !is_filled(card, field, funnel) && !out.contains(field) {
+            out.push(field.clone());
+        }
+    }
+    out
 }
 
 /// The answers with every item the auditor left unanswered taking its suggestion: what `a`
@@ -394,15 +441,15 @@ mod tests {
     fn suggest_without_flags_gives_every_item_the_funnel_default() {
         let stage = stage_with(vec![item("a", 1), scaled(item("s", 2), 5)]);
         assert_eq!(
-            suggest(&stage, &[], DefaultAnswer::Pass),
+            suggest(&stage, &[], &[], DefaultAnswer::Pass),
             answers(&[("a", Answer::Pass), ("s", Answer::Scale(5))])
         );
         assert_eq!(
-            suggest(&stage, &[], DefaultAnswer::Fail),
+            suggest(&stage, &[], &[], DefaultAnswer::Fail),
             answers(&[("a", Answer::Fail), ("s", Answer::Scale(0))])
         );
         assert_eq!(
-            suggest(&stage, &[], DefaultAnswer::Na),
+            suggest(&stage, &[], &[], DefaultAnswer::Na),
             answers(&[("a", Answer::Na), ("s", Answer::Na)])
         );
     }
@@ -421,7 +468,7 @@ mod tests {
         // The flag names the field loosely spelled; the comparison folds case, spaces and «ё».
         let flags = [flag_on("Phone"), flag_on("  дата встречи в  офисе продаж")];
         assert_eq!(
-            suggest(&stage, &flags, DefaultAnswer::Na),
+            suggest(&stage, &flags, &[], DefaultAnswer::Na),
             answers(&[
                 ("phone_saved", Answer::Fail),
                 ("meeting", Answer::Scale(0)),
@@ -440,7 +487,7 @@ mod tests {
         let mut idle = flag_on("phone");
         idle.field = None;
         assert_eq!(
-            suggest(&stage, &[idle], DefaultAnswer::Pass),
+            suggest(&stage, &[idle], &[], DefaultAnswer::Pass),
             answers(&[("phone_saved", Answer::Pass)])
         );
     }
@@ -469,15 +516,15 @@ mod tests {
         let stage = stage_with(vec![next.clone(), item("call", 3)]);
         let idle = [idle_flag()];
         assert_eq!(
-            suggest(&stage, &idle, DefaultAnswer::Pass),
+            suggest(&stage, &idle, &[], DefaultAnswer::Pass),
             answers(&[("next_step", Answer::Fail), ("call", Answer::Pass)])
         );
-        assert_eq!(against(&next, &idle).map(|f| f.code), Some(RuleCode::Idle));
-        assert_eq!(against(&stage.checklist[1], &idle), None);
+        assert_eq!(against(&next, &idle, &[]), Some(Against::Flag(&idle[0])));
+        assert_eq!(against(&stage.checklist[1], &idle, &[]), None);
         // A flag of a rule it does not name leaves it as the funnel's default.
-        assert_eq!(against(&next, &[date_flag_on("Дата договора")]), None);
+        assert_eq!(against(&next, &[date_flag_on("Дата договора")], &[]), None);
         assert_eq!(
-            suggest(&stage, &[], DefaultAnswer::Pass),
+            suggest(&stage, &[], &[], DefaultAnswer::Pass),
             answers(&[("next_step", Answer::Pass), ("call", Answer::Pass)])
         );
         // The built-in funnel binds every stage's next step to the idle and no-task flags.
@@ -502,7 +549,7 @@ mod tests {
         let funnel = crate::funnel_config::default_funnel();
         let stage = &funnel.stages[0];
         assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
-        let clean = suggest(stage, &[], funnel.checklist_default);
+        let clean = suggest(stage, &[], &[], funnel.checklist_default);
         assert_eq!(score(&stage.checklist, &clean), Some(100.0));
         // In the shipped funnel `contact_saved` is critical and bound to `phone`.
         let bound = stage
@@ -511,7 +558,7 @@ mod tests {
             .find(|i| i.critical && i.field.is_some())
             .expect("a critical item bound to a field in the first stage");
         let field = bound.field.as_ref().unwrap().label();
-        let caught = suggest(stage, &[flag_on(field)], funnel.checklist_default);
+        let caught = suggest(stage, &[flag_on(field)], &[], funnel.checklist_default);
         let answer = caught[&bound.id];
         assert_eq!(answer.value(bound.scale), Some(0.0), "{answer:?}");
         assert_eq!(score(&stage.checklist, &caught), Some(0.0));
@@ -528,7 +575,7 @@ mod tests {
         ]);
         let passed = [date_flag_on("Срок действия брони")];
         assert_eq!(
-            suggest(&stage, &passed, DefaultAnswer::Pass),
+            suggest(&stage, &passed, &[], DefaultAnswer::Pass),
             answers(&[
                 ("booking_term_set", Answer::Pass),
                 ("booking_valid", Answer::Fail),
@@ -537,12 +584,72 @@ mod tests {
         // An empty field is neither entered nor valid.
         let empty = [flag_on("Срок действия брони")];
         assert_eq!(
-            suggest(&stage, &empty, DefaultAnswer::Pass),
+            suggest(&stage, &empty, &[], DefaultAnswer::Pass),
             answers(&[
                 ("booking_term_set", Answer::Fail),
                 ("booking_valid", Answer::Fail),
             ])
         );
+    }
+
+    /// tester42 F6: «Интерес к доп. услугам» is bound to the stage but not required, so no flag
+    /// fires when it is empty; the card showed it «— пусто» while its item was suggested ✔?. An
+    /// empty bound field now suggests the item failed, either kind, and says why; filled, or
+    /// never carried by the card's source, it leaves the default.
+    #[test]
+    fn a_bound_field_the_card_has_empty_suggests_a_fail_without_a_flag() {
+        let field = FieldRef::Custom("Интерес к доп. услугам".into());
+        let mut valid = bound(item("interest_valid", 1), field.clone());
+        valid.checks = Checks::Valid;
+        let stage = stage_with(vec![
+            bound(item("extra_services", 2), field.clone()),
+            valid,
+            bound(item("phone_saved", 1), FieldRef::System(SystemField::Phone)),
+            item("call", 3),
+        ]);
+        let funnel = crate::funnel_config::default_funnel();
+        let mut card = Card {
+            phones: vec!["+7 900 000-00-00".into()],
+            ..Card::default()
+        };
+        let empty = empty_bound(&stage, &card, &funnel, None);
+        assert_eq!(empty, std::slice::from_ref(&field));
+        assert_eq!(
+            suggest(&stage, &[], &empty, DefaultAnswer::Pass),
+            answers(&[
+                ("extra_services", Answer::Fail),
+                ("interest_valid", Answer::Fail),
+                ("phone_saved", Answer::Pass),
+                ("call", Answer::Pass),
+            ])
+        );
+        assert_eq!(
+            against(&stage.checklist[0], &[], &empty),
+            Some(Against::Empty)
+        );
+        // A flag on the field is the reason named before its emptiness.
+        let flags = [flag_on("Интерес к доп. услугам")];
+        assert_eq!(
+            against(&stage.checklist[0], &flags, &empty),
+            Some(Against::Flag(&flags[0]))
+        );
+        // A source that never carried the column: not the card's fault, as for `required`.
+        let carried = Carried {
+            okk: vec![SystemField::Phone],
+            custom: vec!["Дата встречи в офисе продаж".into()],
+        };
+        assert_eq!(empty_bound(&stage, &card, &funnel, Some(&carried)), []);
+        let carried = Carried {
+            custom: vec!["интерес к доп. услугам".into()],
+            ..carried
+        };
+        assert_eq!(
+            empty_bound(&stage, &card, &funnel, Some(&carried)),
+            std::slice::from_ref(&field)
+        );
+        card.fields
+            .push(("Интерес к доп. услугам".into(), "паркинг".into()));
+        assert_eq!(empty_bound(&stage, &card, &funnel, None), []);
     }
 
     #[test]

@@ -121,7 +121,7 @@ const ITEM_COLUMNS: usize = 48;
 /// under an auditor, their alignment with the lead per checklist item (by its text, with how
 /// many decided reviews it rests on) and the answers they left out.
 pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> String {
-    let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
+    let num = |v: Option<f64>| v.map_or("—".to_string(), |v| super::i18n::rounded(v, 0));
     // The report's column names: one translation for both.
     let header = super::report::auditor_columns();
     let of = super::report::share_of;

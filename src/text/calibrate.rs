@@ -229,7 +229,9 @@ fn minute(stored: &str) -> String {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("—".into(), |v| {
+        format!("{}%", super::i18n::rounded(v * 100.0, 0))
+    })
 }
 
 /// A coefficient as the language writes decimals (`0.667` / `0,667`).

@@ -5,7 +5,10 @@ use crate::domain::fill::{FillRow, TrendPoint};
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
+    rate.map_or_else(
+        || "—".to_string(),
+        |r| format!("{}%", super::i18n::rounded(r * 100.0, 0)),
+    )
 }
 
 /// The table: one line per field and stage, bound or required ones first.

@@ -154,9 +154,21 @@ pub fn int(lang: Lang, n: i64) -> String {
     }
 }
 
-/// A number with `places` decimals as `lang` writes it: `3.5` / `3,5`.
+/// `x` to `places` decimals, a half rounded up (away from zero): 62.5 → `63`, 12.5 → `13`,
+/// as a reader rounds, where Rust's formatting rounds a half to even (`62`, but `38` for 37.5:
+/// tester42 F13). A figure a hair under the half by the float's error (0.285 × 100 is
+/// 28.499…) counts as the half it stands for.
+pub fn rounded(x: f64, places: usize) -> String {
+    let scale = 10f64.powi(i32::try_from(places).unwrap_or(i32::MAX).min(15));
+    let y = x * scale;
+    let r = (y + y.signum() * y.abs().max(1.0) * 1e-12).round();
+    format!("{:.places$}", r / scale)
+}
+
+/// A number with `places` decimals as `lang` writes it: `3.5` / `3,5`, rounded as
+/// [`rounded`] says.
 pub fn decimal(lang: Lang, x: f64, places: usize) -> String {
-    let s = format!("{x:.places$}");
+    let s = rounded(x, places);
     match lang {
         Lang::En => s,
         Lang::Ru => {
@@ -218,8 +230,30 @@ mod tests {
         assert_eq!(int(Lang::Ru, 999), "999");
         assert_eq!(int(Lang::Ru, -1000), "-1\u{202f}000");
         assert_eq!(int(Lang::En, 1234567), "1234567");
-        assert_eq!(decimal(Lang::Ru, 12345.25, 1), "12\u{202f}345,2");
+        assert_eq!(decimal(Lang::Ru, 12345.24, 1), "12\u{202f}345,2");
         assert_eq!(decimal(Lang::En, 3.5, 1), "3.5");
+    }
+
+    /// tester42 F13: 62.5 % read «62 %» and 12.5 «12%» while 37.5 read «38%»: a half rounds
+    /// up, whatever the digit before it, and a float's error under the half does not undo it.
+    #[test]
+    fn a_half_rounds_up_whatever_the_digit_before_it() {
+        for (x, places, said) in [
+            (62.5, 0, "63"),
+            (12.5, 0, "13"),
+            (37.5, 0, "38"),
+            (0.5, 0, "1"),
+            (62.4, 0, "62"),
+            (0.285 * 100.0, 0, "29"),
+            (9.75, 1, "9.8"),
+            (9.65, 1, "9.7"),
+            (22.45, 1, "22.5"),
+            (-2.5, 0, "-3"),
+            (100.0, 0, "100"),
+        ] {
+            assert_eq!(rounded(x, places), said, "{x} to {places}");
+        }
+        assert_eq!(decimal(Lang::Ru, 12345.25, 1), "12\u{202f}345,3");
     }
 
     #[test]

@@ -8,7 +8,10 @@ fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         "—".to_string()
     } else {
-        format!("{:.0}%", part as f64 / whole as f64 * 100.0)
+        format!(
+            "{}%",
+            super::i18n::rounded(part as f64 / whole as f64 * 100.0, 0)
+        )
     }
 }
 

@@ -158,19 +158,23 @@ fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
     )
 }
 
-/// Idle past twice the stage's limit: `times` whole limits, said to a tenth below ten (19 days
-/// of 7 are 2.7 limits, not «2 times»), rounded down: never more than it is.
+/// Idle past twice the stage's limit: how many limits, whole from ten up and to a tenth below
+/// (19 days of 7 are 2.7 limits, not «2 times»), a half rounded up as every figure is
+/// ([`crate::text::i18n::rounded`]): 160 days of 7 are 22.86, «23» (tester42 F13: «22» beside
+/// «9,7»). `times` (whole limits, rounded down) is the flag's; the sentence reckons anew.
 fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
     let ratio = days as f64 / f64::from(allowed.max(1));
-    let tenths = (ratio * 10.0).floor() / 10.0;
-    let (said, plural) = if times < 10 && tenths.fract() > 0.0 {
+    let tenth = crate::text::i18n::rounded(ratio, 1);
+    let whole: i64 = crate::text::i18n::rounded(ratio, 0)
+        .parse()
+        .unwrap_or(times);
+    let (said, plural) = match tenth.parse::<f64>() {
         // A fraction takes the form of «2 раза» in Russian (в 2,7 раза).
-        (
-            crate::text::i18n::decimal(crate::text::lang::current(), tenths, 1),
+        Ok(t) if t < 10.0 && t.fract() != 0.0 => (
+            crate::text::i18n::decimal(crate::text::lang::current(), ratio, 1),
             2,
-        )
-    } else {
-        (times.to_string(), times)
+        ),
+        _ => (whole.to_string(), whole),
     };
     crate::tr!(
         "rules-idle-far",
@@ -377,7 +381,37 @@ mod tests {
         assert!(ru(19, 2).contains("в 2,7 раза дольше"), "{}", ru(19, 2));
         assert!(ru(21, 3).contains("в 3 раза дольше"), "{}", ru(21, 3));
         assert!(ru(35, 5).contains("в 5 раз дольше"), "{}", ru(35, 5));
-        assert!(ru(160, 22).contains("в 22 раза дольше"), "{}", ru(160, 22));
-        assert!(far(160, 22).contains(": 22× the"), "{}", far(160, 22));
+        assert!(ru(160, 22).contains("в 23 раза дольше"), "{}", ru(160, 22));
+        assert!(far(160, 22).contains(": 23× the"), "{}", far(160, 22));
+    }
+
+    /// tester42 F13: «160 дней … в 22 раза» (22.9 rounded down), «82 дня … в 11 раз» (11.7),
+    /// but «68 дней … в 9,7 раза»: one rule, whole from ten up, a tenth below, a half up.
+    #[test]
+    fn far_idle_rounds_its_multiple_half_up_whole_from_ten() {
+        let last = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let ru = |days, allowed| {
+            crate::text::lang::with(crate::text::lang::Lang::Ru, || {
+                idle_far(days, last, "Договор", allowed, days / i64::from(allowed))
+            })
+        };
+        for (days, allowed, said) in [
+            (160, 7, "в 23 раза"),
+            (82, 7, "в 12 раз"),
+            (68, 7, "в 9,7 раза"),
+            (66, 7, "в 9,4 раза"),
+            // 9.96 is 10.0 to a tenth: whole.
+            (249, 25, "в 10 раз"),
+            // 3.025 is 3.0 to a tenth: no «,0»; 3.05 is 3.1.
+            (121, 40, "в 3 раза"),
+            (61, 20, "в 3,1 раза"),
+            (21, 2, "в 11 раз"),
+        ] {
+            assert!(
+                ru(days, allowed).contains(said),
+                "{said}: {}",
+                ru(days, allowed)
+            );
+        }
     }
 }

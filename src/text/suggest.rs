@@ -7,7 +7,10 @@ use crate::domain::suggest::{Evidence, Mismatch, NewStage, OneSitting, StageShar
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
+    rate.map_or_else(
+        || "—".to_string(),
+        |r| format!("{}%", super::i18n::rounded(r * 100.0, 0)),
+    )
 }
 
 /// A stage okk proposes, named in the funnel's language, not the reader's: the name goes into

@@ -64,7 +64,7 @@ pub fn judged_when(t: &chrono::NaiveDateTime, today: chrono::NaiveDate) -> Strin
 /// A whole percentage (`v` of 100) as the language writes it: `95%`; in Russian after a no-break
 /// space, `95 %`, as the screens' legends have it (tester39 F15: «95 %» beside «0%»).
 pub fn percent(v: f64) -> String {
-    tr!("tui-percent", n = format!("{v:.0}"))
+    tr!("tui-percent", n = super::i18n::rounded(v, 0))
 }
 
 /// A day of the month without the year, as the card's "since" shows it: "20.11".
@@ -373,6 +373,27 @@ pub fn action(id: &str, item: Option<u8>) -> String {
     super::i18n::message(id, Some(&args))
 }
 
+/// A checklist item key's help where the item is answered on a `0..=max` scale: its steps
+/// down from the maximum, all of them when few.
+pub fn action_scale(id: &str, item: u8, max: u8) -> String {
+    let steps: Vec<String> = if max <= 3 {
+        (0..=max).rev().map(|k| k.to_string()).collect()
+    } else {
+        [
+            max.to_string(),
+            (max - 1).to_string(),
+            "…".into(),
+            "0".into(),
+        ]
+        .into()
+    };
+    let mut args = super::i18n::FluentArgs::new();
+    args.set("n", item);
+    args.set("max", max);
+    args.set("steps", steps.join(" → "));
+    super::i18n::message(id, Some(&args))
+}
+
 pub fn too_small(w: u16, h: u16) -> String {
     tr!("tui-too-small", width = w, height = h)
 }
@@ -542,19 +563,15 @@ pub fn loading() -> String {
     tr!("tui-loading")
 }
 
-/// The checklist's title: its score, and how many items it leaves out (not answered yet).
-pub fn score_title(pct: &str, unanswered: usize) -> String {
-    match unanswered {
-        0 => tr!("tui-score", pct = pct),
-        n => tr!("tui-score-unanswered", pct = pct, count = n),
-    }
-}
-
-/// [`score_title`] in fewer words, for a box too narrow for it beside the checklist's name.
-pub fn score_title_short(pct: &str, unanswered: usize) -> String {
-    match unanswered {
-        0 => tr!("tui-score", pct = pct),
-        n => tr!("tui-score-unanswered-short", pct = pct, count = n),
+/// The checklist's title beside its name: its score (`None`: nothing counted yet) and how many
+/// items it leaves out (not answered yet), in one wording at every width.
+pub fn score_title(pct: Option<&str>, unanswered: usize) -> String {
+    let open = (unanswered > 0).then(|| tr!("tui-score-unanswered", count = unanswered));
+    match (pct, open) {
+        (Some(pct), Some(open)) => format!("{pct} · {open}"),
+        (Some(pct), None) => pct.to_string(),
+        (None, Some(open)) => open,
+        (None, None) => "—".to_string(),
     }
 }
 
@@ -1361,14 +1378,14 @@ pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
     )
 }
 
-/// [`stats_last_week`] where its words do not fit: the week, the share and the count whole.
-pub fn stats_last_week_short(week: &str, reviews: u64, not_ok: &str) -> String {
-    tr!(
-        "tui-stats-last-week-short",
-        week = week,
-        share = not_ok,
-        count = reviews
-    )
+/// The head of [`stats_last_week`] on a line of its own, where the whole does not fit.
+pub fn stats_week_head(week: &str) -> String {
+    tr!("tui-stats-week-head", week = week)
+}
+
+/// [`stats_last_week`] under [`stats_week_head`]: the share, its words and its sample whole.
+pub fn stats_week_figure(reviews: u64, not_ok: &str) -> String {
+    tr!("tui-stats-week-figure", share = not_ok, count = reviews)
 }
 
 pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
@@ -1456,6 +1473,11 @@ pub fn flag_word(code: crate::domain::flag::RuleCode) -> String {
         R::UnknownStage => tr!("tui-word-unknown-stage"),
         R::NoTask => tr!("tui-word-no-task"),
     }
+}
+
+/// Beside a checklist item suggested failed because the card has its field empty (no flag).
+pub fn why_empty() -> String {
+    tr!("tui-why-empty")
 }
 
 /// The queue legend's word for ↩ (a card the lead sent back), short: the row says the rest.

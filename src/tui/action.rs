@@ -636,6 +636,20 @@ impl Action {
         (self.entry().short).map(|id| crate::text::tui::action(id, self.number()))
     }
 
+    /// Help's line for the action on a screen, where the action is a checklist item's key and
+    /// that item is answered on a `0..=scale` scale: what the key does to a scale item, which
+    /// is not the pass → fail → n/a of the others (tester42 F5). Other keys, other items, and
+    /// screens where the key does something else: [`Action::help`].
+    pub fn help_scaled(self, mode: Mode, scale: Option<u8>) -> String {
+        let elsewhere = self.entry().help_in.iter().any(|(m, _)| *m == mode);
+        match (self, scale) {
+            (Action::Item(n), Some(max)) if !elsewhere => {
+                crate::text::tui::action_scale(ITEM_HELP_SCALE, n, max)
+            }
+            _ => self.help(mode),
+        }
+    }
+
     /// Help's line for the action on a screen: the lead's screens say what the keys do there.
     pub fn help(self, mode: Mode) -> String {
         let e = self.entry();
@@ -647,6 +661,9 @@ impl Action {
         crate::text::tui::action(id, self.number())
     }
 }
+
+/// Help's line for a checklist item's key where the item is a scale (`$n`, `$max`, `$steps`).
+const ITEM_HELP_SCALE: &str = "tui-action-item-help-scale";
 
 /// Every message id the table names (tests check each is in both catalogues).
 pub fn message_ids() -> Vec<&'static str> {
@@ -661,6 +678,7 @@ pub fn message_ids() -> Vec<&'static str> {
                 .chain(e.hint_in.iter().map(|(_, id)| *id))
                 .chain(e.hint_on)
         })
+        .chain(std::iter::once(ITEM_HELP_SCALE))
         .collect()
 }
 
@@ -706,6 +724,37 @@ mod tests {
                 "пункт чек-листа 4: подсказка, затем да → нет → н/п"
             );
             assert_eq!(Action::WrongStage.hint(), "не тот этап");
+        });
+    }
+
+    /// tester42 F5: help's line for a scale item's key said «да → нет → н/п»; it says what the
+    /// key does to that item, as the marks section does. A pass/fail item, and the lead's
+    /// screen where the key corrects the item, keep their lines.
+    #[test]
+    fn a_scale_item_s_key_says_it_steps_down_its_scale() {
+        crate::text::lang::with(Lang::Ru, || {
+            assert_eq!(
+                Action::Item(5).help_scaled(Mode::Card, Some(5)),
+                "пункт чек-листа 5, шкала 0–5: подсказка, затем 5 → 4 → … → 0 → н/п"
+            );
+            assert_eq!(
+                Action::Item(2).help_scaled(Mode::Card, Some(2)),
+                "пункт чек-листа 2, шкала 0–2: подсказка, затем 2 → 1 → 0 → н/п"
+            );
+            assert_eq!(
+                Action::Item(4).help_scaled(Mode::Card, None),
+                Action::Item(4).help(Mode::Card)
+            );
+            assert_eq!(
+                Action::Item(5).help_scaled(Mode::Decide, Some(5)),
+                Action::Item(5).help(Mode::Decide)
+            );
+        });
+        crate::text::lang::with(Lang::En, || {
+            assert_eq!(
+                Action::Item(5).help_scaled(Mode::Card, Some(5)),
+                "checklist item 5, a 0–5 scale: suggestion, then 5 → 4 → … → 0 → n/a"
+            );
         });
     }
 }

@@ -17,6 +17,7 @@ tui-action-unclear-help = verdict unclear: the manager must say; save, next
 tui-action-item-hint = checklist
 tui-action-item-short = checklist
 tui-action-item-help = checklist item { $n }: suggestion, then pass → fail → n/a
+tui-action-item-help-scale = checklist item { $n }, a 0–{ $max } scale: suggestion, then { $steps } → n/a
 tui-action-item-help-decide = correct checklist item { $n } (your answers become the reference)
 tui-action-accept-hint = accept
 tui-action-accept-help = accept the auditor's review as it is; next

@@ -151,9 +151,7 @@ tui-item-weight = w{ $weight }{ $critical ->
 }
 tui-checklist = Checklist
 tui-no-checklist = The funnel has no checklist for this stage.
-tui-score = score { $pct }
-tui-score-unanswered = score { $pct } · { $count } unanswered
-tui-score-unanswered-short = score { $pct } · { $count } left
+tui-score-unanswered = { $count } unanswered
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ { $count } more
 tui-items-below = ↓ { $count } more
@@ -327,7 +325,8 @@ tui-stats-n = n={ $count }
 tui-stats-no-reviews = No reviews yet: the bottlenecks come from the auditors' verdicts.
 tui-stats-trend = Reviews per day, { $days } days
 tui-stats-last-week = { $week }: { $share } not ok of { $count }
-tui-stats-last-week-short = { $week }: { $share } of { $count }
+tui-stats-week-head = { $week }:
+tui-stats-week-figure = { $share } not ok of { $count }
 tui-stats-totals = in all: { $share } not ok of { $count }
 tui-stats-several-stages = in all each card once; the stages' samples sum to { $rows } (okk stats says why)
 tui-stats-title = where the funnel leaks
@@ -364,6 +363,7 @@ tui-word-backwards = backwards
 tui-word-gone = gone
 tui-word-unknown-stage = not in the funnel
 tui-word-no-task = no task
+tui-why-empty = field empty
 tui-legend-returned = sent back
 tui-legend-draft = draft
 tui-legend-changed = changed

@@ -17,6 +17,7 @@ tui-action-unclear-help = вердикт «неясно»: пусть скаже
 tui-action-item-hint = чек-лист
 tui-action-item-short = пункт
 tui-action-item-help = пункт чек-листа { $n }: подсказка, затем да → нет → н/п
+tui-action-item-help-scale = пункт чек-листа { $n }, шкала 0–{ $max }: подсказка, затем { $steps } → н/п
 tui-action-item-help-decide = исправить пункт чек-листа { $n } (ваши ответы станут эталоном)
 tui-action-accept-hint = принять
 tui-action-accept-help = принять проверку аудитора как есть; дальше

@@ -159,9 +159,7 @@ tui-item-weight = вес { $weight }{ $critical ->
 }
 tui-checklist = Чек-лист
 tui-no-checklist = У этого этапа в воронке нет чек-листа.
-tui-score = балл { $pct }
-tui-score-unanswered = балл { $pct } · без ответа: { $count }
-tui-score-unanswered-short = балл { $pct } · осталось { $count }
+tui-score-unanswered = без ответа: { $count }
 # The checklist's box cut short: items hidden above and below the ones it shows.
 tui-items-above = ↑ ещё { $count }
 tui-items-below = ↓ ещё { $count }
@@ -338,7 +336,8 @@ tui-stats-n = n={ $count }
 tui-stats-no-reviews = Проверок пока нет: узкие места считаются по вердиктам аудиторов.
 tui-stats-trend = Проверок в день за { $days } дн.
 tui-stats-last-week = { $week }: не ок { $share } из { $count }
-tui-stats-last-week-short = { $week }: { $share } из { $count }
+tui-stats-week-head = { $week }:
+tui-stats-week-figure = не ок { $share } из { $count }
 tui-stats-totals = всего: не ок { $share } из { $count }
 tui-stats-several-stages = во «всего» карточка один раз; выборки этапов в сумме { $rows } (почему — okk stats)
 tui-stats-title = где воронка теряет
@@ -375,6 +374,7 @@ tui-word-backwards = назад
 tui-word-gone = пропала
 tui-word-unknown-stage = нет в воронке
 tui-word-no-task = нет задачи
+tui-why-empty = поле пустое
 tui-legend-returned = возвращена
 tui-legend-draft = черновик
 tui-legend-changed = изменена

@@ -11,7 +11,7 @@ use crate::domain::as_judged::AsJudged;
 use crate::domain::funnel::StageKind;
 use crate::domain::others_review::OthersReview;
 use crate::domain::review::{Review, ReviewDraft, Verdict};
-use crate::domain::score::{score, suggest};
+use crate::domain::score::{empty_bound, score, suggest};
 use crate::domain::stored_review::ReviewedCard;
 use crate::text::tui as msg;
 use crate::tui::action::Action;
@@ -304,9 +304,12 @@ fn owner_replaced(
     }
 }
 
-/// Whether the draft answers item `id` with a fail.
-fn draft_fails(draft: &crate::domain::review::ReviewDraft, id: &str) -> bool {
-    draft.answers.get(id) == Some(&crate::domain::score::Answer::Fail)
+/// Whether the draft answers `item` with a fail (0 on a scale item, as the score reads it).
+fn draft_fails(
+    draft: &crate::domain::review::ReviewDraft,
+    item: &crate::domain::funnel::ChecklistItem,
+) -> bool {
+    (draft.answers.get(&item.id)).is_some_and(|a| a.value(item.scale) == Some(0.0))
 }
 
 /// Asks for the verdict to be written (durably); the card stays until it is. `stage`: the
@@ -329,7 +332,7 @@ fn verdict(state: &mut State, verdict: Verdict, stage: Option<String>, cx: &mut 
     let critical_failed = (verdict == Verdict::Ok)
         .then(|| {
             (items.iter())
-                .find(|i| i.critical && draft_fails(&review.draft, &i.id))
+                .find(|i| i.critical && draft_fails(&review.draft, i))
                 .map(|i| i.text.clone())
         })
         .flatten();
@@ -781,6 +784,18 @@ pub(super) fn open(state: &mut State, index: usize, draft: Option<ReviewDraft>, 
     cx.read(state, ask, Then::ShowCard { index, draft });
 }
 
+/// The answers the card's flags and its empty bound fields suggest at stage `s`.
+fn suggested(
+    funnel: &crate::domain::Funnel,
+    s: usize,
+    detail: &crate::domain::card_detail::CardDetail,
+) -> crate::domain::score::Answers {
+    let stage = funnel.stage(s);
+    let carried = detail.carried.as_ref();
+    let empty = empty_bound(stage, &detail.card, funnel, carried);
+    suggest(stage, &detail.flags, &empty, funnel.checklist_default)
+}
+
 /// Queue item `index` read back: shown with the review, or the rules' pre-answers.
 pub(super) fn card_read(
     state: &mut State,
@@ -794,13 +809,7 @@ pub(super) fn card_read(
     };
     let funnel = &state.shared.funnel;
     let stage = funnel.resolve(&read.detail.card.stage);
-    let suggested = stage.map_or_else(Default::default, |s| {
-        suggest(
-            funnel.stage(s),
-            &read.detail.flags,
-            funnel.checklist_default,
-        )
-    });
+    let suggested = stage.map_or_else(Default::default, |s| suggested(funnel, s, &read.detail));
     // What the store gives back on the next opening is kept already; a draft given here (undo)
     // is not: it is the auditor's draft again once its verdict is withdrawn.
     // Only the answers the card's stage asks now: her review from before the CRM moved the
@@ -921,13 +930,7 @@ pub(super) fn redraw_changed(state: &mut State, read: CardRead, refused: Option<
     if stage != c.stage {
         c.item = 0;
     }
-    c.suggested = stage.map_or_else(Default::default, |s| {
-        suggest(
-            funnel.stage(s),
-            &read.detail.flags,
-            funnel.checklist_default,
-        )
-    });
+    c.suggested = stage.map_or_else(Default::default, |s| suggested(funnel, s, &read.detail));
     c.stage = stage;
     c.checked = stage;
     c.previous = read.review;
@@ -959,5 +962,31 @@ fn gone_on_opening(state: &mut State, index: usize, cx: &mut Cx) {
     if !on_screen {
         move_to(state, index, true, cx);
         state.shared.status = Some(Status::Info(msg::card_removed(&external_id, None)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::score::Answer;
+
+    /// A critical scale item answered 0 zeroes the score as a failed one does: `a` confirming a
+    /// suggested 0/5 must say «critical … failed: score 0 %» as for ✘?.
+    #[test]
+    fn zero_on_a_scale_item_fails_it_as_the_score_reads_it() {
+        let mut item = crate::funnel_config::default_funnel().stages[0].checklist[0].clone();
+        item.scale = Some(5);
+        let mut draft = ReviewDraft::default();
+        for (answer, fails) in [
+            (Answer::Scale(0), true),
+            (Answer::Scale(1), false),
+            (Answer::Fail, true),
+            (Answer::Na, false),
+        ] {
+            draft.answers.insert(item.id.clone(), answer);
+            assert_eq!(draft_fails(&draft, &item), fails, "{answer:?}");
+        }
+        draft.answers.clear();
+        assert!(!draft_fails(&draft, &item), "unanswered");
     }
 }

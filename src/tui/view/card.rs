@@ -11,7 +11,7 @@ use super::{Theme, clip, suggestion};
 use crate::domain::Card;
 use crate::domain::as_judged::{Change, Field, Side};
 use crate::domain::flag::Severity;
-use crate::domain::score::{Answer, score, unanswered};
+use crate::domain::score::{Against, Answer, score, unanswered};
 use crate::domain::stage_path::{Step, Turn, in_stage_since};
 use crate::domain::stored_review::{StoredReview, changed_since};
 use crate::text::tui as msg;
@@ -806,25 +806,19 @@ fn draw_checklist(
         Some(_) => c.previous.as_ref().and_then(|p| p.score),
         None => score(items, &c.draft.answers),
     };
-    let pct = pct.map_or("—".to_string(), msg::percent);
     let open = unanswered(items, &c.draft.answers);
-    // The score says more than the box's name: on a narrow box the score takes fewer words to
-    // keep the name beside it (at 80 columns the name went as soon as an item was answered),
-    // and past that the name gives way, whole.
+    // One wording at every width, short enough to sit beside the box's name at 80 columns
+    // (tester42 F12: the counter had two wordings and the name went as soon as an item was
+    // answered); the score says more than the name, which gives way, whole, only where both
+    // do not fit.
     let name = format!(" {} ", msg::checklist());
     let room = (area.width as usize).saturating_sub(2);
-    let beside = |score: &String| super::width(&name) + super::width(score) <= room;
-    let whole = format!(" {} ", msg::score_title(&pct, open));
-    let short = format!(" {} ", msg::score_title_short(&pct, open));
+    let score = format!(
+        " {} ",
+        msg::score_title(pct.map(msg::percent).as_deref(), open)
+    );
     let mut block = Block::default().borders(Borders::ALL);
-    let score = if beside(&whole) {
-        whole
-    } else if beside(&short) {
-        short
-    } else {
-        whole
-    };
-    if beside(&score) {
+    if super::width(&name) + super::width(&score) <= room {
         block = block.title(name);
     }
     let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
@@ -843,7 +837,7 @@ fn draw_checklist(
         (items.get(range).unwrap_or(&[]).iter())
             .filter(|i| {
                 !c.draft.answers.contains_key(&i.id)
-                    && c.suggested.get(&i.id) == Some(&crate::domain::score::Answer::Fail)
+                    && (c.suggested.get(&i.id)).is_some_and(|a| a.value(i.scale) == Some(0.0))
             })
             .count()
     };
@@ -907,6 +901,11 @@ fn checklist_items(
 ) -> Vec<Vec<Line<'static>>> {
     let recorded = recorded_items(c);
     let items = recorded.as_deref().unwrap_or(c.checklist(&shared.funnel));
+    let empty = (c.checked).map_or_else(Vec::new, |s| {
+        let stage = shared.funnel.stage(s);
+        let carried = c.detail.carried.as_ref();
+        crate::domain::score::empty_bound(stage, &c.detail.card, &shared.funnel, carried)
+    });
     items
         .iter()
         .enumerate()
@@ -942,12 +941,21 @@ fn checklist_items(
             let head = marks[0].width();
             let mut spans = marks;
             spans.push(Span::styled(item.text.clone(), text_style));
-            // A fail suggested by a flag names that flag: why the card's checklist says ✘?.
+            // A fail suggested by a flag names that flag, one suggested by an empty field says
+            // so: why the card's checklist says ✘?.
             let why = (a.is_none() && c.suggested.contains_key(&item.id))
-                .then(|| crate::domain::score::against(item, &c.detail.flags))
+                .then(|| crate::domain::score::against(item, &c.detail.flags, &empty))
                 .flatten();
-            if let Some(flag) = why {
-                let said = format!("  ⚑\u{a0}{}", msg::flag_word(flag.code));
+            let said = match why {
+                Some(Against::Flag(flag)) => {
+                    Some(format!("  ⚑\u{a0}{}", msg::flag_word(flag.code)))
+                }
+                Some(Against::Empty) => {
+                    Some(format!("  {}", msg::why_empty().replace(' ', "\u{a0}")))
+                }
+                None => None,
+            };
+            if let Some(said) = said {
                 spans.push(Span::styled(said, theme.dim));
             }
             super::hang::hang(Line::from(spans), head, width)

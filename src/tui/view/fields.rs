@@ -51,10 +51,32 @@ fn fit_who(name: &str, count: &str, cols: usize) -> String {
     }
     let tail = width(count) + 1;
     if cols > tail + 1 {
-        format!("{} {count}", fit(name, cols - tail))
+        format!("{} {count}", name_in(name, cols - tail))
     } else {
         fit(&format!("{name} {count}"), cols)
     }
+}
+
+/// A manager's name in `cols` columns: whole, else the first word and the others' initials
+/// («Соколова М.»), else cut; the room it has is used (tester42 F14: «Соколова… пусто 1/5»
+/// with columns to spare).
+fn name_in(name: &str, cols: usize) -> String {
+    if width(name) <= cols {
+        return name.to_string();
+    }
+    let mut words = name.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let initials: String = words
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!(" {c}."))
+        .collect();
+    let short = format!("{first}{initials}");
+    // A person's name, not «(без ответственного)», whose words are no first name.
+    let person = first.chars().next().is_some_and(char::is_alphabetic);
+    if person && !initials.is_empty() && width(&short) <= cols {
+        return short;
+    }
+    fit(name, cols)
 }
 
 /// `s` right-aligned in `cols` columns.
@@ -238,7 +260,23 @@ fn shown_from(heading: &[Option<usize>], selected: usize, height: usize) -> (usi
 
 #[cfg(test)]
 mod tests {
-    use super::shown_from;
+    use super::{fit_who, shown_from};
+
+    /// tester42 F14: «Соколова… пусто 1/5» with columns to spare: the name takes the room the
+    /// count leaves it, shortened to its initials before it is cut.
+    #[test]
+    fn the_emptiest_owner_s_name_takes_the_room_its_count_leaves() {
+        let who = |cols| fit_who("Соколова Марина", "пусто 1/5", cols);
+        assert_eq!(who(30), "Соколова Марина пусто 1/5");
+        assert_eq!(who(25), "Соколова Марина пусто 1/5");
+        assert_eq!(who(22), "Соколова М. пусто 1/5");
+        assert_eq!(who(21), "Соколова М. пусто 1/5");
+        assert_eq!(who(19), "Соколова… пусто 1/5");
+        assert_eq!(fit_who("Попова", "пусто 10/10", 17), "Попо… пусто 10/10");
+        // Words that are no name are cut, not made initials.
+        let none = fit_who("(без ответственного)", "пусто 1/1", 20);
+        assert_eq!(none, "(без отве… пусто 1/1");
+    }
 
     /// tui2 F1: scrolled down, the lines at the top were stages whose field's name had gone
     /// off the top. At every height and scroll, the first line shown is a field's name or the

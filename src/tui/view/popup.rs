@@ -180,17 +180,36 @@ fn help(
             |(a, _)| !matches!(a, crate::tui::action::Action::Item(n) if usize::from(*n) > items),
         )
         .collect();
+    // A scale item's key steps down its scale: its line says so (the card's checklist).
+    let scale = |action: &crate::tui::action::Action| match action {
+        crate::tui::action::Action::Item(n) => (state.card.as_ref())
+            .and_then(|c| {
+                c.checklist(&state.shared.funnel)
+                    .get(usize::from(*n).wrapping_sub(1))
+            })
+            .and_then(|i| i.scale),
+        _ => None,
+    };
+    let marks = legend(state.screen_mode());
+    let keys_of = |keys: &[crate::tui::keymap::Key]| {
+        let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        keys.join(" ")
+    };
+    // The keys' and marks' column as wide as its widest, two columns off the meanings: the
+    // room left is the meanings' (16 at most, a user's keymap may bind many keys).
+    let col = (rows.iter().map(|(_, k)| super::width(&keys_of(k))))
+        .chain(marks.iter().map(|(m, _)| super::width(m)))
+        .max()
+        .map_or(16, |w| (w + 2).min(16));
     let mut lines: Vec<Line> = rows
         .iter()
         .map(|(action, keys)| {
-            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             Line::from(vec![
-                Span::styled(format!(" {:<16}", keys.join(" ")), theme.key),
-                Span::raw(action.help(state.screen_mode())),
+                Span::styled(format!(" {}", super::pad(&keys_of(keys), col)), theme.key),
+                Span::raw(action.help_scaled(state.screen_mode(), scale(action))),
             ])
         })
         .collect();
-    let marks = legend(state.screen_mode());
     if !marks.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
@@ -199,7 +218,7 @@ fn help(
         )));
         lines.extend(marks.into_iter().map(|(mark, meaning)| {
             Line::from(vec![
-                Span::styled(format!(" {}", super::pad(&mark, 16)), theme.bold),
+                Span::styled(format!(" {}", super::pad(&mark, col)), theme.bold),
                 Span::raw(meaning),
             ])
         }));
@@ -209,7 +228,9 @@ fn help(
         lines.push(Line::from(format!(" {}", msg::help_layout())));
     }
     let w = area.width.saturating_sub(4).min(110);
-    let inner = w.saturating_sub(2).max(1) as usize;
+    // Each line opens with a space off the frame; wrapped one column short, none ends on it
+    // either (tester42 F14: «его цифра│»).
+    let inner = w.saturating_sub(3).max(1) as usize;
     let lines = super::hang::hang_all(lines, inner);
     let rows = lines.len();
     let rect = centered(area, w, rows as u16 + 2);

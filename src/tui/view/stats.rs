@@ -204,37 +204,42 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         counts.push(msg::stats_several_stages(rows));
     }
     let counts = dim_notes(counts, inner, theme);
-    let [spark, legend, below] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(2),
-        Constraint::Length(counts.len() as u16),
-    ])
-    .areas(inner);
-    frame.render_widget(Sparkline::default().data(days).style(theme.bar), spark);
     let last = a.trend.last();
-    // The week's sample size stays whole: its words give way first.
+    // The week's figure keeps its words and its sample whole: where the line does not fit,
+    // the week heads it on a line of its own (tester42 F14: «07.12–13.12: 60 % из 25» had
+    // lost «не ок»).
     let week = last.map_or_else(|| "—".into(), |w| crate::text::common::week(w.starts));
     let (judged, share) = (
         last.map_or(0, |w| w.judged),
         pct(last.and_then(|w| w.mismatch_rate)),
     );
-    let mut last_week = msg::stats_last_week(&week, judged, &share);
-    if super::width(&last_week) > room {
-        last_week = msg::stats_last_week_short(&week, judged, &share);
-    }
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(fit(&last_week, room)),
+    let last_week = msg::stats_last_week(&week, judged, &share);
+    let mut figures: Vec<Line> = if super::width(&last_week) <= room {
+        vec![Line::from(last_week)]
+    } else {
+        vec![
+            Line::from(fit(&msg::stats_week_head(&week), room)),
             Line::from(fit(
-                &msg::stats_totals(
-                    a.totals.figures.judged,
-                    &pct(a.totals.figures.mismatch_rate),
-                ),
+                &format!("  {}", msg::stats_week_figure(judged, &share)),
                 room,
             )),
-        ]),
-        legend,
-    );
+        ]
+    };
+    figures.push(Line::from(fit(
+        &msg::stats_totals(
+            a.totals.figures.judged,
+            &pct(a.totals.figures.mismatch_rate),
+        ),
+        room,
+    )));
+    let [spark, legend, below] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(figures.len() as u16),
+        Constraint::Length(counts.len() as u16),
+    ])
+    .areas(inner);
+    frame.render_widget(Sparkline::default().data(days).style(theme.bar), spark);
+    frame.render_widget(Paragraph::new(figures), legend);
     frame.render_widget(Paragraph::new(counts), below);
 }
 
@@ -408,19 +413,29 @@ fn bottlenecks_panel(
                 theme.fail,
             );
             let share = Span::styled(format!("{}/{} ", x.mismatches, x.judged), theme.dim);
-            let left = room.saturating_sub(lying.width() + share.width());
+            let figures = lying.width() + share.width();
+            let left = room.saturating_sub(figures);
             let label = bottleneck_label(&x.stage, x.manager.as_deref(), left);
-            ListItem::new(Line::from(super::fit_spans(
-                vec![
+            // The cause beside the name where both fit whole; else under it, the name taking
+            // the row's room (tester42 F14: «Бронирование — Дата п…», the cause cut).
+            let beside = super::width(&label) + super::width(&cause) <= left;
+            if cause.is_empty() || beside {
+                let line = vec![
                     lying,
                     share,
                     Span::raw(label),
                     Span::styled(cause, theme.dim),
-                ],
-                room,
-            )))
+                ];
+                return ListItem::new(Line::from(super::fit_spans(line, room)));
+            }
+            let under = format!("{}{}", " ".repeat(figures), cause.trim_start());
+            ListItem::new(vec![
+                Line::from(vec![lying, share, Span::raw(label)]),
+                Line::from(Span::styled(fit(&under, room), theme.dim)),
+            ])
         })
         .collect();
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(super::box_title(
@@ -447,13 +462,22 @@ fn bottlenecks_panel(
         .map(|x| &x.judged_before_change);
     let mut notes = legend(marked, inner, theme);
     notes.extend(unsampled_note(a, inner, theme));
-    let (list, below) = under_rows(inner, items.len(), notes.len());
+    let (list, below) = under_rows(inner, heights.iter().sum(), notes.len());
     // The list scrolls to keep the selection in view: the rows above and below it are said at
     // the box's edges. The offset is set here, as the list would take it, so that what the
     // edges say is what it draws.
     let height = usize::from(list.height).max(1);
-    let offset = (selected + 1).saturating_sub(height);
-    let mut block = more_below(block, items.len(), list.height + offset as u16);
+    let selected = selected.min(items.len().saturating_sub(1));
+    let offset = (0..=selected)
+        .find(|&o| heights[o..=selected].iter().sum::<usize>() <= height)
+        .unwrap_or(selected);
+    let mut shown = offset;
+    let mut used = 0;
+    while shown < heights.len() && used + heights[shown] <= height {
+        used += heights[shown];
+        shown += 1;
+    }
+    let mut block = more_below(block, items.len(), shown as u16);
     if offset > 0 {
         let above = format!(" {} ", msg::items_above(offset));
         block = block.title_bottom(Line::from(above).left_aligned());
