@@ -1637,15 +1637,21 @@ mod tests {
     use crate::text::lang::{Lang, with};
 
     /// One name for a stage outside the funnel (tester39 F15: «U чужой этап» in the queue's
-    /// legend, «? нет в воронке» on the funnel screen).
+    /// legend, «? нет в воронке» on the funnel screen; tester42: `okk check` said «чужой этап»
+    /// too, where English keeps the rule's code that `--rule` takes).
     #[test]
     fn a_stage_outside_the_funnel_has_one_name_on_every_screen() {
+        use crate::domain::flag::RuleCode;
         for lang in [Lang::Ru, Lang::En] {
             with(lang, || {
-                let word = super::flag_word(crate::domain::flag::RuleCode::UnknownStage);
+                let word = super::flag_word(RuleCode::UnknownStage);
                 assert_eq!(word, super::not_in_funnel());
             });
         }
+        with(Lang::Ru, || {
+            let check = crate::text::check::rule_name(RuleCode::UnknownStage);
+            assert_eq!(check, super::not_in_funnel());
+        });
     }
 
     /// One style of per cent on the screens (tester39 F15: «95 %» beside «0%»): Russian after
