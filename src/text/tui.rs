@@ -723,8 +723,10 @@ pub fn comment_title() -> String {
     tr!("tui-comment-title")
 }
 
-pub fn no_match() -> String {
-    tr!("tui-no-match")
+/// A picker that finds nothing for what was typed: letters search there, and `keys` (the
+/// keymap's for moving down) move down the list (tester42 F15: `j` typed «j», found nothing).
+pub fn picker_no_match(keys: &str) -> String {
+    tr!("tui-picker-no-match", keys = keys.to_string())
 }
 
 pub fn days_ago(d: i64) -> String {
@@ -876,6 +878,16 @@ pub fn lead_columns() -> [String; 8] {
         tr!("tui-lead-suggestion"),
         tr!("tui-lead-age"),
     ]
+}
+
+/// The fields a review corrects, as the lead's list names them beside the stage or owner: the
+/// one field by its label («поле: Телефон»), several by their count.
+pub fn lead_fields(fields: &[String]) -> String {
+    match fields {
+        [] => String::new(),
+        [one] => tr!("tui-lead-field", field = field_label(one)),
+        many => tr!("tui-lead-fields", count = many.len()),
+    }
 }
 
 /// The lead's filter word `word` (`since:…`, `until:…`) holds a day in no form okk reads.
@@ -1051,10 +1063,22 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
                 .suggested_stage
                 .as_deref()
                 .map(|s| format!(" «{}»", safe::line(s)))
+                .unwrap_or_default(),
+            owner = d
+                .decision
+                .suggested_owner
+                .as_deref()
+                .map(|o| format!(", {} {}", owner_arrow(), safe::line(o)))
                 .unwrap_or_default()
         ),
         K::Return => tr!("tui-lead-sent-back", lead = who),
     }
+}
+
+/// Under the lead's override pickers: the auditor's owner suggestion stands with the lead's
+/// verdict, and reaches the CRM file.
+pub fn override_keeps_owner(owner: &str) -> String {
+    tr!("tui-override-keeps-owner", owner = safe::line(owner))
 }
 
 /// The label of the lead's note on the auditor's card.
