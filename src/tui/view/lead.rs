@@ -121,7 +121,7 @@ fn card_words(r: &LeadRow, mark: Option<&str>, source: Option<usize>) -> String 
 /// The verdict and the change a row shows: the lead's stage or owner on a review the lead
 /// overrode (≠), which is what stands, else the auditor's; then the fields the review corrects,
 /// which reach the CRM whoever decided (tester42 F11: a corrected phone left the cell empty).
-fn standing(r: &LeadRow) -> (Verdict, String) {
+fn standing(r: &LeadRow) -> (Verdict, Change) {
     let (verdict, stage, owner) = match r.decision.as_ref().map(|d| &d.decision) {
         Some(d) if d.kind == DecisionKind::Override => (
             d.verdict.unwrap_or(r.verdict),
@@ -134,10 +134,45 @@ fn standing(r: &LeadRow) -> (Verdict, String) {
             r.suggested_owner.as_deref(),
         ),
     };
-    let moved = stage.or(owner).map(|s| clip(s, 60));
-    let fields = Some(msg::lead_fields(&r.corrected)).filter(|f| !f.is_empty());
-    let change = [moved, fields].into_iter().flatten().collect::<Vec<_>>();
-    (verdict, change.join(", "))
+    let change = Change {
+        moved: stage.or(owner).map(|s| clip(s, 60)),
+        fields: r.corrected.clone(),
+    };
+    (verdict, change)
+}
+
+/// What a row asks the CRM to change: the stage or the owner, and the fields corrected.
+struct Change {
+    moved: Option<String>,
+    fields: Vec<String>,
+}
+
+impl Change {
+    /// In full: «Договор, поле: Телефон».
+    fn whole(&self) -> String {
+        let fields = Some(msg::lead_fields(&self.fields)).filter(|f| !f.is_empty());
+        let parts: Vec<String> = [self.moved.clone(), fields].into_iter().flatten().collect();
+        parts.join(", ")
+    }
+
+    /// In `cols` columns: whole where it fits; else a lone field by its label («Телефон»), and
+    /// beside a stage or owner cut short the fields' count stays («Смир… +1»): that the CRM
+    /// gets a field too is not the part cut off.
+    fn fitted(&self, cols: usize) -> String {
+        let whole = self.whole();
+        if super::width(&whole) <= cols {
+            return whole;
+        }
+        match (&self.moved, self.fields.as_slice()) {
+            (None, [one]) => super::cell(&msg::field_label(one), cols),
+            (Some(moved), [_, ..]) => {
+                let more = format!(" +{}", self.fields.len());
+                let room = cols.saturating_sub(super::width(&more));
+                format!("{}{more}", super::cell(moved, room))
+            }
+            _ => super::cell(&whole, cols),
+        }
+    }
 }
 
 /// The columns' widths in a box `box_width` wide, from every review listed (the columns stay
@@ -197,7 +232,7 @@ fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> 
                 super::width(&card_words(r, None, None)),
                 super::width(&r.stage),
                 super::width(&r.auditor),
-                super::width(&standing(r).1),
+                super::width(&standing(r).1.whole()),
             ];
             for (w, cell) in m.widest.iter_mut().zip(cells) {
                 *w = (*w).max(cell);
@@ -317,7 +352,7 @@ fn lead_row<'a>(
             verdict_style,
         )),
         Cell::from(Line::from(score).right_aligned()),
-        Cell::from(super::cell(&suggested, widths[6])),
+        Cell::from(suggested.fitted(widths[6])),
         Cell::from(Line::from(super::fit(&waited, widths[7])).right_aligned()),
     ])
 }
@@ -745,20 +780,27 @@ mod tests {
                 corrected: vec!["phone".into()],
                 ..ok_against_the_rules()
             };
-            assert_eq!(standing(&phone).1, "поле: Телефон");
+            assert_eq!(standing(&phone).1.whole(), "поле: Телефон");
+            // At 80 columns: the field by its label, a stage or owner cut beside the count.
+            assert_eq!(standing(&phone).1.fitted(7), "Телефон");
             let two = LeadRow {
                 verdict: Verdict::WrongStage,
                 suggested_stage: Some("Договор".into()),
                 corrected: vec!["phone".into(), "Срок действия брони".into()],
                 ..ok_against_the_rules()
             };
-            assert_eq!(standing(&two).1, "Договор, 2 поля");
+            assert_eq!(standing(&two).1.whole(), "Договор, 2 поля");
+            assert_eq!(standing(&two).1.fitted(7), "Дог… +2");
             let overridden = LeadRow {
                 decision: decided(DecisionKind::Override),
                 ..two.clone()
             };
-            assert_eq!(standing(&overridden).1, "2 поля", "the lead named no stage");
-            assert_eq!(standing(&ok_against_the_rules()).1, "");
+            assert_eq!(
+                standing(&overridden).1.whole(),
+                "2 поля",
+                "no stage of the lead's"
+            );
+            assert_eq!(standing(&ok_against_the_rules()).1.whole(), "");
         });
     }
 

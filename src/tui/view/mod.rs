@@ -172,7 +172,8 @@ fn abbreviate_whole(s: &str, cols: usize) -> String {
             return now;
         }
     }
-    fit(&words.join(" "), cols)
+    // Cut after all: one mark of it, not an abbreviation's dot and then the cut's.
+    fit(&words.join(" "), cols).replace(".…", "…")
 }
 
 /// [`abbreviate`] before the cut: `Err` holds its words shortened as far as they go, which is

@@ -129,7 +129,7 @@ fn text_box(text: &TextArea<'static>, title: &str, frame: &mut Frame<'_>, area: 
     let rect = centered(area, 70, 12);
     frame.render_widget(Clear, rect);
     let mut text = text.clone();
-    text.set_wrap_mode(ratatui_textarea::WrapMode::Word);
+    text.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     text.set_block(
         Block::default()
             .borders(Borders::ALL)
