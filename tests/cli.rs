@@ -488,6 +488,22 @@ fn demo_prints_the_stats_and_never_touches_the_db_path() {
         "{demo_db} is not under TMPDIR"
     );
     assert!(std::path::Path::new(demo_db).exists());
+    // The commands to try name the store last: a long path a terminal breaks does not break
+    // `stats --json` at 80 columns (tester42), in either language.
+    for lang in ["en", "ru"] {
+        let out = succeeded(desk.okk().args(["--lang", lang, "demo"]));
+        let tried: Vec<&str> = (out.lines())
+            .skip_while(|l| !l.contains(": okk "))
+            .take_while(|l| l.contains("okk "))
+            .collect();
+        assert_eq!(tried.len(), 3, "{out}");
+        for line in tried {
+            let before_db = line.find(" --db ").expect("the store is named");
+            let shown = line[..before_db].chars().count();
+            assert!(shown < 80, "{lang}: {line}");
+            assert!(line.ends_with("okk.db"), "{lang}: {line}");
+        }
+    }
 }
 
 // ---- funnel check -----------------------------------------------------------------------------

@@ -428,7 +428,7 @@ fn okk_check_counts_and_refuses_in_russian() {
     assert!(
         flag_lines
             .iter()
-            .any(|l| l.starts_with("  внимание чужой этап ")),
+            .any(|l| l.starts_with("  внимание нет в воронке ")),
         "{out}"
     );
 

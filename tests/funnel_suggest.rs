@@ -628,11 +628,11 @@ fn in_russian_fields_suggest_and_history_speak_russian_and_keep_codes_and_keys()
     let fields = ru(&["fields"]);
     english::assert_russian("okk fields", &fields, &[]);
     assert!(
-        fields.contains("Лид: 0 из 4 (0%)  больше всех пустых: Игорь — пусто 2 из 2"),
+        fields.contains("Лид: 0 из 4 (0\u{a0}%)  больше всех пустых: Игорь — пусто 2 из 2"),
         "{fields}"
     );
     assert!(
-        fields.contains("Встреча [привязано]: 4 из 4 (100%)"),
+        fields.contains("Встреча [привязано]: 4 из 4 (100\u{a0}%)"),
         "{fields}"
     );
 
@@ -803,15 +803,15 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     );
     assert!(
         before_after.contains(
-            "  до:    с ошибкой 1 из 5 проверенных карточек (20%); ушли дальше 2 из 4 попавших \
-             (50%)"
+            "  до:    с ошибкой 1 из 5 проверенных карточек (20\u{a0}%); ушли дальше 2 из 4 попавших \
+             (50\u{a0}%)"
         ),
         "{before_after}"
     );
     assert!(
         before_after.contains(
-            "  после: с ошибкой 2 из 2 проверенных карточек (100%); ушли дальше 1 из 21 попавшей \
-             (5%)"
+            "  после: с ошибкой 2 из 2 проверенных карточек (100\u{a0}%); ушли дальше 1 из 21 попавшей \
+             (5\u{a0}%)"
         ),
         "{before_after}"
     );

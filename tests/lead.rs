@@ -376,6 +376,54 @@ fn the_lead_overrides_a_wrong_stage_with_another_stage_and_the_crm_file_takes_it
     assert_eq!(row[col("final_verdict")], "wrong_stage");
 }
 
+/// tester42 F10: anna says ok and suggests a new owner; the lead overrides with «wrong stage →
+/// Договор». Both pickers say the owner goes to the CRM too, the decision keeps it, the review
+/// pane's decision line names it, and `okk export crm` moves the card and hands it over.
+#[test]
+fn an_override_keeps_the_auditor_s_owner_and_says_so_and_the_crm_file_takes_both() {
+    let store = common::Desk::demo();
+    let id = "31417588";
+    store.review(
+        id,
+        "anna",
+        "2026-11-20 11:00:00",
+        &common::Verdict {
+            owner: Some("Попова Анна"),
+            ..common::Verdict::of("ok")
+        },
+    );
+    let (mut s, mut d) = lead(&store.db);
+    let note = |s: &State| match &s.popup {
+        Some(Popup::Picker(p)) => p.note.clone().unwrap_or_default(),
+        other => panic!("a picker: {other:?}"),
+    };
+    press(&mut s, &mut d, "<enter>o");
+    assert!(note(&s).contains("Попова Анна"), "{}", note(&s));
+    press(&mut s, &mut d, "wrong<enter>");
+    assert!(note(&s).contains("Попова Анна"), "{}", note(&s));
+    press(&mut s, &mut d, "Договор<enter>");
+    let owners = column(&store.db, Table::LeadDecisions, "suggested_owner");
+    assert_eq!(owners, [serde_json::json!("Попова Анна")]);
+    // The list again: `t` shows the review decided, and its pane names the owner.
+    press(&mut s, &mut d, "t<enter>");
+    let said = (s.card.as_ref().and_then(|c| c.decision.as_ref()))
+        .or_else(|| s.lead.as_ref()?.rows[0].decision.as_ref())
+        .map(okk::text::tui::lead_decision)
+        .expect("the decision");
+    assert!(
+        said.contains("Попова Анна") && said.contains("Договор"),
+        "{said}"
+    );
+    drop((s, d));
+    let out = store.file("amocrm.csv");
+    store.run_ok(&["export", "crm", "--profile", "amocrm", "--out", &out]);
+    let rows = common::python_csv(&out, ',');
+    let row = (rows.iter().find(|r| r[0] == id))
+        .unwrap_or_else(|| panic!("{id} in the CRM file: {rows:?}"));
+    assert!(row.iter().any(|c| c == "Договор"), "{row:?}");
+    assert!(row.iter().any(|c| c == "Попова Анна"), "{row:?}");
+}
+
 /// The lead's stage picker marks the stages the card's own CRM pipeline has no place for, as
 /// read when the lead's desk opens; a marked stage is taken all the same, and `okk export crm`
 /// leaves that move out and names it, as the mark said.

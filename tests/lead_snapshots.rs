@@ -481,7 +481,11 @@ fn a_review_lists_its_stage_by_the_funnel_s_name() {
         let screen = d.screen(w, h);
         let list = screen.lines().take(6).collect::<Vec<_>>().join("\n");
         // At 80 columns the stage's words are shortened before the card's title is cut.
-        let stage = if w == 80 { "Пер. конт." } else { FIRST };
+        let stage = if w == 80 {
+            "Первич. конт."
+        } else {
+            FIRST
+        };
         assert!(
             list.contains(stage) && !list.contains("Неразобран"),
             "{w}×{h}:\n{screen}"
@@ -1140,6 +1144,54 @@ fn each_popup_of_the_lead_is_drawn_as_its_snapshot() {
         assert!(opened(&d.state.popup), "{name}: {:?}", d.state.popup);
         d.snap(name);
     }
+}
+
+/// tester42 F8: a note of two sentences wraps in its box, as the auditor's comment does, so its
+/// start stays in view while the rest is typed; the note sent is the one typed.
+#[test]
+fn a_long_note_wraps_in_its_box_like_the_comment() {
+    let mut d = lead_desk();
+    let note = "Следующий шаг не назначен, карточка простаивает 46 дней. Проверь ещё раз.";
+    d.press(&format!("<enter>b{note}"));
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(screen.contains("Следующий шаг"), "{w}x{h}:\n{screen}");
+        assert!(screen.contains("раз."), "{w}x{h}:\n{screen}");
+    }
+    d.snap("lead_send_back_long");
+    d.press("<enter>");
+    let sent = d.decisions().pop().expect("sent back");
+    assert_eq!((sent.1.as_str(), sent.4.as_str()), ("return", note));
+}
+
+/// tester42 F15: in a picker letters search, so `j` is typed («> j»); one that finds nothing
+/// says which keys move down its list, as the keymap (which help reads) binds them.
+#[test]
+fn a_picker_that_finds_nothing_names_the_keys_that_move_down_its_list() {
+    let mut d = lead_desk();
+    d.press("<enter>oj");
+    let Some(Popup::Picker(p)) = &d.state.popup else {
+        panic!("the override picker: {:?}", d.state.popup)
+    };
+    assert!(p.query == "j" && p.matches.is_empty(), "{p:?}");
+    let down = (d
+        .state
+        .shared
+        .keymap
+        .rows(okk::tui::keymap::Mode::Picker)
+        .into_iter())
+    .find(|(a, _)| *a == okk::tui::action::Action::Down)
+    .map(|(_, keys)| keys.iter().map(ToString::to_string).collect::<Vec<_>>())
+    .expect("keys move down a picker");
+    assert!(
+        down.len() > 1 && !down.contains(&"j".to_string()),
+        "{down:?}"
+    );
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(screen.contains(&down.join("/")), "{w}x{h}:\n{screen}");
+    }
+    d.snap("lead_override_picker_no_match");
 }
 
 /// The note box's hint says what enter does there: it sends the review back.

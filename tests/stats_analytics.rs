@@ -593,7 +593,7 @@ fn the_share_not_ok_says_it_counts_unclear_and_how_many_are() {
     );
     assert!(says(&text, "unclear: 1 of the 3 not ok."), "{text}");
     let text = succeeded(desk.okk().args(["--lang", "ru", "stats"]));
-    assert!(says(&text, "(60%; из них неясно: 1)"), "{text}");
+    assert!(says(&text, "(60\u{a0}%; из них неясно: 1)"), "{text}");
     assert!(says(&text, "неясно 1 из 3 с ошибкой"), "{text}");
     let out = desk.file("report.html");
     succeeded(desk.okk().args(["report", "--out", &out]));
@@ -647,7 +647,7 @@ fn a_stage_judged_whole_is_worded_as_counted_not_estimated() {
     }
     let ru = okk_ru(&desk, &["stats"]);
     let lies_most_ru = "Врёт больше всех: «Квалификация» — с ошибкой 2 из 6 проверенных карточек \
-                        (33%): врут 2 из 6 его открытых карточек, проверены все.";
+                        (33\u{a0}%): врут 2 из 6 его открытых карточек, проверены все.";
     assert!(says(&ru, lies_most_ru), "{ru}");
     assert!(
         says(
@@ -702,7 +702,7 @@ fn a_stage_judged_whole_is_worded_as_counted_not_estimated() {
     assert!(
         says(
             &ru,
-            "(17%): врёт 1 из 6 его открытых карточек, проверены все."
+            "(17\u{a0}%): врёт 1 из 6 его открытых карточек, проверены все."
         ),
         "{ru}"
     );
@@ -915,6 +915,26 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     ] {
         assert!(text.contains(heading), "«{heading}» missing:\n{text}");
     }
+    // No stage · manager pair is ranked: no header with no row under it (tester42), only the
+    // pairs left out, without a "more" that speaks of rows above.
+    assert!(!text.contains("Stage · manager"), "{text}");
+    assert!(
+        says(
+            &text,
+            "(no stage · manager pair has 5 cards judged; 4 pairs with cards not ok but fewer \
+             than 5 cards judged: not ranked)"
+        ),
+        "{text}"
+    );
+    let ru = okk(&desk, &["--lang", "ru", "stats"]);
+    assert!(!ru.contains("Этап · ответственный"), "{ru}");
+    assert!(ru.contains("пар «этап · ответственный» хотя бы"), "{ru}");
+    // A share as Russian writes it, «80 %» (tester42: «95%»), in every table of the text.
+    assert!(ru.contains("(80\u{a0}%)"), "{ru}");
+    let glued = ru
+        .char_indices()
+        .find(|&(i, c)| c.is_ascii_digit() && ru[i + 1..].starts_with('%'));
+    assert_eq!(glued, None, "{ru}");
 }
 
 #[test]
@@ -1650,7 +1670,8 @@ fn a_stage_judged_all_wrong_but_too_few_to_rank_is_not_reported_as_no_bottleneck
         assert!(section.contains(unranked), "{lang}: {section}");
         // The headline above the page says the same, in one sentence that agrees with its count.
         assert!(text.contains(headline), "{lang}: {text}");
-        assert!(text.contains("100%"), "{lang}: {text}");
+        let all = if lang == "en" { "100%" } else { "100\u{a0}%" };
+        assert!(text.contains(all), "{lang}: {text}");
     }
     // `okk stats` said it right all along, and still does.
     let ru = succeeded(

@@ -38,7 +38,7 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
         .map_err(|e| user(e.to_string()))?;
     // Every command judges by the version from now on, so the flags must too: a lead's apply
     // re-judges every card at once, as her `okk check` would, rather than leave the old
-    // funnel's flags («чужой этап» on a stage the version has) until someone runs it.
+    // funnel's flags («нет в воронке» on a stage the version has) until someone runs it.
     let hash = version.hash;
     match super::audit::rerun_server(&mut store, &funnel, &hash, paths.server_today()) {
         Ok(run) => super::say(msg::funnel_applied(

@@ -29,6 +29,9 @@ pub struct LeadRow {
     pub score: Option<f64>,
     pub suggested_stage: Option<String>,
     pub suggested_owner: Option<String>,
+    /// The fields the review corrects but the owner (which `suggested_owner` names), by key:
+    /// they reach the CRM too, and the list says so (tester42 F11).
+    pub corrected: Vec<String>,
     pub comment: String,
     pub created_at: NaiveDateTime,
     pub seconds_spent: Option<f64>,

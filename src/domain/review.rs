@@ -222,6 +222,13 @@ pub fn suggested_owner(suggested_owner: Option<String>, corrections: &str) -> Op
     .take_owner_correction()
 }
 
+/// The fields a stored review corrects (`corrections` as the store keeps them, JSON), but the
+/// owner, which [`suggested_owner`] names.
+pub fn corrected_fields(corrections: &str) -> Vec<String> {
+    let all: Corrections = serde_json::from_str(corrections).unwrap_or_default();
+    all.into_keys().filter(|k| !is_owner_field(k)).collect()
+}
+
 /// Whether a correction's field is the card's owner (okk's `owner`, in any case or spacing).
 pub fn is_owner_field(name: &str) -> bool {
     fold(name) == crate::domain::SystemField::Owner.name()

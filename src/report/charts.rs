@@ -213,7 +213,8 @@ impl TrendPlot {
             r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#999"/>"##,
             left + self.width
         );
-        for (frac, label) in [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")] {
+        for frac in [0.0, 0.5, 1.0] {
+            let label = pct(Some(frac));
             let y = base - self.height * frac;
             let _ = write!(
                 s,

@@ -10,9 +10,7 @@ use crate::domain::version_split::Side;
 use crate::text::fields as fmsg;
 use crate::text::versions as vmsg;
 
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
-}
+use crate::text::analytics::pct;
 
 pub fn sections(s: &mut String, r: &Report) {
     fields(s, r);

@@ -9,7 +9,7 @@ use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::others_review::OthersReview;
-use crate::domain::review::{Verdict, suggested_owner};
+use crate::domain::review::{Verdict, corrected_fields, suggested_owner};
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
 use crate::domain::stored_review::{card_changed, changed_since};
 use crate::domain::suggestion::Proposal;
@@ -325,6 +325,7 @@ impl Store {
                 score: r.get(7)?,
                 suggested_stage: r.get(8)?,
                 suggested_owner: suggested_owner(r.get(9)?, &r.get::<_, String>(16)?),
+                corrected: corrected_fields(&r.get::<_, String>(16)?),
                 comment: r.get(10)?,
                 created_at: time_at(r, 11)?,
                 seconds_spent: r.get(12)?,

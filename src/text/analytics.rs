@@ -17,10 +17,12 @@ use crate::domain::funnel::StageKind;
 /// How many bottlenecks the text lists (JSON and CSV have them all).
 const SHOWN: usize = 10;
 
-/// A share as a whole percentage, `—` for none.
+/// A share as a whole percentage, `—` for none: «95 %» in Russian (a no-break space, as the
+/// screens write it), «95%» in English.
 pub fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| {
-        format!("{}%", i18n::decimal(lang::current(), v * 100.0, 0))
+        let n = i18n::decimal(lang::current(), v * 100.0, 0);
+        crate::tr!("analytics-percent", n = n)
     })
 }
 
@@ -1041,21 +1043,22 @@ pub fn bottlenecks_table(a: &Analytics, cols: usize) -> String {
         );
     }
     s.push('\n');
-    list(
-        &mut s,
-        &b.pairs,
-        crate::tr!("analytics-col-stage-manager"),
-        cols,
-    );
-    if b.unranked_pairs > 0 {
-        note(
+    // No pair ranked: no header with nothing under it (tester42), only the pairs left out.
+    if !b.pairs.is_empty() {
+        list(
             &mut s,
-            crate::tr!(
-                "analytics-unranked-more-pairs",
-                count = b.unranked_pairs,
-                min = min
-            ),
+            &b.pairs,
+            crate::tr!("analytics-col-stage-manager"),
+            cols,
         );
+    }
+    if b.unranked_pairs > 0 {
+        let (count, min) = (b.unranked_pairs, min);
+        let said = match b.pairs.is_empty() {
+            true => crate::tr!("analytics-unranked-pairs", count = count, min = min),
+            false => crate::tr!("analytics-unranked-more-pairs", count = count, min = min),
+        };
+        note(&mut s, said);
     }
     note(&mut s, lying_note());
     s

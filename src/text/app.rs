@@ -110,6 +110,8 @@ pub fn stranded(s: &crate::domain::funnel_diff::Stranded) -> String {
     }
 }
 
+/// Where the demo's store is, and commands to try on it: each command before the store's path,
+/// which a terminal may break across lines, so that `stats --json` is never broken (tester42).
 pub fn demo_where(db: &Path) -> String {
     crate::tr!("app-demo-where", db = db.display().to_string())
 }

@@ -4,12 +4,7 @@
 use crate::domain::fill::{FillRow, TrendPoint};
 use crate::text::safe::line;
 
-fn pct(rate: Option<f64>) -> String {
-    rate.map_or_else(
-        || "—".to_string(),
-        |r| format!("{}%", super::i18n::rounded(r * 100.0, 0)),
-    )
-}
+use super::analytics::pct;
 
 /// The table: one line per field and stage, bound or required ones first.
 pub fn table(rows: &[FillRow]) -> String {

@@ -740,8 +740,10 @@ pub fn comment_title() -> String {
     tr!("tui-comment-title")
 }
 
-pub fn no_match() -> String {
-    tr!("tui-no-match")
+/// A picker that finds nothing for what was typed: letters search there, and `keys` (the
+/// keymap's for moving down) move down the list (tester42 F15: `j` typed «j», found nothing).
+pub fn picker_no_match(keys: &str) -> String {
+    tr!("tui-picker-no-match", keys = keys.to_string())
 }
 
 pub fn days_ago(d: i64) -> String {
@@ -893,6 +895,16 @@ pub fn lead_columns() -> [String; 8] {
         tr!("tui-lead-suggestion"),
         tr!("tui-lead-age"),
     ]
+}
+
+/// The fields a review corrects, as the lead's list names them beside the stage or owner: the
+/// one field by its label («поле: Телефон»), several by their count.
+pub fn lead_fields(fields: &[String]) -> String {
+    match fields {
+        [] => String::new(),
+        [one] => tr!("tui-lead-field", field = field_label(one)),
+        many => tr!("tui-lead-fields", count = many.len()),
+    }
 }
 
 /// The lead's filter word `word` (`since:…`, `until:…`) holds a day in no form okk reads.
@@ -1068,10 +1080,22 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
                 .suggested_stage
                 .as_deref()
                 .map(|s| format!(" «{}»", safe::line(s)))
+                .unwrap_or_default(),
+            owner = d
+                .decision
+                .suggested_owner
+                .as_deref()
+                .map(|o| format!(", {} {}", owner_arrow(), safe::line(o)))
                 .unwrap_or_default()
         ),
         K::Return => tr!("tui-lead-sent-back", lead = who),
     }
+}
+
+/// Under the lead's override pickers: the auditor's owner suggestion stands with the lead's
+/// verdict, and reaches the CRM file.
+pub fn override_keeps_owner(owner: &str) -> String {
+    tr!("tui-override-keeps-owner", owner = safe::line(owner))
 }
 
 /// The label of the lead's note on the auditor's card.
@@ -1674,15 +1698,21 @@ mod tests {
     use crate::text::lang::{Lang, with};
 
     /// One name for a stage outside the funnel (tester39 F15: «U чужой этап» in the queue's
-    /// legend, «? нет в воронке» on the funnel screen).
+    /// legend, «? нет в воронке» on the funnel screen; tester42: `okk check` said «чужой этап»
+    /// too, where English keeps the rule's code that `--rule` takes).
     #[test]
     fn a_stage_outside_the_funnel_has_one_name_on_every_screen() {
+        use crate::domain::flag::RuleCode;
         for lang in [Lang::Ru, Lang::En] {
             with(lang, || {
-                let word = super::flag_word(crate::domain::flag::RuleCode::UnknownStage);
+                let word = super::flag_word(RuleCode::UnknownStage);
                 assert_eq!(word, super::not_in_funnel());
             });
         }
+        with(Lang::Ru, || {
+            let check = crate::text::check::rule_name(RuleCode::UnknownStage);
+            assert_eq!(check, super::not_in_funnel());
+        });
     }
 
     /// One style of per cent on the screens (tester39 F15: «95 %» beside «0%»): Russian after

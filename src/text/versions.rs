@@ -138,12 +138,7 @@ pub fn no_such_version(version: i64) -> String {
 }
 
 fn side(s: &crate::domain::version_split::Side) -> String {
-    let pct = |r: Option<f64>| {
-        r.map_or_else(
-            || "—".to_string(),
-            |r| format!("{}%", super::i18n::rounded(r * 100.0, 0)),
-        )
-    };
+    use super::analytics::pct;
     crate::tr!(
         "versions-side",
         mismatches = s.mismatches,

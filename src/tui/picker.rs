@@ -103,6 +103,9 @@ pub struct Picker {
     /// unmarked ones of its match tier.
     pub marked: Vec<bool>,
     pub query: String,
+    /// A line under the list saying what choosing leaves as it is (the lead's override keeps
+    /// the auditor's owner).
+    pub note: Option<String>,
     /// Indices into `items`, best first.
     pub matches: Vec<usize>,
     pub selected: usize,
@@ -123,6 +126,7 @@ impl Picker {
             items,
             labels,
             query: String::new(),
+            note: None,
             matches: Vec::new(),
             selected: 0,
         };
@@ -136,6 +140,12 @@ impl Picker {
         self.marked = marked;
         self.marked.resize(self.items.len(), false);
         self.refilter();
+        self
+    }
+
+    /// The picker with `note` under its list.
+    pub fn with_note(mut self, note: Option<String>) -> Picker {
+        self.note = note;
         self
     }
 

@@ -200,6 +200,10 @@ analytics-unranked-more-stages = ({ $count } { $count ->
     [one] more stage
    *[other] more stages
 } with cards not ok but fewer than { $min } cards judged: not ranked)
+analytics-unranked-pairs = (no stage · manager pair has { $min } cards judged; { $count } { $count ->
+    [one] pair
+   *[other] pairs
+} with cards not ok but fewer than { $min } cards judged: not ranked)
 analytics-unranked-more-pairs = ({ $count } { $count ->
     [one] more stage · manager pair
    *[other] more stage · manager pairs
@@ -209,4 +213,5 @@ analytics-more = … and { $count } more (okk stats --table bottlenecks --csv)
 analytics-trend-title = Trend by ISO week
 analytics-trend-none = no reviews yet
 analytics-trend-none-in-window = none in the window ({ $window }); current reviews in the store: { $count }, { $span }
+analytics-percent = { $n }%
 analytics-score-of = { $score } (n={ $n })

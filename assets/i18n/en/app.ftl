@@ -28,9 +28,9 @@ app-stranded-fix = add «{ $stage }» to the aliases of the stage they belong to
 app-stranded-fix-like = add «{ $stage }» to the aliases of the stage they belong to (of «{ $like }», if that is the stage renamed)
 app-demo-where =
     Demo database: { $db }
-    Try: okk --db { $db } stats --json
-         okk --db { $db } check
-         okk --db { $db } queue --stage "Отработка возражений"
+    Try: okk stats --json --db { $db }
+         okk check --db { $db }
+         okk queue --stage "Отработка возражений" --db { $db }
 app-alignment-with-lead = alignment with the lead per checklist item (of the reviews the lead decided where both answered it):
 app-unanswered = { $count } checklist answers left unanswered (counted neither pass nor fail)
 app-bad-day = «{ $given }» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20

@@ -195,7 +195,7 @@ tui-comment-esc-kept = close, text kept
 tui-discard-asked = esc again drops what you typed; enter keeps it
 tui-comment-kept = comment kept on the card: it goes with the verdict
 tui-comment-removed = comment taken out
-tui-no-match = no match
+tui-picker-no-match = no match · { $keys } move down the list; letters search
 tui-days-ago = { $count ->
     [0] today
     [one] 1 day ago
@@ -253,7 +253,9 @@ tui-lead-stage = Stage
 tui-lead-auditor = Auditor
 tui-lead-verdict = Verdict
 tui-lead-score = Score
-tui-lead-suggestion = Suggestion
+tui-lead-suggestion = Change
+tui-lead-field = field: { $field }
+tui-lead-fields = { $count } fields
 tui-lead-age = Age
 tui-lead-filter-help = / { $auditor }:NAME { $stage }:TEXT { $verdict }:ok { $since }:DATE { $until }:DATE { $disagree } { $calibration } { $source }:NAME
 # The lead's list filter's keywords: the filter takes each one's words in every language, and
@@ -276,7 +278,8 @@ tui-spent = spent { $time }
 tui-disagrees = ⚠ ok on a card the rules flag as critical
 tui-by-auditor = auditor { $auditor }
 tui-lead-accepted = lead { $lead }: accepted
-tui-lead-overridden = lead { $lead }: overridden → { $verdict }{ $stage }
+tui-lead-overridden = lead { $lead }: overridden → { $verdict }{ $stage }{ $owner }
+tui-override-keeps-owner = owner → { $owner } (the auditor's suggestion) goes to the CRM too
 tui-lead-sent-back = lead { $lead }: sent back
 tui-lead-note = lead { $lead }'s note
 tui-calibration = calibration

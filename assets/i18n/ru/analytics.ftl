@@ -217,6 +217,11 @@ analytics-unranked-more-stages = (ещё { $count ->
     [few] { $count } этапа
    *[many] { $count } этапов
 } с ошибками, но меньше чем с { $min } проверенными карточками: вне рейтинга)
+analytics-unranked-pairs = (пар «этап · ответственный» хотя бы с { $min } проверенными карточками нет; { $count ->
+    [one] { $count } пара с ошибками
+    [few] { $count } пары с ошибками
+   *[many] { $count } пар с ошибками
+}, но меньше чем с { $min } проверенными карточками: вне рейтинга)
 analytics-unranked-more-pairs = (ещё { $count ->
     [one] { $count } пара «этап · ответственный»
     [few] { $count } пары «этап · ответственный»
@@ -227,4 +232,5 @@ analytics-more = … и ещё { $count } (okk stats --table bottlenecks --csv)
 analytics-trend-title = Тренд по неделям (с понедельника по воскресенье)
 analytics-trend-none = проверок пока нет
 analytics-trend-none-in-window = в окне проверок нет ({ $window }); текущих проверок в хранилище: { $count }, { $span }
+analytics-percent = { $n } %
 analytics-score-of = { $score } (n={ $n })

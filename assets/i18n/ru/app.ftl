@@ -38,9 +38,9 @@ app-stranded-fix = добавьте «{ $stage }» в псевдонимы (alia
 app-stranded-fix-like = добавьте «{ $stage }» в псевдонимы (aliases) этапа, к которому они относятся (этапа «{ $like }», если переименован он)
 app-demo-where =
     Демо-база: { $db }
-    Попробуйте: okk --db { $db } stats --json
-                okk --db { $db } check
-                okk --db { $db } queue --stage "Отработка возражений"
+    Попробуйте: okk stats --json --db { $db }
+                okk check --db { $db }
+                okk queue --stage "Отработка возражений" --db { $db }
 app-alignment-with-lead = совпадение с руководителем по пунктам чек-листа (из проверок, по которым руководитель решил и оба ответили на пункт):
 app-unanswered = { $count ->
     [one] { $count } пункт чек-листа остался

@@ -55,5 +55,5 @@ check-rule-markers = маркеры
 check-rule-closed-open = закрыта/открыта
 check-rule-backwards = переход не по порядку
 check-rule-gone = пропала
-check-rule-unknown-stage = чужой этап
+check-rule-unknown-stage = нет в воронке
 check-rule-no-task = нет задачи

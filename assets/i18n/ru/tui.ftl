@@ -203,7 +203,7 @@ tui-comment-esc-kept = закрыть, текст останется
 tui-discard-asked = ещё раз esc — набранное пропадёт; enter его сохранит
 tui-comment-kept = комментарий сохранён в карточке: уйдёт вместе с вердиктом
 tui-comment-removed = комментарий убран
-tui-no-match = ничего не найдено
+tui-picker-no-match = ничего не найдено · по списку — { $keys }; буквы ищут
 tui-days-ago = { $count ->
     [0] сегодня
     [one] { $count } день назад
@@ -263,7 +263,13 @@ tui-lead-stage = Этап
 tui-lead-auditor = Аудитор
 tui-lead-verdict = Вердикт
 tui-lead-score = Балл
-tui-lead-suggestion = Предложение
+tui-lead-suggestion = Правка
+tui-lead-field = поле: { $field }
+tui-lead-fields = { $count ->
+    [one] { $count } поле
+    [few] { $count } поля
+   *[many] { $count } полей
+}
 tui-lead-age = Ждёт
 tui-lead-filter-help = / { $auditor }:ИМЯ { $stage }:ЭТАП { $verdict }:СЛОВО { $since }:ДАТА { $until }:ДАТА { $disagree } { $calibration } { $source }:ИМЯ
 # Ключевые слова фильтра списка руководителя: фильтр понимает слова каждого на любом языке,
@@ -286,7 +292,8 @@ tui-spent = затрачено { $time }
 tui-disagrees = ⚠ «в порядке» при критичном флаге правил
 tui-by-auditor = аудитор { $auditor }
 tui-lead-accepted = руководитель { $lead }: принято
-tui-lead-overridden = руководитель { $lead }: заменено → { $verdict }{ $stage }
+tui-lead-overridden = руководитель { $lead }: заменено → { $verdict }{ $stage }{ $owner }
+tui-override-keeps-owner = ответств. → { $owner } (предложение аудитора) тоже уйдёт в CRM
 tui-lead-sent-back = руководитель { $lead }: возвращено
 tui-lead-note = заметка руководителя { $lead }
 tui-calibration = калибровка

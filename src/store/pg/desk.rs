@@ -17,7 +17,7 @@ use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::{LeadRow, group_by_card};
 use crate::domain::others_review::OthersReview;
-use crate::domain::review::{Review, ReviewDraft, Verdict, suggested_owner};
+use crate::domain::review::{Review, ReviewDraft, Verdict, corrected_fields, suggested_owner};
 use crate::domain::score::Answers;
 use crate::domain::settled::{DecidedReview, Settled, SettledCards};
 use crate::domain::stored_review::{Given, ReviewedCard, Stamp, StoredReview};
@@ -818,6 +818,7 @@ impl PgStore {
                 score: r.get(7),
                 suggested_stage: r.get(8),
                 suggested_owner: suggested_owner(r.get(9), r.get(16)),
+                corrected: corrected_fields(r.get(16)),
                 comment: r.get(10),
                 created_at: time(r.get(11))?,
                 seconds_spent: r.get(12),

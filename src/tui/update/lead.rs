@@ -373,7 +373,8 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
                 .filter(|v| Some(**v) != own || **v == Verdict::WrongStage)
                 .map(|v| msg::verdict(*v).to_string())
                 .collect();
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
+            let picker = Picker::new(PickerFor::Verdict, verdicts).with_note(owner_kept(c));
+            state.popup = Some(Popup::Picker(picker));
         }
         Action::SendBack => {
             // The note of a sending back the store refused (the card changed): offered again.
@@ -453,7 +454,8 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
                         .filter(|s| Some(s.as_str()) != auditors)
                         .collect();
                     let picker = card::stage_picker(state, PickerFor::LeadStage, stages);
-                    state.popup = Some(Popup::Picker(picker));
+                    let note = state.card.as_ref().and_then(owner_kept);
+                    state.popup = Some(Popup::Picker(picker.with_note(note)));
                 }
                 Verdict::Dead => {
                     let lost = card::lost_stage(funnel);
@@ -469,6 +471,18 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
         ),
         _ => {}
     }
+}
+
+/// The owner the auditor suggested on card `c`'s review: an override keeps it (tester42 F10: it
+/// was dropped from the CRM file unsaid).
+fn auditors_owner(c: &CardState) -> Option<String> {
+    let p = c.previous.as_ref()?;
+    (p.draft.suggested_owner.clone()).filter(|o| !o.trim().is_empty())
+}
+
+/// The override pickers' line saying the auditor's owner stays, where there is one.
+fn owner_kept(c: &CardState) -> Option<String> {
+    auditors_owner(c).map(|o| msg::override_keeps_owner(&o))
 }
 
 /// The lead typed the note sending the review back.
@@ -488,6 +502,11 @@ fn record(state: &mut State, mut decision: Decision, cx: &mut Cx) {
         let auditors = c.previous.as_ref().map(|p| &p.draft.answers);
         if Some(&c.draft.answers) != auditors {
             decision.answers = Some(c.draft.answers.clone());
+        }
+        // An override has no owner step: the auditor's owner stands with the lead's verdict,
+        // as its pickers said, and the decision names it so every output reads it alike.
+        if decision.kind == DecisionKind::Override && decision.suggested_owner.is_none() {
+            decision.suggested_owner = auditors_owner(c);
         }
     }
     let r = &l.rows[row];
@@ -725,6 +744,7 @@ mod tests {
             score: Some(75.0),
             suggested_stage: None,
             suggested_owner: None,
+            corrected: Vec::new(),
             comment: "клиент ждёт ипотеку".into(),
             created_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
                 .unwrap()

@@ -90,6 +90,10 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
 /// source named by its first letters, before the title gives up more.
 const TITLE_SHARE: usize = 15;
 
+/// Columns a stage keeps: «Отработка возражений» reads «Отр. возр.», not «Отр. воз.», and a
+/// name of three words «Кон. п. в.», not «Кон. пос…» (tester42 F14).
+const STAGE_FLOOR: usize = 10;
+
 /// The fewest first letters of `source` that no other of `names` starts with (the whole name
 /// when another starts with all of it): `amo-north` and `amo-south` read `amo-n`, `amo-s`.
 fn source_mark(source: &str, names: &[String]) -> String {
@@ -114,24 +118,60 @@ fn card_words(r: &LeadRow, mark: Option<&str>, source: Option<usize>) -> String 
     )
 }
 
-/// The stage or the owner the auditor suggests.
-fn suggestion(r: &LeadRow) -> &str {
-    (r.suggested_stage.as_deref())
-        .or(r.suggested_owner.as_deref())
-        .unwrap_or("")
-}
-
-/// The verdict and the suggestion a row shows: the lead's on a review the lead overrode (≠),
-/// which is what stands; else the auditor's.
-fn standing(r: &LeadRow) -> (Verdict, &str) {
-    match r.decision.as_ref().map(|d| &d.decision) {
+/// The verdict and the change a row shows: the lead's stage or owner on a review the lead
+/// overrode (≠), which is what stands, else the auditor's; then the fields the review corrects,
+/// which reach the CRM whoever decided (tester42 F11: a corrected phone left the cell empty).
+fn standing(r: &LeadRow) -> (Verdict, Change) {
+    let (verdict, stage, owner) = match r.decision.as_ref().map(|d| &d.decision) {
         Some(d) if d.kind == DecisionKind::Override => (
             d.verdict.unwrap_or(r.verdict),
-            (d.suggested_stage.as_deref())
-                .or(d.suggested_owner.as_deref())
-                .unwrap_or(""),
+            d.suggested_stage.as_deref(),
+            d.suggested_owner.as_deref(),
         ),
-        _ => (r.verdict, suggestion(r)),
+        _ => (
+            r.verdict,
+            r.suggested_stage.as_deref(),
+            r.suggested_owner.as_deref(),
+        ),
+    };
+    let change = Change {
+        moved: stage.or(owner).map(|s| clip(s, 60)),
+        fields: r.corrected.clone(),
+    };
+    (verdict, change)
+}
+
+/// What a row asks the CRM to change: the stage or the owner, and the fields corrected.
+struct Change {
+    moved: Option<String>,
+    fields: Vec<String>,
+}
+
+impl Change {
+    /// In full: «Договор, поле: Телефон».
+    fn whole(&self) -> String {
+        let fields = Some(msg::lead_fields(&self.fields)).filter(|f| !f.is_empty());
+        let parts: Vec<String> = [self.moved.clone(), fields].into_iter().flatten().collect();
+        parts.join(", ")
+    }
+
+    /// In `cols` columns: whole where it fits; else a lone field by its label («Телефон»), and
+    /// beside a stage or owner cut short the fields' count stays («Смир… +1»): that the CRM
+    /// gets a field too is not the part cut off.
+    fn fitted(&self, cols: usize) -> String {
+        let whole = self.whole();
+        if super::width(&whole) <= cols {
+            return whole;
+        }
+        match (&self.moved, self.fields.as_slice()) {
+            (None, [one]) => super::cell(&msg::field_label(one), cols),
+            (Some(moved), [_, ..]) => {
+                let more = format!(" +{}", self.fields.len());
+                let room = cols.saturating_sub(super::width(&more));
+                format!("{}{more}", super::cell(moved, room))
+            }
+            _ => super::cell(&whole, cols),
+        }
     }
 }
 
@@ -161,9 +201,9 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
             .unwrap_or(1);
         // No wider than the widest card with its mark needs.
         let floor = (id + marks + 4 + TITLE_SHARE).min(measure.widest[0] + marks + 3);
-        (floor, 9, 5, 6)
+        (floor, STAGE_FLOOR, 5, 6)
     } else {
-        (id + 1 + TITLE_SHARE, 9, 6, 8)
+        (id + 1 + TITLE_SHARE, STAGE_FLOOR, 6, 7)
     };
     // The header over the auditors' names stays whole (a word, as short as names usually are).
     let auditor_floor = auditor_floor.max(super::width(&headers[3]));
@@ -192,7 +232,7 @@ fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> 
                 super::width(&card_words(r, None, None)),
                 super::width(&r.stage),
                 super::width(&r.auditor),
-                super::width(standing(r).1),
+                super::width(&standing(r).1.whole()),
             ];
             for (w, cell) in m.widest.iter_mut().zip(cells) {
                 *w = (*w).max(cell);
@@ -305,14 +345,14 @@ fn lead_row<'a>(
             Span::styled(calibration, theme.warn),
         ])),
         Cell::from(super::fit(&card, widths[1])),
-        Cell::from(super::abbreviate(&r.stage, widths[2])),
+        Cell::from(super::abbreviate_whole(&r.stage, widths[2])),
         Cell::from(super::cell(&r.auditor, widths[3])),
         Cell::from(Span::styled(
             super::fit(&msg::verdict(verdict), widths[4]),
             verdict_style,
         )),
         Cell::from(Line::from(score).right_aligned()),
-        Cell::from(super::cell(suggested, widths[6])),
+        Cell::from(suggested.fitted(widths[6])),
         Cell::from(Line::from(super::fit(&waited, widths[7])).right_aligned()),
     ])
 }
@@ -537,6 +577,7 @@ mod tests {
             score: Some(100.0),
             suggested_stage: None,
             suggested_owner: None,
+            corrected: Vec::new(),
             comment: String::new(),
             created_at: NaiveDateTime::default(),
             seconds_spent: None,
@@ -730,6 +771,40 @@ mod tests {
             ..r
         };
         assert!(!card_words(&hostile, None, Some(24)).contains('\u{1b}'));
+    }
+
+    /// tester42 F11: a review that corrects fields says so beside its stage or owner, by the
+    /// field's label when it is one, by their count when several; the lead's override keeps
+    /// them (they reach the CRM whoever decided).
+    #[test]
+    fn a_row_names_the_fields_its_review_corrects() {
+        crate::text::lang::with(crate::text::lang::Lang::Ru, || {
+            let phone = LeadRow {
+                corrected: vec!["phone".into()],
+                ..ok_against_the_rules()
+            };
+            assert_eq!(standing(&phone).1.whole(), "поле: Телефон");
+            // At 80 columns: the field by its label, a stage or owner cut beside the count.
+            assert_eq!(standing(&phone).1.fitted(7), "Телефон");
+            let two = LeadRow {
+                verdict: Verdict::WrongStage,
+                suggested_stage: Some("Договор".into()),
+                corrected: vec!["phone".into(), "Срок действия брони".into()],
+                ..ok_against_the_rules()
+            };
+            assert_eq!(standing(&two).1.whole(), "Договор, 2 поля");
+            assert_eq!(standing(&two).1.fitted(7), "Дог… +2");
+            let overridden = LeadRow {
+                decision: decided(DecisionKind::Override),
+                ..two.clone()
+            };
+            assert_eq!(
+                standing(&overridden).1.whole(),
+                "2 поля",
+                "no stage of the lead's"
+            );
+            assert_eq!(standing(&ok_against_the_rules()).1.whole(), "");
+        });
     }
 
     /// A narrow list marks a source by the fewest first letters no other source listed starts

@@ -152,6 +152,30 @@ fn abbreviate(s: &str, cols: usize) -> String {
     shorten_words(s, cols).unwrap_or_else(|floor| fit(&floor, cols))
 }
 
+/// [`abbreviate`] for a column that must not cut a name already shortened («Кон. пос…», tester42
+/// F14): past three letters a word, the words after the first go to their initials from the
+/// last one back («Контакт после встречи» reads «Кон. п. в.» in 10); cut only past that.
+fn abbreviate_whole(s: &str, cols: usize) -> String {
+    let floor = match shorten_words(s, cols) {
+        Ok(fits) => return fits,
+        Err(floor) => floor,
+    };
+    let mut words: Vec<String> = floor.split(' ').map(str::to_string).collect();
+    for i in (1..words.len()).rev() {
+        let letters = words[i].trim_end_matches('.');
+        if letters.chars().count() > 1 && letters.chars().all(char::is_alphabetic) {
+            let initial = letters.chars().next().map(String::from).unwrap_or_default();
+            words[i] = initial + ".";
+        }
+        let now = words.join(" ");
+        if width(&now) <= cols {
+            return now;
+        }
+    }
+    // Cut after all: one mark of it, not an abbreviation's dot and then the cut's.
+    fit(&words.join(" "), cols).replace(".…", "…")
+}
+
 /// [`abbreviate`] before the cut: `Err` holds its words shortened as far as they go, which is
 /// still wider than `cols`.
 fn shorten_words(s: &str, cols: usize) -> Result<String, String> {
@@ -318,6 +342,15 @@ mod tests {
         assert_eq!(super::abbreviate("Встреча проведена", 12), "Встр. пров.");
         // A number is no word to shorten.
         assert_eq!(super::abbreviate("Этап 2026", 8), "Эта. 20…");
+        // A name of three words keeps its first and the others' initials before it is cut.
+        let contact = "Контакт после встречи";
+        assert_eq!(super::abbreviate(contact, 10), "Кон. пос.…");
+        assert_eq!(super::abbreviate_whole(contact, 14), "Кон. пос. вст.");
+        assert_eq!(super::abbreviate_whole(contact, 12), "Кон. пос. в.");
+        assert_eq!(super::abbreviate_whole(contact, 10), "Кон. п. в.");
+        assert_eq!(super::abbreviate_whole(stage, 10), "Отр. возр.");
+        assert_eq!(super::abbreviate_whole("Бронирование", 10), "Брониров.");
+        assert_eq!(super::abbreviate_whole(contact, 8), "Кон. п…");
     }
 
     use super::*;

@@ -18,7 +18,13 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Some(Popup::Help { scroll }) => help(state, scroll, theme, frame, area),
         Some(Popup::Picker(p)) => {
             let source = state.card.as_ref().map(|c| c.detail.card.source.as_str());
-            picker(p, source.unwrap_or(""), theme, frame, area)
+            // The keys that move down a picker, as the keymap binds them (help reads it too).
+            let down = (state.shared.keymap.rows(Mode::Picker).into_iter())
+                .find(|(a, _)| *a == crate::tui::action::Action::Down)
+                .map(|(_, keys)| keys.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .unwrap_or_default()
+                .join("/");
+            picker(p, source.unwrap_or(""), &down, theme, frame, area)
         }
         Some(Popup::Comment { area: text, .. }) => comment(text, frame, area),
         Some(Popup::Input(input)) => field_input(state, input, theme, frame, area),
@@ -26,8 +32,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-/// A picker; `source`, the card's (an owner marked is one only other sources' cards name).
-fn picker(p: &Picker, source: &str, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+/// A picker; `source`, the card's (an owner marked is one only other sources' cards name);
+/// `down`, the keys that move down its list.
+fn picker(p: &Picker, source: &str, down: &str, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let title = match p.purpose {
         PickerFor::WrongStage => msg::pick_stage(),
         PickerFor::Owner => msg::pick_owner(),
@@ -43,12 +50,15 @@ fn picker(p: &Picker, source: &str, theme: &Theme, frame: &mut Frame<'_>, area: 
         _ => (msg::not_in_crm_pipeline(), msg::not_in_crm_pipeline_means()),
     };
     let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
-    let footer = if p.any_marked() {
+    let mut footer = Vec::new();
+    if let Some(note) = &p.note {
+        let line = Line::from(Span::styled(note.clone(), theme.warn));
+        footer.extend(super::hang::hang(line, 0, inner_width));
+    }
+    if p.any_marked() {
         let line = Line::from(Span::styled(means, theme.dim));
-        super::hang::hang(line, 0, inner_width)
-    } else {
-        Vec::new()
-    };
+        footer.extend(super::hang::hang(line, 0, inner_width));
+    }
     let height = (p.items.len() as u16 + 4).clamp(6, 20) + footer.len() as u16;
     let rect = centered(area, WIDTH, height);
     frame.render_widget(Clear, rect);
@@ -73,10 +83,9 @@ fn picker(p: &Picker, source: &str, theme: &Theme, frame: &mut Frame<'_>, area: 
         query,
     );
     if p.matches.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled(msg::no_match(), theme.dim)),
-            list,
-        );
+        let none = Line::from(Span::styled(msg::picker_no_match(down), theme.dim));
+        let none = super::hang::hang(none, 0, usize::from(list.width));
+        frame.render_widget(Paragraph::new(none), list);
         return;
     }
     // The highlight symbol's columns are every row's.
@@ -110,13 +119,21 @@ fn picker(p: &Picker, source: &str, theme: &Theme, frame: &mut Frame<'_>, area: 
 }
 
 fn comment(text: &TextArea<'static>, frame: &mut Frame<'_>, area: Rect) {
+    text_box(text, &msg::comment_title(), frame, area);
+}
+
+/// A box of text that takes sentences: the auditor's comment and the lead's note to the auditor
+/// alike, every line wrapped at its words in the box's width (tester42 F8: the lead's note was
+/// one row scrolling sideways, its start gone while it was typed).
+fn text_box(text: &TextArea<'static>, title: &str, frame: &mut Frame<'_>, area: Rect) {
     let rect = centered(area, 70, 12);
     frame.render_widget(Clear, rect);
     let mut text = text.clone();
+    text.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     text.set_block(
         Block::default()
             .borders(Borders::ALL)
-            .title(format!(" {} ", msg::comment_title())),
+            .title(format!(" {title} ")),
     );
     frame.render_widget(&text, rect);
 }
@@ -128,6 +145,9 @@ fn field_input(
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
+    if input.purpose == InputFor::ReturnNote {
+        return text_box(&input.area, msg::return_note().trim(), frame, area);
+    }
     const WIDTH: u16 = 70;
     // A correction's box says what the field takes and how to edit, wrapped whole under the
     // value: a date's or a number's help is wider than the box.

@@ -504,7 +504,14 @@ pub fn lead_decisions<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut store = backend.open(&handle).unwrap();
     let anna = verdict(&*store, "anna", "c1", Verdict::Ok, "r-anna", at(20, 9));
-    let boris = verdict(&*store, "boris", "c1", Verdict::Dead, "r-boris", at(20, 10));
+    let mut boris = verdict(&*store, "boris", "c1", Verdict::Dead, "r-boris", at(20, 10));
+    // boris gives a new owner and corrects the phone: the lead's list names the field, not the
+    // owner's correction, which is the owner suggested (tester42 F11).
+    let draft = &mut boris.review.draft;
+    draft.suggested_owner = Some("Попова Анна".into());
+    draft
+        .corrections
+        .insert("phone".into(), "+7 900 000-00-00".into());
     let late = verdict(&*store, "anna", "w1", Verdict::Stale, "r-w1", at(20, 11));
     for p in [&anna, &boris, &late] {
         save(&mut *store, p);
@@ -520,6 +527,9 @@ pub fn lead_decisions<B: Backend>(backend: &B) {
     let rows = store.lead_rows().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0].created_at, at(20, 9));
+    assert_eq!(rows[1].suggested_owner.as_deref(), Some("Попова Анна"));
+    assert_eq!(rows[1].corrected, ["phone"]);
+    assert!(rows[0].corrected.is_empty());
     assert_eq!(rows[0].card_id, Some(anna.card.card_id));
     assert_eq!(
         split(&*store),
@@ -546,17 +556,18 @@ pub fn lead_decisions<B: Backend>(backend: &B) {
     assert_eq!(store.latest_decision("r-anna").unwrap(), None);
     assert!(split(&*store)[0].1, "undone: split again");
 
+    // The override keeps boris's owner, as the lead's screen says (tester42 F10).
+    let overrule = Decision {
+        suggested_owner: Some("Попова Анна".into()),
+        ..Decision::overrule(Verdict::WrongStage, Some("Переговоры".into()))
+    };
     store
-        .decide(
-            "r-boris",
-            "lena",
-            &Decision::overrule(Verdict::WrongStage, Some("Переговоры".into())),
-            at(20, 14),
-        )
+        .decide("r-boris", "lena", &overrule, at(20, 14))
         .unwrap();
     let d = store.latest_decision("r-boris").unwrap().unwrap();
     assert_eq!(d.decision.kind, DecisionKind::Override);
     assert_eq!(d.decision.verdict, Some(Verdict::WrongStage));
+    assert_eq!(d.decision.suggested_owner.as_deref(), Some("Попова Анна"));
     assert!(!split(&*store)[0].1, "the override is the final word");
 
     store
