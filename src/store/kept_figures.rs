@@ -309,7 +309,9 @@ impl Store {
                 store
                     .conn
                     .pragma_update(None, "cache_size", -super::schema::TWIN_CACHE_KIB)?;
-                store.desk_figures(&who, None)?;
+                // Not through the memory map: off the keys' path the read may take longer,
+                // and the pages it finds (most of the cards') are not this process's memory.
+                store.kept_figures_in_snapshot(&who, None, true)?;
                 let kept = store.kept_figures.take().map(|k| k.parts);
                 Ok(kept
                     .map(std::sync::Arc::unwrap_or_clone)
