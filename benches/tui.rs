@@ -16,7 +16,8 @@
 //! Environment: OKK_BENCH_DB (the store, default bench/out/okk.db), OKK_BENCH_STARTS (start-up
 //! runs of each kind, default 5), OKK_BENCH_THINK_MS (pause between keys, default 20),
 //! OKK_BENCH_SCREEN=1 (print the screen after each key), OKK_BENCH_DAY_START=0 (skip the start
-//! that runs the day's rules first).
+//! that runs the day's rules first), OKK_BENCH_BIN (another okk binary, default the one built
+//! with the bench: a build before a change and one after, run in turn on a busy machine).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -463,7 +464,9 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let env = Env {
-        bin: PathBuf::from(env!("CARGO_BIN_EXE_okk")),
+        bin: std::env::var_os("OKK_BENCH_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_okk"))),
         db: copy,
         funnel: root.join("assets/funnel.toml"),
         dir: dir.path().to_path_buf(),

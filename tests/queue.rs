@@ -890,8 +890,6 @@ fn a_queue_looked_at_with_no_name_given_says_how_to_give_one() {
 /// kept when they should have been read again would stay as before).
 #[test]
 fn kept_figures_are_what_a_fresh_read_gives() {
-    use okk::domain::ids::CardId;
-    use okk::store::reviews::{ReviewedCard, Stamp};
     let desk = Desk::new();
     desk.import_one(&[&fixture("../queue/v1.csv")]);
     for (card, auditor) in [
@@ -916,31 +914,7 @@ fn kept_figures_are_what_a_fresh_read_gives() {
         assert_ne!(kept, last, "{what}: the step moves the figures");
         last = kept;
     };
-    let verdict = |hers: &mut Store, external_id: &str| -> String {
-        let conn = desk.conn();
-        let card = conn
-            .query_row(
-                "SELECT id, source, stage, content_hash FROM cards WHERE external_id = ?1",
-                [external_id],
-                |r| {
-                    Ok(ReviewedCard {
-                        card_id: CardId(r.get(0)?),
-                        source: r.get(1)?,
-                        external_id: external_id.to_string(),
-                        stage: r.get(2)?,
-                        hash: r.get(3)?,
-                        as_judged: None,
-                    })
-                },
-            )
-            .unwrap();
-        let stamp = Stamp {
-            auditor: "anna",
-            funnel_fingerprint: "fp",
-            now: now(),
-        };
-        (hers.save_review(&card, &common::figures::plain_review("ok"), &stamp)).unwrap()
-    };
+    let verdict = |hers: &mut Store, external_id: &str| her_verdict(&desk, hers, external_id);
 
     // Hers, on a card boris holds: it leaves the others' figure for her reviewed one.
     let id = verdict(&mut hers, "q3");
@@ -970,6 +944,139 @@ fn kept_figures_are_what_a_fresh_read_gives() {
         &hers,
         "her verdict on the card vera holds, after the import",
     );
+}
+
+/// Her verdict on the card `external_id`, through her connection `hers`: its review id.
+fn her_verdict(desk: &Desk, hers: &mut Store, external_id: &str) -> String {
+    use okk::domain::ids::CardId;
+    use okk::store::reviews::{ReviewedCard, Stamp};
+    let conn = desk.conn();
+    let card = conn
+        .query_row(
+            "SELECT id, source, stage, content_hash FROM cards WHERE external_id = ?1",
+            [external_id],
+            |r| {
+                Ok(ReviewedCard {
+                    card_id: CardId(r.get(0)?),
+                    source: r.get(1)?,
+                    external_id: external_id.to_string(),
+                    stage: r.get(2)?,
+                    hash: r.get(3)?,
+                    as_judged: None,
+                })
+            },
+        )
+        .unwrap();
+    let stamp = Stamp {
+        auditor: "anna",
+        funnel_fingerprint: "fp",
+        now: now(),
+    };
+    (hers.save_review(&card, &common::figures::plain_review("ok"), &stamp)).unwrap()
+}
+
+/// A queue's title bar asks for its stage's figures alone: her connection counts that stage,
+/// not every stage (a start on a card waited for the whole read), and each stage asked for
+/// after is counted as it comes; after each change, whoever made it, every stage's figures
+/// asked one by one are what a fresh connection reads whole.
+#[test]
+fn one_stage_at_a_time_her_figures_count_that_stage_alone_and_are_what_a_fresh_read_gives() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    for (card, auditor) in [("q2", "boris"), ("q3", "boris"), ("q8", "vera")] {
+        review(&desk.db, card, auditor);
+    }
+    let stages = figure_stages();
+    let queries = figure_queries(&stages);
+    let mut hers = Store::open(&desk.db).unwrap();
+    hers.queue_counts(&queries[0]).unwrap();
+    assert_eq!(
+        hers.kept_figures_stages(),
+        Some(Some(vec![stages[0].clone()])),
+        "one stage asked for: that stage counted alone"
+    );
+    let step = |hers: &Store, what: &str| {
+        let kept: Vec<_> = (queries.iter())
+            .map(|q| hers.queue_counts(q).unwrap())
+            .collect();
+        let fresh = Store::open(&desk.db)
+            .unwrap()
+            .queue_counts_many(&queries)
+            .unwrap();
+        assert_eq!(kept, fresh, "{what}: kept figures against a fresh read");
+    };
+    step(&hers, "first read, stage by stage");
+    assert_eq!(
+        hers.kept_figures_stages(),
+        Some(Some(stages.to_vec())),
+        "both stages asked for, each counted once"
+    );
+    let id = her_verdict(&desk, &mut hers, "q3");
+    step(&hers, "her verdict on a card another holds");
+    hers.withdraw_review(&id, now()).unwrap();
+    step(&hers, "her verdict taken back");
+    her_verdict(&desk, &mut hers, "q8");
+    step(&hers, "her verdict on the other stage's card vera holds");
+    review(&desk.db, "q4", "vera");
+    step(&hers, "another auditor's verdict");
+    desk.import_one(&["--no-check", &path_arg(&v3(&desk))]);
+    step(&hers, "an import that moved a card to the other stage");
+}
+
+/// The whole read made aside (the reviewer's writer, after her first frame) is taken only
+/// while her figures hold: her own verdict since it was read is looked at again on its card,
+/// and another connection's commit since drops it. Without either, the figures would show
+/// the store as it was when the read was made.
+#[test]
+fn the_figures_read_aside_are_taken_with_her_writes_since_and_dropped_for_others() {
+    use okk::domain::ports::Reopen;
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    for (card, auditor) in [("q2", "boris"), ("q3", "boris"), ("q8", "vera")] {
+        review(&desk.db, card, auditor);
+    }
+    let stages = figure_stages();
+    let queries = figure_queries(&stages);
+    let fresh = || {
+        Store::open(&desk.db)
+            .unwrap()
+            .queue_counts_many(&queries)
+            .unwrap()
+    };
+    let mut hers = Store::open(&desk.db).unwrap();
+    hers.queue_counts(&queries[3]).unwrap();
+    hers.keep_figures_aside("anna").unwrap();
+    hers.wait_figures_aside();
+    her_verdict(&desk, &mut hers, "q3");
+    // Her stage's figures, kept, take her verdict in before the read aside is taken.
+    hers.queue_counts(&queries[3]).unwrap();
+    assert_eq!(
+        hers.queue_counts_many(&queries).unwrap(),
+        fresh(),
+        "her verdict made after the read aside"
+    );
+    assert_eq!(hers.kept_figures_stages(), Some(None), "taken: every stage");
+
+    let hers = Store::open(&desk.db).unwrap();
+    hers.queue_counts(&queries[0]).unwrap();
+    hers.keep_figures_aside("anna").unwrap();
+    hers.wait_figures_aside();
+    review(&desk.db, "q4", "vera");
+    assert_eq!(
+        hers.queue_counts_many(&queries).unwrap(),
+        fresh(),
+        "another auditor's verdict after the read aside"
+    );
+    // Read afresh for the funnel's figures, as they stopped holding: a read aside begins again
+    // as the next stage alone is counted.
+    review(&desk.db, "q5", "vera");
+    hers.queue_counts(&queries[0]).unwrap();
+    assert_eq!(
+        hers.kept_figures_stages(),
+        Some(Some(vec![stages[0].clone()]))
+    );
+    hers.wait_figures_aside();
+    assert_eq!(hers.queue_counts_many(&queries).unwrap(), fresh());
 }
 
 fn figure_stages() -> [String; 2] {

@@ -2695,3 +2695,50 @@ fn a_comment_kept_by_enter_is_said_to_be_kept() {
         s.state.shared.status
     );
 }
+
+/// After her own verdicts alone, the refresh her commit brings (the watcher sees it) reads
+/// her figures only: her list and the card on screen are as her verdict left them, and
+/// reading them again kept each key waiting on the writer. Another connection's write since,
+/// or a refresh asked again for an answer dropped, reads them again.
+#[test]
+fn a_refresh_after_her_own_verdicts_alone_reads_her_figures_not_her_list() {
+    use okk::tui::read::{Answer, Ask};
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    let refresh = |s: &Session, again: bool| {
+        let q = s.state.queue.as_ref().unwrap();
+        let ask = Ask::Counts {
+            row: s.state.stages.rows[q.row].clone(),
+            all: false,
+            claimed: None,
+            listed: (q.items.iter())
+                .map(|i| (i.entry.card_id, i.entry.source.clone(), i.entry.id.clone()))
+                .collect(),
+            on_screen: None,
+            relist: Some(50),
+            again,
+        };
+        match okk::tui::read::perform(&ask, &s.desk).unwrap() {
+            Answer::Counts(c) => (c.fresh.is_some(), c.counts),
+            other => panic!("{other:?}"),
+        }
+    };
+    let (relisted, before) = refresh(&s, false);
+    assert!(relisted, "the first refresh reads her list");
+    s.keys("a");
+    let (relisted, after) = refresh(&s, false);
+    assert!(
+        !relisted,
+        "her verdict alone since: her list is not read again"
+    );
+    assert_eq!(after.reviewed, before.reviewed + 1, "her figures are read");
+    assert!(refresh(&s, true).0, "asked again: read");
+    s.home
+        .changed_in_the_crm(&[(&first, &[("Название сделки", "Сделка, правка")])]);
+    assert!(
+        refresh(&s, false).0,
+        "another connection's write since: read"
+    );
+    assert!(!refresh(&s, false).0, "and nothing since");
+}

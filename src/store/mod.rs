@@ -39,6 +39,7 @@ mod relabel;
 pub mod reviews;
 pub mod run_summary;
 pub mod schema;
+mod seen_commits;
 pub(crate) mod stage_path;
 pub mod sync_lock;
 pub mod sync_tx;
@@ -86,6 +87,10 @@ pub struct Store {
     carried: Option<run_summary::Carried>,
     /// The reviewer's figures, kept while they hold (`kept_figures`).
     kept_figures: std::cell::RefCell<Option<kept_figures::KeptFigures>>,
+    /// Whole reads of the figures are made aside (`Store::keep_figures_aside`).
+    figures_aside: std::cell::Cell<bool>,
+    /// `data_version` when [`Store::others_committed`] last looked.
+    seen_version: std::cell::Cell<Option<i64>>,
 }
 
 impl Store {
@@ -193,6 +198,8 @@ impl Store {
                 read_only: true,
                 carried: None,
                 kept_figures: Default::default(),
+                figures_aside: Default::default(),
+                seen_version: Default::default(),
             });
         }
         // An empty file given as --db becomes a store, one made before this check another
@@ -213,6 +220,8 @@ impl Store {
             read_only: false,
             carried: None,
             kept_figures: Default::default(),
+            figures_aside: Default::default(),
+            seen_version: Default::default(),
         };
         // An older store has no `meta`, so no note (the migrations make the table).
         if version >= schema::META_FROM {

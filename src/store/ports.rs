@@ -60,6 +60,14 @@ impl Reopen for Store {
     fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
         Ok(Box::new(super::watch::FileWatch::open(self.path())?))
     }
+
+    fn keep_figures_aside(&self, auditor: &str) -> StoreResult<()> {
+        Store::keep_figures_aside(self, auditor)
+    }
+
+    fn others_committed(&self) -> StoreResult<bool> {
+        Store::others_committed(self)
+    }
 }
 
 impl KeptVerdict for Journaled {

@@ -479,7 +479,9 @@ impl Store {
         if qs.iter().all(|q| q.crm_stages.is_empty()) {
             return Ok(vec![QueueCounts::default(); qs.len()]);
         }
-        let (hers, others) = self.desk_figures(first.auditor)?;
+        // One queue's (its title bar): her figures of its stage alone, unless kept whole.
+        let wanted = (qs.len() == 1).then_some(first.crm_stages);
+        let (hers, others) = self.desk_figures(first.auditor, wanted)?;
         qs.iter()
             .map(|q| {
                 if q.crm_stages.is_empty() {

@@ -265,6 +265,18 @@ impl Desk {
         self.store.borrow_mut().watch()
     }
 
+    /// Her queue figures read whole in the background from now on, rather than on the next
+    /// question that needs them ([`crate::domain::ports::Reopen::keep_figures_aside`]).
+    pub fn keep_figures_aside(&self) -> DeskResult<()> {
+        self.store.borrow().keep_figures_aside(&self.auditor)
+    }
+
+    /// Whether another handle wrote to the store since this desk last asked (the first time,
+    /// and on a server: yes).
+    pub fn others_committed(&self) -> DeskResult<bool> {
+        self.store.borrow().others_committed()
+    }
+
     /// This desk judging the cards as of `today` (the times it records stay the clock's).
     pub fn judging_as_of(self, today: NaiveDateTime) -> Desk {
         Desk {

@@ -73,6 +73,9 @@ pub enum Ask {
         /// On a list read whole from the start (unclaimed, unfiltered): how many of its first
         /// cards to read again, so that their titles, marks and what is owed again show.
         relist: Option<usize>,
+        /// Asked again for a refresh whose answer was dropped: read what others changed even
+        /// when the store says only this desk's own writes came since it last asked.
+        again: bool,
     },
 }
 
@@ -337,7 +340,12 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
             listed,
             on_screen,
             relist,
+            again,
         } => {
+            // Nothing but this desk's own writes since it last asked (her verdicts, on the
+            // writer's desk): the screen already shows what they changed; only the figures
+            // are read. Asked first: a commit during the reads below is seen next time.
+            let others = desk.others_committed()? || claimed.is_some() || *again;
             // On a shared queue the cards sent back to her come to her list (those she gave
             // back this session aside), taken before the count, which then includes them.
             let back = match claimed {
@@ -345,11 +353,13 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                 None => Vec::new(),
             };
             let changed = match on_screen {
-                Some((card, hash)) => changed(*card, *hash, &Whose::Mine, desk)?,
-                None => None,
+                Some((card, hash)) if others => changed(*card, *hash, &Whose::Mine, desk)?,
+                _ => None,
             };
             let others_on_screen = match on_screen {
-                Some((card, _)) if changed.is_none() => Some((*card, desk.others_reviews(*card)?)),
+                Some((card, _)) if others && changed.is_none() => {
+                    Some((*card, desk.others_reviews(*card)?))
+                }
                 _ => None,
             };
             Answer::Counts(Box::new(Counted {
@@ -359,12 +369,15 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
                     None => None,
                 },
                 back,
-                gone: desk.missing_cards(listed)?,
+                gone: match others {
+                    true => desk.missing_cards(listed)?,
+                    false => Vec::new(),
+                },
                 changed,
                 others_on_screen,
                 fresh: match relist {
-                    Some(n) => Some(desk.queue(row, None, "", *n, *all)?),
-                    None => None,
+                    Some(n) if others => Some(desk.queue(row, None, "", *n, *all)?),
+                    _ => None,
                 },
             }))
         }

@@ -390,7 +390,11 @@ impl Workers {
             w.reconnect();
         } else {
             let watch = desk.watch().ok();
-            w.connect(desk.twin()?, desk.twin()?, watch);
+            let writer = desk.twin()?;
+            // A start on a card counted her stage's figures alone: the rest are read now, off
+            // the writer's thread, and the funnel's are there when she goes back to it.
+            let _ = writer.keep_figures_aside();
+            w.connect(writer, desk.twin()?, watch);
         }
         Ok(w)
     }

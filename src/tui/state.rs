@@ -578,6 +578,9 @@ pub struct Shared {
     /// asked before the last of them may have read the store without it, and its figures would
     /// undo what the screen already counts.
     pub own_writes: u64,
+    /// A refresh's answer was dropped (or failed): the next reads again what others changed,
+    /// even when the store says only the session's own writes came since it last asked.
+    pub refresh_again: bool,
     pub quit: bool,
     /// The link to the server is lost (the runtime reconnects): the status line already says
     /// so, and what fails for it meanwhile is not said again over what it says.
@@ -704,6 +707,7 @@ impl State {
                 loading: None,
                 tickets: 0,
                 own_writes: 0,
+                refresh_again: false,
                 quit: false,
                 quit_without_draft: false,
                 offline: false,

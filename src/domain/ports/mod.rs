@@ -70,6 +70,19 @@ pub trait Reopen {
 
     /// A handle of its own that waits for others' writes (the screens' live refresh).
     fn watch(&self) -> StoreResult<Box<dyn Changes>>;
+
+    /// `auditor`'s queue figures, which this handle keeps, read whole in the background
+    /// rather than on the next question that needs them (SQLite: another connection reads
+    /// them; the reviewer's writer, once her first frame is up). A server keeps them itself.
+    fn keep_figures_aside(&self, _auditor: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Whether another handle committed since this one last asked (the first time: yes). A
+    /// server cannot tell: yes.
+    fn others_committed(&self) -> StoreResult<bool> {
+        Ok(true)
+    }
 }
 
 /// See [`Reopen::opener`].

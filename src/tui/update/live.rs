@@ -14,7 +14,7 @@ const RELIST_LEAST: usize = 50;
 const RELIST_MOST: usize = 250;
 
 /// Others wrote: asks for what the screen shows that their writes may have changed.
-pub(super) fn refresh(state: &State, cx: &mut Cx) {
+pub(super) fn refresh(state: &mut State, cx: &mut Cx) {
     // A read the user asked for is on its way (its answer is current), or a verdict waits
     // for the store: nothing to add.
     if state.shared.loading.is_some() || state.verdicts.saving.is_some() {
@@ -41,6 +41,7 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
                 // its first cards again, for what others' writes changed in them.
                 relist: (cx.desk.lease().is_none() && q.filter.is_empty() && !q.all)
                     .then(|| q.items.len().clamp(RELIST_LEAST, RELIST_MOST)),
+                again: state.shared.refresh_again,
             },
             _ => return,
         },
@@ -63,6 +64,9 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
         },
         _ => return,
     };
+    if matches!(ask, Ask::Counts { .. }) {
+        state.shared.refresh_again = false;
+    }
     // Unticketed, as a card read ahead: no mark, keys go on.
     cx.ask(crate::tui::effect::Effect::Read(Read {
         ticket: 0,
@@ -75,7 +79,7 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
 
 /// Others wrote (a sync may have read the CRMs' stages anew: the stage pickers mark by them,
 /// read again whatever the screen), and the screen is refreshed.
-pub(super) fn others_acted(state: &State, cx: &mut Cx) {
+pub(super) fn others_acted(state: &mut State, cx: &mut Cx) {
     cx.read_crm_stages();
     refresh(state, cx);
 }
@@ -157,6 +161,8 @@ pub(super) fn refreshed(state: &mut State, answer: Answer, cx: &mut Cx) {
         (Screen::Decide, Answer::Changed(Some(read))) if state.shared.loading.is_none() => {
             lead::redraw_changed(state, *read, None)
         }
+        // The list it was for is no longer up: what others changed in it is read next time.
+        (_, Answer::Counts(_)) => state.shared.refresh_again = true,
         _ => {}
     }
 }

@@ -402,9 +402,12 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             ..
         } => {
             match result {
-                Ok(_) if writes != state.shared.own_writes => live::refresh(state, cx),
+                Ok(_) if writes != state.shared.own_writes => {
+                    state.shared.refresh_again = true;
+                    live::refresh(state, cx)
+                }
                 Ok(answer) => live::refreshed(state, answer, cx),
-                Err(_) => {}
+                Err(_) => state.shared.refresh_again = true,
             }
             Ok(())
         }
