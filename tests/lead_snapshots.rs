@@ -1005,7 +1005,7 @@ fn a_review_at_a_stage_merged_since_shows_the_checklist_its_auditor_answered() {
     let gone = okk::text::tui::review_stage_gone(FIRST);
     assert!(right_pane(&screen).contains(&gone), "«{gone}» in\n{screen}");
     let score = rows_score(&s);
-    let whole = okk::text::tui::score_title(&okk::text::tui::percent(score), 0);
+    let whole = okk::text::tui::score_title(Some(&okk::text::tui::percent(score)), 0);
     assert!(
         flat(&screen).contains(&flat(&whole)),
         "«{whole}» in\n{screen}"
