@@ -81,8 +81,33 @@ impl From<postgres::Error> for StoreError {
         });
         StoreError::Backend {
             busy,
-            source: Box::new(e),
+            source: Box::new(DbFailure(e)),
         }
+    }
+}
+
+/// A server's error said with the server's own words (the driver says only "db error").
+#[derive(Debug)]
+struct DbFailure(postgres::Error);
+
+impl std::fmt::Display for DbFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => {
+                write!(f, "{} ({})", db.message(), db.code().code())?;
+                if let Some(detail) = db.detail() {
+                    write!(f, ": {detail}")?;
+                }
+                Ok(())
+            }
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for DbFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
     }
 }
 

@@ -125,6 +125,36 @@ impl UserStore for PgStore {
     /// password: the admin sets one with psql's `\password`), grants each login its group
     /// (and not the other), and records the users, in one transaction.
     fn assign_users(&mut self, users: &[User]) -> StoreResult<()> {
+        // The roles are the cluster's: another database's `okk db roles` creating the same
+        // group at the same moment makes this one's statement fail ("already exists", or a
+        // catalog row updated under it). The transaction is whole or nothing: tried again.
+        let mut tries = 0;
+        loop {
+            match self.assign_users_once(users) {
+                Err(StoreError::Backend { source, .. })
+                    if tries < 4 && role_race(source.as_ref()) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50 * tries));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// A role statement that lost to another session's on the cluster's catalogs.
+fn role_race(e: &(dyn std::error::Error + 'static)) -> bool {
+    let pg = std::error::Error::source(e).and_then(|s| s.downcast_ref::<postgres::Error>());
+    pg.and_then(|e| e.as_db_error()).is_some_and(|db| {
+        *db.code() == SqlState::DUPLICATE_OBJECT
+            || *db.code() == SqlState::UNIQUE_VIOLATION
+            || db.message().contains("concurrently updated")
+    })
+}
+
+impl PgStore {
+    fn assign_users_once(&mut self, users: &[User]) -> StoreResult<()> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
         let me: String = tx.query_one("SELECT current_user::text", &[])?.get(0);
