@@ -152,6 +152,12 @@ impl KeptFigures {
         }
     }
 
+    /// Still the figures a fresh read of `auditor`'s would give: no other connection committed
+    /// (`version`, the store's `data_version`) and this one wrote nothing unseen (`changes`).
+    fn holds(&self, auditor: &str, version: i64, changes: u64) -> bool {
+        self.auditor == auditor && self.version == version && self.changes == changes
+    }
+
     /// They count every stage of `wanted` (`None`: every stage).
     fn covers(&self, wanted: Option<&[String]>) -> bool {
         match (&self.stages, wanted) {
@@ -228,7 +234,7 @@ impl Store {
         let mut kept = self.kept_figures.borrow_mut();
         let holds = kept
             .as_ref()
-            .is_some_and(|k| k.auditor == auditor && k.version == version && k.changes == changes);
+            .is_some_and(|k| k.holds(auditor, version, changes));
         if !holds {
             *kept = None;
         }
@@ -293,7 +299,7 @@ impl Store {
         let mut kept = self.kept_figures.borrow_mut();
         let holds = kept
             .as_ref()
-            .is_some_and(|k| k.auditor == auditor && k.version == version && k.changes == changes);
+            .is_some_and(|k| k.holds(auditor, version, changes));
         if !holds {
             *kept = Some(KeptFigures::new(auditor, version, changes));
         }

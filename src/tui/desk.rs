@@ -504,12 +504,7 @@ impl Desk {
     /// Up to [`JUDGED_CAP`] cards of the stage this auditor has judged, matching `filter`,
     /// with her verdicts, and how many more; see `QueueStore::judged`.
     pub fn judged(&self, row: &StageRow, filter: &str, all: bool) -> DeskResult<JudgedList> {
-        let filter = self.read_filter(filter)?;
-        if filter.none_match() {
-            return Ok(JudgedList::default());
-        }
-        let q = self.query(row, self.today(), None, &filter, self.judged_cap, all);
-        self.store.borrow().judged(&q)
+        self.listed(row, filter, all, |store, q| store.judged(q))
     }
 
     /// Up to [`JUDGED_CAP`] cards of the stage other auditors hold, matching `filter`, and
@@ -520,12 +515,23 @@ impl Desk {
         filter: &str,
         all: bool,
     ) -> DeskResult<JudgedList> {
+        self.listed(row, filter, all, |store, q| store.held_by_others(q))
+    }
+
+    /// Up to [`JUDGED_CAP`] cards that `read` finds from the reviews, matching `filter`.
+    fn listed(
+        &self,
+        row: &StageRow,
+        filter: &str,
+        all: bool,
+        read: impl FnOnce(&dyn DeskStore, &QueueQuery<'_>) -> DeskResult<JudgedList>,
+    ) -> DeskResult<JudgedList> {
         let filter = self.read_filter(filter)?;
         if filter.none_match() {
             return Ok(JudgedList::default());
         }
         let q = self.query(row, self.today(), None, &filter, self.judged_cap, all);
-        self.store.borrow().held_by_others(&q)
+        read(&**self.store.borrow(), &q)
     }
 
     /// Up to [`OTHERS_SHOWN`] cards of the stage matching `filter` that other auditors judged,

@@ -975,6 +975,14 @@ mod tests {
         );
     }
 
+    /// The figures of `stage`'s row.
+    fn stage_figures<'a>(a: &'a Analytics, stage: &str) -> &'a super::Figures {
+        &(a.stages.iter().find(|s| s.stage == stage))
+            .unwrap()
+            .group
+            .figures
+    }
+
     /// One unflagged card judged does not put the 41 into the funnel's figure on its own word:
     /// a stratum sampled on fewer than 5 cards holds the figure back, as a stage does.
     #[test]
@@ -986,13 +994,7 @@ mod tests {
         judge(&mut c, stage, 1..8, 6);
         judge(&mut c, stage, 30..31, 1);
         let (a, _) = c.finish();
-        let f = &a
-            .stages
-            .iter()
-            .find(|s| s.stage == stage)
-            .unwrap()
-            .group
-            .figures;
+        let f = stage_figures(&a, stage);
         assert_eq!(f.covered_cards, 68);
         let short = a.estimate_short();
         assert_eq!((short.stages, short.cards), (1, 4));
@@ -1010,13 +1012,7 @@ mod tests {
         judge(&mut c, stage, 1..6, 4);
         judge(&mut c, stage, 21..26, 0);
         let (a, _) = c.finish();
-        let f = &a
-            .stages
-            .iter()
-            .find(|s| s.stage == stage)
-            .unwrap()
-            .group
-            .figures;
+        let f = stage_figures(&a, stage);
         let strata = f.strata.unwrap();
         // Flagged: 4 of 5 (37.6 %–96.4 %) of 20; unflagged: 0 of 5 (0–43.4 %) of 40.
         close(strata.flagged.estimate.unwrap(), 16.0);
